@@ -1,0 +1,135 @@
+// Conversions between Python objects and the core's types. No text logic lives here.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "mekong/matrix/csr.hpp"
+#include "mekong/pipeline.hpp"
+
+namespace mekong::py_convert {
+
+namespace py = pybind11;
+
+// A vector moved to the heap and handed to NumPy; the capsule frees it with the array.
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                        heap->data(), owner);
+}
+
+// Index arrays are int32 while nnz fits, else int64 (both indices and indptr, as SciPy wants).
+template <class T>
+py::tuple csr_to_python(Csr<T>&& m) {
+  const std::size_t nnz = m.nnz();
+  py::object indices, indptr;
+  if (nnz <= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    std::vector<std::int32_t> ptr(m.indptr.begin(), m.indptr.end());
+    indptr = to_numpy(std::move(ptr));
+    indices = to_numpy(std::move(m.indices));
+  } else {
+    std::vector<std::int64_t> idx(m.indices.begin(), m.indices.end());
+    m.indices = {};
+    indices = to_numpy(std::move(idx));
+    indptr = to_numpy(std::move(m.indptr));
+  }
+  py::object data = to_numpy(std::move(m.data));
+  return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
+}
+
+// UTF-8 views of a sequence of str / bytes, kept alive by `keep` for the duration of the call.
+// A str with lone surrogates is encoded with "surrogatepass"; decode then replaces each with U+FFFD
+// and counts it.
+inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py::object>& keep) {
+  RawDocuments out;
+  py::sequence seq = py::reinterpret_borrow<py::sequence>(docs);
+  const std::size_t n = py::len(seq);
+  out.bytes.reserve(n);
+  out.utf8.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    py::object item = seq[i];
+    PyObject* o = item.ptr();
+    if (PyUnicode_Check(o)) {
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(o, &size);
+      if (data == nullptr) {
+        PyErr_Clear();
+        py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass"));
+        if (!b) throw py::error_already_set();
+        data = PyBytes_AS_STRING(b.ptr());
+        size = PyBytes_GET_SIZE(b.ptr());
+        keep.push_back(b);
+      }
+      out.bytes.emplace_back(data, static_cast<std::size_t>(size));
+      out.utf8.push_back(1);
+    } else if (PyBytes_Check(o)) {
+      out.bytes.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
+      out.utf8.push_back(0);
+    } else {
+      throw py::type_error("document " + std::to_string(i) + " is " + std::string(Py_TYPE(o)->tp_name) +
+                           ", expected str or bytes");
+    }
+    keep.push_back(std::move(item));
+  }
+  return out;
+}
+
+// Runs fn(cancel) without the GIL on a core thread while this thread polls for Ctrl-C; on a signal
+// the core is told to stop and the Python exception (KeyboardInterrupt) is raised here.
+template <class F>
+auto run_interruptible(F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
+  using R = decltype(fn(static_cast<const std::atomic<bool>*>(nullptr)));
+  std::atomic<bool> cancel{false};
+  std::optional<R> result;
+  std::exception_ptr error;
+  bool interrupted = false;
+  {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      try {
+        result.emplace(fn(&cancel));
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> guard(m);
+      done = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(m);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
+      lock.unlock();
+      {
+        py::gil_scoped_acquire acquire;
+        if (!interrupted && PyErr_CheckSignals() != 0) {
+          interrupted = true;
+          cancel = true;
+        }
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    worker.join();
+  }
+  if (interrupted) throw py::error_already_set();
+  if (error) std::rethrow_exception(error);
+  return std::move(*result);
+}
+
+}  // namespace mekong::py_convert

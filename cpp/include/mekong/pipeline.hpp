@@ -1,0 +1,54 @@
+// Composes the stages for a corpus: the analyzer feeds the count stage, and each document's decode
+// statistics are kept (nothing is dropped silently).
+#pragma once
+
+#include <atomic>
+#include <string_view>
+#include <vector>
+
+#include "mekong/matrix/count.hpp"
+#include "mekong/text/analyzer.hpp"
+
+namespace mekong {
+
+// The raw documents of a corpus: bytes, and whether each is UTF-8 already (a Python str) rather than
+// in the analyzer's configured encoding.
+struct RawDocuments {
+  std::vector<std::string_view> bytes;
+  std::vector<char> utf8;  // empty: all in the configured encoding
+};
+
+// The documents of a corpus seen through an analyzer; records each document's DocStats.
+class AnalyzedCorpus : public TermSource {
+ public:
+  AnalyzedCorpus(const RawDocuments& docs, const Analyzer& analyzer);
+  std::size_t size() const override { return docs_.bytes.size(); }
+  std::size_t weight(std::size_t doc) const override { return docs_.bytes[doc].size(); }
+  std::unique_ptr<Reader> reader() const override;
+  const std::vector<DocStats>& stats() const { return stats_; }
+
+ private:
+  class AnalyzerReader;
+  const RawDocuments& docs_;
+  const Analyzer& analyzer_;
+  mutable std::vector<DocStats> stats_;  // each slot written by the one thread that reads that document
+};
+
+struct CorpusCounts {
+  CountResult counts;
+  std::vector<DocStats> stats;
+};
+
+CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
+                          const CountConfig& config, const std::atomic<bool>* cancel = nullptr);
+
+struct FixedCounts {
+  Csr<std::int64_t> matrix;
+  std::vector<DocStats> stats;
+};
+
+FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer,
+                               const Interner& vocabulary, bool binary, int n_jobs,
+                               const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace mekong

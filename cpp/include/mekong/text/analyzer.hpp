@@ -1,0 +1,71 @@
+// The analyzer composes the text stages for one document:
+//   decode -> normalize (NFC) -> segment -> fold (case, tone marks) -> stop words -> n-grams.
+// Each stage keeps its own configuration; the analyzer only wires them together.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mekong/text/normalize.hpp"
+#include "mekong/text/segment.hpp"
+#include "mekong/text/terms.hpp"
+#include "mekong/util/interner.hpp"
+
+namespace mekong {
+
+struct AnalyzerConfig {
+  std::string encoding;  // "" or "utf-8": UTF-8 checked in place; else an ICU converter name
+  NormalizeConfig normalize;
+  SegmentConfig segment;
+  std::vector<std::string> stop_words;  // normalized like the text before use
+  std::size_t ngram_min = 1;
+  std::size_t ngram_max = 1;
+};
+
+struct DocStats {
+  std::size_t replaced = 0;  // invalid sequences replaced by U+FFFD
+  std::size_t first_invalid = std::string_view::npos;
+};
+
+class Analyzer {
+ public:
+  // Throws std::invalid_argument for an impossible configuration (ngram range, encoding).
+  explicit Analyzer(AnalyzerConfig config);
+
+  const AnalyzerConfig& config() const { return config_; }
+
+  // Per-thread state: scratch buffers and a BreakIterator.
+  class Worker {
+   public:
+    explicit Worker(const Analyzer& owner);
+    // Writes the terms of one raw document to `out`. The bytes are in the configured encoding, or
+    // UTF-8 whatever the configuration when `utf8` is set (text that arrived as str).
+    DocStats analyze(std::string_view raw, TermBuffer& out, bool utf8 = false);
+    // The normalized tokens of a document, before stop words and n-grams.
+    DocStats tokens(std::string_view raw, TermBuffer& out, bool utf8 = false);
+
+   private:
+    const Analyzer& owner_;
+    Segmenter segmenter_;
+    std::string decoded_, composed_;
+    std::vector<Token> spans_;
+    TermBuffer tokens_;
+  };
+
+  Worker worker() const { return Worker(*this); }
+
+  // The normalized form of one term as the analyzer would produce it (for vocabularies, stop words).
+  std::string normalize_term(std::string_view term) const;
+
+  const Normalizer& normalizer() const { return normalizer_; }
+
+ private:
+  AnalyzerConfig config_;
+  Normalizer normalizer_;
+  Interner stop_words_;
+};
+
+}  // namespace mekong

@@ -1,0 +1,31 @@
+// Stage 1, decode: turns input bytes into valid UTF-8.
+//
+// Invalid sequences become U+FFFD and are counted, so nothing is lost silently. One U+FFFD replaces
+// each maximal invalid subpart (the Unicode / WHATWG practice), except that a UTF-8-encoded surrogate
+// (ED A0..BF xx, how Python's "surrogatepass" writes a lone surrogate) counts as one sequence.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace mekong {
+
+// Returns the byte offset of the first invalid sequence, or npos when `bytes` is valid UTF-8.
+std::size_t find_invalid_utf8(std::string_view bytes);
+
+struct Decoded {
+  std::string_view text;    // valid UTF-8: either the input itself or a view of the scratch buffer
+  std::size_t replaced = 0; // invalid sequences replaced by U+FFFD
+  std::size_t first_invalid = std::string_view::npos;  // byte offset of the first one
+};
+
+// Validates `bytes`; when invalid, writes a repaired copy into `scratch` and returns a view of it.
+Decoded decode_utf8(std::string_view bytes, std::string& scratch);
+
+// Decodes bytes in a named encoding (any ICU converter name: "windows-1258", "utf-16", "latin1",
+// ...) into UTF-8. Bytes that are invalid in that encoding become U+FFFD and are counted.
+// Throws std::invalid_argument for an unknown encoding name.
+Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::string& scratch);
+
+}  // namespace mekong

@@ -1,0 +1,222 @@
+#include "mekong/matrix/count.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "mekong/util/parallel.hpp"
+
+namespace mekong {
+namespace {
+
+constexpr std::size_t kCancelEvery = 256;  // documents between polls of the cancel flag
+
+// The rows of one contiguous part of the corpus, with part-local term ids.
+struct PartRows {
+  std::vector<std::size_t> row_sizes;
+  std::vector<std::uint32_t> ids;
+  std::vector<std::int64_t> counts;
+};
+
+// Counts the documents [begin, end) into `rows`; id_of maps a term to a part-local id (or npos).
+template <class IdOf>
+void count_part(const TermSource& source, std::size_t begin, std::size_t end, PartRows& rows,
+                const std::atomic<bool>* cancel, IdOf&& id_of) {
+  auto reader = source.reader();
+  TermBuffer terms;
+  std::vector<std::uint32_t> last_seen, slot;
+  rows.row_sizes.reserve(end - begin);
+  for (std::size_t doc = begin; doc < end; ++doc) {
+    if ((doc - begin) % kCancelEvery == 0) check_cancelled(cancel);
+    reader->terms(doc, terms);
+    const std::size_t row_start = rows.ids.size();
+    const auto stamp = static_cast<std::uint32_t>(doc - begin);
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      const std::uint32_t id = id_of(terms[t]);
+      if (id == Interner::npos) continue;
+      if (id >= last_seen.size()) {
+        last_seen.resize(std::max<std::size_t>(std::size_t{id} + 1, last_seen.size() * 2), Interner::npos);
+        slot.resize(last_seen.size());
+      }
+      if (last_seen[id] == stamp) {
+        ++rows.counts[row_start + slot[id]];
+      } else {
+        last_seen[id] = stamp;
+        slot[id] = static_cast<std::uint32_t>(rows.ids.size() - row_start);
+        rows.ids.push_back(id);
+        rows.counts.push_back(1);
+      }
+    }
+    rows.row_sizes.push_back(rows.ids.size() - row_start);
+  }
+}
+
+std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
+  // Small inputs are not worth sharing between threads.
+  std::size_t total = 0;
+  for (std::size_t d = 0; d < source.size() && total < (1u << 20); ++d) total += source.weight(d);
+  const std::size_t parts = total < (1u << 20) ? 1 : static_cast<std::size_t>(threads);
+  return balanced_bounds(source.size(), parts, [&](std::size_t d) { return source.weight(d); });
+}
+
+// Builds the final CSR from the parts, mapping part-local ids through col_of[part][id] (-1 = dropped).
+Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
+                           std::size_t rows, std::size_t cols, bool binary, int threads) {
+  Csr<std::int64_t> m;
+  m.rows = rows;
+  m.cols = cols;
+  m.indptr.assign(rows + 1, 0);
+  std::vector<std::size_t> first_row(parts.size() + 1, 0);
+  for (std::size_t p = 0; p < parts.size(); ++p) first_row[p + 1] = first_row[p] + parts[p].row_sizes.size();
+  // Row sizes after dropping columns.
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    const PartRows& part = parts[p];
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
+      std::int64_t kept = 0;
+      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) kept += col_of[p][part.ids[at + k]] >= 0;
+      m.indptr[first_row[p] + r + 1] = kept;
+      at += part.row_sizes[r];
+    }
+  });
+  for (std::size_t r = 0; r < rows; ++r) m.indptr[r + 1] += m.indptr[r];
+  m.indices.resize(static_cast<std::size_t>(m.indptr[rows]));
+  m.data.resize(static_cast<std::size_t>(m.indptr[rows]));
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    PartRows& part = parts[p];
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
+      const std::size_t row = first_row[p] + r;
+      std::size_t out = static_cast<std::size_t>(m.indptr[row]);
+      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
+        const std::int64_t c = col_of[p][part.ids[at + k]];
+        if (c < 0) continue;
+        m.indices[out] = static_cast<std::int32_t>(c);
+        m.data[out] = binary ? 1 : part.counts[at + k];
+        ++out;
+      }
+      at += part.row_sizes[r];
+      const auto b = static_cast<std::size_t>(m.indptr[row]);
+      sort_row(m.indices.data() + b, m.data.data() + b, out - b);
+    }
+    part = PartRows{};  // free this part's buffers as soon as they are copied
+  });
+  return m;
+}
+
+}  // namespace
+
+CountResult count_and_learn(const TermSource& source, const CountConfig& config, const std::atomic<bool>* cancel) {
+  const std::size_t n_docs = source.size();
+  if (n_docs == 0) throw std::invalid_argument("empty corpus: at least one document is needed to learn a vocabulary");
+  if (config.max_features == 0 || config.max_features < -1)
+    throw std::invalid_argument("max_features must be a positive integer or None");
+  const double max_count = config.max_df_is_count ? config.max_df : config.max_df * static_cast<double>(n_docs);
+  const double min_count = config.min_df_is_count ? config.min_df : config.min_df * static_cast<double>(n_docs);
+  if (max_count < min_count) throw std::invalid_argument("max_df corresponds to < documents than min_df");
+  const int threads = resolve_n_jobs(config.n_jobs);
+
+  const std::vector<std::size_t> bounds = part_bounds(source, threads);
+  const std::size_t n_parts = bounds.size() - 1;
+  std::vector<PartRows> parts(n_parts);
+  std::vector<Interner> local(n_parts);
+  parallel_for(n_parts, threads, [&](std::size_t p) {
+    Interner& voc = local[p];
+    count_part(source, bounds[p], bounds[p + 1], parts[p], cancel,
+               [&](std::string_view term) { return voc.intern(term); });
+  });
+  check_cancelled(cancel);
+
+  // One vocabulary over all parts, then its sorted order.
+  Interner merged;
+  std::vector<std::vector<std::uint32_t>> to_merged(n_parts);
+  if (n_parts == 1) {
+    merged = std::move(local[0]);
+    to_merged[0].resize(merged.size());
+    std::iota(to_merged[0].begin(), to_merged[0].end(), 0u);
+  } else {
+    for (std::size_t p = 0; p < n_parts; ++p) {
+      to_merged[p].resize(local[p].size());
+      for (std::uint32_t id = 0; id < local[p].size(); ++id) to_merged[p][id] = merged.intern(local[p].str(id));
+      local[p] = Interner{};
+    }
+  }
+  const std::size_t n_terms = merged.size();
+  if (n_terms == 0) throw std::invalid_argument("empty vocabulary; perhaps the documents only contain stop words");
+  if (n_terms > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw std::length_error("vocabulary larger than 2^31 - 1 terms");
+  std::vector<std::uint32_t> order(n_terms);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return merged.str(a) < merged.str(b); });
+  std::vector<std::uint32_t> rank(n_terms);
+  for (std::uint32_t r = 0; r < n_terms; ++r) rank[order[r]] = r;
+
+  // Document frequencies and total counts per sorted term.
+  std::vector<std::int64_t> df(n_terms, 0), tf(n_terms, 0);
+  for (std::size_t p = 0; p < n_parts; ++p) {
+    const PartRows& part = parts[p];
+    for (std::size_t k = 0; k < part.ids.size(); ++k) {
+      const std::uint32_t r = rank[to_merged[p][part.ids[k]]];
+      ++df[r];
+      tf[r] += config.binary ? 1 : part.counts[k];
+    }
+  }
+  std::vector<char> keep(n_terms);
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < n_terms; ++r) {
+    const auto d = static_cast<double>(df[r]);
+    keep[r] = d <= max_count && d >= min_count;
+    kept += keep[r];
+  }
+  if (config.max_features > 0 && kept > static_cast<std::size_t>(config.max_features)) {
+    std::vector<std::uint32_t> cand;
+    cand.reserve(kept);
+    for (std::uint32_t r = 0; r < n_terms; ++r)
+      if (keep[r]) cand.push_back(r);
+    std::stable_sort(cand.begin(), cand.end(), [&](std::uint32_t a, std::uint32_t b) { return tf[a] > tf[b]; });
+    std::fill(keep.begin(), keep.end(), 0);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(config.max_features); ++k) keep[cand[k]] = 1;
+    kept = static_cast<std::size_t>(config.max_features);
+  }
+  if (kept == 0) throw std::invalid_argument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+
+  std::vector<std::int64_t> column(n_terms, -1);
+  CountResult result;
+  result.vocabulary.reserve(kept);
+  for (std::uint32_t r = 0, c = 0; r < n_terms; ++r) {
+    if (!keep[r]) continue;
+    column[r] = c++;
+    result.vocabulary.emplace_back(merged.str(order[r]));
+  }
+  std::vector<std::vector<std::int64_t>> col_of(n_parts);
+  for (std::size_t p = 0; p < n_parts; ++p) {
+    col_of[p].resize(to_merged[p].size());
+    for (std::size_t id = 0; id < to_merged[p].size(); ++id) col_of[p][id] = column[rank[to_merged[p][id]]];
+  }
+  result.matrix = assemble(parts, col_of, n_docs, kept, config.binary, threads);
+  return result;
+}
+
+Csr<std::int64_t> count_fixed(const TermSource& source, const Interner& vocabulary, bool binary, int n_jobs,
+                              const std::atomic<bool>* cancel) {
+  if (vocabulary.size() == 0) throw std::invalid_argument("Vocabulary is empty");
+  if (vocabulary.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw std::length_error("vocabulary larger than 2^31 - 1 terms");
+  const int threads = resolve_n_jobs(n_jobs);
+  const std::vector<std::size_t> bounds = part_bounds(source, threads);
+  const std::size_t n_parts = bounds.size() - 1;
+  std::vector<PartRows> parts(n_parts);
+  parallel_for(n_parts, threads, [&](std::size_t p) {
+    count_part(source, bounds[p], bounds[p + 1], parts[p], cancel,
+               [&](std::string_view term) { return vocabulary.find(term); });
+  });
+  check_cancelled(cancel);
+  std::vector<std::int64_t> identity(vocabulary.size());
+  std::iota(identity.begin(), identity.end(), 0);
+  std::vector<std::vector<std::int64_t>> col_of(n_parts, identity);
+  return assemble(parts, col_of, source.size(), vocabulary.size(), binary, threads);
+}
+
+}  // namespace mekong

@@ -1,0 +1,199 @@
+#include "mekong/text/decode.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ustring.h>
+
+#include "mekong/error.hpp"
+
+namespace mekong {
+namespace {
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+inline bool cont(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+// Length of the valid sequence at p (1..4), or 0 when invalid; then *bad is the number of bytes one
+// U+FFFD replaces (the maximal subpart of a valid sequence, at least 1).
+inline std::size_t sequence_length(const unsigned char* p, std::size_t n, std::size_t* bad) {
+  const unsigned char b0 = p[0];
+  std::size_t need;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) {
+      hi = 0x9F;
+      // An encoded surrogate (how "surrogatepass" writes a lone surrogate): one sequence.
+      if (n >= 3 && p[1] >= 0xA0 && p[1] <= 0xBF && cont(p[2])) {
+        *bad = 3;
+        return 0;
+      }
+    }
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    *bad = 1;
+    return 0;
+  }
+  if (n < 2 || p[1] < lo || p[1] > hi) {
+    *bad = 1;
+    return 0;
+  }
+  for (std::size_t k = 2; k < need; ++k) {
+    if (k >= n || !cont(p[k])) {
+      *bad = k;
+      return 0;
+    }
+  }
+  return need;
+}
+
+// Skips a run of ASCII bytes eight at a time.
+inline std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+std::size_t find_invalid_utf8(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  std::size_t i = 0;
+  while (true) {
+    i = skip_ascii(p, i, n);
+    if (i >= n) return std::string_view::npos;
+    std::size_t bad = 0;
+    const std::size_t len = sequence_length(p + i, n - i, &bad);
+    if (len == 0) return i;
+    i += len;
+  }
+}
+
+Decoded decode_utf8(std::string_view bytes, std::string& scratch) {
+  Decoded out;
+  const std::size_t first = find_invalid_utf8(bytes);
+  if (first == std::string_view::npos) {
+    out.text = bytes;
+    return out;
+  }
+  out.first_invalid = first;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  scratch.clear();
+  scratch.reserve(n + 16);
+  scratch.append(bytes.data(), first);
+  std::size_t i = first;
+  while (i < n) {
+    const std::size_t start = i;
+    i = skip_ascii(p, i, n);
+    std::size_t bad = 0;
+    while (i < n && p[i] >= 0x80) {
+      const std::size_t len = sequence_length(p + i, n - i, &bad);
+      if (len == 0) break;
+      i += len;
+    }
+    scratch.append(bytes.data() + start, i - start);
+    if (i < n && p[i] >= 0x80) {
+      scratch.append(kReplacement, 3);
+      ++out.replaced;
+      i += bad;
+    }
+  }
+  out.text = scratch;
+  return out;
+}
+
+namespace {
+
+struct CallbackState {
+  std::size_t replaced = 0;
+  std::size_t first_invalid = std::string_view::npos;
+  const char* base = nullptr;
+};
+
+// To-Unicode callback: writes U+FFFD for bytes invalid in the source encoding and counts them.
+void count_and_substitute(const void* context, UConverterToUnicodeArgs* args, const char* code_units,
+                          int32_t, UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason > UCNV_IRREGULAR) return;  // reset / close / clone: nothing to do
+  auto* state = static_cast<CallbackState*>(const_cast<void*>(context));
+  if (state->replaced == 0 && code_units != nullptr && state->base != nullptr) {
+    // code_units points into the converter's own buffer, not always the input; offsets are
+    // therefore approximate only when the converter buffers; for single-call conversion they hold.
+    const std::ptrdiff_t off = args->source - state->base;
+    state->first_invalid = off > 0 ? static_cast<std::size_t>(off) : 0;
+  }
+  ++state->replaced;
+  *err = U_ZERO_ERROR;
+  const UChar fffd = 0xFFFD;
+  ucnv_cbToUWriteUChars(args, &fffd, 1, 0, err);
+}
+
+struct ConverterCloser {
+  void operator()(UConverter* c) const { ucnv_close(c); }
+};
+
+}  // namespace
+
+Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::string& scratch) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, ConverterCloser> cnv(ucnv_open(encoding.c_str(), &status));
+  if (U_FAILURE(status) || !cnv) {
+    throw std::invalid_argument("unknown encoding: '" + encoding + "'");
+  }
+  const char* canonical = ucnv_getName(cnv.get(), &status);
+  check_icu(status, "ucnv_getName");
+  if (std::strcmp(canonical, "UTF-8") == 0) return decode_utf8(bytes, scratch);
+
+  CallbackState state;
+  state.base = bytes.data();
+  ucnv_setToUCallBack(cnv.get(), count_and_substitute, &state, nullptr, nullptr, &status);
+  check_icu(status, "ucnv_setToUCallBack");
+
+  // Bytes -> UTF-16 (ICU's pivot) -> UTF-8. At most one UTF-16 unit per input byte, plus a flush.
+  std::u16string utf16(bytes.size() + 2, u'\0');
+  UChar* target = reinterpret_cast<UChar*>(utf16.data());
+  UChar* target_end = target + utf16.size();
+  const char* source = bytes.data();
+  ucnv_toUnicode(cnv.get(), &target, target_end, &source, bytes.data() + bytes.size(), nullptr,
+                 /*flush=*/true, &status);
+  check_icu(status, "ucnv_toUnicode");
+  utf16.resize(static_cast<std::size_t>(target - reinterpret_cast<UChar*>(utf16.data())));
+
+  int32_t needed = 0;
+  int32_t subs = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8WithSub(nullptr, 0, &needed, reinterpret_cast<const UChar*>(utf16.data()),
+                     static_cast<int32_t>(utf16.size()), 0xFFFD, &subs, &status);
+  if (status != U_BUFFER_OVERFLOW_ERROR) check_icu(status, "u_strToUTF8WithSub");
+  status = U_ZERO_ERROR;
+  scratch.assign(static_cast<std::size_t>(needed), '\0');
+  u_strToUTF8WithSub(scratch.data(), needed, &needed, reinterpret_cast<const UChar*>(utf16.data()),
+                     static_cast<int32_t>(utf16.size()), 0xFFFD, &subs, &status);
+  check_icu(status, "u_strToUTF8WithSub");
+
+  Decoded out;
+  out.text = scratch;
+  out.replaced = state.replaced + static_cast<std::size_t>(subs);
+  out.first_invalid = state.first_invalid;
+  return out;
+}
+
+}  // namespace mekong

@@ -1,0 +1,296 @@
+#include "mekong/text/normalize.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/stringpiece.h>
+
+#include "mekong/error.hpp"
+#include "mekong/text/chars.hpp"
+#include "mekong/text/utf8.hpp"
+
+namespace mekong {
+namespace {
+
+// Vietnamese vowels: 12 bases, each with 6 tones (none, grave, acute, hook, tilde, dot below), in lower
+// and upper case. Index 0 means "not a Vietnamese vowel".
+constexpr int kBases = 12;
+constexpr char32_t kBaseLower[kBases] = {U'a', U'ă', U'â', U'e', U'ê', U'i',
+                                        U'o', U'ô', U'ơ', U'u', U'ư', U'y'};
+constexpr char32_t kBaseUpper[kBases] = {U'A', U'Ă', U'Â', U'E', U'Ê', U'I',
+                                        U'O', U'Ô', U'Ơ', U'U', U'Ư', U'Y'};
+constexpr char16_t kToneMarks[6] = {0, 0x0300, 0x0301, 0x0309, 0x0303, 0x0323};
+enum Base { A = 1, A_BREVE, A_CIRC, E, E_CIRC, I, O, O_CIRC, O_HORN, U, U_HORN, Y };
+constexpr char32_t kVowelTableSize = 0x1F00;
+
+inline bool has_quality_mark(int base) {
+  return base == A_BREVE || base == A_CIRC || base == E_CIRC || base == O_CIRC || base == O_HORN ||
+         base == U_HORN;
+}
+
+struct VowelTables {
+  // info: bits 0-3 base (1..12), bits 4-6 tone (0..5), bit 7 upper case.
+  std::array<std::uint8_t, kVowelTableSize> info{};
+  char32_t compose[kBases + 1][2][6]{};
+};
+
+std::unique_ptr<VowelTables> build_vowel_tables() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  check_icu(status, "Normalizer2::getNFCInstance");
+  auto t = std::make_unique<VowelTables>();
+  for (int b = 0; b < kBases; ++b) {
+    for (int upper = 0; upper < 2; ++upper) {
+      const char32_t base = upper ? kBaseUpper[b] : kBaseLower[b];
+      for (int tone = 0; tone < 6; ++tone) {
+        // Let ICU compose base + combining tone mark, so the table is exactly Unicode's.
+        icu::UnicodeString s(static_cast<UChar32>(base));
+        if (tone) s.append(static_cast<UChar>(kToneMarks[tone]));
+        icu::UnicodeString composed = nfc->normalize(s, status);
+        check_icu(status, "Normalizer2::normalize");
+        const char32_t cp = static_cast<char32_t>(composed.char32At(0));
+        t->compose[b + 1][upper][tone] = cp;
+        if (composed.countChar32() == 1 && cp < kVowelTableSize) {
+          t->info[cp] = static_cast<std::uint8_t>((b + 1) | (tone << 4) | (upper << 7));
+        }
+      }
+    }
+  }
+  return t;
+}
+
+const VowelTables& vowels() {
+  static const std::unique_ptr<VowelTables> instance = build_vowel_tables();
+  return *instance;
+}
+
+inline int vowel_base(const VowelTables& v, char32_t c) { return c < kVowelTableSize ? v.info[c] & 0x0F : 0; }
+inline int vowel_tone(const VowelTables& v, char32_t c) { return c < kVowelTableSize ? (v.info[c] >> 4) & 0x07 : 0; }
+
+// Lower-case ASCII consonant, 'D' for đ, or 0 for anything else.
+inline char consonant(char32_t c) {
+  if (c == U'đ' || c == U'Đ') return 'D';
+  if (c < 0x80) {
+    const char l = static_cast<char>(c | 0x20);
+    if (l >= 'a' && l <= 'z' && std::strchr("aeiouy", l) == nullptr) return l;
+  }
+  return 0;
+}
+
+bool valid_onset(std::string_view s) {
+  static constexpr std::string_view kOnsets[] = {
+      "",  "b",  "c",  "ch", "d",  "D",  "g",  "gh", "gi", "h",  "k", "kh", "l",  "m",
+      "n", "ng", "ngh", "nh", "p", "ph", "qu", "r",  "s",  "t",  "th", "tr", "v", "x"};
+  for (auto o : kOnsets)
+    if (o == s) return true;
+  return false;
+}
+
+bool valid_coda(std::string_view s) {
+  static constexpr std::string_view kCodas[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+  for (auto c : kCodas)
+    if (c == s) return true;
+  return false;
+}
+
+inline void append_ascii_lower(std::string_view s, std::string& out) {
+  const std::size_t start = out.size();
+  out.append(s);
+  for (std::size_t i = start; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c >= 'A' && c <= 'Z') out[i] = static_cast<char>(c + 32);
+  }
+}
+
+inline bool is_ascii(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// Length of the piece of `text` starting at `at`: at most `limit` bytes, ending before an ASCII byte
+// (an NFC boundary) when one is near, else at a UTF-8 lead byte.
+std::size_t piece_length(std::string_view text, std::size_t at, std::size_t limit) {
+  const std::size_t rest = text.size() - at;
+  if (rest <= limit) return rest;
+  std::size_t len = limit;
+  for (std::size_t back = 0; back < 4096 && len > 1; ++back, --len)
+    if (static_cast<unsigned char>(text[at + len]) < 0x80) return len;
+  len = limit;
+  while (len > 1 && (static_cast<unsigned char>(text[at + len]) & 0xC0) == 0x80) --len;
+  return len;
+}
+
+const icu::Normalizer2& nfc_instance() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  check_icu(status, "Normalizer2::getNFCInstance");
+  return *nfc;
+}
+
+}  // namespace
+
+bool place_tone(std::u32string& syl, ToneStyle style) {
+  if (style == ToneStyle::keep || syl.empty() || syl.size() > 12) return false;
+  const VowelTables& v = vowels();
+  int tone = 0;
+  std::size_t toned = 0;
+  std::string skeleton;  // consonants as letters, vowels as 'V'
+  for (std::size_t k = 0; k < syl.size(); ++k) {
+    const int base = vowel_base(v, syl[k]);
+    if (base) {
+      if (const int t = vowel_tone(v, syl[k])) {
+        if (tone) return false;  // two tone marks: not one syllable
+        tone = t;
+        toned = k;
+      }
+      skeleton.push_back('V');
+    } else if (const char c = consonant(syl[k])) {
+      skeleton.push_back(c);
+    } else {
+      return false;
+    }
+  }
+  if (!tone) return false;
+  (void)toned;
+
+  std::size_t onset_end = skeleton.find('V');
+  if (onset_end == std::string::npos) return false;
+  std::string onset = skeleton.substr(0, onset_end);
+  // "qu" and "gi" take the following u / i into the onset when another vowel follows it.
+  auto next_is_vowel = [&](std::size_t k) { return k < skeleton.size() && skeleton[k] == 'V'; };
+  if (onset == "q" && vowel_base(v, syl[onset_end]) == U && next_is_vowel(onset_end + 1)) {
+    onset = "qu";
+    ++onset_end;
+  } else if (onset == "g" && vowel_base(v, syl[onset_end]) == I && next_is_vowel(onset_end + 1)) {
+    onset = "gi";
+    ++onset_end;
+  }
+  if (!valid_onset(onset)) return false;
+  std::size_t nucleus_end = onset_end;
+  while (next_is_vowel(nucleus_end)) ++nucleus_end;
+  const std::size_t n = nucleus_end - onset_end;
+  if (n < 1 || n > 3) return false;
+  if (!valid_coda(std::string_view(skeleton).substr(nucleus_end))) return false;
+
+  // Where the mark belongs, as an index into the nucleus.
+  std::size_t target = 0;
+  int last_marked = -1;
+  for (std::size_t k = 0; k < n; ++k)
+    if (has_quality_mark(vowel_base(v, syl[onset_end + k]))) last_marked = static_cast<int>(k);
+  if (last_marked >= 0) {
+    target = static_cast<std::size_t>(last_marked);  // ă â ê ô ơ ư carry it ("người", "nguyễn")
+  } else if (nucleus_end < skeleton.size()) {
+    target = n - 1;  // closed syllable: the last vowel ("hoàng", "huỳnh")
+  } else if (n == 3) {
+    target = 1;  // "khoái", "xoáy", "khuỷu"
+  } else if (n == 2) {
+    const int b0 = vowel_base(v, syl[onset_end]);
+    const int b1 = vowel_base(v, syl[onset_end + 1]);
+    const bool glide = (b0 == O && (b1 == A || b1 == E)) || (b0 == U && b1 == Y);
+    target = (glide && style == ToneStyle::modern) ? 1 : 0;  // "hòa" / "hoà"; else "mía", "múa"
+  }
+
+  for (std::size_t k = 0; k < syl.size(); ++k) {
+    const char32_t c = syl[k];
+    const int base = vowel_base(v, c);
+    if (!base) continue;
+    const int upper = (v.info[c] >> 7) & 1;
+    const int t = (k == onset_end + target) ? tone : 0;
+    syl[k] = v.compose[base][upper][t];
+  }
+  return true;
+}
+
+Normalizer::Normalizer(NormalizeConfig config) : config_(config) {
+  (void)chars::tables();
+  (void)vowels();
+  (void)nfc_instance();
+}
+
+std::string_view Normalizer::compose(std::string_view text, std::string& scratch) const {
+  const icu::Normalizer2& nfc = nfc_instance();
+  UErrorCode status = U_ZERO_ERROR;
+  // ICU's StringPiece holds an int32 length: walk huge texts in pieces that end before an ASCII
+  // byte, where NFC always has a boundary.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  bool normalized = true;
+  for (std::size_t at = 0; at < text.size() && normalized;) {
+    const std::size_t len = piece_length(text, at, kPiece);
+    normalized = nfc.isNormalizedUTF8(icu::StringPiece(text.data() + at, static_cast<int32_t>(len)), status);
+    check_icu(status, "Normalizer2::isNormalizedUTF8");
+    at += len;
+  }
+  if (normalized) return text;
+  scratch.clear();
+  scratch.reserve(text.size());
+  icu::StringByteSink<std::string> sink(&scratch);
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t len = piece_length(text, at, kPiece);
+    nfc.normalizeUTF8(0, icu::StringPiece(text.data() + at, static_cast<int32_t>(len)), sink, nullptr, status);
+    check_icu(status, "Normalizer2::normalizeUTF8");
+    at += len;
+  }
+  return scratch;
+}
+
+void Normalizer::fold_token(std::string_view token, std::string& out) const {
+  if (is_ascii(token)) {  // no tone marks possible
+    if (config_.lowercase) append_ascii_lower(token, out);
+    else out.append(token);
+    return;
+  }
+  thread_local std::u32string cps;
+  cps.clear();
+  for (std::size_t i = 0; i < token.size();) {
+    char32_t c = utf8::next(token.data(), i);
+    if (config_.lowercase) c = chars::lower(c);
+    cps.push_back(c);
+  }
+  if (config_.tones != ToneStyle::keep) {
+    // Each run of letters is one candidate syllable ("hoà_bình" holds two).
+    thread_local std::u32string syl;
+    for (std::size_t k = 0; k < cps.size();) {
+      if (!(chars::classify(cps[k]) & chars::kLetter)) {
+        ++k;
+        continue;
+      }
+      std::size_t end = k;
+      while (end < cps.size() && (chars::classify(cps[end]) & chars::kLetter)) ++end;
+      syl.assign(cps, k, end - k);
+      if (place_tone(syl, config_.tones)) std::copy(syl.begin(), syl.end(), cps.begin() + k);
+      k = end;
+    }
+  }
+  for (char32_t c : cps) utf8::append(out, c);
+}
+
+std::string Normalizer::normalize_text(std::string_view text) const {
+  std::string scratch;
+  const std::string_view nfc = compose(text, scratch);
+  std::string out;
+  out.reserve(nfc.size());
+  for (std::size_t i = 0; i < nfc.size();) {
+    std::size_t start = i;
+    std::size_t j = i;
+    const char32_t c = utf8::next(nfc.data(), j);
+    if (!(chars::classify(c) & chars::kToken)) {
+      out.append(nfc.data() + start, j - start);
+      i = j;
+      continue;
+    }
+    while (i < nfc.size()) {
+      std::size_t k = i;
+      if (!(chars::classify(utf8::next(nfc.data(), k)) & chars::kToken)) break;
+      i = k;
+    }
+    fold_token(nfc.substr(start, i - start), out);
+  }
+  return out;
+}
+
+}  // namespace mekong

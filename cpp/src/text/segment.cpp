@@ -1,0 +1,141 @@
+#include "mekong/text/segment.hpp"
+
+#include <mutex>
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/utext.h>
+
+#include "mekong/error.hpp"
+#include "mekong/text/chars.hpp"
+#include "mekong/text/utf8.hpp"
+
+namespace mekong {
+namespace {
+
+// One word BreakIterator built from ICU's data; each Segmenter clones it (instances are not thread-safe).
+const icu::BreakIterator& word_break_prototype() {
+  static std::unique_ptr<icu::BreakIterator> prototype = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    check_icu(status, "BreakIterator::createWordInstance");
+    return bi;
+  }();
+  return *prototype;
+}
+
+struct UTextCloser {
+  void operator()(UText* ut) const { utext_close(ut); }
+};
+
+std::size_t count_code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+Segmenter::Segmenter(SegmentConfig config) : config_(config) { (void)chars::tables(); }
+Segmenter::~Segmenter() = default;
+Segmenter::Segmenter(Segmenter&&) noexcept = default;
+Segmenter& Segmenter::operator=(Segmenter&&) noexcept = default;
+
+void Segmenter::emit(std::string_view text, std::size_t begin, std::size_t end, bool all_numbers,
+                     std::vector<Token>& out) const {
+  if (all_numbers && !config_.numbers) return;
+  const std::size_t len = end - begin;
+  if (config_.min_length > 1 && (len < config_.min_length ||  // bytes >= code points
+                                 count_code_points(text.substr(begin, len)) < config_.min_length))
+    return;
+  out.push_back({begin, len, false});
+}
+
+void Segmenter::segment_complex(std::string_view text, std::size_t begin, std::size_t end,
+                                std::vector<Token>& out) {
+  if (!words_) words_.reset(word_break_prototype().clone());
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UText, UTextCloser> ut(
+      utext_openUTF8(nullptr, text.data() + begin, static_cast<int64_t>(end - begin), &status));
+  check_icu(status, "utext_openUTF8");
+  words_->setText(ut.get(), status);
+  check_icu(status, "BreakIterator::setText");
+  int32_t from = words_->first();
+  for (int32_t to = words_->next(); to != icu::BreakIterator::DONE; from = to, to = words_->next()) {
+    if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
+    bool all_numbers = true;
+    for (std::size_t i = begin + static_cast<std::size_t>(from); i < begin + static_cast<std::size_t>(to);)
+      all_numbers &= (chars::classify(utf8::next(text.data(), i)) & chars::kNumber) != 0;
+    emit(text, begin + static_cast<std::size_t>(from), begin + static_cast<std::size_t>(to), all_numbers, out);
+  }
+  // Detach the iterator from the UText before it is closed.
+  words_->setText(icu::UnicodeString());
+}
+
+void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::size_t end,
+                                std::vector<Token>& out) {
+  // ICU does not break between a Latin word and Thai written against it ("COVID19ระบาด"): cut the
+  // run where it passes between spaceless and spaced scripts (a mark stays with what precedes it).
+  std::size_t i = begin, piece = begin;
+  bool piece_complex = false, piece_numbers = true, first = true;
+  while (i < end) {
+    std::size_t j = i;
+    const std::uint8_t cls = chars::classify(utf8::next(text.data(), j));
+    const bool is_complex = (cls & chars::kComplex) != 0;
+    if (!first && !(cls & chars::kMark) && is_complex != piece_complex) {
+      if (piece_complex) segment_complex(text, piece, i, out);
+      else emit(text, piece, i, piece_numbers, out);
+      piece = i;
+      piece_numbers = true;
+    }
+    if (first || !(cls & chars::kMark)) piece_complex = is_complex;
+    piece_numbers &= (cls & chars::kNumber) != 0;
+    first = false;
+    i = j;
+  }
+  if (piece_complex) segment_complex(text, piece, end, out);
+  else emit(text, piece, end, piece_numbers, out);
+}
+
+void Segmenter::segment(std::string_view text, std::vector<Token>& out) {
+  const chars::Tables& tab = chars::tables();
+  if (config_.links != LinkPolicy::split) find_links(text, links_);
+  else links_.clear();
+  std::size_t next_link = 0;
+  const char* s = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (next_link < links_.size() && i >= links_[next_link].begin) {
+      const Span link = links_[next_link++];
+      if (config_.links == LinkPolicy::keep) out.push_back({link.begin, link.end - link.begin, true});
+      i = link.end;
+      continue;
+    }
+    const std::size_t limit = next_link < links_.size() ? links_[next_link].begin : n;
+    // Skip separators.
+    std::size_t j = i;
+    char32_t c = utf8::next(s, j);
+    std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
+    if (!(cls & chars::kToken)) {
+      i = j;
+      continue;
+    }
+    // A run of word characters, up to the next link.
+    const std::size_t begin = i;
+    bool all_numbers = true, complex = false;
+    while (true) {
+      all_numbers &= (cls & chars::kNumber) != 0;
+      complex |= (cls & chars::kComplex) != 0;
+      i = j;
+      if (i >= limit) break;
+      c = utf8::next(s, j);
+      cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
+      if (!(cls & chars::kToken)) break;
+    }
+    if (complex) split_by_script(text, begin, i, out);
+    else emit(text, begin, i, all_numbers, out);
+  }
+}
+
+}  // namespace mekong
