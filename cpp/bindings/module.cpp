@@ -8,6 +8,7 @@
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/decode.hpp"
 #include "mekong/util/interner.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace py = pybind11;
 using namespace mekong;

@@ -1,0 +1,112 @@
+"""Validation of user-facing options and their translation into the core's configuration."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Iterable
+
+from . import _core
+
+TONE_STYLES = {
+    "traditional": _core.ToneStyle.traditional,
+    "modern": _core.ToneStyle.modern,
+    None: _core.ToneStyle.keep,
+}
+LINK_POLICIES = {"drop": _core.LinkPolicy.drop, "keep": _core.LinkPolicy.keep, "split": _core.LinkPolicy.split}
+
+
+def _choice(name, value, allowed):
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {shown}; got {value!r}")
+    return allowed[value]
+
+
+def check_int(name, value, minimum=None, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    return int(value)
+
+
+def check_n_jobs(n_jobs):
+    if n_jobs is None:
+        return 1
+    n = check_int("n_jobs", n_jobs)
+    if n == 0:
+        raise ValueError("n_jobs == 0 has no meaning; use 1 for serial work or -1 for all cores")
+    return n
+
+
+def check_ngram_range(ngram_range):
+    try:
+        lo, hi = ngram_range
+    except (TypeError, ValueError):
+        raise ValueError(f"ngram_range must be a pair (min_n, max_n); got {ngram_range!r}") from None
+    lo = check_int("ngram_range[0]", lo, 1)
+    hi = check_int("ngram_range[1]", hi, 1)
+    if lo > hi:
+        raise ValueError(
+            f"Invalid value for ngram_range={ngram_range!r}: lower boundary larger than the upper boundary."
+        )
+    return lo, hi
+
+
+def stop_word_list(stop_words) -> list[str]:
+    if stop_words is None:
+        return []
+    if isinstance(stop_words, str):
+        if stop_words == "vietnamese":
+            from .stopwords import VIETNAMESE_STOP_WORDS
+
+            return sorted(VIETNAMESE_STOP_WORDS)
+        raise ValueError(f"stop_words must be None, 'vietnamese' or a list of words; got {stop_words!r}")
+    words = list(stop_words)
+    for i, w in enumerate(words):
+        if not isinstance(w, str):
+            raise TypeError(f"stop_words[{i}] is {type(w).__name__}, expected str")
+    return words
+
+
+def make_analyzer(
+    *,
+    lowercase: bool = True,
+    tone_marks: str | None = "traditional",
+    numbers: bool = True,
+    urls: str = "drop",
+    min_token_length: int = 1,
+    stop_words: Iterable[str] | str | None = None,
+    ngram_range: tuple[int, int] = (1, 1),
+    encoding: str = "utf-8",
+) -> _core.Analyzer:
+    """Builds the core analyzer from validated options (the options every text function shares)."""
+    cfg = _core.AnalyzerConfig()
+    cfg.lowercase = bool(lowercase)
+    cfg.tones = _choice("tone_marks", tone_marks, TONE_STYLES)
+    cfg.numbers = bool(numbers)
+    cfg.links = _choice("urls", urls, LINK_POLICIES)
+    cfg.min_length = check_int("min_token_length", min_token_length, 1)
+    cfg.stop_words = stop_word_list(stop_words)
+    cfg.ngram_min, cfg.ngram_max = check_ngram_range(ngram_range)
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str; got {type(encoding).__name__}")
+    cfg.encoding = encoding
+    return _core.Analyzer(cfg)
+
+
+def check_df(name, value):
+    """scikit-learn's min_df / max_df: an int is a document count, a float a proportion."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an int or a float; got bool")
+    if isinstance(value, numbers.Integral):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0 when it is a document count; got {value}")
+        return float(value), True
+    if isinstance(value, numbers.Real):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must be in [0.0, 1.0] when it is a proportion; got {value}")
+        return float(value), False
+    raise TypeError(f"{name} must be an int or a float; got {type(value).__name__}")

@@ -1,0 +1,115 @@
+"""Functions on single texts: ``tokenize``, ``normalize`` and ``decode``."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import _core
+from ._options import make_analyzer
+
+
+def tokenize(
+    text: str | bytes,
+    *,
+    lowercase: bool = True,
+    tone_marks: str | None = "traditional",
+    numbers: bool = True,
+    urls: str = "drop",
+    min_token_length: int = 1,
+    stop_words: Iterable[str] | str | None = None,
+    ngram_range: tuple[int, int] = (1, 1),
+    encoding: str = "utf-8",
+) -> list[str]:
+    """Split one text into normalized terms, exactly as the vectorizers see them.
+
+    Parameters
+    ----------
+    text : str or bytes
+        A ``str``, or ``bytes`` in ``encoding``. Invalid bytes become U+FFFD.
+    lowercase : bool, default=True
+        Lower-case every token (Unicode simple case mapping: "Đ" -> "đ").
+    tone_marks : {"traditional", "modern", None}, default="traditional"
+        Where the tone mark of a Vietnamese syllable goes. "traditional" writes "hòa, khỏe, thủy"
+        (the placement most news uses), "modern" writes "hoà, khoẻ, thuỷ" (the 2018 school rule);
+        either way both spellings become one term. None leaves marks where they are.
+    numbers : bool, default=True
+        Keep tokens made only of digits ("2025", "747").
+    urls : {"drop", "keep", "split"}, default="drop"
+        URLs and e-mail addresses: dropped, kept whole as one token, or split like ordinary text
+        (scikit-learn's behaviour).
+    min_token_length : int, default=1
+        Shortest token kept, in characters. Vietnamese has meaningful one-letter syllables ("Bờ Y",
+        "y tế"); scikit-learn's default pattern corresponds to 2.
+    stop_words : list of str, "vietnamese" or None
+        Words removed before n-grams are formed; normalized like the text.
+    ngram_range : (int, int), default=(1, 1)
+        Token n-grams, joined by a space.
+    encoding : str, default="utf-8"
+        Encoding of ``bytes`` input (any ICU converter name, e.g. "windows-1258", "utf-16").
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import mekong
+    >>> mekong.tokenize("Tỉnh uỷ Kon Tum, Bờ Y: 747 tỷ đồng")
+    ['tỉnh', 'ủy', 'kon', 'tum', 'bờ', 'y', '747', 'tỷ', 'đồng']
+    """
+    if not isinstance(text, (str, bytes)):
+        raise TypeError(f"text must be str or bytes; got {type(text).__name__}")
+    analyzer = make_analyzer(
+        lowercase=lowercase,
+        tone_marks=tone_marks,
+        numbers=numbers,
+        urls=urls,
+        min_token_length=min_token_length,
+        stop_words=stop_words,
+        ngram_range=ngram_range,
+        encoding=encoding,
+    )
+    terms, _ = analyzer.terms(text)
+    return terms
+
+
+def normalize(text: str, *, lowercase: bool = True, tone_marks: str | None = "traditional") -> str:
+    """Return ``text`` in the form the vectorizers count it: NFC, lower-cased, one tone placement.
+
+    Spaces and punctuation are kept, so the result reads like the input.
+
+    Examples
+    --------
+    >>> import mekong
+    >>> mekong.normalize("Hoà bình, TỈNH UỶ")
+    'hòa bình, tỉnh ủy'
+    >>> mekong.normalize("Hòa bình", tone_marks="modern")
+    'hoà bình'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str; got {type(text).__name__}")
+    analyzer = make_analyzer(lowercase=lowercase, tone_marks=tone_marks)
+    return analyzer.normalize_text(text.encode("utf-8", "surrogatepass"))
+
+
+def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
+    """Decode bytes to ``str``, replacing invalid sequences with U+FFFD.
+
+    Returns the text and the number of replacements, so nothing is lost silently.
+
+    >>> import mekong
+    >>> mekong.decode(b"H\\xc3\\xa0 N\\xe1\\xbb\\x99i \\xff")
+    ('Hà Nội \\ufffd', 1)
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes; got {type(data).__name__}")
+    enc = "" if encoding.lower().replace("-", "").replace("_", "") == "utf8" else encoding
+    try:
+        return _core.decode(bytes(data), enc)
+    except ValueError:
+        raise
+    except RuntimeError as e:  # pragma: no cover - ICU failures other than a bad name
+        raise ValueError(str(e)) from None
+
+
+__all__ = ["tokenize", "normalize", "decode"]
