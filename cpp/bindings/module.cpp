@@ -57,6 +57,8 @@ struct Vocabulary {
 
 }  // namespace
 
+void register_matrix(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "mekong's C++ core (use the mekong package, not this module directly)";
 
@@ -188,4 +190,5 @@ PYBIND11_MODULE(_core, m) {
         py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"));
 
   m.def("resolve_n_jobs", &resolve_n_jobs);
+  register_matrix(m);
 }

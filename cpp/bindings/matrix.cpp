@@ -1,0 +1,215 @@
+// Bindings of the weight and similarity stages: CSR arrays in (views, no copy), NumPy arrays out.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "convert.hpp"
+#include "mekong/matrix/weight.hpp"
+#include "mekong/similarity/similarity.hpp"
+
+namespace py = pybind11;
+using namespace mekong;
+using py_convert::run_interruptible;
+using py_convert::to_numpy;
+
+namespace {
+
+// A CSR matrix passed from Python as (data, indices, indptr, n_rows, n_cols); arrays are kept alive
+// by the caller's references for the duration of the call.
+struct CsrArg {
+  py::array data, indices, indptr;
+  std::size_t rows = 0, cols = 0;
+};
+
+CsrArg csr_arg(const py::tuple& t) {
+  if (t.size() != 5) throw py::value_error("expected (data, indices, indptr, n_rows, n_cols)");
+  CsrArg a{t[0].cast<py::array>(), t[1].cast<py::array>(), t[2].cast<py::array>(), t[3].cast<std::size_t>(),
+           t[4].cast<std::size_t>()};
+  for (const py::array* arr : {&a.data, &a.indices, &a.indptr})
+    if (!(arr->flags() & py::array::c_style)) throw py::value_error("CSR arrays must be C-contiguous");
+  if (static_cast<std::size_t>(a.indptr.size()) != a.rows + 1) throw py::value_error("indptr must have n_rows + 1 entries");
+  if (!a.indices.dtype().is(a.indptr.dtype())) throw py::value_error("indices and indptr must have one dtype");
+  if (a.indices.size() != a.data.size()) throw py::value_error("indices and data differ in length");
+  return a;
+}
+
+template <class T, class I>
+CsrView<T, I> view(const CsrArg& a) {
+  CsrView<T, I> v;
+  v.data = static_cast<const T*>(a.data.data());
+  v.indices = static_cast<const I*>(a.indices.data());
+  v.indptr = static_cast<const I*>(a.indptr.data());
+  v.rows = a.rows;
+  v.cols = a.cols;
+  const auto nnz = static_cast<std::size_t>(v.indptr[v.rows]);
+  if (nnz != static_cast<std::size_t>(a.data.size()) || v.indptr[0] != 0) throw py::value_error("malformed CSR indptr");
+  for (std::size_t r = 0; r < v.rows; ++r)
+    if (v.indptr[r] > v.indptr[r + 1]) throw py::value_error("malformed CSR indptr: not non-decreasing");
+  return v;
+}
+
+// Calls f.template operator()<T, I>() for the dtypes of `a`.
+template <class F>
+auto dispatch(const CsrArg& a, F&& f) {
+  const bool f32 = a.data.dtype().is(py::dtype::of<float>());
+  const bool f64 = a.data.dtype().is(py::dtype::of<double>());
+  const bool i32 = a.indices.dtype().is(py::dtype::of<std::int32_t>());
+  const bool i64 = a.indices.dtype().is(py::dtype::of<std::int64_t>());
+  if (!(f32 || f64)) throw py::type_error("matrix values must be float32 or float64");
+  if (!(i32 || i64)) throw py::type_error("matrix indices must be int32 or int64");
+  if (f32 && i32) return f.template operator()<float, std::int32_t>();
+  if (f32) return f.template operator()<float, std::int64_t>();
+  if (i32) return f.template operator()<double, std::int32_t>();
+  return f.template operator()<double, std::int64_t>();
+}
+
+Norm norm_arg(const std::string& s) {
+  if (s == "l2") return Norm::l2;
+  if (s == "l1") return Norm::l1;
+  if (s == "none") return Norm::none;
+  throw py::value_error("norm must be 'l1', 'l2' or None");
+}
+
+Metric metric_arg(const std::string& s) {
+  if (s == "cosine") return Metric::cosine;
+  if (s == "dot") return Metric::dot;
+  if (s == "jaccard") return Metric::jaccard;
+  throw py::value_error("metric must be 'cosine', 'dot' or 'jaccard'");
+}
+
+template <class T>
+py::array_t<T> to_numpy_2d(std::vector<T>&& v, std::size_t rows, std::size_t cols) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
+                        {static_cast<py::ssize_t>(cols * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, heap->data(),
+                        owner);
+}
+
+}  // namespace
+
+void register_matrix(py::module_& m) {
+  m.def("document_frequency", [](const py::tuple& x) {
+    const CsrArg a = csr_arg(x);
+    return dispatch(a, [&]<class T, class I>() { return to_numpy(document_frequency(view<T, I>(a))); });
+  });
+
+  m.def("tfidf_idf", [](const py::array_t<std::int64_t>& df, std::size_t n_docs, bool smooth, bool float32) -> py::object {
+    std::vector<std::int64_t> d(df.data(), df.data() + df.size());
+    if (float32) return to_numpy(tfidf_idf<float>(d, n_docs, smooth));
+    return to_numpy(tfidf_idf<double>(d, n_docs, smooth));
+  });
+
+  m.def("bm25_idf", [](const py::array_t<std::int64_t>& df, std::size_t n_docs, bool float32) -> py::object {
+    std::vector<std::int64_t> d(df.data(), df.data() + df.size());
+    if (float32) return to_numpy(bm25_idf<float>(d, n_docs));
+    return to_numpy(bm25_idf<double>(d, n_docs));
+  });
+
+  m.def("mean_row_sum", [](const py::tuple& x) {
+    const CsrArg a = csr_arg(x);
+    return dispatch(a, [&]<class T, class I>() { return mean_row_sum(view<T, I>(a)); });
+  });
+
+  m.def("tfidf_weight", [](const py::tuple& x, const py::object& idf, bool sublinear, const std::string& norm, int n_jobs) {
+    const CsrArg a = csr_arg(x);
+    const Norm nm = norm_arg(norm);
+    return dispatch(a, [&]<class T, class I>() -> py::object {
+      const CsrView<T, I> v = view<T, I>(a);
+      const T* idf_ptr = nullptr;
+      py::array_t<T> idf_arr;
+      if (!idf.is_none()) {
+        idf_arr = idf.cast<py::array_t<T, py::array::c_style | py::array::forcecast>>();
+        if (static_cast<std::size_t>(idf_arr.size()) != v.cols) throw py::value_error("idf has the wrong length");
+        idf_ptr = idf_arr.data();
+      }
+      std::vector<T> out(v.nnz());
+      {
+        py::gil_scoped_release release;
+        tfidf_weight(v, idf_ptr, sublinear, nm, out.data(), n_jobs);
+      }
+      return to_numpy(std::move(out));
+    });
+  });
+
+  m.def("bm25_weight", [](const py::tuple& x, const py::object& idf, double k1, double b, double avg_len,
+                          const std::string& norm, int n_jobs) {
+    const CsrArg a = csr_arg(x);
+    const Norm nm = norm_arg(norm);
+    return dispatch(a, [&]<class T, class I>() -> py::object {
+      const CsrView<T, I> v = view<T, I>(a);
+      auto idf_arr = idf.cast<py::array_t<T, py::array::c_style | py::array::forcecast>>();
+      if (static_cast<std::size_t>(idf_arr.size()) != v.cols) throw py::value_error("idf has the wrong length");
+      std::vector<T> out(v.nnz());
+      {
+        py::gil_scoped_release release;
+        bm25_weight(v, idf_arr.data(), k1, b, avg_len, nm, out.data(), n_jobs);
+      }
+      return to_numpy(std::move(out));
+    });
+  });
+
+  m.def("similarity_matrix", [](const py::tuple& x, const py::object& y, const std::string& metric, int n_jobs,
+                                std::size_t memory_budget) {
+    const CsrArg a = csr_arg(x);
+    CsrArg b;
+    const bool symmetric = y.is_none();
+    if (!symmetric) b = csr_arg(y.cast<py::tuple>());
+    if (!symmetric && (!a.data.dtype().is(b.data.dtype()) || !a.indices.dtype().is(b.indices.dtype())))
+      throw py::type_error("X and Y must have the same dtypes");
+    SimilarityConfig cfg{metric_arg(metric), n_jobs, memory_budget};
+    return dispatch(a, [&]<class T, class I>() -> py::object {
+      const CsrView<T, I> vx = view<T, I>(a);
+      CsrView<T, I> vy;
+      if (!symmetric) vy = view<T, I>(b);
+      const std::size_t cols = symmetric ? vx.rows : vy.rows;
+      std::vector<T> out = run_interruptible([&](const std::atomic<bool>* cancel) {
+        return similarity_matrix(vx, symmetric ? nullptr : &vy, cfg, cancel);
+      });
+      return to_numpy_2d(std::move(out), vx.rows, cols);
+    });
+  });
+
+  m.def("top_k_similar", [](const py::tuple& x, const py::object& y, std::size_t k, double threshold,
+                            const std::string& metric, int n_jobs) {
+    const CsrArg a = csr_arg(x);
+    CsrArg b;
+    const bool symmetric = y.is_none();
+    if (!symmetric) b = csr_arg(y.cast<py::tuple>());
+    if (!symmetric && (!a.data.dtype().is(b.data.dtype()) || !a.indices.dtype().is(b.indices.dtype())))
+      throw py::type_error("X and Y must have the same dtypes");
+    SimilarityConfig cfg{metric_arg(metric), n_jobs, 0};
+    return dispatch(a, [&]<class T, class I>() -> py::object {
+      const CsrView<T, I> vx = view<T, I>(a);
+      CsrView<T, I> vy;
+      if (!symmetric) vy = view<T, I>(b);
+      TopK<T> out = run_interruptible([&](const std::atomic<bool>* cancel) {
+        return top_k_similar(vx, symmetric ? nullptr : &vy, k, threshold, cfg, cancel);
+      });
+      const std::size_t rows = out.rows, kk = out.k;
+      return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk), to_numpy_2d(std::move(out.score), rows, kk));
+    });
+  });
+
+  m.def("average_linkage_groups", [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& index,
+                                      const py::array_t<double, py::array::c_style | py::array::forcecast>& score,
+                                      double threshold) {
+    if (index.ndim() != 2 || score.ndim() != 2 || index.shape(0) != score.shape(0) || index.shape(1) != score.shape(1))
+      throw py::value_error("index and score must be 2-D arrays of one shape");
+    TopK<double> nb;
+    nb.rows = static_cast<std::size_t>(index.shape(0));
+    nb.k = static_cast<std::size_t>(index.shape(1));
+    nb.index.assign(index.data(), index.data() + index.size());
+    nb.score.assign(score.data(), score.data() + score.size());
+    for (std::int64_t j : nb.index)
+      if (j < -1 || j >= static_cast<std::int64_t>(nb.rows)) throw py::value_error("neighbour index out of range");
+    return to_numpy(average_linkage_groups(nb, threshold));
+  });
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const MemoryBudgetError& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
+    }
+  });
+}

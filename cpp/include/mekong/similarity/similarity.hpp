@@ -1,0 +1,69 @@
+// Stage 8, similarity: dense similarity matrices, top-k neighbours and story groups over CSR rows.
+//
+// Both kernels walk an inverted index of Y (the columns as lists of (row, value)) and accumulate
+// each row of X against it into a dense buffer: the work is proportional to the shared terms, not
+// to N x M. The symmetric case (Y = X) computes one triangle and mirrors it. Each output value is
+// summed in the same order for any thread count, so results are bit-identical for any n_jobs.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mekong/matrix/csr_view.hpp"
+
+namespace mekong {
+
+enum class Metric {
+  cosine,   // x.y / (|x| |y|); rows of norm 0 give 0
+  dot,      // x.y
+  jaccard,  // |A & B| / |A | B| over the sets of non-zero columns; two empty sets give 0
+};
+
+// Thrown before allocating a dense result larger than the memory budget (MemoryError in Python).
+struct MemoryBudgetError : std::bad_alloc {
+  std::string message;
+  explicit MemoryBudgetError(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+struct SimilarityConfig {
+  Metric metric = Metric::cosine;
+  int n_jobs = 1;
+  std::size_t memory_budget = 0;  // bytes for a dense result; 0 = no limit
+};
+
+// Dense X x Y^T similarities, row-major, rows(X) x rows(Y). Y == nullptr: Y = X (symmetric).
+template <class T, class I>
+std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Y, const SimilarityConfig& config,
+                                 const std::atomic<bool>* cancel = nullptr);
+
+template <class T>
+struct TopK {
+  std::size_t rows = 0;
+  std::size_t k = 0;                // columns of the arrays below
+  std::vector<std::int64_t> index;  // rows x k, -1 where a row has fewer than k neighbours
+  std::vector<T> score;             // rows x k, NaN where index is -1
+};
+
+// The k most similar rows of Y for each row of X with a score > threshold, best first, ties broken
+// by the lower index. Y == nullptr: Y = X and each row's own index is left out. k is clipped to the
+// number of candidates. Never builds the rows(X) x rows(Y) matrix.
+template <class T, class I>
+TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Y, std::size_t k, double threshold,
+                      const SimilarityConfig& config, const std::atomic<bool>* cancel = nullptr);
+
+// Story groups: average linkage (UPGMA) over the k-nearest-neighbour graph. The similarity of two
+// documents is their top-k score (either direction; the larger when both) and 0 when neither is
+// among the other's neighbours. Starting from single documents, the two groups with the highest
+// average pairwise similarity merge while that average is > threshold. Unlike single linkage, one
+// article that resembles two stories (a shared page footer, a round-up) cannot chain them together.
+// Returns a label per document: groups of two or more are numbered 0, 1, ... in order of their
+// first document; a document in no group gets -1. Deterministic: ties go to the lower indices.
+template <class T>
+std::vector<std::int64_t> average_linkage_groups(const TopK<T>& neighbours, double threshold);
+
+}  // namespace mekong

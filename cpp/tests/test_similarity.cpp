@@ -1,0 +1,268 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <algorithm>
+#include <random>
+
+#include "mekong/matrix/weight.hpp"
+#include "mekong/similarity/similarity.hpp"
+
+using namespace mekong;
+
+namespace {
+
+struct Owned {
+  std::vector<std::int32_t> indptr{0}, indices;
+  std::vector<double> data;
+  std::size_t rows = 0, cols = 0;
+  CsrView<double, std::int32_t> view() const { return {indptr.data(), indices.data(), data.data(), rows, cols}; }
+  std::vector<double> dense() const {
+    std::vector<double> d(rows * cols, 0.0);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (auto k = indptr[r]; k < indptr[r + 1]; ++k) d[r * cols + indices[k]] = data[k];
+    return d;
+  }
+};
+
+Owned random_csr(std::size_t rows, std::size_t cols, double density, unsigned seed, bool negative = false) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  Owned m;
+  m.rows = rows;
+  m.cols = cols;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      if (u(g) < density) {
+        m.indices.push_back(static_cast<std::int32_t>(c));
+        m.data.push_back(negative ? u(g) * 2 - 1 : std::floor(u(g) * 4) + 1);
+      }
+    }
+    m.indptr.push_back(static_cast<std::int32_t>(m.indices.size()));
+  }
+  return m;
+}
+
+// Reference cosine over dense rows.
+double ref_cosine(const std::vector<double>& a, std::size_t i, const std::vector<double>& b, std::size_t j, std::size_t cols) {
+  double dot = 0, na = 0, nb = 0;
+  for (std::size_t c = 0; c < cols; ++c) {
+    dot += a[i * cols + c] * b[j * cols + c];
+    na += a[i * cols + c] * a[i * cols + c];
+    nb += b[j * cols + c] * b[j * cols + c];
+  }
+  return na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : 0.0;
+}
+
+}  // namespace
+
+TEST(Similarity, CosineMatchesReference) {
+  const Owned x = random_csr(60, 30, 0.15, 1, true), y = random_csr(45, 30, 0.2, 2);
+  const auto dx = x.dense(), dy = y.dense();
+  const auto vx = x.view(), vy = y.view();
+  const auto sym = similarity_matrix(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {});
+  const auto cross = similarity_matrix(vx, &vy, {});
+  for (std::size_t i = 0; i < x.rows; ++i) {
+    for (std::size_t j = 0; j < x.rows; ++j) EXPECT_NEAR(sym[i * x.rows + j], ref_cosine(dx, i, dx, j, 30), 1e-12);
+    for (std::size_t j = 0; j < y.rows; ++j) EXPECT_NEAR(cross[i * y.rows + j], ref_cosine(dx, i, dy, j, 30), 1e-12);
+  }
+}
+
+TEST(Similarity, SymmetricResultIsExactlySymmetricAndThreadIndependent) {
+  const Owned x = random_csr(500, 80, 0.05, 3);
+  SimilarityConfig one, many;
+  many.n_jobs = 4;
+  const auto v = x.view();
+  const auto a = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), one);
+  const auto b = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), many);
+  EXPECT_EQ(a, b);
+  for (std::size_t i = 0; i < 500; ++i)
+    for (std::size_t j = 0; j < i; ++j) ASSERT_EQ(a[i * 500 + j], a[j * 500 + i]);
+}
+
+TEST(Similarity, JaccardMatchesSets) {
+  const Owned x = random_csr(40, 12, 0.3, 4);
+  const auto d = x.dense();
+  SimilarityConfig c;
+  c.metric = Metric::jaccard;
+  const auto v = x.view();
+  const auto s = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), c);
+  for (std::size_t i = 0; i < 40; ++i) {
+    for (std::size_t j = 0; j < 40; ++j) {
+      double inter = 0, uni = 0;
+      for (std::size_t k = 0; k < 12; ++k) {
+        const bool a = d[i * 12 + k] != 0, b = d[j * 12 + k] != 0;
+        inter += a && b;
+        uni += a || b;
+      }
+      EXPECT_NEAR(s[i * 40 + j], uni > 0 ? inter / uni : 0.0, 1e-12);
+    }
+  }
+}
+
+TEST(Similarity, TopKEqualsStableSortOfTheFullMatrix) {
+  const Owned x = random_csr(120, 20, 0.15, 5);
+  const auto v = x.view();
+  const auto full = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {});
+  for (int jobs : {1, 3}) {
+    SimilarityConfig c;
+    c.n_jobs = jobs;
+    const auto top = top_k_similar(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 7, 0.0, c);
+    ASSERT_EQ(top.k, 7u);
+    for (std::size_t i = 0; i < 120; ++i) {
+      std::vector<std::pair<double, std::int64_t>> all;
+      for (std::size_t j = 0; j < 120; ++j)
+        if (j != i && full[i * 120 + j] > 0) all.emplace_back(-full[i * 120 + j], static_cast<std::int64_t>(j));
+      std::stable_sort(all.begin(), all.end());
+      for (std::size_t q = 0; q < 7; ++q) {
+        if (q < all.size()) {
+          EXPECT_EQ(top.index[i * 7 + q], all[q].second) << i << " " << q;
+          EXPECT_EQ(top.score[i * 7 + q], -all[q].first);
+        } else {
+          EXPECT_EQ(top.index[i * 7 + q], -1);
+          EXPECT_TRUE(std::isnan(top.score[i * 7 + q]));
+        }
+      }
+    }
+  }
+}
+
+TEST(Similarity, BadInputs) {
+  const Owned x = random_csr(5, 4, 0.5, 6), y = random_csr(5, 3, 0.5, 7);
+  const auto vx = x.view(), vy = y.view();
+  EXPECT_THROW(similarity_matrix(vx, &vy, {}), std::invalid_argument);
+  EXPECT_THROW(top_k_similar(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 0, 0.0, {}), std::invalid_argument);
+  Owned nan = x;
+  nan.data[0] = std::nan("");
+  const auto vn = nan.view();
+  EXPECT_THROW(similarity_matrix(vn, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {}), std::invalid_argument);
+  SimilarityConfig tight;
+  tight.memory_budget = 10;
+  EXPECT_THROW(similarity_matrix(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), tight), MemoryBudgetError);
+}
+
+TEST(Similarity, ZeroRowsGiveZeroNotNan) {
+  Owned z;
+  z.rows = 3;
+  z.cols = 2;
+  z.indptr = {0, 0, 1, 1};
+  z.indices = {0};
+  z.data = {2.0};
+  const auto v = z.view();
+  const auto s = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {});
+  for (double val : s) EXPECT_FALSE(std::isnan(val));
+  EXPECT_EQ(s[0], 0.0);
+  EXPECT_DOUBLE_EQ(s[4], 1.0);
+}
+
+TEST(Stories, AverageLinkageDoesNotChain) {
+  // 0-1-2 are one story (all pairs similar); 3 resembles 2 only (a shared footer), 4 resembles 3.
+  TopK<double> nb;
+  nb.rows = 5;
+  nb.k = 2;
+  nb.index = {1, 2, 0, 2, 0, 1, 2, 4, 3, -1};
+  nb.score = {0.8, 0.7, 0.8, 0.75, 0.7, 0.75, 0.6, 0.55, 0.55, NAN};
+  // Pairs 0-1 .8, 1-2 .75, 0-2 .7, 2-3 .6 (3's list), 3-4 .55.
+  EXPECT_EQ(average_linkage_groups(nb, 0.5), (std::vector<std::int64_t>{0, 0, 0, 1, 1}));
+  // Single linkage at 0.5 would join all five; average linkage keeps 3 out of {0,1,2}: its
+  // average with them is 0.6 / 3 = 0.2.
+  EXPECT_EQ(average_linkage_groups(nb, 0.73), (std::vector<std::int64_t>{0, 0, -1, -1, -1}));  // {0,1} vs 2: 0.725
+  EXPECT_EQ(average_linkage_groups(nb, 0.9), (std::vector<std::int64_t>{-1, -1, -1, -1, -1}));
+}
+
+TEST(Stories, ReferenceAverageLinkageOnRandomGraphs) {
+  // Brute-force UPGMA on the same kNN similarities must give the same partition.
+  for (unsigned seed = 1; seed < 20; ++seed) {
+    std::mt19937 g(seed);
+    const std::size_t n = 12, k = 3;
+    std::uniform_real_distribution<double> u(0, 1);
+    TopK<double> nb;
+    nb.rows = n;
+    nb.k = k;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<std::size_t> others;
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i) others.push_back(j);
+      std::shuffle(others.begin(), others.end(), g);
+      for (std::size_t q = 0; q < k; ++q) {
+        nb.index.push_back(static_cast<std::int64_t>(others[q]));
+        nb.score.push_back(std::round(u(g) * 1000) / 1000);
+      }
+    }
+    std::vector<std::vector<double>> sim(n, std::vector<double>(n, 0.0));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t q = 0; q < k; ++q) {
+        const auto j = static_cast<std::size_t>(nb.index[i * k + q]);
+        sim[i][j] = sim[j][i] = std::max(sim[i][j], nb.score[i * k + q]);
+      }
+    const double thr = 0.3;
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < n; ++i) groups.push_back({i});
+    while (true) {
+      double best = thr;
+      std::size_t ba = 0, bb = 0;
+      bool found = false;
+      for (std::size_t a = 0; a < groups.size(); ++a)
+        for (std::size_t b = a + 1; b < groups.size(); ++b) {
+          double sum = 0;
+          for (auto x : groups[a])
+            for (auto y : groups[b]) sum += sim[x][y];
+          const double avg = sum / static_cast<double>(groups[a].size() * groups[b].size());
+          if (avg > best) {
+            best = avg;
+            ba = a;
+            bb = b;
+            found = true;
+          }
+        }
+      if (!found) break;
+      groups[ba].insert(groups[ba].end(), groups[bb].begin(), groups[bb].end());
+      groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(bb));
+    }
+    const auto labels = average_linkage_groups(nb, thr);
+    for (auto& grp : groups)
+      for (auto x : grp)
+        for (auto y : grp) {
+          if (grp.size() < 2) EXPECT_EQ(labels[x], -1);
+          else EXPECT_EQ(labels[x], labels[y]) << "seed " << seed;
+        }
+    for (std::size_t x = 0; x < n; ++x)
+      for (std::size_t y = 0; y < n; ++y)
+        if (labels[x] >= 0 && labels[x] == labels[y]) {
+          bool same = false;
+          for (auto& grp : groups)
+            same |= std::find(grp.begin(), grp.end(), x) != grp.end() && std::find(grp.begin(), grp.end(), y) != grp.end();
+          EXPECT_TRUE(same) << "seed " << seed;
+        }
+  }
+}
+
+TEST(Weight, TfidfFormulas) {
+  // Two documents, three terms: counts [[3, 0, 1], [2, 2, 0]].
+  std::vector<std::int32_t> indptr{0, 2, 4}, indices{0, 2, 0, 1};
+  std::vector<double> data{3, 1, 2, 2};
+  CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 2, 3};
+  const auto df = document_frequency(v);
+  EXPECT_EQ(df, (std::vector<std::int64_t>{2, 1, 1}));
+  const auto idf = tfidf_idf<double>(df, 2, true);
+  EXPECT_DOUBLE_EQ(idf[0], std::log(3.0 / 3.0) + 1);
+  EXPECT_DOUBLE_EQ(idf[1], std::log(3.0 / 2.0) + 1);
+  std::vector<double> out(4);
+  tfidf_weight(v, idf.data(), false, Norm::l2, out.data(), 1);
+  const double a = 3 * idf[0], b = 1 * idf[2];
+  EXPECT_DOUBLE_EQ(out[0], a / std::sqrt(a * a + b * b));
+  tfidf_weight(v, static_cast<const double*>(nullptr), true, Norm::l1, out.data(), 1);
+  EXPECT_DOUBLE_EQ(out[0], (std::log(3.0) + 1) / (std::log(3.0) + 1 + 1));
+}
+
+TEST(Weight, Bm25) {
+  std::vector<std::int32_t> indptr{0, 1, 3}, indices{0, 0, 1};
+  std::vector<double> data{2, 1, 3};
+  CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 2, 2};
+  const auto idf = bm25_idf<double>(document_frequency(v), 2);
+  EXPECT_DOUBLE_EQ(idf[0], std::log(1 + 0.5 / 2.5));
+  const double avg = mean_row_sum(v);
+  EXPECT_DOUBLE_EQ(avg, 3.0);
+  std::vector<double> out(3);
+  bm25_weight(v, idf.data(), 1.2, 0.75, avg, Norm::none, out.data(), 1);
+  EXPECT_DOUBLE_EQ(out[0], idf[0] * 2 * 2.2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 2 / 3.0)));
+}

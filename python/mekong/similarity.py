@@ -1,0 +1,148 @@
+"""Similarity between documents: dense cosine / Jaccard matrices and top-k neighbours, in C++."""
+
+from __future__ import annotations
+
+import numbers
+import os
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _core
+from ._options import check_int, check_n_jobs
+from ._sparse import as_csr, core_args
+
+#: Fraction of the available memory a dense result may take unless ``max_memory`` says otherwise.
+MEMORY_FRACTION = 0.5
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable on Linux; physical pages elsewhere)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:  # pragma: no cover
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover
+        return 0
+
+
+def _budget(max_memory):
+    if max_memory is None:
+        return int(available_memory() * MEMORY_FRACTION)
+    if isinstance(max_memory, bool) or not isinstance(max_memory, numbers.Real) or max_memory <= 0:
+        raise ValueError(f"max_memory must be a positive number of bytes or None; got {max_memory!r}")
+    return int(max_memory)
+
+
+def _pair(X, Y):
+    """X and Y as CSR with one float dtype (float32 only when both are float32)."""
+    X = as_csr(X, name="X")
+    if Y is None:
+        return X, None
+    Y = as_csr(Y, name="Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"Incompatible dimension for X and Y matrices: X.shape[1] == {X.shape[1]} while Y.shape[1] == {Y.shape[1]}"
+        )
+    dtype = np.float32 if X.dtype == Y.dtype == np.float32 else np.float64
+    X, Y = as_csr(X, dtype), as_csr(Y, dtype)
+    idx = np.result_type(X.indices.dtype, Y.indices.dtype)
+    if X.indices.dtype != idx:
+        X = sp.csr_matrix((X.data, X.indices.astype(idx), X.indptr.astype(idx)), shape=X.shape)
+    if Y.indices.dtype != idx:
+        Y = sp.csr_matrix((Y.data, Y.indices.astype(idx), Y.indptr.astype(idx)), shape=Y.shape)
+    return X, Y
+
+
+def _similarity(X, Y, metric, dense_output, n_jobs, max_memory):
+    X, Y = _pair(X, Y)
+    out = _core.similarity_matrix(
+        core_args(X), None if Y is None else core_args(Y), metric, check_n_jobs(n_jobs), _budget(max_memory)
+    )
+    return out if dense_output else sp.csr_matrix(out)
+
+
+def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None):
+    """Cosine similarity between the rows of X and the rows of Y (or X).
+
+    Equal to ``sklearn.metrics.pairwise.cosine_similarity`` within float tolerance; all-zero rows
+    give 0, never NaN. With ``Y=None`` one triangle is computed and mirrored, so the result is
+    exactly symmetric. float32 input gives a float32 result.
+
+    Parameters
+    ----------
+    X : sparse matrix or array of shape (n_samples_X, n_features)
+    Y : sparse matrix or array of shape (n_samples_Y, n_features), default=None
+    dense_output : bool, default=True
+        Return a NumPy array (else a csr_matrix of it).
+    n_jobs : int, default=1
+        Threads (-1: all cores). Results are identical for any value.
+    max_memory : int or None
+        Bytes the dense result may take; default half the memory available. A larger result raises
+        MemoryError before anything is allocated: use :func:`top_k_similar` instead.
+
+    Returns
+    -------
+    ndarray of shape (n_samples_X, n_samples_Y)
+    """
+    return _similarity(X, Y, "cosine", dense_output, n_jobs, max_memory)
+
+
+def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None):
+    """Jaccard similarity of the sets of non-zero columns (terms) of each pair of rows.
+
+    ``|A & B| / |A | B|``; two empty rows give 0. Returns a dense NumPy array.
+    """
+    return _similarity(X, Y, "jaccard", True, n_jobs, max_memory)
+
+
+def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1):
+    """The ``k`` most similar rows of Y (or X) for every row of X, without the full matrix.
+
+    Parameters
+    ----------
+    X, Y : sparse matrices or arrays with the same number of columns
+        With ``Y=None`` the neighbours come from X itself and each row's own index is left out.
+    k : int, default=10
+        Neighbours per row; clipped to the number of candidates.
+    threshold : float in [-1, 1], default=0.0
+        Only scores strictly greater than this are kept.
+    metric : {"cosine", "dot", "jaccard"}, default="cosine"
+    as_csr : bool, default=False
+        Return a (n_samples_X, n_samples_Y) csr_matrix holding the kept scores instead.
+    n_jobs : int, default=1
+
+    Returns
+    -------
+    indices : ndarray of int64, shape (n_samples_X, k)
+        Best first; ties broken by the lower index; -1 where a row has fewer than k neighbours.
+    scores : ndarray, shape (n_samples_X, k)
+        NaN where ``indices`` is -1.
+    """
+    k = check_int("k", k)
+    if k <= 0:
+        raise ValueError(f"k must be a positive integer; got {k}")
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not -1.0 <= threshold <= 1.0:
+        if metric != "dot" or isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not np.isfinite(threshold):
+            raise ValueError(f"threshold must be in [-1, 1]; got {threshold!r}")
+    if metric not in ("cosine", "dot", "jaccard"):
+        raise ValueError(f"metric must be 'cosine', 'dot' or 'jaccard'; got {metric!r}")
+    Xc, Yc = _pair(X, Y)
+    indices, scores = _core.top_k_similar(
+        core_args(Xc), None if Yc is None else core_args(Yc), k, float(threshold), metric, check_n_jobs(n_jobs)
+    )
+    if not as_csr:
+        return indices, scores
+    n_cols = Xc.shape[0] if Yc is None else Yc.shape[0]
+    keep = indices >= 0
+    counts = keep.sum(axis=1)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return sp.csr_matrix((scores[keep], indices[keep], indptr), shape=(Xc.shape[0], n_cols))
+
+
+__all__ = ["available_memory", "cosine_similarity", "jaccard_similarity", "top_k_similar"]
