@@ -9,6 +9,10 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
     corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
   }
+  void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
+    const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
+    corpus_.stats_[doc] = worker_.term_ids(corpus_.docs_.bytes[doc], utf8, resolve, ids);
+  }
 
  private:
   const AnalyzedCorpus& corpus_;

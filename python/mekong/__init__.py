@@ -4,15 +4,38 @@ Quick start::
 
     import mekong
     sample = mekong.datasets.load_sample()
-    cv = mekong.CountVectorizer()
-    X = cv.fit_transform(sample.texts)      # scipy.sparse.csr_matrix, documents x terms
-    mekong.tokenize("Tỉnh uỷ Kon Tum")      # ['tỉnh', 'ủy', 'kon', 'tum']
+    tv = mekong.TfidfVectorizer()
+    X = tv.fit_transform(sample.texts)        # scipy.sparse.csr_matrix, documents x terms
+    S = mekong.cosine_similarity(X)           # NumPy array, documents x documents
+    groups = mekong.stories(X, feature_names=tv.get_feature_names_out())
+    mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh', 'ủy', 'kon', 'tum']
 """
 
 from . import datasets
 from .feature_extraction import CountVectorizer
+from .search import SearchIndex
+from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
+from .stories import Stories, Story, stories
 from .text import decode, normalize, tokenize
+from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 
 __version__ = "0.1.0"
 
-__all__ = ["CountVectorizer", "datasets", "decode", "normalize", "tokenize", "__version__"]
+__all__ = [
+    "BM25Transformer",
+    "CountVectorizer",
+    "SearchIndex",
+    "Stories",
+    "Story",
+    "TfidfTransformer",
+    "TfidfVectorizer",
+    "cosine_similarity",
+    "datasets",
+    "decode",
+    "jaccard_similarity",
+    "normalize",
+    "stories",
+    "tokenize",
+    "top_k_similar",
+    "__version__",
+]

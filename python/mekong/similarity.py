@@ -110,8 +110,8 @@ def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=Fal
         With ``Y=None`` the neighbours come from X itself and each row's own index is left out.
     k : int, default=10
         Neighbours per row; clipped to the number of candidates.
-    threshold : float in [-1, 1], default=0.0
-        Only scores strictly greater than this are kept.
+    threshold : float, default=0.0
+        Only scores strictly greater than this are kept; in [-1, 1] for cosine and Jaccard.
     metric : {"cosine", "dot", "jaccard"}, default="cosine"
     as_csr : bool, default=False
         Return a (n_samples_X, n_samples_Y) csr_matrix holding the kept scores instead.
@@ -127,11 +127,12 @@ def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=Fal
     k = check_int("k", k)
     if k <= 0:
         raise ValueError(f"k must be a positive integer; got {k}")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not -1.0 <= threshold <= 1.0:
-        if metric != "dot" or isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not np.isfinite(threshold):
-            raise ValueError(f"threshold must be in [-1, 1]; got {threshold!r}")
     if metric not in ("cosine", "dot", "jaccard"):
         raise ValueError(f"metric must be 'cosine', 'dot' or 'jaccard'; got {metric!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number; got {threshold!r}")
+    if metric != "dot" and not -1.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [-1, 1]; got {threshold!r}")
     Xc, Yc = _pair(X, Y)
     indices, scores = _core.top_k_similar(
         core_args(Xc), None if Yc is None else core_args(Yc), k, float(threshold), metric, check_n_jobs(n_jobs)
@@ -142,7 +143,9 @@ def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=Fal
     keep = indices >= 0
     counts = keep.sum(axis=1)
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return sp.csr_matrix((scores[keep], indices[keep], indptr), shape=(Xc.shape[0], n_cols))
+    out = sp.csr_matrix((scores[keep], indices[keep], indptr), shape=(Xc.shape[0], n_cols))
+    out.sort_indices()
+    return out
 
 
 __all__ = ["available_memory", "cosine_similarity", "jaccard_similarity", "top_k_similar"]

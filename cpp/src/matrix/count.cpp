@@ -25,17 +25,16 @@ template <class IdOf>
 void count_part(const TermSource& source, std::size_t begin, std::size_t end, PartRows& rows,
                 const std::atomic<bool>* cancel, IdOf&& id_of) {
   auto reader = source.reader();
-  TermBuffer terms;
-  std::vector<std::uint32_t> last_seen, slot;
+  std::vector<std::uint32_t> ids, last_seen, slot;
+  const TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<IdOf*>(ctx))(term); },
+                             static_cast<void*>(&id_of)};
   rows.row_sizes.reserve(end - begin);
   for (std::size_t doc = begin; doc < end; ++doc) {
     if ((doc - begin) % kCancelEvery == 0) check_cancelled(cancel);
-    reader->terms(doc, terms);
+    reader->term_ids(doc, resolve, ids);
     const std::size_t row_start = rows.ids.size();
     const auto stamp = static_cast<std::uint32_t>(doc - begin);
-    for (std::size_t t = 0; t < terms.size(); ++t) {
-      const std::uint32_t id = id_of(terms[t]);
-      if (id == Interner::npos) continue;
+    for (const std::uint32_t id : ids) {
       if (id >= last_seen.size()) {
         last_seen.resize(std::max<std::size_t>(std::size_t{id} + 1, last_seen.size() * 2), Interner::npos);
         slot.resize(last_seen.size());
@@ -62,47 +61,68 @@ std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
 }
 
 // Builds the final CSR from the parts, mapping part-local ids through col_of[part][id] (-1 = dropped).
+// Rows come out with sorted columns through one counting sort by column (CSR -> CSC -> CSR): two
+// linear passes instead of a comparison sort of every row.
 Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
                            std::size_t rows, std::size_t cols, bool binary, int threads) {
+  (void)threads;
   Csr<std::int64_t> m;
   m.rows = rows;
   m.cols = cols;
   m.indptr.assign(rows + 1, 0);
-  std::vector<std::size_t> first_row(parts.size() + 1, 0);
-  for (std::size_t p = 0; p < parts.size(); ++p) first_row[p + 1] = first_row[p] + parts[p].row_sizes.size();
-  // Row sizes after dropping columns.
-  parallel_for(parts.size(), threads, [&](std::size_t p) {
+  std::vector<std::int64_t> colptr(cols + 1, 0);
+  std::size_t row = 0;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
     const PartRows& part = parts[p];
     std::size_t at = 0;
-    for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
+    for (std::size_t r = 0; r < part.row_sizes.size(); ++r, ++row) {
       std::int64_t kept = 0;
-      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) kept += col_of[p][part.ids[at + k]] >= 0;
-      m.indptr[first_row[p] + r + 1] = kept;
-      at += part.row_sizes[r];
-    }
-  });
-  for (std::size_t r = 0; r < rows; ++r) m.indptr[r + 1] += m.indptr[r];
-  m.indices.resize(static_cast<std::size_t>(m.indptr[rows]));
-  m.data.resize(static_cast<std::size_t>(m.indptr[rows]));
-  parallel_for(parts.size(), threads, [&](std::size_t p) {
-    PartRows& part = parts[p];
-    std::size_t at = 0;
-    for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
-      const std::size_t row = first_row[p] + r;
-      std::size_t out = static_cast<std::size_t>(m.indptr[row]);
       for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
         const std::int64_t c = col_of[p][part.ids[at + k]];
         if (c < 0) continue;
-        m.indices[out] = static_cast<std::int32_t>(c);
-        m.data[out] = binary ? 1 : part.counts[at + k];
-        ++out;
+        ++kept;
+        ++colptr[static_cast<std::size_t>(c) + 1];
       }
+      m.indptr[row + 1] = kept;
       at += part.row_sizes[r];
-      const auto b = static_cast<std::size_t>(m.indptr[row]);
-      sort_row(m.indices.data() + b, m.data.data() + b, out - b);
     }
-    part = PartRows{};  // free this part's buffers as soon as they are copied
-  });
+  }
+  for (std::size_t r = 0; r < rows; ++r) m.indptr[r + 1] += m.indptr[r];
+  for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
+  const auto nnz = static_cast<std::size_t>(m.indptr[rows]);
+  // CSR -> CSC: rows ascend within each column.
+  std::vector<std::uint32_t> csc_row(nnz);
+  std::vector<std::int64_t> csc_val(nnz);
+  {
+    std::vector<std::int64_t> fill(colptr.begin(), colptr.end() - 1);
+    row = 0;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      PartRows& part = parts[p];
+      std::size_t at = 0;
+      for (std::size_t r = 0; r < part.row_sizes.size(); ++r, ++row) {
+        for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
+          const std::int64_t c = col_of[p][part.ids[at + k]];
+          if (c < 0) continue;
+          const auto dst = static_cast<std::size_t>(fill[static_cast<std::size_t>(c)]++);
+          csc_row[dst] = static_cast<std::uint32_t>(row);
+          csc_val[dst] = binary ? 1 : part.counts[at + k];
+        }
+        at += part.row_sizes[r];
+      }
+      part = PartRows{};  // free this part's buffers as soon as they are copied
+    }
+  }
+  // CSC -> CSR: columns ascend within each row.
+  m.indices.resize(nnz);
+  m.data.resize(nnz);
+  std::vector<std::int64_t> fill(m.indptr.begin(), m.indptr.end() - 1);
+  for (std::size_t c = 0; c < cols; ++c) {
+    for (auto k = colptr[c]; k < colptr[c + 1]; ++k) {
+      const auto dst = static_cast<std::size_t>(fill[csc_row[static_cast<std::size_t>(k)]]++);
+      m.indices[dst] = static_cast<std::int32_t>(c);
+      m.data[dst] = csc_val[static_cast<std::size_t>(k)];
+    }
+  }
   return m;
 }
 

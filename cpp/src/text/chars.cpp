@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 
 namespace mekong::chars {
@@ -32,6 +33,7 @@ std::uint8_t compute_class(UChar32 c) {
     }
   }
   if (u_tolower(c) != c) out |= kUpper;
+  if (u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0) out |= kNfcYes;
   return out;
 }
 

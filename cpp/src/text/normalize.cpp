@@ -76,7 +76,7 @@ inline char consonant(char32_t c) {
   if (c == U'đ' || c == U'Đ') return 'D';
   if (c < 0x80) {
     const char l = static_cast<char>(c | 0x20);
-    if (l >= 'a' && l <= 'z' && std::strchr("aeiouy", l) == nullptr) return l;
+    if (l >= 'a' && l <= 'z' && l != 'a' && l != 'e' && l != 'i' && l != 'o' && l != 'u' && l != 'y') return l;
   }
   return 0;
 }
@@ -138,29 +138,27 @@ bool place_tone(std::u32string& syl, ToneStyle style) {
   if (style == ToneStyle::keep || syl.empty() || syl.size() > 12) return false;
   const VowelTables& v = vowels();
   int tone = 0;
-  std::size_t toned = 0;
-  std::string skeleton;  // consonants as letters, vowels as 'V'
+  char sk[12];  // consonants as letters, vowels as 'V'
   for (std::size_t k = 0; k < syl.size(); ++k) {
     const int base = vowel_base(v, syl[k]);
     if (base) {
       if (const int t = vowel_tone(v, syl[k])) {
         if (tone) return false;  // two tone marks: not one syllable
         tone = t;
-        toned = k;
       }
-      skeleton.push_back('V');
+      sk[k] = 'V';
     } else if (const char c = consonant(syl[k])) {
-      skeleton.push_back(c);
+      sk[k] = c;
     } else {
       return false;
     }
   }
   if (!tone) return false;
-  (void)toned;
+  const std::string_view skeleton(sk, syl.size());
 
   std::size_t onset_end = skeleton.find('V');
-  if (onset_end == std::string::npos) return false;
-  std::string onset = skeleton.substr(0, onset_end);
+  if (onset_end == std::string_view::npos) return false;
+  std::string_view onset = skeleton.substr(0, onset_end);
   // "qu" and "gi" take the following u / i into the onset when another vowel follows it.
   auto next_is_vowel = [&](std::size_t k) { return k < skeleton.size() && skeleton[k] == 'V'; };
   if (onset == "q" && vowel_base(v, syl[onset_end]) == U && next_is_vowel(onset_end + 1)) {
@@ -244,29 +242,39 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
     else out.append(token);
     return;
   }
-  thread_local std::u32string cps;
-  cps.clear();
+  constexpr std::size_t kStack = 48;
+  char32_t stack[kStack];
+  std::u32string heap;
+  char32_t* cps = stack;
+  if (token.size() > kStack) {  // more bytes than code points, so this bound is safe
+    heap.resize(token.size());
+    cps = heap.data();
+  }
+  const VowelTables& v = vowels();
+  std::size_t n = 0;
+  bool toned = false;
   for (std::size_t i = 0; i < token.size();) {
     char32_t c = utf8::next(token.data(), i);
     if (config_.lowercase) c = chars::lower(c);
-    cps.push_back(c);
+    toned |= vowel_tone(v, c) != 0;
+    cps[n++] = c;
   }
-  if (config_.tones != ToneStyle::keep) {
+  if (toned && config_.tones != ToneStyle::keep) {
     // Each run of letters is one candidate syllable ("hoà_bình" holds two).
-    thread_local std::u32string syl;
-    for (std::size_t k = 0; k < cps.size();) {
+    std::u32string syl;
+    for (std::size_t k = 0; k < n;) {
       if (!(chars::classify(cps[k]) & chars::kLetter)) {
         ++k;
         continue;
       }
       std::size_t end = k;
-      while (end < cps.size() && (chars::classify(cps[end]) & chars::kLetter)) ++end;
-      syl.assign(cps, k, end - k);
-      if (place_tone(syl, config_.tones)) std::copy(syl.begin(), syl.end(), cps.begin() + k);
+      while (end < n && (chars::classify(cps[end]) & chars::kLetter)) ++end;
+      syl.assign(cps + k, end - k);
+      if (place_tone(syl, config_.tones)) std::copy(syl.begin(), syl.end(), cps + k);
       k = end;
     }
   }
-  for (char32_t c : cps) utf8::append(out, c);
+  for (std::size_t k = 0; k < n; ++k) utf8::append(out, cps[k]);
 }
 
 std::string Normalizer::normalize_text(std::string_view text) const {

@@ -97,7 +97,39 @@ void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::s
   else emit(text, piece, end, piece_numbers, out);
 }
 
-void Segmenter::segment(std::string_view text, std::vector<Token>& out) {
+namespace {
+
+// Decodes one code point at s[i], checking it as decode.cpp's validator does. Returns false on an
+// invalid sequence.
+inline bool next_checked(const char* s, std::size_t n, std::size_t& i, char32_t& c) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    c = b0;
+    ++i;
+    return true;
+  }
+  auto cont = [&](std::size_t k) { return i + k < n && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    if (!cont(1)) return false;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (!cont(1) || !cont(2)) return false;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) return false;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return false;
+    const auto b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) return false;
+  } else {
+    return false;
+  }
+  c = utf8::next(s, i);
+  return true;
+}
+
+}  // namespace
+
+template <bool kChecked>
+bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
   const chars::Tables& tab = chars::tables();
   if (config_.links != LinkPolicy::split) find_links(text, links_);
   else links_.clear();
@@ -105,19 +137,34 @@ void Segmenter::segment(std::string_view text, std::vector<Token>& out) {
   const char* s = text.data();
   const std::size_t n = text.size();
   std::size_t i = 0;
+  char32_t c = 0;
+  std::uint8_t cls = 0;
+  // Reads the code point at j into c / cls; in checked mode fails on invalid or non-NFC text.
+  auto read = [&](std::size_t& j) {
+    if constexpr (kChecked) {
+      if (!next_checked(s, n, j, c)) return false;
+    } else {
+      c = utf8::next(s, j);
+    }
+    cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
+    if constexpr (kChecked) return (cls & chars::kNfcYes) != 0;
+    return true;
+  };
   while (i < n) {
     if (next_link < links_.size() && i >= links_[next_link].begin) {
       const Span link = links_[next_link++];
+      if constexpr (kChecked) {  // the link's bytes are skipped, so check them here
+        for (std::size_t j = link.begin; j < link.end;)
+          if (!read(j)) return false;
+      }
       if (config_.links == LinkPolicy::keep) out.push_back({link.begin, link.end - link.begin, true});
       i = link.end;
       continue;
     }
     const std::size_t limit = next_link < links_.size() ? links_[next_link].begin : n;
-    // Skip separators.
     std::size_t j = i;
-    char32_t c = utf8::next(s, j);
-    std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
-    if (!(cls & chars::kToken)) {
+    if (!read(j)) return false;
+    if (!(cls & chars::kToken)) {  // a separator
       i = j;
       continue;
     }
@@ -129,13 +176,17 @@ void Segmenter::segment(std::string_view text, std::vector<Token>& out) {
       complex |= (cls & chars::kComplex) != 0;
       i = j;
       if (i >= limit) break;
-      c = utf8::next(s, j);
-      cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
+      if (!read(j)) return false;
       if (!(cls & chars::kToken)) break;
     }
     if (complex) split_by_script(text, begin, i, out);
     else emit(text, begin, i, all_numbers, out);
   }
+  return true;
 }
+
+void Segmenter::segment(std::string_view text, std::vector<Token>& out) { scan<false>(text, out); }
+
+bool Segmenter::segment_checked(std::string_view raw, std::vector<Token>& out) { return scan<true>(raw, out); }
 
 }  // namespace mekong

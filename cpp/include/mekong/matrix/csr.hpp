@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 namespace mekong {
@@ -41,17 +42,15 @@ void sort_row(std::int32_t* idx, T* val, std::size_t n) {
     }
     return;
   }
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return idx[a] < idx[b]; });
-  std::vector<std::int32_t> ti(n);
-  std::vector<T> tv(n);
+  thread_local std::vector<std::pair<std::int32_t, T>> scratch;
+  scratch.resize(n);
+  for (std::size_t k = 0; k < n; ++k) scratch[k] = {idx[k], val[k]};
+  std::sort(scratch.begin(), scratch.end(),
+            [](const std::pair<std::int32_t, T>& a, const std::pair<std::int32_t, T>& b) { return a.first < b.first; });
   for (std::size_t k = 0; k < n; ++k) {
-    ti[k] = idx[order[k]];
-    tv[k] = val[order[k]];
+    idx[k] = scratch[k].first;
+    val[k] = scratch[k].second;
   }
-  std::copy(ti.begin(), ti.end(), idx);
-  std::copy(tv.begin(), tv.end(), val);
 }
 
 }  // namespace mekong

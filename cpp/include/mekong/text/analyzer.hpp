@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mekong/matrix/count.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/segment.hpp"
 #include "mekong/text/terms.hpp"
@@ -47,18 +48,39 @@ class Analyzer {
     // The normalized tokens of a document, before stop words and n-grams.
     DocStats tokens(std::string_view raw, TermBuffer& out, bool utf8 = false);
 
+    // The ids `resolve` gives the document's terms (npos left out): the same as resolving each
+    // term analyze() writes, but a token seen before costs one hash lookup on its raw bytes.
+    // `resolve` must be the same mapping for the whole life of the worker (see reset_ids()).
+    DocStats term_ids(std::string_view raw, bool utf8, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
+    void reset_ids();
+
    private:
+    // Appends the folded form of a non-ASCII token, folding each distinct token once (words
+    // repeat: news vocabularies follow Zipf's law).
+    void fold_memo(std::string_view token, std::string& out);
+
     const Analyzer& owner_;
     Segmenter segmenter_;
     std::string decoded_, composed_;
     std::vector<Token> spans_;
     TermBuffer tokens_;
+    std::vector<std::string_view> kept_;
+    std::string scratch_term_;
+    Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
+    std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
+    Interner memo_raw_;                    // raw token -> id
+    std::string memo_folded_;              // folded forms, back to back
+    std::vector<std::size_t> memo_ends_;   // end of id's folded form in memo_folded_
   };
 
   Worker worker() const { return Worker(*this); }
 
   // The normalized form of one term as the analyzer would produce it (for vocabularies, stop words).
   std::string normalize_term(std::string_view term) const;
+
+  bool is_stop_word(std::string_view folded) const {
+    return stop_words_.size() != 0 && stop_words_.find(folded) != Interner::npos;
+  }
 
   const Normalizer& normalizer() const { return normalizer_; }
 

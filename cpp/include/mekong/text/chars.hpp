@@ -13,6 +13,7 @@ enum Class : std::uint8_t {
   kMark = 8,     // general category M*
   kComplex = 16, // a script written without spaces between words (Thai, Lao, Khmer, Myanmar, Han, kana)
   kUpper = 32,   // has a different lower-case form
+  kNfcYes = 64,  // NFC_Quick_Check=Yes and combining class 0: text made only of these is NFC already
 };
 
 struct Tables {

@@ -50,11 +50,19 @@ class Segmenter {
   // Appends the tokens of `text` (valid UTF-8, NFC) to `out`, in order.
   void segment(std::string_view text, std::vector<Token>& out);
 
+  // The same on raw bytes, checking on the way that they are valid UTF-8 and already NFC (every
+  // code point NFC_Quick_Check=Yes with combining class 0). Returns false when they are not; then
+  // `out` holds a partial result and the caller must decode and compose first. One pass instead
+  // of three for the common case of clean text.
+  bool segment_checked(std::string_view raw, std::vector<Token>& out);
+
   const SegmentConfig& config() const { return config_; }
 
  private:
   void emit(std::string_view text, std::size_t begin, std::size_t end, bool all_numbers,
             std::vector<Token>& out) const;
+  template <bool kChecked>
+  bool scan(std::string_view text, std::vector<Token>& out);
   void split_by_script(std::string_view text, std::size_t begin, std::size_t end, std::vector<Token>& out);
   void segment_complex(std::string_view text, std::size_t begin, std::size_t end, std::vector<Token>& out);
 

@@ -11,28 +11,52 @@
 
 namespace mekong {
 
+inline std::uint64_t load64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline std::uint32_t load32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// A fast hash for short keys (terms are a few bytes): fixed-size loads only, overlapping at the end.
 inline std::uint64_t hash_bytes(const char* p, std::size_t n) {
   constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
-  std::uint64_t h = 0x243F6A8885A308D3ull ^ (n * k);
   auto mix = [](std::uint64_t x) {
     x ^= x >> 32;
     x *= 0xD6E8FEB86659FD93ull;
     x ^= x >> 32;
     return x;
   };
-  while (n >= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    h = mix(h ^ v) * k;
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
-    std::uint64_t v = 0;
-    std::memcpy(&v, p, n);
-    h = mix(h ^ v ^ (std::uint64_t{n} << 59)) * k;
+  std::uint64_t h = 0x243F6A8885A308D3ull ^ (n * k);
+  if (n >= 8) {
+    const char* end = p + n - 8;
+    for (; p < end; p += 8) h = mix(h ^ load64(p)) * k;
+    h = mix(h ^ load64(end)) * k;
+  } else if (n >= 4) {
+    h = mix(h ^ ((std::uint64_t{load32(p)} << 32) | load32(p + n - 4))) * k;
+  } else if (n > 0) {
+    const auto b0 = static_cast<unsigned char>(p[0]), b1 = static_cast<unsigned char>(p[n >> 1]),
+               b2 = static_cast<unsigned char>(p[n - 1]);
+    h = mix(h ^ ((std::uint64_t{b0} << 16) | (std::uint64_t{b1} << 8) | b2)) * k;
   }
   return mix(h);
+}
+
+// Byte equality of two equal-length keys, without a library call for the short ones.
+inline bool equal_bytes(const char* a, const char* b, std::size_t n) {
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8)
+      if (load64(a + i) != load64(b + i)) return false;
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 class Interner {
@@ -52,7 +76,7 @@ class Interner {
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.id == npos) return npos;
-      if (slot.tag == static_cast<std::uint32_t>(h >> 32) && str(slot.id) == s) return slot.id;
+      if (slot.tag == static_cast<std::uint32_t>(h >> 32) && same(slot.id, s)) return slot.id;
     }
   }
 
@@ -64,7 +88,7 @@ class Interner {
     for (;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.id == npos) break;
-      if (slot.tag == tag && str(slot.id) == s) {
+      if (slot.tag == tag && same(slot.id, s)) {
         if (added) *added = false;
         return slot.id;
       }
@@ -86,6 +110,11 @@ class Interner {
     std::uint32_t id = npos;
     std::uint32_t tag = 0;
   };
+
+  bool same(std::uint32_t id, std::string_view s) const {
+    const std::uint64_t b = offsets_[id];
+    return offsets_[id + 1] - b == s.size() && equal_bytes(arena_.data() + b, s.data(), s.size());
+  }
 
   void rehash(std::size_t capacity) {
     std::vector<Slot> fresh(capacity);
