@@ -266,3 +266,14 @@ TEST(Weight, Bm25) {
   bm25_weight(v, idf.data(), 1.2, 0.75, avg, Norm::none, out.data(), 1);
   EXPECT_DOUBLE_EQ(out[0], idf[0] * 2 * 2.2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 2 / 3.0)));
 }
+
+TEST(Similarity, NegativeThresholdKeepsTouchedScores) {
+  // Row 0 and row 1 point in opposite directions (cosine -1); row 2 shares nothing (cosine 0).
+  std::vector<std::int32_t> indptr{0, 1, 2, 3}, indices{0, 0, 1};
+  std::vector<double> data{1.0, -1.0, 1.0};
+  CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 3, 2};
+  const auto top = top_k_similar(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 2, -0.5, {});
+  EXPECT_EQ(top.index[0], 2);  // only row 2 (score 0) passes -0.5; row 1 (-1) does not
+  EXPECT_EQ(top.index[1], -1);
+  EXPECT_EQ(top.score[0], 0.0);
+}

@@ -11,7 +11,7 @@ Quick start::
     mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh', 'ủy', 'kon', 'tum']
 """
 
-from . import datasets
+from . import datasets, frames, plot
 from .feature_extraction import CountVectorizer
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
@@ -31,6 +31,8 @@ __all__ = [
     "TfidfVectorizer",
     "cosine_similarity",
     "datasets",
+    "frames",
+    "plot",
     "decode",
     "jaccard_similarity",
     "normalize",

@@ -44,8 +44,8 @@ class TfidfTransformer(TransformerMixin, BaseEstimator):
     >>> from mekong import TfidfTransformer
     >>> counts = sp.csr_matrix(np.array([[3, 0, 1], [2, 2, 0]]))
     >>> TfidfTransformer().fit_transform(counts).toarray().round(3)
-    array([[0.905, 0.   , 0.426],
-           [0.577, 0.816, 0.   ]])
+    array([[0.906, 0.   , 0.424],
+           [0.58 , 0.815, 0.   ]])
     """
 
     def __init__(self, *, norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False, n_jobs=1):
@@ -154,7 +154,7 @@ class TfidfVectorizer(CountVectorizer):
     >>> X.shape, X.dtype
     ((2, 9), dtype('float64'))
     >>> float(round((X @ X.T).toarray()[0, 1], 3))
-    0.111
+    0.115
     """
 
     def __init__(

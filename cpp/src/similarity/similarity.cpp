@@ -261,18 +261,17 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
       for (std::uint32_t j : touched) {
         T s = acc[j];
         acc[j] = T(0);
-        mark[j] = 0;
         if (symmetric && j == r) continue;
         if (cfg.metric == Metric::jaccard) s = jaccard_from_intersection(s, xn[r], yn[j]);
         if (s > thr) cand.emplace_back(s, j);
       }
-      // A zero score never enters `touched`; with a negative threshold the untouched rows qualify too.
-      if (thr < T(0) && cand.size() < kk) {
-        for (auto& c : cand) mark[c.second] = 1;
+      // Rows sharing no column score 0 and are never touched; with a negative threshold they
+      // qualify too (the touched ones are still marked and keep their own score).
+      if (thr < T(0)) {
         for (std::uint32_t j = 0; j < m; ++j)
           if (!mark[j] && !(symmetric && j == r)) cand.emplace_back(T(0), j);
-        for (auto& c : cand) mark[c.second] = 0;
       }
+      for (std::uint32_t j : touched) mark[j] = 0;
       auto better = [](const std::pair<T, std::uint32_t>& a, const std::pair<T, std::uint32_t>& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
       };

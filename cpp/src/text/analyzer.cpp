@@ -86,9 +86,9 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   const AnalyzerConfig& cfg = owner_.config_;
   ids.clear();
   if (cfg.ngram_max > 1) {  // n-grams need the whole token list: resolve each term written
-    const DocStats stats = analyze(raw, tokens_, utf8);
-    for (std::size_t t = 0; t < tokens_.size(); ++t) {
-      const std::uint32_t id = resolve(tokens_[t]);
+    const DocStats stats = analyze(raw, terms_, utf8);
+    for (std::size_t t = 0; t < terms_.size(); ++t) {
+      const std::uint32_t id = resolve(terms_[t]);
       if (id != Interner::npos) ids.push_back(id);
     }
     return stats;

@@ -63,7 +63,8 @@ class Analyzer {
     Segmenter segmenter_;
     std::string decoded_, composed_;
     std::vector<Token> spans_;
-    TermBuffer tokens_;
+    TermBuffer tokens_;  // analyze()'s tokens before stop words and n-grams
+    TermBuffer terms_;   // term_ids()' terms when they are n-grams
     std::vector<std::string_view> kept_;
     std::string scratch_term_;
     Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)

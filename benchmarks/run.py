@@ -1,0 +1,812 @@
+"""mekong-text benchmark suite: one command, one run, one report.
+
+    python benchmarks/run.py                # 60 MB corpus, similarity on 10,000 documents (~10 min)
+    python benchmarks/run.py --quick        # ~5 MB corpus, 2,000 documents: a smoke test (~1 min)
+
+Generates the corpus (benchmarks/generate_corpus.py) when it is missing, then measures, against
+scikit-learn and sparse_dot_topn:
+
+* CountVectorizer.fit_transform and TfidfVectorizer.fit_transform on the whole corpus;
+* cosine_similarity of the tf-idf matrix of the first N documents (float64);
+* the top-10 neighbours of each of those documents;
+* the peak memory of CountVectorizer.fit_transform (each call in a fresh subprocess) against the
+  size of the matrix it returns.
+
+Each timing is the best of ``--repeats`` (3) wall-clock runs (time.perf_counter), after one warm-up
+call on a small slice of the same input; the contenders of one benchmark run in interleaved rounds
+(A B C, A B C, ...) so that a slow spell of a shared machine hits them alike. CPU time is recorded
+as well, and a probe before and after the run says how much of a second core the machine gave. Writes benchmarks/REPORT.md (``--quick``:
+benchmarks/data/REPORT-quick.md, so a smoke test never overwrites the real report) and a JSON file
+of every number in benchmarks/data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate_corpus  # noqa: E402
+
+TOKEN_PATTERN = r"(?u)\b\w+\b"  # scikit-learn's default minus the 2-letter minimum: one-letter tokens kept
+WARMUP_DOCS = 200
+WARMUP_ROWS = 500
+
+# Targets: (what, threshold on the ratio baseline time / mekong time)
+TARGET_COUNT_1 = 20.0
+TARGET_COSINE_1 = 5.0
+TARGET_TOPK = 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------------
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def load_documents(path):
+    """One document per line; read line by line so the peak is about the size of the list."""
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        return [line.rstrip("\n") for line in fh if line.strip()]
+
+
+class Case:
+    """One contender: ``fn()`` is timed, ``warmup()`` runs once first, ``check(result)`` sees the first result."""
+
+    def __init__(self, library, threads, fn, warmup, check=None):
+        self.library, self.threads, self.fn, self.warmup, self.check = library, threads, fn, warmup, check
+
+
+def compare(cases, repeats, label):
+    """Time the cases in interleaved rounds; returns one row per case.
+
+    Every case is warmed up once, then each round runs every case once, in order, so a slow spell of
+    the machine (a shared host) hits all contenders alike; a case's time is its best round. The
+    collector runs before each call, not during it. CPU time (process_time, all threads) is recorded
+    too: CPU / wall near the thread count means the threads really ran at the same time.
+    """
+    for c in cases:
+        c.warmup()
+    rows = [dict(library=c.library, threads=c.threads, times=[], cpu=[]) for c in cases]
+    for r in range(repeats):
+        for c, row in zip(cases, rows):
+            gc.collect()
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            res = c.fn()
+            t = time.perf_counter() - t0
+            row["cpu"].append(time.process_time() - c0)
+            row["times"].append(t)
+            if r == 0 and c.check is not None:
+                c.check(res)
+            del res
+    gc.collect()
+    for row in rows:
+        i = int(np.argmin(row["times"]))
+        row["best"] = row["times"][i]
+        row["cpu_per_wall"] = row["cpu"][i] / row["times"][i] if row["times"][i] > 0 else float("nan")
+        log(f"  {label}: {row['library']}, {row['threads']} thread{'s' if row['threads'] != 1 else ''}: "
+            f"best {row['best']:.3f} s ({', '.join(f'{t:.3f}' for t in row['times'])}), "
+            f"CPU/wall {row['cpu_per_wall']:.2f}")
+    return rows
+
+
+def parallel_probe(rounds=3, loops=10_000_000):
+    """How much of a second core the machine gives now: 2 busy processes at once vs 1 (2.0 = all of it)."""
+    code = f"x = 0\nfor i in range({loops}): x += i"
+
+    def run(k):
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(k)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - t0
+
+    out = []
+    for _ in range(rounds):
+        one, two = run(1), run(2)
+        out.append(2 * one / two)
+    return out
+
+
+def cpu_stat():
+    """(steal, total) jiffies of all CPUs from /proc/stat, or None."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def matrix_bytes(X):
+    return int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes)
+
+
+def fmt_s(t):
+    return f"{t:.3f}" if t < 100 else f"{t:.1f}"
+
+
+def fmt_bytes(n):
+    for unit, k in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= k:
+            return f"{n / k:.1f} {unit}"
+    return f"{n} B"
+
+
+def version(dist):
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def git(args, cwd):
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def mekong_origin():
+    """Where the installed mekong came from (pip's direct_url.json) and, for a git checkout, its commit."""
+    try:
+        dist = metadata.distribution("mekong-text")
+        info = json.loads(dist.read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        return "unknown"
+    url = info.get("url")
+    if not url:
+        return "a package index"
+    text = url
+    if url.startswith("file://"):
+        path = url[len("file://"):]
+        commit = git(["rev-parse", "--short=12", "HEAD"], path)
+        if commit:
+            dirty = git(["status", "--porcelain", "--untracked-files=no"], path)
+            text += f" (git {commit}{', with uncommitted changes' if dirty else ''})"
+    if info.get("dir_info", {}).get("editable"):
+        text += ", editable"
+    return text
+
+
+def machine_info():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    mem = None
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    osname = platform.platform()
+    try:
+        with open("/etc/os-release") as fh:
+            rel = dict(line.rstrip("\n").split("=", 1) for line in fh if "=" in line)
+        osname = f"{rel.get('PRETTY_NAME', '').strip(chr(34))}, kernel {platform.release()} ({platform.machine()})"
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = os.cpu_count()
+    return dict(
+        cpu=cpu,
+        logical_cpus=os.cpu_count(),
+        usable_cpus=usable,
+        memory=fmt_bytes(mem) if mem else "unknown",
+        os=osname,
+        python=f"{platform.python_implementation()} {platform.python_version()}",
+        load_average=os.getloadavg() if hasattr(os, "getloadavg") else None,
+        thread_env={k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+                    if k in os.environ},
+    )
+
+
+def versions():
+    import mekong
+
+    return {
+        "mekong-text": f"{mekong.__version__} (from {mekong_origin()})",
+        "numpy": version("numpy"),
+        "scipy": version("scipy"),
+        "scikit-learn": version("scikit-learn"),
+        "sparse_dot_topn": version("sparse_dot_topn"),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# the benchmarks
+# ----------------------------------------------------------------------------------------------
+def bench_vectorizer(kind, docs, n_bytes, threads, repeats):
+    """kind: 'count' or 'tfidf'. Returns rows and the matrices' shapes."""
+    import mekong
+    from sklearn.feature_extraction import text as sktext
+
+    sk_cls = sktext.CountVectorizer if kind == "count" else sktext.TfidfVectorizer
+    mk_cls = mekong.CountVectorizer if kind == "count" else mekong.TfidfVectorizer
+    small = docs[:WARMUP_DOCS]
+    shapes = {}
+
+    def case(library, n, make):
+        def check(X):
+            shapes[(library, n)] = dict(shape=list(X.shape), nnz=int(X.nnz), dtype=str(X.dtype),
+                                        total=float(X.sum()) if kind == "count" else None, bytes=matrix_bytes(X))
+
+        return Case(library, n, lambda: make().fit_transform(docs), lambda: make().fit_transform(small), check)
+
+    cases = [case("scikit-learn", 1, lambda: sk_cls(token_pattern=TOKEN_PATTERN))]
+    cases += [case("mekong", n, lambda n=n: mk_cls(n_jobs=n)) for n in threads]
+    log(f"{'CountVectorizer' if kind == 'count' else 'TfidfVectorizer'}.fit_transform, {len(docs):,} documents:")
+    rows = compare(cases, repeats, kind)
+    base = rows[0]["best"]
+    for r in rows:
+        r["ratio"] = base / r["best"]
+        r["mb_s"] = n_bytes / 1e6 / r["best"]
+    return rows, shapes
+
+
+def tfidf_subset(docs, n_docs):
+    import mekong
+
+    return mekong.TfidfVectorizer(n_jobs=-1).fit_transform(docs[:n_docs])
+
+
+def max_abs_diff(A, B, chunk=1000):
+    """max |A - B| without a third full-size temporary."""
+    m = 0.0
+    for i in range(0, A.shape[0], chunk):
+        m = max(m, float(np.max(np.abs(A[i:i + chunk] - B[i:i + chunk]))))
+    return m
+
+
+def bench_cosine(X, threads, repeats):
+    import mekong
+    from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
+
+    small = X[:WARMUP_ROWS]
+    ref = {}
+    checks = {}
+
+    def keep_ref(S):
+        ref["S"] = S
+        ref["bytes"] = int(S.nbytes)
+
+    def check(n):
+        def f(S):
+            checks[n] = dict(max_abs_diff=max_abs_diff(ref["S"], S),
+                             symmetric=bool(np.array_equal(S, S.T)) if S.shape[0] <= 20000 else None)
+        return f
+
+    cases = [Case("scikit-learn", 1, lambda: sk_cosine(X), lambda: sk_cosine(small), keep_ref)]
+    cases += [Case("mekong", n, lambda n=n: mekong.cosine_similarity(X, n_jobs=n),
+                   lambda n=n: mekong.cosine_similarity(small, n_jobs=n), check(n)) for n in threads]
+    log(f"cosine_similarity, {X.shape[0]:,} x {X.shape[1]:,}:")
+    rows = compare(cases, repeats, "cosine")
+    result_bytes = ref["bytes"]
+    ref.clear()
+    gc.collect()
+    base = rows[0]["best"]
+    for r in rows:
+        r["ratio"] = base / r["best"]
+        if r["library"] == "mekong":
+            r.update(checks[r["threads"]])
+            log(f"  mekong {r['threads']}: max |diff| vs scikit-learn {r['max_abs_diff']:.2e}")
+    return rows, result_bytes
+
+
+def sdt_neighbours(C, i, k):
+    """Row i of sparse_dot_topn's sorted result, self-match removed, first k (indices, scores)."""
+    lo, hi = C.indptr[i], C.indptr[i + 1]
+    idx = C.indices[lo:hi].astype(np.int64)
+    val = C.data[lo:hi]
+    keep = idx != i
+    idx, val = idx[keep], val[keep]
+    return idx[:k], val[:k]
+
+
+def compare_topk(C, I, S, k, rows, tol=1e-9):
+    """Agreement between sparse_dot_topn's and mekong's neighbours on the given rows."""
+    same = ties = differ = 0
+    max_score_diff = 0.0
+    overlap = []
+    examples = []
+    for i in rows:
+        a_idx, a_val = sdt_neighbours(C, i, k)
+        keep = I[i] >= 0
+        b_idx, b_val = I[i][keep], S[i][keep]
+        sa, sb = set(a_idx.tolist()), set(b_idx.tolist())
+        overlap.append(len(sa & sb) / max(1, max(len(sa), len(sb))))
+        if len(a_val) == len(b_val) and len(a_val):
+            max_score_diff = max(max_score_diff, float(np.max(np.abs(np.sort(a_val) - np.sort(b_val)))))
+        if sa == sb:
+            same += 1
+        elif len(a_val) == len(b_val) and np.allclose(np.sort(a_val), np.sort(b_val), rtol=0, atol=tol):
+            ties += 1  # same scores, a different pick among equal scores
+        else:
+            differ += 1
+            if len(examples) < 3:
+                examples.append(dict(row=int(i), sparse_dot_topn=a_idx.tolist(), mekong=b_idx.tolist()))
+    return dict(rows_checked=len(rows), identical_sets=same, differ_only_by_ties=ties, differ=differ,
+                mean_overlap=float(np.mean(overlap)) if overlap else None, max_score_diff=max_score_diff,
+                examples=examples)
+
+
+def dense_top_k(X, k, n_jobs):
+    """top_k_similar's answer (threshold 0) from the full matrix: mekong.cosine_similarity + argpartition."""
+    import mekong
+
+    S = mekong.cosine_similarity(X, n_jobs=n_jobs)
+    np.fill_diagonal(S, -np.inf)
+    k = min(k, S.shape[1] - 1)
+    part = np.argpartition(S, S.shape[1] - k, axis=1)[:, S.shape[1] - k:]
+    vals = np.take_along_axis(S, part, axis=1)
+    order = np.lexsort((part, -vals), axis=1)  # best first, ties by the lower index
+    idx = np.take_along_axis(part, order, axis=1).astype(np.int64)
+    vals = np.take_along_axis(vals, order, axis=1)
+    idx[~(vals > 0.0)] = -1
+    vals[idx < 0] = np.nan
+    return idx, vals
+
+
+def bench_topk(X, threads, repeats, k=10, sample_rows=1000, seed=0):
+    import mekong
+    from sparse_dot_topn import sp_matmul_topn
+
+    XT = X.T.tocsr()  # sparse_dot_topn wants B in CSR; transposed once, outside the timings
+    small, small_t = X[:WARMUP_ROWS], X[:WARMUP_ROWS].T.tocsr()
+    rng = np.random.default_rng(seed)
+    check_rows = np.sort(rng.choice(X.shape[0], size=min(sample_rows, X.shape[0]), replace=False))
+    results = {}
+
+    def keep(key):
+        return lambda res: results.__setitem__(key, res)
+
+    cases = []
+    for n in threads:
+        cases.append(Case("sparse_dot_topn", n,
+                          lambda n=n: sp_matmul_topn(X, XT, top_n=k + 1, threshold=0.0, sort=True, n_threads=n),
+                          lambda n=n: sp_matmul_topn(small, small_t, top_n=k + 1, threshold=0.0, sort=True,
+                                                     n_threads=n),
+                          keep(("sdt", n))))
+        cases.append(Case("mekong", n, lambda n=n: mekong.top_k_similar(X, k=k, threshold=0.0, n_jobs=n),
+                          lambda n=n: mekong.top_k_similar(small, k=k, threshold=0.0, n_jobs=n), keep(("mk", n))))
+    # For reference only (no target): the dense route, the full cosine matrix then a partial sort per row.
+    cases.append(Case("mekong dense route", threads[0], lambda: dense_top_k(X, k, threads[0]),
+                      lambda: dense_top_k(small, k, threads[0]), keep(("dense", threads[0]))))
+    log(f"top-{k} neighbours, {X.shape[0]:,} x {X.shape[1]:,}:")
+    rows = compare(cases, repeats, f"top-{k}")
+    for r in rows:
+        base = next(q["best"] for q in rows if q["library"] == "sparse_dot_topn" and q["threads"] == r["threads"])
+        r["ratio"] = base / r["best"]
+    n0 = threads[0]
+    dense_same = np.array_equal(results[("dense", n0)][0], results[("mk", n0)][0])
+    agreement = compare_topk(results[("sdt", n0)], *results[("mk", n0)], k, check_rows)
+    # Both libraries must give the same answer at every thread count.
+    consistent = all(
+        (results[("sdt", n)] != results[("sdt", n0)]).nnz == 0
+        and np.array_equal(results[("mk", n)][0], results[("mk", n0)][0])
+        for n in threads
+    )
+    agreement["same_result_for_every_thread_count"] = bool(consistent)
+    agreement["dense_route_same_indices"] = bool(dense_same)
+    return rows, agreement
+
+
+# -- memory: each call in a fresh process --------------------------------------------------------
+def _status_kib(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def memory_child(spec):
+    """Runs in a subprocess: ``library:threads:corpus``. Prints one JSON line."""
+    import resource
+
+    library, threads, path = spec.split(":", 2)
+    threads = int(threads)
+    docs = load_documents(path)
+    if library == "mekong":
+        import mekong
+
+        make = lambda: mekong.CountVectorizer(n_jobs=threads)  # noqa: E731
+    else:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        make = lambda: CountVectorizer(token_pattern=TOKEN_PATTERN)  # noqa: E731
+    make().fit_transform(docs[:WARMUP_DOCS])  # load lazily initialised code and data first
+    gc.collect()
+    rss_before = _status_kib("VmRSS")
+    reset = False
+    try:  # reset the high-water mark (VmHWM, ru_maxrss) to the current RSS: Linux >= 4.0
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        reset = True
+    except OSError:
+        pass
+    maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    X = make().fit_transform(docs)
+    seconds = time.perf_counter() - t0
+    maxrss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    hwm = _status_kib("VmHWM")
+    peak_kib = (hwm if reset and hwm else maxrss_after) - (rss_before if reset else maxrss_before)
+    print(json.dumps(dict(library=library, threads=threads, rss_before=rss_before * 1024,
+                          peak_increase=peak_kib * 1024, peak_reset=reset, matrix_bytes=matrix_bytes(X),
+                          shape=list(X.shape), nnz=int(X.nnz), seconds=seconds)))
+
+
+def bench_memory(corpus, threads, with_sklearn=True):
+    specs = ([("scikit-learn", 1)] if with_sklearn else []) + [("mekong", n) for n in threads]
+    rows = []
+    for library, n in specs:
+        log(f"  memory: {library} ({n} thread{'s' if n != 1 else ''}) in a subprocess ...")
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-child",
+                               f"{library}:{n}:{corpus}"], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"memory subprocess failed:\n{proc.stderr}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["ratio_to_matrix"] = r["peak_increase"] / r["matrix_bytes"]
+        rows.append(r)
+        log(f"    peak +{fmt_bytes(r['peak_increase'])} for a {fmt_bytes(r['matrix_bytes'])} matrix")
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# the report
+# ----------------------------------------------------------------------------------------------
+def verdict(ratio, target):
+    if ratio >= target:
+        return "PASS"
+    return f"MISS (needs {target / ratio:.2f}x more speed)"
+
+
+def targets(res, threads):
+    count = {r["threads"]: r for r in res["count"] if r["library"] == "mekong"}
+    cos = {r["threads"]: r for r in res["cosine"] if r["library"] == "mekong"}
+    out = []
+    t1 = min(threads)
+    if t1 in count:
+        r = count[t1]
+        out.append(("tokenize + count (CountVectorizer) >= 20x scikit-learn, 1 thread",
+                    f"{r['ratio']:.1f}x", verdict(r["ratio"], TARGET_COUNT_1)))
+    for n in sorted(count):
+        if n == t1:
+            continue
+        speedup = count[t1]["best"] / count[n]["best"]
+        ok = count[n]["best"] < count[t1]["best"]
+        out.append((f"tokenize + count faster on {n} threads than on {t1}",
+                    f"{speedup:.2f}x speed-up ({count[n]['ratio']:.1f}x scikit-learn)",
+                    "PASS" if ok else f"MISS ({n} threads is {1 / speedup:.2f}x the time of {t1})"))
+    if t1 in cos:
+        r = cos[t1]
+        out.append(("cosine_similarity >= 5x scikit-learn, 1 thread", f"{r['ratio']:.1f}x",
+                    verdict(r["ratio"], TARGET_COSINE_1)))
+    for r in res["topk"]:
+        if r["library"] != "mekong":
+            continue
+        n = r["threads"]
+        out.append((f"top-k at least as fast as sparse_dot_topn, {n} thread{'s' if n != 1 else ''}",
+                    f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_TOPK)))
+    return out
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def timing_rows(rows, with_mb_s=False):
+    """library, threads, best s, [MB/s], ratio, CPU/wall, all runs."""
+    out = []
+    for r in rows:
+        row = [r["library"], r["threads"], fmt_s(r["best"])]
+        if with_mb_s:
+            row.append(f"{r['mb_s']:.1f}")
+        row.append(f"**{r['ratio']:.2f}x**")
+        row.append(f"{r['cpu_per_wall']:.2f}")
+        row.append(", ".join(fmt_s(t) for t in r["times"]))
+        out.append(row)
+    return out
+
+
+def write_report(path, res):
+    c = res["corpus"]
+    m = res["machine"]
+    v = res["versions"]
+    threads = res["threads"]
+    L = []
+    L.append("# mekong-text benchmark report")
+    L.append("")
+    L.append(f"Generated by `{res['command']}` on {res['date']} in {res['total_seconds'] / 60:.1f} minutes "
+             f"(this file is rewritten by every run; see [README.md](README.md) for how to read it).")
+    if res["quick"]:
+        L.append("")
+        L.append("**Quick (smoke-test) run: small inputs, the numbers say little about speed.**")
+    L.append("")
+    L.append("## Summary: targets")
+    L.append("")
+    L.append("Ratio = the other library's best time / mekong's best time (above 1: mekong is faster).")
+    L.append("")
+    L.append(table(["target", "measured", "result"], targets(res, threads)))
+    L.append("")
+    L.append("## Machine and software")
+    L.append("")
+    env = ", ".join(f"{k}={val}" for k, val in m["thread_env"].items()) or "none set"
+    L.append(table(["", ""], [
+        ["CPU", m["cpu"]],
+        ["cores", f"{m['logical_cpus']} logical ({m['usable_cpus']} usable by this process)"],
+        ["memory", m["memory"]],
+        ["OS", m["os"]],
+        ["Python", m["python"]],
+        *[[name, ver] for name, ver in v.items()],
+        ["thread variables", env],
+    ]))
+    L.append("")
+    probe = res["parallel_probe"]
+    L.append(
+        "How much of its second core the machine gave during the run, measured as two CPU-bound processes at once "
+        "against one (2.00 = a full second core, 1.00 = none): "
+        f"{', '.join(f'{x:.2f}' for x in probe['before'])} before the benchmarks, "
+        f"{', '.join(f'{x:.2f}' for x in probe['after'])} after them."
+        + (f" CPU time stolen by the hypervisor during the run: {res['steal_percent']:.1f}%."
+           if res.get("steal_percent") is not None else "")
+    )
+    if m.get("load_average") and res.get("load_average_after"):
+        L.append("")
+        L.append("Load average (1, 5, 15 min) of the machine, other processes included: "
+                 f"{', '.join(f'{x:.2f}' for x in m['load_average'])} at the start, "
+                 f"{', '.join(f'{x:.2f}' for x in res['load_average_after'])} at the end.")
+    if min(probe["before"] + probe["after"]) < 1.6:
+        L.append("")
+        L.append("**The second core was not always available: the 2-thread numbers below are less trustworthy than "
+                 "the 1-thread ones. Check the CPU / wall column: near 2.0 means two threads really ran at once.**")
+    L.append("")
+    L.append("## Corpus")
+    L.append("")
+    L.append(
+        f"`benchmarks/data/{c['file']}`, generated by `generate_corpus.py` (seed {c['seed']}): a trigram/bigram "
+        f"Markov chain over the {c['source_tokens']:,} tokens ({c['source_types']:,} distinct) of the "
+        f"{c['source_articles']} bundled sample articles."
+    )
+    L.append("")
+    tok = res["corpus_tokens"]
+    L.append(table(["", ""], [
+        ["size", f"{c['bytes'] / 1e6:.1f} MB ({c['bytes']:,} bytes of UTF-8)"],
+        ["documents", f"{c['documents']:,} (one per line; {c['min_words']}-{c['max_words']} tokens)"],
+        ["tokens (whitespace-separated)", f"{c['whitespace_tokens']:,}"],
+        ["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
+        ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
+         f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"],
+        ["SHA-256", f"`{c['sha256']}`"],
+    ]))
+    L.append("")
+    L.append(
+        "The two tokenizers differ slightly by design: mekong writes tone marks one way (\"hoà\" and \"hòa\" are "
+        "one term), keeps URLs whole (and drops them by default) and composes text to NFC; scikit-learn's "
+        "regular expression splits URLs and numbers such as 3.500 into parts. The vocabulary is the sample's: "
+        "a few thousand terms, far fewer than a real news archive of this size, which makes the matrices "
+        "denser than real ones (see README.md)."
+    )
+    L.append("")
+    reps = res["repeats"]
+    L.append(f"## Vectorizers: fit_transform on the whole corpus ({c['bytes'] / 1e6:.1f} MB, "
+             f"{c['documents']:,} documents)")
+    L.append("")
+    L.append(f"Best of {reps} interleaved rounds after one warm-up on the first {WARMUP_DOCS} documents. scikit-learn: "
+             f"`CountVectorizer(token_pattern=r\"{TOKEN_PATTERN}\")` / `TfidfVectorizer(token_pattern=...)` "
+             "(single-threaded); mekong: `CountVectorizer(n_jobs=n)` / `TfidfVectorizer(n_jobs=n)`. "
+             "Input: a list of str.")
+    L.append("")
+    for kind, title in (("count", "CountVectorizer"), ("tfidf", "TfidfVectorizer")):
+        L.append(f"### {title}.fit_transform")
+        L.append("")
+        L.append(table(["library", "threads", "best s", "MB/s", "scikit-learn / mekong", "CPU / wall",
+                        f"all {reps} runs (s)"],
+                       timing_rows(res[kind], with_mb_s=True)))
+        L.append("")
+        shapes = res[kind + "_shapes"]
+        parts = []
+        for (lib, n), s in shapes.items():
+            if lib == "mekong" and n != min(threads):
+                continue
+            parts.append(f"{lib}: {s['shape'][0]:,} x {s['shape'][1]:,}, {s['nnz']:,} non-zeros, {s['dtype']}")
+        L.append("Matrices: " + "; ".join(parts) + ".")
+        L.append("")
+    sim = res["similarity"]
+    L.append(f"## cosine_similarity: the tf-idf matrix of the first {sim['rows']:,} documents")
+    L.append("")
+    L.append(f"X: {sim['rows']:,} x {sim['cols']:,} float64 CSR, {sim['nnz']:,} non-zeros "
+             f"({sim['nnz'] / sim['rows']:.0f} per row), from `mekong.TfidfVectorizer().fit_transform(docs[:{sim['rows']}])`. "
+             f"Result: a dense {sim['rows']:,} x {sim['rows']:,} float64 array ({fmt_bytes(res['cosine_bytes'])}). "
+             "scikit-learn: `sklearn.metrics.pairwise.cosine_similarity(X)`; mekong: "
+             f"`mekong.cosine_similarity(X, n_jobs=n)`. Warm-up on the first {WARMUP_ROWS} rows.")
+    L.append("")
+    rows = timing_rows(res["cosine"])
+    for row, r in zip(rows, res["cosine"]):
+        row.insert(5, "reference" if r["library"] == "scikit-learn" else f"{r['max_abs_diff']:.1e}")
+    L.append(table(["library", "threads", "best s", "scikit-learn / mekong", "CPU / wall",
+                    "max abs diff vs scikit-learn", f"all {reps} runs (s)"], rows))
+    L.append("")
+    L.append("## Top-10 neighbours of each of the same documents")
+    L.append("")
+    L.append("sparse_dot_topn: `sp_matmul_topn(X, X.T, top_n=11, threshold=0.0, sort=True, n_threads=n)` "
+             "(11 because it returns each row's match with itself; `X.T` converted to CSR once, outside the "
+             "timing); mekong: `mekong.top_k_similar(X, k=10, threshold=0.0, n_jobs=n)` (leaves the row "
+             "itself out). Both keep scores > 0.")
+    L.append("")
+    L.append(table(["library", "threads", "best s", "sparse_dot_topn / mekong (same threads)", "CPU / wall",
+                    f"all {reps} runs (s)"], timing_rows(res["topk"])))
+    L.append("")
+    L.append("\"mekong dense route\" is for reference, not a target: `mekong.cosine_similarity(X)`, the diagonal "
+             "masked, then `np.argpartition` and a sort of each row's k best; it needs the whole dense matrix in "
+             "memory, which top_k_similar avoids.")
+    L.append("")
+    a = res["topk_agreement"]
+    L.append(
+        f"Agreement on {a['rows_checked']:,} random rows (sparse_dot_topn's result minus the self-match): "
+        f"identical neighbour sets in {a['identical_sets']:,}, different only among equal scores in "
+        f"{a['differ_only_by_ties']:,}, different in {a['differ']:,}; mean overlap {a['mean_overlap']:.4f}; "
+        f"largest difference between the sorted scores {a['max_score_diff']:.1e}. Same result for every thread "
+        f"count: {'yes' if a['same_result_for_every_thread_count'] else 'NO'}. Dense route gives top_k_similar's "
+        f"indices exactly: {'yes' if a['dense_route_same_indices'] else 'no'}."
+    )
+    if a["examples"]:
+        L.append("")
+        L.append("Rows that differ (first few): " + "; ".join(
+            f"row {e['row']}: sparse_dot_topn {e['sparse_dot_topn']}, mekong {e['mekong']}" for e in a["examples"]))
+    L.append("")
+    L.append("## Peak memory of CountVectorizer.fit_transform")
+    L.append("")
+    if not res["memory"]:
+        L.append("Skipped (`--no-memory`).")
+        L.append("")
+        Path(path).write_text("\n".join(L), encoding="utf-8")
+        return
+    L.append("Each call in a fresh Python process that first reads the corpus into a list of str and warms up; "
+             "the peak resident set size is reset (`/proc/self/clear_refs`) just before the call, so the peak "
+             "increase is what the call itself needed at its worst moment, C++ allocations included. Matrix = "
+             "data + indices + indptr bytes of the result.")
+    L.append("")
+    mrows = []
+    for r in res["memory"]:
+        mrows.append([r["library"], r["threads"], fmt_bytes(r["rss_before"]), fmt_bytes(r["peak_increase"]),
+                      fmt_bytes(r["matrix_bytes"]), f"{r['ratio_to_matrix']:.2f}x", f"{r['seconds']:.2f}"])
+    L.append(table(["library", "threads", "RSS before (corpus loaded)", "peak increase", "matrix",
+                    "peak / matrix", "s (this one run)"], mrows))
+    if not all(r["peak_reset"] for r in res["memory"]):
+        L.append("")
+        L.append("(The peak could not be reset on this system: the increase is the ru_maxrss delta, a lower bound.)")
+    L.append("")
+    Path(path).write_text("\n".join(L), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------------------
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Benchmark mekong-text against scikit-learn and sparse_dot_topn.")
+    p.add_argument("--size-mb", type=float, default=None, help="corpus size in MB (default: 60; --quick: 5)")
+    p.add_argument("--docs", type=int, default=None,
+                   help="documents for cosine / top-k (default: 10000; --quick: 2000)")
+    p.add_argument("--quick", action="store_true", help="small corpus and matrix: a smoke test")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the best counts (default: 3)")
+    p.add_argument("--threads", default="1,2", help="mekong thread counts, comma-separated (default: 1,2)")
+    p.add_argument("--regenerate", action="store_true", help="write the corpus again even if it exists")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
+    p.add_argument("--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)")
+    p.add_argument("--memory-child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return 0
+
+    t_start = time.perf_counter()
+    size_mb = args.size_mb if args.size_mb is not None else (5.0 if args.quick else 60.0)
+    n_sim = args.docs if args.docs is not None else (2000 if args.quick else 10000)
+    threads = sorted({int(t) for t in args.threads.split(",")})
+    if not threads or min(threads) < 1 or args.repeats < 1 or n_sim < 2:
+        p.error("need --threads >= 1, --repeats >= 1, --docs >= 2")
+    report = Path(args.report) if args.report else (
+        generate_corpus.DATA_DIR / "REPORT-quick.md" if args.quick else HERE / "REPORT.md")
+    command = shlex.join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
+
+    corpus = generate_corpus.corpus_path(size_mb)
+    meta_path = corpus.with_suffix(".json")
+    if args.regenerate or not corpus.exists() or not meta_path.exists():
+        log(f"generating {corpus} ...")
+        generate_corpus.generate(size_mb, corpus)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if corpus.stat().st_size != meta["bytes"]:
+        log(f"{corpus} does not match {meta_path.name}: generating it again ...")
+        generate_corpus.generate(size_mb, corpus)
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+
+    docs = load_documents(corpus)
+    n_bytes = meta["bytes"]
+    n_sim = min(n_sim, len(docs))
+    log(f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
+        f"threads {threads}; best of {args.repeats}")
+
+    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats,
+               date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine_info(), versions=versions(), corpus=meta)
+    log("machine check: two busy processes against one ...")
+    probe_before = parallel_probe()
+    stat_before = cpu_stat()
+    log("  parallel speed-up " + ", ".join(f"{x:.2f}" for x in probe_before))
+
+    res["count"], count_shapes = bench_vectorizer("count", docs, n_bytes, threads, args.repeats)
+    res["tfidf"], tfidf_shapes = bench_vectorizer("tfidf", docs, n_bytes, threads, args.repeats)
+    sk, mk = count_shapes[("scikit-learn", 1)], count_shapes[("mekong", threads[0])]
+    res["corpus_tokens"] = dict(sklearn_tokens=int(sk["total"]), sklearn_terms=sk["shape"][1],
+                                mekong_tokens=int(mk["total"]), mekong_terms=mk["shape"][1])
+    res["count_shapes"], res["tfidf_shapes"] = count_shapes, tfidf_shapes
+
+    log(f"similarity on the first {n_sim:,} documents:")
+    X = tfidf_subset(docs, n_sim)
+    res["similarity"] = dict(rows=X.shape[0], cols=X.shape[1], nnz=int(X.nnz))
+    res["cosine"], res["cosine_bytes"] = bench_cosine(X, threads, args.repeats)
+    res["topk"], res["topk_agreement"] = bench_topk(X, threads, args.repeats)
+    del X
+    del docs
+    gc.collect()
+
+    if args.no_memory:
+        res["memory"] = []
+    else:
+        log("memory:")
+        res["memory"] = bench_memory(corpus, threads)
+
+    stat_after = cpu_stat()
+    log("machine check again ...")
+    probe_after = parallel_probe()
+    log("  parallel speed-up " + ", ".join(f"{x:.2f}" for x in probe_after))
+    res["parallel_probe"] = dict(before=probe_before, after=probe_after)
+    res["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if stat_before and stat_after and stat_after[1] > stat_before[1]:
+        res["steal_percent"] = 100.0 * (stat_after[0] - stat_before[0]) / (stat_after[1] - stat_before[1])
+    res["total_seconds"] = time.perf_counter() - t_start
+    report.parent.mkdir(parents=True, exist_ok=True)
+    write_report(report, res)
+    results_json = generate_corpus.DATA_DIR / f"results-{generate_corpus.format_mb(size_mb)}mb{'-quick' if args.quick else ''}.json"
+    serial = dict(res)
+    serial["count_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in count_shapes.items()}
+    serial["tfidf_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in tfidf_shapes.items()}
+    results_json.write_text(json.dumps(serial, indent=2) + "\n", encoding="utf-8")
+
+    log("")
+    for what, measured, result in targets(res, threads):
+        log(f"  {result:<40s} {measured:<40s} {what}")
+    log(f"\nwrote {report} and {results_json} ({res['total_seconds'] / 60:.1f} minutes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""cosine / Jaccard / top-k against scikit-learn and brute force."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
+
+import mekong
+
+
+def random_sparse(n, m, density, seed, dtype=np.float64, negative=False):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, m, density=density, format="csr", random_state=rng, dtype=np.float64)
+    if negative:
+        X.data -= 0.5
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cosine_matches_sklearn(seed):
+    X = random_sparse(80, 40, 0.1, seed, negative=seed % 2 == 1)
+    Y = random_sparse(50, 40, 0.2, seed + 10)
+    np.testing.assert_allclose(mekong.cosine_similarity(X), sk_cosine(X), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mekong.cosine_similarity(X, Y), sk_cosine(X, Y), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mekong.cosine_similarity(X.toarray()), sk_cosine(X), rtol=1e-10, atol=1e-12)
+
+
+def test_cosine_float32_symmetry_and_zero_rows():
+    X = random_sparse(200, 30, 0.05, 1, dtype=np.float32)
+    X = sp.vstack([X, sp.csr_matrix((1, 30), dtype=np.float32)]).tocsr()  # an all-zero row
+    S = mekong.cosine_similarity(X, n_jobs=2)
+    assert S.dtype == np.float32 and S.shape == (201, 201)
+    assert np.array_equal(S, S.T)
+    assert not np.isnan(S).any() and (S[-1] == 0).all()
+    np.testing.assert_allclose(S, sk_cosine(X), rtol=1e-5, atol=1e-6)
+    assert sp.issparse(mekong.cosine_similarity(X, dense_output=False))
+
+
+def test_results_do_not_depend_on_n_jobs():
+    X = random_sparse(1500, 300, 0.02, 7)
+    assert np.array_equal(mekong.cosine_similarity(X, n_jobs=1), mekong.cosine_similarity(X, n_jobs=-1))
+    a = mekong.top_k_similar(X, k=5, n_jobs=1)
+    b = mekong.top_k_similar(X, k=5, n_jobs=-1)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
+
+
+@given(st.integers(1, 40), st.integers(1, 12), st.integers(1, 8), st.integers(0, 2**31), st.sampled_from([0.0, 0.3, -0.5]))
+def test_top_k_equals_stable_argsort(n, m, k, seed, threshold):
+    X = random_sparse(n, m, 0.3, seed, negative=threshold < 0)
+    S = sk_cosine(X)
+    idx, scores = mekong.top_k_similar(X, k=k, threshold=threshold)
+    assert idx.shape == scores.shape == (n, min(k, n - 1))
+    for i in range(n):
+        cand = [j for j in range(n) if j != i and S[i, j] > threshold]
+        order = sorted(cand, key=lambda j: -S[i, j])[:k]  # stable: ties keep the lower index
+        got = [int(j) for j in idx[i] if j >= 0]
+        # ties decided by floating-point noise may swap: compare scores, then indices where scores differ
+        np.testing.assert_allclose(scores[i, : len(got)], S[i, order[: len(got)]], rtol=1e-9, atol=1e-12)
+        assert len(got) == len(order)
+        assert np.isnan(scores[i, len(got):]).all()
+
+
+def test_top_k_cross_and_csr():
+    X = random_sparse(30, 20, 0.3, 3)
+    Y = random_sparse(70, 20, 0.3, 4)
+    idx, sc = mekong.top_k_similar(X, Y, k=100)
+    assert idx.shape == (30, 70)  # k clipped to the candidates
+    S = sk_cosine(X, Y)
+    for i in range(30):
+        expected = sorted([j for j in range(70) if S[i, j] > 0], key=lambda j: (-round(S[i, j], 12), j))
+        assert [int(j) for j in idx[i] if j >= 0] == expected
+    C = mekong.top_k_similar(X, Y, k=3, as_csr=True)
+    assert C.shape == (30, 70) and (C.getnnz(axis=1) <= 3).all()
+
+
+def test_jaccard_against_sets():
+    X = random_sparse(25, 10, 0.3, 5)
+    J = mekong.jaccard_similarity(X)
+    sets = [set(X[i].indices) for i in range(25)]
+    for i in range(25):
+        for j in range(25):
+            u = len(sets[i] | sets[j])
+            assert J[i, j] == pytest.approx(len(sets[i] & sets[j]) / u if u else 0.0)
+
+
+def test_bad_input():
+    X = random_sparse(5, 4, 0.5, 1)
+    with pytest.raises(ValueError, match="Incompatible dimension"):
+        mekong.cosine_similarity(X, random_sparse(5, 3, 0.5, 2))
+    with pytest.raises(ValueError, match="k must be"):
+        mekong.top_k_similar(X, k=0)
+    with pytest.raises(ValueError, match="threshold"):
+        mekong.top_k_similar(X, threshold=1.5)
+    bad = X.copy()
+    bad.data[0] = np.inf
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        mekong.cosine_similarity(bad)
+    with pytest.raises(MemoryError, match="top_k_similar"):
+        mekong.cosine_similarity(random_sparse(2000, 10, 0.1, 3), max_memory=1_000_000)
+    with pytest.raises(TypeError):
+        mekong.cosine_similarity(np.array([["a"]], dtype=object))
+
+
+def test_default_memory_guard_names_the_size():
+    # 200,000 x 200,000 float64 is 320 GB: over any budget here; refused before allocating.
+    X = sp.csr_matrix((200_000, 5))
+    with pytest.raises(MemoryError, match="200000 x 200000"):
+        mekong.cosine_similarity(X)
