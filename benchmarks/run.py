@@ -125,13 +125,47 @@ def parallel_probe(rounds=3, loops=10_000_000):
 
 
 def cpu_stat():
-    """(steal, total) jiffies of all CPUs from /proc/stat, or None."""
+    """Machine-wide CPU seconds from /proc/stat: dict(busy, steal, total), or None off Linux."""
     try:
         with open("/proc/stat") as fh:
-            fields = [int(x) for x in fh.readline().split()[1:]]
-    except (OSError, ValueError):
+            f = [int(x) for x in fh.readline().split()[1:9]]
+        hz = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, AttributeError):
         return None
-    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+    f += [0] * (8 - len(f))
+    user, nice, system, idle, iowait, irq, softirq, steal = f
+    return dict(busy=(user + nice + system + irq + softirq + steal) / hz, steal=steal / hz, total=sum(f) / hz,
+                wall=time.perf_counter())
+
+
+def own_cpu():
+    """CPU seconds of this process and of its finished children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def others_load(before, after, own_before, own_after):
+    """Average number of cores that other processes kept busy between two cpu_stat() readings."""
+    wall = after["wall"] - before["wall"]
+    if wall <= 0:
+        return None
+    return max(0.0, (after["busy"] - before["busy"] - (own_after - own_before)) / wall)
+
+
+def wait_until_quiet(max_seconds, limit=0.15, window=5.0):
+    """Wait (at most max_seconds) until other processes use under ``limit`` of a core for ``window`` s."""
+    deadline = time.perf_counter() + max_seconds
+    while True:
+        b, ob = cpu_stat(), own_cpu()
+        time.sleep(window)
+        a, oa = cpu_stat(), own_cpu()
+        load = others_load(b, a, ob, oa) if a and b else 0.0
+        if load is None or load < limit:
+            return load
+        if time.perf_counter() >= deadline:
+            log(f"  still busy ({load:.2f} cores used by other processes); starting anyway")
+            return load
+        log(f"  other processes use {load:.2f} cores; waiting ...")
 
 
 def matrix_bytes(X):
@@ -483,6 +517,12 @@ def bench_memory(corpus, threads, with_sklearn=True):
 # ----------------------------------------------------------------------------------------------
 # the report
 # ----------------------------------------------------------------------------------------------
+def contended(res):
+    """Whether other work on the machine took a noticeable share of the CPUs during the run."""
+    probe = res["parallel_probe"]
+    return min(probe["before"] + probe["after"]) < 1.6 or (res.get("others_cores") or 0.0) > 0.25
+
+
 def verdict(ratio, target):
     if ratio >= target:
         return "PASS"
@@ -559,6 +599,10 @@ def write_report(path, res):
     L.append("")
     L.append(table(["target", "measured", "result"], targets(res, threads)))
     L.append("")
+    if contended(res):
+        L.append("Caution: other processes used the CPUs during this run (see Machine below); the 2-thread "
+                 "results in particular may understate what mekong does on a quiet machine.")
+        L.append("")
     L.append("## Machine and software")
     L.append("")
     env = ", ".join(f"{k}={val}" for k, val in m["thread_env"].items()) or "none set"
@@ -578,7 +622,9 @@ def write_report(path, res):
         "against one (2.00 = a full second core, 1.00 = none): "
         f"{', '.join(f'{x:.2f}' for x in probe['before'])} before the benchmarks, "
         f"{', '.join(f'{x:.2f}' for x in probe['after'])} after them."
-        + (f" CPU time stolen by the hypervisor during the run: {res['steal_percent']:.1f}%."
+        + (f" Other processes kept {res['others_cores']:.2f} cores busy on average during the run."
+           if res.get("others_cores") is not None else "")
+        + (f" CPU time stolen by the hypervisor: {res['steal_percent']:.1f}%."
            if res.get("steal_percent") is not None else "")
     )
     if m.get("load_average") and res.get("load_average_after"):
@@ -586,7 +632,7 @@ def write_report(path, res):
         L.append("Load average (1, 5, 15 min) of the machine, other processes included: "
                  f"{', '.join(f'{x:.2f}' for x in m['load_average'])} at the start, "
                  f"{', '.join(f'{x:.2f}' for x in res['load_average_after'])} at the end.")
-    if min(probe["before"] + probe["after"]) < 1.6:
+    if contended(res):
         L.append("")
         L.append("**The second core was not always available: the 2-thread numbers below are less trustworthy than "
                  "the 1-thread ones. Check the CPU / wall column: near 2.0 means two threads really ran at once.**")
@@ -722,6 +768,8 @@ def main(argv=None):
     p.add_argument("--regenerate", action="store_true", help="write the corpus again even if it exists")
     p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     p.add_argument("--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)")
+    p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                   help="first wait up to SECONDS for other processes to leave the CPUs idle (default: 0)")
     p.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.memory_child:
@@ -755,11 +803,14 @@ def main(argv=None):
     log(f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
         f"threads {threads}; best of {args.repeats}")
 
+    if args.wait_quiet > 0:
+        log(f"waiting up to {args.wait_quiet:.0f} s for the machine to be quiet ...")
+        wait_until_quiet(args.wait_quiet)
     res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats,
                date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine_info(), versions=versions(), corpus=meta)
     log("machine check: two busy processes against one ...")
     probe_before = parallel_probe()
-    stat_before = cpu_stat()
+    stat_before, own_before = cpu_stat(), own_cpu()
     log("  parallel speed-up " + ", ".join(f"{x:.2f}" for x in probe_before))
 
     res["count"], count_shapes = bench_vectorizer("count", docs, n_bytes, threads, args.repeats)
@@ -784,14 +835,16 @@ def main(argv=None):
         log("memory:")
         res["memory"] = bench_memory(corpus, threads)
 
-    stat_after = cpu_stat()
+    stat_after, own_after = cpu_stat(), own_cpu()
     log("machine check again ...")
     probe_after = parallel_probe()
     log("  parallel speed-up " + ", ".join(f"{x:.2f}" for x in probe_after))
     res["parallel_probe"] = dict(before=probe_before, after=probe_after)
     res["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
-    if stat_before and stat_after and stat_after[1] > stat_before[1]:
-        res["steal_percent"] = 100.0 * (stat_after[0] - stat_before[0]) / (stat_after[1] - stat_before[1])
+    if stat_before and stat_after and stat_after["total"] > stat_before["total"]:
+        res["steal_percent"] = 100.0 * (stat_after["steal"] - stat_before["steal"]) / (
+            stat_after["total"] - stat_before["total"])
+        res["others_cores"] = others_load(stat_before, stat_after, own_before, own_after)
     res["total_seconds"] = time.perf_counter() - t_start
     report.parent.mkdir(parents=True, exist_ok=True)
     write_report(report, res)

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "mekong/pipeline.hpp"
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/decode.hpp"
 #include "mekong/util/interner.hpp"
@@ -39,6 +40,16 @@ py::tuple stats_to_python(const std::vector<DocStats>& stats) {
   return py::make_tuple(py_convert::to_numpy(std::move(replaced)), py_convert::to_numpy(std::move(first)));
 }
 
+py::dict aliases_to_python(const AliasObservations& seen) {
+  py::dict out;
+  for (const auto& [key, forms] : seen) {
+    py::dict f;
+    for (const auto& [form, n] : forms) f[utf8_str(form)] = n;
+    out[utf8_str(key)] = f;
+  }
+  return out;
+}
+
 // One document as UTF-8 bytes (str) or raw bytes in the configured encoding.
 struct OneDocument {
   std::vector<py::object> keep;
@@ -71,6 +82,32 @@ PYBIND11_MODULE(_core, m) {
       .value("keep", LinkPolicy::keep)
       .value("split", LinkPolicy::split);
 
+  py::class_<PhraseModel, std::shared_ptr<PhraseModel>>(m, "PhraseModel")
+      .def(py::init<>())
+      .def("add_word", &PhraseModel::add_word)
+      .def("add_pair",
+           [](PhraseModel& pm, std::size_t pass, const std::string& left, const std::string& right, double score) {
+             pm.add_pair({pass, left, right, score});
+           })
+      .def("pairs",
+           [](const PhraseModel& pm) {
+             py::list out;
+             for (const auto& p : pm.pairs())
+               out.append(py::make_tuple(p.pass, utf8_str(p.left), utf8_str(p.right), p.score));
+             return out;
+           })
+      .def("dictionary", [](const PhraseModel& pm) {
+        py::list out;
+        for (const auto& w : pm.dictionary()) out.append(utf8_str(w));
+        return out;
+      })
+      .def("apply", [](const PhraseModel& pm, std::vector<std::string> units) {
+        pm.apply(units);
+        py::list out;
+        for (const auto& u : units) out.append(utf8_str(u));
+        return out;
+      });
+
   py::class_<AnalyzerConfig>(m, "AnalyzerConfig")
       .def(py::init<>())
       .def_readwrite("encoding", &AnalyzerConfig::encoding)
@@ -89,6 +126,38 @@ PYBIND11_MODULE(_core, m) {
       .def_property(
           "min_length", [](const AnalyzerConfig& c) { return c.segment.min_length; },
           [](AnalyzerConfig& c, std::size_t v) { c.segment.min_length = v; })
+      .def_readwrite("clean", &AnalyzerConfig::clean)
+      .def_property(
+          "clean_markup", [](const AnalyzerConfig& c) { return c.clean_config.markup; },
+          [](AnalyzerConfig& c, bool v) { c.clean_config.markup = v; })
+      .def_property(
+          "clean_captions", [](const AnalyzerConfig& c) { return c.clean_config.captions; },
+          [](AnalyzerConfig& c, bool v) { c.clean_config.captions = v; })
+      .def_property(
+          "clean_headline_lists", [](const AnalyzerConfig& c) { return c.clean_config.headline_lists; },
+          [](AnalyzerConfig& c, bool v) { c.clean_config.headline_lists = v; })
+      .def_property(
+          "end_markers", [](const AnalyzerConfig& c) { return c.clean_config.end_markers; },
+          [](AnalyzerConfig& c, std::vector<std::string> v) { c.clean_config.end_markers = std::move(v); })
+      .def_property(
+          "repeated_lines",
+          [](const AnalyzerConfig& c) {
+            std::vector<std::string> out;
+            if (c.repeated_lines)
+              for (std::uint32_t i = 0; i < c.repeated_lines->size(); ++i) out.emplace_back(c.repeated_lines->str(i));
+            return out;
+          },
+          [](AnalyzerConfig& c, const std::vector<std::string>& keys) {
+            auto set = std::make_shared<Interner>();
+            for (const auto& k : keys) set->intern(k);
+            c.repeated_lines = std::move(set);
+          })
+      .def_readwrite("names", &AnalyzerConfig::names)
+      .def_readwrite("aliases", &AnalyzerConfig::aliases)
+      .def_readwrite("alias_table", &AnalyzerConfig::alias_table)
+      .def_property(
+          "phrases", [](const AnalyzerConfig& c) { return c.phrases; },
+          [](AnalyzerConfig& c, std::shared_ptr<const PhraseModel> p) { c.phrases = std::move(p); })
       .def_readwrite("stop_words", &AnalyzerConfig::stop_words)
       .def_readwrite("ngram_min", &AnalyzerConfig::ngram_min)
       .def_readwrite("ngram_max", &AnalyzerConfig::ngram_max);
@@ -119,6 +188,30 @@ PYBIND11_MODULE(_core, m) {
              return to_list(out);
            })
       .def("normalize_term", [](const Analyzer& a, const std::string& t) { return utf8_str(a.normalize_term(t)); })
+      .def("names",
+           [](const Analyzer& a, const py::handle& text) {
+             OneDocument one(text);
+             std::vector<std::string> out;
+             {
+               py::gil_scoped_release release;
+               auto w = a.worker();
+               w.names(one.docs.bytes[0], one.docs.utf8[0], out);
+             }
+             py::list l;
+             for (const auto& n : out) l.append(utf8_str(n));
+             return l;
+           })
+      .def("cleaned",
+           [](const Analyzer& a, const py::handle& text) {
+             OneDocument one(text);
+             std::string out;
+             {
+               py::gil_scoped_release release;
+               auto w = a.worker();
+               out = w.cleaned(one.docs.bytes[0], one.docs.utf8[0]);
+             }
+             return utf8_str(out);
+           })
       .def("normalize_text", [](const Analyzer& a, const std::string& t) {
         std::string scratch, out;
         {
@@ -173,7 +266,7 @@ PYBIND11_MODULE(_core, m) {
           for (std::size_t i = 0; i < out.counts.vocabulary.size(); ++i) vocabulary[i] = utf8_str(out.counts.vocabulary[i]);
           out.counts.vocabulary = {};
           return py::make_tuple(py_convert::csr_to_python(std::move(out.counts.matrix)), vocabulary,
-                                stats_to_python(out.stats));
+                                stats_to_python(out.stats), aliases_to_python(out.aliases));
         },
         py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
         py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"));
@@ -185,9 +278,43 @@ PYBIND11_MODULE(_core, m) {
           FixedCounts out = run_interruptible([&](const std::atomic<bool>* cancel) {
             return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel);
           });
-          return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats));
+          return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats),
+                                aliases_to_python(out.aliases));
         },
         py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"));
+
+  m.def("learn_repeated_lines",
+        [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents, int n_jobs) {
+          std::vector<py::object> keep;
+          const RawDocuments raw = documents_from_python(docs, keep);
+          std::vector<std::string> out;
+          {
+            py::gil_scoped_release release;
+            out = learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
+          }
+          py::list l;
+          for (const auto& k : out) l.append(utf8_str(k));
+          return l;
+        });
+
+  m.def("learn_phrases",
+        [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold, std::size_t passes,
+           std::shared_ptr<const PhraseModel> dictionary, int n_jobs) {
+          std::vector<py::object> keep;
+          const RawDocuments raw = documents_from_python(docs, keep);
+          PhraseConfig cfg{min_count, threshold, passes};
+          auto model = std::make_shared<PhraseModel>();
+          {
+            py::gil_scoped_release release;
+            *model = learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
+          }
+          return model;
+        });
+
+  m.def("alias_key", [](const std::string& name) {
+    AliasKeys keys;
+    return utf8_str(keys.key(name));
+  });
 
   m.def("resolve_n_jobs", &resolve_n_jobs);
   register_matrix(m);

@@ -1,10 +1,19 @@
 #include "mekong/pipeline.hpp"
 
+#include "mekong/util/parallel.hpp"
+
 namespace mekong {
 
 class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
  public:
   explicit AnalyzerReader(const AnalyzedCorpus& corpus) : corpus_(corpus), worker_(corpus.analyzer_) {}
+  ~AnalyzerReader() override {
+    const AliasObservations& seen = worker_.alias_observations();
+    if (seen.empty()) return;
+    std::lock_guard<std::mutex> guard(corpus_.aliases_lock_);
+    for (const auto& [key, forms] : seen)
+      for (const auto& [form, n] : forms) corpus_.aliases_[key][form] += n;
+  }
   void terms(std::size_t doc, TermBuffer& out) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
     corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
@@ -32,6 +41,7 @@ CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
   CorpusCounts out;
   out.counts = count_and_learn(corpus, config, cancel);
   out.stats = corpus.stats();
+  out.aliases = corpus.aliases();
   return out;
 }
 
@@ -42,7 +52,54 @@ FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyze
   FixedCounts out;
   out.matrix = count_fixed(corpus, vocabulary, binary, n_jobs, cancel);
   out.stats = corpus.stats();
+  out.aliases = corpus.aliases();
   return out;
+}
+
+namespace {
+
+bool doc_is_utf8(const RawDocuments& docs, std::size_t i) { return !docs.utf8.empty() && docs.utf8[i]; }
+
+}  // namespace
+
+std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
+                                              std::size_t min_documents, int n_jobs) {
+  const int threads = resolve_n_jobs(n_jobs);
+  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
+                                      [&](std::size_t i) { return docs.bytes[i].size(); });
+  std::vector<RepeatedLines> parts(bounds.size() - 1);
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    auto worker = analyzer.worker();
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i)
+      parts[p].add_document(worker.composed(docs.bytes[i], doc_is_utf8(docs, i)));
+  });
+  RepeatedLines all;
+  for (const RepeatedLines& p : parts) all.merge(p);
+  return all.repeated_list(std::max<std::size_t>(2, min_documents));
+}
+
+PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
+                          const PhraseModel* dictionary, int n_jobs) {
+  const int threads = resolve_n_jobs(n_jobs);
+  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
+                                      [&](std::size_t i) { return docs.bytes[i].size(); });
+  std::vector<std::vector<PhraseModel::Segment>> parts(bounds.size() - 1);
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    auto worker = analyzer.worker();
+    std::vector<PhraseModel::Segment> segs;
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
+      worker.segments(docs.bytes[i], doc_is_utf8(docs, i), segs);
+      for (auto& s : segs)
+        if (s.size() > 1) parts[p].push_back(std::move(s));
+    }
+  });
+  std::vector<PhraseModel::Segment> all;
+  for (auto& p : parts)
+    for (auto& s : p) all.push_back(std::move(s));
+  PhraseModel model;
+  if (dictionary) model = *dictionary;
+  model.learn(config, std::move(all), [&](std::string_view u) { return analyzer.is_stop_word(u); });
+  return model;
 }
 
 }  // namespace mekong

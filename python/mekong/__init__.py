@@ -12,7 +12,10 @@ Quick start::
 """
 
 from . import datasets, frames, plot
+from .cleaning import Cleaner, clean
 from .feature_extraction import CountVectorizer
+from .names import extract_names
+from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
 from .stories import Stories, Story, stories
@@ -23,17 +26,21 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BM25Transformer",
+    "Cleaner",
+    "Phrases",
     "CountVectorizer",
     "SearchIndex",
     "Stories",
     "Story",
     "TfidfTransformer",
     "TfidfVectorizer",
+    "clean",
     "cosine_similarity",
     "datasets",
     "frames",
     "plot",
     "decode",
+    "extract_names",
     "jaccard_similarity",
     "normalize",
     "stories",

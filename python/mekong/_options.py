@@ -81,9 +81,37 @@ def make_analyzer(
     stop_words: Iterable[str] | str | None = None,
     ngram_range: tuple[int, int] = (1, 1),
     encoding: str = "utf-8",
+    clean=None,
+    names: bool = False,
+    aliases: bool = False,
+    alias_table=None,
+    phrases=None,
 ) -> _core.Analyzer:
-    """Builds the core analyzer from validated options (the options every text function shares)."""
+    """Builds the core analyzer from validated options (the options every text function shares).
+
+    ``clean`` is None or a fitted :class:`mekong.Cleaner`; ``phrases`` None, a fitted
+    :class:`mekong.Phrases` or a core PhraseModel; ``alias_table`` a mapping of spellings to the
+    name they stand for.
+    """
     cfg = _core.AnalyzerConfig()
+    if clean is not None:
+        clean.apply_to(cfg)
+    cfg.names = bool(names)
+    cfg.aliases = bool(aliases)
+    if alias_table is not None:
+        items = alias_table.items() if hasattr(alias_table, "items") else alias_table
+        table = []
+        for i, pair in enumerate(items):
+            try:
+                spelling, name = pair
+            except (TypeError, ValueError):
+                raise ValueError(f"alias_table entry {i} must be a (spelling, name) pair; got {pair!r}") from None
+            if not isinstance(spelling, str) or not isinstance(name, str) or not spelling.strip() or not name.strip():
+                raise ValueError(f"alias_table entry {i}: {pair!r} must map a non-empty str to a non-empty str")
+            table.append((spelling, name))
+        cfg.alias_table = table
+    if phrases is not None:
+        cfg.phrases = phrases.core_model() if hasattr(phrases, "core_model") else phrases
     cfg.lowercase = bool(lowercase)
     cfg.tones = _choice("tone_marks", tone_marks, TONE_STYLES)
     cfg.numbers = bool(numbers)

@@ -58,7 +58,24 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Encoding of bytes documents and files; any ICU converter name ("windows-1258",
         "utf-16", ...). Invalid bytes become U+FFFD and are counted in ``n_replaced_``.
     lowercase, tone_marks, numbers, urls, min_token_length, stop_words, ngram_range
-        How text becomes terms; see :func:`mekong.tokenize`.
+        How text becomes terms; see :func:`mekong.tokenize`. ``stop_words="vietnamese"`` uses
+        the built-in list (:mod:`mekong.stopwords`).
+    clean : bool or Cleaner, default=False
+        Drop page furniture before counting (:class:`mekong.Cleaner`): True learns the lines the
+        fitted corpus repeats; an unfitted Cleaner is fitted on it. Off by default, as in
+        scikit-learn; recommended for scraped articles.
+    names : bool, default=False
+        Each name ("Kon Tum", "Ắt-ta-pư") becomes one term ("kon_tum").
+    aliases : bool, default=False
+        Each name becomes its accent- and hyphen-free key, so "Attapư", "Attapu" and "Ắt-ta-pư"
+        share one column ("attapu"); the spellings seen are in ``aliases_``. Implies ``names``.
+    alias_table : mapping of str to str, optional
+        Spellings to count as another name: ``{"Attapeu": "Attapư"}``.
+    phrases : bool or Phrases, optional
+        Multi-syllable words: True learns them from the fitted corpus (:class:`mekong.Phrases`
+        defaults); an unfitted Phrases is fitted on it; a fitted one is used as it is.
+    user_dictionary : list of str or path, optional
+        Words to join by longest match ("hợp tác", "Kon Tum"), one per line in a file.
     max_df : float in [0.0, 1.0] or int, default=1.0
         Ignore terms in more than this proportion (float) or number (int) of documents.
     min_df : float in [0.0, 1.0] or int, default=1
@@ -82,6 +99,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Term to column index.
     fixed_vocabulary_ : bool
         True when the vocabulary was given.
+    cleaner_, phrases_ : the fitted Cleaner / Phrases, when used
+    aliases_ : dict of str -> dict of str -> int
+        With ``aliases``: each name column's key, the spellings seen in the fitted corpus and their
+        counts.
     n_replaced_ : ndarray of shape (n_documents,)
         For the last ``fit``/``transform`` call: invalid byte sequences (or lone surrogates)
         replaced by U+FFFD in each document.
@@ -110,6 +131,12 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         min_token_length: int = 1,
         stop_words: Iterable[str] | str | None = None,
         ngram_range: tuple[int, int] = (1, 1),
+        clean=False,
+        names: bool = False,
+        aliases: bool = False,
+        alias_table=None,
+        phrases=None,
+        user_dictionary=None,
         max_df: float | int = 1.0,
         min_df: float | int = 1,
         max_features: int | None = None,
@@ -127,6 +154,12 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.min_token_length = min_token_length
         self.stop_words = stop_words
         self.ngram_range = ngram_range
+        self.clean = clean
+        self.names = names
+        self.aliases = aliases
+        self.alias_table = alias_table
+        self.phrases = phrases
+        self.user_dictionary = user_dictionary
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -136,8 +169,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     # -- the analyzer ---------------------------------------------------------------------------
-    def _analyzer_options(self):
-        return dict(
+    def _analyzer_options(self, fitted=True):
+        options = dict(
             lowercase=self.lowercase,
             tone_marks=self.tone_marks,
             numbers=self.numbers,
@@ -146,7 +179,41 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             stop_words=self.stop_words,
             ngram_range=self.ngram_range,
             encoding=self.encoding,
+            names=self.names,
+            aliases=self.aliases,
+            alias_table=self.alias_table,
         )
+        if fitted:
+            options["clean"] = getattr(self, "cleaner_", None)
+            options["phrases"] = getattr(self, "phrases_", None)
+        return options
+
+    def _fit_text_models(self, docs):
+        """Fits what the analyzer learns from the corpus: furniture lines, then phrases."""
+        from .cleaning import Cleaner
+        from .phrases import Phrases
+
+        for name in ("cleaner_", "phrases_"):
+            self.__dict__.pop(name, None)
+        if self.clean is True:
+            self.cleaner_ = Cleaner(n_jobs=self.n_jobs).fit(docs, encoding=self.encoding)
+        elif isinstance(self.clean, Cleaner):
+            self.cleaner_ = self.clean if hasattr(self.clean, "repeated_lines_") else self.clean.fit(docs, encoding=self.encoding)
+        elif self.clean not in (False, None):
+            raise ValueError(f"clean must be a bool or a mekong.Cleaner; got {self.clean!r}")
+        phrases = self.phrases
+        if phrases in (None, False) and self.user_dictionary is not None:
+            phrases = Phrases.dictionary_only(self.user_dictionary)
+        elif phrases is True:
+            phrases = Phrases(user_dictionary=self.user_dictionary, n_jobs=self.n_jobs)
+        if isinstance(phrases, Phrases):
+            if not hasattr(phrases, "pairs_"):
+                options = self._analyzer_options(fitted=False)
+                options["clean"] = getattr(self, "cleaner_", None)
+                phrases.fit(docs, analyzer_options=options)
+            self.phrases_ = phrases
+        elif phrases not in (None, False):
+            raise ValueError(f"phrases must be a bool or a mekong.Phrases; got {phrases!r}")
 
     def _core_analyzer(self):
         return make_analyzer(**self._analyzer_options())
@@ -204,20 +271,24 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the document-term matrix (``scipy.sparse.csr_matrix``)."""
         self._check_input()
-        analyzer = self._core_analyzer()
+        make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any work
         docs = _read_documents(raw_documents, self.input, self.encoding)
         n_jobs = check_n_jobs(self.n_jobs)
         if self.vocabulary is not None:
+            self._fit_text_models(docs)
+            analyzer = self._core_analyzer()
             self.vocabulary_ = self._fixed_vocabulary(analyzer)
             self.fixed_vocabulary_ = True
             self._core_vocabulary_cache = None
             return self._transform(docs, analyzer, n_jobs)
         if len(docs) == 0:
             raise ValueError("empty corpus: fit needs at least one document")
+        self._fit_text_models(docs)
+        analyzer = self._core_analyzer()
         min_df, min_is_count = check_df("min_df", self.min_df)
         max_df, max_is_count = check_df("max_df", self.max_df)
         max_features = check_int("max_features", self.max_features, 1, allow_none=True)
-        matrix, vocabulary, (replaced, _) = _core.count(
+        matrix, vocabulary, (replaced, _), aliases = _core.count(
             docs,
             analyzer,
             min_df,
@@ -230,6 +301,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         )
         self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
         self.fixed_vocabulary_ = False
+        if self.aliases:
+            self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
         self._core_vocabulary_cache = None
         self.n_replaced_ = replaced
         return _csr(matrix, self.dtype)
@@ -247,7 +320,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     def _transform(self, docs, analyzer, n_jobs):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
-        matrix, (replaced, _) = _core.count_fixed(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
+        matrix, (replaced, _), _ = _core.count_fixed(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
         self.n_replaced_ = replaced
         X = _csr(matrix, self.dtype)
         return X

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -26,9 +27,13 @@ class AnalyzedCorpus : public TermSource {
   std::size_t weight(std::size_t doc) const override { return docs_.bytes[doc].size(); }
   std::unique_ptr<Reader> reader() const override;
   const std::vector<DocStats>& stats() const { return stats_; }
+  // Alias spellings the readers saw (after they are gone).
+  const AliasObservations& aliases() const { return aliases_; }
 
  private:
   class AnalyzerReader;
+  mutable std::mutex aliases_lock_;
+  mutable AliasObservations aliases_;
   const RawDocuments& docs_;
   const Analyzer& analyzer_;
   mutable std::vector<DocStats> stats_;  // each slot written by the one thread that reads that document
@@ -37,6 +42,7 @@ class AnalyzedCorpus : public TermSource {
 struct CorpusCounts {
   CountResult counts;
   std::vector<DocStats> stats;
+  AliasObservations aliases;
 };
 
 CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
@@ -45,10 +51,21 @@ CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
 struct FixedCounts {
   Csr<std::int64_t> matrix;
   std::vector<DocStats> stats;
+  AliasObservations aliases;
 };
 
 FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer,
                                const Interner& vocabulary, bool binary, int n_jobs,
                                const std::atomic<bool>* cancel = nullptr);
+
+// Lines seen in at least `min_documents` documents (decoded and in NFC; the analyzer's own
+// cleaning is not applied), for CleanConfig::repeated_lines.
+std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
+                                              std::size_t min_documents, int n_jobs);
+
+// A phrase model learned from the corpus as the analyzer segments it; `dictionary` (may be null)
+// is kept and applied first.
+PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
+                          const PhraseModel* dictionary, int n_jobs);
 
 }  // namespace mekong

@@ -1,16 +1,23 @@
 // The analyzer composes the text stages for one document:
-//   decode -> normalize (NFC) -> segment -> fold (case, tone marks) -> stop words -> n-grams.
+//   decode -> NFC -> clean -> segment -> fold (case, tone marks) -> terms (names, alias keys,
+//   phrases) -> stop words -> n-grams.
 // Each stage keeps its own configuration; the analyzer only wires them together.
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "mekong/matrix/count.hpp"
+#include "mekong/text/clean.hpp"
+#include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
+#include "mekong/text/phrases.hpp"
 #include "mekong/text/segment.hpp"
 #include "mekong/text/terms.hpp"
 #include "mekong/util/interner.hpp"
@@ -21,6 +28,13 @@ struct AnalyzerConfig {
   std::string encoding;  // "" or "utf-8": UTF-8 checked in place; else an ICU converter name
   NormalizeConfig normalize;
   SegmentConfig segment;
+  bool clean = false;
+  CleanConfig clean_config;                         // its repeated_lines is set from the field below
+  std::shared_ptr<const Interner> repeated_lines;   // learned with RepeatedLines, or none
+  bool names = false;    // each name becomes one term ("kon_tum", "ắt-ta-pư")
+  bool aliases = false;  // each name becomes its alias key ("attapu"); implies names
+  std::vector<std::pair<std::string, std::string>> alias_table;  // spelling -> the name it stands for
+  std::shared_ptr<const PhraseModel> phrases;       // multi-syllable words, or none
   std::vector<std::string> stop_words;  // normalized like the text before use
   std::size_t ngram_min = 1;
   std::size_t ngram_max = 1;
@@ -31,6 +45,9 @@ struct DocStats {
   std::size_t first_invalid = std::string_view::npos;
 };
 
+// Alias key -> surface form -> occurrences.
+using AliasObservations = std::map<std::string, std::map<std::string, std::size_t>>;
+
 class Analyzer {
  public:
   // Throws std::invalid_argument for an impossible configuration (ngram range, encoding).
@@ -38,40 +55,56 @@ class Analyzer {
 
   const AnalyzerConfig& config() const { return config_; }
 
-  // Per-thread state: scratch buffers and a BreakIterator.
+  // Per-thread state: scratch buffers, a BreakIterator, a transliterator.
   class Worker {
    public:
     explicit Worker(const Analyzer& owner);
     // Writes the terms of one raw document to `out`. The bytes are in the configured encoding, or
     // UTF-8 whatever the configuration when `utf8` is set (text that arrived as str).
     DocStats analyze(std::string_view raw, TermBuffer& out, bool utf8 = false);
-    // The normalized tokens of a document, before stop words and n-grams.
+    // The normalized tokens of a document, before names, phrases, stop words and n-grams.
     DocStats tokens(std::string_view raw, TermBuffer& out, bool utf8 = false);
-
     // The ids `resolve` gives the document's terms (npos left out): the same as resolving each
-    // term analyze() writes, but a token seen before costs one hash lookup on its raw bytes.
-    // `resolve` must be the same mapping for the whole life of the worker (see reset_ids()).
+    // term analyze() writes, but on the plain path a token seen before costs one hash lookup on
+    // its raw bytes. `resolve` must be the same mapping for the whole life of the worker.
     DocStats term_ids(std::string_view raw, bool utf8, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
-    void reset_ids();
+    // The stretches of units (tokens, names joined) between punctuation, before phrases: what a
+    // phrase model learns from.
+    void segments(std::string_view raw, bool utf8, std::vector<PhraseModel::Segment>& out);
+    // Names as written in the document, in order.
+    void names(std::string_view raw, bool utf8, std::vector<std::string>& out);
+    // The cleaned document text (decode, NFC, clean).
+    std::string cleaned(std::string_view raw, bool utf8);
+    // The document decoded and in NFC, before cleaning.
+    std::string_view composed(std::string_view raw, bool utf8);
+
+    const AliasObservations& alias_observations() const { return aliases_seen_; }
 
    private:
-    // Appends the folded form of a non-ASCII token, folding each distinct token once (words
-    // repeat: news vocabularies follow Zipf's law).
+    DocStats prepare(std::string_view raw, bool utf8, std::string_view& text);
+    // The document's tokens with their gaps and capitals, and (when `names` is given) its names.
+    void words_and_names(std::string_view text, std::vector<WordToken>& words, std::vector<NameSpan>* names);
+    // The units of the document after names, as segments; `name_surfaces` receives names.
+    void units(std::string_view text, std::vector<PhraseModel::Segment>& segments, std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
+    void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
 
     const Analyzer& owner_;
     Segmenter segmenter_;
-    std::string decoded_, composed_;
+    std::unique_ptr<AliasKeys> alias_keys_;
+    std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
     TermBuffer tokens_;  // analyze()'s tokens before stop words and n-grams
-    TermBuffer terms_;   // term_ids()' terms when they are n-grams
+    TermBuffer terms_;   // term_ids()' terms on the rich path
     std::vector<std::string_view> kept_;
+    std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
     Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
-    Interner memo_raw_;                    // raw token -> id
-    std::string memo_folded_;              // folded forms, back to back
-    std::vector<std::size_t> memo_ends_;   // end of id's folded form in memo_folded_
+    Interner memo_raw_;                    // raw token -> folded form (fold_memo)
+    std::string memo_folded_;
+    std::vector<std::size_t> memo_ends_;
+    AliasObservations aliases_seen_;
   };
 
   Worker worker() const { return Worker(*this); }
@@ -85,10 +118,16 @@ class Analyzer {
 
   const Normalizer& normalizer() const { return normalizer_; }
 
+  // Whether documents need more than tokens (cleaning, names, phrases).
+  bool rich() const { return rich_; }
+
  private:
   AnalyzerConfig config_;
   Normalizer normalizer_;
   Interner stop_words_;
+  std::unique_ptr<Cleaner> cleaner_;
+  std::unordered_map<std::string, std::string> alias_table_;  // key -> key
+  bool rich_ = false;
 };
 
 }  // namespace mekong

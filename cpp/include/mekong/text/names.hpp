@@ -1,0 +1,68 @@
+// Stage 5, terms: names and their alias keys.
+//
+// A name is a run of capitalised syllables joined by spaces, or by single hyphens as transliterated
+// names are written ("Kon Tum", "Lê Ngọc Tuấn", "Ắt-ta-pư", "Chăm-pa-sắc"). A run that opens a
+// sentence loses its first syllable when that syllable is a common word (it is capitalised only
+// because it opens the sentence: "Theo Nguyễn Văn An"), and a lone capitalised syllable opening a
+// sentence is not taken for a name.
+//
+// An alias key is a name written in plain ASCII without spaces or hyphens (ICU's
+// "Any-Latin; Latin-ASCII" transliteration, lower-cased): "Attapư", "Attapu" and "Ắt-ta-pư" all
+// become "attapu". Keys are only made for names: for ordinary words they would merge distinct
+// words ("ma", "má", "mà", "mả", "mã", "mạ").
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class Transliterator;
+U_NAMESPACE_END
+
+namespace mekong {
+
+enum class Gap : unsigned char {
+  space,   // only white space before the token
+  hyphen,  // a single hyphen, no space ("Sê-kông")
+  other,   // punctuation, or the start of the text
+};
+
+struct WordToken {
+  std::string_view surface;  // as written (NFC)
+  Gap gap = Gap::other;      // what separates it from the previous token
+  bool sentence_start = false;
+  bool capitalized = false;
+};
+
+struct NameSpan {
+  std::size_t begin = 0;  // token indices [begin, end)
+  std::size_t end = 0;
+};
+
+// Finds names among tokens. `is_common(folded_first_syllable)` says whether a sentence-opening
+// syllable is a common word, to be dropped from the name.
+void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
+                std::vector<NameSpan>& out);
+
+// Describes the gap text between two tokens; *sentence_break tells whether it opens a sentence.
+Gap classify_gap(std::string_view gap, bool* sentence_break);
+
+// Alias keys; one per thread (it owns an ICU Transliterator).
+class AliasKeys {
+ public:
+  AliasKeys();
+  ~AliasKeys();
+  AliasKeys(AliasKeys&&) noexcept;
+  std::string key(std::string_view name);
+
+ private:
+  std::unique_ptr<icu::Transliterator> translit_;
+};
+
+}  // namespace mekong

@@ -1,0 +1,328 @@
+#include "mekong/text/clean.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "mekong/text/chars.hpp"
+#include "mekong/text/links.hpp"
+#include "mekong/text/utf8.hpp"
+
+namespace mekong {
+namespace {
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') {
+      lines.push_back(text.substr(start, i - start));
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+std::string_view trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  // Non-breaking spaces at either end.
+  while (s.size() >= 2 && s.substr(0, 2) == "\xC2\xA0") s.remove_prefix(2);
+  while (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") s.remove_suffix(2);
+  return s;
+}
+
+// Position just past the bracket matching s[open] ('[' or '('), or npos.
+std::size_t match_bracket(std::string_view s, std::size_t open) {
+  const char o = s[open], c = o == '[' ? ']' : ')';
+  int depth = 0;
+  for (std::size_t i = open; i < s.size(); ++i) {
+    if (s[i] == o) ++depth;
+    else if (s[i] == c && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+struct Entity {
+  const char* name;
+  const char* text;
+};
+constexpr Entity kEntities[] = {{"amp", "&"},       {"lt", "<"},      {"gt", ">"},       {"quot", "\""},
+                                {"apos", "'"},      {"nbsp", " "},    {"ndash", "\xE2\x80\x93"},
+                                {"mdash", "\xE2\x80\x94"}, {"hellip", "\xE2\x80\xA6"}, {"laquo", "\xC2\xAB"},
+                                {"raquo", "\xC2\xBB"}, {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"},
+                                {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"}};
+
+// Decodes the entity at s[i] ('&'); returns its length (0 when it is not one) and appends the text.
+std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
+  const std::size_t semi = s.find(';', i);
+  if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) return 0;
+  const std::string_view body = s.substr(i + 1, semi - i - 1);
+  if (body[0] == '#') {
+    char32_t cp = 0;
+    const bool hex = body.size() > 1 && (body[1] == 'x' || body[1] == 'X');
+    for (std::size_t k = hex ? 2 : 1; k < body.size(); ++k) {
+      const char ch = body[k];
+      int d;
+      if (ch >= '0' && ch <= '9') d = ch - '0';
+      else if (hex && (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') d = (ch | 0x20) - 'a' + 10;
+      else return 0;
+      cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(d);
+      if (cp > 0x10FFFF) return 0;
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) return 0;
+    utf8::append(out, cp);
+    return semi - i + 1;
+  }
+  for (const Entity& e : kEntities) {
+    if (body == e.name) {
+      out += e.text;
+      return semi - i + 1;
+    }
+  }
+  return 0;
+}
+
+std::size_t count_letters(std::string_view s) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t c = utf8::next(s.data(), i);
+    n += (chars::classify(c) & (chars::kLetter | chars::kNumber)) != 0;
+  }
+  return n;
+}
+
+std::size_t count_words(std::string_view s) {
+  std::size_t words = 0;
+  bool in = false;
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t c = utf8::next(s.data(), i);
+    const bool w = (chars::classify(c) & chars::kToken) != 0;
+    words += w && !in;
+    in = w;
+  }
+  return words;
+}
+
+// A marker line's key: lower-cased letters and digits, single spaces.
+std::string marker_key(std::string_view line) { return line_key(line); }
+
+bool ends_like_a_sentence(std::string_view s) {
+  static constexpr std::string_view kEnds[] = {".", "!", "?", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", "!\xE2\x80\x9D",
+                                               "?\xE2\x80\x9D", ".)", ";", ":"};
+  for (auto e : kEnds)
+    if (s.size() >= e.size() && s.substr(s.size() - e.size()) == e) return true;
+  return false;
+}
+
+bool is_caption(std::string_view line) {
+  if (line.size() >= 1 && line.front() == '|') return true;  // a markdown table cell under a photo
+  static constexpr std::string_view kStarts[] = {"Ảnh:", "Ảnh minh họa", "Ảnh minh hoạ", "(Ảnh:", "Nguồn ảnh", "Photo:"};
+  for (auto s : kStarts)
+    if (line.substr(0, s.size()) == s) return count_words(line) <= 40;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> CleanConfig::default_end_markers() {
+  return {"Tin bài liên quan", "Tin liên quan", "Bài liên quan", "Các tin bài khác", "Các tin khác", "Tin khác",
+          "Tin cùng chuyên mục", "Cùng chuyên mục", "Đọc nhiều", "Đọc nhiều nhất", "Đọc thêm", "Xem thêm",
+          "Tin mới nhất", "Tin mới", "Tin nổi bật", "Tin nóng", "Multimedia", "Bình luận", "Ý kiến bạn đọc",
+          "Gửi bình luận", "Từ khóa", "Từ khoá", "Tags", "Related", "Related news", "Related articles", "Read more",
+          "More news", "Most read", "Most popular"};
+}
+
+std::string strip_markup(std::string_view line, double* link_share) {
+  std::string out;
+  out.reserve(line.size());
+  std::size_t link_letters = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (c == '!' && i + 1 < line.size() && line[i + 1] == '[') {  // ![alt](url): an image
+      const std::size_t close = match_bracket(line, i + 1);
+      if (close != std::string_view::npos && close < line.size() && line[close] == '(') {
+        const std::size_t end = match_bracket(line, close);
+        if (end != std::string_view::npos) {
+          i = end;
+          continue;
+        }
+      }
+    }
+    if (c == '[') {  // [text](url): a link, keep its text
+      const std::size_t close = match_bracket(line, i);
+      if (close != std::string_view::npos && close < line.size() && line[close] == '(') {
+        const std::size_t end = match_bracket(line, close);
+        if (end != std::string_view::npos) {
+          const std::string inner = strip_markup(line.substr(i + 1, close - i - 2));
+          link_letters += count_letters(inner);
+          out += inner;
+          i = end;
+          continue;
+        }
+      }
+    }
+    if (c == '<' && i + 1 < line.size() &&
+        (line[i + 1] == '/' || line[i + 1] == '!' || ((line[i + 1] | 0x20) >= 'a' && (line[i + 1] | 0x20) <= 'z'))) {
+      const std::size_t end = line.find('>', i);
+      if (end != std::string_view::npos) {  // an HTML tag
+        out.push_back(' ');
+        i = end + 1;
+        continue;
+      }
+    }
+    if (c == '&') {
+      const std::size_t used = decode_entity(line, i, out);
+      if (used) {
+        i += used;
+        continue;
+      }
+    }
+    out.push_back(c);
+    ++i;
+  }
+  // Bare URLs and e-mail addresses.
+  std::vector<Span> links;
+  find_links(out, links);
+  if (!links.empty()) {
+    std::string kept;
+    std::size_t at = 0;
+    for (const Span& s : links) {
+      kept.append(out, at, s.begin - at);
+      at = s.end;
+    }
+    kept.append(out, at, std::string::npos);
+    out.swap(kept);
+  }
+  if (link_share) {
+    const std::size_t letters = count_letters(out);
+    *link_share = letters ? static_cast<double>(link_letters) / static_cast<double>(letters) : 0.0;
+  }
+  return out;
+}
+
+std::string line_key(std::string_view line) {
+  const std::string plain = strip_markup(line);
+  std::string key;
+  bool space = false;
+  for (std::size_t i = 0; i < plain.size();) {
+    const char32_t c = utf8::next(plain.data(), i);
+    if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
+      if (space && !key.empty()) key.push_back(' ');
+      space = false;
+      utf8::append(key, chars::lower(c));
+    } else {
+      space = true;
+    }
+  }
+  return key;
+}
+
+Cleaner::Cleaner(CleanConfig config) : config_(std::move(config)) {
+  for (const std::string& m : config_.end_markers) {
+    const std::string k = marker_key(m);
+    if (!k.empty()) markers_.intern(k);
+  }
+}
+
+CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
+  struct Line {
+    std::string text;
+    bool repeated = false;
+    bool headline = false;  // short, no sentence punctuation, or only a link
+    bool prose = false;     // a sentence of some length
+  };
+  CleanStats stats;
+  std::vector<Line> kept;
+  bool body_seen = false;
+  for (std::string_view raw : split_lines(text)) {
+    ++stats.lines_in;
+    std::string_view line = trim(raw);
+    if (line.empty()) continue;
+    if (config_.captions && is_caption(line)) continue;
+    if (markers_.size() != 0 && body_seen) {
+      const std::string key = marker_key(line);
+      if (!key.empty() && markers_.find(key) != Interner::npos) break;  // the article ends here
+    }
+    double link_share = 0.0;
+    std::string plain = config_.markup ? strip_markup(line, &link_share) : std::string(line);
+    const std::string_view t = trim(plain);
+    if (count_letters(t) == 0) continue;  // what is left of an image, a table bar, a rule
+    Line l;
+    l.text = std::string(t);
+    const std::size_t words = count_words(t);
+    l.prose = words >= 12 && ends_like_a_sentence(t);
+    l.headline = link_share >= 0.7 || (words <= 25 && !ends_like_a_sentence(t));
+    if (config_.repeated_lines) {
+      const std::string key = line_key(line);
+      l.repeated = !key.empty() && config_.repeated_lines->find(key) != Interner::npos;
+    }
+    body_seen = true;
+    kept.push_back(std::move(l));
+  }
+  // Repeated lines framing the article: strip them from the head and the tail.
+  std::size_t first = 0, last = kept.size();
+  if (config_.repeated_lines) {
+    while (first < last && kept[first].repeated) ++first;
+    while (last > first && kept[last - 1].repeated) --last;
+    if (first == last) {
+      const bool copy_of_article = std::any_of(kept.begin(), kept.end(), [](const Line& l) { return l.prose; });
+      if (copy_of_article) first = 0, last = kept.size();
+    }
+  }
+  // A trailing list of headlines.
+  if (config_.headline_lists) {
+    std::size_t run = 0;
+    while (run < last - first && kept[last - 1 - run].headline) ++run;
+    if (run >= 3 && run < last - first) last -= run;
+  }
+  for (std::size_t i = first; i < last; ++i) {
+    if (i > first) out.push_back('\n');
+    out += kept[i].text;
+  }
+  stats.lines_kept = last - first;
+  return stats;
+}
+
+void RepeatedLines::add_document(std::string_view text) {
+  Interner seen;  // each line counts once per document
+  for (std::string_view raw : split_lines(text)) {
+    const std::string key = line_key(raw);
+    if (key.empty()) continue;
+    bool fresh = false;
+    seen.intern(key, &fresh);
+    if (!fresh) continue;
+    bool added = false;
+    const std::uint32_t id = keys_.intern(key, &added);
+    if (added) documents_.push_back(0);
+    ++documents_[id];
+  }
+}
+
+void RepeatedLines::merge(const RepeatedLines& other) {
+  for (std::uint32_t id = 0; id < other.keys_.size(); ++id) {
+    bool added = false;
+    const std::uint32_t mine = keys_.intern(other.keys_.str(id), &added);
+    if (added) documents_.push_back(0);
+    documents_[mine] += other.documents_[id];
+  }
+}
+
+Interner RepeatedLines::repeated(std::size_t min_documents) const {
+  Interner out;
+  for (std::uint32_t id = 0; id < keys_.size(); ++id)
+    if (documents_[id] >= min_documents) out.intern(keys_.str(id));
+  return out;
+}
+
+std::vector<std::string> RepeatedLines::repeated_list(std::size_t min_documents) const {
+  std::vector<std::string> out;
+  for (std::uint32_t id = 0; id < keys_.size(); ++id)
+    if (documents_[id] >= min_documents) out.emplace_back(keys_.str(id));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace mekong

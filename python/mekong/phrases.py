@@ -1,0 +1,157 @@
+"""Multi-syllable words: learned collocations and a user dictionary."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from . import _core
+from ._base import BaseEstimator, check_is_fitted
+from ._options import check_int, check_n_jobs
+
+
+def read_user_dictionary(source, analyzer=None):
+    """Validate a user dictionary: an iterable of words, or a path to a UTF-8 file with one per line.
+
+    A word is two or more syllables separated by spaces or "_" ("hợp tác", "Kon_Tum"). Blank lines
+    and lines starting with "#" are skipped in files. Returns the words as lists of normalized
+    syllables; raises ValueError naming the line of an invalid entry.
+    """
+    if isinstance(source, (str, Path)) and Path(source).exists():
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+        entries = [(i + 1, line) for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
+        where = f"{source}, line"
+    elif isinstance(source, (str, bytes)):
+        raise ValueError(f"user_dictionary: no such file: {source!r} (give a path or a list of words)")
+    else:
+        entries = list(enumerate(source, start=1))
+        where = "user_dictionary entry"
+    analyzer = analyzer or _core.Analyzer(_core.AnalyzerConfig())
+    words = []
+    for line_no, entry in entries:
+        if not isinstance(entry, str):
+            raise ValueError(f"{where} {line_no}: expected str, got {type(entry).__name__}")
+        bad = [c for c in entry if not (c.isalnum() or c in " _-\t" or unicodedata.category(c).startswith("M"))]
+        if bad:
+            raise ValueError(f"{where} {line_no}: {entry!r} holds {bad[0]!r}; a word is letters, digits, spaces, '_' or '-'")
+        syllables = analyzer.tokens(entry.replace("_", " "))
+        if len(syllables) < 2:
+            raise ValueError(f"{where} {line_no}: {entry!r} is not a word of two or more syllables")
+        words.append(syllables)
+    return words
+
+
+class Phrases(BaseEstimator):
+    """Learn multi-syllable words from a corpus: "hợp tác" -> "hợp_tác".
+
+    Adjacent syllables (within a stretch of text no punctuation breaks) are scored by normalized
+    pointwise mutual information; pairs seen at least ``min_count`` times with a score of at least
+    ``threshold`` become one term. Each of ``passes`` passes can join the units the previous made
+    ("ủy_ban" + "nhân_dân"). Numbers and stop words never join by learning. A ``user_dictionary``
+    is applied first, by longest match.
+
+    Parameters
+    ----------
+    min_count : int, default=3
+    threshold : float in [-1, 1], default=0.4
+    passes : int in [1, 4], default=1
+        More passes make longer words ("ủy_ban_nhân_dân") and, on the gold set, more over-joins.
+    stop_words : list of str, "vietnamese" or None, default="vietnamese"
+        Syllables that never join by learning.
+    user_dictionary : list of str or path, optional
+    n_jobs : int, default=1
+
+    Attributes
+    ----------
+    pairs_ : list of (pass, left, right, score)
+    dictionary_ : list of str
+
+    Examples
+    --------
+    >>> from mekong import Phrases
+    >>> docs = ["hợp tác kinh tế với Lào", "tăng cường hợp tác kinh tế", "hợp tác giáo dục"] * 3
+    >>> ph = Phrases(min_count=3, threshold=0.3).fit(docs)
+    >>> ph.transform_text("Hai tỉnh hợp tác kinh tế")
+    ['hai', 'tỉnh', 'hợp_tác', 'kinh_tế']
+    """
+
+    def __init__(self, *, min_count=3, threshold=0.4, passes=1, stop_words="vietnamese", user_dictionary=None, n_jobs=1):
+        self.min_count = min_count
+        self.threshold = threshold
+        self.passes = passes
+        self.stop_words = stop_words
+        self.user_dictionary = user_dictionary
+        self.n_jobs = n_jobs
+
+    def _dictionary_model(self):
+        model = _core.PhraseModel()
+        if self.user_dictionary is not None:
+            for syllables in read_user_dictionary(self.user_dictionary):
+                model.add_word(syllables)
+        return model
+
+    def fit(self, documents: Iterable, y=None, analyzer_options=None):
+        """Learn phrases from documents (text is segmented as the vectorizers do)."""
+        from ._options import make_analyzer
+
+        if isinstance(documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        min_count = check_int("min_count", self.min_count, 1)
+        passes = check_int("passes", self.passes, 1)
+        if passes > 4:
+            raise ValueError(f"passes must be in [1, 4]; got {passes}")
+        if not isinstance(self.threshold, (int, float)) or not -1 <= self.threshold <= 1:
+            raise ValueError(f"threshold must be in [-1, 1]; got {self.threshold!r}")
+        options = dict(analyzer_options or {})
+        options["stop_words"] = self.stop_words
+        options.pop("phrases", None)
+        analyzer = make_analyzer(**options)
+        model = _core.learn_phrases(list(documents), analyzer, min_count, float(self.threshold), passes,
+                                    self._dictionary_model(), check_n_jobs(self.n_jobs))
+        self.pairs_ = [tuple(p) for p in model.pairs()]
+        self.dictionary_ = list(model.dictionary())
+        self._model = model
+        return self
+
+    @classmethod
+    def dictionary_only(cls, user_dictionary):
+        """A fitted Phrases that joins only the words of ``user_dictionary`` (nothing learned)."""
+        ph = cls(user_dictionary=user_dictionary)
+        ph._model = ph._dictionary_model()
+        ph.pairs_ = []
+        ph.dictionary_ = list(ph._model.dictionary())
+        return ph
+
+    def core_model(self):
+        """The fitted model as the core uses it (rebuilt after unpickling)."""
+        check_is_fitted(self, "pairs_")
+        model = getattr(self, "_model", None)
+        if model is None:
+            model = _core.PhraseModel()
+            for word in self.dictionary_:
+                model.add_word(word.split(" "))
+            for p in self.pairs_:
+                model.add_pair(*p)
+            self._model = model
+        return model
+
+    def transform_text(self, text, **analyzer_options):
+        """The terms of one text with the learned phrases joined."""
+        from ._options import make_analyzer
+
+        analyzer = make_analyzer(phrases=self, **analyzer_options)
+        return analyzer.terms(text)[0]
+
+    def phrases(self):
+        """The learned multi-syllable words ("hợp_tác"), best-scored first."""
+        check_is_fitted(self, "pairs_")
+        return [f"{a}_{b}" for _, a, b, _ in sorted(self.pairs_, key=lambda p: (-p[3], p[1], p[2]))]
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_model", None)
+        return state
+
+
+__all__ = ["Phrases", "read_user_dictionary"]
