@@ -156,6 +156,22 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("aliases", &AnalyzerConfig::aliases)
       .def_readwrite("alias_table", &AnalyzerConfig::alias_table)
       .def_property(
+          "name_evidence",
+          [](const AnalyzerConfig& c) {
+            std::vector<std::string> lower, names;
+            if (c.name_evidence) {
+              for (std::uint32_t i = 0; i < c.name_evidence->lower.size(); ++i) lower.emplace_back(c.name_evidence->lower.str(i));
+              for (std::uint32_t i = 0; i < c.name_evidence->names.size(); ++i) names.emplace_back(c.name_evidence->names.str(i));
+            }
+            return py::make_tuple(lower, names);
+          },
+          [](AnalyzerConfig& c, const std::pair<std::vector<std::string>, std::vector<std::string>>& ev) {
+            auto e = std::make_shared<NameEvidence>();
+            for (const auto& w : ev.first) e->lower.intern(w);
+            for (const auto& w : ev.second) e->names.intern(w);
+            c.name_evidence = std::move(e);
+          })
+      .def_property(
           "phrases", [](const AnalyzerConfig& c) { return c.phrases; },
           [](AnalyzerConfig& c, std::shared_ptr<const PhraseModel> p) { c.phrases = std::move(p); })
       .def_readwrite("stop_words", &AnalyzerConfig::stop_words)
@@ -296,6 +312,20 @@ PYBIND11_MODULE(_core, m) {
           for (const auto& k : out) l.append(utf8_str(k));
           return l;
         });
+
+  m.def("learn_name_evidence", [](const py::handle& docs, const Analyzer& analyzer, int n_jobs) {
+    std::vector<py::object> keep;
+    const RawDocuments raw = documents_from_python(docs, keep);
+    NameEvidence ev;
+    {
+      py::gil_scoped_release release;
+      ev = learn_name_evidence(raw, analyzer, n_jobs);
+    }
+    py::list lower, names;
+    for (std::uint32_t i = 0; i < ev.lower.size(); ++i) lower.append(utf8_str(ev.lower.str(i)));
+    for (std::uint32_t i = 0; i < ev.names.size(); ++i) names.append(utf8_str(ev.names.str(i)));
+    return py::make_tuple(lower, names);
+  });
 
   m.def("learn_phrases",
         [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold, std::size_t passes,

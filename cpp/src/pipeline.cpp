@@ -78,6 +78,29 @@ std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const An
   return all.repeated_list(std::max<std::size_t>(2, min_documents));
 }
 
+NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs) {
+  const int threads = resolve_n_jobs(n_jobs);
+  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
+                                      [&](std::size_t i) { return docs.bytes[i].size(); });
+  std::vector<NameEvidence> parts(bounds.size() - 1);
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    auto worker = analyzer.worker();
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i)
+      worker.gather_name_evidence(docs.bytes[i], doc_is_utf8(docs, i), parts[p]);
+  });
+  NameEvidence all;
+  for (const NameEvidence& p : parts) {
+    for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
+    for (std::uint32_t id = 0; id < p.names.size(); ++id) all.names.intern(p.names.str(id));
+  }
+  // A syllable the corpus writes in lower case is not a one-syllable name.
+  NameEvidence out;
+  out.lower = std::move(all.lower);
+  for (std::uint32_t id = 0; id < all.names.size(); ++id)
+    if (out.lower.find(all.names.str(id)) == Interner::npos) out.names.intern(all.names.str(id));
+  return out;
+}
+
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
                           const PhraseModel* dictionary, int n_jobs) {
   const int threads = resolve_n_jobs(n_jobs);

@@ -86,18 +86,22 @@ def make_analyzer(
     aliases: bool = False,
     alias_table=None,
     phrases=None,
+    name_evidence=None,
 ) -> _core.Analyzer:
     """Builds the core analyzer from validated options (the options every text function shares).
 
     ``clean`` is None or a fitted :class:`mekong.Cleaner`; ``phrases`` None, a fitted
     :class:`mekong.Phrases` or a core PhraseModel; ``alias_table`` a mapping of spellings to the
-    name they stand for.
+    name they stand for; ``name_evidence`` what a corpus says about names (learned by the
+    vectorizers when ``names`` or ``aliases`` is on).
     """
     cfg = _core.AnalyzerConfig()
     if clean is not None:
         clean.apply_to(cfg)
     cfg.names = bool(names)
     cfg.aliases = bool(aliases)
+    if name_evidence is not None:
+        cfg.name_evidence = name_evidence
     if alias_table is not None:
         items = alias_table.items() if hasattr(alias_table, "items") else alias_table
         table = []

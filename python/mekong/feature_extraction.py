@@ -186,6 +186,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if fitted:
             options["clean"] = getattr(self, "cleaner_", None)
             options["phrases"] = getattr(self, "phrases_", None)
+            options["name_evidence"] = getattr(self, "name_evidence_", None)
         return options
 
     def _fit_text_models(self, docs):
@@ -193,7 +194,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         from .cleaning import Cleaner
         from .phrases import Phrases
 
-        for name in ("cleaner_", "phrases_"):
+        for name in ("cleaner_", "phrases_", "name_evidence_"):
             self.__dict__.pop(name, None)
         if self.clean is True:
             self.cleaner_ = Cleaner(n_jobs=self.n_jobs).fit(docs, encoding=self.encoding)
@@ -201,6 +202,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             self.cleaner_ = self.clean if hasattr(self.clean, "repeated_lines_") else self.clean.fit(docs, encoding=self.encoding)
         elif self.clean not in (False, None):
             raise ValueError(f"clean must be a bool or a mekong.Cleaner; got {self.clean!r}")
+        if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
+            options = self._analyzer_options(fitted=False)
+            options["clean"] = getattr(self, "cleaner_", None)
+            lower, names = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
+            self.name_evidence_ = (list(lower), list(names))
         phrases = self.phrases
         if phrases in (None, False) and self.user_dictionary is not None:
             phrases = Phrases.dictionary_only(self.user_dictionary)
@@ -210,6 +216,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             if not hasattr(phrases, "pairs_"):
                 options = self._analyzer_options(fitted=False)
                 options["clean"] = getattr(self, "cleaner_", None)
+                options["name_evidence"] = getattr(self, "name_evidence_", None)
                 phrases.fit(docs, analyzer_options=options)
             self.phrases_ = phrases
         elif phrases not in (None, False):

@@ -19,7 +19,7 @@ VIETNAMESE_STOP_WORDS = frozenset(
     dạ đã đang đây để đến đều điều do đó được gì hay hãy hết hoặc họ hơn khi kể khiến là lại lên
     liền lúc mà mỗi một mình này nào nay nên nếu ngay nhau nhé nhiều như nhưng những nơi nữa ở
     ông qua quá ra rằng rất rồi sau sẽ sự tại tất theo thì thế thôi thứ tôi trên trong từ từng
-    vẫn vào về vì với vừa xuống
+    và vẫn vào về vì với vừa xuống
     bị bằng cho_biết cho_rằng còn_nữa đồng_thời hiện_nay không_chỉ mà_còn ngoài_ra nhằm
     tuy_nhiên vì_vậy do_đó bên_cạnh_đó trong_khi trong_đó trước_đó sau_đó thông_qua
     """.split()

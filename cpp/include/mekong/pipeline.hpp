@@ -63,6 +63,10 @@ FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyze
 std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
                                               std::size_t min_documents, int n_jobs);
 
+// Name evidence over a corpus (see NameEvidence): what tells a name from a capital that only opens a
+// sentence.
+NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs);
+
 // A phrase model learned from the corpus as the analyzer segments it; `dictionary` (may be null)
 // is kept and applied first.
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,

@@ -143,8 +143,9 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     prev_end = t.begin + t.length;
   }
   if (!names) return;
-  // A sentence-opening syllable is common when the text also writes it in lower case, or it is a
-  // stop word.
+  // A sentence-opening syllable is common when the text (or the corpus) also writes it in lower
+  // case, or it is a stop word; a lone one is a name when the corpus uses it as one mid-sentence.
+  const NameEvidence* evidence = owner_.config_.name_evidence.get();
   Interner lower_seen;
   for (const WordToken& w : words)
     if (!w.capitalized) {
@@ -152,11 +153,45 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
       fold_memo(w.surface, scratch_term_);
       lower_seen.intern(scratch_term_);
     }
-  find_names(words, [&](std::string_view first) {
+  auto folded = [&](std::string_view surface) -> const std::string& {
     scratch_term_.clear();
-    fold_memo(first, scratch_term_);
-    return lower_seen.find(scratch_term_) != Interner::npos || owner_.is_stop_word(scratch_term_);
-  }, *names);
+    fold_memo(surface, scratch_term_);
+    return scratch_term_;
+  };
+  find_names(
+      words,
+      [&](std::string_view first) {
+        const std::string& f = folded(first);
+        return lower_seen.find(f) != Interner::npos || owner_.is_stop_word(f) ||
+               (evidence && evidence->lower.find(f) != Interner::npos);
+      },
+      [&](std::string_view lone) {
+        if (evidence && evidence->names.find(folded(lone)) != Interner::npos) return true;
+        // A spelling the user's alias table lists is a name.
+        return alias_keys_ && !owner_.alias_table_.empty() &&
+               owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
+      },
+      *names);
+}
+
+void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence) {
+  std::string_view text;
+  prepare(raw, utf8, text);
+  std::vector<WordToken> words;
+  std::vector<NameSpan> spans;
+  words_and_names(text, words, &spans);
+  for (const WordToken& w : words) {
+    if (w.capitalized) continue;
+    scratch_term_.clear();
+    fold_memo(w.surface, scratch_term_);
+    evidence.lower.intern(scratch_term_);
+  }
+  for (const NameSpan& nm : spans) {
+    if (nm.end - nm.begin != 1 || words[nm.begin].sentence_start) continue;
+    scratch_term_.clear();
+    fold_memo(words[nm.begin].surface, scratch_term_);
+    evidence.names.intern(scratch_term_);
+  }
 }
 
 void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Segment>& segs,

@@ -34,7 +34,7 @@ Gap classify_gap(std::string_view gap, bool* sentence_break) {
 }
 
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
-                std::vector<NameSpan>& out) {
+                const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out) {
   out.clear();
   const std::size_t n = tokens.size();
   for (std::size_t i = 0; i < n;) {
@@ -57,13 +57,14 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
     }
     std::size_t begin = i;
     if (tokens[i].sentence_start && !hyphenated) {
-      if (end - begin == 1) {  // a lone capital opening a sentence
-        i = end;
-        continue;
+      if (end - begin == 1) {  // a lone capital opening a sentence: a name only if known as one
+        if (!is_known(tokens[i].surface)) {
+          i = end;
+          continue;
+        }
+      } else if (is_common(tokens[i].surface)) {
+        ++begin;
       }
-      std::string first;
-      for (std::size_t k = 0; k < tokens[i].surface.size();) utf8::append(first, chars::lower(utf8::next(tokens[i].surface.data(), k)));
-      if (is_common(first)) ++begin;
     }
     if (end > begin) out.push_back({begin, end});
     i = end;
@@ -93,6 +94,12 @@ std::string AliasKeys::key(std::string_view name) {
   for (char c : ascii) {
     const char l = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
     if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out.push_back(l);
+  }
+  if (!out.empty()) return out;
+  // A script ICU cannot romanize (Lao has no Latin transliterator): the name's own letters.
+  for (std::size_t i = 0; i < ascii.size();) {
+    const char32_t c = utf8::next(ascii.data(), i);
+    if (chars::classify(c) & (chars::kLetter | chars::kMark | chars::kNumber)) utf8::append(out, chars::lower(c));
   }
   return out;
 }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+SEGMENTATION_GOLD = Path(__file__).resolve().parent / "segmentation" / "gold.txt"
 
 
 @dataclass

@@ -24,6 +24,13 @@
 
 namespace mekong {
 
+// What a corpus says about names: syllables it writes in lower case (common words, so a
+// capital opening a sentence is not a name's) and one-syllable names it uses mid-sentence.
+struct NameEvidence {
+  Interner lower;  // folded syllables seen in lower case
+  Interner names;  // folded one-syllable names seen mid-sentence
+};
+
 struct AnalyzerConfig {
   std::string encoding;  // "" or "utf-8": UTF-8 checked in place; else an ICU converter name
   NormalizeConfig normalize;
@@ -34,6 +41,7 @@ struct AnalyzerConfig {
   bool names = false;    // each name becomes one term ("kon_tum", "ắt-ta-pư")
   bool aliases = false;  // each name becomes its alias key ("attapu"); implies names
   std::vector<std::pair<std::string, std::string>> alias_table;  // spelling -> the name it stands for
+  std::shared_ptr<const NameEvidence> name_evidence;  // learned with learn_name_evidence, or none
   std::shared_ptr<const PhraseModel> phrases;       // multi-syllable words, or none
   std::vector<std::string> stop_words;  // normalized like the text before use
   std::size_t ngram_min = 1;
@@ -73,6 +81,8 @@ class Analyzer {
     void segments(std::string_view raw, bool utf8, std::vector<PhraseModel::Segment>& out);
     // Names as written in the document, in order.
     void names(std::string_view raw, bool utf8, std::vector<std::string>& out);
+    // Adds the document's name evidence to `evidence`.
+    void gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence);
     // The cleaned document text (decode, NFC, clean).
     std::string cleaned(std::string_view raw, bool utf8);
     // The document decoded and in NFC, before cleaning.

@@ -9,7 +9,8 @@
 // An alias key is a name written in plain ASCII without spaces or hyphens (ICU's
 // "Any-Latin; Latin-ASCII" transliteration, lower-cased): "Attapư", "Attapu" and "Ắt-ta-pư" all
 // become "attapu". Keys are only made for names: for ordinary words they would merge distinct
-// words ("ma", "má", "mà", "mả", "mã", "mạ").
+// words ("ma", "má", "mà", "mả", "mã", "mạ"). A name in a script ICU cannot romanize (Lao) keeps
+// its own letters, lower-cased, as its key.
 #pragma once
 
 #include <cstddef>
@@ -45,10 +46,11 @@ struct NameSpan {
   std::size_t end = 0;
 };
 
-// Finds names among tokens. `is_common(folded_first_syllable)` says whether a sentence-opening
-// syllable is a common word, to be dropped from the name.
+// Finds names among tokens. `is_common(first)` says whether a sentence-opening syllable is a
+// common word, to be dropped from the name; `is_known(token)` whether a lone capitalised syllable
+// opening a sentence is a name all the same (one the corpus uses mid-sentence).
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
-                std::vector<NameSpan>& out);
+                const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
 
 // Describes the gap text between two tokens; *sentence_break tells whether it opens a sentence.
 Gap classify_gap(std::string_view gap, bool* sentence_break);
