@@ -111,7 +111,8 @@ def compare(cases, repeats, label, retries=2):
                 if r == 0 and attempt == 0 and c.check is not None:
                     c.check(res)
                 del res
-                if others is None or others <= DISTURBED or attempt == retries:
+                # /proc/stat counts in 10 ms ticks: too coarse to judge calls much shorter than that.
+                if others is None or others <= DISTURBED or t < 0.25 or attempt == retries:
                     break
                 row["disturbed"].append(t)
                 log(f"  ({label}: {c.library}, {c.threads}: {t:.3f} s disturbed by other processes "

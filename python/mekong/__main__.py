@@ -58,6 +58,8 @@ def build_parser():
     p.add_argument("--encoding", default="utf-8", help="encoding of the files (default: %(default)s)")
     p.add_argument("--threshold", type=float, default=0.5, help="story-group similarity threshold (default: %(default)s)")
     p.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores; default: %(default)s)")
+    p.add_argument("--raw", action="store_true",
+                   help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)")
     p.add_argument("--version", action="version", version=f"mekong {__version__}")
     return p
 
@@ -69,10 +71,12 @@ def main(argv=None):
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
 
-    cv = CountVectorizer(input="filename", encoding=args.encoding, n_jobs=args.n_jobs)
+    # Scraped articles: furniture out, function words out, one column per name whatever its spelling.
+    options = {} if args.raw else dict(clean=True, stop_words="vietnamese", aliases=True)
+    cv = CountVectorizer(input="filename", encoding=args.encoding, n_jobs=args.n_jobs, **options)
     counts = cv.fit_transform([str(f) for f in files])
     tfidf = TfidfTransformer(sublinear_tf=True, n_jobs=args.n_jobs).fit_transform(counts)
-    names = cv.get_feature_names_out()
+    names = cv.readable_feature_names()
     titles = [_title(f) for f in files]
     n_docs, n_terms = counts.shape
     tokens = np.asarray(counts.sum(axis=1)).ravel()
@@ -81,6 +85,16 @@ def main(argv=None):
     print(f"mekong {__version__}: {n_docs} articles from {', '.join(str(p) for p in paths)}")
     print(f"  tokens: {int(tokens.sum()):,}   distinct terms: {n_terms:,}   non-zeros: {counts.nnz:,}")
     print(f"  empty articles: {int((tokens == 0).sum())}   invalid byte sequences replaced: {int(replaced.sum())}")
+    print("  options:", "none (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()))
+    if not args.raw:
+        print("  learned furniture lines:", len(cv.cleaner_.repeated_lines_))
+        df = np.asarray((counts > 0).sum(axis=0)).ravel()
+        recurring = sorted(((int(df[cv.vocabulary_[k]]), max(forms, key=forms.get), forms)
+                            for k, forms in cv.aliases_.items() if df[cv.vocabulary_[k]] >= 2), key=lambda r: (-r[0], r[1]))
+        print("\nNames and places in more than one article (spellings counted together):")
+        for n, name, forms in recurring[:15]:
+            other = [f for f in forms if f != name]
+            print(f"  {name:28s} {n:3d} articles" + (f"   also written: {', '.join(other)}" if other else ""))
 
     print("\nTop terms (tf-idf) of each article:")
     top_rows = []

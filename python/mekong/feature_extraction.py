@@ -338,6 +338,17 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         names = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
         return np.asarray(names, dtype=object)
 
+    def readable_feature_names(self):
+        """Column names for people: alias keys shown as their most frequent spelling ("Bờ Y", not
+        "boy"); other columns as in ``get_feature_names_out``."""
+        names = self.get_feature_names_out()
+        aliases = getattr(self, "aliases_", None)
+        if aliases:
+            names = names.copy()
+            for key, forms in aliases.items():
+                names[self.vocabulary_[key]] = max(sorted(forms), key=forms.get)
+        return names
+
     def inverse_transform(self, X):
         """The terms present in each row of ``X``."""
         check_is_fitted(self, "vocabulary_")

@@ -66,6 +66,12 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
         ++begin;
       }
     }
+    // One syllable that is also a common word ("Ban", "Khu", "Sở" of an organisation's name, "Hai"
+    // opening a sentence) is not a name by itself; "Lào", "Attapư", "UBND" are.
+    if (end - begin == 1 && !hyphenated && is_common(tokens[begin].surface)) {
+      i = end;
+      continue;
+    }
     if (end > begin) out.push_back({begin, end});
     i = end;
   }

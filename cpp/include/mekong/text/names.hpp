@@ -3,8 +3,9 @@
 // A name is a run of capitalised syllables joined by spaces, or by single hyphens as transliterated
 // names are written ("Kon Tum", "Lê Ngọc Tuấn", "Ắt-ta-pư", "Chăm-pa-sắc"). A run that opens a
 // sentence loses its first syllable when that syllable is a common word (it is capitalised only
-// because it opens the sentence: "Theo Nguyễn Văn An"), and a lone capitalised syllable opening a
-// sentence is not taken for a name.
+// because it opens the sentence: "Theo Nguyễn Văn An"), a lone capitalised syllable opening a
+// sentence is not taken for a name unless known as one, and a one-syllable name must not be a
+// common word ("Ban", "Sở" are capitalised inside organisations' names; "Lào" is a name).
 //
 // An alias key is a name written in plain ASCII without spaces or hyphens (ICU's
 // "Any-Latin; Latin-ASCII" transliteration, lower-cased): "Attapư", "Attapu" and "Ắt-ta-pư" all
@@ -46,8 +47,8 @@ struct NameSpan {
   std::size_t end = 0;
 };
 
-// Finds names among tokens. `is_common(first)` says whether a sentence-opening syllable is a
-// common word, to be dropped from the name; `is_known(token)` whether a lone capitalised syllable
+// Finds names among tokens. `is_common(syllable)` says whether a syllable is a common word (dropped
+// from the start of a sentence-opening name, never a name alone); `is_known(token)` whether a lone capitalised syllable
 // opening a sentence is a name all the same (one the corpus uses mid-sentence).
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
                 const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
