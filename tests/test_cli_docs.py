@@ -71,6 +71,9 @@ def test_notebook_runs(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
     env_cwd = str(tmp_path)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    from conftest import SHARED_CORPUS
+
+    os.environ["MEKONG_SHARED_CORPUS"] = str(SHARED_CORPUS)
     nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": env_cwd}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors

@@ -100,10 +100,22 @@ TEST(Names, AliasesShareOneTermAndRecordSpellings) {
   docs.bytes = {"Tỉnh Attapư và tỉnh Sê-kông", "tỉnh Attapu", "tỉnh Ắt-ta-pư", "the province of Attapeu"};
   const CorpusCounts r = count_corpus(docs, an, {});
   const auto& v = r.counts.vocabulary;
-  EXPECT_NE(std::find(v.begin(), v.end(), "attapu"), v.end());
+  EXPECT_NE(std::find(v.begin(), v.end(), "name:attapu"), v.end());
   EXPECT_EQ(std::find(v.begin(), v.end(), "attapư"), v.end());
-  EXPECT_EQ(r.aliases.at("attapu").size(), 4u);
-  EXPECT_EQ(r.aliases.at("attapu").at("Ắt-ta-pư"), 1u);
+  EXPECT_EQ(r.aliases.at("name:attapu").size(), 4u);
+  EXPECT_EQ(r.aliases.at("name:attapu").at("Ắt-ta-pư"), 1u);
+}
+
+TEST(Names, KeysDoNotMergeNamesWithWords) {
+  AnalyzerConfig ac;
+  ac.aliases = true;
+  Analyzer an(ac);
+  RawDocuments docs;
+  docs.bytes = {"anh Xồng Bá Chía và chị Chía", "chia sẻ kinh nghiệm"};
+  const CorpusCounts r = count_corpus(docs, an, {});
+  const auto& v = r.counts.vocabulary;
+  EXPECT_NE(std::find(v.begin(), v.end(), "chia"), v.end());          // the word
+  EXPECT_NE(std::find(v.begin(), v.end(), "name:chia"), v.end());     // the name
 }
 
 TEST(Phrases, NpmiLearningAndDictionary) {

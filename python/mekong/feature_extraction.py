@@ -68,7 +68,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Each name ("Kon Tum", "Ắt-ta-pư") becomes one term ("kon_tum").
     aliases : bool, default=False
         Each name becomes its accent- and hyphen-free key, so "Attapư", "Attapu" and "Ắt-ta-pư"
-        share one column ("attapu"); the spellings seen are in ``aliases_``. Implies ``names``.
+        share one column ("name:attapu"); the spellings seen are in ``aliases_``. Implies ``names``.
     alias_table : mapping of str to str, optional
         Spellings to count as another name: ``{"Attapeu": "Attapư"}``.
     phrases : bool or Phrases, optional

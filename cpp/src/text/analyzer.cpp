@@ -226,8 +226,11 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
         if (!key.empty()) {
           const auto it = owner_.alias_table_.find(key);
           if (it != owner_.alias_table_.end()) key = it->second;
-          ++aliases_seen_[key][surface];
-          unit = std::move(key);
+          // Keys live in their own namespace: accent-free "chia" (the name "Chía") must not be
+          // counted with the word "chia".
+          unit = kNameColumnPrefix;
+          unit += key;
+          ++aliases_seen_[unit][surface];
         }
       }
       flush();  // a name stands alone: it does not join phrases

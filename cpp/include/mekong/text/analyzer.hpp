@@ -53,7 +53,11 @@ struct DocStats {
   std::size_t first_invalid = std::string_view::npos;
 };
 
-// Alias key -> surface form -> occurrences.
+// The column of a name counted by its alias key is "name:" + key ("name:attapu"): no token can
+// produce it, so a name never shares a column with an ordinary word its key happens to spell.
+inline constexpr const char* kNameColumnPrefix = "name:";
+
+// Name column -> surface form -> occurrences.
 using AliasObservations = std::map<std::string, std::map<std::string, std::size_t>>;
 
 class Analyzer {
