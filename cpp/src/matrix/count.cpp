@@ -61,68 +61,76 @@ std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
 }
 
 // Builds the final CSR from the parts, mapping part-local ids through col_of[part][id] (-1 = dropped).
-// Rows come out with sorted columns through one counting sort by column (CSR -> CSC -> CSR): two
-// linear passes instead of a comparison sort of every row.
+// Rows come out with sorted columns through a counting sort by column (rows -> columns -> rows):
+// linear passes instead of a comparison sort of every row. Each part sorts its own rows, in
+// parallel, into its own slice of the output.
 Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
                            std::size_t rows, std::size_t cols, bool binary, int threads) {
-  (void)threads;
   Csr<std::int64_t> m;
   m.rows = rows;
   m.cols = cols;
   m.indptr.assign(rows + 1, 0);
-  std::vector<std::int64_t> colptr(cols + 1, 0);
-  std::size_t row = 0;
-  for (std::size_t p = 0; p < parts.size(); ++p) {
+  std::vector<std::size_t> first_row(parts.size() + 1, 0);
+  for (std::size_t p = 0; p < parts.size(); ++p) first_row[p + 1] = first_row[p] + parts[p].row_sizes.size();
+  // Row sizes after dropping columns.
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
     const PartRows& part = parts[p];
     std::size_t at = 0;
-    for (std::size_t r = 0; r < part.row_sizes.size(); ++r, ++row) {
+    for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
       std::int64_t kept = 0;
-      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
-        const std::int64_t c = col_of[p][part.ids[at + k]];
-        if (c < 0) continue;
-        ++kept;
-        ++colptr[static_cast<std::size_t>(c) + 1];
-      }
-      m.indptr[row + 1] = kept;
+      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) kept += col_of[p][part.ids[at + k]] >= 0;
+      m.indptr[first_row[p] + r + 1] = kept;
       at += part.row_sizes[r];
     }
-  }
+  });
   for (std::size_t r = 0; r < rows; ++r) m.indptr[r + 1] += m.indptr[r];
-  for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
   const auto nnz = static_cast<std::size_t>(m.indptr[rows]);
-  // CSR -> CSC: rows ascend within each column.
-  std::vector<std::uint32_t> csc_row(nnz);
-  std::vector<std::int64_t> csc_val(nnz);
-  {
-    std::vector<std::int64_t> fill(colptr.begin(), colptr.end() - 1);
-    row = 0;
-    for (std::size_t p = 0; p < parts.size(); ++p) {
-      PartRows& part = parts[p];
-      std::size_t at = 0;
-      for (std::size_t r = 0; r < part.row_sizes.size(); ++r, ++row) {
+  m.indices.resize(nnz);
+  m.data.resize(nnz);
+  parallel_for(parts.size(), threads, [&](std::size_t p) {
+    PartRows& part = parts[p];
+    const std::size_t r0 = first_row[p], nrows = part.row_sizes.size();
+    const auto base = static_cast<std::size_t>(m.indptr[r0]);
+    const std::size_t part_nnz = static_cast<std::size_t>(m.indptr[r0 + nrows]) - base;
+    // Rows -> columns: rows ascend within each column.
+    std::vector<std::uint32_t> colptr(cols + 1, 0);
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < nrows; ++r) {
+      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
+        const std::int64_t c = col_of[p][part.ids[at + k]];
+        if (c >= 0) ++colptr[static_cast<std::size_t>(c) + 1];
+      }
+      at += part.row_sizes[r];
+    }
+    for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
+    std::vector<std::uint32_t> by_col_row(part_nnz);
+    std::vector<std::int64_t> by_col_val(part_nnz);
+    {
+      std::vector<std::uint32_t> fill(colptr.begin(), colptr.end() - 1);
+      at = 0;
+      for (std::size_t r = 0; r < nrows; ++r) {
         for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
           const std::int64_t c = col_of[p][part.ids[at + k]];
           if (c < 0) continue;
-          const auto dst = static_cast<std::size_t>(fill[static_cast<std::size_t>(c)]++);
-          csc_row[dst] = static_cast<std::uint32_t>(row);
-          csc_val[dst] = binary ? 1 : part.counts[at + k];
+          const std::uint32_t dst = fill[static_cast<std::size_t>(c)]++;
+          by_col_row[dst] = static_cast<std::uint32_t>(r);
+          by_col_val[dst] = binary ? 1 : part.counts[at + k];
         }
         at += part.row_sizes[r];
       }
-      part = PartRows{};  // free this part's buffers as soon as they are copied
     }
-  }
-  // CSC -> CSR: columns ascend within each row.
-  m.indices.resize(nnz);
-  m.data.resize(nnz);
-  std::vector<std::int64_t> fill(m.indptr.begin(), m.indptr.end() - 1);
-  for (std::size_t c = 0; c < cols; ++c) {
-    for (auto k = colptr[c]; k < colptr[c + 1]; ++k) {
-      const auto dst = static_cast<std::size_t>(fill[csc_row[static_cast<std::size_t>(k)]]++);
-      m.indices[dst] = static_cast<std::int32_t>(c);
-      m.data[dst] = csc_val[static_cast<std::size_t>(k)];
+    part = PartRows{};  // free this part's buffers as soon as they are copied
+    // Columns -> rows: columns ascend within each row.
+    std::vector<std::size_t> fill(nrows);
+    for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
+    for (std::size_t c = 0; c < cols; ++c) {
+      for (std::uint32_t k = colptr[c]; k < colptr[c + 1]; ++k) {
+        const std::size_t dst = fill[by_col_row[k]]++;
+        m.indices[dst] = static_cast<std::int32_t>(c);
+        m.data[dst] = by_col_val[k];
+      }
     }
-  }
+  });
   return m;
 }
 
