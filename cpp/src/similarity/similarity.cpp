@@ -94,13 +94,19 @@ void accumulate_row(const CsrView<T, I>& X, const std::vector<T>& xscale, Metric
     std::size_t b = post.start[c];
     const std::size_t e = post.start[c + 1];
     if (first > 0) b = static_cast<std::size_t>(std::lower_bound(post.row.begin() + b, post.row.begin() + e, first) - post.row.begin());
-    for (std::size_t q = b; q < e; ++q) {
-      const std::uint32_t j = post.row[q];
-      if (touched && !mark[j]) {
-        mark[j] = 1;
-        touched->push_back(j);
+    const std::uint32_t* rows = post.row.data();
+    const T* vals = post.value.data();
+    if (touched) {
+      for (std::size_t q = b; q < e; ++q) {
+        const std::uint32_t j = rows[q];
+        if (!mark[j]) {
+          mark[j] = 1;
+          touched->push_back(j);
+        }
+        acc[j] += x * vals[q];
       }
-      acc[j] += x * post.value[q];
+    } else {  // the hot loop of dense output: one multiply-add per shared term
+      for (std::size_t q = b; q < e; ++q) acc[rows[q]] += x * vals[q];
     }
   }
 }
@@ -255,8 +261,24 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
     std::vector<std::pair<T, std::uint32_t>> cand;
     check_cancelled(cancel);
     for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
+      // A row that reaches a good share of Y is cheaper to accumulate without tracking what it
+      // touched, then read whole; a sparse one tracks, so that reading costs what it touched.
+      std::size_t reach = 0;
+      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+        const auto c = static_cast<std::size_t>(X.indices[k]);
+        reach += post.start[c + 1] - post.start[c];
+      }
+      const bool dense_row = reach * 4 > m;
       touched.clear();
-      accumulate_row(X, xs, cfg.metric, post, r, 0, acc.data(), mark.data(), &touched);
+      accumulate_row(X, xs, cfg.metric, post, r, 0, acc.data(), dense_row ? nullptr : mark.data(),
+                     dense_row ? nullptr : &touched);
+      if (dense_row) {  // everything Y holds may be touched: the candidates are the non-zeros, marked
+        for (std::uint32_t j = 0; j < m; ++j)
+          if (acc[j] != T(0)) {
+            mark[j] = 1;
+            touched.push_back(j);
+          }
+      }
       cand.clear();
       for (std::uint32_t j : touched) {
         T s = acc[j];
