@@ -43,7 +43,8 @@ def test_main_job_on_a_folder(tmp_path):
 
 
 MODULES = ["mekong", "mekong.text", "mekong.feature_extraction", "mekong.weighting", "mekong.similarity",
-           "mekong.stories", "mekong.search", "mekong.datasets"]
+           "mekong.stories", "mekong.search", "mekong.datasets", "mekong.phrases", "mekong.names", "mekong.cleaning",
+           "mekong.frames"]
 
 
 @pytest.mark.parametrize("name", MODULES)

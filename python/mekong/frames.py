@@ -17,7 +17,7 @@ def similarity_frame(S, ids, columns=None):
     """A similarity matrix as a DataFrame with document ids on both axes.
 
     >>> import numpy as np
-    >>> similarity_frame(np.eye(2), ["a", "b"]).loc["a", "b"]
+    >>> float(similarity_frame(np.eye(2), ["a", "b"]).loc["a", "b"])
     0.0
     """
     pd = _pd()

@@ -154,4 +154,55 @@ class Phrases(BaseEstimator):
         return state
 
 
-__all__ = ["Phrases", "read_user_dictionary"]
+def _syllable_spans(segmented_line):
+    """Word spans, in syllables, of a line whose words join their syllables with "_"."""
+    from .text import tokenize
+
+    spans, at = [], 0
+    for word in segmented_line.split():
+        n = len(tokenize(word.replace("_", " ").replace("-", " ")))
+        if n:
+            spans.append((at, at + n))
+            at += n
+    return spans, at
+
+
+def segmentation_scores(gold_lines, predicted_lines):
+    """Precision, recall and F1 of word segmentation, as word spans over syllables.
+
+    Both arguments are sequences of lines in which the syllables of a word are joined by "_"
+    (VLSP style); punctuation is ignored. Returns a dict with ``precision``, ``recall`` and ``f1``
+    over multi-syllable words (the ones a segmenter has to find), ``word_f1`` over all words, and
+    ``skipped``: lines whose syllables do not line up with the gold line's.
+
+    >>> from mekong.phrases import segmentation_scores
+    >>> s = segmentation_scores(["hợp_tác kinh_tế với Lào"], ["hợp_tác kinh tế với Lào"])
+    >>> s["precision"], s["recall"], round(s["f1"], 3)
+    (1.0, 0.5, 0.667)
+    """
+    tp = fp = fn = wtp = wfp = wfn = skipped = 0
+    for gold, pred in zip(gold_lines, predicted_lines):
+        g, ng = _syllable_spans(gold)
+        p, npred = _syllable_spans(pred)
+        if ng != npred:
+            skipped += 1
+            continue
+        gs, ps = set(g), set(p)
+        gm = {x for x in gs if x[1] - x[0] > 1}
+        pm = {x for x in ps if x[1] - x[0] > 1}
+        tp, fp, fn = tp + len(gm & pm), fp + len(pm - gm), fn + len(gm - pm)
+        wtp, wfp, wfn = wtp + len(gs & ps), wfp + len(ps - gs), wfn + len(gs - ps)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    wp = wtp / (wtp + wfp) if wtp + wfp else 0.0
+    wr = wtp / (wtp + wfn) if wtp + wfn else 0.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "word_f1": 2 * wp * wr / (wp + wr) if wp + wr else 0.0,
+        "skipped": skipped,
+    }
+
+
+__all__ = ["Phrases", "read_user_dictionary", "segmentation_scores"]
