@@ -32,6 +32,14 @@ CsrArg csr_arg(const py::tuple& t) {
   return a;
 }
 
+// Y of an (X, Y) pair: the same dtypes as X.
+CsrArg second_arg(const CsrArg& a, const py::object& y) {
+  CsrArg b = csr_arg(y.cast<py::tuple>());
+  if (!a.data.dtype().is(b.data.dtype()) || !a.indices.dtype().is(b.indices.dtype()))
+    throw py::type_error("X and Y must have the same dtypes");
+  return b;
+}
+
 template <class T, class I>
 CsrView<T, I> view(const CsrArg& a) {
   CsrView<T, I> v;
@@ -151,11 +159,8 @@ void register_matrix(py::module_& m) {
   m.def("similarity_matrix", [](const py::tuple& x, const py::object& y, const std::string& metric, int n_jobs,
                                 std::size_t memory_budget) {
     const CsrArg a = csr_arg(x);
-    CsrArg b;
     const bool symmetric = y.is_none();
-    if (!symmetric) b = csr_arg(y.cast<py::tuple>());
-    if (!symmetric && (!a.data.dtype().is(b.data.dtype()) || !a.indices.dtype().is(b.indices.dtype())))
-      throw py::type_error("X and Y must have the same dtypes");
+    const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
     SimilarityConfig cfg{metric_arg(metric), n_jobs, memory_budget};
     return dispatch(a, [&]<class T, class I>() -> py::object {
       const CsrView<T, I> vx = view<T, I>(a);
@@ -172,11 +177,8 @@ void register_matrix(py::module_& m) {
   m.def("top_k_similar", [](const py::tuple& x, const py::object& y, std::size_t k, double threshold,
                             const std::string& metric, int n_jobs) {
     const CsrArg a = csr_arg(x);
-    CsrArg b;
     const bool symmetric = y.is_none();
-    if (!symmetric) b = csr_arg(y.cast<py::tuple>());
-    if (!symmetric && (!a.data.dtype().is(b.data.dtype()) || !a.indices.dtype().is(b.indices.dtype())))
-      throw py::type_error("X and Y must have the same dtypes");
+    const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
     SimilarityConfig cfg{metric_arg(metric), n_jobs, 0};
     return dispatch(a, [&]<class T, class I>() -> py::object {
       const CsrView<T, I> vx = view<T, I>(a);

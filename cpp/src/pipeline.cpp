@@ -60,18 +60,31 @@ namespace {
 
 bool doc_is_utf8(const RawDocuments& docs, std::size_t i) { return !docs.utf8.empty() && docs.utf8[i]; }
 
+// The corpus split into contiguous parts of about equal bytes, one per thread.
+std::vector<std::size_t> document_bounds(const RawDocuments& docs, int n_jobs) {
+  return balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(resolve_n_jobs(n_jobs)),
+                         [&](std::size_t i) { return docs.bytes[i].size(); });
+}
+
+std::size_t part_count(const RawDocuments& docs, int n_jobs) { return document_bounds(docs, n_jobs).size() - 1; }
+
+// Calls fn(part, worker, raw, utf8) for each document, in order within its part, a thread a part.
+template <class Fn>
+void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs, Fn&& fn) {
+  const auto bounds = document_bounds(docs, n_jobs);
+  parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
+    auto worker = analyzer.worker();
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) fn(p, worker, docs.bytes[i], doc_is_utf8(docs, i));
+  });
+}
+
 }  // namespace
 
 std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
                                               std::size_t min_documents, int n_jobs) {
-  const int threads = resolve_n_jobs(n_jobs);
-  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
-                                      [&](std::size_t i) { return docs.bytes[i].size(); });
-  std::vector<RepeatedLines> parts(bounds.size() - 1);
-  parallel_for(parts.size(), threads, [&](std::size_t p) {
-    auto worker = analyzer.worker();
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i)
-      parts[p].add_document(worker.composed(docs.bytes[i], doc_is_utf8(docs, i)));
+  std::vector<RepeatedLines> parts(part_count(docs, n_jobs));
+  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
+    parts[p].add_document(w.composed(raw, utf8));
   });
   RepeatedLines all;
   for (const RepeatedLines& p : parts) all.merge(p);
@@ -79,14 +92,9 @@ std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const An
 }
 
 NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs) {
-  const int threads = resolve_n_jobs(n_jobs);
-  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
-                                      [&](std::size_t i) { return docs.bytes[i].size(); });
-  std::vector<NameEvidence> parts(bounds.size() - 1);
-  parallel_for(parts.size(), threads, [&](std::size_t p) {
-    auto worker = analyzer.worker();
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i)
-      worker.gather_name_evidence(docs.bytes[i], doc_is_utf8(docs, i), parts[p]);
+  std::vector<NameEvidence> parts(part_count(docs, n_jobs));
+  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
+    w.gather_name_evidence(raw, utf8, parts[p]);
   });
   NameEvidence all;
   for (const NameEvidence& p : parts) {
@@ -103,18 +111,12 @@ NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analy
 
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
                           const PhraseModel* dictionary, int n_jobs) {
-  const int threads = resolve_n_jobs(n_jobs);
-  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
-                                      [&](std::size_t i) { return docs.bytes[i].size(); });
-  std::vector<std::vector<PhraseModel::Segment>> parts(bounds.size() - 1);
-  parallel_for(parts.size(), threads, [&](std::size_t p) {
-    auto worker = analyzer.worker();
+  std::vector<std::vector<PhraseModel::Segment>> parts(part_count(docs, n_jobs));
+  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
     std::vector<PhraseModel::Segment> segs;
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
-      worker.segments(docs.bytes[i], doc_is_utf8(docs, i), segs);
-      for (auto& s : segs)
-        if (s.size() > 1) parts[p].push_back(std::move(s));
-    }
+    w.segments(raw, utf8, segs);
+    for (auto& seg : segs)
+      if (seg.size() > 1) parts[p].push_back(std::move(seg));
   });
   std::vector<PhraseModel::Segment> all;
   for (auto& p : parts)

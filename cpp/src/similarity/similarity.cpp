@@ -34,6 +34,15 @@ void check_view(const CsrView<T, I>& X, const char* name) {
   }
 }
 
+template <class T, class I>
+void check_pair(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symmetric) {
+  if (X.cols != Y.cols)
+    throw std::invalid_argument("X and Y have different numbers of columns (" + std::to_string(X.cols) + " and " +
+                                std::to_string(Y.cols) + ")");
+  check_view(X, "X");
+  if (!symmetric) check_view(Y, "Y");
+}
+
 // Per-row scale so that scaled dot products give the metric (1/norm for cosine, 1 otherwise).
 template <class T, class I>
 std::vector<T> row_scale(const CsrView<T, I>& X, Metric metric) {
@@ -156,6 +165,27 @@ class AccumulatorPool {
   std::vector<Slot*> free_;
 };
 
+// What both kernels need before they start: row scales, Y's postings, set sizes for Jaccard.
+template <class T>
+struct Prepared {
+  std::vector<T> xs;  // X's row scales
+  Postings<T> post;   // Y's columns, values scaled
+  std::vector<T> xn, yn;  // set sizes (Jaccard only)
+};
+
+template <class T, class I>
+Prepared<T> prepare(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symmetric, Metric metric) {
+  Prepared<T> p;
+  p.xs = row_scale(X, metric);
+  const std::vector<T> ys = symmetric ? p.xs : row_scale(Y, metric);
+  p.post = build_postings(Y, ys, metric);
+  if (metric == Metric::jaccard) {
+    p.xn = set_sizes(X);
+    p.yn = symmetric ? p.xn : set_sizes(Y);
+  }
+  return p;
+}
+
 std::size_t row_block(std::size_t rows, int threads) {
   return std::max<std::size_t>(1, std::min<std::size_t>(256, rows / (static_cast<std::size_t>(threads) * 16) + 1));
 }
@@ -167,11 +197,7 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
                                  const std::atomic<bool>* cancel) {
   const bool symmetric = Yp == nullptr;
   const CsrView<T, I>& Y = symmetric ? X : *Yp;
-  if (X.cols != Y.cols)
-    throw std::invalid_argument("X and Y have different numbers of columns (" + std::to_string(X.cols) + " and " +
-                                std::to_string(Y.cols) + ")");
-  check_view(X, "X");
-  if (!symmetric) check_view(Y, "Y");
+  check_pair(X, Y, symmetric);
   const std::size_t n = X.rows, m = Y.rows;
   const double bytes = static_cast<double>(n) * static_cast<double>(m) * sizeof(T);
   if (cfg.memory_budget > 0 && bytes > static_cast<double>(cfg.memory_budget)) {
@@ -181,14 +207,9 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
                             " MiB; use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
   }
   const int threads = resolve_n_jobs(cfg.n_jobs);
-  const std::vector<T> xs = row_scale(X, cfg.metric);
-  const std::vector<T> ys = symmetric ? xs : row_scale(Y, cfg.metric);
-  const Postings<T> post = build_postings(Y, ys, cfg.metric);
-  std::vector<T> xn, yn;
-  if (cfg.metric == Metric::jaccard) {
-    xn = set_sizes(X);
-    yn = symmetric ? xn : set_sizes(Y);
-  }
+  const Prepared<T> prep = prepare(X, Y, symmetric, cfg.metric);
+  const std::vector<T>&xs = prep.xs, &xn = prep.xn, &yn = prep.yn;
+  const Postings<T>& post = prep.post;
   std::vector<T> out(n * m, T(0));
   const std::size_t block = row_block(n, threads);
   const std::size_t parts = (n + block - 1) / block;
@@ -224,11 +245,7 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   const bool symmetric = Yp == nullptr;
   const CsrView<T, I>& Y = symmetric ? X : *Yp;
   if (k == 0) throw std::invalid_argument("k must be a positive integer");
-  if (X.cols != Y.cols)
-    throw std::invalid_argument("X and Y have different numbers of columns (" + std::to_string(X.cols) + " and " +
-                                std::to_string(Y.cols) + ")");
-  check_view(X, "X");
-  if (!symmetric) check_view(Y, "Y");
+  check_pair(X, Y, symmetric);
   const std::size_t n = X.rows, m = Y.rows;
   const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
   TopK<T> out;
@@ -239,14 +256,9 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   if (out.k == 0 || n == 0) return out;
 
   const int threads = resolve_n_jobs(cfg.n_jobs);
-  const std::vector<T> xs = row_scale(X, cfg.metric);
-  const std::vector<T> ys = symmetric ? xs : row_scale(Y, cfg.metric);
-  const Postings<T> post = build_postings(Y, ys, cfg.metric);
-  std::vector<T> xn, yn;
-  if (cfg.metric == Metric::jaccard) {
-    xn = set_sizes(X);
-    yn = symmetric ? xn : set_sizes(Y);
-  }
+  const Prepared<T> prep = prepare(X, Y, symmetric, cfg.metric);
+  const std::vector<T>&xs = prep.xs, &xn = prep.xn, &yn = prep.yn;
+  const Postings<T>& post = prep.post;
   const T thr = static_cast<T>(threshold);
   const std::size_t block = row_block(n, threads);
   const std::size_t parts = (n + block - 1) / block;

@@ -16,6 +16,19 @@ bool is_utf8(const std::string& encoding) {
   return e.empty() || e == "utf8";
 }
 
+// Writes the n-grams of `units` for n in [lo, hi], joined by a space (scikit-learn's word n-grams).
+void write_ngrams(const std::vector<std::string_view>& units, std::size_t lo, std::size_t hi, TermBuffer& out) {
+  for (std::size_t n = lo; n <= hi && n <= units.size(); ++n) {
+    for (std::size_t i = 0; i + n <= units.size(); ++i) {
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k) out.bytes.push_back(' ');
+        out.bytes.append(units[i + k]);
+      }
+      out.ends.push_back(out.bytes.size());
+    }
+  }
+}
+
 bool starts_upper(std::string_view s) {
   if (s.empty()) return false;
   std::size_t i = 0;
@@ -280,15 +293,7 @@ void Analyzer::Worker::finish_terms(std::vector<PhraseModel::Segment>& segs, Ter
   for (const PhraseModel::Segment& s : segs)
     for (const std::string& u : s)
       if (!owner_.is_stop_word(u)) kept.push_back(u);
-  for (std::size_t n = cfg.ngram_min; n <= cfg.ngram_max && n <= kept.size(); ++n) {
-    for (std::size_t i = 0; i + n <= kept.size(); ++i) {
-      for (std::size_t k = 0; k < n; ++k) {
-        if (k) out.bytes.push_back(' ');
-        out.bytes.append(kept[i + k]);
-      }
-      out.ends.push_back(out.bytes.size());
-    }
-  }
+  write_ngrams(kept, cfg.ngram_min, cfg.ngram_max, out);
 }
 
 DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool utf8) {
@@ -311,15 +316,7 @@ DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool u
     const std::string_view t = tokens_[i];
     if (!owner_.is_stop_word(t)) kept.push_back(t);
   }
-  for (std::size_t n = cfg.ngram_min; n <= cfg.ngram_max && n <= kept.size(); ++n) {
-    for (std::size_t i = 0; i + n <= kept.size(); ++i) {
-      for (std::size_t k = 0; k < n; ++k) {
-        if (k) out.bytes.push_back(' ');
-        out.bytes.append(kept[i + k]);
-      }
-      out.ends.push_back(out.bytes.size());
-    }
-  }
+  write_ngrams(kept, cfg.ngram_min, cfg.ngram_max, out);
   return stats;
 }
 
