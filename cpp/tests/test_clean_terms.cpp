@@ -182,3 +182,13 @@ TEST(Pipeline, FastPathEqualsStagedPath) {
     EXPECT_EQ(a, b) << t;
   }
 }
+
+TEST(Clean, DeepNestingAndUnmatchedBracketsAreLinear) {
+  std::string nested = "Kon Tum ";
+  for (int i = 0; i < 60000; ++i) nested += "[";
+  nested += "x";
+  for (int i = 0; i < 60000; ++i) nested += "](u)";
+  EXPECT_EQ(strip_markup(nested), "Kon Tum x");  // no recursion: no stack overflow
+  const std::string unmatched(200000, '[');
+  EXPECT_EQ(strip_markup(unmatched).size(), unmatched.size());
+}

@@ -72,3 +72,13 @@ TEST(Decode, UnknownEncodingIsAnArgumentError) {
   std::string scratch;
   EXPECT_THROW(decode_bytes("x", "no-such-encoding", scratch), std::invalid_argument);
 }
+
+TEST(Decode, EncodingsThatExpandGrowTheBuffer) {
+  std::string scratch;
+  // SCSU: a window switch, then 64 bytes each decoding to one character of the window.
+  std::string scsu("\x0B\xD8\x00", 3);
+  scsu += std::string(64, '\x80');
+  const Decoded d = decode_bytes(scsu, "SCSU", scratch);
+  EXPECT_EQ(d.replaced, 0u);
+  EXPECT_GT(d.text.size(), 64u);
+}

@@ -79,3 +79,13 @@ TEST(Normalize, PlaceToneReportsNonSyllables) {
 TEST(Normalize, NonLetterTextIsKept) {
   EXPECT_EQ(fold("Giá: 747 tỷ đồng (13/9)!", {true, ToneStyle::traditional}), "giá: 747 tỷ đồng (13/9)!");
 }
+
+TEST(Normalize, FoldedTokensAreNfcAndFoldingIsIdempotent) {
+  Normalizer n({true, ToneStyle::traditional});
+  for (const std::string t : {"hoà\xCC\x80", "\xC4\xB0\xCC\x81", "Tỉnh uỷ", "Vie\xCC\xA3\xCC\x82t"}) {
+    const std::string once = n.normalize_text(t);
+    EXPECT_EQ(n.normalize_text(once), once) << t;
+    std::string scratch;
+    EXPECT_EQ(std::string(n.compose(once, scratch)), once) << t;  // already NFC
+  }
+}

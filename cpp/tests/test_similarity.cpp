@@ -277,3 +277,17 @@ TEST(Similarity, NegativeThresholdKeepsTouchedScores) {
   EXPECT_EQ(top.index[1], -1);
   EXPECT_EQ(top.score[0], 0.0);
 }
+
+TEST(Weight, MalformedMatricesAreArgumentErrors) {
+  std::vector<std::int32_t> indptr{0, 2}, indices{0, 2000000000};
+  std::vector<double> data{1, 1}, out(2);
+  CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 1, 3};
+  const std::vector<double> idf{1, 1, 1};
+  EXPECT_THROW(tfidf_weight(v, idf.data(), false, Norm::l2, out.data(), 1), std::invalid_argument);
+  EXPECT_THROW(bm25_weight(v, idf.data(), 1.2, 0.75, 1.0, Norm::none, out.data(), 1), std::invalid_argument);
+  indices[1] = -1;
+  EXPECT_THROW(document_frequency(v), std::invalid_argument);
+  indices[1] = 1;
+  data[1] = 0;  // an explicit zero under sublinear_tf
+  EXPECT_THROW(tfidf_weight(v, idf.data(), true, Norm::l2, out.data(), 1), std::invalid_argument);
+}

@@ -11,7 +11,7 @@ Quick start::
     mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh', 'ủy', 'kon', 'tum']
 """
 
-from . import datasets, frames, plot
+from . import datasets, frames, names, phrases, plot, stopwords
 from .cleaning import Cleaner, clean
 from .feature_extraction import CountVectorizer
 from .names import extract_names
@@ -38,7 +38,10 @@ __all__ = [
     "cosine_similarity",
     "datasets",
     "frames",
+    "names",
+    "phrases",
     "plot",
+    "stopwords",
     "decode",
     "extract_names",
     "jaccard_similarity",

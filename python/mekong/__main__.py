@@ -114,6 +114,9 @@ def main(argv=None):
             print(f"    {mark} {files[m].name[:28]:28s} {titles[m][:70]}")
 
     index, score = top_k_similar(tfidf, k=1, n_jobs=args.n_jobs)
+    if index.shape[1] == 0:  # one article: no neighbour to show
+        index = np.full((n_docs, 1), -1)
+        score = np.full((n_docs, 1), np.nan)
     print("\nNearest neighbour of each article (cosine):")
     for i, f in enumerate(files):
         j = int(index[i, 0])

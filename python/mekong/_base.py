@@ -31,6 +31,9 @@ except ImportError:  # pragma: no cover
                 setattr(self, key, value)
             return self
 
+        def __getstate__(self):  # object.__getstate__ exists only from Python 3.11
+            return self.__dict__.copy()
+
         def __repr__(self):
             args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
             return f"{type(self).__name__}({args})"

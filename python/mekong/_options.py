@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Iterable
 
@@ -22,20 +23,31 @@ def _choice(name, value, allowed):
     return allowed[value]
 
 
-def check_int(name, value, minimum=None, allow_none=False):
+def check_int(name, value, minimum=None, allow_none=False, maximum=2**62):
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}; got {value}")
     return int(value)
+
+
+def check_real(name, value, low=None, high=None):
+    """A finite real number (NumPy scalars included) in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be in [{low}, {high}]; got {value!r}")
+    return float(value)
 
 
 def check_n_jobs(n_jobs):
     if n_jobs is None:
         return 1
-    n = check_int("n_jobs", n_jobs)
+    n = check_int("n_jobs", n_jobs, maximum=4096)
     if n == 0:
         raise ValueError("n_jobs == 0 has no meaning; use 1 for serial work or -1 for all cores")
     return n

@@ -32,6 +32,11 @@ def _read_documents(raw_documents, input, encoding):
     return out
 
 
+def _unfitted_copy(estimator):
+    """A fresh estimator with the same parameters (scikit-learn's clone, without needing it)."""
+    return type(estimator)(**estimator.get_params(deep=False))
+
+
 def _csr(parts, dtype):
     (data, indices, indptr, shape) = parts
     X = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
@@ -194,12 +199,15 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         from .cleaning import Cleaner
         from .phrases import Phrases
 
-        for name in ("cleaner_", "phrases_", "name_evidence_"):
+        for name in ("cleaner_", "phrases_", "name_evidence_", "aliases_"):
             self.__dict__.pop(name, None)
+        # A Cleaner or Phrases given fitted is used as it is; an unfitted one is a recipe: a copy is
+        # fitted here, so the parameter itself never changes (a refit learns afresh).
         if self.clean is True:
             self.cleaner_ = Cleaner(n_jobs=self.n_jobs).fit(docs, encoding=self.encoding)
         elif isinstance(self.clean, Cleaner):
-            self.cleaner_ = self.clean if hasattr(self.clean, "repeated_lines_") else self.clean.fit(docs, encoding=self.encoding)
+            self.cleaner_ = self.clean if hasattr(self.clean, "repeated_lines_") else _unfitted_copy(self.clean).fit(
+                docs, encoding=self.encoding)
         elif self.clean not in (False, None):
             raise ValueError(f"clean must be a bool or a mekong.Cleaner; got {self.clean!r}")
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
@@ -214,6 +222,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             phrases = Phrases(user_dictionary=self.user_dictionary, n_jobs=self.n_jobs)
         if isinstance(phrases, Phrases):
             if not hasattr(phrases, "pairs_"):
+                phrases = _unfitted_copy(phrases)
                 options = self._analyzer_options(fitted=False)
                 options["clean"] = getattr(self, "cleaner_", None)
                 options["name_evidence"] = getattr(self, "name_evidence_", None)

@@ -21,8 +21,8 @@ class SearchIndex(BaseEstimator):
     k1, b : float
         BM25 parameters (``method="bm25"``).
     n_jobs : int, default=1
-    **vectorizer_options
-        Passed to the vectorizer (``stop_words``, ``ngram_range``, ``clean``, ...).
+    vectorizer_options : dict, optional
+        Passed to the vectorizer (``{"stop_words": "vietnamese", "clean": True}``, ...).
 
     Examples
     --------

@@ -34,9 +34,9 @@ def available_memory() -> int:
 def _budget(max_memory):
     if max_memory is None:
         return int(available_memory() * MEMORY_FRACTION)
-    if isinstance(max_memory, bool) or not isinstance(max_memory, numbers.Real) or max_memory <= 0:
+    if isinstance(max_memory, bool) or not isinstance(max_memory, numbers.Real) or not max_memory > 0:
         raise ValueError(f"max_memory must be a positive number of bytes or None; got {max_memory!r}")
-    return int(max_memory)
+    return int(min(max_memory, 2**62))
 
 
 def _pair(X, Y):

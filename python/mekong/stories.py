@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _core
+from ._options import check_real
 from ._sparse import as_csr
 from .similarity import top_k_similar
 
@@ -69,7 +70,8 @@ def stories(X, *, threshold=0.5, k=10, feature_names=None, n_terms=8, n_jobs=1):
         ``labels`` (ndarray of int64, -1 for documents in no group) and ``groups``: one
         :class:`Story` per label with ``members``, ``size``, ``representative`` and ``top_terms``.
     """
-    if not (isinstance(threshold, (int, float)) and 0.0 <= threshold < 1.0):
+    threshold = check_real("threshold", threshold, 0.0, 1.0)
+    if threshold >= 1.0:
         raise ValueError(f"threshold must be in [0, 1); got {threshold!r}")
     X = as_csr(X)
     n = X.shape[0]

@@ -103,6 +103,8 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes; got {type(data).__name__}")
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str; got {type(encoding).__name__}")
     enc = "" if encoding.lower().replace("-", "").replace("_", "") == "utf8" else encoding
     try:
         return _core.decode(bytes(data), enc)

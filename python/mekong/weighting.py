@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _core
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_n_jobs
+from ._options import check_n_jobs, check_real
 from ._sparse import as_csr, core_args, with_data
 from .feature_extraction import CountVectorizer
 
@@ -117,10 +117,8 @@ class BM25Transformer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         _norm_arg(self.norm)
-        if not (isinstance(self.k1, (int, float)) and np.isfinite(self.k1) and self.k1 >= 0):
-            raise ValueError(f"k1 must be a finite number >= 0; got {self.k1!r}")
-        if not (isinstance(self.b, (int, float)) and 0 <= self.b <= 1):
-            raise ValueError(f"b must be in [0, 1]; got {self.b!r}")
+        check_real("k1", self.k1, 0.0)
+        check_real("b", self.b, 0.0, 1.0)
         X = as_csr(X)
         self.n_features_in_ = X.shape[1]
         df = _core.document_frequency(core_args(X))

@@ -93,7 +93,7 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     const auto base = static_cast<std::size_t>(m.indptr[r0]);
     const std::size_t part_nnz = static_cast<std::size_t>(m.indptr[r0 + nrows]) - base;
     // Rows -> columns: rows ascend within each column.
-    std::vector<std::uint32_t> colptr(cols + 1, 0);
+    std::vector<std::size_t> colptr(cols + 1, 0);
     std::size_t at = 0;
     for (std::size_t r = 0; r < nrows; ++r) {
       for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
@@ -106,13 +106,13 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     std::vector<std::uint32_t> by_col_row(part_nnz);
     std::vector<std::int64_t> by_col_val(part_nnz);
     {
-      std::vector<std::uint32_t> fill(colptr.begin(), colptr.end() - 1);
+      std::vector<std::size_t> fill(colptr.begin(), colptr.end() - 1);
       at = 0;
       for (std::size_t r = 0; r < nrows; ++r) {
         for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
           const std::int64_t c = col_of[p][part.ids[at + k]];
           if (c < 0) continue;
-          const std::uint32_t dst = fill[static_cast<std::size_t>(c)]++;
+          const std::size_t dst = fill[static_cast<std::size_t>(c)]++;
           by_col_row[dst] = static_cast<std::uint32_t>(r);
           by_col_val[dst] = binary ? 1 : part.counts[at + k];
         }
@@ -124,7 +124,7 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     std::vector<std::size_t> fill(nrows);
     for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
     for (std::size_t c = 0; c < cols; ++c) {
-      for (std::uint32_t k = colptr[c]; k < colptr[c + 1]; ++k) {
+      for (std::size_t k = colptr[c]; k < colptr[c + 1]; ++k) {
         const std::size_t dst = fill[by_col_row[k]]++;
         m.indices[dst] = static_cast<std::int32_t>(c);
         m.data[dst] = by_col_val[k];

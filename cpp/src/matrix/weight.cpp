@@ -17,21 +17,14 @@ std::vector<std::size_t> row_parts(const I* indptr, std::size_t rows, int thread
   return balanced_bounds(rows, parts, [&](std::size_t r) { return static_cast<std::size_t>(indptr[r + 1] - indptr[r]); });
 }
 
-template <class T>
-void check_finite(T v, std::size_t row) {
-  if (!std::isfinite(v)) throw std::invalid_argument("Input contains NaN or infinity (row " + std::to_string(row) + ")");
-}
-
 }  // namespace
 
 template <class T, class I>
 std::vector<std::int64_t> document_frequency(const CsrView<T, I>& X) {
+  validate_csr(X, "X", false);
+  // Stored entries, explicit zeros included, as scikit-learn counts them (np.bincount(X.indices)).
   std::vector<std::int64_t> df(X.cols, 0);
-  for (std::size_t k = 0; k < X.nnz(); ++k) {
-    const auto c = static_cast<std::size_t>(X.indices[k]);
-    if (c >= X.cols) throw std::invalid_argument("column index out of range");
-    df[c] += X.data[k] != T(0);
-  }
+  for (std::size_t k = 0; k < X.nnz(); ++k) ++df[static_cast<std::size_t>(X.indices[k])];
   return df;
 }
 
@@ -74,13 +67,18 @@ void normalize_rows(const I* indptr, std::size_t rows, T* data, Norm norm) {
 
 template <class T, class I>
 void tfidf_weight(const CsrView<T, I>& X, const T* idf, bool sublinear_tf, Norm norm, T* out, int n_jobs) {
+  validate_csr(X, "X");
   const auto bounds = row_parts(X.indptr, X.rows, resolve_n_jobs(n_jobs));
   parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
     for (std::size_t r = bounds[p]; r < bounds[p + 1]; ++r) {
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
         T v = X.data[k];
-        check_finite(v, r);
-        if (sublinear_tf) v = std::log(v) + T(1);
+        if (sublinear_tf) {
+          if (!(v > T(0)))
+            throw std::invalid_argument("sublinear_tf needs positive counts; row " + std::to_string(r) + " holds " +
+                                        std::to_string(static_cast<double>(v)));
+          v = std::log(v) + T(1);
+        }
         if (idf) v *= idf[X.indices[k]];
         out[k] = v;
       }
@@ -103,14 +101,12 @@ void bm25_weight(const CsrView<T, I>& X, const T* idf, double k1, double b, doub
                  int n_jobs) {
   if (!(k1 >= 0) || !std::isfinite(k1)) throw std::invalid_argument("k1 must be a finite number >= 0");
   if (!(b >= 0 && b <= 1)) throw std::invalid_argument("b must be in [0, 1]");
+  validate_csr(X, "X");
   const auto bounds = row_parts(X.indptr, X.rows, resolve_n_jobs(n_jobs));
   parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
     for (std::size_t r = bounds[p]; r < bounds[p + 1]; ++r) {
       double len = 0.0;
-      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
-        check_finite(X.data[k], r);
-        len += static_cast<double>(X.data[k]);
-      }
+      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) len += static_cast<double>(X.data[k]);
       const double denom_base = k1 * (1.0 - b + (avg_len > 0 ? b * len / avg_len : 0.0));
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
         const double tf = static_cast<double>(X.data[k]);

@@ -26,12 +26,7 @@ template <class T, class I>
 void check_view(const CsrView<T, I>& X, const char* name) {
   if (X.rows > std::numeric_limits<std::uint32_t>::max())
     throw std::invalid_argument(std::string(name) + " has more than 2^32 - 1 rows");
-  for (std::size_t k = 0; k < X.nnz(); ++k) {
-    if (!std::isfinite(X.data[k]))
-      throw std::invalid_argument(std::string(name) + " contains NaN or infinity");
-    if (X.indices[k] < 0 || static_cast<std::size_t>(X.indices[k]) >= X.cols)
-      throw std::invalid_argument(std::string(name) + " has a column index out of range");
-  }
+  validate_csr(X, name);
 }
 
 template <class T, class I>

@@ -46,7 +46,12 @@ Analyzer::Analyzer(AnalyzerConfig config) : config_(std::move(config)), normaliz
     std::string scratch;
     decode_bytes("", config_.encoding, scratch);  // throws for an unknown encoding
   }
-  for (const std::string& w : config_.stop_words) stop_words_.intern(normalize_term(w));
+  for (const std::string& w : config_.stop_words) {
+    std::string term = normalize_term(w);
+    for (char& c : term)
+      if (c == ' ') c = '_';  // a multi-syllable stop word stands for the word phrases join with "_"
+    stop_words_.intern(term);
+  }
   if (config_.aliases) config_.names = true;
   if (config_.clean) {
     CleanConfig cc = config_.clean_config;

@@ -34,17 +34,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Position just past the bracket matching s[open] ('[' or '('), or npos.
-std::size_t match_bracket(std::string_view s, std::size_t open) {
-  const char o = s[open], c = o == '[' ? ']' : ')';
-  int depth = 0;
-  for (std::size_t i = open; i < s.size(); ++i) {
-    if (s[i] == o) ++depth;
-    else if (s[i] == c && --depth == 0) return i + 1;
-  }
-  return std::string_view::npos;
-}
-
 struct Entity {
   const char* name;
   const char* text;
@@ -136,35 +125,54 @@ std::vector<std::string> CleanConfig::default_end_markers() {
 }
 
 std::string strip_markup(std::string_view line, double* link_share) {
+  // Matching brackets, found in one pass with a stack: no rescans, no recursion, whatever the
+  // nesting (pages do nest: "![[Video] ...](url)").
+  const std::size_t n = line.size();
+  constexpr std::size_t none = std::string_view::npos;
+  std::vector<std::size_t> match(n, none);
+  {
+    std::vector<std::size_t> squares, rounds;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = line[i];
+      if (c == '[') squares.push_back(i);
+      else if (c == '(') rounds.push_back(i);
+      else if (c == ']' && !squares.empty()) match[squares.back()] = i, squares.pop_back();
+      else if (c == ')' && !rounds.empty()) match[rounds.back()] = i, rounds.pop_back();
+    }
+  }
+  // "[...](...)": the position of the closing ')' when s[open] starts a link, else none.
+  auto link_end = [&](std::size_t open) -> std::size_t {
+    const std::size_t close = match[open];
+    if (close == none || close + 1 >= n || line[close + 1] != '(' || match[close + 1] == none) return none;
+    return match[close + 1];
+  };
   std::string out;
-  out.reserve(line.size());
+  out.reserve(n);
   std::size_t link_letters = 0;
-  for (std::size_t i = 0; i < line.size();) {
+  std::vector<std::pair<std::size_t, std::size_t>> open_links;  // (']' position, ')' position)
+  for (std::size_t i = 0; i < n;) {
+    if (!open_links.empty() && i >= open_links.back().first) {  // end of a link's text: skip "](url)"
+      i = std::max(i, open_links.back().second + 1);
+      open_links.pop_back();
+      continue;
+    }
     const char c = line[i];
-    if (c == '!' && i + 1 < line.size() && line[i + 1] == '[') {  // ![alt](url): an image
-      const std::size_t close = match_bracket(line, i + 1);
-      if (close != std::string_view::npos && close < line.size() && line[close] == '(') {
-        const std::size_t end = match_bracket(line, close);
-        if (end != std::string_view::npos) {
-          i = end;
-          continue;
-        }
+    if (c == '!' && i + 1 < n && line[i + 1] == '[') {  // an image: dropped whole
+      const std::size_t end = link_end(i + 1);
+      if (end != none) {
+        i = end + 1;
+        continue;
       }
     }
-    if (c == '[') {  // [text](url): a link, keep its text
-      const std::size_t close = match_bracket(line, i);
-      if (close != std::string_view::npos && close < line.size() && line[close] == '(') {
-        const std::size_t end = match_bracket(line, close);
-        if (end != std::string_view::npos) {
-          const std::string inner = strip_markup(line.substr(i + 1, close - i - 2));
-          link_letters += count_letters(inner);
-          out += inner;
-          i = end;
-          continue;
-        }
+    if (c == '[') {  // a link: its text stays, read on as ordinary text
+      const std::size_t end = link_end(i);
+      if (end != none) {
+        open_links.emplace_back(match[i], end);
+        ++i;
+        continue;
       }
     }
-    if (c == '<' && i + 1 < line.size() &&
+    if (c == '<' && i + 1 < n &&
         (line[i + 1] == '/' || line[i + 1] == '!' || ((line[i + 1] | 0x20) >= 'a' && (line[i + 1] | 0x20) <= 'z'))) {
       const std::size_t end = line.find('>', i);
       if (end != std::string_view::npos) {  // an HTML tag
@@ -180,6 +188,10 @@ std::string strip_markup(std::string_view line, double* link_share) {
         continue;
       }
     }
+    if (!open_links.empty() && (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      std::size_t k = i;
+      link_letters += (chars::classify(utf8::next(line.data(), k)) & (chars::kLetter | chars::kNumber)) != 0;
+    }
     out.push_back(c);
     ++i;
   }
@@ -189,16 +201,16 @@ std::string strip_markup(std::string_view line, double* link_share) {
   if (!links.empty()) {
     std::string kept;
     std::size_t at = 0;
-    for (const Span& s : links) {
-      kept.append(out, at, s.begin - at);
-      at = s.end;
+    for (const Span& sp : links) {
+      kept.append(out, at, sp.begin - at);
+      at = sp.end;
     }
     kept.append(out, at, std::string::npos);
     out.swap(kept);
   }
   if (link_share) {
     const std::size_t letters = count_letters(out);
-    *link_share = letters ? static_cast<double>(link_letters) / static_cast<double>(letters) : 0.0;
+    *link_share = letters ? std::min(1.0, static_cast<double>(link_letters) / static_cast<double>(letters)) : 0.0;
   }
   return out;
 }

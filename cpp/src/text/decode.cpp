@@ -1,6 +1,7 @@
 #include "mekong/text/decode.hpp"
 
 #include <cstdint>
+#include <climits>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -167,15 +168,25 @@ Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::s
   ucnv_setToUCallBack(cnv.get(), count_and_substitute, &state, nullptr, nullptr, &status);
   check_icu(status, "ucnv_setToUCallBack");
 
-  // Bytes -> UTF-16 (ICU's pivot) -> UTF-8. At most one UTF-16 unit per input byte, plus a flush.
-  std::u16string utf16(bytes.size() + 2, u'\0');
-  UChar* target = reinterpret_cast<UChar*>(utf16.data());
-  UChar* target_end = target + utf16.size();
+  if (bytes.size() > static_cast<std::size_t>(INT32_MAX / 2))
+    throw std::invalid_argument("a document over 1 GiB in encoding '" + encoding + "': convert it to UTF-8 first");
+  // Bytes -> UTF-16 (ICU's pivot) -> UTF-8. The buffer grows when an encoding writes more UTF-16
+  // units than it read bytes (SCSU can).
+  std::u16string utf16(bytes.size() + 16, u'\0');
   const char* source = bytes.data();
-  ucnv_toUnicode(cnv.get(), &target, target_end, &source, bytes.data() + bytes.size(), nullptr,
-                 /*flush=*/true, &status);
+  const char* source_end = bytes.data() + bytes.size();
+  std::size_t written = 0;
+  while (true) {
+    UChar* start = reinterpret_cast<UChar*>(utf16.data());
+    UChar* target = start + written;
+    ucnv_toUnicode(cnv.get(), &target, start + utf16.size(), &source, source_end, nullptr, /*flush=*/true, &status);
+    written = static_cast<std::size_t>(target - start);
+    if (status != U_BUFFER_OVERFLOW_ERROR) break;
+    status = U_ZERO_ERROR;
+    utf16.resize(utf16.size() * 2);
+  }
   check_icu(status, "ucnv_toUnicode");
-  utf16.resize(static_cast<std::size_t>(target - reinterpret_cast<UChar*>(utf16.data())));
+  utf16.resize(written);
 
   int32_t needed = 0;
   int32_t subs = 0;

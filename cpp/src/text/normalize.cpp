@@ -274,7 +274,17 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
       k = end;
     }
   }
-  for (std::size_t k = 0; k < n; ++k) utf8::append(out, cps[k]);
+  const std::size_t start = out.size();
+  bool marks = false;
+  for (std::size_t k = 0; k < n; ++k) {
+    marks |= (chars::classify(cps[k]) & chars::kMark) != 0;
+    utf8::append(out, cps[k]);
+  }
+  if (marks) {  // lower-casing or a moved tone mark can leave a mark that now composes: NFC again
+    std::string piece = out.substr(start), composed;
+    out.resize(start);
+    out += compose(piece, composed);
+  }
 }
 
 std::string Normalizer::normalize_text(std::string_view text) const {

@@ -19,7 +19,7 @@ namespace mekong {
 
 enum class Norm { none, l1, l2 };
 
-// Documents in which each column is non-zero.
+// Documents in which each column has a stored entry (explicit zeros count, as in scikit-learn).
 template <class T, class I>
 std::vector<std::int64_t> document_frequency(const CsrView<T, I>& X);
 
@@ -30,7 +30,7 @@ template <class T>
 std::vector<T> bm25_idf(const std::vector<std::int64_t>& df, std::size_t n_docs);
 
 // Writes the weighted values of X (same sparsity) to out[0..nnz). idf may be null (use_idf=False).
-// Throws std::invalid_argument for NaN / inf, or negative counts under sublinear_tf.
+// Throws std::invalid_argument for a malformed matrix, NaN / inf, or counts <= 0 under sublinear_tf.
 template <class T, class I>
 void tfidf_weight(const CsrView<T, I>& X, const T* idf, bool sublinear_tf, Norm norm, T* out, int n_jobs);
 
