@@ -108,3 +108,19 @@ def test_default_memory_guard_names_the_size():
     X = sp.csr_matrix((200_000, 5))
     with pytest.raises(MemoryError, match="200000 x 200000"):
         mekong.cosine_similarity(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dense_inputs_use_the_matrix_product(dtype):
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(300, 40)).astype(dtype)
+    B = rng.normal(size=(70, 40)).astype(dtype)
+    A[5] = 0  # a zero row: similarity 0
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    S = mekong.cosine_similarity(A)
+    assert S.dtype == dtype and np.array_equal(S, S.T) and (S[5] == 0).all()
+    np.testing.assert_allclose(S, sk_cosine(A), rtol=tol, atol=tol)
+    np.testing.assert_allclose(mekong.cosine_similarity(A, B), sk_cosine(A, B), rtol=tol, atol=tol)
+    assert np.array_equal(mekong.cosine_similarity(A, n_jobs=1), mekong.cosine_similarity(A, n_jobs=-1))
+    with pytest.raises(ValueError, match="NaN"):
+        mekong.cosine_similarity(np.array([[1.0, np.nan]]))

@@ -175,6 +175,29 @@ void register_matrix(py::module_& m) {
     });
   });
 
+  m.def("dense_similarity_matrix", [](const py::array& x, const py::object& y, const std::string& metric, int n_jobs,
+                                      std::size_t memory_budget) -> py::object {
+    const bool symmetric = y.is_none();
+    py::array yarr = symmetric ? py::array() : y.cast<py::array>();
+    if (x.ndim() != 2 || (!symmetric && (yarr.ndim() != 2 || yarr.shape(1) != x.shape(1))))
+      throw py::value_error("X and Y must be 2-D with the same number of columns");
+    SimilarityConfig cfg{metric_arg(metric), n_jobs, memory_budget};
+    auto run = [&](auto tag) -> py::object {
+      using T = decltype(tag);
+      auto xa = x.cast<py::array_t<T, py::array::c_style | py::array::forcecast>>();
+      py::array_t<T, py::array::c_style | py::array::forcecast> ya;
+      if (!symmetric) ya = yarr.cast<py::array_t<T, py::array::c_style | py::array::forcecast>>();
+      const auto n = static_cast<std::size_t>(xa.shape(0)), d = static_cast<std::size_t>(xa.shape(1));
+      const std::size_t m = symmetric ? n : static_cast<std::size_t>(ya.shape(0));
+      std::vector<T> out = run_interruptible([&](const std::atomic<bool>* cancel) {
+        return dense_similarity_matrix<T>(xa.data(), n, d, symmetric ? nullptr : ya.data(), m, cfg, cancel);
+      });
+      return to_numpy_2d(std::move(out), n, m);
+    };
+    const bool f32 = is_float(x.dtype(), 4) && (symmetric || is_float(yarr.dtype(), 4));
+    return f32 ? run(float{}) : run(double{});
+  });
+
   m.def("top_k_similar", [](const py::tuple& x, const py::object& y, std::size_t k, double threshold,
                             const std::string& metric, int n_jobs) {
     const CsrArg a = csr_arg(x);

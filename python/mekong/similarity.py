@@ -59,7 +59,28 @@ def _pair(X, Y):
     return X, Y
 
 
+def _dense_rows(A):
+    """A 2-D numeric NumPy array (not a sparse matrix), or None."""
+    if sp.issparse(A) or A is None:
+        return None
+    arr = np.asarray(A)
+    if arr.dtype == object or arr.ndim != 2 or not np.issubdtype(arr.dtype, np.number):
+        return None
+    return arr if arr.dtype in (np.float32, np.float64) else arr.astype(np.float64)
+
+
 def _similarity(X, Y, metric, dense_output, n_jobs, max_memory):
+    dx, dy = _dense_rows(X), _dense_rows(Y)
+    if metric != "jaccard" and dx is not None and (Y is None or dy is not None):
+        # Dense features (embeddings, LSA): Eigen's matrix product beats walking postings.
+        if dy is not None and dx.shape[1] != dy.shape[1]:
+            raise ValueError(
+                f"Incompatible dimension for X and Y matrices: X.shape[1] == {dx.shape[1]} while Y.shape[1] == {dy.shape[1]}"
+            )
+        if dy is not None and dx.dtype != dy.dtype:
+            dx, dy = dx.astype(np.float64), dy.astype(np.float64)
+        out = _core.dense_similarity_matrix(dx, dy, metric, check_n_jobs(n_jobs), _budget(max_memory))
+        return out if dense_output else sp.csr_matrix(out)
     X, Y = _pair(X, Y)
     out = _core.similarity_matrix(
         core_args(X), None if Y is None else core_args(Y), metric, check_n_jobs(n_jobs), _budget(max_memory)
@@ -72,7 +93,9 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
 
     Equal to ``sklearn.metrics.pairwise.cosine_similarity`` within float tolerance; all-zero rows
     give 0, never NaN. With ``Y=None`` one triangle is computed and mirrored, so the result is
-    exactly symmetric. float32 input gives a float32 result.
+    exactly symmetric. float32 input gives a float32 result. Sparse rows (term matrices) are
+    compared through an inverted index of Y, work following the terms rows share; dense arrays
+    (embeddings, LSA components) through Eigen's matrix product.
 
     Parameters
     ----------

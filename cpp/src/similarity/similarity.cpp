@@ -1,6 +1,8 @@
 #include "mekong/similarity/similarity.hpp"
 
 #include <algorithm>
+
+#include <Eigen/Dense>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -390,6 +392,55 @@ std::vector<std::int64_t> average_linkage_groups(const TopK<T>& nb, double thres
   }
   return label;
 }
+
+template <class T>
+std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d, const T* Yp, std::size_t m,
+                                       const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  if (cfg.metric == Metric::jaccard) throw std::invalid_argument("Jaccard similarity needs sets: pass a sparse matrix");
+  const bool symmetric = Yp == nullptr;
+  if (symmetric) m = n;
+  const double bytes = static_cast<double>(n) * static_cast<double>(m) * sizeof(T);
+  if (cfg.memory_budget > 0 && bytes > static_cast<double>(cfg.memory_budget))
+    throw MemoryBudgetError("a dense " + std::to_string(n) + " x " + std::to_string(m) + " similarity matrix needs " +
+                            std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MiB, over the budget of " +
+                            std::to_string(cfg.memory_budget / 1048576) +
+                            " MiB; use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
+  auto unit_rows = [&](const T* data, std::size_t rows, const char* name) {
+    Mat M = Eigen::Map<const Mat>(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
+    if (!M.allFinite()) throw std::invalid_argument(std::string(name) + " contains NaN or infinity");
+    if (cfg.metric == Metric::cosine) {
+      for (Eigen::Index r = 0; r < M.rows(); ++r) {
+        const T norm = M.row(r).norm();
+        if (norm > T(0)) M.row(r) /= norm;  // a zero row stays zero: similarity 0, never NaN
+      }
+    }
+    return M;
+  };
+  const Mat Xn = unit_rows(X, n, "X");
+  const Mat Yn = symmetric ? Mat() : unit_rows(Yp, m, "Y");
+  const Mat& Ym = symmetric ? Xn : Yn;
+  std::vector<T> out(n * m);
+  Eigen::Map<Mat> O(out.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+  constexpr std::size_t kBlock = 256;  // fixed: the same blocks, so the same bits, for any n_jobs
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  parallel_for(blocks, resolve_n_jobs(cfg.n_jobs), [&](std::size_t b) {
+    check_cancelled(cancel);
+    const auto r0 = static_cast<Eigen::Index>(b * kBlock);
+    const auto rows = static_cast<Eigen::Index>(std::min(kBlock, n - b * kBlock));
+    O.middleRows(r0, rows).noalias() = Xn.middleRows(r0, rows) * Ym.transpose();
+  });
+  check_cancelled(cancel);
+  if (symmetric)  // the upper triangle, mirrored: exactly symmetric
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < i; ++j) out[i * n + j] = out[j * n + i];
+  return out;
+}
+
+template std::vector<float> dense_similarity_matrix(const float*, std::size_t, std::size_t, const float*, std::size_t,
+                                                    const SimilarityConfig&, const std::atomic<bool>*);
+template std::vector<double> dense_similarity_matrix(const double*, std::size_t, std::size_t, const double*, std::size_t,
+                                                     const SimilarityConfig&, const std::atomic<bool>*);
 
 #define MEKONG_SIM_INSTANTIATE(T, I)                                                                           \
   template std::vector<T> similarity_matrix(const CsrView<T, I>&, const CsrView<T, I>*, const SimilarityConfig&, \

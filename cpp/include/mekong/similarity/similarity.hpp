@@ -41,6 +41,14 @@ template <class T, class I>
 std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Y, const SimilarityConfig& config,
                                  const std::atomic<bool>* cancel = nullptr);
 
+// Dense rows (row-major n x d and m x d; Y == nullptr: Y = X): cosine or dot products through
+// Eigen's matrix product, in fixed blocks of rows so that the result is the same for any n_jobs;
+// the symmetric case is made exactly symmetric. For embeddings and other dense features, where a
+// GEMM beats walking postings.
+template <class T>
+std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d, const T* Y, std::size_t m,
+                                       const SimilarityConfig& config, const std::atomic<bool>* cancel = nullptr);
+
 template <class T>
 struct TopK {
   std::size_t rows = 0;
