@@ -355,9 +355,9 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   ids.reserve(spans_.size());
   for (const Token& t : spans_) {
     const std::string_view tok = text.substr(t.begin, t.length);
-    bool added = false;
-    const std::uint32_t slot = ids_raw_.intern(tok, &added);
-    if (added) {
+    std::uint32_t slot = ids_raw_.find(tok);  // the hot path: a token seen before
+    if (slot == Interner::npos) {
+      slot = ids_raw_.intern(tok);
       scratch_term_.clear();
       owner_.normalizer_.fold_token(tok, scratch_term_);
       ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
