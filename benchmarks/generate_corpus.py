@@ -8,9 +8,9 @@ capitalisation, diacritics, numbers, the odd URL or Markdown image of page furni
 has the sample's character mix and its vocabulary.
 
 Documents are 100-800 tokens long: a length drawn log-normal around 350 and clipped, then on to the
-next sentence end when one comes within 60 tokens (never past 800), and are written one per line, tokens joined by single
-spaces (no newline inside a document), until the file reaches the requested size.
-MB here means 10**6 bytes of UTF-8.
+next sentence end when one comes within 60 tokens (never past 800). They are written one per line,
+tokens joined by single spaces (no newline inside a document), until the file reaches the requested
+size. MB here means 10**6 bytes of UTF-8.
 
 The output depends only on the sample, the seed and the parameters: the same command gives the same
 bytes (the SHA-256 is printed and recorded in a JSON file next to the corpus).
@@ -44,6 +44,15 @@ def corpus_path(size_mb, data_dir=DATA_DIR) -> Path:
 
 def format_mb(size_mb) -> str:
     return str(int(size_mb)) if float(size_mb).is_integer() else str(size_mb).replace(".", "_")
+
+
+def fingerprint(articles, **params) -> str:
+    """SHA-256 of the source articles and the generator's parameters: same fingerprint, same corpus."""
+    h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+    for text in articles:
+        h.update(text.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def sample_articles():
@@ -125,7 +134,8 @@ def generate(size_mb=60.0, out=None, *, seed=DEFAULTS["seed"], min_words=DEFAULT
     t0 = time.perf_counter()
     out = Path(out) if out is not None else corpus_path(size_mb)
     out.parent.mkdir(parents=True, exist_ok=True)
-    model = MarkovModel(articles if articles is not None else sample_articles())
+    source = articles if articles is not None else sample_articles()
+    model = MarkovModel(source)
     rng = random.Random(seed)
     target = int(size_mb * 1_000_000)
     words = model.words
@@ -162,6 +172,8 @@ def generate(size_mb=60.0, out=None, *, seed=DEFAULTS["seed"], min_words=DEFAULT
         source_articles=model.n_articles,
         source_tokens=model.n_source_tokens,
         source_types=len(words),
+        fingerprint=fingerprint(source, seed=seed, min_words=min_words, max_words=max_words,
+                                median_words=median_words, sigma=sigma, backoff=backoff),
         seconds=round(time.perf_counter() - t0, 2),
     )
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -547,10 +547,16 @@ def bench_memory(corpus, threads, with_sklearn=True):
 # ----------------------------------------------------------------------------------------------
 # the report
 # ----------------------------------------------------------------------------------------------
-def contended(res):
+def busy_at_times(res):
     """Whether other work on the machine took a noticeable share of the CPUs during the run."""
     probe = res["parallel_probe"]
-    return min(probe["before"] + probe["after"]) < 1.6 or (res.get("others_cores") or 0.0) > 0.25
+    return min(probe["before"] + probe["after"]) < 1.6 or (res.get("others_cores") or 0.0) > DISTURBED
+
+
+def contended(res):
+    """Whether some best time in the report comes from a run that other processes disturbed."""
+    rows = res["count"] + res["tfidf"] + res["cosine"] + res["topk"]
+    return any((r.get("others_at_best") or 0.0) > DISTURBED for r in rows)
 
 
 def verdict(ratio, target):
@@ -567,20 +573,20 @@ def targets(res, threads):
     if t1 in count:
         r = count[t1]
         out.append(("tokenize + count (CountVectorizer) >= 20x scikit-learn, 1 thread",
-                    f"{r['ratio']:.1f}x", verdict(r["ratio"], TARGET_COUNT_1)))
+                    f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_COUNT_1)))
     for n in sorted(count):
         if n == t1:
             continue
         speedup = count[t1]["best"] / count[n]["best"]
         ok = count[n]["best"] < count[t1]["best"]
         out.append((f"tokenize + count faster on {n} threads than on {t1}",
-                    f"{speedup:.2f}x speed-up ({count[n]['ratio']:.1f}x scikit-learn)",
+                    f"{speedup:.2f}x speed-up ({count[n]['ratio']:.2f}x scikit-learn)",
                     "PASS" if ok else f"MISS ({n} threads is {1 / speedup:.2f}x the time of {t1})"))
     for n in sorted(cos):
         r = cos[n]
         what = ("cosine_similarity >= 5x scikit-learn, 1 thread" if n == 1 else
                 f"cosine_similarity >= 5x scikit-learn, mekong on {n} threads (scikit-learn uses one)")
-        out.append((what, f"{r['ratio']:.1f}x", verdict(r["ratio"], TARGET_COSINE)))
+        out.append((what, f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_COSINE)))
     for r in res["topk"]:
         if r["library"] != "mekong":
             continue
@@ -639,8 +645,13 @@ def write_report(path, res):
     L.append(table(["target", "measured", "result"], targets(res, threads)))
     L.append("")
     if contended(res):
-        L.append("Caution: other processes used the CPUs during this run (see Machine below); the 2-thread "
-                 "results in particular may understate what mekong does on a quiet machine.")
+        L.append("Caution: some best times below come from runs that other processes disturbed (the \"others\" "
+                 "column); the 2-thread results in particular may understate what mekong does on a quiet "
+                 "machine.")
+        L.append("")
+    elif busy_at_times(res):
+        L.append("Other processes used the CPUs at times during this run (see Machine below), but every best "
+                 "time comes from a run they left alone (the \"others\" column).")
         L.append("")
     L.append("## Machine and software")
     L.append("")
@@ -675,6 +686,9 @@ def write_report(path, res):
         L.append("")
         L.append("**The second core was not always available: the 2-thread numbers below are less trustworthy than "
                  "the 1-thread ones. Check the CPU / wall column: near 2.0 means two threads really ran at once.**")
+    elif busy_at_times(res):
+        L.append("")
+        L.append("Runs that other processes disturbed were set aside and done again; none of them is counted.")
     L.append("")
     L.append("## Corpus")
     L.append("")
@@ -831,8 +845,11 @@ def main(argv=None):
         log(f"generating {corpus} ...")
         generate_corpus.generate(size_mb, corpus)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if corpus.stat().st_size != meta["bytes"]:
-        log(f"{corpus} does not match {meta_path.name}: generating it again ...")
+    expected = generate_corpus.fingerprint(
+        generate_corpus.sample_articles(), sigma=generate_corpus.DEFAULTS["sigma"],
+        **{k: generate_corpus.DEFAULTS[k] for k in ("seed", "min_words", "max_words", "median_words", "backoff")})
+    if corpus.stat().st_size != meta["bytes"] or meta.get("fingerprint") != expected:
+        log(f"{corpus.name} is out of date (the bundled sample or the generator changed): generating it again ...")
         generate_corpus.generate(size_mb, corpus)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
 

@@ -90,46 +90,50 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
   parallel_for(parts.size(), threads, [&](std::size_t p) {
     PartRows& part = parts[p];
     const std::size_t r0 = first_row[p], nrows = part.row_sizes.size();
-    const auto base = static_cast<std::size_t>(m.indptr[r0]);
-    const std::size_t part_nnz = static_cast<std::size_t>(m.indptr[r0 + nrows]) - base;
-    // Rows -> columns: rows ascend within each column.
-    std::vector<std::size_t> colptr(cols + 1, 0);
-    std::size_t at = 0;
-    for (std::size_t r = 0; r < nrows; ++r) {
-      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
-        const std::int64_t c = col_of[p][part.ids[at + k]];
+    // Rows are sorted in chunks whose entries fill a buffer of a fixed size: at least 2^16 and
+    // eight times the columns, so the pass over the column counts costs little per entry. The
+    // buffer is bounded by the vocabulary, not by the corpus.
+    const std::size_t chunk_cap = std::max<std::size_t>(std::size_t{1} << 16, 8 * cols);
+    std::vector<std::size_t> colptr(cols + 1);
+    std::vector<std::uint32_t> by_col_row;
+    std::vector<std::int64_t> by_col_val;
+    std::vector<std::size_t> row_at(nrows + 1, 0);  // where each row starts in part.ids
+    for (std::size_t r = 0; r < nrows; ++r) row_at[r + 1] = row_at[r] + part.row_sizes[r];
+    for (std::size_t c0 = 0; c0 < nrows;) {
+      std::size_t c1 = c0 + 1;
+      while (c1 < nrows && row_at[c1 + 1] - row_at[c0] <= chunk_cap) ++c1;
+      // Rows -> columns: rows ascend within each column.
+      std::fill(colptr.begin(), colptr.end(), 0);
+      for (std::size_t k = row_at[c0]; k < row_at[c1]; ++k) {
+        const std::int64_t c = col_of[p][part.ids[k]];
         if (c >= 0) ++colptr[static_cast<std::size_t>(c) + 1];
       }
-      at += part.row_sizes[r];
-    }
-    for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
-    std::vector<std::uint32_t> by_col_row(part_nnz);
-    std::vector<std::int64_t> by_col_val(part_nnz);
-    {
-      std::vector<std::size_t> fill(colptr.begin(), colptr.end() - 1);
-      at = 0;
-      for (std::size_t r = 0; r < nrows; ++r) {
-        for (std::size_t k = 0; k < part.row_sizes[r]; ++k) {
-          const std::int64_t c = col_of[p][part.ids[at + k]];
+      for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
+      by_col_row.resize(colptr[cols]);
+      by_col_val.resize(colptr[cols]);
+      for (std::size_t r = c0; r < c1; ++r) {
+        for (std::size_t k = row_at[r]; k < row_at[r + 1]; ++k) {
+          const std::int64_t c = col_of[p][part.ids[k]];
           if (c < 0) continue;
-          const std::size_t dst = fill[static_cast<std::size_t>(c)]++;
-          by_col_row[dst] = static_cast<std::uint32_t>(r);
-          by_col_val[dst] = binary ? 1 : part.counts[at + k];
+          const std::size_t dst = colptr[static_cast<std::size_t>(c)]++;
+          by_col_row[dst] = static_cast<std::uint32_t>(r - c0);
+          by_col_val[dst] = binary ? 1 : part.counts[k];
         }
-        at += part.row_sizes[r];
       }
+      // Columns -> rows: columns ascend within each row. colptr[c] now ends column c.
+      std::vector<std::size_t> fill(c1 - c0);
+      for (std::size_t r = c0; r < c1; ++r) fill[r - c0] = static_cast<std::size_t>(m.indptr[r0 + r]);
+      std::size_t k = 0;
+      for (std::size_t c = 0; c < cols; ++c) {
+        for (; k < colptr[c]; ++k) {
+          const std::size_t dst = fill[by_col_row[k]]++;
+          m.indices[dst] = static_cast<std::int32_t>(c);
+          m.data[dst] = by_col_val[k];
+        }
+      }
+      c0 = c1;
     }
     part = PartRows{};  // free this part's buffers as soon as they are copied
-    // Columns -> rows: columns ascend within each row.
-    std::vector<std::size_t> fill(nrows);
-    for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
-    for (std::size_t c = 0; c < cols; ++c) {
-      for (std::size_t k = colptr[c]; k < colptr[c + 1]; ++k) {
-        const std::size_t dst = fill[by_col_row[k]]++;
-        m.indices[dst] = static_cast<std::int32_t>(c);
-        m.data[dst] = by_col_val[k];
-      }
-    }
   });
   return m;
 }
