@@ -98,3 +98,32 @@ def test_normalize_is_idempotent_and_nfc():
 
 def test_stopwords_module_is_reachable():
     assert "và" in mekong.stopwords.VIETNAMESE_STOP_WORDS
+
+
+def test_ctrl_c_interrupts_long_core_work():
+    import signal
+    import time
+
+    # One call that runs for many seconds in the core (the same long str, repeated: cheap to make).
+    # Without the core polling for signals, Ctrl-C would only land when the call returns.
+    code = (
+        "import mekong, sys, time\n"
+        "doc = ' '.join(f'w{i % 50000}' for i in range(50000))\n"
+        "docs = [doc] * 4000\n"
+        "print('ready', flush=True)\n"
+        "start = time.monotonic()\n"
+        "try:\n"
+        "    mekong.CountVectorizer(ngram_range=(1, 3)).fit_transform(docs)\n"
+        "    print('finished', time.monotonic() - start, flush=True)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    sys.exit(3)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)  # inside the core by now
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 3 and "interrupted" in out, out
+    assert time.monotonic() - start < 3.0
