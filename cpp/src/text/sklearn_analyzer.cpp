@@ -1,0 +1,79 @@
+#include "mekong/text/sklearn_analyzer.hpp"
+
+#include <stdexcept>
+
+#include "mekong/text/chargrams.hpp"
+
+namespace mekong {
+
+SkAnalyzer::SkAnalyzer(SkAnalyzerConfig config) : config_(std::move(config)) {
+  if (config_.ngram_min < 1 || config_.ngram_max < config_.ngram_min)
+    throw std::invalid_argument("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
+  if (config_.kind == SkAnalyzerKind::word) {
+    pattern_ = std::make_unique<pytext::TokenPattern>(config_.token_pattern);
+    for (const std::string& w : config_.stop_words) stop_words_.intern(w);
+  }
+}
+
+SkAnalyzer::Worker::Worker(const SkAnalyzer& owner) : owner_(owner) {
+  if (owner.pattern_) matcher_ = std::make_unique<pytext::TokenPattern::Matcher>(*owner.pattern_);
+}
+
+void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  out.clear();
+  // scikit-learn's _preprocess: lower-case first, then strip accents.
+  std::string_view text = doc;
+  if (cfg.lowercase) {
+    pytext::lower(text, lowered_);
+    text = lowered_;
+  }
+  if (cfg.strip_accents != StripAccents::none) {
+    if (cfg.strip_accents == StripAccents::ascii) pytext::strip_accents_ascii(text, stripped_);
+    else pytext::strip_accents_unicode(text, stripped_);
+    text = stripped_;
+  }
+  if (cfg.kind == SkAnalyzerKind::chars) {
+    char_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
+    return;
+  }
+  if (cfg.kind == SkAnalyzerKind::chars_wb) {
+    char_wb_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
+    return;
+  }
+  const bool plain = cfg.ngram_max == 1 && !cfg.use_stop_words;
+  TermBuffer& tokens = plain ? out : tokens_;
+  tokens.clear();
+  matcher_->tokens(text, tokens);
+  if (plain) {
+    return;
+  }
+  kept_.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (!cfg.use_stop_words || owner_.stop_words_.find(tokens[i]) == Interner::npos) kept_.push_back(tokens[i]);
+  // Word n-grams joined by one space, as scikit-learn's _word_ngrams.
+  for (std::size_t n = cfg.ngram_min; n <= cfg.ngram_max && n <= kept_.size(); ++n)
+    for (std::size_t i = 0; i + n <= kept_.size(); ++i) {
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k) out.bytes.push_back(' ');
+        out.bytes.append(kept_[i + k]);
+      }
+      out.ends.push_back(out.bytes.size());
+    }
+}
+
+namespace {
+class SkReader : public TermSource::Reader {
+ public:
+  SkReader(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
+  void terms(std::size_t doc, TermBuffer& out) override { worker_.analyze(docs_[doc], out); }
+
+ private:
+  const std::vector<std::string_view>& docs_;
+  SkAnalyzer::Worker worker_;
+};
+}  // namespace
+
+std::unique_ptr<TermSource::Reader> SkCorpus::reader() const { return std::make_unique<SkReader>(docs_, analyzer_); }
+
+}  // namespace mekong
