@@ -247,7 +247,7 @@ class TfidfVectorizer(_CoreCounting, _sk.TfidfVectorizer):
         work="counting") + (_sk.TfidfVectorizer.__doc__ or "")
 
 
-class TfidfTransformer(_sk.TfidfTransformer):
+class TfidfTransformer(_sk.TfidfTransformer, auto_wrap_output_keys=None):  # no set_output, as scikit-learn's
     __doc__ = (
         "Transform a count matrix to a normalized tf or tf-idf representation.\n\n"
         "    mekong.sklearn: scikit-learn's class unchanged (its work is sparse arithmetic, already\n"
@@ -270,7 +270,7 @@ def _chunks(iterable):
         yield chunk
 
 
-class HashingVectorizer(_sk.HashingVectorizer):
+class HashingVectorizer(_sk.HashingVectorizer, auto_wrap_output_keys=None):  # no set_output, as scikit-learn's
     __doc__ = "Convert a collection of text documents to a matrix of token occurrences." + _NOTE.format(
         work="MurmurHash3 hashing") + (_sk.HashingVectorizer.__doc__ or "")
 
