@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
-#include <utility>
 #include <vector>
 
 #include "mekong/util/parallel.hpp"
@@ -73,7 +72,7 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
   parallel_for(n_parts, threads, [&](std::size_t p) {
     auto reader = source.reader();
     TermBuffer terms;
-    std::vector<std::pair<std::int32_t, double>> row;
+    std::vector<std::uint64_t> row;  // column << 1 | negative: one integer sort per row
     PartRows& out = parts[p];
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
@@ -82,14 +81,15 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       row.reserve(terms.size());
       for (std::size_t t = 0; t < terms.size(); ++t) {
         const std::int32_t h = murmurhash3_32(terms[t]);
-        row.emplace_back(hashed_column(h, config.n_features), config.alternate_sign && h < 0 ? -1.0 : 1.0);
+        const auto col = static_cast<std::uint64_t>(hashed_column(h, config.n_features));
+        row.push_back(col << 1 | (config.alternate_sign && h < 0 ? 1u : 0u));
       }
-      std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(row.begin(), row.end());
       const std::size_t start = out.indices.size();
       for (std::size_t k = 0; k < row.size();) {
-        const std::int32_t col = row[k].first;
+        const auto col = static_cast<std::int32_t>(row[k] >> 1);
         double v = 0;
-        for (; k < row.size() && row[k].first == col; ++k) v += row[k].second;
+        for (; k < row.size() && static_cast<std::int32_t>(row[k] >> 1) == col; ++k) v += (row[k] & 1) ? -1.0 : 1.0;
         out.indices.push_back(col);
         out.data.push_back(v);
       }

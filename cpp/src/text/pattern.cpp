@@ -30,15 +30,6 @@ bool compute_word(char32_t c) {
   }
 }
 
-// One byte per BMP code point, filled once: the fast path looks characters up, never asks ICU.
-const std::vector<std::uint8_t>& bmp_words() {
-  static const std::vector<std::uint8_t> table = [] {
-    std::vector<std::uint8_t> t(0x10000);
-    for (char32_t c = 0; c < 0x10000; ++c) t[c] = compute_word(c);
-    return t;
-  }();
-  return table;
-}
 
 bool all_ascii(std::string_view s) {
   for (char c : s)
@@ -108,6 +99,24 @@ class Translator {
 
   void step() {
     const char c = p_[i_++];
+    // Whether the text just before the current position is surely a word character: after "\w"
+    // or "\w+" (used to write "\b" as one lookaround instead of four).
+    const bool after_word = after_word_;
+    after_word_ = false;
+    if (c == '+' && after_word && !(i_ < p_.size() && (p_[i_] == '?' || p_[i_] == '+'))) {
+      after_word_ = true;
+      out_ += c;
+      return;
+    }
+    if (c == '\\' && i_ < p_.size() && p_[i_] == 'b') {
+      ++i_;
+      const bool word_follows = p_.substr(i_, 2) == "\\w" && (i_ + 2 >= p_.size() || std::string_view("*?{").find(p_[i_ + 2]) == std::string_view::npos);
+      if (word_follows) out_ += "(?<!" + W() + ")";  // a word character follows
+      else if (after_word) out_ += "(?!" + W() + ")";               // one precedes
+      else out_ += "(?:(?<=" + W() + ")(?!" + W() + ")|(?<!" + W() + ")(?=" + W() + "))";
+      return;
+    }
+    if (c == '\\' && i_ < p_.size() && p_[i_] == 'w') after_word_ = true;
     switch (c) {
       case '\\':
         escape();
@@ -341,6 +350,7 @@ class Translator {
 
   std::string_view p_;
   std::size_t i_ = 0;
+  bool after_word_ = false;
   std::size_t groups_ = 0;
   bool ascii_ = false;
   Sets sets_;
@@ -395,10 +405,35 @@ void append_utf16(std::string& out, const char16_t* s, std::size_t n) {
 
 }  // namespace
 
-bool is_word(char32_t c) {
-  if (c < 0x10000) return bmp_words()[c] != 0;
-  return c <= 0x10FFFF && compute_word(c);
+namespace detail {
+// Tables over the BMP, filled once: the fast path looks characters up and never asks ICU.
+const std::uint8_t* word_table() {
+  static const std::vector<std::uint8_t> table = [] {
+    std::vector<std::uint8_t> t(0x10000);
+    for (char32_t c = 0; c < 0x10000; ++c) t[c] = compute_word(c);
+    return t;
+  }();
+  return table.data();
 }
+
+const char16_t* lower_table() {
+  static const std::vector<char16_t> table = [] {
+    std::vector<char16_t> t(0x10000);
+    for (char32_t c = 0; c < 0x10000; ++c) {
+      const UChar32 l = u_tolower(static_cast<UChar32>(c));
+      t[c] = l < 0x10000 ? static_cast<char16_t>(l) : 0;
+    }
+    // Full case mapping differs from the simple one for these: "İ" -> "i̇", and sigma's final form.
+    t[0x130] = 0;
+    t[0x3A3] = 0;
+    t[0] = 0;  // never used as a mapping: NUL is looked up as ASCII
+    return t;
+  }();
+  return table.data();
+}
+
+bool is_word_astral(char32_t c) { return c <= 0x10FFFF && compute_word(c); }
+}  // namespace detail
 
 bool is_space(char32_t c) {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
@@ -408,43 +443,6 @@ bool is_space(char32_t c) {
     default:
       return c >= 0x2000 && c <= 0x200A;
   }
-}
-
-char32_t next(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  std::size_t n;
-  char32_t c;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 1;
-    c = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 2;
-    c = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 3;
-    c = b0 & 0x07;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + n >= s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k <= n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (b & 0x3F);
-  }
-  i += n + 1;
-  return c;
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -465,14 +463,36 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-void lower(std::string_view text, std::string& out) {
+namespace {
+// str.lower() through the table; false (out partial) when a character needs ICU's full mapping.
+bool lower_simple(std::string_view text, std::string& out) {
+  const char16_t* table = detail::lower_table();
   out.clear();
-  if (all_ascii(text)) {
-    out.assign(text);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
-    return;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b | 0x20 : b));
+      ++i;
+      continue;
+    }
+    const char32_t c = next(text, i);
+    char32_t l;
+    if (c < 0x10000) {
+      l = table[c];
+      if (l == 0) return false;
+    } else {
+      l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+    }
+    append_utf8(out, l);
   }
+  return true;
+}
+}  // namespace
+
+void lower(std::string_view text, std::string& out) {
+  if (lower_simple(text, out)) return;
+  out.clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
   icu::CaseMap::utf8ToLower("", 0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
@@ -563,18 +583,74 @@ TokenPattern::Matcher::Matcher(const TokenPattern& pattern) : pattern_(pattern) 
 TokenPattern::Matcher::~Matcher() = default;
 TokenPattern::Matcher::Matcher(Matcher&&) noexcept = default;
 
+void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out) {
+  const std::size_t min_run = pattern_.fast_min_run_;
+  if (!min_run) {
+    lower(text, lowered_);
+    tokens(lowered_, out);
+    return;
+  }
+  // One pass: each character lower-cased through the table, classified after lower-casing (as
+  // scikit-learn tokenizes the lower-cased text), and appended to the token being built.
+  const std::uint8_t* words = detail::word_table();
+  const char16_t* table = detail::lower_table();
+  const std::size_t bytes0 = out.bytes.size(), terms0 = out.ends.size();
+  std::size_t run_len = 0, run_begin = out.bytes.size();
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    char32_t l;
+    bool word;
+    if (b < 0x80) {
+      ++i;
+      l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+      word = words[l] != 0;
+    } else {
+      const char32_t c = next(text, i);
+      if (c < 0x10000) {
+        l = table[c];
+        if (l == 0) {  // needs the full mapping: lower-case the document with ICU, then scan it
+          out.bytes.resize(bytes0);
+          out.ends.resize(terms0);
+          lower(text, lowered_);
+          tokens(lowered_, out);
+          return;
+        }
+        word = words[l] != 0;
+      } else {
+        l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+        word = is_word(l);
+      }
+    }
+    if (word) {
+      if (run_len++ == 0) run_begin = out.bytes.size();
+      if (l < 0x80) out.bytes.push_back(static_cast<char>(l));
+      else append_utf8(out.bytes, l);
+    } else if (run_len) {
+      if (run_len >= min_run) out.ends.push_back(out.bytes.size());
+      else out.bytes.resize(run_begin);
+      run_len = 0;
+    }
+  }
+  if (run_len) {
+    if (run_len >= min_run) out.ends.push_back(out.bytes.size());
+    else out.bytes.resize(run_begin);
+  }
+}
+
 void TokenPattern::Matcher::tokens(std::string_view text, TermBuffer& out) {
   if (const std::size_t min_run = pattern_.fast_min_run_) {
     std::size_t run_begin = 0, run_len = 0;
+    const std::uint8_t* words = detail::word_table();
     for (std::size_t i = 0; i < text.size();) {
       const std::size_t at = i;
       const auto b = static_cast<unsigned char>(text[i]);
       bool word;
-      if (b < 0x80) {  // ASCII: letters, digits and "_"
+      if (b < 0x80) {
         ++i;
-        word = (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || b == '_';
+        word = words[b] != 0;
       } else {
-        word = is_word(next(text, i));
+        const char32_t c = next(text, i);
+        word = c < 0x10000 ? words[c] != 0 : detail::is_word_astral(c);
       }
       if (word) {
         if (run_len++ == 0) run_begin = at;

@@ -24,6 +24,11 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
   out.clear();
   // scikit-learn's _preprocess: lower-case first, then strip accents.
   std::string_view text = doc;
+  const bool plain = cfg.kind == SkAnalyzerKind::word && cfg.ngram_max == 1 && !cfg.use_stop_words;
+  if (plain && cfg.lowercase && cfg.strip_accents == StripAccents::none) {
+    matcher_->lower_tokens(doc, out);  // lower-cased while tokenizing: one pass
+    return;
+  }
   if (cfg.lowercase) {
     pytext::lower(text, lowered_);
     text = lowered_;
@@ -41,7 +46,6 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
     char_wb_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
     return;
   }
-  const bool plain = cfg.ngram_max == 1 && !cfg.use_stop_words;
   TermBuffer& tokens = plain ? out : tokens_;
   tokens.clear();
   matcher_->tokens(text, tokens);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,16 +30,58 @@ U_NAMESPACE_END
 
 namespace mekong::pytext {
 
+namespace detail {
+const std::uint8_t* word_table();   // BMP code point -> 1 when Python's \w
+const char16_t* lower_table();      // BMP code point -> its lower case, 0 when str.lower() needs
+                                    // more than a one-character mapping (U+0130, final sigma)
+bool is_word_astral(char32_t c);
+}  // namespace detail
+
 // Python `re`'s \w for str patterns: str.isalnum() or "_" (letters of any case, and characters
 // with a numeric value). Unlike ICU's \w, combining marks are not word characters.
-bool is_word(char32_t c);
+inline bool is_word(char32_t c) { return c < 0x10000 ? detail::word_table()[c] != 0 : detail::is_word_astral(c); }
 // str.isspace(): the characters Python's \s and str.split() treat as white space.
 bool is_space(char32_t c);
 
 // The code point at byte i of `s`, advancing i. Lenient: a lone surrogate encoded in three bytes
 // (what "surrogatepass" writes for a Python str holding one) is returned as itself; an invalid byte
 // is returned as U+FFFD, one byte consumed.
-char32_t next(std::string_view s, std::size_t& i);
+inline char32_t next(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  std::size_t n;
+  char32_t c;
+  if ((b0 & 0xE0) == 0xC0) {
+    n = 1;
+    c = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 2;
+    c = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 3;
+    c = b0 & 0x07;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (i + n >= s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (std::size_t k = 1; k <= n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (b & 0x3F);
+  }
+  i += n + 1;
+  return c;
+}
 void append_utf8(std::string& out, char32_t c);
 
 // str.lower(): full Unicode lower-case mapping (final sigma included), via ICU's root locale.
@@ -73,11 +116,15 @@ class TokenPattern {
     // Appends the tokens of `text` to `out` as Python's re.findall would return them: the whole
     // match, or group 1 when the pattern has one group ("" when the group did not take part).
     void tokens(std::string_view text, TermBuffer& out);
+    // The tokens of str.lower(text), lower-cased on the way (fast path; other patterns lower-case
+    // the text first).
+    void lower_tokens(std::string_view text, TermBuffer& out);
 
    private:
     const TokenPattern& pattern_;
     std::unique_ptr<icu::RegexMatcher> matcher_;
     std::u16string utf16_;
+    std::string lowered_;
   };
 
  private:
