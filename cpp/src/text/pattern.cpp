@@ -523,16 +523,17 @@ bool to_nfkd(std::string_view text, std::string& out) {
 }  // namespace
 
 void strip_accents_unicode(std::string_view text, std::string& out) {
-  std::string decomposed;
-  if (all_ascii(text) || !to_nfkd(text, decomposed)) {
+  if (all_ascii(text)) {
     out.assign(text);
     return;
   }
+  std::string decomposed;
+  const std::string_view src = to_nfkd(text, decomposed) ? std::string_view(decomposed) : text;
   out.clear();
-  for (std::size_t i = 0; i < decomposed.size();) {
+  for (std::size_t i = 0; i < src.size();) {
     const std::size_t b = i;
-    const char32_t c = next(decomposed, i);
-    if (u_getCombiningClass(static_cast<UChar32>(c)) == 0) out.append(decomposed, b, i - b);
+    const char32_t c = next(src, i);
+    if (u_getCombiningClass(static_cast<UChar32>(c)) == 0) out.append(src, b, i - b);
   }
 }
 

@@ -87,7 +87,7 @@ void append_utf8(std::string& out, char32_t c);
 // str.lower(): full Unicode lower-case mapping (final sigma included), via ICU's root locale.
 void lower(std::string_view text, std::string& out);
 // scikit-learn's strip_accents_unicode: NFKD, then characters with a non-zero combining class
-// removed; text already in NFKD is returned unchanged (as scikit-learn does).
+// removed (marks of text already in NFD go too).
 void strip_accents_unicode(std::string_view text, std::string& out);
 // scikit-learn's strip_accents_ascii: NFKD, then every non-ASCII character removed.
 void strip_accents_ascii(std::string_view text, std::string& out);
