@@ -592,50 +592,75 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
     return;
   }
   // One pass: each character lower-cased through the table, classified after lower-casing (as
-  // scikit-learn tokenizes the lower-cased text), and appended to the token being built.
+  // scikit-learn tokenizes the lower-cased text), and written to the token being built. Lower
+  // case never takes more than 3/2 the bytes (2-byte letters with 3-byte lower cases), so the
+  // buffer is sized once and written through a pointer.
   const std::uint8_t* words = detail::word_table();
   const char16_t* table = detail::lower_table();
   const std::size_t bytes0 = out.bytes.size(), terms0 = out.ends.size();
-  std::size_t run_len = 0, run_begin = out.bytes.size();
+  out.bytes.resize(bytes0 + text.size() + text.size() / 2 + 8);
+  char* const base = out.bytes.data();
+  char* w = base + bytes0;
+  char* run_begin = w;
+  std::size_t run_len = 0;
+  auto close_run = [&] {
+    if (run_len >= min_run) out.ends.push_back(static_cast<std::size_t>(w - base));
+    else w = run_begin;
+    run_len = 0;
+  };
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
-    char32_t l;
-    bool word;
     if (b < 0x80) {
       ++i;
-      l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+      const unsigned char l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+      if (words[l]) {
+        if (run_len++ == 0) run_begin = w;
+        *w++ = static_cast<char>(l);
+      } else if (run_len) {
+        close_run();
+      }
+      continue;
+    }
+    const char32_t c = next(text, i);
+    char32_t l;
+    bool word;
+    if (c < 0x10000) {
+      l = table[c];
+      if (l == 0) {  // needs the full mapping: lower-case the document with ICU, then scan it
+        out.bytes.resize(bytes0);
+        out.ends.resize(terms0);
+        lower(text, lowered_);
+        tokens(lowered_, out);
+        return;
+      }
       word = words[l] != 0;
     } else {
-      const char32_t c = next(text, i);
-      if (c < 0x10000) {
-        l = table[c];
-        if (l == 0) {  // needs the full mapping: lower-case the document with ICU, then scan it
-          out.bytes.resize(bytes0);
-          out.ends.resize(terms0);
-          lower(text, lowered_);
-          tokens(lowered_, out);
-          return;
-        }
-        word = words[l] != 0;
-      } else {
-        l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-        word = is_word(l);
-      }
+      l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+      word = is_word(l);
     }
     if (word) {
-      if (run_len++ == 0) run_begin = out.bytes.size();
-      if (l < 0x80) out.bytes.push_back(static_cast<char>(l));
-      else append_utf8(out.bytes, l);
+      if (run_len++ == 0) run_begin = w;
+      if (l < 0x80) {  // KELVIN SIGN -> "k"
+        *w++ = static_cast<char>(l);
+      } else if (l < 0x800) {
+        *w++ = static_cast<char>(0xC0 | (l >> 6));
+        *w++ = static_cast<char>(0x80 | (l & 0x3F));
+      } else if (l < 0x10000) {
+        *w++ = static_cast<char>(0xE0 | (l >> 12));
+        *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (l & 0x3F));
+      } else {
+        *w++ = static_cast<char>(0xF0 | (l >> 18));
+        *w++ = static_cast<char>(0x80 | ((l >> 12) & 0x3F));
+        *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (l & 0x3F));
+      }
     } else if (run_len) {
-      if (run_len >= min_run) out.ends.push_back(out.bytes.size());
-      else out.bytes.resize(run_begin);
-      run_len = 0;
+      close_run();
     }
   }
-  if (run_len) {
-    if (run_len >= min_run) out.ends.push_back(out.bytes.size());
-    else out.bytes.resize(run_begin);
-  }
+  if (run_len) close_run();
+  out.bytes.resize(static_cast<std::size_t>(w - base));
 }
 
 void TokenPattern::Matcher::tokens(std::string_view text, TermBuffer& out) {
