@@ -205,7 +205,9 @@ class _CoreCounting:
         return vocabulary, _align_api_if_sparse(_csr(parts, self.dtype))
 
     def _sort_features(self, X, vocabulary):
-        if self.__dict__.get("_mekong_sorted") is vocabulary:
+        # scikit-learn sorts once per fit, after (or, with max_features, before) pruning: the
+        # marker is spent here either way.
+        if self.__dict__.pop("_mekong_sorted", None) is vocabulary:
             return X  # sorted by the core
         return super()._sort_features(X, vocabulary)
 
