@@ -19,6 +19,68 @@ SkAnalyzer::Worker::Worker(const SkAnalyzer& owner) : owner_(owner) {
   if (owner.pattern_) matcher_ = std::make_unique<pytext::TokenPattern::Matcher>(*owner.pattern_);
 }
 
+std::string_view SkAnalyzer::Worker::preprocess(std::string_view doc) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  std::string_view text = doc;
+  if (cfg.lowercase) {
+    pytext::lower(text, lowered_);
+    text = lowered_;
+  }
+  if (cfg.strip_accents != StripAccents::none) {
+    if (cfg.strip_accents == StripAccents::ascii) pytext::strip_accents_ascii(text, stripped_);
+    else pytext::strip_accents_unicode(text, stripped_);
+    text = stripped_;
+  }
+  return text;
+}
+
+void SkAnalyzer::Worker::term_ids(std::string_view doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  ids.clear();
+  if (cfg.kind != SkAnalyzerKind::chars_wb) {
+    analyze(doc, word_grams_);  // not tokens_: analyze() uses that for its own tokens
+    for (std::size_t t = 0; t < word_grams_.size(); ++t) {
+      const std::uint32_t id = resolve(word_grams_[t]);
+      if (id != Interner::npos) ids.push_back(id);
+    }
+    return;
+  }
+  constexpr std::size_t kMaxWords = 1u << 20;  // a bounded memo: start afresh past a million words
+  if (memo_ends_.size() >= kMaxWords) {
+    memo_words_ = Interner();
+    memo_ids_.clear();
+    memo_ends_.clear();
+  }
+  const std::string_view text = preprocess(doc);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t b = i;
+    if (pytext::is_space(pytext::next(text, i))) continue;
+    i = b;
+    while (i < text.size()) {
+      const std::size_t at = i;
+      if (pytext::is_space(pytext::next(text, i))) {
+        i = at;
+        break;
+      }
+    }
+    const std::string_view word = text.substr(b, i - b);
+    bool added = false;
+    const std::uint32_t slot = memo_words_.intern(word, &added);
+    if (added) {
+      word_grams_.clear();
+      char_wb_ngrams(word, cfg.ngram_min, cfg.ngram_max, word_grams_, scratch_, offsets_);
+      for (std::size_t t = 0; t < word_grams_.size(); ++t) {
+        const std::uint32_t id = resolve(word_grams_[t]);
+        if (id != Interner::npos) memo_ids_.push_back(id);
+      }
+      memo_ends_.push_back(memo_ids_.size());
+    }
+    const std::size_t from = slot ? memo_ends_[slot - 1] : 0;
+    ids.insert(ids.end(), memo_ids_.begin() + static_cast<std::ptrdiff_t>(from),
+               memo_ids_.begin() + static_cast<std::ptrdiff_t>(memo_ends_[slot]));
+  }
+}
+
 void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
   const SkAnalyzerConfig& cfg = owner_.config_;
   out.clear();
@@ -29,15 +91,7 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
     matcher_->lower_tokens(doc, out);  // lower-cased while tokenizing: one pass
     return;
   }
-  if (cfg.lowercase) {
-    pytext::lower(text, lowered_);
-    text = lowered_;
-  }
-  if (cfg.strip_accents != StripAccents::none) {
-    if (cfg.strip_accents == StripAccents::ascii) pytext::strip_accents_ascii(text, stripped_);
-    else pytext::strip_accents_unicode(text, stripped_);
-    text = stripped_;
-  }
+  text = preprocess(doc);
   if (cfg.kind == SkAnalyzerKind::chars) {
     char_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
     return;
@@ -71,6 +125,9 @@ class SkReader : public TermSource::Reader {
  public:
   SkReader(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
   void terms(std::size_t doc, TermBuffer& out) override { worker_.analyze(docs_[doc], out); }
+  void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
+    worker_.term_ids(docs_[doc], resolve, ids);
+  }
 
  private:
   const std::vector<std::string_view>& docs_;

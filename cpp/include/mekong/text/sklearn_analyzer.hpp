@@ -46,14 +46,22 @@ class SkAnalyzer {
     explicit Worker(const SkAnalyzer& owner);
     // The terms of one UTF-8 document, as scikit-learn's build_analyzer()(doc) lists them.
     void analyze(std::string_view doc, TermBuffer& out);
+    // The ids `resolve` gives the document's terms (npos left out). For char_wb a word's n-grams
+    // depend on the word alone, so each distinct word is resolved once and remembered: `resolve`
+    // must be the same mapping for the worker's whole life.
+    void term_ids(std::string_view doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
 
    private:
+    std::string_view preprocess(std::string_view doc);
     const SkAnalyzer& owner_;
     std::unique_ptr<pytext::TokenPattern::Matcher> matcher_;
     std::string lowered_, stripped_, scratch_;
     std::vector<std::size_t> offsets_;
-    TermBuffer tokens_;
+    TermBuffer tokens_, word_grams_;
     std::vector<std::string_view> kept_;
+    Interner memo_words_;                    // word -> slot (char_wb)
+    std::vector<std::uint32_t> memo_ids_;    // the ids of each remembered word's n-grams, flat
+    std::vector<std::size_t> memo_ends_;
   };
 
  private:
