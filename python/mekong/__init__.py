@@ -27,7 +27,8 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     # mekong.HashingVectorizer is mekong.sklearn's (scikit-learn's signature, hashing in the core);
-    # imported on first use so that `import mekong` does not need scikit-learn.
+    # imported on first use, and left out of __all__, so that `import mekong` and
+    # `from mekong import *` do not need scikit-learn.
     if name == "HashingVectorizer":
         from .sklearn import HashingVectorizer
 
@@ -40,7 +41,6 @@ __all__ = [
     "Cleaner",
     "Phrases",
     "CountVectorizer",
-    "HashingVectorizer",
     "SearchIndex",
     "Stories",
     "Story",
