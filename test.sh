@@ -20,5 +20,8 @@ for variant in release sanitize; do
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$dir" --output-on-failure -j "$JOBS" | tail -n 3
 done
 
+echo "== scikit-learn's own text-vectorizer tests against mekong.sklearn"
+"$VENV/bin/python" scripts/sklearn_tests.py
+
 echo "== Python tests"
 exec "$VENV/bin/python" -m pytest -q "$@"

@@ -24,6 +24,18 @@ from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    # mekong.HashingVectorizer is mekong.sklearn's (scikit-learn's signature, hashing in the core);
+    # imported on first use, and left out of __all__, so that `import mekong` and
+    # `from mekong import *` do not need scikit-learn.
+    if name == "HashingVectorizer":
+        from .sklearn import HashingVectorizer
+
+        return HashingVectorizer
+    raise AttributeError(f"module 'mekong' has no attribute {name!r}")
+
+
 __all__ = [
     "BM25Transformer",
     "Cleaner",

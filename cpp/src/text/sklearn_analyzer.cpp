@@ -1,0 +1,140 @@
+#include "mekong/text/sklearn_analyzer.hpp"
+
+#include <stdexcept>
+
+#include "mekong/text/chargrams.hpp"
+
+namespace mekong {
+
+SkAnalyzer::SkAnalyzer(SkAnalyzerConfig config) : config_(std::move(config)) {
+  if (config_.ngram_min < 1 || config_.ngram_max < config_.ngram_min)
+    throw std::invalid_argument("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
+  if (config_.kind == SkAnalyzerKind::word) {
+    pattern_ = std::make_unique<pytext::TokenPattern>(config_.token_pattern);
+    for (const std::string& w : config_.stop_words) stop_words_.intern(w);
+  }
+}
+
+SkAnalyzer::Worker::Worker(const SkAnalyzer& owner) : owner_(owner) {
+  if (owner.pattern_) matcher_ = std::make_unique<pytext::TokenPattern::Matcher>(*owner.pattern_);
+}
+
+std::string_view SkAnalyzer::Worker::preprocess(std::string_view doc) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  std::string_view text = doc;
+  if (cfg.lowercase) {
+    pytext::lower(text, lowered_);
+    text = lowered_;
+  }
+  if (cfg.strip_accents != StripAccents::none) {
+    if (cfg.strip_accents == StripAccents::ascii) pytext::strip_accents_ascii(text, stripped_);
+    else pytext::strip_accents_unicode(text, stripped_);
+    text = stripped_;
+  }
+  return text;
+}
+
+void SkAnalyzer::Worker::term_ids(std::string_view doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  ids.clear();
+  if (cfg.kind != SkAnalyzerKind::chars_wb) {
+    analyze(doc, word_grams_);  // not tokens_: analyze() uses that for its own tokens
+    for (std::size_t t = 0; t < word_grams_.size(); ++t) {
+      const std::uint32_t id = resolve(word_grams_[t]);
+      if (id != Interner::npos) ids.push_back(id);
+    }
+    return;
+  }
+  constexpr std::size_t kMaxWords = 1u << 20;  // a bounded memo: start afresh past a million words
+  if (memo_ends_.size() >= kMaxWords) {
+    memo_words_ = Interner();
+    memo_ids_.clear();
+    memo_ends_.clear();
+  }
+  const std::string_view text = preprocess(doc);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t b = i;
+    if (pytext::is_space(pytext::next(text, i))) continue;
+    i = b;
+    while (i < text.size()) {
+      const std::size_t at = i;
+      if (pytext::is_space(pytext::next(text, i))) {
+        i = at;
+        break;
+      }
+    }
+    const std::string_view word = text.substr(b, i - b);
+    bool added = false;
+    const std::uint32_t slot = memo_words_.intern(word, &added);
+    if (added) {
+      word_grams_.clear();
+      char_wb_ngrams(word, cfg.ngram_min, cfg.ngram_max, word_grams_, scratch_, offsets_);
+      for (std::size_t t = 0; t < word_grams_.size(); ++t) {
+        const std::uint32_t id = resolve(word_grams_[t]);
+        if (id != Interner::npos) memo_ids_.push_back(id);
+      }
+      memo_ends_.push_back(memo_ids_.size());
+    }
+    const std::size_t from = slot ? memo_ends_[slot - 1] : 0;
+    ids.insert(ids.end(), memo_ids_.begin() + static_cast<std::ptrdiff_t>(from),
+               memo_ids_.begin() + static_cast<std::ptrdiff_t>(memo_ends_[slot]));
+  }
+}
+
+void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  out.clear();
+  // scikit-learn's _preprocess: lower-case first, then strip accents.
+  std::string_view text = doc;
+  const bool plain = cfg.kind == SkAnalyzerKind::word && cfg.ngram_max == 1 && !cfg.use_stop_words;
+  if (plain && cfg.lowercase && cfg.strip_accents == StripAccents::none) {
+    matcher_->lower_tokens(doc, out);  // lower-cased while tokenizing: one pass
+    return;
+  }
+  text = preprocess(doc);
+  if (cfg.kind == SkAnalyzerKind::chars) {
+    char_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
+    return;
+  }
+  if (cfg.kind == SkAnalyzerKind::chars_wb) {
+    char_wb_ngrams(text, cfg.ngram_min, cfg.ngram_max, out, scratch_, offsets_);
+    return;
+  }
+  TermBuffer& tokens = plain ? out : tokens_;
+  tokens.clear();
+  matcher_->tokens(text, tokens);
+  if (plain) {
+    return;
+  }
+  kept_.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (!cfg.use_stop_words || owner_.stop_words_.find(tokens[i]) == Interner::npos) kept_.push_back(tokens[i]);
+  // Word n-grams joined by one space, as scikit-learn's _word_ngrams.
+  for (std::size_t n = cfg.ngram_min; n <= cfg.ngram_max && n <= kept_.size(); ++n)
+    for (std::size_t i = 0; i + n <= kept_.size(); ++i) {
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k) out.bytes.push_back(' ');
+        out.bytes.append(kept_[i + k]);
+      }
+      out.ends.push_back(out.bytes.size());
+    }
+}
+
+namespace {
+class SkReader : public TermSource::Reader {
+ public:
+  SkReader(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
+  void terms(std::size_t doc, TermBuffer& out) override { worker_.analyze(docs_[doc], out); }
+  void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
+    worker_.term_ids(docs_[doc], resolve, ids);
+  }
+
+ private:
+  const std::vector<std::string_view>& docs_;
+  SkAnalyzer::Worker worker_;
+};
+}  // namespace
+
+std::unique_ptr<TermSource::Reader> SkCorpus::reader() const { return std::make_unique<SkReader>(docs_, analyzer_); }
+
+}  // namespace mekong
