@@ -106,7 +106,7 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
     --------
     >>> import mekong
     >>> mekong.word_tokenize("Chủ tịch nước tiếp Đại sứ Lào tại Hà Nội.")
-    ['Chủ tịch nước', 'tiếp', 'Đại sứ', 'Lào', 'tại', 'Hà Nội', '.']
+    ['Chủ tịch', 'nước', 'tiếp', 'Đại sứ', 'Lào', 'tại', 'Hà Nội', '.']
     >>> mekong.word_tokenize("Hợp tác kinh tế", format="text")
     'Hợp_tác kinh_tế'
     """

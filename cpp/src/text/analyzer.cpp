@@ -92,11 +92,11 @@ void Analyzer::Worker::word_begins(std::string_view text) {
 
 void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size_t e, std::string& out) {
   for (std::size_t k = b; k < e; ++k) {
-    if (k > b) {
+    if (k > b) {  // syllables written apart join with "_"; a hyphen or a number's mark stays as written
       const Token& p = spans_[k - 1];
-      out.push_back(WordSegmenter::gap_kind(text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length)) == 1
-                        ? '-'
-                        : '_');
+      const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
+      if (WordSegmenter::gap_kind(gap) == 0) out.push_back('_');
+      else out.append(gap);
     }
     fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
   }
@@ -211,9 +211,8 @@ void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vecto
     std::string w(text.substr(spans_[b].begin, spans_[b].length));
     for (std::size_t k = b + 1; k < e; ++k) {
       const Token& p = spans_[k - 1];
-      const bool hyphen =
-          WordSegmenter::gap_kind(text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length)) == 1;
-      w.append(hyphen ? text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length) : " ");
+      const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
+      w.append(WordSegmenter::gap_kind(gap) == 0 ? std::string_view(" ") : gap);
       w.append(text.substr(spans_[k].begin, spans_[k].length));
     }
     out.push_back(std::move(w));
@@ -228,17 +227,111 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   word_begins(text);
   std::vector<WordToken> syl;
   syl.swap(words);
-  ranges_.clear();
-  all_caps_.clear();
-  word_surfaces_.clear();
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (std::size_t b = 0; b < syl.size();) {
     std::size_t e = b + 1;
     while (e < syl.size() && !begins_[e]) ++e;
+    ranges.emplace_back(b, e);
+    b = e;
+  }
+  auto capitalized = [&](std::size_t b, std::size_t e) {
+    bool cap = syl[b].capitalized;
+    for (std::size_t k = b + 1; k < e; ++k)
+      if (syl[k].gap != Gap::hyphen) cap &= syl[k].capitalized;
+    return cap;
+  };
+  auto key_of = [&](std::size_t b, std::size_t e, std::string& out) {
+    out.clear();
+    for (std::size_t k = b; k < e; ++k) {
+      if (k > b) out.push_back(syl[k].gap == Gap::hyphen ? '-' : '_');
+      fold_memo(syl[k].surface, out);
+    }
+  };
+  // Two names written one after the other ("Trung Quốc Tập Cận Bình", "Attapư Lệt Xay-nhạ-phon")
+  // may come out of the segmenter as one capitalised word: split it after a prefix that the
+  // document, or the corpus, writes as a name of its own, when two or more syllables remain.
+  const NameEvidence* evidence = owner_.config_.name_evidence.get();
+  Interner standalone;
+  std::string key;
+  for (const auto& [b, e] : ranges)
+    if (capitalized(b, e)) {
+      key_of(b, e, key);
+      standalone.intern(key);
+    }
+  // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
+  // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
+  Interner lower;
+  for (const WordToken& t : syl)
+    if (!t.capitalized) {
+      key.clear();
+      fold_memo(t.surface, key);
+      lower.intern(key);
+    }
+  auto leading_common = [&](std::size_t b) {
+    key.clear();
+    fold_memo(syl[b].surface, key);
+    if (is_title_word(key)) return true;
+    if (!syl[b].sentence_start) return false;
+    return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
+           (evidence && evidence->lower.find(key) != Interner::npos);
+  };
+  auto known_name = [&](std::size_t b, std::size_t e) {
+    key_of(b, e, key);
+    return standalone.find(key) != Interner::npos || (evidence && evidence->names.find(key) != Interner::npos);
+  };
+  ranges_.clear();
+  for (auto [b, e] : ranges) {
+    if (e - b >= 2 && syl[b + 1].gap != Gap::hyphen && capitalized(b, e) && leading_common(b)) {
+      ranges_.emplace_back(b, b + 1);
+      ++b;
+    }
+    std::size_t cut = 0;
+    if (e - b >= 2 && capitalized(b, e)) {
+      for (std::size_t p = e - b - 1; p >= 1 && !cut; --p) {
+        if (syl[b + p].gap == Gap::hyphen) {
+          // "Việt Nam-Lào", "Bờ Y-Phu Cưa": a capital after the hyphen starts another name when
+          // what comes before is a name of two or more syllables, or one the text knows.
+          if (syl[b + p].capitalized && (p >= 2 || known_name(b, b + p))) cut = b + p;
+          continue;
+        }
+        if (e - (b + p) >= 2 && known_name(b, b + p)) cut = b + p;
+      }
+    }
+    if (cut) {
+      ranges_.emplace_back(b, cut);
+      ranges_.emplace_back(cut, e);
+    } else {
+      ranges_.emplace_back(b, e);
+    }
+  }
+  // A one-syllable capitalised word right after a name ("Tập Cận" + "Bình") is the end of that
+  // name unless the text knows it as a name of its own or writes it in lower case.
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  for (const auto& r : ranges_) {
+    const auto [b, e] = r;
+    if (!merged.empty() && e - b == 1 && syl[b].gap == Gap::space && !syl[b].sentence_start && syl[b].capitalized &&
+        capitalized(merged.back().first, merged.back().second) && merged.back().second == b && !known_name(b, e)) {
+      key.clear();
+      fold_memo(syl[b].surface, key);
+      bool caps = true;
+      for (std::size_t k = merged.back().first; k < e; ++k)
+        for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
+      if (lower.find(key) == Interner::npos && !caps) {
+        merged.back().second = e;
+        continue;
+      }
+    }
+    merged.push_back(r);
+  }
+  ranges_.swap(merged);
+  all_caps_.clear();
+  word_surfaces_.clear();
+  for (const auto& [b, e] : ranges_) {
     WordToken w = syl[b];
+    w.capitalized = capitalized(b, e);
     bool caps = true;
     std::size_t letters = 0;
     for (std::size_t k = b; k < e; ++k) {
-      if (k > b && syl[k].gap != Gap::hyphen) w.capitalized &= syl[k].capitalized;
       const std::string_view sv = syl[k].surface;
       for (std::size_t i = 0; i < sv.size();) {
         const char32_t c = utf8::next(sv.data(), i);
@@ -258,9 +351,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
     }
     words.push_back(w);
-    ranges_.emplace_back(b, e);
     all_caps_.push_back(caps && letters >= 2);
-    b = e;
   }
 }
 
@@ -279,6 +370,13 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
     fold_memo(surface, scratch_term_);
     return scratch_term_;
   };
+  // One-syllable names the document itself uses mid-sentence: known when they open a sentence.
+  Interner mid_names;
+  for (const WordToken& w : words)
+    if (w.capitalized && !w.sentence_start && w.surface.find_first_of(" -") == std::string_view::npos) {
+      const std::string& f = folded(w.surface);
+      if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
+    }
   std::string title;
   find_word_names(
       words, all_caps_,
@@ -300,7 +398,9 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
                (evidence && evidence->lower.find(f) != Interner::npos);
       },
       [&](std::string_view lone) {
-        if (evidence && evidence->names.find(folded(lone)) != Interner::npos) return true;
+        const std::string& f = folded(lone);
+        if (mid_names.find(f) != Interner::npos) return true;
+        if (evidence && evidence->names.find(f) != Interner::npos) return true;
         return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
       },
       names);
@@ -373,9 +473,12 @@ void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, Nam
   }
   for (const NameSpan& nm : spans) {
     if (nm.end - nm.begin != 1 || words[nm.begin].sentence_start) continue;
-    if (words[nm.begin].surface.find_first_of(" -") != std::string_view::npos) continue;  // a word of syllables
     scratch_term_.clear();
-    fold_memo(words[nm.begin].surface, scratch_term_);
+    if (words_) {  // word mode: every name, as its key ("trung_quốc"), for splitting run-on names
+      word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, scratch_term_);
+    } else {
+      fold_memo(words[nm.begin].surface, scratch_term_);
+    }
     evidence.names.intern(scratch_term_);
   }
 }

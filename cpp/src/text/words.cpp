@@ -24,6 +24,15 @@ namespace {
 constexpr NormalizeConfig kCanonical{true, ToneStyle::traditional};
 constexpr std::size_t kPollEvery = 1u << 16;  // syllables between cancel polls
 
+// "ð" (U+00F0, Icelandic eth) is a common stand-in for "đ" (U+0111) in Vietnamese text: one syllable.
+void canonical_eth(std::string& s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) == 0xC3 && static_cast<unsigned char>(s[i + 1]) == 0xB0) {
+      s[i] = static_cast<char>(0xC4);
+      s[i + 1] = static_cast<char>(0x91);
+    }
+}
+
 bool is_latin_letter(char32_t c) { return c < 0x250 || (c >= 0x1E00 && c <= 0x1EFF); }
 
 std::uint64_t dict_key(const std::uint64_t* h, std::size_t n) {
@@ -146,6 +155,9 @@ void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8
   out.push_back(key(kT0, h(j - 1), h(j), h(j + 1)));
   out.push_back(key(kTm1, h(j - 2), h(j - 1), h(j)));
   out.push_back(key(kShape, s(j - 1), s(j), s(j + 1), gap[i]));
+  out.push_back(key(kShapeU, s(j - 1), h(j)));
+  out.push_back(key(kUShape, h(j - 1), s(j)));
+  out.push_back(key(kSkip, h(j - 1), h(j + 1)));
   const unsigned mask = lex_mask_at(lexstart, n, i);
   out.push_back(key(kLexMask, mask));
   out.push_back(key(kLexShape, mask & 3u, s(j - 1), s(j)));
@@ -314,6 +326,16 @@ WordSegmenter::WordSegmenter(std::shared_ptr<const WordModel> model,
   }
 }
 
+bool WordSegmenter::number_glue(std::string_view left, std::string_view gap, std::string_view right) {
+  if (gap.size() != 1 || left.empty() || right.empty()) return false;
+  const char g = gap[0];
+  if (g != '.' && g != ',' && g != '/' && g != '-' && g != ':') return false;
+  for (std::string_view t : {left, right})
+    for (char c : t)
+      if (c < '0' || c > '9') return false;
+  return true;
+}
+
 int WordSegmenter::gap_kind(std::string_view gap) {
   if (gap.empty()) return -1;  // tokens that touch (a script without spaces): ICU already made words
   if (gap == "-" || gap == "\u2010" || gap == "\u2011") return 1;
@@ -340,6 +362,7 @@ Syllable WordSegmenter::syllable(std::string_view token, bool link) {
   }
   scratch_.clear();
   model_->canonical().fold_token(token, scratch_);
+  canonical_eth(scratch_);
   const std::uint64_t h = fnv1a(scratch_);
   const Syllable s = describe(token, h, model_->known(h), false);
   memo_.push_back(s);
@@ -364,6 +387,15 @@ void WordSegmenter::prepare_stretch(std::size_t n) {
       allowed_[i] = 1;
       if (i + 1 < n) allowed_[i + 1] = 1;
     }
+  if (glue_.size() == n)
+    for (std::size_t i = 1; i < n; ++i)
+      if (glue_[i]) allowed_[i] = 2;
+  // A hyphen between letters makes one word, as transliterations are written ("Xay-nhạ-phon",
+  // "Ắt-ta-pư"): the writer joined them, so unknown syllables join here on purpose.
+  for (std::size_t i = 1; i < n; ++i)
+    if (gap_[i] == 1 && sy_[i - 1].shape != kNumber && sy_[i].shape != kNumber && sy_[i - 1].shape != kForeign &&
+        sy_[i].shape != kForeign)
+      allowed_[i] = 2;
   if (dictionary_max_ == 0) return;
   std::uint64_t h[64];
   const std::size_t longest = std::min<std::size_t>(dictionary_max_, 64);
@@ -404,6 +436,9 @@ float WordSegmenter::score(std::size_t i) const {
   e += m.weight(key(kBm2, hm2, hm1));
   e += m.weight(key(kT0, hm1, h0, hp1));
   e += m.weight(key(kTm1, hm2, hm1, h0));
+  e += m.weight(key(kShapeU, s[i - 1].shape, h0));
+  e += m.weight(key(kUShape, hm1, s[i].shape));
+  e += m.weight(key(kSkip, hm1, hp1));
   e += m.shape_weight(s[i - 1].shape, s[i].shape, sp1, gap_[i]);
   const unsigned mask = lex_[i];
   e += m.lex_mask_w_[mask];
@@ -427,24 +462,30 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
   std::size_t start = 0;
   sy_.clear();
   gap_.clear();
+  glue_.clear();
   auto flush = [&](std::size_t end) {
     if (end - start > 1) decode(end - start, begins.data() + start);
     sy_.clear();
     gap_.clear();
+    glue_.clear();
     start = end;
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (i > 0) {
       const Token& p = tokens[i - 1];
-      const int g = gap_kind(text.substr(p.begin + p.length, t.begin - (p.begin + p.length)));
+      const std::string_view gap = text.substr(p.begin + p.length, t.begin - (p.begin + p.length));
+      const bool glue = number_glue(text.substr(p.begin, p.length), gap, text.substr(t.begin, t.length));
+      const int g = glue ? 0 : gap_kind(gap);
       if (g < 0) {
         flush(i);
         if (cancel && (i & (kPollEvery - 1)) == 0) check_cancelled(cancel);
       }
       gap_.push_back(g < 0 ? 0 : static_cast<std::uint8_t>(g));
+      glue_.push_back(glue);
     } else {
       gap_.push_back(0);
+      glue_.push_back(0);
     }
     sy_.push_back(syllable(text.substr(t.begin, t.length), t.link));
     if (cancel && (i & (kPollEvery - 1)) == kPollEvery - 1) check_cancelled(cancel);
@@ -461,6 +502,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
   auto hash_of = [&](std::string_view syl) {
     folded.clear();
     model->canonical_.fold_token(syl, folded);
+    canonical_eth(folded);
     return fnv1a(folded);
   };
   Segmenter seg;
@@ -485,7 +527,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
   // Sentences: the text is the words joined by spaces; a token begins a word where a word begins.
   struct Example {
     std::vector<Syllable> sy;
-    std::vector<std::uint8_t> gap, gold, allowed;
+    std::vector<std::uint8_t> gap, glue, gold, allowed;
     std::vector<std::vector<std::uint64_t>> feats;
   };
   std::vector<std::string> texts;
@@ -516,6 +558,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
         const std::size_t n = ex.sy.size();
         ws.sy_ = ex.sy;
         ws.gap_ = ex.gap;
+        ws.glue_ = ex.glue;
         ws.prepare_stretch(n);
         ex.allowed = ws.allowed_;
         for (std::size_t i = 0; i < n; ++i) ex.allowed[i] |= ex.gold[i] ? 1 : 2;  // gold is always reachable
@@ -529,10 +572,17 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
     for (std::size_t i = 0; i < toks.size(); ++i) {
       const Token& t = toks[i];
       int g = -1;
-      if (i > 0) g = WordSegmenter::gap_kind(text.substr(toks[i - 1].begin + toks[i - 1].length,
-                                                           t.begin - toks[i - 1].begin - toks[i - 1].length));
+      bool glue = false;
+      if (i > 0) {
+        const Token& p = toks[i - 1];
+        const std::string_view gap = std::string_view(text).substr(p.begin + p.length, t.begin - p.begin - p.length);
+        glue = WordSegmenter::number_glue(std::string_view(text).substr(p.begin, p.length), gap,
+                                          std::string_view(text).substr(t.begin, t.length));
+        g = glue ? 0 : WordSegmenter::gap_kind(gap);
+      }
       if (g < 0) flush();
       ex.gap.push_back(g < 0 ? 0 : static_cast<std::uint8_t>(g));
+      ex.glue.push_back(glue);
       ex.sy.push_back(ws.syllable(text.substr(t.begin, t.length), t.link));
       ex.gold.push_back(std::binary_search(starts[s].begin(), starts[s].end(), t.begin) || ex.sy.size() == 1);
     }

@@ -92,6 +92,9 @@ enum Template : std::uint64_t {
   kShape = 10,    // shape[i-1], shape[i], shape[i+1], gap before i
   kLexMask = 11,  // all lexicon flags together
   kLexShape = 12, // lexicon flags 0 and 1 with shape[i-1], shape[i]
+  kShapeU = 13,   // shape[i-1], s[i]
+  kUShape = 14,   // s[i-1], shape[i]
+  kSkip = 15,     // s[i-1], s[i+1]
   kLexFlag = 20,  // + flag index: one lexicon flag
   kLexicon = 100, // + n: a lexicon word of n syllables
   kKnown = 99,    // a known syllable
@@ -203,6 +206,9 @@ class WordSegmenter {
   // Whether the gap text between two tokens keeps them in one stretch (white space only, or one
   // hyphen with no space).
   static int gap_kind(std::string_view gap);  // 0 space, 1 hyphen, -1 breaks
+  // Whether two number tokens and the one mark between them are one number ("10.000", "5/10/2000",
+  // "23-3"): then they are one word.
+  static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
 
   // The emission score of B at position i of a stretch (exposed for tests).
   float score(std::size_t i) const;
@@ -226,6 +232,7 @@ class WordSegmenter {
   // The current stretch.
   std::vector<words::Syllable> sy_;
   std::vector<std::uint8_t> gap_;          // gap before each syllable: 0 space, 1 hyphen
+  std::vector<std::uint8_t> glue_;         // 1: a number glued to the previous one ("10.000", "5/10")
   std::vector<std::uint16_t> lex_;         // lexicon flag mask at each syllable
   std::vector<std::uint8_t> allowed_;      // bit 0: may be B, bit 1: may be I
   std::vector<std::uint8_t> back_;
