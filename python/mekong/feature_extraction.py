@@ -123,10 +123,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     >>> cv = CountVectorizer()
     >>> X = cv.fit_transform(["Hợp tác với Attapư", "Tỉnh uỷ và Tỉnh ủy"])
     >>> list(cv.get_feature_names_out())
-    ['attapư', 'hợp', 'tác', 'tỉnh', 'và', 'với', 'ủy']
+    ['attapư', 'hợp_tác', 'tỉnh_ủy', 'và', 'với']
     >>> X.toarray()
-    array([[1, 1, 1, 0, 0, 1, 0],
-           [0, 0, 0, 2, 1, 0, 2]])
+    array([[1, 1, 0, 0, 1],
+           [0, 0, 2, 1, 0]])
     """
 
     def __init__(
@@ -361,8 +361,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     def readable_feature_names(self):
         """Column names for people: alias keys shown as their most frequent spelling ("Bờ Y", not
-        "boy"); other columns as in ``get_feature_names_out``."""
+        "boy"); words with their syllables separated by spaces ("hợp tác", not "hợp_tác"); other
+        columns as in ``get_feature_names_out``. Use these for frames, plots and reports."""
         names = self.get_feature_names_out()
+        if getattr(self, "words", False) or getattr(self, "phrases_", None) is not None or self.names or self.aliases:
+            names = np.asarray([n.replace("_", " ") for n in names], dtype=object)
         aliases = getattr(self, "aliases_", None)
         if aliases:
             names = names.copy()

@@ -252,11 +252,15 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   // document, or the corpus, writes as a name of its own, when two or more syllables remain.
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
   Interner standalone;
+  std::vector<std::size_t> standalone_count;
   std::string key;
   for (const auto& [b, e] : ranges)
     if (capitalized(b, e)) {
       key_of(b, e, key);
-      standalone.intern(key);
+      bool added = false;
+      const std::uint32_t id = standalone.intern(key, &added);
+      if (added) standalone_count.push_back(0);
+      ++standalone_count[id];
     }
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
@@ -275,15 +279,22 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
            (evidence && evidence->lower.find(key) != Interner::npos);
   };
-  auto known_name = [&](std::size_t b, std::size_t e) {
+  // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
+  auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
     key_of(b, e, key);
-    return standalone.find(key) != Interner::npos || (evidence && evidence->names.find(key) != Interner::npos);
+    const std::uint32_t id = standalone.find(key);
+    return (id != Interner::npos && standalone_count[id] > self) ||
+           (evidence && evidence->names.find(key) != Interner::npos);
   };
   ranges_.clear();
+  std::vector<std::uint8_t> split;  // a title or sentence-opening syllable split off: never merged back
   for (auto [b, e] : ranges) {
+    bool was_split = false;
     if (e - b >= 2 && syl[b + 1].gap != Gap::hyphen && capitalized(b, e) && leading_common(b)) {
       ranges_.emplace_back(b, b + 1);
+      split.push_back(1);
       ++b;
+      was_split = true;
     }
     std::size_t cut = 0;
     if (e - b >= 2 && capitalized(b, e)) {
@@ -300,17 +311,24 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     if (cut) {
       ranges_.emplace_back(b, cut);
       ranges_.emplace_back(cut, e);
+      split.push_back(was_split);
+      split.push_back(0);
     } else {
       ranges_.emplace_back(b, e);
+      split.push_back(was_split);
     }
   }
   // A one-syllable capitalised word right after a name ("Tập Cận" + "Bình") is the end of that
   // name unless the text knows it as a name of its own or writes it in lower case.
   std::vector<std::pair<std::size_t, std::size_t>> merged;
-  for (const auto& r : ranges_) {
+  bool last_split = false;
+  for (std::size_t ri = 0; ri < ranges_.size(); ++ri) {
+    const auto r = ranges_[ri];
     const auto [b, e] = r;
-    if (!merged.empty() && e - b == 1 && syl[b].gap == Gap::space && !syl[b].sentence_start && syl[b].capitalized &&
-        capitalized(merged.back().first, merged.back().second) && merged.back().second == b && !known_name(b, e)) {
+    const bool prev_split = last_split;
+    last_split = split[ri];
+    if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space && !syl[b].sentence_start && syl[b].capitalized &&
+        capitalized(merged.back().first, merged.back().second) && merged.back().second == b && !known_name(b, e, 1)) {
       key.clear();
       fold_memo(syl[b].surface, key);
       bool caps = true;
