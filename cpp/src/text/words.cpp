@@ -139,6 +139,38 @@ void put(std::string& out, T v) {
 
 }  // namespace
 
+void KeySet::reserve(std::size_t n) {
+  std::size_t cap = 16;
+  while (cap < n * 2 + 2) cap *= 2;
+  if (cap <= slots_.size()) return;
+  std::vector<std::uint64_t> old;
+  old.swap(slots_);
+  slots_.assign(cap, 0);
+  mask_ = cap - 1;
+  n_ = 0;
+  for (std::uint64_t k : old)
+    if (k) insert(k);
+}
+
+void KeySet::insert(std::uint64_t k) {
+  if (k == 0) return;
+  if ((n_ + 1) * 2 > slots_.size()) reserve(std::max<std::size_t>(n_ + 1, slots_.size()));
+  std::size_t i = k & mask_;
+  while (slots_[i] != 0 && slots_[i] != k) i = (i + 1) & mask_;
+  if (slots_[i] == 0) {
+    slots_[i] = k;
+    ++n_;
+  }
+}
+
+std::vector<std::uint64_t> KeySet::keys() const {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t k : slots_)
+    if (k) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
                    std::size_t i, std::vector<std::uint64_t>& out) {
   out.clear();
@@ -209,6 +241,7 @@ void WordModel::derive_tables() {
       for (int b = 0; b < kShapes; ++b) lex_shape_w_[(f * 8 + a) * 8 + b] = weight(key(kLexShape, f, a, b));
   for (int k = 0; k < kLexFlagCount; ++k) lex_flag_w_[k] = weight(key(kLexFlag + k, 1));
   bias_ = weight(key(kBias, 1));
+  boundary_up1_ = weight(key(kUp1, kBoundaryHash));
 }
 
 std::string WordModel::to_bytes() const {
@@ -227,8 +260,7 @@ std::string WordModel::to_bytes() const {
     put<float>(out, v);
   }
   for (const auto* set : {&lexicon_, &lexicon_known_, &known_}) {
-    std::vector<std::uint64_t> keys(set->begin(), set->end());
-    std::sort(keys.begin(), keys.end());
+    const std::vector<std::uint64_t> keys = set->keys();
     put<std::uint64_t>(out, keys.size());
     for (std::uint64_t k : keys) put<std::uint64_t>(out, k);
   }
@@ -364,7 +396,10 @@ Syllable WordSegmenter::syllable(std::string_view token, bool link) {
   model_->canonical().fold_token(token, scratch_);
   canonical_eth(scratch_);
   const std::uint64_t h = fnv1a(scratch_);
-  const Syllable s = describe(token, h, model_->known(h), false);
+  Syllable s = describe(token, h, model_->known(h), false);
+  s.u0 = model_->weight(key(kU0, h));
+  s.um1 = model_->weight(key(kUm1, h));
+  s.up1 = model_->weight(key(kUp1, h));
   memo_.push_back(s);
   if (memo_.size() >= kMaxEntries) {
     memo_raw_ = Interner();
@@ -428,9 +463,9 @@ float WordSegmenter::score(std::size_t i) const {
   const std::uint64_t hp1 = i + 1 < n ? s[i + 1].hash : kBoundaryHash;
   const int sp1 = i + 1 < n ? int{s[i + 1].shape} : int{kBoundary};
   float e = m.bias_;
-  e += m.weight(key(kU0, h0));
-  e += m.weight(key(kUm1, hm1));
-  e += m.weight(key(kUp1, hp1));
+  e += s[i].u0;  // the unigram weights were looked up once per distinct syllable
+  e += s[i - 1].um1;
+  e += i + 1 < n ? s[i + 1].up1 : m.boundary_up1_;
   e += m.weight(key(kBm1, hm1, h0));
   e += m.weight(key(kBp1, h0, hp1));
   e += m.weight(key(kBm2, hm2, hm1));

@@ -115,6 +115,27 @@ struct Syllable {
   std::uint64_t hash = 0;  // fnv1a of the canonical form
   std::uint8_t shape = kBoundary;
   bool joinable = false;   // may be part of a word with its neighbours
+  float u0 = 0, um1 = 0, up1 = 0;  // weights of its unigram features (as s[i], s[i-1], s[i+1])
+};
+
+// A set of 64-bit keys (0 is never a key): open addressing, one flat array, no node per key.
+class KeySet {
+ public:
+  void insert(std::uint64_t k);
+  bool count(std::uint64_t k) const {
+    if (slots_.empty() || k == 0) return false;
+    for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == k) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+  std::size_t size() const { return n_; }
+  std::vector<std::uint64_t> keys() const;  // sorted
+  void reserve(std::size_t n);
+
+ private:
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0, n_ = 0;
 };
 
 inline constexpr std::uint64_t kBoundaryHash = 0x5b5d5b5d5b5d5b5dull;  // no canonical syllable hashes to it
@@ -181,9 +202,10 @@ class WordModel {
   };
   std::vector<Slot> slots_;  // open addressing, one cache line per probe
   std::size_t mask_ = 0, n_features_ = 0;
-  std::unordered_set<std::uint64_t> lexicon_;  // lexicon n-gram keys
-  std::unordered_set<std::uint64_t> lexicon_known_;  // keys of the lexicon's syllables
-  std::unordered_set<std::uint64_t> known_;          // keys of the training sentences' syllables
+  words::KeySet lexicon_;        // lexicon n-gram keys
+  words::KeySet lexicon_known_;  // keys of the lexicon's syllables
+  words::KeySet known_;          // keys of the training sentences' syllables
+  float boundary_up1_ = 0;       // weight of kUp1 past the end of a stretch
   std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_;
   float lex_flag_w_[words::kLexFlagCount] = {};
   float bias_ = 0;
