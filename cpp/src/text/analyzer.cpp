@@ -306,6 +306,12 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
           continue;
         }
         if (e - (b + p) >= 2 && known_name(b, b + p)) cut = b + p;
+        // A prefix the lexicon knows as a word ("Trung Quốc") before a name of two or more syllables.
+        if (!cut && p >= 2 && e - (b + p) >= 2) {
+          std::vector<std::string_view> prefix;
+          for (std::size_t k = b; k < b + p; ++k) prefix.push_back(syl[k].surface);
+          if (words_->in_lexicon(prefix)) cut = b + p;
+        }
       }
     }
     if (cut) {

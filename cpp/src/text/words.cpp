@@ -410,6 +410,13 @@ Syllable WordSegmenter::syllable(std::string_view token, bool link) {
   return r;
 }
 
+bool WordSegmenter::in_lexicon(const std::vector<std::string_view>& syllables) {
+  if (syllables.size() < 2 || syllables.size() > kMaxLexicon) return false;
+  Syllable s[kMaxLexicon];
+  for (std::size_t i = 0; i < syllables.size(); ++i) s[i] = syllable(syllables[i], false);
+  return model_->in_lexicon(lexicon_key(s, syllables.size()));
+}
+
 void WordSegmenter::prepare_stretch(std::size_t n) {
   lexstart_.resize(n);
   fill_lexstart(*model_, sy_.data(), n, lexstart_.data());

@@ -239,6 +239,8 @@ class WordSegmenter {
   void decode(std::size_t n, std::uint8_t* begins);
 
   const WordModel& model() const { return *model_; }
+  // Whether the tokens (NFC syllables, two to four) form a word of the model's lexicon.
+  bool in_lexicon(const std::vector<std::string_view>& syllables);
   words::Syllable syllable(std::string_view token, bool link);
 
  private:
