@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mekong/error.hpp"
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/words.hpp"
 
@@ -115,4 +116,19 @@ TEST(Words, HundredThousandSyllablesWithoutPunctuationInLinearTime) {
   const double small = run(10000), large = run(100000);
   // Linear: ten times the input, nowhere near a hundred times the time (generous for sanitizers).
   EXPECT_LT(large, small * 40 + 0.05);
+}
+
+TEST(Words, LongTextPollsTheCancelFlag) {
+  WordSegmenter ws(toy_model());
+  std::string text;
+  for (int i = 0; i < 70000; ++i) text += "hợp tác ";
+  Segmenter seg;
+  std::vector<Token> tokens;
+  seg.segment(text, tokens);
+  std::vector<std::uint8_t> begins;
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(ws.segment(text, tokens, begins, &cancel), Cancelled);
+  cancel = false;
+  ws.segment(text, tokens, begins, &cancel);
+  EXPECT_EQ(begins.size(), tokens.size());
 }
