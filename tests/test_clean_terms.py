@@ -81,12 +81,12 @@ def test_names_as_terms():
 
 def test_phrases_learn_multi_syllable_words():
     docs = ["hợp tác kinh tế với Lào", "tăng cường hợp tác kinh tế", "hợp tác giáo dục và kinh tế"] * 3
-    ph = mekong.Phrases(min_count=3, threshold=0.3).fit(docs)
+    ph = mekong.Phrases(min_count=3, threshold=0.3, words=False).fit(docs)  # unsupervised, over syllables
     assert "hợp_tác" in ph.phrases() and "kinh_tế" in ph.phrases()
     assert not any(p.startswith("và_") or p.endswith("_và") for p in ph.phrases())  # stop words never join
     again = pickle.loads(pickle.dumps(ph))
     assert again.transform_text("hợp tác kinh tế") == ph.transform_text("hợp tác kinh tế") == ["hợp_tác", "kinh_tế"]
-    cv = mekong.CountVectorizer(phrases=ph).fit(docs)
+    cv = mekong.CountVectorizer(phrases=ph, words=False).fit(docs)
     assert "hợp_tác" in cv.vocabulary_ and "hợp" not in cv.vocabulary_
 
 
@@ -107,7 +107,9 @@ def test_user_dictionary(tmp_path):
 def test_vietnamese_stop_words():
     assert {"và", "của", "là", "các", "những", "được"} <= VIETNAMESE_STOP_WORDS
     assert not {"không", "năm", "người", "tỉnh"} & VIETNAMESE_STOP_WORDS
-    assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese") == ["kon", "tum", "attapư", "hai", "tỉnh"]
+    assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese") == ["kon_tum", "attapư", "hai", "tỉnh"]
+    assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese", words=False) == [
+        "kon", "tum", "attapư", "hai", "tỉnh"]
     assert mekong.tokenize("và của", stop_words=["và"]) == ["của"]
 
 
@@ -121,7 +123,7 @@ def test_encoded_files_with_cleaning(tmp_path):
     X = cv.fit_transform([str(tmp_path / "a.txt")])
     assert "khác" not in cv.vocabulary_ and "việt" in cv.vocabulary_
     cv16 = mekong.CountVectorizer(input="filename", encoding="utf-16", clean=True).fit([str(tmp_path / "b.txt")])
-    assert "khác" not in cv16.vocabulary_ and "hợp" in cv16.vocabulary_
+    assert "khác" not in cv16.vocabulary_ and "hợp_tác" in cv16.vocabulary_
     assert X.shape[0] == 1
 
 
@@ -139,7 +141,7 @@ GOLD = mekong.datasets.SEGMENTATION_GOLD
 def test_phrase_learner_reaches_the_reported_precision_and_recall(sample):
     lines = GOLD.read_text(encoding="utf-8").splitlines()
     assert len(lines) >= 250
-    ph = mekong.Phrases().fit(sample.texts + [l.replace("_", " ") for l in lines])
+    ph = mekong.Phrases(words=False).fit(sample.texts + [l.replace("_", " ") for l in lines])
     predicted = [" ".join(ph.transform_text(l.replace("_", " "))) for l in lines]
     scores = segmentation_scores(lines, predicted)
     assert scores["skipped"] == 0

@@ -36,7 +36,7 @@ def test_deeply_nested_markup_does_not_overflow_the_stack():
 
 def test_fit_leaves_a_phrases_or_cleaner_parameter_unfitted():
     ph = mekong.Phrases(min_count=2, threshold=0.1, stop_words=None)
-    cv = mekong.CountVectorizer(phrases=ph)
+    cv = mekong.CountVectorizer(phrases=ph, words=False)  # phrases learned over syllables
     cv.fit(["hợp tác kinh tế"] * 5)
     cv.fit(["bảo vệ môi trường"] * 5)  # a refit learns afresh
     assert sorted(cv.vocabulary_) == ["bảo_vệ", "môi_trường"]
@@ -85,6 +85,8 @@ def test_absurd_numbers_get_clear_errors(sample):
 
 def test_multi_word_stop_words_remove_joined_words():
     cv = mekong.CountVectorizer(stop_words=["hợp tác"], user_dictionary=["hợp tác"]).fit(["hợp tác kinh tế"])
+    assert sorted(cv.vocabulary_) == ["kinh_tế"]
+    cv = mekong.CountVectorizer(stop_words=["hợp tác"], user_dictionary=["hợp tác"], words=False).fit(["hợp tác kinh tế"])
     assert sorted(cv.vocabulary_) == ["kinh", "tế"]
 
 

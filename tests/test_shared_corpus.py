@@ -10,6 +10,9 @@ def test_tone_mark_variants_of_real_articles_are_one_term(shared_articles):
     joined = "\n".join(texts)
     assert "Tỉnh uỷ" in joined or "Tỉnh ủy" in joined
     cv = mekong.CountVectorizer().fit(texts)
+    syllables = {s for t in cv.vocabulary_ for s in t.split("_")}
+    assert "tỉnh_ủy" in cv.vocabulary_ and "uỷ" not in syllables and "hoà" not in syllables
+    cv = mekong.CountVectorizer(words=False).fit(texts)
     assert "ủy" in cv.vocabulary_ and "uỷ" not in cv.vocabulary_
     assert "hoà" not in cv.vocabulary_
 

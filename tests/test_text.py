@@ -11,11 +11,14 @@ from conftest import nfd, to_cp1258
 
 
 def test_tokenize_keeps_one_letter_syllables_and_numbers():
-    assert mekong.tokenize("Cửa khẩu Bờ Y: 747 tỷ đồng, ngày 13/9") == [
+    assert mekong.tokenize("Cửa khẩu Bờ Y: 747 tỷ đồng, ngày 13/9", words=False) == [
         "cửa", "khẩu", "bờ", "y", "747", "tỷ", "đồng", "ngày", "13", "9",
     ]
-    assert mekong.tokenize("747 tỷ đồng năm 2025", numbers=False) == ["tỷ", "đồng", "năm"]
-    assert mekong.tokenize("ở Bờ Y có y tế", min_token_length=2) == ["bờ", "có", "tế"]
+    assert mekong.tokenize("Cửa khẩu Bờ Y: 747 tỷ đồng, ngày 13/9") == [
+        "cửa_khẩu", "bờ_y", "747", "tỷ", "đồng", "ngày", "13/9",
+    ]
+    assert mekong.tokenize("747 tỷ đồng năm 2025", numbers=False, words=False) == ["tỷ", "đồng", "năm"]
+    assert mekong.tokenize("ở Bờ Y có y tế", min_token_length=2, words=False) == ["bờ", "có", "tế"]
 
 
 def test_nfd_input_gives_identical_tokens():
@@ -35,7 +38,8 @@ def test_both_tone_placements_become_one_term(old, new):
 
 
 def test_tone_marks_none_keeps_spelling():
-    assert mekong.tokenize("hoà hòa", tone_marks=None) == ["hoà", "hòa"]
+    assert mekong.tokenize("hoà hòa", tone_marks=None, words=False) == ["hoà", "hòa"]
+    assert mekong.tokenize("hoà bình", tone_marks=None) == ["hoà_bình"]
 
 
 def test_normalize_keeps_punctuation_and_spacing():
@@ -74,7 +78,8 @@ def test_decode_other_encodings():
     raw = to_cp1258("Việt Nam hợp tác")
     text, n = mekong.decode(raw, "windows-1258")
     assert n == 0 and unicodedata.normalize("NFC", text) == "Việt Nam hợp tác"
-    assert mekong.tokenize(raw, encoding="windows-1258") == ["việt", "nam", "hợp", "tác"]
+    assert mekong.tokenize(raw, encoding="windows-1258") == ["việt_nam", "hợp_tác"]
+    assert mekong.tokenize(raw, encoding="windows-1258", words=False) == ["việt", "nam", "hợp", "tác"]
     with pytest.raises(ValueError, match="unknown encoding"):
         mekong.decode(b"x", "no-such-encoding")
 

@@ -8,6 +8,7 @@
 #include "mekong/pipeline.hpp"
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/decode.hpp"
+#include "mekong/text/words.hpp"
 #include "mekong/util/interner.hpp"
 #include "mekong/util/parallel.hpp"
 
@@ -109,6 +110,33 @@ PYBIND11_MODULE(_core, m) {
         return out;
       });
 
+  py::class_<WordModel, std::shared_ptr<WordModel>>(m, "WordModel")
+      .def_static(
+          "load", [](const std::string& path) { return std::const_pointer_cast<WordModel>(WordModel::load(path)); },
+          py::arg("path"))
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data, const std::string& name) {
+            return std::const_pointer_cast<WordModel>(WordModel::from_bytes(std::string(data), name));
+          },
+          py::arg("data"), py::arg("name") = "<bytes>")
+      .def("to_bytes", [](const WordModel& wm) { return py::bytes(wm.to_bytes()); })
+      .def_static(
+          "train",
+          [](const std::vector<std::vector<std::string>>& sentences, const std::vector<std::string>& lexicon,
+             std::size_t epochs, double min_weight, std::shared_ptr<WordModel> lexicon_from) {
+            WordModel::TrainConfig cfg;
+            cfg.epochs = epochs;
+            cfg.min_weight = min_weight;
+            cfg.lexicon_from = std::move(lexicon_from);
+            py::gil_scoped_release release;
+            return WordModel::train(sentences, lexicon, cfg);
+          },
+          py::arg("sentences"), py::arg("lexicon"), py::arg("epochs") = 8, py::arg("min_weight") = 0.0,
+          py::arg("lexicon_from") = nullptr)
+      .def_property_readonly("feature_count", &WordModel::feature_count)
+      .def_property_readonly("lexicon_size", &WordModel::lexicon_size);
+
   py::class_<AnalyzerConfig>(m, "AnalyzerConfig")
       .def(py::init<>())
       .def_readwrite("encoding", &AnalyzerConfig::encoding)
@@ -175,6 +203,10 @@ PYBIND11_MODULE(_core, m) {
       .def_property(
           "phrases", [](const AnalyzerConfig& c) { return c.phrases; },
           [](AnalyzerConfig& c, std::shared_ptr<const PhraseModel> p) { c.phrases = std::move(p); })
+      .def_property(
+          "words", [](const AnalyzerConfig& c) { return std::const_pointer_cast<WordModel>(c.words); },
+          [](AnalyzerConfig& c, std::shared_ptr<WordModel> w) { c.words = std::move(w); })
+      .def_readwrite("word_dictionary", &AnalyzerConfig::word_dictionary)
       .def_readwrite("stop_words", &AnalyzerConfig::stop_words)
       .def_readwrite("ngram_min", &AnalyzerConfig::ngram_min)
       .def_readwrite("ngram_max", &AnalyzerConfig::ngram_max);
@@ -203,6 +235,37 @@ PYBIND11_MODULE(_core, m) {
                w.tokens(one.docs.bytes[0], out, one.docs.utf8[0]);
              }
              return to_list(out);
+           })
+      .def("written_words",
+           [](const Analyzer& a, const py::handle& text) {
+             OneDocument one(text);
+             std::vector<std::string> out;
+             {
+               py::gil_scoped_release release;
+               auto w = a.worker();
+               w.written_words(one.docs.bytes[0], one.docs.utf8[0], out);
+             }
+             py::list l(out.size());
+             for (std::size_t i = 0; i < out.size(); ++i) l[i] = utf8_str(out[i]);
+             return l;
+           })
+      .def("written_words_corpus",
+           [](const Analyzer& a, const py::handle& texts) {
+             std::vector<py::object> keep;
+             const RawDocuments raw = documents_from_python(texts, keep);
+             std::vector<std::vector<std::string>> out(raw.bytes.size());
+             {
+               py::gil_scoped_release release;
+               auto w = a.worker();
+               for (std::size_t i = 0; i < raw.bytes.size(); ++i) w.written_words(raw.bytes[i], raw.utf8[i], out[i]);
+             }
+             py::list l(out.size());
+             for (std::size_t i = 0; i < out.size(); ++i) {
+               py::list d(out[i].size());
+               for (std::size_t k = 0; k < out[i].size(); ++k) d[k] = utf8_str(out[i][k]);
+               l[i] = d;
+             }
+             return l;
            })
       .def("normalize_term", [](const Analyzer& a, const std::string& t) { return utf8_str(a.normalize_term(t)); })
       .def("names",

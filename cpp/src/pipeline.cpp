@@ -6,7 +6,9 @@ namespace mekong {
 
 class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
  public:
-  explicit AnalyzerReader(const AnalyzedCorpus& corpus) : corpus_(corpus), worker_(corpus.analyzer_) {}
+  explicit AnalyzerReader(const AnalyzedCorpus& corpus) : corpus_(corpus), worker_(corpus.analyzer_) {
+    worker_.set_cancel(corpus.cancel_);
+  }
   ~AnalyzerReader() override {
     const AliasObservations& seen = worker_.alias_observations();
     if (seen.empty()) return;
@@ -38,6 +40,7 @@ std::unique_ptr<TermSource::Reader> AnalyzedCorpus::reader() const {
 CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
                           const CountConfig& config, const std::atomic<bool>* cancel) {
   AnalyzedCorpus corpus(docs, analyzer);
+  corpus.set_cancel(cancel);
   CorpusCounts out;
   out.counts = count_and_learn(corpus, config, cancel);
   out.stats = corpus.stats();
@@ -49,6 +52,7 @@ FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyze
                                const Interner& vocabulary, bool binary, int n_jobs,
                                const std::atomic<bool>* cancel) {
   AnalyzedCorpus corpus(docs, analyzer);
+  corpus.set_cancel(cancel);
   FixedCounts out;
   out.matrix = count_fixed(corpus, vocabulary, binary, n_jobs, cancel);
   out.stats = corpus.stats();

@@ -8,7 +8,8 @@ Quick start::
     X = tv.fit_transform(sample.texts)        # scipy.sparse.csr_matrix, documents x terms
     S = mekong.cosine_similarity(X)           # NumPy array, documents x documents
     groups = mekong.stories(X, feature_names=tv.get_feature_names_out())
-    mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh', 'ủy', 'kon', 'tum']
+    mekong.word_tokenize("Hợp tác kinh tế")   # ['Hợp tác', 'kinh tế']
+    mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh_ủy', 'kon_tum']
 """
 
 from . import datasets, frames, names, phrases, plot, stopwords
@@ -19,7 +20,7 @@ from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
 from .stories import Stories, Story, stories
-from .text import decode, normalize, tokenize
+from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 
 __version__ = "0.1.0"
@@ -61,5 +62,6 @@ __all__ = [
     "stories",
     "tokenize",
     "top_k_similar",
+    "word_tokenize",
     "__version__",
 ]

@@ -72,7 +72,8 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
 
     # Scraped articles: furniture out, function words out, one column per name whatever its spelling.
-    options = {} if args.raw else dict(clean=True, stop_words="vietnamese", aliases=True)
+    # Terms are Vietnamese words ("hợp tác"); --raw counts syllables, as scikit-learn would.
+    options = dict(words=False) if args.raw else dict(clean=True, stop_words="vietnamese", aliases=True)
     cv = CountVectorizer(input="filename", encoding=args.encoding, n_jobs=args.n_jobs, **options)
     counts = cv.fit_transform([str(f) for f in files])
     tfidf = TfidfTransformer(sublinear_tf=True, n_jobs=args.n_jobs).fit_transform(counts)
@@ -85,7 +86,7 @@ def main(argv=None):
     print(f"mekong {__version__}: {n_docs} articles from {', '.join(str(p) for p in paths)}")
     print(f"  tokens: {int(tokens.sum()):,}   distinct terms: {n_terms:,}   non-zeros: {counts.nnz:,}")
     print(f"  empty articles: {int((tokens == 0).sum())}   invalid byte sequences replaced: {int(replaced.sum())}")
-    print("  options:", "none (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()))
+    print("  options:", "syllables, nothing else (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()))
     if not args.raw:
         print("  learned furniture lines:", len(cv.cleaner_.repeated_lines_))
         df = np.asarray((counts > 0).sum(axis=0)).ravel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from pathlib import Path
 from typing import Iterable
 
 from . import _core
@@ -83,6 +84,24 @@ def stop_word_list(stop_words) -> list[str]:
     return words
 
 
+WORD_MODEL_PATH = Path(__file__).resolve().parent / "models" / "words.bin"
+
+
+def word_model(words):
+    """The core word model that ``words`` asks for: True -> the shipped model (loaded once per
+    process and shared), False/None -> none (syllables), a path -> that model file, or a
+    ``_core.WordModel`` as it is."""
+    if words is None or words is False:
+        return None
+    if words is True:
+        return _core.WordModel.load(str(WORD_MODEL_PATH))
+    if isinstance(words, _core.WordModel):
+        return words
+    if isinstance(words, (str, Path)):
+        return _core.WordModel.load(str(words))
+    raise ValueError(f"words must be True, False, a model file path or a WordModel; got {words!r}")
+
+
 def make_analyzer(
     *,
     lowercase: bool = True,
@@ -99,15 +118,24 @@ def make_analyzer(
     alias_table=None,
     phrases=None,
     name_evidence=None,
+    words=False,
+    user_dictionary=None,
 ) -> _core.Analyzer:
     """Builds the core analyzer from validated options (the options every text function shares).
 
     ``clean`` is None or a fitted :class:`mekong.Cleaner`; ``phrases`` None, a fitted
     :class:`mekong.Phrases` or a core PhraseModel; ``alias_table`` a mapping of spellings to the
     name they stand for; ``name_evidence`` what a corpus says about names (learned by the
-    vectorizers when ``names`` or ``aliases`` is on).
+    vectorizers when ``names`` or ``aliases`` is on); ``words`` whether terms are Vietnamese
+    words (see :func:`word_model`), with ``user_dictionary`` words (lists of syllables, as
+    :func:`mekong.phrases.read_user_dictionary` returns them) forced as words.
     """
     cfg = _core.AnalyzerConfig()
+    model = word_model(words)
+    if model is not None:
+        cfg.words = model
+        if user_dictionary:
+            cfg.word_dictionary = [list(w) for w in user_dictionary]
     if clean is not None:
         clean.apply_to(cfg)
     cfg.names = bool(names)

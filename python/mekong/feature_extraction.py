@@ -80,7 +80,12 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Multi-syllable words: True learns them from the fitted corpus (:class:`mekong.Phrases`
         defaults); an unfitted Phrases is fitted on it; a fitted one is used as it is.
     user_dictionary : list of str or path, optional
-        Words to join by longest match ("hợp tác", "Kon Tum"), one per line in a file.
+        Words to join by longest match ("hợp tác", "Kon Tum"), one per line in a file. With
+        ``words=True`` they are forced as words in the segmenter.
+    words : bool, default=True
+        Terms are Vietnamese words ("hợp_tác", "kinh_tế"), found by the word segmenter in the core
+        (see :func:`mekong.word_tokenize`); False counts syllables ("hợp", "tác"), which is what
+        scikit-learn's token pattern sees.
     max_df : float in [0.0, 1.0] or int, default=1.0
         Ignore terms in more than this proportion (float) or number (int) of documents.
     min_df : float in [0.0, 1.0] or int, default=1
@@ -118,10 +123,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     >>> cv = CountVectorizer()
     >>> X = cv.fit_transform(["Hợp tác với Attapư", "Tỉnh uỷ và Tỉnh ủy"])
     >>> list(cv.get_feature_names_out())
-    ['attapư', 'hợp', 'tác', 'tỉnh', 'và', 'với', 'ủy']
+    ['attapư', 'hợp_tác', 'tỉnh_ủy', 'và', 'với']
     >>> X.toarray()
-    array([[1, 1, 1, 0, 0, 1, 0],
-           [0, 0, 0, 2, 1, 0, 2]])
+    array([[1, 1, 0, 0, 1],
+           [0, 0, 2, 1, 0]])
     """
 
     def __init__(
@@ -142,6 +147,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         alias_table=None,
         phrases=None,
         user_dictionary=None,
+        words: bool = True,
         max_df: float | int = 1.0,
         min_df: float | int = 1,
         max_features: int | None = None,
@@ -165,6 +171,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.alias_table = alias_table
         self.phrases = phrases
         self.user_dictionary = user_dictionary
+        self.words = words
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -187,7 +194,12 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             names=self.names,
             aliases=self.aliases,
             alias_table=self.alias_table,
+            words=self.words,
         )
+        if self.words and self.user_dictionary is not None:
+            from .phrases import read_user_dictionary
+
+            options["user_dictionary"] = read_user_dictionary(self.user_dictionary)
         if fitted:
             options["clean"] = getattr(self, "cleaner_", None)
             options["phrases"] = getattr(self, "phrases_", None)
@@ -216,7 +228,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             lower, names = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
             self.name_evidence_ = (list(lower), list(names))
         phrases = self.phrases
-        if phrases in (None, False) and self.user_dictionary is not None:
+        if phrases in (None, False) and self.user_dictionary is not None and not self.words:
             phrases = Phrases.dictionary_only(self.user_dictionary)
         elif phrases is True:
             phrases = Phrases(user_dictionary=self.user_dictionary, n_jobs=self.n_jobs)
@@ -349,8 +361,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     def readable_feature_names(self):
         """Column names for people: alias keys shown as their most frequent spelling ("Bờ Y", not
-        "boy"); other columns as in ``get_feature_names_out``."""
+        "boy"); words with their syllables separated by spaces ("hợp tác", not "hợp_tác"); other
+        columns as in ``get_feature_names_out``. Use these for frames, plots and reports."""
         names = self.get_feature_names_out()
+        if getattr(self, "words", False) or getattr(self, "phrases_", None) is not None or self.names or self.aliases:
+            names = np.asarray([n.replace("_", " ") for n in names], dtype=object)
         aliases = getattr(self, "aliases_", None)
         if aliases:
             names = names.copy()

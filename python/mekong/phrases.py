@@ -60,6 +60,9 @@ class Phrases(BaseEstimator):
     stop_words : list of str, "vietnamese" or None, default="vietnamese"
         Syllables that never join by learning.
     user_dictionary : list of str or path, optional
+    words : bool, default=True
+        Learn over the word segmenter's words ("ủy_ban" + "nhân_dân" -> "ủy_ban_nhân_dân"), as the
+        vectorizers count them; False learns over syllables (unsupervised segmentation).
     n_jobs : int, default=1
 
     Attributes
@@ -71,17 +74,19 @@ class Phrases(BaseEstimator):
     --------
     >>> from mekong import Phrases
     >>> docs = ["hợp tác kinh tế với Lào", "tăng cường hợp tác kinh tế", "hợp tác giáo dục"] * 3
-    >>> ph = Phrases(min_count=3, threshold=0.3).fit(docs)
+    >>> ph = Phrases(min_count=3, threshold=0.3, words=False).fit(docs)
     >>> ph.transform_text("Hai tỉnh hợp tác kinh tế")
     ['hai', 'tỉnh', 'hợp_tác', 'kinh_tế']
     """
 
-    def __init__(self, *, min_count=3, threshold=0.4, passes=1, stop_words="vietnamese", user_dictionary=None, n_jobs=1):
+    def __init__(self, *, min_count=3, threshold=0.4, passes=1, stop_words="vietnamese", user_dictionary=None,
+                 words=True, n_jobs=1):
         self.min_count = min_count
         self.threshold = threshold
         self.passes = passes
         self.stop_words = stop_words
         self.user_dictionary = user_dictionary
+        self.words = words
         self.n_jobs = n_jobs
 
     def _dictionary_model(self):
@@ -103,7 +108,7 @@ class Phrases(BaseEstimator):
             raise ValueError(f"passes must be in [1, 4]; got {passes}")
         if not isinstance(self.threshold, (int, float)) or not -1 <= self.threshold <= 1:
             raise ValueError(f"threshold must be in [-1, 1]; got {self.threshold!r}")
-        options = dict(analyzer_options or {})
+        options = dict(analyzer_options or {"words": self.words})
         options["stop_words"] = self.stop_words
         options.pop("phrases", None)
         analyzer = make_analyzer(**options)
@@ -140,6 +145,7 @@ class Phrases(BaseEstimator):
         """The terms of one text with the learned phrases joined."""
         from ._options import make_analyzer
 
+        analyzer_options.setdefault("words", self.words)
         analyzer = make_analyzer(phrases=self, **analyzer_options)
         return analyzer.terms(text)[0]
 
@@ -160,7 +166,7 @@ def _syllable_spans(segmented_line):
 
     spans, at = [], 0
     for word in segmented_line.split():
-        n = len(tokenize(word.replace("_", " ").replace("-", " ")))
+        n = len(tokenize(word.replace("_", " ").replace("-", " "), words=False))
         if n:
             spans.append((at, at + n))
             at += n

@@ -1,4 +1,4 @@
-"""Functions on single texts: ``tokenize``, ``normalize`` and ``decode``."""
+"""Functions on single texts: ``word_tokenize``, ``tokenize``, ``normalize`` and ``decode``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def tokenize(
     stop_words: Iterable[str] | str | None = None,
     ngram_range: tuple[int, int] = (1, 1),
     encoding: str = "utf-8",
+    words: bool = True,
 ) -> list[str]:
     """Split one text into normalized terms, exactly as the vectorizers see them.
 
@@ -46,6 +47,9 @@ def tokenize(
         Token n-grams, joined by a space.
     encoding : str, default="utf-8"
         Encoding of ``bytes`` input (any ICU converter name, e.g. "windows-1258", "utf-16").
+    words : bool, default=True
+        Terms are Vietnamese words, their syllables joined by "_" ("hợp_tác"), as the word
+        segmenter finds them (see :func:`word_tokenize`); False gives one term per syllable.
 
     Returns
     -------
@@ -55,6 +59,8 @@ def tokenize(
     --------
     >>> import mekong
     >>> mekong.tokenize("Tỉnh uỷ Kon Tum, Bờ Y: 747 tỷ đồng")
+    ['tỉnh_ủy', 'kon_tum', 'bờ_y', '747', 'tỷ', 'đồng']
+    >>> mekong.tokenize("Tỉnh uỷ Kon Tum, Bờ Y: 747 tỷ đồng", words=False)
     ['tỉnh', 'ủy', 'kon', 'tum', 'bờ', 'y', '747', 'tỷ', 'đồng']
     """
     if not isinstance(text, (str, bytes)):
@@ -68,9 +74,66 @@ def tokenize(
         stop_words=stop_words,
         ngram_range=ngram_range,
         encoding=encoding,
+        words=words,
     )
     terms, _ = analyzer.terms(text)
     return terms
+
+
+def word_tokenize(text, format: str | None = None, *, user_dictionary=None, model=None):
+    """Split Vietnamese text into words, as written: underthesea's ``word_tokenize`` contract.
+
+    Each word is returned as written (NFC), its syllables separated by one space ("hợp tác",
+    "Lê Ngọc Tuấn") or by the hyphen written between them ("Xay-nhạ-phon"); each punctuation mark
+    is its own token (a run of one mark, such as "...", is one token). Nothing is lower-cased or
+    re-accented. Words are found by the segmenter in the C++ core: an averaged-perceptron model
+    over syllable n-grams, shapes and a lexicon, decoded with Viterbi, trained on UD_Vietnamese-VTB
+    (see the README). Numbers, codes, foreign-script and unknown lower-case syllables never join.
+
+    Parameters
+    ----------
+    text : str, or a list of str
+        One text, or a corpus (then one list of words per text, computed in one call).
+    format : None or "text"
+        None returns a list of words; "text" returns one string in which the syllables of each
+        word are joined by "_" and words are separated by spaces ("Hà_Nội là thủ_đô .").
+    user_dictionary : list of str or path, optional
+        Words that are always one word ("Cầu Rồng"); see :func:`mekong.phrases.read_user_dictionary`.
+    model : path or WordModel, optional
+        Another model file (as ``scripts/train_words.py`` writes); default: the shipped model.
+
+    Examples
+    --------
+    >>> import mekong
+    >>> mekong.word_tokenize("Chủ tịch nước tiếp Đại sứ Lào tại Hà Nội.")
+    ['Chủ tịch', 'nước', 'tiếp', 'Đại sứ', 'Lào', 'tại', 'Hà Nội', '.']
+    >>> mekong.word_tokenize("Hợp tác kinh tế", format="text")
+    'Hợp_tác kinh_tế'
+    """
+    if format not in (None, "text"):
+        raise ValueError(f"format must be None or 'text'; got {format!r}")
+    dictionary = None
+    if user_dictionary is not None:
+        from .phrases import read_user_dictionary
+
+        dictionary = read_user_dictionary(user_dictionary)
+    analyzer = make_analyzer(words=True if model is None else model, user_dictionary=dictionary)
+    if isinstance(text, str):
+        out = analyzer.written_words(text)
+        return " ".join(w.replace(" ", "_") for w in out) if format == "text" else out
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("word_tokenize takes str (decode bytes first with mekong.decode)")
+    try:
+        texts = list(text)
+    except TypeError:
+        raise TypeError(f"text must be str or a list of str; got {type(text).__name__}") from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text[{i}] must be str; got {type(t).__name__}")
+    outs = analyzer.written_words_corpus(texts)
+    if format == "text":
+        return [" ".join(w.replace(" ", "_") for w in out) for out in outs]
+    return outs
 
 
 def normalize(text: str, *, lowercase: bool = True, tone_marks: str | None = "traditional") -> str:
@@ -114,4 +177,4 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
         raise ValueError(str(e)) from None
 
 
-__all__ = ["tokenize", "normalize", "decode"]
+__all__ = ["word_tokenize", "tokenize", "normalize", "decode"]

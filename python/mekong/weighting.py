@@ -150,9 +150,9 @@ class TfidfVectorizer(CountVectorizer):
     >>> tv = TfidfVectorizer()
     >>> X = tv.fit_transform(["Kon Tum hợp tác với Attapư", "Attapư và Sê-kông"])
     >>> X.shape, X.dtype
-    ((2, 9), dtype('float64'))
+    ((2, 6), dtype('float64'))
     >>> float(round((X @ X.T).toarray()[0, 1], 3))
-    0.115
+    0.171
     """
 
     def __init__(
@@ -173,6 +173,7 @@ class TfidfVectorizer(CountVectorizer):
         alias_table=None,
         phrases=None,
         user_dictionary=None,
+        words=True,
         max_df=1.0,
         min_df=1,
         max_features=None,
@@ -201,6 +202,7 @@ class TfidfVectorizer(CountVectorizer):
             alias_table=alias_table,
             phrases=phrases,
             user_dictionary=user_dictionary,
+            words=words,
             max_df=max_df,
             min_df=min_df,
             max_features=max_features,

@@ -29,6 +29,8 @@ class AnalyzedCorpus : public TermSource {
   const std::vector<DocStats>& stats() const { return stats_; }
   // Alias spellings the readers saw (after they are gone).
   const AliasObservations& aliases() const { return aliases_; }
+  // A flag the readers poll inside long documents too (word segmentation).
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
  private:
   class AnalyzerReader;
@@ -37,6 +39,7 @@ class AnalyzedCorpus : public TermSource {
   const RawDocuments& docs_;
   const Analyzer& analyzer_;
   mutable std::vector<DocStats> stats_;  // each slot written by the one thread that reads that document
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 struct CorpusCounts {

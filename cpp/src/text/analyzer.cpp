@@ -78,6 +78,28 @@ std::string Analyzer::normalize_term(std::string_view term) const {
 
 Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owner.config_.segment) {
   if (owner.config_.aliases) alias_keys_ = std::make_unique<AliasKeys>();
+  if (owner.config_.words)
+    words_ = std::make_unique<WordSegmenter>(owner.config_.words, &owner.config_.word_dictionary);
+}
+
+void Analyzer::Worker::word_begins(std::string_view text) {
+  if (words_) {
+    words_->segment(text, spans_, begins_, cancel_);
+  } else {
+    begins_.assign(spans_.size(), 1);
+  }
+}
+
+void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size_t e, std::string& out) {
+  for (std::size_t k = b; k < e; ++k) {
+    if (k > b) {  // syllables written apart join with "_"; a hyphen or a number's mark stays as written
+      const Token& p = spans_[k - 1];
+      const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
+      if (WordSegmenter::gap_kind(gap) == 0) out.push_back('_');
+      else out.append(gap);
+    }
+    fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
+  }
 }
 
 void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
@@ -138,11 +160,274 @@ DocStats Analyzer::Worker::tokens(std::string_view raw, TermBuffer& out, bool ut
   out.clear();
   out.bytes.reserve(text.size());
   out.ends.reserve(spans_.size());
+  if (words_) {
+    word_begins(text);
+    for (std::size_t b = 0; b < spans_.size();) {
+      std::size_t e = b + 1;
+      while (e < spans_.size() && !begins_[e]) ++e;
+      word_term(text, b, e, out.bytes);
+      out.ends.push_back(out.bytes.size());
+      b = e;
+    }
+    return stats;
+  }
   for (const Token& t : spans_) {
     fold_memo(text.substr(t.begin, t.length), out.bytes);
     out.ends.push_back(out.bytes.size());
   }
   return stats;
+}
+
+void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vector<std::string>& out) {
+  out.clear();
+  std::string_view text = composed(raw, utf8);
+  spans_.clear();
+  segmenter_.segment(text, spans_);
+  word_begins(text);
+  // Punctuation between words: each mark its own token, a run of one mark ("...", "--") one token.
+  auto punctuation = [&](std::size_t from, std::size_t to) {
+    std::string_view gap = text.substr(from, to - from);
+    for (std::size_t i = 0; i < gap.size();) {
+      const std::size_t b = i;
+      const char32_t c = utf8::next(gap.data(), i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000 || c == 0x2028 || c == 0xFEFF ||
+          (c >= 0x2000 && c <= 0x200B))
+        continue;
+      std::size_t e = i;
+      while (e < gap.size()) {
+        std::size_t j = e;
+        if (utf8::next(gap.data(), j) != c) break;
+        e = j;
+      }
+      out.emplace_back(gap.substr(b, e - b));
+      i = e;
+    }
+  };
+  std::size_t prev = 0;
+  for (std::size_t b = 0; b < spans_.size();) {
+    std::size_t e = b + 1;
+    while (e < spans_.size() && !begins_[e]) ++e;
+    punctuation(prev, spans_[b].begin);
+    std::string w(text.substr(spans_[b].begin, spans_[b].length));
+    for (std::size_t k = b + 1; k < e; ++k) {
+      const Token& p = spans_[k - 1];
+      const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
+      w.append(WordSegmenter::gap_kind(gap) == 0 ? std::string_view(" ") : gap);
+      w.append(text.substr(spans_[k].begin, spans_[k].length));
+    }
+    out.push_back(std::move(w));
+    prev = spans_[e - 1].begin + spans_[e - 1].length;
+    b = e;
+  }
+  punctuation(prev, text.size());
+}
+
+void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>& words) {
+  // `words` holds one token per syllable; regroup them into the segmenter's words.
+  word_begins(text);
+  std::vector<WordToken> syl;
+  syl.swap(words);
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (std::size_t b = 0; b < syl.size();) {
+    std::size_t e = b + 1;
+    while (e < syl.size() && !begins_[e]) ++e;
+    ranges.emplace_back(b, e);
+    b = e;
+  }
+  auto capitalized = [&](std::size_t b, std::size_t e) {
+    bool cap = syl[b].capitalized;
+    for (std::size_t k = b + 1; k < e; ++k)
+      if (syl[k].gap != Gap::hyphen) cap &= syl[k].capitalized;
+    return cap;
+  };
+  auto key_of = [&](std::size_t b, std::size_t e, std::string& out) {
+    out.clear();
+    for (std::size_t k = b; k < e; ++k) {
+      if (k > b) out.push_back(syl[k].gap == Gap::hyphen ? '-' : '_');
+      fold_memo(syl[k].surface, out);
+    }
+  };
+  // Two names written one after the other ("Trung Quốc Tập Cận Bình", "Attapư Lệt Xay-nhạ-phon")
+  // may come out of the segmenter as one capitalised word: split it after a prefix that the
+  // document, or the corpus, writes as a name of its own, when two or more syllables remain.
+  const NameEvidence* evidence = owner_.config_.name_evidence.get();
+  Interner standalone;
+  std::vector<std::size_t> standalone_count;
+  std::string key;
+  for (const auto& [b, e] : ranges)
+    if (capitalized(b, e)) {
+      key_of(b, e, key);
+      bool added = false;
+      const std::uint32_t id = standalone.intern(key, &added);
+      if (added) standalone_count.push_back(0);
+      ++standalone_count[id];
+    }
+  // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
+  // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
+  Interner lower;
+  for (const WordToken& t : syl)
+    if (!t.capitalized) {
+      key.clear();
+      fold_memo(t.surface, key);
+      lower.intern(key);
+    }
+  auto leading_common = [&](std::size_t b) {
+    key.clear();
+    fold_memo(syl[b].surface, key);
+    if (is_title_word(key)) return true;
+    if (!syl[b].sentence_start) return false;
+    return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
+           (evidence && evidence->lower.find(key) != Interner::npos);
+  };
+  // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
+  auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
+    key_of(b, e, key);
+    const std::uint32_t id = standalone.find(key);
+    return (id != Interner::npos && standalone_count[id] > self) ||
+           (evidence && evidence->names.find(key) != Interner::npos);
+  };
+  ranges_.clear();
+  std::vector<std::uint8_t> split;  // a title or sentence-opening syllable split off: never merged back
+  for (auto [b, e] : ranges) {
+    bool was_split = false;
+    if (e - b >= 2 && syl[b + 1].gap != Gap::hyphen && capitalized(b, e) && leading_common(b)) {
+      ranges_.emplace_back(b, b + 1);
+      split.push_back(1);
+      ++b;
+      was_split = true;
+    }
+    std::size_t cut = 0;
+    if (e - b >= 2 && capitalized(b, e)) {
+      for (std::size_t p = e - b - 1; p >= 1 && !cut; --p) {
+        if (syl[b + p].gap == Gap::hyphen) {
+          // "Việt Nam-Lào", "Bờ Y-Phu Cưa": a capital after the hyphen starts another name when
+          // what comes before is a name of two or more syllables, or one the text knows.
+          if (syl[b + p].capitalized && (p >= 2 || known_name(b, b + p))) cut = b + p;
+          continue;
+        }
+        if (e - (b + p) >= 2 && known_name(b, b + p)) cut = b + p;
+        // A prefix the lexicon knows as a word ("Trung Quốc") before a name of two or more syllables.
+        if (!cut && p >= 2 && e - (b + p) >= 2) {
+          std::vector<std::string_view> prefix;
+          for (std::size_t k = b; k < b + p; ++k) prefix.push_back(syl[k].surface);
+          if (words_->in_lexicon(prefix)) cut = b + p;
+        }
+      }
+    }
+    if (cut) {
+      ranges_.emplace_back(b, cut);
+      ranges_.emplace_back(cut, e);
+      split.push_back(was_split);
+      split.push_back(0);
+    } else {
+      ranges_.emplace_back(b, e);
+      split.push_back(was_split);
+    }
+  }
+  // A one-syllable capitalised word right after a name ("Tập Cận" + "Bình") is the end of that
+  // name unless the text knows it as a name of its own or writes it in lower case.
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  bool last_split = false;
+  for (std::size_t ri = 0; ri < ranges_.size(); ++ri) {
+    const auto r = ranges_[ri];
+    const auto [b, e] = r;
+    const bool prev_split = last_split;
+    last_split = split[ri];
+    if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space && !syl[b].sentence_start && syl[b].capitalized &&
+        capitalized(merged.back().first, merged.back().second) && merged.back().second == b && !known_name(b, e, 1)) {
+      key.clear();
+      fold_memo(syl[b].surface, key);
+      bool caps = true;
+      for (std::size_t k = merged.back().first; k < e; ++k)
+        for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
+      if (lower.find(key) == Interner::npos && !caps) {
+        merged.back().second = e;
+        continue;
+      }
+    }
+    merged.push_back(r);
+  }
+  ranges_.swap(merged);
+  all_caps_.clear();
+  word_surfaces_.clear();
+  for (const auto& [b, e] : ranges_) {
+    WordToken w = syl[b];
+    w.capitalized = capitalized(b, e);
+    bool caps = true;
+    std::size_t letters = 0;
+    for (std::size_t k = b; k < e; ++k) {
+      const std::string_view sv = syl[k].surface;
+      for (std::size_t i = 0; i < sv.size();) {
+        const char32_t c = utf8::next(sv.data(), i);
+        const std::uint8_t cls = chars::classify(c);
+        if (!(cls & chars::kLetter)) continue;
+        ++letters;
+        if (!(cls & chars::kUpper)) caps = false;
+      }
+    }
+    if (e - b > 1) {
+      std::string surface(syl[b].surface);
+      for (std::size_t k = b + 1; k < e; ++k) {
+        surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
+        surface.append(syl[k].surface);
+      }
+      word_surfaces_.push_back(std::move(surface));
+      w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
+    }
+    words.push_back(w);
+    all_caps_.push_back(caps && letters >= 2);
+  }
+}
+
+void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names) {
+  const NameEvidence* evidence = owner_.config_.name_evidence.get();
+  const Normalizer& canonical = words_->model().canonical();
+  Interner lower_seen;
+  for (const WordToken& w : words)
+    if (!w.capitalized) {
+      scratch_term_.clear();
+      fold_memo(w.surface, scratch_term_);
+      lower_seen.intern(scratch_term_);
+    }
+  auto folded = [&](std::string_view surface) -> const std::string& {
+    scratch_term_.clear();
+    fold_memo(surface, scratch_term_);
+    return scratch_term_;
+  };
+  // One-syllable names the document itself uses mid-sentence: known when they open a sentence.
+  Interner mid_names;
+  for (const WordToken& w : words)
+    if (w.capitalized && !w.sentence_start && w.surface.find_first_of(" -") == std::string_view::npos) {
+      const std::string& f = folded(w.surface);
+      if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
+    }
+  std::string title;
+  find_word_names(
+      words, all_caps_,
+      [&](std::size_t i) {
+        title.clear();
+        const std::string_view sv = words[i].surface;
+        for (std::size_t p = 0; p <= sv.size();) {
+          std::size_t q = sv.find_first_of(" -", p);
+          if (q == std::string_view::npos) q = sv.size();
+          if (p) title.push_back('_');
+          canonical.fold_token(sv.substr(p, q - p), title);
+          p = q + 1;
+        }
+        return is_title_word(title);
+      },
+      [&](std::string_view one) {
+        const std::string& f = folded(one);
+        return lower_seen.find(f) != Interner::npos || owner_.is_stop_word(f) ||
+               (evidence && evidence->lower.find(f) != Interner::npos);
+      },
+      [&](std::string_view lone) {
+        const std::string& f = folded(lone);
+        if (mid_names.find(f) != Interner::npos) return true;
+        if (evidence && evidence->names.find(f) != Interner::npos) return true;
+        return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
+      },
+      names);
 }
 
 void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
@@ -159,6 +444,12 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     words[i].sentence_start = i == 0 || brk;
     words[i].capitalized = !t.link && starts_upper(words[i].surface);
     prev_end = t.begin + t.length;
+  }
+  if (words_) {
+    group_words(text, words);
+    if (!names) return;
+    find_names_in_words(words, *names);
+    return;
   }
   if (!names) return;
   // A sentence-opening syllable is common when the text (or the corpus) also writes it in lower
@@ -207,7 +498,11 @@ void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, Nam
   for (const NameSpan& nm : spans) {
     if (nm.end - nm.begin != 1 || words[nm.begin].sentence_start) continue;
     scratch_term_.clear();
-    fold_memo(words[nm.begin].surface, scratch_term_);
+    if (words_) {  // word mode: every name, as its key ("trung_quốc"), for splitting run-on names
+      word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, scratch_term_);
+    } else {
+      fold_memo(words[nm.begin].surface, scratch_term_);
+    }
     evidence.names.intern(scratch_term_);
   }
 }
@@ -230,7 +525,8 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
     if (next_name < names.size() && names[next_name].begin == i) {
       const NameSpan nm = names[next_name++];
       std::string surface(words[nm.begin].surface), unit;
-      fold_memo(words[nm.begin].surface, unit);
+      if (words_) word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, unit);
+      else fold_memo(words[nm.begin].surface, unit);
       for (std::size_t k = nm.begin + 1; k < nm.end; ++k) {
         const char sep = words[k].gap == Gap::hyphen ? '-' : ' ';
         surface.push_back(sep);
@@ -257,7 +553,8 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
       continue;
     }
     std::string unit;
-    fold_memo(words[i].surface, unit);
+    if (words_) word_term(text, ranges_[i].first, ranges_[i].second, unit);
+    else fold_memo(words[i].surface, unit);
     current.push_back(std::move(unit));
     ++i;
   }
@@ -353,6 +650,26 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     ids_.clear();
   }
   ids.reserve(spans_.size());
+  if (words_) {
+    word_begins(text);
+    for (std::size_t b = 0; b < spans_.size();) {
+      std::size_t e = b + 1;
+      while (e < spans_.size() && !begins_[e]) ++e;
+      // The memo's key is the word as written, spaces included.
+      const std::string_view tok = text.substr(spans_[b].begin, spans_[e - 1].begin + spans_[e - 1].length - spans_[b].begin);
+      std::uint32_t slot = ids_raw_.find(tok);
+      if (slot == Interner::npos) {
+        slot = ids_raw_.intern(tok);
+        scratch_term_.clear();
+        word_term(text, b, e, scratch_term_);
+        ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
+      }
+      const std::uint32_t id = ids_[slot];
+      if (id != Interner::npos) ids.push_back(id);
+      b = e;
+    }
+    return stats;
+  }
   for (const Token& t : spans_) {
     const std::string_view tok = text.substr(t.begin, t.length);
     std::uint32_t slot = ids_raw_.find(tok);  // the hot path: a token seen before

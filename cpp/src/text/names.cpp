@@ -1,5 +1,7 @@
 #include "mekong/text/names.hpp"
 
+#include <unordered_set>
+
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
@@ -75,6 +77,40 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
     if (end > begin) out.push_back({begin, end});
     i = end;
   }
+}
+
+void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
+                     const std::function<bool(std::size_t)>& is_title,
+                     const std::function<bool(std::string_view)>& is_common,
+                     const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const WordToken& w = words[i];
+    if (!w.capitalized || all_caps[i] || is_title(i)) continue;
+    const bool one_syllable = w.surface.find_first_of(" -") == std::string_view::npos;
+    if (one_syllable) {
+      if (w.sentence_start && !is_known(w.surface)) continue;
+      if (is_common(w.surface)) continue;
+    }
+    out.push_back({i, i + 1});
+  }
+}
+
+bool is_title_word(std::string_view canonical) {
+  // Offices, ranks and forms of address that news capitalises before a name. A closed class: the
+  // words that stand in front of a name, never a name themselves.
+  static const std::unordered_set<std::string_view> titles = {
+      "phó", "chủ_tịch", "phó_chủ_tịch", "bí_thư", "phó_bí_thư", "tổng_bí_thư", "tỉnh_trưởng",
+      "phó_tỉnh_trưởng", "thủ_tướng", "phó_thủ_tướng", "bộ_trưởng", "thứ_trưởng", "giám_đốc",
+      "phó_giám_đốc", "tổng_giám_đốc", "tổng_thống", "phó_tổng_thống", "chủ_nhiệm", "phó_chủ_nhiệm",
+      "trưởng_ban", "phó_trưởng_ban", "trưởng_đoàn", "đại_sứ", "tổng_lãnh_sự", "lãnh_sự", "đại_tướng",
+      "thượng_tướng", "trung_tướng", "thiếu_tướng", "đại_tá", "thượng_tá", "trung_tá", "thiếu_tá",
+      "chánh_văn_phòng", "chánh_án", "viện_trưởng", "quốc_vương", "nhà_vua", "hoàng_thân", "thủ_hiến",
+      "thị_trưởng", "huyện_trưởng", "chủ_tịch_nước", "phó_chủ_tịch_nước", "tổng_thư_ký", "thư_ký",
+      "giáo_sư", "phó_giáo_sư", "tiến_sĩ", "thạc_sĩ", "bác_sĩ", "đồng_chí", "ông", "bà", "anh", "chị",
+      "trưởng", "tổng", "chủ_tịch_ubnd", "bí_thư_tỉnh_ủy", "ủy_viên", "thành_viên", "đại_biểu",
+      "đại_tá_trưởng", "tổng_cục_trưởng", "cục_trưởng", "vụ_trưởng", "sở_trưởng", "trưởng_phòng"};
+  return titles.count(canonical) != 0;
 }
 
 AliasKeys::AliasKeys() {

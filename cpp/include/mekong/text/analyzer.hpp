@@ -4,7 +4,9 @@
 // Each stage keeps its own configuration; the analyzer only wires them together.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +22,7 @@
 #include "mekong/text/phrases.hpp"
 #include "mekong/text/segment.hpp"
 #include "mekong/text/terms.hpp"
+#include "mekong/text/words.hpp"
 #include "mekong/util/interner.hpp"
 
 namespace mekong {
@@ -43,6 +46,10 @@ struct AnalyzerConfig {
   std::vector<std::pair<std::string, std::string>> alias_table;  // spelling -> the name it stands for
   std::shared_ptr<const NameEvidence> name_evidence;  // learned with learn_name_evidence, or none
   std::shared_ptr<const PhraseModel> phrases;       // multi-syllable words, or none
+  // Vietnamese words from syllables ("hợp_tác"), or none: each syllable is a term. The user
+  // dictionary's words (syllables each) are forced as words.
+  std::shared_ptr<const WordModel> words;
+  std::vector<std::vector<std::string>> word_dictionary;
   std::vector<std::string> stop_words;  // normalized like the text before use
   std::size_t ngram_min = 1;
   std::size_t ngram_max = 1;
@@ -92,7 +99,15 @@ class Analyzer {
     // The document decoded and in NFC, before cleaning.
     std::string_view composed(std::string_view raw, bool utf8);
 
+    // The words of a document as written, NFC, syllables separated by one space (or the hyphen
+    // written between them), and each punctuation mark as its own token (word_tokenize). Without a
+    // word model each syllable is a word.
+    void written_words(std::string_view raw, bool utf8, std::vector<std::string>& out);
+
     const AliasObservations& alias_observations() const { return aliases_seen_; }
+
+    // A flag that long work inside one document polls (word segmentation of a huge text).
+    void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
    private:
     DocStats prepare(std::string_view raw, bool utf8, std::string_view& text);
@@ -101,11 +116,25 @@ class Analyzer {
     // The units of the document after names, as segments; `name_surfaces` receives names.
     void units(std::string_view text, std::vector<PhraseModel::Segment>& segments, std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
+    // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
+    void group_words(std::string_view text, std::vector<WordToken>& words);
+    void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
     void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
+    // Word flags of spans_ (1: the token begins a word); all 1 without a word model.
+    void word_begins(std::string_view text);
+    // The term of the word made of tokens [b, e) of spans_: folded syllables joined by "_" (or "-"
+    // where a hyphen joins them).
+    void word_term(std::string_view text, std::size_t b, std::size_t e, std::string& out);
 
     const Analyzer& owner_;
     Segmenter segmenter_;
     std::unique_ptr<AliasKeys> alias_keys_;
+    std::unique_ptr<WordSegmenter> words_;
+    std::vector<std::uint8_t> begins_;
+    std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // word -> its tokens in spans_
+    std::vector<std::uint8_t> all_caps_;
+    std::deque<std::string> word_surfaces_;
+    const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
     TermBuffer tokens_;  // analyze()'s tokens before stop words and n-grams

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,6 +53,20 @@ struct NameSpan {
 // opening a sentence is a name all the same (one the corpus uses mid-sentence).
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
                 const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
+
+// Names among words (the word segmenter's output; each token one word). A name is one word whose
+// syllables are all capitalised (after a hyphen a transliteration may go on in lower case:
+// "Ắt-ta-pư"); two adjacent names stay two ("Trung Quốc" + "Tập Cận Bình"). Not names: a word in
+// capitals only (an abbreviation such as "UBND", "ASEAN": a term), a title or office ("Phó",
+// "Chủ tịch", "Bí thư": is_title), a one-syllable word that is a common word, and a lone
+// one-syllable word opening a sentence unless known as a name.
+void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
+                     const std::function<bool(std::size_t)>& is_title,
+                     const std::function<bool(std::string_view)>& is_common,
+                     const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
+
+// Whether a word (canonical form: lower case, syllables joined by "_") is a title or office.
+bool is_title_word(std::string_view canonical);
 
 // Describes the gap text between two tokens; *sentence_break tells whether it opens a sentence.
 Gap classify_gap(std::string_view gap, bool* sentence_break);

@@ -1,0 +1,271 @@
+// Stage "words": Vietnamese words from syllables. Runs after segmentation on stretches of Latin-script
+// syllables that only white space or a single hyphen separate ("hợp tác", "Xay-nhạ-phon"); anything
+// else (punctuation, a line break, another script) ends a stretch and a word.
+//
+// The model tags each syllable B (begins a word) or I (continues the previous one). Its score for B
+// at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
+// and trigrams (in a canonical form: lower case, traditional tone placement, so case, NFD and tone
+// spelling never change a word), the shape of the syllables (lower, capitalised, all capitals, number,
+// code) with the gap before i, and lexicon features (whether the two, three or four syllables around
+// i form a lexicon word). Tags are decoded with Viterbi over first-order transitions, in time and
+// memory linear in the stretch. Weights are learned by an averaged structured perceptron (train()).
+//
+// Hard constraints: the first syllable of a stretch begins a word; a syllable that is a number, holds
+// digits or symbols, is not in Latin script, is a link, or is a lower-case syllable the model has never
+// seen stands alone (unknown tokens never join by accident); a user dictionary word is forced by
+// longest match.
+//
+// Features are looked up by 64-bit keys made from precomputed syllable hashes (FNV-1a of the canonical
+// form, then a splitmix64 chain), so decoding does no allocation per syllable. The model file is
+// binary: magic "MKWORDS\0", a version, the transition weights, the feature weights, the hashed
+// lexicon n-grams and known syllables, and an FNV-1a checksum of everything before it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "mekong/text/normalize.hpp"
+#include "mekong/text/segment.hpp"
+#include "mekong/util/interner.hpp"
+
+namespace mekong {
+namespace words {
+
+inline std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+inline std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return x;
+}
+
+// The key of template `t` over values xs: a chain of mixes (the Python reference does the same).
+inline std::uint64_t key(std::uint64_t t, std::uint64_t a) { return mix(mix(t ^ 0x9E3779B97F4A7C15ull) ^ a); }
+inline std::uint64_t key(std::uint64_t t, std::uint64_t a, std::uint64_t b) { return mix(key(t, a) ^ b); }
+inline std::uint64_t key(std::uint64_t t, std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  return mix(key(t, a, b) ^ c);
+}
+inline std::uint64_t key(std::uint64_t t, std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+  return mix(key(t, a, b, c) ^ d);
+}
+
+// Syllable shapes. Values are part of the model format.
+enum Shape : std::uint8_t {
+  kBoundary = 0,  // before the first / after the last syllable of a stretch
+  kLower = 1,
+  kTitle = 2,     // "Hà", "X"
+  kUpper = 3,     // "UBND", "HĐND"
+  kNumber = 4,    // digits only
+  kCode = 5,      // letters with digits or "_", mixed case ("iPhone", "A320", "COVID-19"'s parts)
+  kForeign = 6,   // letters outside Latin script
+  kUnknown = 7,   // a lower-case syllable the model never saw
+  kShapes = 8,
+};
+
+// Feature templates. Values are part of the model format.
+enum Template : std::uint64_t {
+  kBias = 1,
+  kU0 = 2,    // s[i]
+  kUm1 = 3,   // s[i-1]
+  kUp1 = 4,   // s[i+1]
+  kBm1 = 5,   // s[i-1] s[i]
+  kBp1 = 6,   // s[i] s[i+1]
+  kBm2 = 7,   // s[i-2] s[i-1]
+  kT0 = 8,    // s[i-1] s[i] s[i+1]
+  kTm1 = 9,   // s[i-2] s[i-1] s[i]
+  kShape = 10,    // shape[i-1], shape[i], shape[i+1], gap before i
+  kLexMask = 11,  // all lexicon flags together
+  kLexShape = 12, // lexicon flags 0 and 1 with shape[i-1], shape[i]
+  kShapeU = 13,   // shape[i-1], s[i]
+  kUShape = 14,   // s[i-1], shape[i]
+  kSkip = 15,     // s[i-1], s[i+1]
+  kLexFlag = 20,  // + flag index: one lexicon flag
+  kLexicon = 100, // + n: a lexicon word of n syllables
+  kKnown = 99,    // a known syllable
+};
+
+// Lexicon flags at syllable i (bit k): whether syllables [start, start + len) form a lexicon word.
+struct LexFlag {
+  int start;  // relative to i
+  int len;
+};
+inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2}, {-2, 2}, {-2, 3}, {-1, 3}, {0, 3},
+                                        {-3, 4}, {-2, 4}, {-1, 4}, {0, 4}};
+inline constexpr int kLexFlagCount = 10;
+inline constexpr int kMaxLexicon = 4;
+
+// What the model knows of one syllable.
+struct Syllable {
+  std::uint64_t hash = 0;  // fnv1a of the canonical form
+  std::uint8_t shape = kBoundary;
+  bool joinable = false;   // may be part of a word with its neighbours
+  float u0 = 0, um1 = 0, up1 = 0;  // weights of its unigram features (as s[i], s[i-1], s[i+1])
+};
+
+// A set of 64-bit keys (0 is never a key): open addressing, one flat array, no node per key.
+class KeySet {
+ public:
+  void insert(std::uint64_t k);
+  bool count(std::uint64_t k) const {
+    if (slots_.empty() || k == 0) return false;
+    for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == k) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+  std::size_t size() const { return n_; }
+  std::vector<std::uint64_t> keys() const;  // sorted
+  void reserve(std::size_t n);
+
+ private:
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0, n_ = 0;
+};
+
+inline constexpr std::uint64_t kBoundaryHash = 0x5b5d5b5d5b5d5b5dull;  // no canonical syllable hashes to it
+
+}  // namespace words
+
+class WordModel {
+ public:
+  static constexpr char kMagic[8] = {'M', 'K', 'W', 'O', 'R', 'D', 'S', '\0'};
+  static constexpr std::uint32_t kVersion = 1;
+
+  // Reads a model file. Throws std::invalid_argument naming `path` when the file cannot be read, is
+  // not a model file, has another version, or is corrupt. Models are cached by path: each file is
+  // loaded once per process and shared read-only by every analyzer and thread.
+  static std::shared_ptr<const WordModel> load(const std::string& path);
+  static std::shared_ptr<const WordModel> from_bytes(std::string_view bytes, const std::string& name);
+  std::string to_bytes() const;
+
+  struct TrainConfig {
+    std::size_t epochs = 8;
+    double min_weight = 0.0;  // averaged weights of smaller magnitude are dropped from the model
+    // Takes the lexicon (hashed n-grams and syllables) of this model instead of `lexicon`: how a
+    // model is retrained on other sentences without the package that provided the word list.
+    std::shared_ptr<const WordModel> lexicon_from;
+  };
+  // Learns from gold sentences, each given as its words (a word's syllables separated by spaces,
+  // as CoNLL-U writes them), and a lexicon of words (lexicon entries of two to four syllables give
+  // lexicon features; every syllable becomes known). `progress(epoch, accuracy)` is optional.
+  static std::shared_ptr<WordModel> train(const std::vector<std::vector<std::string>>& sentences,
+                                          const std::vector<std::string>& lexicon, const TrainConfig& config);
+
+  // Weight of a feature key (0 when absent).
+  float weight(std::uint64_t key) const;
+  bool in_lexicon(std::uint64_t key) const { return lexicon_.count(key) != 0; }
+  bool known(std::uint64_t syllable_hash) const {
+    const std::uint64_t k = words::key(words::kKnown, syllable_hash);
+    return known_.count(k) != 0 || lexicon_known_.count(k) != 0;
+  }
+  float transition(int from, int to) const { return trans_[from][to]; }
+
+  std::size_t feature_count() const { return n_features_; }
+  std::size_t lexicon_size() const { return lexicon_.size(); }
+
+  // The canonical form of a syllable, whose fnv1a is its hash (lower case, traditional tones).
+  const Normalizer& canonical() const { return canonical_; }
+
+  // Precomputed tables for the templates over small values (derived from the weights on load).
+  float shape_weight(int a, int b, int c, int gap) const { return shape_w_[((a * 8 + b) * 8 + c) * 2 + gap]; }
+  float lex_mask_weight(unsigned mask) const { return lex_mask_w_[mask]; }
+  float lex_shape_weight(unsigned flags01, int a, int b) const { return lex_shape_w_[(flags01 * 8 + a) * 8 + b]; }
+  float lex_flag_weight(int k) const { return lex_flag_w_[k]; }
+  float bias() const { return bias_; }
+
+ private:
+  WordModel();
+  void set_weights(std::vector<std::pair<std::uint64_t, float>> weights);
+  void derive_tables();
+
+  Normalizer canonical_;
+  float trans_[2][2] = {{0, 0}, {0, 0}};
+  struct Slot {
+    std::uint64_t key = 0;  // 0: empty
+    float weight = 0;
+  };
+  std::vector<Slot> slots_;  // open addressing, one cache line per probe
+  std::size_t mask_ = 0, n_features_ = 0;
+  words::KeySet lexicon_;        // lexicon n-gram keys
+  words::KeySet lexicon_known_;  // keys of the lexicon's syllables
+  words::KeySet known_;          // keys of the training sentences' syllables
+  float boundary_up1_ = 0;       // weight of kUp1 past the end of a stretch
+  std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_;
+  float lex_flag_w_[words::kLexFlagCount] = {};
+  float bias_ = 0;
+
+  friend class WordSegmenter;
+};
+
+// Per-thread state for word segmentation: syllable memo and Viterbi buffers.
+class WordSegmenter {
+ public:
+  // `dictionary`: user words (each a list of syllables) forced as words by longest match.
+  explicit WordSegmenter(std::shared_ptr<const WordModel> model,
+                         const std::vector<std::vector<std::string>>* dictionary = nullptr);
+
+  // For each token of `text` (NFC, tokens as the Segmenter writes them), whether it begins a word
+  // (1) or continues the previous token's word (0). Polls `cancel` on long texts.
+  void segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
+               const std::atomic<bool>* cancel = nullptr);
+
+  // Whether the gap text between two tokens keeps them in one stretch (white space only, or one
+  // hyphen with no space).
+  static int gap_kind(std::string_view gap);  // 0 space, 1 hyphen, -1 breaks
+  // Whether two number tokens and the one mark between them are one number ("10.000", "5/10/2000",
+  // "23-3"): then they are one word.
+  static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
+
+  // The emission score of B at position i of a stretch (exposed for tests).
+  float score(std::size_t i) const;
+
+  // Decodes the stretch of syllables sy_[0..n) with its gaps; `begins` receives one flag each.
+  void decode(std::size_t n, std::uint8_t* begins);
+
+  const WordModel& model() const { return *model_; }
+  // Whether the tokens (NFC syllables, two to four) form a word of the model's lexicon.
+  bool in_lexicon(const std::vector<std::string_view>& syllables);
+  words::Syllable syllable(std::string_view token, bool link);
+
+ private:
+  friend class WordModel;
+  void prepare_stretch(std::size_t n);  // lexicon flags and constraints of sy_[0..n)
+
+  std::shared_ptr<const WordModel> model_;
+  std::unordered_set<std::uint64_t> dictionary_;  // keys of user words
+  std::size_t dictionary_max_ = 0;
+  Interner memo_raw_;                      // raw token -> index into memo_
+  std::vector<words::Syllable> memo_;
+  std::string scratch_;
+  // The current stretch.
+  std::vector<words::Syllable> sy_;
+  std::vector<std::uint8_t> gap_;          // gap before each syllable: 0 space, 1 hyphen
+  std::vector<std::uint8_t> glue_;         // 1: a number glued to the previous one ("10.000", "5/10")
+  std::vector<std::uint16_t> lex_;         // lexicon flag mask at each syllable
+  std::vector<std::uint8_t> allowed_;      // bit 0: may be B, bit 1: may be I
+  std::vector<std::uint8_t> back_;
+  std::vector<std::uint8_t> lexstart_;     // bit n-2: syllables [k, k+n) form a lexicon word
+};
+
+// The features of position i of a stretch (keys of the hashed templates and the small-value templates
+// expanded to keys), for training and for tests. `lexstart[k]` bit (n-2) says [k, k+n) is a lexicon word.
+void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
+                   std::size_t i, std::vector<std::uint64_t>& out);
+
+}  // namespace mekong

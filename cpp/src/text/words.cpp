@@ -1,0 +1,701 @@
+#include "mekong/text/words.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "mekong/text/chars.hpp"
+#include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
+
+namespace mekong {
+
+using namespace words;
+
+namespace {
+
+constexpr NormalizeConfig kCanonical{true, ToneStyle::traditional};
+constexpr std::size_t kPollEvery = 1u << 16;  // syllables between cancel polls
+
+// "ð" (U+00F0, Icelandic eth) is a common stand-in for "đ" (U+0111) in Vietnamese text: one syllable.
+void canonical_eth(std::string& s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) == 0xC3 && static_cast<unsigned char>(s[i + 1]) == 0xB0) {
+      s[i] = static_cast<char>(0xC4);
+      s[i + 1] = static_cast<char>(0x91);
+    }
+}
+
+bool is_latin_letter(char32_t c) { return c < 0x250 || (c >= 0x1E00 && c <= 0x1EFF); }
+
+std::uint64_t dict_key(const std::uint64_t* h, std::size_t n) {
+  std::uint64_t k = mix(0x44494354ull ^ n);
+  for (std::size_t i = 0; i < n; ++i) k = mix(k ^ h[i]);
+  return k;
+}
+
+std::uint64_t lexicon_key(const Syllable* s, std::size_t n) {
+  switch (n) {
+    case 2: return key(kLexicon + 2, s[0].hash, s[1].hash);
+    case 3: return key(kLexicon + 3, s[0].hash, s[1].hash, s[2].hash);
+    default: return key(kLexicon + 4, s[0].hash, s[1].hash, s[2].hash, s[3].hash);
+  }
+}
+
+// Shape and joinability of one NFC token; `known` says whether its canonical hash is known.
+Syllable describe(std::string_view token, std::uint64_t hash, bool known, bool link) {
+  std::size_t letters = 0, upper = 0, digits = 0, other = 0, foreign = 0;
+  bool first_upper = false;
+  for (std::size_t i = 0; i < token.size();) {
+    const char32_t c = utf8::next(token.data(), i);
+    const std::uint8_t cls = chars::classify(c);
+    if (cls & chars::kLetter) {
+      if (!is_latin_letter(c)) ++foreign;
+      if (cls & chars::kUpper) {
+        if (letters == 0) first_upper = true;
+        ++upper;
+      }
+      ++letters;
+    } else if (cls & chars::kNumber) {
+      ++digits;
+    } else if (!(cls & chars::kMark)) {
+      ++other;
+    }
+  }
+  Syllable s;
+  s.hash = hash;
+  if (foreign) s.shape = kForeign;
+  else if (digits && !letters && !other) s.shape = kNumber;
+  else if (digits || other || letters == 0) s.shape = kCode;
+  else if (upper == 0) s.shape = known ? kLower : kUnknown;
+  else if (first_upper && upper == 1) s.shape = kTitle;
+  else if (upper == letters && letters >= 2) s.shape = kUpper;
+  else s.shape = kCode;
+  s.joinable = !link && (s.shape == kLower || s.shape == kTitle || s.shape == kUpper);
+  return s;
+}
+
+// Viterbi over tags B (0) and I (1): `emit(i)` is the score of B at i (I scores 0), `allowed[i]`
+// bit 0 permits B and bit 1 permits I. Ties go to B. Linear time; `back` holds 2 bits per position.
+template <class Emit>
+void viterbi(std::size_t n, const Emit& emit, const std::uint8_t* allowed, const float (&trans)[2][2],
+             std::uint8_t* back, std::uint8_t* begins) {
+  if (n == 0) return;
+  constexpr double kNone = -std::numeric_limits<double>::infinity();
+  double b = 0, in = kNone;  // position 0 is always B
+  back[0] = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    const double e = emit(i);
+    const double bb = b + trans[0][0], ib = in + trans[1][0];
+    const double bi = b + trans[0][1], ii = in + trans[1][1];
+    double nb = (bb >= ib ? bb : ib) + e, ni = bi >= ii ? bi : ii;
+    std::uint8_t bk = static_cast<std::uint8_t>((bb >= ib ? 0 : 1) | (bi >= ii ? 0 : 2));
+    if (!(allowed[i] & 1)) nb = kNone;
+    if (!(allowed[i] & 2)) ni = kNone;
+    back[i] = bk;
+    b = nb;
+    in = ni;
+  }
+  int tag = b >= in ? 0 : 1;
+  for (std::size_t i = n; i-- > 0;) {
+    begins[i] = tag == 0;
+    const int prev = tag == 0 ? (back[i] & 1) : ((back[i] >> 1) & 1);
+    tag = prev;
+  }
+}
+
+unsigned lex_mask_at(const std::uint8_t* lexstart, std::size_t n, std::size_t i) {
+  unsigned mask = 0;
+  for (int k = 0; k < kLexFlagCount; ++k) {
+    const long start = static_cast<long>(i) + kLexFlags[k].start;
+    const int len = kLexFlags[k].len;
+    if (start >= 0 && start + len <= static_cast<long>(n) && ((lexstart[start] >> (len - 2)) & 1)) mask |= 1u << k;
+  }
+  return mask;
+}
+
+void fill_lexstart(const WordModel& model, const Syllable* sy, std::size_t n, std::uint8_t* lexstart) {
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint8_t bits = 0;
+    for (std::size_t len = 2; len <= kMaxLexicon && k + len <= n; ++len)
+      if (model.in_lexicon(lexicon_key(sy + k, len))) bits |= static_cast<std::uint8_t>(1u << (len - 2));
+    lexstart[k] = bits;
+  }
+}
+
+template <class T>
+void put(std::string& out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out.append(b, sizeof(T));
+}
+
+}  // namespace
+
+void KeySet::reserve(std::size_t n) {
+  std::size_t cap = 16;
+  while (cap < n * 2 + 2) cap *= 2;
+  if (cap <= slots_.size()) return;
+  std::vector<std::uint64_t> old;
+  old.swap(slots_);
+  slots_.assign(cap, 0);
+  mask_ = cap - 1;
+  n_ = 0;
+  for (std::uint64_t k : old)
+    if (k) insert(k);
+}
+
+void KeySet::insert(std::uint64_t k) {
+  if (k == 0) return;
+  if ((n_ + 1) * 2 > slots_.size()) reserve(std::max<std::size_t>(n_ + 1, slots_.size()));
+  std::size_t i = k & mask_;
+  while (slots_[i] != 0 && slots_[i] != k) i = (i + 1) & mask_;
+  if (slots_[i] == 0) {
+    slots_[i] = k;
+    ++n_;
+  }
+}
+
+std::vector<std::uint64_t> KeySet::keys() const {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t k : slots_)
+    if (k) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
+                   std::size_t i, std::vector<std::uint64_t>& out) {
+  out.clear();
+  auto h = [&](long k) { return k < 0 || k >= static_cast<long>(n) ? kBoundaryHash : sy[k].hash; };
+  auto s = [&](long k) -> std::uint64_t { return k < 0 || k >= static_cast<long>(n) ? std::uint64_t{kBoundary} : sy[k].shape; };
+  const long j = static_cast<long>(i);
+  out.push_back(key(kBias, 1));
+  out.push_back(key(kU0, h(j)));
+  out.push_back(key(kUm1, h(j - 1)));
+  out.push_back(key(kUp1, h(j + 1)));
+  out.push_back(key(kBm1, h(j - 1), h(j)));
+  out.push_back(key(kBp1, h(j), h(j + 1)));
+  out.push_back(key(kBm2, h(j - 2), h(j - 1)));
+  out.push_back(key(kT0, h(j - 1), h(j), h(j + 1)));
+  out.push_back(key(kTm1, h(j - 2), h(j - 1), h(j)));
+  out.push_back(key(kShape, s(j - 1), s(j), s(j + 1), gap[i]));
+  out.push_back(key(kShapeU, s(j - 1), h(j)));
+  out.push_back(key(kUShape, h(j - 1), s(j)));
+  out.push_back(key(kSkip, h(j - 1), h(j + 1)));
+  const unsigned mask = lex_mask_at(lexstart, n, i);
+  out.push_back(key(kLexMask, mask));
+  out.push_back(key(kLexShape, mask & 3u, s(j - 1), s(j)));
+  for (int k = 0; k < kLexFlagCount; ++k)
+    if (mask & (1u << k)) out.push_back(key(kLexFlag + k, 1));
+}
+
+// ---- the model ----
+
+WordModel::WordModel() : canonical_(kCanonical) {}
+
+float WordModel::weight(std::uint64_t k) const {
+  if (slots_.empty() || k == 0) return 0.0f;
+  for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
+    const Slot& s = slots_[i];
+    if (s.key == k) return s.weight;
+    if (s.key == 0) return 0.0f;
+  }
+}
+
+void WordModel::set_weights(std::vector<std::pair<std::uint64_t, float>> weights) {
+  std::size_t cap = 16;
+  while (cap < weights.size() * 2 + 2) cap *= 2;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
+  n_features_ = 0;
+  for (const auto& [k, w] : weights) {
+    if (k == 0) continue;
+    std::size_t i = k & mask_;
+    while (slots_[i].key != 0 && slots_[i].key != k) i = (i + 1) & mask_;
+    if (slots_[i].key == 0) ++n_features_;
+    slots_[i] = {k, w};
+  }
+  derive_tables();
+}
+
+void WordModel::derive_tables() {
+  shape_w_.assign(kShapes * kShapes * kShapes * 2, 0.0f);
+  for (int a = 0; a < kShapes; ++a)
+    for (int b = 0; b < kShapes; ++b)
+      for (int c = 0; c < kShapes; ++c)
+        for (int g = 0; g < 2; ++g)
+          shape_w_[((a * 8 + b) * 8 + c) * 2 + g] = weight(key(kShape, a, b, c, g));
+  lex_mask_w_.assign(1u << kLexFlagCount, 0.0f);
+  for (unsigned m = 0; m < lex_mask_w_.size(); ++m) lex_mask_w_[m] = weight(key(kLexMask, m));
+  lex_shape_w_.assign(4 * kShapes * kShapes, 0.0f);
+  for (unsigned f = 0; f < 4; ++f)
+    for (int a = 0; a < kShapes; ++a)
+      for (int b = 0; b < kShapes; ++b) lex_shape_w_[(f * 8 + a) * 8 + b] = weight(key(kLexShape, f, a, b));
+  for (int k = 0; k < kLexFlagCount; ++k) lex_flag_w_[k] = weight(key(kLexFlag + k, 1));
+  bias_ = weight(key(kBias, 1));
+  boundary_up1_ = weight(key(kUp1, kBoundaryHash));
+}
+
+std::string WordModel::to_bytes() const {
+  std::string out(kMagic, sizeof kMagic);
+  put<std::uint32_t>(out, kVersion);
+  put<std::uint32_t>(out, 0);
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) put<float>(out, trans_[a][b]);
+  std::vector<std::pair<std::uint64_t, float>> w;
+  for (const Slot& s : slots_)
+    if (s.key) w.emplace_back(s.key, s.weight);
+  std::sort(w.begin(), w.end());
+  put<std::uint64_t>(out, w.size());
+  for (const auto& [k, v] : w) {
+    put<std::uint64_t>(out, k);
+    put<float>(out, v);
+  }
+  for (const auto* set : {&lexicon_, &lexicon_known_, &known_}) {
+    const std::vector<std::uint64_t> keys = set->keys();
+    put<std::uint64_t>(out, keys.size());
+    for (std::uint64_t k : keys) put<std::uint64_t>(out, k);
+  }
+  put<std::uint64_t>(out, fnv1a(out));
+  return out;
+}
+
+std::shared_ptr<const WordModel> WordModel::from_bytes(std::string_view bytes, const std::string& name) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("word model " + name + ": " + why);
+  };
+  std::size_t pos = 0;
+  auto need = [&](std::size_t n) {
+    if (bytes.size() - pos < n) fail("truncated (file is " + std::to_string(bytes.size()) + " bytes)");
+  };
+  auto get = [&](auto& v) {
+    need(sizeof v);
+    std::memcpy(&v, bytes.data() + pos, sizeof v);
+    pos += sizeof v;
+  };
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    fail("not a mekong word model (bad magic)");
+  pos = sizeof kMagic;
+  std::uint32_t version = 0, reserved = 0;
+  get(version);
+  get(reserved);
+  if (version != kVersion)
+    fail("version " + std::to_string(version) + ", but this mekong reads version " + std::to_string(kVersion));
+  if (bytes.size() < pos + 8) fail("truncated");
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+  if (stored != fnv1a(bytes.substr(0, bytes.size() - 8))) fail("corrupt (checksum mismatch)");
+  bytes = bytes.substr(0, bytes.size() - 8);
+  std::shared_ptr<WordModel> m(new WordModel());
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) get(m->trans_[a][b]);
+  std::uint64_t n = 0;
+  get(n);
+  if (n > (bytes.size() - pos) / 12) fail("corrupt (feature count)");
+  std::vector<std::pair<std::uint64_t, float>> w(n);
+  for (auto& [k, v] : w) {
+    get(k);
+    get(v);
+    if (!std::isfinite(v)) fail("corrupt (weight is not finite)");
+  }
+  for (auto* set : {&m->lexicon_, &m->lexicon_known_, &m->known_}) {
+    get(n);
+    if (n > (bytes.size() - pos) / 8) fail("corrupt (set size)");
+    set->reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::uint64_t k = 0;
+      get(k);
+      set->insert(k);
+    }
+  }
+  if (pos != bytes.size()) fail("corrupt (trailing bytes)");
+  m->set_weights(std::move(w));
+  return m;
+}
+
+std::shared_ptr<const WordModel> WordModel::load(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const WordModel>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto it = cache.find(path);
+  if (it != cache.end()) return it->second;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::invalid_argument("word model " + path + ": cannot be opened");
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) throw std::invalid_argument("word model " + path + ": cannot be read");
+  auto m = from_bytes(bytes, path);
+  cache.emplace(path, m);
+  return m;
+}
+
+// ---- segmentation ----
+
+WordSegmenter::WordSegmenter(std::shared_ptr<const WordModel> model,
+                             const std::vector<std::vector<std::string>>* dictionary)
+    : model_(std::move(model)) {
+  if (!model_) throw std::invalid_argument("WordSegmenter needs a model");
+  if (dictionary) {
+    std::vector<std::uint64_t> h;
+    for (const auto& word : *dictionary) {
+      if (word.size() < 2) throw std::invalid_argument("a user dictionary word needs two or more syllables");
+      h.clear();
+      for (const std::string& syl : word) {
+        scratch_.clear();
+        model_->canonical().fold_token(syl, scratch_);
+        h.push_back(fnv1a(scratch_));
+      }
+      dictionary_.insert(dict_key(h.data(), h.size()));
+      dictionary_max_ = std::max(dictionary_max_, word.size());
+    }
+  }
+}
+
+bool WordSegmenter::number_glue(std::string_view left, std::string_view gap, std::string_view right) {
+  if (gap.size() != 1 || left.empty() || right.empty()) return false;
+  const char g = gap[0];
+  if (g != '.' && g != ',' && g != '/' && g != '-' && g != ':') return false;
+  for (std::string_view t : {left, right})
+    for (char c : t)
+      if (c < '0' || c > '9') return false;
+  return true;
+}
+
+int WordSegmenter::gap_kind(std::string_view gap) {
+  if (gap.empty()) return -1;  // tokens that touch (a script without spaces): ICU already made words
+  if (gap == "-" || gap == "\u2010" || gap == "\u2011") return 1;
+  for (std::size_t i = 0; i < gap.size(); ++i) {
+    const char c = gap[i];
+    if (c == ' ' || c == '\t') continue;
+    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < gap.size() && static_cast<unsigned char>(gap[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    return -1;
+  }
+  return 0;
+}
+
+Syllable WordSegmenter::syllable(std::string_view token, bool link) {
+  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed memo: start afresh past a million forms
+  bool added = false;
+  const std::uint32_t id = memo_raw_.intern(token, &added);
+  if (!added) {
+    Syllable s = memo_[id];
+    if (link) s.joinable = false;
+    return s;
+  }
+  scratch_.clear();
+  model_->canonical().fold_token(token, scratch_);
+  canonical_eth(scratch_);
+  const std::uint64_t h = fnv1a(scratch_);
+  Syllable s = describe(token, h, model_->known(h), false);
+  s.u0 = model_->weight(key(kU0, h));
+  s.um1 = model_->weight(key(kUm1, h));
+  s.up1 = model_->weight(key(kUp1, h));
+  memo_.push_back(s);
+  if (memo_.size() >= kMaxEntries) {
+    memo_raw_ = Interner();
+    memo_.clear();
+  }
+  Syllable r = s;
+  if (link) r.joinable = false;
+  return r;
+}
+
+bool WordSegmenter::in_lexicon(const std::vector<std::string_view>& syllables) {
+  if (syllables.size() < 2 || syllables.size() > kMaxLexicon) return false;
+  Syllable s[kMaxLexicon];
+  for (std::size_t i = 0; i < syllables.size(); ++i) s[i] = syllable(syllables[i], false);
+  return model_->in_lexicon(lexicon_key(s, syllables.size()));
+}
+
+void WordSegmenter::prepare_stretch(std::size_t n) {
+  lexstart_.resize(n);
+  fill_lexstart(*model_, sy_.data(), n, lexstart_.data());
+  lex_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) lex_[i] = static_cast<std::uint16_t>(lex_mask_at(lexstart_.data(), n, i));
+  allowed_.assign(n, 3);
+  allowed_[0] = 1;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!sy_[i].joinable) {
+      allowed_[i] = 1;
+      if (i + 1 < n) allowed_[i + 1] = 1;
+    }
+  if (glue_.size() == n)
+    for (std::size_t i = 1; i < n; ++i)
+      if (glue_[i]) allowed_[i] = 2;
+  // A hyphen between letters makes one word, as transliterations are written ("Xay-nhạ-phon",
+  // "Ắt-ta-pư"): the writer joined them, so unknown syllables join here on purpose.
+  for (std::size_t i = 1; i < n; ++i)
+    if (gap_[i] == 1 && sy_[i - 1].shape != kNumber && sy_[i].shape != kNumber && sy_[i - 1].shape != kForeign &&
+        sy_[i].shape != kForeign)
+      allowed_[i] = 2;
+  if (dictionary_max_ == 0) return;
+  std::uint64_t h[64];
+  const std::size_t longest = std::min<std::size_t>(dictionary_max_, 64);
+  for (std::size_t k = 0; k < n;) {
+    std::size_t matched = 0;
+    for (std::size_t len = std::min(longest, n - k); len >= 2; --len) {
+      for (std::size_t t = 0; t < len; ++t) h[t] = sy_[k + t].hash;
+      if (dictionary_.count(dict_key(h, len))) {
+        matched = len;
+        break;
+      }
+    }
+    if (!matched) {
+      ++k;
+      continue;
+    }
+    allowed_[k] = 1;
+    for (std::size_t t = 1; t < matched; ++t) allowed_[k + t] = 2;
+    if (k + matched < n) allowed_[k + matched] = 1;
+    k += matched;
+  }
+}
+
+float WordSegmenter::score(std::size_t i) const {
+  const WordModel& m = *model_;
+  const std::size_t n = sy_.size();
+  const Syllable* s = sy_.data();
+  const std::uint64_t hm2 = i >= 2 ? s[i - 2].hash : kBoundaryHash;
+  const std::uint64_t hm1 = s[i - 1].hash, h0 = s[i].hash;
+  const std::uint64_t hp1 = i + 1 < n ? s[i + 1].hash : kBoundaryHash;
+  const int sp1 = i + 1 < n ? int{s[i + 1].shape} : int{kBoundary};
+  float e = m.bias_;
+  e += s[i].u0;  // the unigram weights were looked up once per distinct syllable
+  e += s[i - 1].um1;
+  e += i + 1 < n ? s[i + 1].up1 : m.boundary_up1_;
+  e += m.weight(key(kBm1, hm1, h0));
+  e += m.weight(key(kBp1, h0, hp1));
+  e += m.weight(key(kBm2, hm2, hm1));
+  e += m.weight(key(kT0, hm1, h0, hp1));
+  e += m.weight(key(kTm1, hm2, hm1, h0));
+  e += m.weight(key(kShapeU, s[i - 1].shape, h0));
+  e += m.weight(key(kUShape, hm1, s[i].shape));
+  e += m.weight(key(kSkip, hm1, hp1));
+  e += m.shape_weight(s[i - 1].shape, s[i].shape, sp1, gap_[i]);
+  const unsigned mask = lex_[i];
+  e += m.lex_mask_w_[mask];
+  e += m.lex_shape_weight(mask & 3u, s[i - 1].shape, s[i].shape);
+  for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
+  return e;
+}
+
+void WordSegmenter::decode(std::size_t n, std::uint8_t* begins) {
+  prepare_stretch(n);
+  back_.resize(n);
+  float trans[2][2];
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) trans[a][b] = model_->transition(a, b);
+  viterbi(n, [&](std::size_t i) { return score(i); }, allowed_.data(), trans, back_.data(), begins);
+}
+
+void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
+                            const std::atomic<bool>* cancel) {
+  begins.assign(tokens.size(), 1);
+  std::size_t start = 0;
+  sy_.clear();
+  gap_.clear();
+  glue_.clear();
+  auto flush = [&](std::size_t end) {
+    if (end - start > 1) decode(end - start, begins.data() + start);
+    sy_.clear();
+    gap_.clear();
+    glue_.clear();
+    start = end;
+  };
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (i > 0) {
+      const Token& p = tokens[i - 1];
+      const std::string_view gap = text.substr(p.begin + p.length, t.begin - (p.begin + p.length));
+      const bool glue = number_glue(text.substr(p.begin, p.length), gap, text.substr(t.begin, t.length));
+      const int g = glue ? 0 : gap_kind(gap);
+      if (g < 0) {
+        flush(i);
+        if (cancel && (i & (kPollEvery - 1)) == 0) check_cancelled(cancel);
+      }
+      gap_.push_back(g < 0 ? 0 : static_cast<std::uint8_t>(g));
+      glue_.push_back(glue);
+    } else {
+      gap_.push_back(0);
+      glue_.push_back(0);
+    }
+    sy_.push_back(syllable(text.substr(t.begin, t.length), t.link));
+    if (cancel && (i & (kPollEvery - 1)) == kPollEvery - 1) check_cancelled(cancel);
+  }
+  flush(tokens.size());
+}
+
+// ---- training ----
+
+std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::string>>& sentences,
+                                            const std::vector<std::string>& lexicon, const TrainConfig& config) {
+  std::shared_ptr<WordModel> model(new WordModel());
+  std::string folded;
+  auto hash_of = [&](std::string_view syl) {
+    folded.clear();
+    model->canonical_.fold_token(syl, folded);
+    canonical_eth(folded);
+    return fnv1a(folded);
+  };
+  Segmenter seg;
+  std::vector<Token> toks;
+  // The lexicon: every syllable becomes known; words of 2..4 syllables give lexicon keys.
+  if (config.lexicon_from) {
+    model->lexicon_ = config.lexicon_from->lexicon_;
+    model->lexicon_known_ = config.lexicon_from->lexicon_known_;
+  }
+  for (const std::string& entry : config.lexicon_from ? std::vector<std::string>{} : lexicon) {
+    toks.clear();
+    seg.segment(entry, toks);
+    std::vector<Syllable> sy;
+    for (const Token& t : toks) {
+      Syllable s;
+      s.hash = hash_of(entry.substr(t.begin, t.length));
+      model->lexicon_known_.insert(key(kKnown, s.hash));
+      sy.push_back(s);
+    }
+    if (sy.size() >= 2 && sy.size() <= kMaxLexicon) model->lexicon_.insert(lexicon_key(sy.data(), sy.size()));
+  }
+  // Sentences: the text is the words joined by spaces; a token begins a word where a word begins.
+  struct Example {
+    std::vector<Syllable> sy;
+    std::vector<std::uint8_t> gap, glue, gold, allowed;
+    std::vector<std::vector<std::uint64_t>> feats;
+  };
+  std::vector<std::string> texts;
+  std::vector<std::vector<std::size_t>> starts;
+  for (const auto& sentence : sentences) {
+    std::string text;
+    std::vector<std::size_t> st;
+    for (const std::string& w : sentence) {
+      if (!text.empty()) text.push_back(' ');
+      st.push_back(text.size());
+      text += w;
+    }
+    toks.clear();
+    seg.segment(text, toks);
+    for (const Token& t : toks) model->known_.insert(key(kKnown, hash_of(text.substr(t.begin, t.length))));
+    texts.push_back(std::move(text));
+    starts.push_back(std::move(st));
+  }
+  WordSegmenter ws(model);
+  std::vector<Example> examples;
+  for (std::size_t s = 0; s < texts.size(); ++s) {
+    const std::string& text = texts[s];
+    toks.clear();
+    seg.segment(text, toks);
+    Example ex;
+    auto flush = [&] {
+      if (ex.sy.size() > 1) {
+        const std::size_t n = ex.sy.size();
+        ws.sy_ = ex.sy;
+        ws.gap_ = ex.gap;
+        ws.glue_ = ex.glue;
+        ws.prepare_stretch(n);
+        ex.allowed = ws.allowed_;
+        for (std::size_t i = 0; i < n; ++i) ex.allowed[i] |= ex.gold[i] ? 1 : 2;  // gold is always reachable
+        ex.allowed[0] = 1;
+        ex.feats.resize(n);
+        for (std::size_t i = 1; i < n; ++i) word_features(ex.sy.data(), ex.gap.data(), ws.lexstart_.data(), n, i, ex.feats[i]);
+        examples.push_back(std::move(ex));
+      }
+      ex = Example();
+    };
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      const Token& t = toks[i];
+      int g = -1;
+      bool glue = false;
+      if (i > 0) {
+        const Token& p = toks[i - 1];
+        const std::string_view gap = std::string_view(text).substr(p.begin + p.length, t.begin - p.begin - p.length);
+        glue = WordSegmenter::number_glue(std::string_view(text).substr(p.begin, p.length), gap,
+                                          std::string_view(text).substr(t.begin, t.length));
+        g = glue ? 0 : WordSegmenter::gap_kind(gap);
+      }
+      if (g < 0) flush();
+      ex.gap.push_back(g < 0 ? 0 : static_cast<std::uint8_t>(g));
+      ex.glue.push_back(glue);
+      ex.sy.push_back(ws.syllable(text.substr(t.begin, t.length), t.link));
+      ex.gold.push_back(std::binary_search(starts[s].begin(), starts[s].end(), t.begin) || ex.sy.size() == 1);
+    }
+    flush();
+  }
+  // Averaged perceptron (Daume's trick: avg = w - u / c).
+  struct Acc {
+    double w = 0, u = 0;
+  };
+  std::unordered_map<std::uint64_t, Acc> acc;
+  Acc tacc[2][2];
+  double c = 1;
+  std::vector<std::uint8_t> pred, back;
+  std::vector<std::size_t> order(examples.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::uint64_t rng = 0x2545F4914F6CDD1Dull;
+  for (std::size_t epoch = 0; epoch < config.epochs; ++epoch) {
+    for (std::size_t i = order.size(); i > 1; --i) {  // a fixed shuffle per epoch: reproducible
+      rng = mix(rng + 0x9E3779B97F4A7C15ull);
+      std::swap(order[i - 1], order[rng % i]);
+    }
+    for (std::size_t idx : order) {
+      const Example& ex = examples[idx];
+      const std::size_t n = ex.sy.size();
+      float trans[2][2];
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) trans[a][b] = static_cast<float>(tacc[a][b].w);
+      pred.resize(n);
+      back.resize(n);
+      viterbi(
+          n,
+          [&](std::size_t i) {
+            double e = 0;
+            for (std::uint64_t k : ex.feats[i]) {
+              const auto it = acc.find(k);
+              if (it != acc.end()) e += it->second.w;
+            }
+            return static_cast<float>(e);
+          },
+          ex.allowed.data(), trans, back.data(), pred.data());
+      for (std::size_t i = 1; i < n; ++i) {
+        if (pred[i] != ex.gold[i]) {
+          const double d = ex.gold[i] ? 1.0 : -1.0;
+          for (std::uint64_t k : ex.feats[i]) {
+            Acc& a = acc[k];
+            a.w += d;
+            a.u += c * d;
+          }
+        }
+        const int gp = ex.gold[i - 1] ? 0 : 1, gc = ex.gold[i] ? 0 : 1;
+        const int pp = pred[i - 1] ? 0 : 1, pc = pred[i] ? 0 : 1;
+        if (gp != pp || gc != pc) {
+          tacc[gp][gc].w += 1;
+          tacc[gp][gc].u += c;
+          tacc[pp][pc].w -= 1;
+          tacc[pp][pc].u -= c;
+        }
+      }
+      c += 1;
+    }
+  }
+  std::vector<std::pair<std::uint64_t, float>> weights;
+  for (const auto& [k, a] : acc) {
+    const double avg = a.w - a.u / c;
+    if (std::fabs(avg) > config.min_weight && avg != 0) weights.emplace_back(k, static_cast<float>(avg));
+  }
+  std::sort(weights.begin(), weights.end());
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) model->trans_[a][b] = static_cast<float>(tacc[a][b].w - tacc[a][b].u / c);
+  model->set_weights(std::move(weights));
+  return model;
+}
+
+}  // namespace mekong

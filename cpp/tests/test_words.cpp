@@ -1,0 +1,134 @@
+// The word stage: training on a toy treebank, decoding, constraints, the model file, long input.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mekong/error.hpp"
+#include "mekong/text/analyzer.hpp"
+#include "mekong/text/words.hpp"
+
+using namespace mekong;
+
+namespace {
+
+std::shared_ptr<const WordModel> toy_model() {
+  // "hợp tác" and "kinh tế" are words; "với", "và", "Lào" stand alone.
+  std::vector<std::vector<std::string>> sentences;
+  for (int i = 0; i < 20; ++i) {
+    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào"});
+    sentences.push_back({"kinh tế", "và", "hợp tác"});
+    sentences.push_back({"Lào", "hợp tác", "với", "kinh tế"});
+  }
+  return WordModel::train(sentences, {"hợp tác", "kinh tế"}, {});
+}
+
+std::vector<std::string> terms(const Analyzer& a, std::string_view text) {
+  auto w = a.worker();
+  TermBuffer out;
+  w.analyze(text, out, true);
+  std::vector<std::string> v;
+  for (std::size_t i = 0; i < out.size(); ++i) v.emplace_back(out[i]);
+  return v;
+}
+
+Analyzer word_analyzer(std::shared_ptr<const WordModel> m, std::vector<std::vector<std::string>> dict = {}) {
+  AnalyzerConfig cfg;
+  cfg.words = std::move(m);
+  cfg.word_dictionary = std::move(dict);
+  return Analyzer(cfg);
+}
+
+}  // namespace
+
+TEST(Words, ToyModelJoinsWhatItLearned) {
+  const Analyzer a = word_analyzer(toy_model());
+  EXPECT_EQ(terms(a, "Hợp tác kinh tế với Lào"), (std::vector<std::string>{"hợp_tác", "kinh_tế", "với", "lào"}));
+  // Punctuation ends a word: "tác, kinh" never joins.
+  EXPECT_EQ(terms(a, "kinh, tế"), (std::vector<std::string>{"kinh", "tế"}));
+  EXPECT_EQ(terms(a, "hợp.\ntác"), (std::vector<std::string>{"hợp", "tác"}));
+}
+
+TEST(Words, NumbersCodesAndUnknownSyllablesNeverJoin) {
+  const Analyzer a = word_analyzer(toy_model());
+  EXPECT_EQ(terms(a, "hợp 2025 tác"), (std::vector<std::string>{"hợp", "2025", "tác"}));
+  EXPECT_EQ(terms(a, "hợp xyzzy tác"), (std::vector<std::string>{"hợp", "xyzzy", "tác"}));
+  EXPECT_EQ(terms(a, "kinh A320 tế"), (std::vector<std::string>{"kinh", "a320", "tế"}));
+}
+
+TEST(Words, UserDictionaryIsForced) {
+  const Analyzer a = word_analyzer(toy_model(), {{"với", "lào"}});
+  EXPECT_EQ(terms(a, "hợp tác với Lào"), (std::vector<std::string>{"hợp_tác", "với_lào"}));
+}
+
+TEST(Words, WrittenWordsKeepPunctuationAndSpelling) {
+  const Analyzer a = word_analyzer(toy_model());
+  auto w = a.worker();
+  std::vector<std::string> out;
+  w.written_words("Hợp  tác kinh tế... với Lào!", true, out);
+  EXPECT_EQ(out, (std::vector<std::string>{"Hợp tác", "kinh tế", "...", "với", "Lào", "!"}));
+}
+
+TEST(Words, ModelRoundTripsThroughBytes) {
+  const auto m = toy_model();
+  const std::string bytes = m->to_bytes();
+  const auto back = WordModel::from_bytes(bytes, "toy");
+  EXPECT_EQ(back->to_bytes(), bytes);
+  EXPECT_EQ(back->feature_count(), m->feature_count());
+}
+
+TEST(Words, CorruptOrWrongVersionModelNamesTheFile) {
+  std::string bytes = toy_model()->to_bytes();
+  auto message = [](const std::string& b) {
+    try {
+      WordModel::from_bytes(b, "/x/words.bin");
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string flipped = bytes;
+  flipped[flipped.size() / 2] ^= 0x40;
+  EXPECT_NE(message(flipped).find("/x/words.bin: corrupt"), std::string::npos) << message(flipped);
+  std::string version = bytes;
+  version[8] = 9;
+  EXPECT_NE(message(version).find("version 9"), std::string::npos) << message(version);
+  EXPECT_NE(message("not a model").find("/x/words.bin"), std::string::npos);
+  EXPECT_NE(message(bytes.substr(0, 30)).find("/x/words.bin"), std::string::npos);
+  EXPECT_THROW(WordModel::load("/nonexistent/words.bin"), std::invalid_argument);
+}
+
+TEST(Words, HundredThousandSyllablesWithoutPunctuationInLinearTime) {
+  const Analyzer a = word_analyzer(toy_model());
+  auto run = [&](std::size_t n) {
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i) text += i % 3 ? "kinh tế " : "hợp tác ";
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto v = terms(a, text);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(v.size(), n);
+    return s;
+  };
+  const double small = run(10000), large = run(100000);
+  // Linear: ten times the input, nowhere near a hundred times the time (generous for sanitizers).
+  EXPECT_LT(large, small * 40 + 0.05);
+}
+
+TEST(Words, LongTextPollsTheCancelFlag) {
+  WordSegmenter ws(toy_model());
+  std::string text;
+  for (int i = 0; i < 70000; ++i) text += "hợp tác ";
+  Segmenter seg;
+  std::vector<Token> tokens;
+  seg.segment(text, tokens);
+  std::vector<std::uint8_t> begins;
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(ws.segment(text, tokens, begins, &cancel), Cancelled);
+  cancel = false;
+  ws.segment(text, tokens, begins, &cancel);
+  EXPECT_EQ(begins.size(), tokens.size());
+}

@@ -1,0 +1,111 @@
+"""Train the word segmenter's model and report its scores on the VTB dev split.
+
+    pip install pyvi                        # its word list (MIT) is the lexicon; not a runtime dependency
+    python scripts/train_words.py           # train on train, print dev scores; then train on
+                                            # train + dev and write python/mekong/models/words.bin
+    python scripts/train_words.py --dev-only   # only the first step (tuning)
+
+Sources, all named: UD_Vietnamese-VTB train and dev splits (CC BY-SA 4.0; read from
+../shared/corpus/vtb or --vtb), and the word list pyvi ships (pyvi/models/words.txt, MIT license). Only
+the trained model is written: the lexicon is kept as hashed n-grams, the sentences as feature weights.
+Training is deterministic: the same sources give the same file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VTB = ROOT.parent / "shared" / "corpus" / "vtb"
+DEFAULT_OUT = ROOT / "python" / "mekong" / "models" / "words.bin"
+EPOCHS = 8  # chosen on dev (see --dev-only); more epochs changed dev F1 by under 0.002
+
+
+def read_conllu(path):
+    """Sentences of a CoNLL-U file, each a list of word forms (syllables separated by spaces)."""
+    sentences, words = [], []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if words:
+                sentences.append(words)
+            words = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or "-" in cols[0] or "." in cols[0]:  # multiword ranges, empty nodes
+            continue
+        words.append(cols[1])
+    if words:
+        sentences.append(words)
+    return sentences
+
+
+def pyvi_lexicon():
+    """pyvi's word list (words.txt, one word a line, syllables separated by spaces) and its license."""
+    try:
+        import pyvi
+    except ImportError:
+        sys.exit("the lexicon comes from pyvi: pip install pyvi")
+    base = Path(pyvi.__file__).resolve().parent
+    path = base / "models" / "words.txt"
+    if not path.exists():
+        sys.exit(f"pyvi's word list is not where expected: {path}")
+    words = [w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()]
+    return words, path
+
+
+def gold_line(words):
+    return " ".join(w.replace(" ", "_") for w in words)
+
+
+def evaluate(model, sentences):
+    """Scores of `model` on gold sentences (mekong.phrases.segmentation_scores) and its speed."""
+    import mekong
+    from mekong.phrases import segmentation_scores
+
+    texts = [" ".join(s) for s in sentences]
+    start = time.perf_counter()
+    predicted = [" ".join(w.replace(" ", "_") for w in mekong.word_tokenize(t, model=model)) for t in texts]
+    seconds = time.perf_counter() - start
+    return segmentation_scores([gold_line(s) for s in sentences], predicted), seconds
+
+
+def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None):
+    from mekong import _core
+
+    return _core.WordModel.train(sentences, lexicon, epochs=epochs, lexicon_from=lexicon_from)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--vtb", default=str(DEFAULT_VTB), help="folder with vi_vtb-ud-{train,dev}.conllu")
+    ap.add_argument("--out", default=str(DEFAULT_OUT))
+    ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--dev-only", action="store_true", help="train on train, report dev, write nothing")
+    args = ap.parse_args(argv)
+    vtb = Path(args.vtb)
+    train_s = read_conllu(vtb / "vi_vtb-ud-train.conllu")
+    dev_s = read_conllu(vtb / "vi_vtb-ud-dev.conllu")
+    lexicon, lexicon_path = pyvi_lexicon()
+    print(f"train {len(train_s)} sentences, dev {len(dev_s)}; lexicon {len(lexicon)} words from {lexicon_path}")
+    t = time.perf_counter()
+    model = train(train_s, lexicon, args.epochs)
+    print(f"trained on train in {time.perf_counter() - t:.1f}s: {model.feature_count} features")
+    scores, _ = evaluate(model, dev_s)
+    print(f"dev (model trained on train only): word F1 {scores['word_f1']:.4f}; multi-syllable words "
+          f"P {scores['precision']:.4f} R {scores['recall']:.4f} F1 {scores['f1']:.4f}; skipped {scores['skipped']}")
+    if args.dev_only:
+        return
+    model = train(train_s + dev_s, lexicon, args.epochs)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(model.to_bytes())
+    print(f"wrote {out} ({out.stat().st_size:,} bytes, {model.feature_count} features), trained on train + dev")
+
+
+if __name__ == "__main__":
+    main()
