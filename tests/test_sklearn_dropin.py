@@ -139,8 +139,11 @@ def test_default_settings_are_scikit_learns_not_vietnamese():
     assert "bờ" in ours.vocabulary_ and "y" not in ours.vocabulary_  # one-letter syllables dropped
     assert "hoà" in ours.vocabulary_  # no tone folding
     assert "vie" in ours.vocabulary_  # NFD text is not composed
-    # The top-level class keeps the Vietnamese-right defaults.
-    assert "y" in mekong.CountVectorizer().fit(docs).vocabulary_
+    # The top-level class keeps the Vietnamese-right defaults: words, NFC, one tone placement, and
+    # one-letter syllables kept.
+    vietnamese = mekong.CountVectorizer().fit(docs).vocabulary_
+    assert {"bờ_y", "y_tế", "hòa_bình", "việt_nam"} <= set(vietnamese)
+    assert "y" in mekong.CountVectorizer(words=False).fit(docs).vocabulary_
 
 
 def test_strip_accents_erases_vietnamese_tone_marks():
