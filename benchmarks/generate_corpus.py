@@ -65,8 +65,9 @@ CODAS = ["", "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"]
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # none, sắc, huyền, hỏi, ngã, nặng (NFC below)
 
 
-def corpus_path(size_mb, data_dir=DATA_DIR) -> Path:
-    return Path(data_dir) / f"corpus-{format_mb(size_mb)}mb.txt"
+def corpus_path(size_mb, data_dir=DATA_DIR, vocabulary=DEFAULTS["vocabulary"]) -> Path:
+    prefix = "corpus" if vocabulary == "longtail" else "corpus-sample"
+    return Path(data_dir) / f"{prefix}-{format_mb(size_mb)}mb.txt"
 
 
 def format_mb(size_mb) -> str:
@@ -240,7 +241,7 @@ def generate(size_mb=60.0, out=None, *, seed=DEFAULTS["seed"], min_words=DEFAULT
              articles=None, quiet=False) -> dict:
     """Write the corpus; returns its metadata (also written to ``<out>.json``)."""
     t0 = time.perf_counter()
-    out = Path(out) if out is not None else corpus_path(size_mb)
+    out = Path(out) if out is not None else corpus_path(size_mb, vocabulary=vocabulary)
     out.parent.mkdir(parents=True, exist_ok=True)
     source = articles if articles is not None else sample_articles()
     if vocabulary not in ("longtail", "sample"):

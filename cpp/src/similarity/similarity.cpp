@@ -70,22 +70,28 @@ std::vector<T> metric_values(const CsrView<T, I>& X, Metric metric) {
   return v;
 }
 
+// Y's postings. Columns with skip[c] >= 0 (taken by the dense product, see DenseColumns) are left
+// out of the postings; set sizes still count them.
 template <class T, class I>
-SimilarityIndex<T> index_of(const CsrView<T, I>& Y, const std::vector<T>& values, Metric metric) {
+SimilarityIndex<T> index_of(const CsrView<T, I>& Y, const std::vector<T>& values, Metric metric,
+                            const std::vector<std::int64_t>* skip = nullptr) {
   SimilarityIndex<T> p;
   p.metric = metric;
   p.rows = Y.rows;
   p.cols = Y.cols;
   p.start.assign(Y.cols + 1, 0);
-  for (std::size_t k = 0; k < Y.nnz(); ++k) ++p.start[static_cast<std::size_t>(Y.indices[k]) + 1];
+  auto skipped = [&](std::size_t c) { return skip != nullptr && (*skip)[c] >= 0; };
+  for (std::size_t k = 0; k < Y.nnz(); ++k)
+    if (!skipped(static_cast<std::size_t>(Y.indices[k]))) ++p.start[static_cast<std::size_t>(Y.indices[k]) + 1];
   for (std::size_t c = 0; c < Y.cols; ++c) p.start[c + 1] += p.start[c];
-  p.row.resize(Y.nnz());
-  p.value.resize(Y.nnz());
+  p.row.resize(p.start[Y.cols]);
+  p.value.resize(p.start[Y.cols]);
   p.col_max.assign(Y.cols, T(0));
   std::vector<std::size_t> fill(p.start.begin(), p.start.end() - 1);
   for (std::size_t r = 0; r < Y.rows; ++r) {
     for (std::size_t k = Y.row_begin(r); k < Y.row_end(r); ++k) {
       const auto c = static_cast<std::size_t>(Y.indices[k]);
+      if (skipped(c)) continue;
       const std::size_t at = fill[c]++;
       p.row[at] = static_cast<std::uint32_t>(r);
       p.value[at] = values[k];
@@ -105,6 +111,70 @@ template <class T>
 inline T jaccard_from_intersection(T inter, T a, T b) {
   const T uni = a + b - inter;
   return uni > T(0) ? inter / uni : T(0);
+}
+
+// Columns common in both X and Y go through a dense matrix product (Eigen's GEMM) instead of
+// postings. A column in a share dx of X's rows and dy of Y's costs dx * dy * n * m scattered
+// multiply-adds through postings against n * m streamed ones in a GEMM, which runs several times
+// faster per multiply-add (measured: benchmarks/README.md); the column goes dense when
+// dx * dy > kDenseShare. Function words and other everyday terms are such columns: on news they
+// carry most of the multiply-adds while being a few hundred columns. Rare terms stay sparse.
+constexpr double kDenseShare = 0.15;
+constexpr std::size_t kGemmRows = 64;  // fixed row blocks: the same GEMM shapes, so bits, for any n_jobs
+
+template <class T>
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+template <class T>
+struct DenseColumns {
+  std::vector<std::int64_t> slot;  // per column: its position in Xd / Yd, or -1 (sparse)
+  std::size_t d = 0;
+  RowMat<T> Xd, Yd;  // n x d and m x d; Yd empty when symmetric (Xd serves both)
+};
+
+template <class T, class I>
+RowMat<T> dense_part(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vector<std::int64_t>& slot,
+                     std::size_t d) {
+  RowMat<T> M = RowMat<T>::Zero(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(d));
+  for (std::size_t r = 0; r < X.rows; ++r)
+    for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+      const std::int64_t s = slot[static_cast<std::size_t>(X.indices[k])];
+      if (s >= 0) M(static_cast<Eigen::Index>(r), s) = xv[k];
+    }
+  return M;
+}
+
+template <class T, class I>
+DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, const CsrView<T, I>& Y,
+                              const std::vector<T>& yv, bool symmetric) {
+  DenseColumns<T> dc;
+  dc.slot.assign(X.cols, -1);
+  const std::size_t n = X.rows, m = Y.rows;
+  if (n < kGemmRows || m < kGemmRows) return dc;  // small: postings are fine
+  std::vector<std::size_t> dfx(X.cols, 0), dfy;
+  for (std::size_t k = 0; k < X.nnz(); ++k) ++dfx[static_cast<std::size_t>(X.indices[k])];
+  if (!symmetric) {
+    dfy.assign(Y.cols, 0);
+    for (std::size_t k = 0; k < Y.nnz(); ++k) ++dfy[static_cast<std::size_t>(Y.indices[k])];
+  }
+  const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
+  std::vector<std::pair<double, std::size_t>> chosen;
+  for (std::size_t c = 0; c < X.cols; ++c) {
+    const double share = static_cast<double>(dfx[c]) / static_cast<double>(n) * static_cast<double>(dy[c]) /
+                         static_cast<double>(m);
+    if (share > kDenseShare) chosen.emplace_back(-share, c);
+  }
+  // The dense copies stay within a few times the input's own size (densest columns first).
+  const double budget = 4.0 * static_cast<double>(X.nnz() + (symmetric ? 0 : Y.nnz())) + 8.0 * 1048576.0 / sizeof(T);
+  const std::size_t cap = static_cast<std::size_t>(budget / static_cast<double>(n + (symmetric ? 0 : m)));
+  std::sort(chosen.begin(), chosen.end());
+  if (chosen.size() > cap) chosen.resize(cap);
+  std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  for (const auto& ch : chosen) dc.slot[ch.second] = static_cast<std::int64_t>(dc.d++);
+  if (dc.d == 0) return dc;
+  dc.Xd = dense_part(X, xv, dc.slot, dc.d);
+  if (!symmetric) dc.Yd = dense_part(Y, yv, dc.slot, dc.d);
+  return dc;
 }
 
 std::size_t row_block(std::size_t rows, int threads) {
@@ -127,6 +197,7 @@ struct Workspace {
   };
   std::vector<Term> terms;
   std::vector<double> rest;  // rest[i]: sum of the bounds of terms i.. (upper bound of what they add)
+  RowMat<T> block;           // dense path: a block of rows x all of Y
   void size_for(std::size_t m) {
     if (acc.size() != m) {
       acc.assign(m, T(0));
@@ -219,7 +290,7 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
       // Reaching a good share of the index: cheaper to accumulate without tracking and read the
       // accumulator whole at the end. With pruning possible, tracking goes on longer: the terms
       // ahead (low bounds, long postings) are the ones pruning saves.
-      if (reached * 4 > (prune ? 8 * m : m)) tracking = false;
+      if (reached * 4 > (prune ? 4 * m : m)) tracking = false;
     } else {
       for (std::size_t p = pb; p < pe; ++p) acc[prow[p]] += t.x * pval[p];
     }
@@ -251,6 +322,7 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
     alive.assign(touched.begin(), touched.end());
     std::sort(alive.begin(), alive.end());
     filter(ws.rest[i], false);
+    std::size_t work = 0;
     for (; i < nt && !alive.empty(); ++i) {
       const auto& t = terms[i];
       const std::size_t pb = ix.start[t.col], pe = ix.start[t.col + 1];
@@ -261,12 +333,18 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
           if (p == pe) break;
           if (prow[p] == j) acc[j] += t.x * pval[p];
         }
+        work += alive.size();
       } else {
         for (std::size_t p = pb; p < pe; ++p)
           if (mark[prow[p]]) acc[prow[p]] += t.x * pval[p];
+        work += pe - pb;
       }
-      if (alive.size() >= kk) theta = std::max(theta, kth_best(ws, ws.scratch, alive, kk, self));
-      filter(ws.rest[i + 1], false);
+      // Narrowing costs a pass over the candidates: done once the terms since cost as much.
+      if (work >= 2 * alive.size()) {
+        work = 0;
+        if (alive.size() >= kk) theta = std::max(theta, kth_best(ws, ws.scratch, alive, kk, self));
+        filter(ws.rest[i + 1], false);
+      }
     }
     touched.swap(alive);  // the survivors; everything else is already reset
   }
@@ -410,7 +488,10 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   }
   const int threads = resolve_n_jobs(cfg.n_jobs);
   const std::vector<T> xv = metric_values(X, cfg.metric);
-  const SimilarityIndex<T> post = index_of(Y, symmetric ? xv : metric_values(Y, cfg.metric), cfg.metric);
+  const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
+  const std::vector<T>& yv = symmetric ? xv : yv_own;
+  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
+  const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr);
   std::vector<T> xn;  // X's set sizes (Jaccard)
   if (cfg.metric == Metric::jaccard) {
     xn.assign(n, T(0));
@@ -418,12 +499,22 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) xn[r] += xv[k];
   }
   std::vector<T> out(n * m, T(0));
-  const std::size_t block = row_block(n, threads);
+  // Row blocks of a fixed height when a dense part is computed (same GEMM shapes for any n_jobs).
+  const std::size_t block = dc.d > 0 ? kGemmRows : row_block(n, threads);
   const std::size_t parts = (n + block - 1) / block;
   const std::uint32_t* prow = post.row.data();
   const T* pval = post.value.data();
+  Eigen::Map<RowMat<T>> O(out.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
   parallel_for(parts, threads, [&](std::size_t p) {
     check_cancelled(cancel);
+    if (dc.d > 0) {  // the common columns: one GEMM for the block (the upper part when symmetric)
+      const auto r0 = static_cast<Eigen::Index>(p * block);
+      const auto rows = static_cast<Eigen::Index>(std::min(n, (p + 1) * block) - p * block);
+      const Eigen::Index c0 = symmetric ? r0 : 0;
+      O.block(r0, c0, rows, static_cast<Eigen::Index>(m) - c0).noalias() =
+          dc.Xd.middleRows(r0, rows) * Yd.middleRows(c0, static_cast<Eigen::Index>(m) - c0).transpose();
+    }
     for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
       T* row = out.data() + r * m;
       const std::size_t first = symmetric ? r : 0;
@@ -456,6 +547,80 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   return out;
 }
 
+namespace {
+
+// Top-k when common columns go through the dense product: per fixed block of rows, the block's
+// scores against all of Y from one GEMM, the sparse columns scattered on top, then one pass over
+// each row keeping the k best in a small heap. No pruning here: the GEMM computes every score.
+template <class T, class I>
+TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
+                    const DenseColumns<T>& dc, std::size_t k, double threshold, bool symmetric,
+                    const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  const std::size_t n = X.rows, m = post.rows;
+  const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
+  TopK<T> out;
+  out.rows = n;
+  out.k = std::min(k, candidates);
+  out.index.assign(n * out.k, -1);
+  out.score.assign(n * out.k, std::numeric_limits<T>::quiet_NaN());
+  if (out.k == 0 || n == 0) return out;
+  const std::size_t kk = out.k;
+  const T thr = static_cast<T>(threshold);
+  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
+  const std::size_t parts = (n + kGemmRows - 1) / kGemmRows;
+  const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), parts));
+  const std::uint32_t* prow = post.row.data();
+  const T* pval = post.value.data();
+  WorkspacePool<T> pool(0);
+  using Pair = std::pair<T, std::uint32_t>;
+  auto better = [](const Pair& a, const Pair& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  parallel_for(parts, threads, [&](std::size_t p) {
+    auto ws = pool.take();
+    check_cancelled(cancel);
+    const std::size_t r0 = p * kGemmRows, r1 = std::min(n, r0 + kGemmRows);
+    RowMat<T>& B = ws->block;
+    B.resize(static_cast<Eigen::Index>(r1 - r0), static_cast<Eigen::Index>(m));
+    B.noalias() = dc.Xd.middleRows(static_cast<Eigen::Index>(r0), static_cast<Eigen::Index>(r1 - r0)) * Yd.transpose();
+    auto& heap = ws->cand;
+    for (std::size_t r = r0; r < r1; ++r) {
+      T* row = B.row(static_cast<Eigen::Index>(r - r0)).data();
+      T q_size = T(0);
+      for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
+        const T x = xv[q];
+        q_size += x;
+        if (x == T(0)) continue;
+        const auto c = static_cast<std::size_t>(X.indices[q]);
+        for (std::size_t e = post.start[c]; e < post.start[c + 1]; ++e) row[prow[e]] += x * pval[e];
+      }
+      heap.clear();  // the kk best so far; front = the worst of them
+      for (std::size_t j = 0; j < m; ++j) {
+        if (symmetric && j == r) continue;
+        T sc = row[j];
+        if (post.metric == Metric::jaccard) sc = jaccard_from_intersection(sc, q_size, post.set_size[j]);
+        if (!(sc > thr)) continue;
+        const Pair cand(sc, static_cast<std::uint32_t>(j));
+        if (heap.size() < kk) {
+          heap.push_back(cand);
+          std::push_heap(heap.begin(), heap.end(), better);
+        } else if (better(cand, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), better);
+          heap.back() = cand;
+          std::push_heap(heap.begin(), heap.end(), better);
+        }
+      }
+      std::sort_heap(heap.begin(), heap.end(), better);
+      for (std::size_t q = 0; q < heap.size(); ++q) {
+        out.index[r * kk + q] = heap[q].second;
+        out.score[r * kk + q] = heap[q].first;
+      }
+    }
+  });
+  check_cancelled(cancel);
+  return out;
+}
+
+}  // namespace
+
 template <class T, class I>
 TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size_t k, double threshold,
                       const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
@@ -464,7 +629,14 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   if (k == 0) throw std::invalid_argument("k must be a positive integer");
   check_pair(X, Y, symmetric);
   const std::vector<T> xv = metric_values(X, cfg.metric);
-  const SimilarityIndex<T> ix = index_of(Y, symmetric ? xv : metric_values(Y, cfg.metric), cfg.metric);
+  const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
+  const std::vector<T>& yv = symmetric ? xv : yv_own;
+  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
+  if (dc.d > 0) {
+    const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, &dc.slot);
+    return top_k_dense(X, xv, post, dc, k, threshold, symmetric, cfg, cancel);
+  }
+  const SimilarityIndex<T> ix = index_of(Y, yv, cfg.metric);
   return top_k_rows(ix, X, xv, k, threshold, symmetric, cfg, cancel);
 }
 
