@@ -74,6 +74,8 @@ class Case:
 
 #: A timed call during which other processes kept more than this many cores busy is "disturbed".
 DISTURBED = 0.25
+#: How often a disturbed call is run again (``--retries``; 0 on a machine that is never quiet).
+RETRIES = 2
 
 
 def timed_call(fn):
@@ -92,7 +94,7 @@ def timed_call(fn):
     return res, t, cpu, others
 
 
-def compare(cases, repeats, label, retries=2):
+def compare(cases, repeats, label, retries=None):
     """Time the cases in interleaved rounds; returns one row per case.
 
     Every case is warmed up once, then each round runs every case once, in order, so a slow spell of
@@ -102,6 +104,7 @@ def compare(cases, repeats, label, retries=2):
     during which other processes kept more than DISTURBED cores busy (from /proc/stat) is set aside
     and run again, at most ``retries`` times per round, after waiting a little for quiet.
     """
+    retries = RETRIES if retries is None else retries
     for c in cases:
         c.warmup()
     rows = [dict(library=c.library, threads=c.threads, times=[], cpu=[], others=[], disturbed=[])
@@ -748,7 +751,7 @@ def write_report(path, res):
              "tables below, CPU / wall is the CPU time of all threads over the wall time of the best run (near the "
              "thread count when the threads really ran at once) and \"others\" the cores that other processes on "
              f"the machine kept busy during it; a run with others above {DISTURBED} was set aside and run again "
-             "(at most twice).")
+             f"(at most {res.get('retries', 2)} times).")
     L.append("")
     L.append(table(["target", "measured", "result"], targets(res, threads)))
     L.append("")
@@ -1005,12 +1008,15 @@ def main(argv=None):
     p.add_argument("--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)")
     p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                    help="first wait up to SECONDS for other processes to leave the CPUs idle (default: 0)")
+    p.add_argument("--retries", type=int, default=RETRIES,
+                   help="runs again a call that other processes disturbed, at most this often (default: %(default)s)")
     p.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child)
         return 0
 
+    globals()["RETRIES"] = max(0, args.retries)
     t_start = time.perf_counter()
     size_mb = args.size_mb if args.size_mb is not None else (5.0 if args.quick else 60.0)
     n_sim = args.docs if args.docs is not None else (2000 if args.quick else 10000)
@@ -1045,7 +1051,7 @@ def main(argv=None):
     if args.wait_quiet > 0:
         log(f"waiting up to {args.wait_quiet:.0f} s for the machine to be quiet ...")
         wait_until_quiet(args.wait_quiet)
-    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats,
+    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats, retries=RETRIES,
                date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine_info(), versions=versions(), corpus=meta)
     log("machine check: two busy processes against one ...")
     probe_before = parallel_probe()

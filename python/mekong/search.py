@@ -7,7 +7,6 @@ import unicodedata
 from collections import defaultdict
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _core
 from ._base import BaseEstimator, check_is_fitted
@@ -28,7 +27,7 @@ def fold(text):
 
     >>> from mekong.search import fold
     >>> fold("hợp tác Lào"), fold("Đắk Lắk")
-    ('hop tac lao', 'dak lak')
+    ('hop tac Lao', 'Dak Lak')
     """
     out = []
     for ch in unicodedata.normalize("NFD", text):
@@ -59,6 +58,10 @@ class _Lookup:
         tone_marks = getattr(vectorizer, "tone_marks", "traditional")
         self.exact = defaultdict(set)
         self.folded = defaultdict(set)
+        # Runs of two or more query syllables reach only terms that are runs themselves (names,
+        # phrases, n-grams), never a single token that happens to spell their concatenation.
+        self.exact_runs = defaultdict(set)
+        self.folded_runs = defaultdict(set)
         self.names = set()
         names_joined = bool(getattr(vectorizer, "names", False))
         for term, col in vocab.items():
@@ -72,9 +75,13 @@ class _Lookup:
                 keys = {_squash(term.lower())}
                 if names_joined and "_" in term:
                     self.names.add(col)
+            run = term.startswith("name:") or any(sep in term for sep in " _-")
             for key in keys:
                 self.exact[key].add(col)
                 self.folded[fold(key)].add(col)
+                if run:
+                    self.exact_runs[key].add(col)
+                    self.folded_runs[fold(key)].add(col)
 
 
 class SearchIndex(BaseEstimator):
@@ -263,8 +270,10 @@ class SearchIndex(BaseEstimator):
                     continue  # inside a name already matched
                 exact_key = "".join(low[i : i + length])
                 bare_key = "".join(bare[i : i + length])
-                cols = set(lookup.exact.get(exact_key, ()))
-                folded = lookup.folded.get(bare_key, ()) if self.accents != "exact" else ()
+                exact_map, folded_map = (lookup.exact, lookup.folded) if length == 1 else (
+                    lookup.exact_runs, lookup.folded_runs)
+                cols = set(exact_map.get(exact_key, ()))
+                folded = folded_map.get(bare_key, ()) if self.accents != "exact" else ()
                 if folded:
                     if typed_bare or length > 1:
                         cols |= folded  # unaccented typing, or a run of syllables
@@ -300,10 +309,9 @@ class SearchIndex(BaseEstimator):
             indptr.append(len(indices))
         n_terms = self.matrix_.shape[1]
         idx_dtype = np.int32 if n_terms < 2**31 - 1 and len(indices) < 2**31 - 1 else np.int64
-        return sp.csr_matrix(
-            (np.asarray(data, dtype=dtype), np.asarray(indices, dtype=idx_dtype), np.asarray(indptr, dtype=idx_dtype)),
-            shape=(len(queries), n_terms),
-        )
+        # the core's CSR tuple, built directly: scipy's constructor would cost more than the query
+        return (np.asarray(data, dtype=dtype), np.asarray(indices, dtype=idx_dtype),
+                np.asarray(indptr, dtype=idx_dtype), len(queries), n_terms)
 
     def rank(self, queries, k=10):
         """The ``k`` best documents for each query: ``(indices, scores)``, best first.
@@ -323,8 +331,7 @@ class SearchIndex(BaseEstimator):
         for q in queries:
             if not isinstance(q, str):
                 raise TypeError(f"queries must be str; got {type(q).__name__}")
-        Q = self._query_matrix(queries)
-        return self._core_index().top_k(core_args(Q), k, 0.0, check_n_jobs(self.n_jobs))
+        return self._core_index().top_k(self._query_matrix(queries), k, 0.0, check_n_jobs(self.n_jobs))
 
 
 __all__ = ["SearchIndex", "fold"]

@@ -349,30 +349,39 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
     touched.swap(alive);  // the survivors; everything else is already reset
   }
 
-  auto& cand = ws.cand;
-  cand.clear();
+  // The kk best in a small heap (front = the worst kept): one cheap comparison per candidate.
+  auto& heap = ws.cand;
+  heap.clear();
+  using Pair = std::pair<T, std::uint32_t>;
+  auto better = [](const Pair& a, const Pair& c) { return a.first != c.first ? a.first > c.first : a.second < c.second; };
+  auto offer = [&](T s, std::uint32_t j) {
+    if (heap.size() < kk) {
+      heap.emplace_back(s, j);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(Pair(s, j), heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = Pair(s, j);
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  };
   for (std::uint32_t j : touched) {
     T s = acc[j];
     acc[j] = T(0);
     if (j == self) continue;
     if (metric == Metric::jaccard) s = jaccard_from_intersection(s, q_size, ix.set_size[j]);
-    if (static_cast<double>(s) > thr) cand.emplace_back(s, j);
+    if (static_cast<double>(s) > thr) offer(s, j);
   }
   // Rows sharing no column score 0 and are never touched; with a negative threshold they qualify
   // too (the touched ones are still marked and keep their own score).
   if (thr < 0.0) {
     for (std::uint32_t j = 0; j < m; ++j)
-      if (!mark[j] && j != self) cand.emplace_back(T(0), j);
+      if (!mark[j] && j != self) offer(T(0), j);
   }
   for (std::uint32_t j : touched) mark[j] = 0;
-  auto better = [](const std::pair<T, std::uint32_t>& a, const std::pair<T, std::uint32_t>& c) {
-    return a.first != c.first ? a.first > c.first : a.second < c.second;
-  };
-  const std::size_t take = std::min(kk, cand.size());
-  std::partial_sort(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(take), cand.end(), better);
-  for (std::size_t q2 = 0; q2 < take; ++q2) {
-    out_index[q2] = cand[q2].second;
-    out_score[q2] = cand[q2].first;
+  std::sort_heap(heap.begin(), heap.end(), better);
+  for (std::size_t q2 = 0; q2 < heap.size(); ++q2) {
+    out_index[q2] = heap[q2].second;
+    out_score[q2] = heap[q2].first;
   }
   return pruned;
 }
