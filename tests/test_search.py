@@ -84,7 +84,7 @@ def test_batch_equals_single_queries_and_any_n_jobs(method):
 
 
 @pytest.mark.parametrize("accents", ["auto", "ignore", "exact"])
-def test_search_is_case_insensitive(accents):
+def test_issue11_search_is_case_insensitive(accents):
     index = mekong.SearchIndex(accents=accents).fit(DOCS)
     for q in ["hợp tác giáo dục", "giá lúa", "bão số 4"]:
         a = index.rank(q, k=3)
@@ -103,7 +103,7 @@ def test_unaccented_query_finds_accented_text():
     assert (mekong.SearchIndex(accents="exact").fit(DOCS).rank("gia lua", k=1)[0] == -1).all()
 
 
-def test_accented_query_means_its_accents():
+def test_issue11_accented_query_hop_tac_lao_does_not_reach_lao_xe():
     # "hợp tác Lào" must not reach the crash story through "lao"; "lao xe" must not reach "Lào".
     index = mekong.SearchIndex().fit(DOCS)
     idx, _ = index.rank("hợp tác Lào", k=len(DOCS))
@@ -116,7 +116,7 @@ def test_accented_query_means_its_accents():
     assert idx[0, 0] == 1 and 0 not in idx[0].tolist() and 4 not in idx[0].tolist()
 
 
-def test_names_reach_alias_columns_and_capitals_mean_names():
+def test_issue11_hun_sen_reaches_the_name_and_capitals_mean_names():
     index = mekong.SearchIndex(vectorizer_options={"aliases": True}).fit(DOCS)
     terms = index.vectorizer_.vocabulary_
     assert "name:hunsen" in terms and "name:lao" in terms
