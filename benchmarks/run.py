@@ -818,9 +818,9 @@ def write_report(path, res):
         ["size", f"{c['bytes'] / 1e6:.1f} MB ({c['bytes']:,} bytes of UTF-8)"],
         ["documents", f"{c['documents']:,} (one per line; {c['min_words']}-{c['max_words']} tokens)"],
         ["tokens (whitespace-separated)", f"{c['whitespace_tokens']:,}"],
-        ["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
-        ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
-         f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"],
+        *([["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
+           ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
+            f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"]] if res.get("corpus_tokens") else []),
         ["SHA-256", f"`{c['sha256']}`"],
     ]))
     L.append("")
@@ -835,6 +835,20 @@ def write_report(path, res):
     )
     L.append("")
     reps = res["repeats"]
+    if res["count"] or res["tfidf"]:
+        vectorizer_section(L, res, c, reps, threads)
+    sim = res.get("similarity")
+    if sim:
+        cosine_section(L, res, sim, reps)
+    if res["topk"]:
+        topk_section(L, res, reps)
+    if res.get("search_info"):
+        search_section(L, res, reps)
+    memory_section(L, res)
+    Path(path).write_text("\n".join(L), encoding="utf-8")
+
+
+def vectorizer_section(L, res, c, reps, threads):
     L.append(f"## Vectorizers: fit_transform on the whole corpus ({c['bytes'] / 1e6:.1f} MB, "
              f"{c['documents']:,} documents)")
     L.append("")
@@ -860,15 +874,6 @@ def write_report(path, res):
             parts.append(f"{lib}: {s['shape'][0]:,} x {s['shape'][1]:,}, {s['nnz']:,} non-zeros, {s['dtype']}")
         L.append("Matrices: " + "; ".join(parts) + ".")
         L.append("")
-    sim = res.get("similarity")
-    if sim:
-        cosine_section(L, res, sim, reps)
-    if res["topk"]:
-        topk_section(L, res, reps)
-    if res.get("search_info"):
-        search_section(L, res, reps)
-    memory_section(L, res)
-    Path(path).write_text("\n".join(L), encoding="utf-8")
 
 
 def cosine_section(L, res, sim, reps):
