@@ -252,11 +252,15 @@ class SearchIndex(BaseEstimator):
         vec = self.vectorizer_
         lookup = self._terms()
         tone_marks = getattr(vec, "tone_marks", "traditional")
-        options = dict(tone_marks=tone_marks, numbers=True, urls=getattr(vec, "urls", "drop"), min_token_length=1)
+        # Syllables, not words: runs of query syllables are matched against word, name and phrase
+        # columns below, which also finds the single-syllable columns a joined word would hide.
+        options = dict(tone_marks=tone_marks, numbers=True, urls=getattr(vec, "urls", "drop"), min_token_length=1,
+                       words=False)
         raw = tokenize(query, lowercase=False, **options)
         low = tokenize(query, lowercase=True, **options)
         if len(low) != len(raw):  # casing changed the tokens (rare scripts): no capital evidence
             raw = low
+        low = [_squash(t) for t in low]  # a word the tokenizer joined ("hợp_tác") keys like its column
         bare = [fold(t) for t in low]
         typed_bare = self.accents == "ignore" or (self.accents == "auto" and all(b == t for b, t in zip(bare, low)))
         capital = [t[:1].isupper() for t in raw]
