@@ -3,12 +3,13 @@
     python benchmarks/run.py                # 60 MB corpus, similarity on 10,000 documents (~6 min)
     python benchmarks/run.py --quick        # ~5 MB corpus, 2,000 documents: a smoke test (~1 min)
 
-Generates the corpus (benchmarks/generate_corpus.py) when it is missing, then measures, against
-scikit-learn and sparse_dot_topn:
+Generates the corpus (benchmarks/generate_corpus.py; long-tailed vocabulary by default) when it is
+missing, then measures, against scikit-learn, sparse_dot_topn and bm25s:
 
 * CountVectorizer.fit_transform and TfidfVectorizer.fit_transform on the whole corpus;
 * cosine_similarity of the tf-idf matrix of the first N documents (float64);
-* the top-10 neighbours of each of those documents;
+* the top-10 neighbours of each of the first M documents (default 20,000);
+* BM25 search over the first M documents: one query at a time and a batch, against bm25s;
 * the peak memory of CountVectorizer.fit_transform (each call in a fresh subprocess) against the
   size of the matrix it returns.
 
@@ -47,7 +48,8 @@ WARMUP_ROWS = 500
 # Targets: (what, threshold on the ratio baseline time / mekong time)
 TARGET_COUNT_1 = 20.0
 TARGET_COSINE = 5.0
-TARGET_TOPK = 1.0
+TARGET_TOPK = 2.0
+TARGET_SEARCH = 1.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -72,6 +74,8 @@ class Case:
 
 #: A timed call during which other processes kept more than this many cores busy is "disturbed".
 DISTURBED = 0.25
+#: How often a disturbed call is run again (``--retries``; 0 on a machine that is never quiet).
+RETRIES = 2
 
 
 def timed_call(fn):
@@ -90,7 +94,7 @@ def timed_call(fn):
     return res, t, cpu, others
 
 
-def compare(cases, repeats, label, retries=2):
+def compare(cases, repeats, label, retries=None):
     """Time the cases in interleaved rounds; returns one row per case.
 
     Every case is warmed up once, then each round runs every case once, in order, so a slow spell of
@@ -100,6 +104,7 @@ def compare(cases, repeats, label, retries=2):
     during which other processes kept more than DISTURBED cores busy (from /proc/stat) is set aside
     and run again, at most ``retries`` times per round, after waiting a little for quiet.
     """
+    retries = RETRIES if retries is None else retries
     for c in cases:
         c.warmup()
     rows = [dict(library=c.library, threads=c.threads, times=[], cpu=[], others=[], disturbed=[])
@@ -301,6 +306,7 @@ def versions():
         "scipy": version("scipy"),
         "scikit-learn": version("scikit-learn"),
         "sparse_dot_topn": version("sparse_dot_topn"),
+        "bm25s": version("bm25s"),
     }
 
 
@@ -482,6 +488,96 @@ def bench_topk(X, threads, repeats, k=10, sample_rows=1000, seed=0):
     return rows, agreement
 
 
+# -- search: SearchIndex against bm25s -------------------------------------------------------------
+PUNCT = ".,;:!?()[]\"'“”‘’…"
+
+
+def make_queries(docs, n, seed=0):
+    """n queries of 1-4 consecutive words from random documents, punctuation stripped: what a reader
+    types after seeing a headline. Every third is written without accents (as people often type)."""
+    import unicodedata
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in rng.choice(len(docs), size=n):
+        toks = [t.strip(PUNCT) for t in docs[int(i)].split()]
+        toks = [t for t in toks if t]
+        length = int(rng.integers(1, 5))
+        start = int(rng.integers(0, max(1, len(toks) - length)))
+        q = " ".join(toks[start:start + length])
+        if len(out) % 3 == 2:
+            q = "".join(c for c in unicodedata.normalize("NFD", q) if not unicodedata.combining(c))
+            q = q.replace("đ", "d").replace("Đ", "D")
+        out.append(q)
+    return out
+
+
+def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
+    import bm25s
+    import mekong
+
+    queries = make_queries(docs, n_queries)
+    single = queries[:n_single]
+    log(f"search over {len(docs):,} documents, {len(queries):,} queries:")
+    t0 = time.perf_counter()
+    indexes = {n: mekong.SearchIndex(method="bm25", n_jobs=n).fit(docs) for n in threads}
+    for ix in indexes.values():
+        ix.rank("warm up", k=k)  # builds the core index and the query lookup once
+    mk_fit = (time.perf_counter() - t0) / len(threads)
+    t0 = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(docs, token_pattern=TOKEN_PATTERN, stopwords=None, show_progress=False),
+                    show_progress=False)
+    bm_fit = time.perf_counter() - t0
+
+    def bm_query(qs, n):
+        toks = bm25s.tokenize(qs, token_pattern=TOKEN_PATTERN, stopwords=None, return_ids=False,
+                              show_progress=False)
+        toks = [t if t else ["\u0000"] for t in toks]  # bm25s rejects an empty query
+        return retriever.retrieve(toks, k=k, show_progress=False, n_threads=0 if n == 1 else n)
+
+    results = {}
+
+    def keep(key):
+        return lambda res: results.__setitem__(key, res)
+
+    cases = []
+    for n in threads:
+        cases.append(Case("bm25s", n, lambda n=n: [bm_query([q], n) for q in single],
+                          lambda n=n: bm_query(single[:5], n)))
+        cases.append(Case("mekong", n, lambda n=n: [indexes[n].rank(q, k=k) for q in single],
+                          lambda n=n: indexes[n].rank(single[:5], k=k)))
+    per_query = compare(cases, repeats, f"{len(single)} single queries")
+    for r in per_query:
+        r["per_query_ms"] = 1000.0 * r["best"] / len(single)
+    cases = []
+    for n in threads:
+        cases.append(Case("bm25s", n, lambda n=n: bm_query(queries, n), lambda n=n: bm_query(queries[:20], n),
+                          keep(("bm", n))))
+        cases.append(Case("mekong", n, lambda n=n: indexes[n].rank(queries, k=k),
+                          lambda n=n: indexes[n].rank(queries[:20], k=k), keep(("mk", n))))
+    batch = compare(cases, repeats, f"batch of {len(queries)}")
+    for rows in (per_query, batch):
+        for r in rows:
+            base = next(q["best"] for q in rows if q["library"] == "bm25s" and q["threads"] == r["threads"])
+            r["ratio"] = base / r["best"]
+    n0 = threads[0]
+    bm_idx = np.asarray(results[("bm", n0)][0])
+    mk_idx = results[("mk", n0)][0]
+    overlap = []
+    for a, b in zip(bm_idx, mk_idx):
+        sa, sb = set(int(j) for j in a), set(int(j) for j in b if j >= 0)
+        if sb:
+            overlap.append(len(sa & sb) / len(sb))
+    consistent = all(np.array_equal(results[("mk", n)][0], results[("mk", n0)][0]) for n in threads)
+    backend_note = str(getattr(retriever, "backend", "?"))
+    info = dict(docs=len(docs), queries=len(queries), single=len(single), k=k, mekong_fit_s=mk_fit,
+                bm25s_fit_s=bm_fit, mean_overlap=float(np.mean(overlap)) if overlap else None,
+                same_result_for_every_thread_count=bool(consistent), bm25s_backend=backend_note,
+                examples=queries[:6], index_bytes=int(indexes[n0]._core_index().nbytes))
+    return per_query, batch, info
+
+
 # -- memory: each call in a fresh process --------------------------------------------------------
 def _status_kib(field):
     with open("/proc/self/status") as fh:
@@ -555,7 +651,8 @@ def busy_at_times(res):
 
 def contended(res):
     """Whether some best time in the report comes from a run that other processes disturbed."""
-    rows = res["count"] + res["tfidf"] + res["cosine"] + res["topk"]
+    rows = res["count"] + res["tfidf"] + res["cosine"] + res["topk"] + res.get("search_single", []) + \
+        res.get("search_batch", [])
     return any((r.get("others_at_best") or 0.0) > DISTURBED for r in rows)
 
 
@@ -591,8 +688,15 @@ def targets(res, threads):
         if r["library"] != "mekong":
             continue
         n = r["threads"]
-        out.append((f"top-k at least as fast as sparse_dot_topn, {n} thread{'s' if n != 1 else ''}",
+        out.append((f"top-10 of {res['topk_rows']:,} documents >= 2x sparse_dot_topn, {n} thread{'s' if n != 1 else ''}",
                     f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_TOPK)))
+    for key, what in (("search_single", "one query at a time"), ("search_batch", "a batch of queries")):
+        for r in res.get(key, []):
+            if r["library"] != "mekong":
+                continue
+            n = r["threads"]
+            out.append((f"BM25 search, {what}, faster than bm25s, {n} thread{'s' if n != 1 else ''}",
+                        f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_SEARCH)))
     return out
 
 
@@ -640,7 +744,7 @@ def write_report(path, res):
              "tables below, CPU / wall is the CPU time of all threads over the wall time of the best run (near the "
              "thread count when the threads really ran at once) and \"others\" the cores that other processes on "
              f"the machine kept busy during it; a run with others above {DISTURBED} was set aside and run again "
-             "(at most twice).")
+             f"(at most {res.get('retries', 2)} times).")
     L.append("")
     L.append(table(["target", "measured", "result"], targets(res, threads)))
     L.append("")
@@ -692,32 +796,52 @@ def write_report(path, res):
     L.append("")
     L.append("## Corpus")
     L.append("")
+    tail = c.get("vocabulary", "sample") == "longtail"
     L.append(
         f"`benchmarks/data/{c['file']}`, generated by `generate_corpus.py` (seed {c['seed']}): a trigram/bigram "
         f"Markov chain over the {c['source_tokens']:,} tokens ({c['source_types']:,} distinct) of the "
-        f"{c['source_articles']} bundled sample articles."
+        f"{c['source_articles']} bundled sample articles"
+        + (f", with {100 * c['tail_share']:.0f}% of its tokens replaced by a long-tailed vocabulary (rare "
+           "syllables and compounds drawn from a Zipf distribution, a cast of names per document, numbers): "
+           "the vocabulary grows with the corpus as a news archive's does." if tail else ".")
     )
     L.append("")
-    tok = res["corpus_tokens"]
+    tok = res.get("corpus_tokens") or dict(mekong_tokens=0, mekong_terms=0, sklearn_tokens=0, sklearn_terms=0)
     L.append(table(["", ""], [
         ["size", f"{c['bytes'] / 1e6:.1f} MB ({c['bytes']:,} bytes of UTF-8)"],
         ["documents", f"{c['documents']:,} (one per line; {c['min_words']}-{c['max_words']} tokens)"],
         ["tokens (whitespace-separated)", f"{c['whitespace_tokens']:,}"],
-        ["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
-        ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
-         f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"],
+        *([["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
+           ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
+            f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"]] if res.get("corpus_tokens") else []),
         ["SHA-256", f"`{c['sha256']}`"],
     ]))
     L.append("")
     L.append(
         "The two tokenizers differ slightly by design: mekong writes tone marks one way (\"hoà\" and \"hòa\" are "
         "one term), keeps URLs whole (and drops them by default) and composes text to NFC; scikit-learn's "
-        "regular expression splits URLs and numbers such as 3.500 into parts. The vocabulary is the sample's: "
-        "a few thousand terms, far fewer than a real news archive of this size, which makes the matrices "
-        "denser than real ones (see README.md)."
+        "regular expression splits URLs and numbers such as 3.500 into parts. "
+        + ("Most tokens still come from the sample's few thousand words, so every document shares many terms "
+           "with every other: a demanding case for sparse products (see README.md)." if tail else
+           "The vocabulary is the sample's: a few thousand terms, far fewer than a real news archive of this "
+           "size, which makes the matrices denser than real ones (see README.md).")
     )
     L.append("")
     reps = res["repeats"]
+    if res["count"] or res["tfidf"]:
+        vectorizer_section(L, res, c, reps, threads)
+    sim = res.get("similarity")
+    if sim:
+        cosine_section(L, res, sim, reps)
+    if res["topk"]:
+        topk_section(L, res, reps)
+    if res.get("search_info"):
+        search_section(L, res, reps)
+    memory_section(L, res)
+    Path(path).write_text("\n".join(L), encoding="utf-8")
+
+
+def vectorizer_section(L, res, c, reps, threads):
     L.append(f"## Vectorizers: fit_transform on the whole corpus ({c['bytes'] / 1e6:.1f} MB, "
              f"{c['documents']:,} documents)")
     L.append("")
@@ -727,6 +851,8 @@ def write_report(path, res):
              "Input: a list of str.")
     L.append("")
     for kind, title in (("count", "CountVectorizer"), ("tfidf", "TfidfVectorizer")):
+        if not res[kind]:
+            continue
         L.append(f"### {title}.fit_transform")
         L.append("")
         L.append(table(["library", "threads", "best s", "MB/s", "scikit-learn / mekong", "CPU / wall",
@@ -741,7 +867,9 @@ def write_report(path, res):
             parts.append(f"{lib}: {s['shape'][0]:,} x {s['shape'][1]:,}, {s['nnz']:,} non-zeros, {s['dtype']}")
         L.append("Matrices: " + "; ".join(parts) + ".")
         L.append("")
-    sim = res["similarity"]
+
+
+def cosine_section(L, res, sim, reps):
     L.append(f"## cosine_similarity: the tf-idf matrix of the first {sim['rows']:,} documents")
     L.append("")
     L.append(f"X: {sim['rows']:,} x {sim['cols']:,} float64 CSR, {sim['nnz']:,} non-zeros "
@@ -756,7 +884,14 @@ def write_report(path, res):
     L.append(table(["library", "threads", "best s", "scikit-learn / mekong", "CPU / wall", "others",
                     "max abs diff vs scikit-learn", f"all {reps} runs (s)"], rows))
     L.append("")
-    L.append("## Top-10 neighbours of each of the same documents")
+
+
+def topk_section(L, res, reps):
+    tk = res["topk_matrix"]
+    L.append(f"## Top-10 neighbours of each of the first {tk['rows']:,} documents")
+    L.append("")
+    L.append(f"X: {tk['rows']:,} x {tk['cols']:,} float64 CSR, {tk['nnz']:,} non-zeros "
+             f"({tk['nnz'] / tk['rows']:.0f} per row), the tf-idf matrix of the first {tk['rows']:,} documents.")
     L.append("")
     L.append("sparse_dot_topn: `sp_matmul_topn(X, X.T, top_n=11, threshold=0.0, sort=True, n_threads=n)` "
              "(11 because it returns each row's match with itself; `X.T` converted to CSR once, outside the "
@@ -784,12 +919,55 @@ def write_report(path, res):
         L.append("Rows that differ (first few): " + "; ".join(
             f"row {e['row']}: sparse_dot_topn {e['sparse_dot_topn']}, mekong {e['mekong']}" for e in a["examples"]))
     L.append("")
+
+
+def search_section(L, res, reps):
+    if res.get("search_info"):
+        si = res["search_info"]
+        L.append(f"## BM25 search over the first {si['docs']:,} documents")
+        L.append("")
+        L.append(
+            f"Queries: {si['queries']:,} runs of 1-4 consecutive words from random documents, punctuation "
+            f"stripped, every third written without accents (for example {', '.join(repr(q) for q in si['examples'])}). "
+            f"mekong: `SearchIndex(method=\"bm25\", n_jobs=n).fit(docs)` once (its core index built by a first "
+            f"query), then `index.rank(queries, k={si['k']})`; bm25s: `BM25()` indexed once with "
+            f"`bm25s.tokenize(docs, token_pattern=r\"{TOKEN_PATTERN}\", stopwords=None)`, then per call "
+            f"`retriever.retrieve(bm25s.tokenize(queries, ..., return_ids=False), k={si['k']}, n_threads=n)` "
+            "(tokenizing the queries is part of both timings). Backend of bm25s: "
+            f"{si['bm25s_backend'].split()[0]} (its default; the numba backend, `BM25(backend=\"numba\")`, "
+            f"was not measured). Index building, not timed as a target: mekong {si['mekong_fit_s']:.2f} s "
+            f"(vectorizing included), bm25s {si['bm25s_fit_s']:.2f} s; mekong's core index takes "
+            f"{fmt_bytes(si['index_bytes'])}."
+        )
+        L.append("")
+        L.append(f"### One query per call ({si['single']} queries in a loop; ms per query)")
+        L.append("")
+        rows = timing_rows(res["search_single"])
+        for row, r in zip(rows, res["search_single"]):
+            row.insert(3, f"{r['per_query_ms']:.3f}")
+        L.append(table(["library", "threads", f"best s ({si['single']} queries)", "ms / query",
+                        "bm25s / mekong (same threads)", "CPU / wall", "others", f"all {reps} runs (s)"], rows))
+        L.append("")
+        L.append(f"### A batch of {si['queries']:,} queries in one call")
+        L.append("")
+        L.append(table(["library", "threads", "best s", "bm25s / mekong (same threads)", "CPU / wall", "others",
+                        f"all {reps} runs (s)"], timing_rows(res["search_batch"])))
+        L.append("")
+        L.append(
+            f"The two rank alike but not identically (different tokenizers, idf formulas, and mekong's accent-free "
+            f"matching of unaccented queries): on average {100 * (si['mean_overlap'] or 0):.0f}% of mekong's "
+            "top-10 documents are in bm25s's top-10. Same result for every thread count: "
+            f"{'yes' if si['same_result_for_every_thread_count'] else 'NO'}."
+        )
+        L.append("")
+
+
+def memory_section(L, res):
     L.append("## Peak memory of CountVectorizer.fit_transform")
     L.append("")
     if not res["memory"]:
         L.append("Skipped (`--no-memory`).")
         L.append("")
-        Path(path).write_text("\n".join(L), encoding="utf-8")
         return
     L.append("Each call in a fresh Python process that first reads the corpus into a list of str and warms up; "
              "the peak resident set size is reset (`/proc/self/clear_refs`) just before the call, so the peak "
@@ -806,7 +984,6 @@ def write_report(path, res):
         L.append("")
         L.append("(The peak could not be reset on this system: the increase is the ru_maxrss delta, a lower bound.)")
     L.append("")
-    Path(path).write_text("\n".join(L), encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -815,6 +992,13 @@ def main(argv=None):
     p.add_argument("--size-mb", type=float, default=None, help="corpus size in MB (default: 60; --quick: 5)")
     p.add_argument("--docs", type=int, default=None,
                    help="documents for cosine / top-k (default: 10000; --quick: 2000)")
+    p.add_argument("--topk-docs", type=int, default=None,
+                   help="documents for top-10 neighbours and search (default: 20000; --quick: 3000)")
+    p.add_argument("--queries", type=int, default=None, help="queries in the search batch (default: 2000; --quick: 300)")
+    p.add_argument("--vocabulary", choices=("longtail", "sample"), default=generate_corpus.DEFAULTS["vocabulary"],
+                   help="corpus vocabulary (see generate_corpus.py; default: %(default)s)")
+    p.add_argument("--only", default=None,
+                   help="comma-separated subset of count,tfidf,cosine,topk,search,memory (default: all)")
     p.add_argument("--quick", action="store_true", help="small corpus and matrix: a smoke test")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the best counts (default: 3)")
     p.add_argument("--threads", default="1,2", help="mekong thread counts, comma-separated (default: 1,2)")
@@ -823,12 +1007,15 @@ def main(argv=None):
     p.add_argument("--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)")
     p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                    help="first wait up to SECONDS for other processes to leave the CPUs idle (default: 0)")
+    p.add_argument("--retries", type=int, default=RETRIES,
+                   help="runs again a call that other processes disturbed, at most this often (default: %(default)s)")
     p.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child)
         return 0
 
+    globals()["RETRIES"] = max(0, args.retries)
     t_start = time.perf_counter()
     size_mb = args.size_mb if args.size_mb is not None else (5.0 if args.quick else 60.0)
     n_sim = args.docs if args.docs is not None else (2000 if args.quick else 10000)
@@ -839,53 +1026,71 @@ def main(argv=None):
         generate_corpus.DATA_DIR / "REPORT-quick.md" if args.quick else HERE / "REPORT.md")
     command = shlex.join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
 
-    corpus = generate_corpus.corpus_path(size_mb)
+    corpus = generate_corpus.corpus_path(size_mb, vocabulary=args.vocabulary)
     meta_path = corpus.with_suffix(".json")
     if args.regenerate or not corpus.exists() or not meta_path.exists():
         log(f"generating {corpus} ...")
-        generate_corpus.generate(size_mb, corpus)
+        generate_corpus.generate(size_mb, corpus, vocabulary=args.vocabulary)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    expected = generate_corpus.fingerprint(
-        generate_corpus.sample_articles(), sigma=generate_corpus.DEFAULTS["sigma"],
-        **{k: generate_corpus.DEFAULTS[k] for k in ("seed", "min_words", "max_words", "median_words", "backoff")})
+    expected = generate_corpus.expected_fingerprint(args.vocabulary)
     if corpus.stat().st_size != meta["bytes"] or meta.get("fingerprint") != expected:
         log(f"{corpus.name} is out of date (the bundled sample or the generator changed): generating it again ...")
-        generate_corpus.generate(size_mb, corpus)
+        generate_corpus.generate(size_mb, corpus, vocabulary=args.vocabulary)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
 
     docs = load_documents(corpus)
     n_bytes = meta["bytes"]
     n_sim = min(n_sim, len(docs))
+    n_topk = min(args.topk_docs if args.topk_docs is not None else (3000 if args.quick else 20000), len(docs))
+    n_queries = args.queries if args.queries is not None else (300 if args.quick else 2000)
+    only = set(args.only.split(",")) if args.only else {"count", "tfidf", "cosine", "topk", "search", "memory"}
     log(f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
         f"threads {threads}; best of {args.repeats}")
 
     if args.wait_quiet > 0:
         log(f"waiting up to {args.wait_quiet:.0f} s for the machine to be quiet ...")
         wait_until_quiet(args.wait_quiet)
-    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats,
+    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats, retries=RETRIES,
                date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine_info(), versions=versions(), corpus=meta)
     log("machine check: two busy processes against one ...")
     probe_before = parallel_probe()
     stat_before, own_before = cpu_stat(), own_cpu()
     log("  parallel speed-up " + ", ".join(f"{x:.2f}" for x in probe_before))
 
-    res["count"], count_shapes = bench_vectorizer("count", docs, n_bytes, threads, args.repeats)
-    res["tfidf"], tfidf_shapes = bench_vectorizer("tfidf", docs, n_bytes, threads, args.repeats)
-    sk, mk = count_shapes[("scikit-learn", 1)], count_shapes[("mekong", threads[0])]
-    res["corpus_tokens"] = dict(sklearn_tokens=int(sk["total"]), sklearn_terms=sk["shape"][1],
-                                mekong_tokens=int(mk["total"]), mekong_terms=mk["shape"][1])
+    count_shapes = tfidf_shapes = {}
+    res["count"] = res["tfidf"] = res["cosine"] = res["topk"] = []
+    if "count" in only:
+        res["count"], count_shapes = bench_vectorizer("count", docs, n_bytes, threads, args.repeats)
+    if "tfidf" in only:
+        res["tfidf"], tfidf_shapes = bench_vectorizer("tfidf", docs, n_bytes, threads, args.repeats)
+    if count_shapes:
+        sk, mk = count_shapes[("scikit-learn", 1)], count_shapes[("mekong", threads[0])]
+        res["corpus_tokens"] = dict(sklearn_tokens=int(sk["total"]), sklearn_terms=sk["shape"][1],
+                                    mekong_tokens=int(mk["total"]), mekong_terms=mk["shape"][1])
     res["count_shapes"], res["tfidf_shapes"] = count_shapes, tfidf_shapes
 
-    log(f"similarity on the first {n_sim:,} documents:")
-    X = tfidf_subset(docs, n_sim)
-    res["similarity"] = dict(rows=X.shape[0], cols=X.shape[1], nnz=int(X.nnz))
-    res["cosine"], res["cosine_bytes"] = bench_cosine(X, threads, args.repeats)
-    res["topk"], res["topk_agreement"] = bench_topk(X, threads, args.repeats)
-    del X
+    if "cosine" in only:
+        log(f"cosine similarity on the first {n_sim:,} documents:")
+        X = tfidf_subset(docs, n_sim)
+        res["similarity"] = dict(rows=X.shape[0], cols=X.shape[1], nnz=int(X.nnz))
+        res["cosine"], res["cosine_bytes"] = bench_cosine(X, threads, args.repeats)
+        del X
+        gc.collect()
+    if "topk" in only:
+        log(f"top-10 neighbours of the first {n_topk:,} documents:")
+        X = tfidf_subset(docs, n_topk)
+        res["topk_matrix"] = dict(rows=X.shape[0], cols=X.shape[1], nnz=int(X.nnz))
+        res["topk_rows"] = X.shape[0]
+        res["topk"], res["topk_agreement"] = bench_topk(X, threads, args.repeats)
+        del X
+        gc.collect()
+    if "search" in only:
+        res["search_single"], res["search_batch"], res["search_info"] = bench_search(
+            docs[:n_topk], threads, args.repeats, n_queries, n_single=min(200, n_queries))
     del docs
     gc.collect()
 
-    if args.no_memory:
+    if args.no_memory or "memory" not in only:
         res["memory"] = []
     else:
         log("memory:")

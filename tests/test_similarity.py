@@ -124,3 +124,54 @@ def test_dense_inputs_use_the_matrix_product(dtype):
     assert np.array_equal(mekong.cosine_similarity(A, n_jobs=1), mekong.cosine_similarity(A, n_jobs=-1))
     with pytest.raises(ValueError, match="NaN"):
         mekong.cosine_similarity(np.array([[1.0, np.nan]]))
+
+
+# Issue 9, defect 6: a float32 value below ~1e-38 made cosine inf (1 / norm overflowed float32);
+# float64 values beyond ~1e+-150 made a row count as empty (its sum of squares under- or overflowed).
+def test_defect6_tiny_float32_values_give_finite_cosine():
+    X = sp.csr_matrix(np.array([[1e-39, 0.0], [3e-39, 4e-39], [2.0, 0.0]], dtype=np.float32))
+    for A in (X, X.toarray()):
+        S = mekong.cosine_similarity(A)
+        assert np.isfinite(S).all()
+        np.testing.assert_allclose(S, [[1, 0.6, 1], [0.6, 1, 0.6], [1, 0.6, 1]], rtol=1e-6)
+    idx, sc = mekong.top_k_similar(X, k=1)
+    assert idx[0, 0] == 2 and np.isfinite(sc).all()
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-200, 1e-160, 1e160, 1e200, 1e300])
+def test_defect6_extreme_float64_rows_are_not_empty(scale):
+    base = np.array([[3.0, 4.0, 0.0], [4.0, 3.0, 0.0], [0.0, 1.0, 1.0]])
+    expected = sk_cosine(base)
+    X = base * scale
+    for A in (sp.csr_matrix(X), X):
+        np.testing.assert_allclose(mekong.cosine_similarity(A), expected, rtol=1e-12, atol=1e-15)
+    idx, sc = mekong.top_k_similar(sp.csr_matrix(X), k=2)
+    assert idx[0].tolist() == [1, 2]
+    np.testing.assert_allclose(sc[0], [expected[0, 1], expected[0, 2]], rtol=1e-12)
+
+
+def test_top_k_pruning_equals_brute_force_on_long_tailed_rows():
+    # Zipf-like column use: a few common columns with small values, many rare ones with large
+    # values, the shape tf-idf has and top-k pruning relies on.
+    rng = np.random.default_rng(11)
+    n, m, cols = 300, 500, 400
+    p = np.minimum(1.0, 3.0 / (np.arange(cols) + 1))
+
+    def make(rows):
+        mask = rng.random((rows, cols)) < p
+        vals = rng.integers(1, 6, size=(rows, cols)) * (1 + 3 * (np.arange(cols) > 5))
+        return sp.csr_matrix(np.where(mask, vals, 0).astype(np.float64))
+
+    X, Y = make(n), make(m)
+    S = sk_cosine(X, Y)
+    for k, thr in [(1, 0.0), (5, 0.0), (10, 0.3)]:
+        idx, sc = mekong.top_k_similar(X, Y, k=k, threshold=thr)
+        for i in range(n):
+            cand = [j for j in range(m) if S[i, j] > thr]
+            order = sorted(cand, key=lambda j: (-S[i, j], j))[:k]
+            got = [int(j) for j in idx[i] if j >= 0]
+            assert len(got) == len(order)
+            np.testing.assert_allclose(sc[i, : len(got)], S[i, order], rtol=1e-9, atol=1e-12)
+    a = mekong.top_k_similar(X, Y, k=5, n_jobs=1)
+    b = mekong.top_k_similar(X, Y, k=5, n_jobs=2)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)

@@ -2,6 +2,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <type_traits>
+
 #include "convert.hpp"
 #include "mekong/matrix/weight.hpp"
 #include "mekong/similarity/similarity.hpp"
@@ -94,9 +96,61 @@ py::array_t<T> to_numpy_2d(std::vector<T>&& v, std::size_t rows, std::size_t col
                         owner);
 }
 
+// A fitted SimilarityIndex<T> (T = float or double) as a Python class: built once from Y, queried
+// with CSR matrices of the same value type (int32 or int64 indices).
+template <class T>
+void register_similarity_index(py::module_& m, const char* name) {
+  py::class_<SimilarityIndex<T>>(m, name)
+      .def(py::init([](const py::tuple& y, const std::string& metric) {
+        const CsrArg a = csr_arg(y);
+        if (!is_float(a.data.dtype(), sizeof(T))) throw py::type_error("the matrix has the wrong value dtype");
+        const Metric mt = metric_arg(metric);
+        return dispatch(a, [&]<class U, class I>() -> SimilarityIndex<T> {
+          if constexpr (std::is_same_v<U, T>) {
+            const CsrView<T, I> v = view<T, I>(a);
+            py::gil_scoped_release release;
+            return build_similarity_index(v, mt);
+          } else {
+            throw py::type_error("the matrix has the wrong value dtype");
+          }
+        });
+      }))
+      .def("top_k", [](const SimilarityIndex<T>& ix, const py::tuple& q, std::size_t k, double threshold, int n_jobs) {
+        const CsrArg a = csr_arg(q);
+        if (!is_float(a.data.dtype(), sizeof(T))) throw py::type_error("queries must have the index's value dtype");
+        SimilarityConfig cfg{ix.metric, n_jobs, 0};
+        return dispatch(a, [&]<class U, class I>() -> py::object {
+          if constexpr (std::is_same_v<U, T>) {
+            const CsrView<T, I> v = view<T, I>(a);
+            TopK<T> out;
+            if (v.nnz() <= 4096) {  // a few queries: milliseconds at most, no watcher thread to start
+              py::gil_scoped_release release;
+              out = top_k_query(ix, v, k, threshold, cfg, nullptr);
+            } else {
+              out = run_interruptible([&](const std::atomic<bool>* cancel) {
+                return top_k_query(ix, v, k, threshold, cfg, cancel);
+              });
+            }
+            const std::size_t rows = out.rows, kk = out.k;
+            return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk),
+                                  to_numpy_2d(std::move(out.score), rows, kk));
+          } else {
+            throw py::type_error("queries must have the index's value dtype");
+          }
+        });
+      })
+      .def_property_readonly("rows", [](const SimilarityIndex<T>& ix) { return ix.rows; })
+      .def_property_readonly("cols", [](const SimilarityIndex<T>& ix) { return ix.cols; })
+      .def_property_readonly("nnz", [](const SimilarityIndex<T>& ix) { return ix.nnz(); })
+      .def_property_readonly("nbytes", [](const SimilarityIndex<T>& ix) { return ix.bytes(); });
+}
+
 }  // namespace
 
 void register_matrix(py::module_& m) {
+  register_similarity_index<float>(m, "SimilarityIndex32");
+  register_similarity_index<double>(m, "SimilarityIndex64");
+
   m.def("document_frequency", [](const py::tuple& x) {
     const CsrArg a = csr_arg(x);
     return dispatch(a, [&]<class T, class I>() { return to_numpy(document_frequency(view<T, I>(a))); });

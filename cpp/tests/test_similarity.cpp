@@ -115,8 +115,12 @@ TEST(Similarity, TopKEqualsStableSortOfTheFullMatrix) {
       std::stable_sort(all.begin(), all.end());
       for (std::size_t q = 0; q < 7; ++q) {
         if (q < all.size()) {
-          EXPECT_EQ(top.index[i * 7 + q], all[q].second) << i << " " << q;
-          EXPECT_EQ(top.score[i * 7 + q], -all[q].first);
+          // top-k sums a row's terms in its own fixed order (by score bound), the matrix in column
+          // order: the same value within rounding; the index too unless a neighbour is that close.
+          EXPECT_NEAR(top.score[i * 7 + q], -all[q].first, 1e-12);
+          const bool near_tie = (q > 0 && all[q].first - all[q - 1].first < 1e-12) ||
+                                (q + 1 < all.size() && all[q + 1].first - all[q].first < 1e-12);
+          if (!near_tie) EXPECT_EQ(top.index[i * 7 + q], all[q].second) << i << " " << q;
         } else {
           EXPECT_EQ(top.index[i * 7 + q], -1);
           EXPECT_TRUE(std::isnan(top.score[i * 7 + q]));
@@ -290,4 +294,164 @@ TEST(Weight, MalformedMatricesAreArgumentErrors) {
   indices[1] = 1;
   data[1] = 0;  // an explicit zero under sublinear_tf
   EXPECT_THROW(tfidf_weight(v, idf.data(), true, Norm::l2, out.data(), 1), std::invalid_argument);
+}
+
+namespace {
+
+// Brute-force top-k from a dense reference: (score, index) best first, ties to the lower index.
+std::vector<std::pair<double, std::int64_t>> brute_top_k(const std::vector<double>& dx, std::size_t i,
+                                                         const std::vector<double>& dy, std::size_t m,
+                                                         std::size_t cols, double thr, std::size_t self, bool dot) {
+  std::vector<std::pair<double, std::int64_t>> all;
+  for (std::size_t j = 0; j < m; ++j) {
+    if (j == self) continue;
+    double s = 0;
+    if (dot) {
+      for (std::size_t c = 0; c < cols; ++c) s += dx[i * cols + c] * dy[j * cols + c];
+    } else {
+      s = ref_cosine(dx, i, dy, j, cols);
+    }
+    if (s > thr) all.emplace_back(-s, static_cast<std::int64_t>(j));
+  }
+  std::stable_sort(all.begin(), all.end());
+  return all;
+}
+
+// A long-tailed matrix: column c is used with probability ~ 1/(c+1), values spread over a range,
+// so that score bounds differ a lot between terms and top-k pruning really prunes.
+Owned zipf_csr(std::size_t rows, std::size_t cols, unsigned seed, double row_terms) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  Owned m;
+  m.rows = rows;
+  m.cols = cols;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      if (u(g) < std::min(1.0, row_terms / static_cast<double>(c + 1) / 4.0)) {
+        m.indices.push_back(static_cast<std::int32_t>(c));
+        m.data.push_back(std::floor(u(g) * 5) + 1 + (c > 5 ? 3.0 : 0.0));
+      }
+    }
+    m.indptr.push_back(static_cast<std::int32_t>(m.indices.size()));
+  }
+  return m;
+}
+
+void expect_top_k_equals_brute_force(const TopK<double>& top, const std::vector<double>& dx, const std::vector<double>& dy,
+                                     std::size_t m, std::size_t cols, double thr, bool symmetric, bool dot) {
+  for (std::size_t i = 0; i < top.rows; ++i) {
+    const auto ref = brute_top_k(dx, i, dy, m, cols, thr, symmetric ? i : SIZE_MAX, dot);
+    for (std::size_t q = 0; q < top.k; ++q) {
+      const std::int64_t got = top.index[i * top.k + q];
+      if (q >= ref.size()) {
+        EXPECT_EQ(got, -1) << "row " << i << " rank " << q;
+        continue;
+      }
+      ASSERT_GE(got, 0) << "row " << i << " rank " << q;
+      EXPECT_NEAR(top.score[i * top.k + q], -ref[q].first, 1e-9 * std::max(1.0, -ref[q].first));
+      const bool near_tie = (q > 0 && std::fabs(ref[q].first - ref[q - 1].first) < 1e-9) ||
+                            (q + 1 < ref.size() && std::fabs(ref[q + 1].first - ref[q].first) < 1e-9);
+      if (!near_tie) EXPECT_EQ(got, ref[q].second) << "row " << i << " rank " << q;
+    }
+  }
+}
+
+}  // namespace
+
+TEST(Similarity, PrunedTopKEqualsBruteForceOnLongTailedRows) {
+  std::size_t pruned = 0, rows = 0;
+  for (unsigned seed = 1; seed <= 2; ++seed) {
+    const Owned x = zipf_csr(150, 300, seed, 12.0), y = zipf_csr(400, 300, seed + 50, 12.0);
+    const auto dx = x.dense(), dy = y.dense();
+    const auto vx = x.view(), vy = y.view();
+    for (double thr : {0.0, 0.2, 0.6}) {
+      for (std::size_t k : {1u, 3u, 10u}) {
+        // top_k_similar takes the common columns through the dense product; a fitted index
+        // always walks postings with pruning: both against brute force.
+        const auto cross = top_k_similar(vx, &vy, k, thr, {});
+        expect_top_k_equals_brute_force(cross, dx, dy, 400, 300, thr, false, false);
+        const auto queried = top_k_query(build_similarity_index(vy, Metric::cosine), vx, k, thr, {});
+        pruned += queried.rows_pruned;
+        rows += queried.rows;
+        expect_top_k_equals_brute_force(queried, dx, dy, 400, 300, thr, false, false);
+        const auto sym = top_k_similar(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), k, thr, {});
+        expect_top_k_equals_brute_force(sym, dx, dx, 150, 300, thr, true, false);
+        SimilarityConfig dot;
+        dot.metric = Metric::dot;
+        const auto d = top_k_similar(vx, &vy, k, thr, dot);
+        expect_top_k_equals_brute_force(d, dx, dy, 400, 300, thr, false, true);
+      }
+    }
+  }
+  // the test is about pruning: a good share of rows must have taken the pruned path
+  EXPECT_GT(pruned * 20, rows) << pruned << " of " << rows;
+}
+
+TEST(Similarity, TopKQueryOnAFittedIndexEqualsTopKSimilar) {
+  const Owned x = zipf_csr(60, 200, 9, 8.0), y = zipf_csr(500, 200, 10, 8.0);
+  const auto vx = x.view(), vy = y.view();
+  for (Metric metric : {Metric::cosine, Metric::dot, Metric::jaccard}) {
+    SimilarityConfig c;
+    c.metric = metric;
+    const SimilarityIndex<double> ix = build_similarity_index(vy, metric);
+    EXPECT_EQ(ix.rows, 500u);
+    EXPECT_EQ(ix.nnz(), y.data.size());
+    for (int jobs : {1, 2}) {
+      c.n_jobs = jobs;
+      const auto a = top_k_query(ix, vx, 5, 0.0, c);
+      const auto b = top_k_similar(vx, &vy, 5, 0.0, c);
+      EXPECT_EQ(a.index, b.index);
+      for (std::size_t q = 0; q < a.score.size(); ++q)
+        EXPECT_TRUE(a.score[q] == b.score[q] || (std::isnan(a.score[q]) && std::isnan(b.score[q])));
+    }
+  }
+  const Owned narrow = random_csr(3, 7, 0.5, 1);
+  const auto vn = narrow.view();
+  const SimilarityIndex<double> ix = build_similarity_index(vy, Metric::cosine);
+  EXPECT_THROW(top_k_query(ix, vn, 3, 0.0, {}), std::invalid_argument);
+}
+
+TEST(Similarity, TiedDuplicatesGoToTheLowerIndexUnderPruning) {
+  // rows 1, 3 and 4 are the same document: equal scores, reported in index order.
+  std::vector<std::int32_t> indptr{0, 3, 5, 6, 8, 10}, indices{0, 1, 2, 0, 2, 1, 0, 2, 0, 2};
+  std::vector<double> data{5, 1, 1, 5, 1, 7, 5, 1, 5, 1};
+  CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 5, 3};
+  const auto top = top_k_similar(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 2, 0.0, {});
+  EXPECT_EQ(top.index[0], 1);
+  EXPECT_EQ(top.index[1], 3);
+  EXPECT_EQ(top.score[0], top.score[1]);
+}
+
+// Defect 6 of issue 9: float32 values below ~1e-38 made cosine inf; float64 rows of values beyond
+// ~1e+-150 counted as empty (their squares under- or overflowed).
+TEST(Similarity, Defect6ExtremeValuesGiveUnitRows) {
+  {
+    std::vector<std::int32_t> indptr{0, 1, 2, 4}, indices{0, 0, 0, 1};
+    std::vector<float> data{1e-39f, 3e-45f, 1e-39f, 1e-39f};  // subnormal floats
+    CsrView<float, std::int32_t> v{indptr.data(), indices.data(), data.data(), 3, 2};
+    const auto s = similarity_matrix(v, static_cast<const CsrView<float, std::int32_t>*>(nullptr), {});
+    for (float val : s) EXPECT_TRUE(std::isfinite(val));
+    EXPECT_FLOAT_EQ(s[0 * 3 + 1], 1.0f);
+    EXPECT_FLOAT_EQ(s[0 * 3 + 0], 1.0f);
+    EXPECT_NEAR(s[0 * 3 + 2], 1.0f / std::sqrt(2.0f), 1e-6);
+    const auto top = top_k_similar(v, static_cast<const CsrView<float, std::int32_t>*>(nullptr), 1, 0.0, {});
+    EXPECT_EQ(top.index[0], 1);
+    EXPECT_FLOAT_EQ(top.score[0], 1.0f);
+    std::vector<float> dense{1e-39f, 0.0f, 3e-39f, 4e-39f};
+    const auto d = dense_similarity_matrix<float>(dense.data(), 2, 2, nullptr, 2, {});
+    EXPECT_NEAR(d[1], 0.6f, 1e-6);
+    EXPECT_FLOAT_EQ(d[3], 1.0f);
+  }
+  for (double scale : {1e-300, 1e-160, 1e160, 1e300, 1e-320}) {
+    std::vector<std::int32_t> indptr{0, 2, 4}, indices{0, 1, 0, 1};
+    std::vector<double> data{3 * scale, 4 * scale, 4 * scale, 3 * scale};
+    CsrView<double, std::int32_t> v{indptr.data(), indices.data(), data.data(), 2, 2};
+    const auto s = similarity_matrix(v, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {});
+    const double expected = scale == 1e-320 ? s[1] : 24.0 / 25.0;  // 3e-320 is subnormal: only 1 digit
+    EXPECT_NEAR(s[1], expected, 1e-12) << scale;
+    EXPECT_GT(s[1], 0.9) << scale;
+    EXPECT_NEAR(s[0], 1.0, 1e-12) << scale;
+    const auto d = dense_similarity_matrix<double>(data.data(), 2, 2, nullptr, 2, {});
+    EXPECT_NEAR(d[1], s[1], 1e-12) << scale;
+  }
 }

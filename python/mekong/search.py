@@ -1,17 +1,114 @@
-"""Query ranking: fit on a corpus, then rank new texts against it."""
+"""Query ranking: fit on a corpus once, then rank query texts against it as people type them."""
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections import defaultdict
+
 import numpy as np
 
+from . import _core
 from ._base import BaseEstimator, check_is_fitted
+from ._options import check_int, check_n_jobs
+from ._sparse import as_csr, core_args
 from .feature_extraction import CountVectorizer
-from .similarity import top_k_similar
+from .text import normalize, tokenize
 from .weighting import BM25Transformer, TfidfVectorizer
+
+#: Longest run of query syllables tried as one term (names, phrases, n-gram columns).
+MAX_SPAN = 4
+
+_SEPARATORS = str.maketrans("", "", " _-")
+
+
+def fold(text):
+    """``text`` without accents: Latin letters lose their marks (``đ`` -> ``d``); other scripts stay.
+
+    >>> from mekong.search import fold
+    >>> fold("hợp tác Lào"), fold("Đắk Lắk")
+    ('hop tac Lao', 'Dak Lak')
+    """
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) and out and "a" <= out[-1].lower() <= "z":
+            continue  # a mark on a Latin letter: an accent
+        out.append({"đ": "d", "Đ": "D"}.get(ch, ch))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _squash(term):
+    """A term as one string without separators: "hợp_tác", "hợp tác" and "hợp-tác" -> "hợptác"."""
+    return term.translate(_SEPARATORS)
+
+
+class _Lookup:
+    """The vocabulary keyed the ways a query can reach a column, built once per fitted index.
+
+    exact:  a column's term lower-cased without separators; for a name column (``name:<key>``) its
+            key and each spelling the corpus used ("attapu", "ắttapư", "attapư").
+    folded: the same keys without accents.
+    names:  the columns that hold names: ``name:`` columns, and with ``names=True`` (no aliases)
+            the multi-syllable ones (``kon_tum``; phrases look the same and are treated alike).
+    """
+
+    def __init__(self, vectorizer):
+        vocab = vectorizer.vocabulary_
+        aliases = getattr(vectorizer, "aliases_", None) or {}
+        tone_marks = getattr(vectorizer, "tone_marks", "traditional")
+        self.exact = defaultdict(set)
+        self.folded = defaultdict(set)
+        # Runs of two or more query syllables reach only terms that are runs themselves (names,
+        # phrases, n-grams), never a single token that happens to spell their concatenation.
+        self.exact_runs = defaultdict(set)
+        self.folded_runs = defaultdict(set)
+        self.names = set()
+        names_joined = bool(getattr(vectorizer, "names", False))
+        for term, col in vocab.items():
+            col = int(col)
+            if term.startswith("name:"):
+                self.names.add(col)
+                keys = {term[5:]}
+                for spelling in aliases.get(term, ()):
+                    keys.add(_squash(normalize(spelling, tone_marks=tone_marks)))
+            else:
+                keys = {_squash(term.lower())}
+                if names_joined and "_" in term:
+                    self.names.add(col)
+            run = term.startswith("name:") or any(sep in term for sep in " _-")
+            for key in keys:
+                self.exact[key].add(col)
+                self.folded[fold(key)].add(col)
+                if run:
+                    self.exact_runs[key].add(col)
+                    self.folded_runs[fold(key)].add(col)
 
 
 class SearchIndex(BaseEstimator):
     """Rank the documents of a corpus against query texts, by tf-idf cosine or BM25.
+
+    The index keeps the corpus' matrix in the core as an inverted index (its columns as postings),
+    built once by ``fit``: a query costs the postings of its terms, with top-k pruning (documents
+    that cannot reach the k-th best score are dropped early), for one query or a batch.
+
+    How a query reaches the columns. Queries are tokenized as the vectorizer tokenizes documents
+    and always compared without case. Runs of up to four consecutive query syllables are matched as
+    one term too, so a query reaches multi-syllable columns: names (``name:hunsen`` from "hun
+    sen"), phrases (``hợp_tác``) and n-grams ("kon tum"). Accents follow ``accents``:
+
+    * ``"auto"`` (default): a query written entirely without accents was typed without them: each
+      syllable matches every accented form ("hop tac" reaches "hợp tác", "họp", ...). A query with
+      accents means them: its syllables match as written, so "hợp tác Lào" does not reach "lao
+      xe" (a crash). Names (``name:`` columns, whose keys carry no accents) and multi-syllable
+      terms match without accents either way: runs of syllables rarely collide once accents go.
+    * ``"ignore"``: every syllable matches every accented form, even when the query has accents.
+    * ``"exact"``: syllables match as written (case still ignored); name columns are reached by a
+      spelling the corpus used or by their key.
+
+    A run of capitalised query syllables that matches a name column counts as that name only, not
+    as the words it also spells: "hop tac Lao" reaches the country's ``name:lao`` rather than the
+    verb "lao" (with ``aliases=True``; with ``names=True`` alone, multi-syllable names such as
+    ``kon_tum`` count as names this way).
 
     Parameters
     ----------
@@ -20,9 +117,18 @@ class SearchIndex(BaseEstimator):
         "bm25": each document's BM25 weights summed over the (distinct) query terms.
     k1, b : float
         BM25 parameters (``method="bm25"``).
+    accents : {"auto", "ignore", "exact"}, default="auto"
+        Accent-insensitive matching, as above.
     n_jobs : int, default=1
+        Threads for fitting and for batches of queries; results are identical for any value.
     vectorizer_options : dict, optional
-        Passed to the vectorizer (``{"stop_words": "vietnamese", "clean": True}``, ...).
+        Passed to the vectorizer (``{"stop_words": "vietnamese", "aliases": True}``, ...).
+
+    Attributes
+    ----------
+    vectorizer_ : CountVectorizer or TfidfVectorizer
+    matrix_ : csr_matrix of shape (n_documents, n_terms)
+        The documents' tf-idf (cosine) or BM25 (bm25) weights.
 
     Examples
     --------
@@ -32,40 +138,204 @@ class SearchIndex(BaseEstimator):
     >>> idx, scores = index.rank(["hợp tác Attapư"], k=2)
     >>> int(idx[0, 0])
     0
+    >>> int(index.rank("hop tac attapu", k=1)[0][0, 0])   # typed without accents
+    0
+
+    Reusing a fitted vectorizer and its matrix (no second pass over the corpus):
+
+    >>> import mekong
+    >>> tv = mekong.TfidfVectorizer()
+    >>> X = tv.fit_transform(docs)
+    >>> index = SearchIndex().fit(vectorizer=tv, matrix=X)
+    >>> int(index.rank("giá lúa", k=1)[0][0, 0])
+    1
     """
 
-    def __init__(self, *, method="cosine", k1=1.5, b=0.75, n_jobs=1, vectorizer_options=None):
+    def __init__(self, *, method="cosine", k1=1.5, b=0.75, accents="auto", n_jobs=1, vectorizer_options=None):
         self.method = method
         self.k1 = k1
         self.b = b
+        self.accents = accents
         self.n_jobs = n_jobs
         self.vectorizer_options = vectorizer_options
 
-    def fit(self, documents, y=None):
+    def _check_params(self):
+        if self.method not in ("cosine", "bm25"):
+            raise ValueError(f"method must be 'cosine' or 'bm25'; got {self.method!r}")
+        if self.accents not in ("auto", "ignore", "exact"):
+            raise ValueError(f"accents must be 'auto', 'ignore' or 'exact'; got {self.accents!r}")
+
+    def fit(self, documents=None, y=None, *, vectorizer=None, matrix=None):
+        """Index ``documents``, or a corpus already vectorized.
+
+        Parameters
+        ----------
+        documents : iterable of str, optional
+            The corpus. Not needed when ``matrix`` is given.
+        vectorizer : fitted mekong CountVectorizer or TfidfVectorizer, optional
+            Reused as it is (not refitted). With ``documents`` and no ``matrix``, it transforms them.
+        matrix : sparse matrix, optional
+            The corpus as ``vectorizer`` made it (``vectorizer.fit_transform(docs)``): tf-idf rows for
+            ``method="cosine"`` (any weights work; rows are normalised), term counts for
+            ``method="bm25"``. Needs ``vectorizer``.
+        """
+        self._check_params()
+        self.__dict__.pop("_index", None)
+        self.__dict__.pop("_lookup", None)
+        if matrix is not None and vectorizer is None:
+            raise ValueError("matrix needs the vectorizer that made it: fit(vectorizer=..., matrix=...)")
+        if vectorizer is not None:
+            if not isinstance(vectorizer, CountVectorizer):
+                raise TypeError(f"vectorizer must be a mekong CountVectorizer or TfidfVectorizer; got {type(vectorizer).__name__}")
+            check_is_fitted(vectorizer, "vocabulary_")
+            if matrix is None:
+                if documents is None:
+                    raise ValueError("fit needs documents or a matrix")
+                matrix = vectorizer.transform(documents)
+            matrix = as_csr(matrix, name="matrix")
+            if matrix.shape[1] != len(vectorizer.vocabulary_):
+                raise ValueError(
+                    f"matrix has {matrix.shape[1]} columns, the vectorizer's vocabulary {len(vectorizer.vocabulary_)} terms"
+                )
+            self.vectorizer_ = vectorizer
+            if self.method == "bm25":
+                if matrix.dtype != np.float64 and matrix.dtype != np.float32:
+                    matrix = matrix.astype(np.float64)
+                self.bm25_ = BM25Transformer(k1=self.k1, b=self.b, n_jobs=self.n_jobs).fit(matrix)
+                self.matrix_ = self.bm25_.transform(matrix)
+            else:
+                self.matrix_ = matrix
+            return self
+        if documents is None:
+            raise ValueError("fit needs documents, or a fitted vectorizer and its matrix")
         options = dict(self.vectorizer_options or {})
         if self.method == "cosine":
             self.vectorizer_ = TfidfVectorizer(n_jobs=self.n_jobs, **options)
             self.matrix_ = self.vectorizer_.fit_transform(documents)
-        elif self.method == "bm25":
+        else:
             self.vectorizer_ = CountVectorizer(n_jobs=self.n_jobs, dtype=np.float64, **options)
             counts = self.vectorizer_.fit_transform(documents)
             self.bm25_ = BM25Transformer(k1=self.k1, b=self.b, n_jobs=self.n_jobs).fit(counts)
             self.matrix_ = self.bm25_.transform(counts)
-        else:
-            raise ValueError(f"method must be 'cosine' or 'bm25'; got {self.method!r}")
         return self
 
-    def rank(self, queries, k=10):
-        """The ``k`` best documents for each query: (indices, scores), best first (-1 / NaN pad)."""
+    # The core index and the vocabulary lookup are derived state: built on first use, left out of
+    # pickles (rebuilt from matrix_ and vectorizer_ after loading).
+    def _core_index(self):
+        index = self.__dict__.get("_index")
+        if index is None:
+            X = as_csr(self.matrix_, name="matrix_")
+            cls = _core.SimilarityIndex32 if X.dtype == np.float32 else _core.SimilarityIndex64
+            index = cls(core_args(X), "cosine" if self.method == "cosine" else "dot")
+            self.__dict__["_index"] = index
+        return index
+
+    def _terms(self):
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = self.__dict__["_lookup"] = _Lookup(self.vectorizer_)
+        return lookup
+
+    def __getstate__(self):
+        parent = getattr(super(), "__getstate__", None)
+        state = dict(parent() if parent is not None else self.__dict__)
+        state.pop("_index", None)
+        state.pop("_lookup", None)
+        return state
+
+    def query_terms(self, query):
+        """The columns a query reaches and how often: ``{column: count}`` (see the class docstring)."""
         check_is_fitted(self, "matrix_")
+        self._check_params()
+        if not isinstance(query, str):
+            raise TypeError(f"a query must be a str; got {type(query).__name__}")
+        vec = self.vectorizer_
+        lookup = self._terms()
+        tone_marks = getattr(vec, "tone_marks", "traditional")
+        # Syllables, not words: runs of query syllables are matched against word, name and phrase
+        # columns below, which also finds the single-syllable columns a joined word would hide.
+        options = dict(tone_marks=tone_marks, numbers=True, urls=getattr(vec, "urls", "drop"), min_token_length=1,
+                       words=False)
+        raw = tokenize(query, lowercase=False, **options)
+        low = tokenize(query, lowercase=True, **options)
+        if len(low) != len(raw):  # casing changed the tokens (rare scripts): no capital evidence
+            raw = low
+        low = [_squash(t) for t in low]  # a word the tokenizer joined ("hợp_tác") keys like its column
+        bare = [fold(t) for t in low]
+        typed_bare = self.accents == "ignore" or (self.accents == "auto" and all(b == t for b, t in zip(bare, low)))
+        capital = [t[:1].isupper() for t in raw]
+        counts = defaultdict(int)
+        named = [False] * len(low)
+        n = len(low)
+        for length in range(min(MAX_SPAN, n), 0, -1):
+            for i in range(n - length + 1):
+                span = range(i, i + length)
+                if all(named[j] for j in span):
+                    continue  # inside a name already matched
+                exact_key = "".join(low[i : i + length])
+                bare_key = "".join(bare[i : i + length])
+                exact_map, folded_map = (lookup.exact, lookup.folded) if length == 1 else (
+                    lookup.exact_runs, lookup.folded_runs)
+                cols = set(exact_map.get(exact_key, ()))
+                folded = folded_map.get(bare_key, ()) if self.accents != "exact" else ()
+                if folded:
+                    if typed_bare or length > 1:
+                        cols |= folded  # unaccented typing, or a run of syllables
+                    else:
+                        cols |= lookup.names & folded  # names match without accents
+                names = cols & lookup.names
+                if names and all(capital[j] for j in span):
+                    cols = names  # "Lao" capitalised: the name, not the word it spells
+                    for j in span:
+                        named[j] = True
+                for c in cols:
+                    counts[c] += 1
+        return dict(counts)
+
+    def _query_matrix(self, queries):
+        vec = self.vectorizer_
+        dtype = self.matrix_.dtype if self.matrix_.dtype in (np.float32, np.float64) else np.float64
+        if self.method == "cosine" and hasattr(vec, "sublinear_tf"):
+            idf = vec.idf_ if getattr(vec, "use_idf", True) else None
+            sublinear = bool(vec.sublinear_tf)
+        else:
+            idf, sublinear = None, False
+        indptr, indices, data = [0], [], []
+        for q in queries:
+            terms = sorted(self.query_terms(q).items())
+            for col, count in terms:
+                indices.append(col)
+                if self.method == "bm25":
+                    data.append(1.0)  # distinct query terms
+                else:
+                    tf = 1.0 + math.log(count) if sublinear else float(count)
+                    data.append(tf * (float(idf[col]) if idf is not None else 1.0))
+            indptr.append(len(indices))
+        n_terms = self.matrix_.shape[1]
+        idx_dtype = np.int32 if n_terms < 2**31 - 1 and len(indices) < 2**31 - 1 else np.int64
+        # the core's CSR tuple, built directly: scipy's constructor would cost more than the query
+        return (np.asarray(data, dtype=dtype), np.asarray(indices, dtype=idx_dtype),
+                np.asarray(indptr, dtype=idx_dtype), len(queries), n_terms)
+
+    def rank(self, queries, k=10):
+        """The ``k`` best documents for each query: ``(indices, scores)``, best first.
+
+        ``queries`` is one str or a list of them. Rows with fewer than ``k`` matching documents
+        (score > 0) are padded with index -1 and score NaN: drop them (``indices[i][indices[i] >=
+        0]``) before indexing a table with them. Ties go to the lower document index.
+        """
+        check_is_fitted(self, "matrix_")
+        self._check_params()
+        k = check_int("k", k)
+        if k <= 0:
+            raise ValueError(f"k must be a positive integer; got {k}")
         if isinstance(queries, str):
             queries = [queries]
-        if self.method == "cosine":
-            Q = self.vectorizer_.transform(queries)
-            return top_k_similar(Q, self.matrix_, k=k, threshold=0.0, metric="cosine", n_jobs=self.n_jobs)
-        Q = self.vectorizer_.transform(queries)
-        Q.data[:] = 1.0  # distinct query terms
-        return top_k_similar(Q, self.matrix_, k=k, threshold=0.0, metric="dot", n_jobs=self.n_jobs)
+        queries = list(queries)
+        for q in queries:
+            if not isinstance(q, str):
+                raise TypeError(f"queries must be str; got {type(q).__name__}")
+        return self._core_index().top_k(self._query_matrix(queries), k, 0.0, check_n_jobs(self.n_jobs))
 
 
-__all__ = ["SearchIndex"]
+__all__ = ["SearchIndex", "fold"]

@@ -1,6 +1,7 @@
 #include "mekong/similarity/similarity.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <Eigen/Dense>
 #include <cmath>
@@ -15,14 +16,6 @@
 
 namespace mekong {
 namespace {
-
-// Columns of a CSR matrix as lists of (row, value), rows ascending within each column.
-template <class T>
-struct Postings {
-  std::vector<std::size_t> start;  // cols + 1
-  std::vector<std::uint32_t> row;
-  std::vector<T> value;
-};
 
 template <class T, class I>
 void check_view(const CsrView<T, I>& X, const char* name) {
@@ -40,81 +33,78 @@ void check_pair(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symmetric) 
   if (!symmetric) check_view(Y, "Y");
 }
 
-// Per-row scale so that scaled dot products give the metric (1/norm for cosine, 1 otherwise).
+// The values of X as the metric reads them, one per stored entry: rows divided by their l2 norm
+// (cosine), as given (dot), 1 for a non-zero (Jaccard). The norm never overflows or underflows:
+// float32 squares always fit a double; float64 rows whose largest magnitude leaves [1e-140, 1e140]
+// are first divided by it (a scaled sum of squares), so 1e-300 or 1e200 entries still give a unit
+// row (defect 6: tiny float32 values made cosine inf, extreme float64 rows counted as empty).
 template <class T, class I>
-std::vector<T> row_scale(const CsrView<T, I>& X, Metric metric) {
-  std::vector<T> scale(X.rows, T(1));
-  if (metric != Metric::cosine) return scale;
+std::vector<T> metric_values(const CsrView<T, I>& X, Metric metric) {
+  std::vector<T> v(X.nnz());
   for (std::size_t r = 0; r < X.rows; ++r) {
+    const std::size_t b = X.row_begin(r), e = X.row_end(r);
+    if (metric == Metric::jaccard) {
+      for (std::size_t k = b; k < e; ++k) v[k] = X.data[k] != T(0) ? T(1) : T(0);
+      continue;
+    }
+    if (metric == Metric::dot) {
+      std::copy(X.data + b, X.data + e, v.begin() + static_cast<std::ptrdiff_t>(b));
+      continue;
+    }
+    double amax = 0.0;
+    for (std::size_t k = b; k < e; ++k) amax = std::max(amax, std::fabs(static_cast<double>(X.data[k])));
+    if (amax == 0.0) {
+      std::fill(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e), T(0));
+      continue;
+    }
+    const bool scaled = sizeof(T) > 4 && (amax < 1e-140 || amax > 1e140);
+    const double unit = scaled ? amax : 1.0;
     double sum = 0.0;
-    for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) sum += static_cast<double>(X.data[k]) * X.data[k];
-    scale[r] = sum > 0 ? static_cast<T>(1.0 / std::sqrt(sum)) : T(0);
+    for (std::size_t k = b; k < e; ++k) {
+      const double t = static_cast<double>(X.data[k]) / unit;
+      sum += t * t;
+    }
+    const double norm = std::sqrt(sum);  // of the scaled row: in [1, sqrt(nnz)] when scaled
+    for (std::size_t k = b; k < e; ++k) v[k] = static_cast<T>(static_cast<double>(X.data[k]) / unit / norm);
   }
-  return scale;
+  return v;
 }
 
-// Value of entry k of row r as the kernel uses it (scaled; 1 for Jaccard's sets).
+// Y's postings. Columns with skip[c] >= 0 (taken by the dense product, see DenseColumns) are left
+// out of the postings; set sizes still count them.
 template <class T, class I>
-inline T entry(const CsrView<T, I>& X, const std::vector<T>& scale, Metric metric, std::size_t r, std::size_t k) {
-  if (metric == Metric::jaccard) return X.data[k] != T(0) ? T(1) : T(0);
-  return X.data[k] * scale[r];
-}
-
-template <class T, class I>
-Postings<T> build_postings(const CsrView<T, I>& Y, const std::vector<T>& scale, Metric metric) {
-  Postings<T> p;
+SimilarityIndex<T> index_of(const CsrView<T, I>& Y, const std::vector<T>& values, Metric metric,
+                            const std::vector<std::int64_t>* skip = nullptr) {
+  SimilarityIndex<T> p;
+  p.metric = metric;
+  p.rows = Y.rows;
+  p.cols = Y.cols;
   p.start.assign(Y.cols + 1, 0);
-  for (std::size_t k = 0; k < Y.nnz(); ++k) ++p.start[static_cast<std::size_t>(Y.indices[k]) + 1];
+  auto skipped = [&](std::size_t c) { return skip != nullptr && (*skip)[c] >= 0; };
+  for (std::size_t k = 0; k < Y.nnz(); ++k)
+    if (!skipped(static_cast<std::size_t>(Y.indices[k]))) ++p.start[static_cast<std::size_t>(Y.indices[k]) + 1];
   for (std::size_t c = 0; c < Y.cols; ++c) p.start[c + 1] += p.start[c];
-  p.row.resize(Y.nnz());
-  p.value.resize(Y.nnz());
+  p.row.resize(p.start[Y.cols]);
+  p.value.resize(p.start[Y.cols]);
+  p.col_max.assign(Y.cols, T(0));
   std::vector<std::size_t> fill(p.start.begin(), p.start.end() - 1);
   for (std::size_t r = 0; r < Y.rows; ++r) {
     for (std::size_t k = Y.row_begin(r); k < Y.row_end(r); ++k) {
-      const std::size_t at = fill[static_cast<std::size_t>(Y.indices[k])]++;
+      const auto c = static_cast<std::size_t>(Y.indices[k]);
+      if (skipped(c)) continue;
+      const std::size_t at = fill[c]++;
       p.row[at] = static_cast<std::uint32_t>(r);
-      p.value[at] = entry(Y, scale, metric, r, k);
+      p.value[at] = values[k];
+      p.col_max[c] = std::max(p.col_max[c], values[k]);
+      if (values[k] < T(0)) p.nonnegative = false;
     }
+  }
+  if (metric == Metric::jaccard) {
+    p.set_size.assign(Y.rows, T(0));
+    for (std::size_t r = 0; r < Y.rows; ++r)
+      for (std::size_t k = Y.row_begin(r); k < Y.row_end(r); ++k) p.set_size[r] += values[k];
   }
   return p;
-}
-
-// Non-zero count of each row (set sizes for Jaccard).
-template <class T, class I>
-std::vector<T> set_sizes(const CsrView<T, I>& X) {
-  std::vector<T> n(X.rows, T(0));
-  for (std::size_t r = 0; r < X.rows; ++r)
-    for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) n[r] += X.data[k] != T(0);
-  return n;
-}
-
-// Accumulates row r of X against the postings into acc[first..). With `touched`, each column first
-// reached is marked and recorded, so the caller can read and reset only those.
-template <class T, class I>
-void accumulate_row(const CsrView<T, I>& X, const std::vector<T>& xscale, Metric metric, const Postings<T>& post,
-                    std::size_t r, std::size_t first, T* acc, char* mark, std::vector<std::uint32_t>* touched) {
-  for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
-    const T x = entry(X, xscale, metric, r, k);
-    if (x == T(0)) continue;
-    const auto c = static_cast<std::size_t>(X.indices[k]);
-    std::size_t b = post.start[c];
-    const std::size_t e = post.start[c + 1];
-    if (first > 0) b = static_cast<std::size_t>(std::lower_bound(post.row.begin() + b, post.row.begin() + e, first) - post.row.begin());
-    const std::uint32_t* rows = post.row.data();
-    const T* vals = post.value.data();
-    if (touched) {
-      for (std::size_t q = b; q < e; ++q) {
-        const std::uint32_t j = rows[q];
-        if (!mark[j]) {
-          mark[j] = 1;
-          touched->push_back(j);
-        }
-        acc[j] += x * vals[q];
-      }
-    } else {  // the hot loop of dense output: one multiply-add per shared term
-      for (std::size_t q = b; q < e; ++q) acc[rows[q]] += x * vals[q];
-    }
-  }
 }
 
 template <class T>
@@ -123,71 +113,373 @@ inline T jaccard_from_intersection(T inter, T a, T b) {
   return uni > T(0) ? inter / uni : T(0);
 }
 
-// Per-thread dense accumulators, reused across the parts a thread runs.
+// Columns common in both X and Y go through a dense matrix product (Eigen's GEMM) instead of
+// postings. A column in a share dx of X's rows and dy of Y's costs dx * dy * n * m scattered
+// multiply-adds through postings against n * m streamed ones in a GEMM, which runs several times
+// faster per multiply-add (measured: benchmarks/README.md); the column goes dense when
+// dx * dy > kDenseShare. Function words and other everyday terms are such columns: on news they
+// carry most of the multiply-adds while being a few hundred columns. Rare terms stay sparse.
+constexpr double kDenseShare = 0.15;
+constexpr std::size_t kGemmRows = 64;  // fixed row blocks: the same GEMM shapes, so bits, for any n_jobs
+
 template <class T>
-class AccumulatorPool {
- public:
-  struct Slot {
-    std::vector<T> acc;
-    std::vector<char> mark;
-    std::vector<std::uint32_t> touched;
-  };
-  struct Returner {
-    AccumulatorPool* pool;
-    void operator()(Slot* s) const {
-      std::lock_guard<std::mutex> g(pool->lock_);
-      pool->free_.emplace_back(s);
-    }
-  };
-  using Lease = std::unique_ptr<Slot, Returner>;
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-  explicit AccumulatorPool(std::size_t m) : m_(m) {}
-  Lease take() {
-    std::lock_guard<std::mutex> g(lock_);
-    if (free_.empty()) {
-      owned_.push_back(std::make_unique<Slot>());
-      owned_.back()->acc.assign(m_, T(0));
-      owned_.back()->mark.assign(m_, 0);
-      free_.push_back(owned_.back().get());
-    }
-    Slot* s = free_.back();
-    free_.pop_back();
-    return Lease(s, Returner{this});
-  }
-
- private:
-  std::size_t m_;
-  std::mutex lock_;
-  std::vector<std::unique_ptr<Slot>> owned_;
-  std::vector<Slot*> free_;
-};
-
-// What both kernels need before they start: row scales, Y's postings, set sizes for Jaccard.
 template <class T>
-struct Prepared {
-  std::vector<T> xs;  // X's row scales
-  Postings<T> post;   // Y's columns, values scaled
-  std::vector<T> xn, yn;  // set sizes (Jaccard only)
+struct DenseColumns {
+  std::vector<std::int64_t> slot;  // per column: its position in Xd / Yd, or -1 (sparse)
+  std::size_t d = 0;
+  RowMat<T> Xd, Yd;  // n x d and m x d; Yd empty when symmetric (Xd serves both)
 };
 
 template <class T, class I>
-Prepared<T> prepare(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symmetric, Metric metric) {
-  Prepared<T> p;
-  p.xs = row_scale(X, metric);
-  const std::vector<T> ys = symmetric ? p.xs : row_scale(Y, metric);
-  p.post = build_postings(Y, ys, metric);
-  if (metric == Metric::jaccard) {
-    p.xn = set_sizes(X);
-    p.yn = symmetric ? p.xn : set_sizes(Y);
+RowMat<T> dense_part(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vector<std::int64_t>& slot,
+                     std::size_t d) {
+  RowMat<T> M = RowMat<T>::Zero(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(d));
+  for (std::size_t r = 0; r < X.rows; ++r)
+    for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+      const std::int64_t s = slot[static_cast<std::size_t>(X.indices[k])];
+      if (s >= 0) M(static_cast<Eigen::Index>(r), s) = xv[k];
+    }
+  return M;
+}
+
+template <class T, class I>
+DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, const CsrView<T, I>& Y,
+                              const std::vector<T>& yv, bool symmetric) {
+  DenseColumns<T> dc;
+  dc.slot.assign(X.cols, -1);
+  const std::size_t n = X.rows, m = Y.rows;
+  if (n < kGemmRows || m < kGemmRows) return dc;  // small: postings are fine
+  std::vector<std::size_t> dfx(X.cols, 0), dfy;
+  for (std::size_t k = 0; k < X.nnz(); ++k) ++dfx[static_cast<std::size_t>(X.indices[k])];
+  if (!symmetric) {
+    dfy.assign(Y.cols, 0);
+    for (std::size_t k = 0; k < Y.nnz(); ++k) ++dfy[static_cast<std::size_t>(Y.indices[k])];
   }
-  return p;
+  const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
+  std::vector<std::pair<double, std::size_t>> chosen;
+  for (std::size_t c = 0; c < X.cols; ++c) {
+    const double share = static_cast<double>(dfx[c]) / static_cast<double>(n) * static_cast<double>(dy[c]) /
+                         static_cast<double>(m);
+    if (share > kDenseShare) chosen.emplace_back(-share, c);
+  }
+  // The dense copies stay within a few times the input's own size (densest columns first).
+  const double budget = 4.0 * static_cast<double>(X.nnz() + (symmetric ? 0 : Y.nnz())) + 8.0 * 1048576.0 / sizeof(T);
+  const std::size_t cap = static_cast<std::size_t>(budget / static_cast<double>(n + (symmetric ? 0 : m)));
+  std::sort(chosen.begin(), chosen.end());
+  if (chosen.size() > cap) chosen.resize(cap);
+  std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  for (const auto& ch : chosen) dc.slot[ch.second] = static_cast<std::int64_t>(dc.d++);
+  if (dc.d == 0) return dc;
+  dc.Xd = dense_part(X, xv, dc.slot, dc.d);
+  if (!symmetric) dc.Yd = dense_part(Y, yv, dc.slot, dc.d);
+  return dc;
 }
 
 std::size_t row_block(std::size_t rows, int threads) {
   return std::max<std::size_t>(1, std::min<std::size_t>(256, rows / (static_cast<std::size_t>(threads) * 16) + 1));
 }
 
+// One thread's scratch for top-k rows: a dense accumulator over the index's rows with marks, the
+// rows touched, and the candidate lists. Reused across the rows (and calls) a thread runs.
+template <class T>
+struct Workspace {
+  std::vector<T> acc;
+  std::vector<char> mark;
+  std::vector<std::uint32_t> touched, alive;
+  std::vector<T> scratch;
+  std::vector<std::pair<T, std::uint32_t>> cand;
+  struct Term {
+    double bound;
+    std::size_t col;
+    T x;
+  };
+  std::vector<Term> terms;
+  std::vector<double> rest;  // rest[i]: sum of the bounds of terms i.. (upper bound of what they add)
+  RowMat<T> block;           // dense path: a block of rows x all of Y
+  void size_for(std::size_t m) {
+    if (acc.size() != m) {
+      acc.assign(m, T(0));
+      mark.assign(m, 0);
+    }
+  }
+};
+
+// The k-th largest accumulated value among `docs` (leaving out `self`), or -inf when fewer.
+template <class T>
+double kth_best(const Workspace<T>& ws, std::vector<T>& scratch, const std::vector<std::uint32_t>& docs,
+                std::size_t k, std::size_t self) {
+  scratch.clear();
+  for (std::uint32_t j : docs)
+    if (j != self) scratch.push_back(ws.acc[j]);
+  if (scratch.size() < k) return -std::numeric_limits<double>::infinity();
+  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k - 1), scratch.end(),
+                   std::greater<T>());
+  return static_cast<double>(scratch[k - 1]);
+}
+
+// Row r of a top-k call: query values q[b..e) with columns cols[b..e) against the index. Writes the
+// kk best (index, score) pairs to out_index / out_score. `self` is the row to leave out (or SIZE_MAX).
+template <class T, class I>
+bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::size_t b, std::size_t e, T q_size,
+               std::size_t kk, double thr, std::size_t self, Workspace<T>& ws, std::int64_t* out_index,
+               T* out_score) {
+  const std::size_t m = ix.rows;
+  const Metric metric = ix.metric;
+  T* acc = ws.acc.data();
+  char* mark = ws.mark.data();
+  auto& touched = ws.touched;
+  auto& terms = ws.terms;
+  touched.clear();
+  terms.clear();
+  bool nonneg = ix.nonnegative;
+  for (std::size_t k = b; k < e; ++k) {
+    const T x = q[k];
+    if (x == T(0)) continue;
+    const auto c = static_cast<std::size_t>(cols[k]);
+    if (ix.start[c] == ix.start[c + 1]) continue;
+    if (x < T(0)) nonneg = false;
+    terms.push_back({static_cast<double>(x) * static_cast<double>(ix.col_max[c]), c, x});
+  }
+  // Pruning needs bounds that hold (no negative value) and scores that add up (not Jaccard); with a
+  // negative threshold, documents sharing no term qualify too.
+  const bool prune = nonneg && metric != Metric::jaccard && thr >= 0.0;
+  const std::size_t nt = terms.size();
+  if (prune) {
+    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& c) {
+      return a.bound != c.bound ? a.bound > c.bound : a.col < c.col;
+    });
+    ws.rest.assign(nt + 1, 0.0);
+    for (std::size_t i = nt; i-- > 0;) ws.rest[i] = ws.rest[i + 1] + terms[i].bound;
+  }
+  // Rounding: a float sum of n terms can exceed the exact sum of their bounds by about n ulps.
+  const double slack = 1.0 + 4.0 * static_cast<double>(nt + 2) * std::numeric_limits<T>::epsilon();
+  const std::uint32_t* prow = ix.row.data();
+  const T* pval = ix.value.data();
+
+  // Phase 1: terms in bound order, every document they reach tracked, until pruning applies.
+  std::size_t i = 0, since_check = 0, reached = 0;
+  bool pruned = false, tracking = true;
+  double theta = -std::numeric_limits<double>::infinity();
+  for (; i < nt; ++i) {
+    if (prune && tracking && since_check >= touched.size() / 2) {
+      since_check = 0;
+      const double rest = ws.rest[i] * slack;
+      // Documents not reached yet score at most `rest`: out if that cannot beat the threshold or the
+      // k-th best partial score (partial scores only grow: they are lower bounds).
+      if (touched.size() >= kk) theta = kth_best(ws, ws.scratch, touched, kk, self);
+      if (rest <= thr || rest < theta) {
+        pruned = true;
+        break;
+      }
+    }
+    const auto& t = terms[i];
+    const std::size_t pb = ix.start[t.col], pe = ix.start[t.col + 1];
+    if (tracking) {
+      for (std::size_t p = pb; p < pe; ++p) {
+        const std::uint32_t j = prow[p];
+        if (!mark[j]) {
+          mark[j] = 1;
+          touched.push_back(j);
+        }
+        acc[j] += t.x * pval[p];
+      }
+      reached += pe - pb;
+      since_check += pe - pb;
+      // Reaching a good share of the index: cheaper to accumulate without tracking and read the
+      // accumulator whole at the end. With pruning possible, tracking goes on longer: the terms
+      // ahead (low bounds, long postings) are the ones pruning saves.
+      if (reached * 4 > (prune ? 4 * m : m)) tracking = false;
+    } else {
+      for (std::size_t p = pb; p < pe; ++p) acc[prow[p]] += t.x * pval[p];
+    }
+  }
+  if (!tracking) {  // everything may be touched: collect the non-zeros not marked yet
+    for (std::uint32_t j = 0; j < m; ++j)
+      if (!mark[j] && acc[j] != T(0)) {
+        mark[j] = 1;
+        touched.push_back(j);
+      }
+  }
+
+  auto& alive = ws.alive;
+  if (pruned) {
+    // Phase 2: only the documents still in contention take the remaining terms.
+    auto filter = [&](double rest, bool reset_all) {
+      std::size_t w = 0;
+      for (std::uint32_t j : alive) {
+        const double best_case = (static_cast<double>(acc[j]) + rest) * slack;
+        if (j != self && best_case > thr && best_case >= theta && !reset_all) {
+          alive[w++] = j;
+        } else {
+          mark[j] = 0;
+          acc[j] = T(0);
+        }
+      }
+      alive.resize(w);
+    };
+    alive.assign(touched.begin(), touched.end());
+    std::sort(alive.begin(), alive.end());
+    filter(ws.rest[i], false);
+    std::size_t work = 0;
+    for (; i < nt && !alive.empty(); ++i) {
+      const auto& t = terms[i];
+      const std::size_t pb = ix.start[t.col], pe = ix.start[t.col + 1];
+      if (alive.size() * 8 < pe - pb) {  // few candidates, long postings: search each
+        std::size_t p = pb;
+        for (std::uint32_t j : alive) {
+          p = static_cast<std::size_t>(std::lower_bound(prow + p, prow + pe, j) - prow);
+          if (p == pe) break;
+          if (prow[p] == j) acc[j] += t.x * pval[p];
+        }
+        work += alive.size();
+      } else {
+        for (std::size_t p = pb; p < pe; ++p)
+          if (mark[prow[p]]) acc[prow[p]] += t.x * pval[p];
+        work += pe - pb;
+      }
+      // Narrowing costs a pass over the candidates: done once the terms since cost as much.
+      if (work >= 2 * alive.size()) {
+        work = 0;
+        if (alive.size() >= kk) theta = std::max(theta, kth_best(ws, ws.scratch, alive, kk, self));
+        filter(ws.rest[i + 1], false);
+      }
+    }
+    touched.swap(alive);  // the survivors; everything else is already reset
+  }
+
+  // The kk best in a small heap (front = the worst kept): one cheap comparison per candidate.
+  auto& heap = ws.cand;
+  heap.clear();
+  using Pair = std::pair<T, std::uint32_t>;
+  auto better = [](const Pair& a, const Pair& c) { return a.first != c.first ? a.first > c.first : a.second < c.second; };
+  auto offer = [&](T s, std::uint32_t j) {
+    if (heap.size() < kk) {
+      heap.emplace_back(s, j);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(Pair(s, j), heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = Pair(s, j);
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  };
+  for (std::uint32_t j : touched) {
+    T s = acc[j];
+    acc[j] = T(0);
+    if (j == self) continue;
+    if (metric == Metric::jaccard) s = jaccard_from_intersection(s, q_size, ix.set_size[j]);
+    if (static_cast<double>(s) > thr) offer(s, j);
+  }
+  // Rows sharing no column score 0 and are never touched; with a negative threshold they qualify
+  // too (the touched ones are still marked and keep their own score).
+  if (thr < 0.0) {
+    for (std::uint32_t j = 0; j < m; ++j)
+      if (!mark[j] && j != self) offer(T(0), j);
+  }
+  for (std::uint32_t j : touched) mark[j] = 0;
+  std::sort_heap(heap.begin(), heap.end(), better);
+  for (std::size_t q2 = 0; q2 < heap.size(); ++q2) {
+    out_index[q2] = heap[q2].second;
+    out_score[q2] = heap[q2].first;
+  }
+  return pruned;
+}
+
+// Workspaces handed out to the threads of one call, created on demand.
+template <class T>
+class WorkspacePool {
+ public:
+  struct Returner {
+    WorkspacePool* pool;
+    void operator()(Workspace<T>* w) const {
+      std::lock_guard<std::mutex> g(pool->lock_);
+      pool->free_.push_back(w);
+    }
+  };
+  using Lease = std::unique_ptr<Workspace<T>, Returner>;
+  explicit WorkspacePool(std::size_t m) : m_(m) {}
+  Lease take() {
+    std::lock_guard<std::mutex> g(lock_);
+    if (free_.empty()) {
+      owned_.push_back(std::make_unique<Workspace<T>>());
+      owned_.back()->size_for(m_);
+      free_.push_back(owned_.back().get());
+    }
+    Workspace<T>* w = free_.back();
+    free_.pop_back();
+    return Lease(w, Returner{this});
+  }
+
+ private:
+  std::size_t m_;
+  std::mutex lock_;
+  std::vector<std::unique_ptr<Workspace<T>>> owned_;
+  std::vector<Workspace<T>*> free_;
+};
+
+// Top-k of Q's rows (values already as the metric reads them) against the index.
+template <class T, class I>
+TopK<T> top_k_rows(const SimilarityIndex<T>& ix, const CsrView<T, I>& Q, const std::vector<T>& qv, std::size_t k,
+                   double threshold, bool symmetric, const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  const std::size_t n = Q.rows, m = ix.rows;
+  const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
+  TopK<T> out;
+  out.rows = n;
+  out.k = std::min(k, candidates);
+  out.index.assign(n * out.k, -1);
+  out.score.assign(n * out.k, std::numeric_limits<T>::quiet_NaN());
+  if (out.k == 0 || n == 0) return out;
+  const double thr = static_cast<double>(static_cast<T>(threshold));
+  const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), n));
+  const std::size_t block = row_block(n, threads);
+  const std::size_t parts = (n + block - 1) / block;
+  const std::size_t kk = out.k;
+  WorkspacePool<T> pool(m);
+  std::atomic<std::size_t> pruned{0};
+  parallel_for(parts, threads, [&](std::size_t p) {
+    auto ws = pool.take();
+    check_cancelled(cancel);
+    std::size_t part_pruned = 0;
+    for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
+      T q_size = T(0);
+      if (ix.metric == Metric::jaccard)
+        for (std::size_t k2 = Q.row_begin(r); k2 < Q.row_end(r); ++k2) q_size += qv[k2];
+      part_pruned += top_k_row(ix, Q.indices, qv.data(), Q.row_begin(r), Q.row_end(r), q_size, kk, thr,
+                               symmetric ? r : std::numeric_limits<std::size_t>::max(), *ws,
+                               out.index.data() + r * kk, out.score.data() + r * kk);
+    }
+    pruned += part_pruned;
+  });
+  check_cancelled(cancel);
+  out.rows_pruned = pruned.load();
+  return out;
+}
+
 }  // namespace
+
+template <class T>
+std::size_t SimilarityIndex<T>::bytes() const {
+  return start.size() * sizeof(std::size_t) + row.size() * sizeof(std::uint32_t) +
+         (value.size() + col_max.size() + set_size.size()) * sizeof(T);
+}
+
+template <class T, class I>
+SimilarityIndex<T> build_similarity_index(const CsrView<T, I>& Y, Metric metric) {
+  check_view(Y, "Y");
+  return index_of(Y, metric_values(Y, metric), metric);
+}
+
+template <class T, class I>
+TopK<T> top_k_query(const SimilarityIndex<T>& index, const CsrView<T, I>& Q, std::size_t k, double threshold,
+                    const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  if (k == 0) throw std::invalid_argument("k must be a positive integer");
+  if (Q.cols != index.cols)
+    throw std::invalid_argument("queries have " + std::to_string(Q.cols) + " columns, the index " +
+                                std::to_string(index.cols));
+  check_view(Q, "queries");
+  return top_k_rows(index, Q, metric_values(Q, index.metric), k, threshold, false, cfg, cancel);
+}
 
 template <class T, class I>
 std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const SimilarityConfig& cfg,
@@ -204,20 +496,48 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
                             " MiB; use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
   }
   const int threads = resolve_n_jobs(cfg.n_jobs);
-  const Prepared<T> prep = prepare(X, Y, symmetric, cfg.metric);
-  const std::vector<T>&xs = prep.xs, &xn = prep.xn, &yn = prep.yn;
-  const Postings<T>& post = prep.post;
+  const std::vector<T> xv = metric_values(X, cfg.metric);
+  const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
+  const std::vector<T>& yv = symmetric ? xv : yv_own;
+  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
+  const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr);
+  std::vector<T> xn;  // X's set sizes (Jaccard)
+  if (cfg.metric == Metric::jaccard) {
+    xn.assign(n, T(0));
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) xn[r] += xv[k];
+  }
   std::vector<T> out(n * m, T(0));
-  const std::size_t block = row_block(n, threads);
+  // Row blocks of a fixed height when a dense part is computed (same GEMM shapes for any n_jobs).
+  const std::size_t block = dc.d > 0 ? kGemmRows : row_block(n, threads);
   const std::size_t parts = (n + block - 1) / block;
+  const std::uint32_t* prow = post.row.data();
+  const T* pval = post.value.data();
+  Eigen::Map<RowMat<T>> O(out.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
   parallel_for(parts, threads, [&](std::size_t p) {
     check_cancelled(cancel);
+    if (dc.d > 0) {  // the common columns: one GEMM for the block (the upper part when symmetric)
+      const auto r0 = static_cast<Eigen::Index>(p * block);
+      const auto rows = static_cast<Eigen::Index>(std::min(n, (p + 1) * block) - p * block);
+      const Eigen::Index c0 = symmetric ? r0 : 0;
+      O.block(r0, c0, rows, static_cast<Eigen::Index>(m) - c0).noalias() =
+          dc.Xd.middleRows(r0, rows) * Yd.middleRows(c0, static_cast<Eigen::Index>(m) - c0).transpose();
+    }
     for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
       T* row = out.data() + r * m;
       const std::size_t first = symmetric ? r : 0;
-      accumulate_row(X, xs, cfg.metric, post, r, first, row, static_cast<char*>(nullptr), static_cast<std::vector<std::uint32_t>*>(nullptr));
+      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+        const T x = xv[k];
+        if (x == T(0)) continue;
+        const auto c = static_cast<std::size_t>(X.indices[k]);
+        std::size_t b = post.start[c];
+        const std::size_t e = post.start[c + 1];
+        if (first > 0) b = static_cast<std::size_t>(std::lower_bound(prow + b, prow + e, first) - prow);
+        for (std::size_t q = b; q < e; ++q) row[prow[q]] += x * pval[q];  // the hot loop
+      }
       if (cfg.metric == Metric::jaccard)
-        for (std::size_t j = first; j < m; ++j) row[j] = jaccard_from_intersection(row[j], xn[r], yn[j]);
+        for (std::size_t j = first; j < m; ++j) row[j] = jaccard_from_intersection(row[j], xn[r], post.set_size[j]);
     }
   });
   check_cancelled(cancel);
@@ -236,14 +556,16 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   return out;
 }
 
+namespace {
+
+// Top-k when common columns go through the dense product: per fixed block of rows, the block's
+// scores against all of Y from one GEMM, the sparse columns scattered on top, then one pass over
+// each row keeping the k best in a small heap. No pruning here: the GEMM computes every score.
 template <class T, class I>
-TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size_t k, double threshold,
-                      const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
-  const bool symmetric = Yp == nullptr;
-  const CsrView<T, I>& Y = symmetric ? X : *Yp;
-  if (k == 0) throw std::invalid_argument("k must be a positive integer");
-  check_pair(X, Y, symmetric);
-  const std::size_t n = X.rows, m = Y.rows;
+TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
+                    const DenseColumns<T>& dc, std::size_t k, double threshold, bool symmetric,
+                    const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  const std::size_t n = X.rows, m = post.rows;
   const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
   TopK<T> out;
   out.rows = n;
@@ -251,71 +573,80 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   out.index.assign(n * out.k, -1);
   out.score.assign(n * out.k, std::numeric_limits<T>::quiet_NaN());
   if (out.k == 0 || n == 0) return out;
-
-  const int threads = resolve_n_jobs(cfg.n_jobs);
-  const Prepared<T> prep = prepare(X, Y, symmetric, cfg.metric);
-  const std::vector<T>&xs = prep.xs, &xn = prep.xn, &yn = prep.yn;
-  const Postings<T>& post = prep.post;
-  const T thr = static_cast<T>(threshold);
-  const std::size_t block = row_block(n, threads);
-  const std::size_t parts = (n + block - 1) / block;
   const std::size_t kk = out.k;
-  // Dense accumulators of m entries, one per running thread, handed out from a small pool.
-  AccumulatorPool<T> pool(m);
+  const T thr = static_cast<T>(threshold);
+  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
+  const std::size_t parts = (n + kGemmRows - 1) / kGemmRows;
+  const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), parts));
+  const std::uint32_t* prow = post.row.data();
+  const T* pval = post.value.data();
+  WorkspacePool<T> pool(0);
+  using Pair = std::pair<T, std::uint32_t>;
+  auto better = [](const Pair& a, const Pair& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
   parallel_for(parts, threads, [&](std::size_t p) {
-    auto lease = pool.take();
-    std::vector<T>& acc = lease->acc;
-    std::vector<char>& mark = lease->mark;
-    std::vector<std::uint32_t>& touched = lease->touched;
-    std::vector<std::pair<T, std::uint32_t>> cand;
+    auto ws = pool.take();
     check_cancelled(cancel);
-    for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
-      // A row that reaches a good share of Y is cheaper to accumulate without tracking what it
-      // touched, then read whole; a sparse one tracks, so that reading costs what it touched.
-      std::size_t reach = 0;
-      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
-        const auto c = static_cast<std::size_t>(X.indices[k]);
-        reach += post.start[c + 1] - post.start[c];
+    const std::size_t r0 = p * kGemmRows, r1 = std::min(n, r0 + kGemmRows);
+    RowMat<T>& B = ws->block;
+    B.resize(static_cast<Eigen::Index>(r1 - r0), static_cast<Eigen::Index>(m));
+    B.noalias() = dc.Xd.middleRows(static_cast<Eigen::Index>(r0), static_cast<Eigen::Index>(r1 - r0)) * Yd.transpose();
+    auto& heap = ws->cand;
+    for (std::size_t r = r0; r < r1; ++r) {
+      T* row = B.row(static_cast<Eigen::Index>(r - r0)).data();
+      T q_size = T(0);
+      for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
+        const T x = xv[q];
+        q_size += x;
+        if (x == T(0)) continue;
+        const auto c = static_cast<std::size_t>(X.indices[q]);
+        for (std::size_t e = post.start[c]; e < post.start[c + 1]; ++e) row[prow[e]] += x * pval[e];
       }
-      const bool dense_row = reach * 4 > m;
-      touched.clear();
-      accumulate_row(X, xs, cfg.metric, post, r, 0, acc.data(), dense_row ? nullptr : mark.data(),
-                     dense_row ? nullptr : &touched);
-      if (dense_row) {  // everything Y holds may be touched: the candidates are the non-zeros, marked
-        for (std::uint32_t j = 0; j < m; ++j)
-          if (acc[j] != T(0)) {
-            mark[j] = 1;
-            touched.push_back(j);
-          }
-      }
-      cand.clear();
-      for (std::uint32_t j : touched) {
-        T s = acc[j];
-        acc[j] = T(0);
+      heap.clear();  // the kk best so far; front = the worst of them
+      for (std::size_t j = 0; j < m; ++j) {
         if (symmetric && j == r) continue;
-        if (cfg.metric == Metric::jaccard) s = jaccard_from_intersection(s, xn[r], yn[j]);
-        if (s > thr) cand.emplace_back(s, j);
+        T sc = row[j];
+        if (post.metric == Metric::jaccard) sc = jaccard_from_intersection(sc, q_size, post.set_size[j]);
+        if (!(sc > thr)) continue;
+        const Pair cand(sc, static_cast<std::uint32_t>(j));
+        if (heap.size() < kk) {
+          heap.push_back(cand);
+          std::push_heap(heap.begin(), heap.end(), better);
+        } else if (better(cand, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), better);
+          heap.back() = cand;
+          std::push_heap(heap.begin(), heap.end(), better);
+        }
       }
-      // Rows sharing no column score 0 and are never touched; with a negative threshold they
-      // qualify too (the touched ones are still marked and keep their own score).
-      if (thr < T(0)) {
-        for (std::uint32_t j = 0; j < m; ++j)
-          if (!mark[j] && !(symmetric && j == r)) cand.emplace_back(T(0), j);
-      }
-      for (std::uint32_t j : touched) mark[j] = 0;
-      auto better = [](const std::pair<T, std::uint32_t>& a, const std::pair<T, std::uint32_t>& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-      };
-      const std::size_t take = std::min(kk, cand.size());
-      std::partial_sort(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(take), cand.end(), better);
-      for (std::size_t q = 0; q < take; ++q) {
-        out.index[r * kk + q] = cand[q].second;
-        out.score[r * kk + q] = cand[q].first;
+      std::sort_heap(heap.begin(), heap.end(), better);
+      for (std::size_t q = 0; q < heap.size(); ++q) {
+        out.index[r * kk + q] = heap[q].second;
+        out.score[r * kk + q] = heap[q].first;
       }
     }
   });
   check_cancelled(cancel);
   return out;
+}
+
+}  // namespace
+
+template <class T, class I>
+TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size_t k, double threshold,
+                      const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  const bool symmetric = Yp == nullptr;
+  const CsrView<T, I>& Y = symmetric ? X : *Yp;
+  if (k == 0) throw std::invalid_argument("k must be a positive integer");
+  check_pair(X, Y, symmetric);
+  const std::vector<T> xv = metric_values(X, cfg.metric);
+  const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
+  const std::vector<T>& yv = symmetric ? xv : yv_own;
+  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
+  if (dc.d > 0) {
+    const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, &dc.slot);
+    return top_k_dense(X, xv, post, dc, k, threshold, symmetric, cfg, cancel);
+  }
+  const SimilarityIndex<T> ix = index_of(Y, yv, cfg.metric);
+  return top_k_rows(ix, X, xv, k, threshold, symmetric, cfg, cancel);
 }
 
 template <class T>
@@ -410,9 +741,14 @@ std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d,
     Mat M = Eigen::Map<const Mat>(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
     if (!M.allFinite()) throw std::invalid_argument(std::string(name) + " contains NaN or infinity");
     if (cfg.metric == Metric::cosine) {
+      // Squares of values outside [lo, 1/lo] could underflow or overflow: such rows are first
+      // divided by their largest magnitude (defect 6). A zero row stays zero: similarity 0, never NaN.
+      const T lo = static_cast<T>(sizeof(T) == 4 ? 1e-15 : 1e-140);
       for (Eigen::Index r = 0; r < M.rows(); ++r) {
-        const T norm = M.row(r).norm();
-        if (norm > T(0)) M.row(r) /= norm;  // a zero row stays zero: similarity 0, never NaN
+        const T amax = M.row(r).cwiseAbs().maxCoeff();
+        if (!(amax > T(0))) continue;
+        if (amax < lo || amax > T(1) / lo) M.row(r) /= amax;
+        M.row(r) /= M.row(r).norm();
       }
     }
     return M;
@@ -443,6 +779,9 @@ template std::vector<double> dense_similarity_matrix(const double*, std::size_t,
                                                      const SimilarityConfig&, const std::atomic<bool>*);
 
 #define MEKONG_SIM_INSTANTIATE(T, I)                                                                           \
+  template SimilarityIndex<T> build_similarity_index(const CsrView<T, I>&, Metric);                           \
+  template TopK<T> top_k_query(const SimilarityIndex<T>&, const CsrView<T, I>&, std::size_t, double,           \
+                               const SimilarityConfig&, const std::atomic<bool>*);                             \
   template std::vector<T> similarity_matrix(const CsrView<T, I>&, const CsrView<T, I>*, const SimilarityConfig&, \
                                             const std::atomic<bool>*);                                          \
   template TopK<T> top_k_similar(const CsrView<T, I>&, const CsrView<T, I>*, std::size_t, double,              \
@@ -452,6 +791,8 @@ MEKONG_SIM_INSTANTIATE(float, std::int32_t)
 MEKONG_SIM_INSTANTIATE(float, std::int64_t)
 MEKONG_SIM_INSTANTIATE(double, std::int32_t)
 MEKONG_SIM_INSTANTIATE(double, std::int64_t)
+template struct SimilarityIndex<float>;
+template struct SimilarityIndex<double>;
 template std::vector<std::int64_t> average_linkage_groups(const TopK<float>&, double);
 template std::vector<std::int64_t> average_linkage_groups(const TopK<double>&, double);
 
