@@ -2,8 +2,8 @@
 //   The input (after a few option bytes) is split at 0x1E bytes into up to 12 documents. The
 //   matrix from count_corpus (whose readers take Analyzer::Worker::term_ids: the fast path on the
 //   raw bytes with a memo of raw tokens) is checked against a reference built from
-//   Analyzer::Worker::analyze (the staged path: decode, NFC, clean, segment, fold, terms) with a
-//   fresh worker per document, counted in std::map, with min_df / max_features / binary applied
+//   Analyzer::Worker::analyze (the staged path: decode, NFC, clean, segment, fold, terms) on a
+//   worker of its own, counted in std::map, with min_df / max_features / binary applied
 //   as scikit-learn defines them. Every document keeps its row; the vocabulary is sorted and
 //   valid UTF-8; n_jobs 1 and 3 give the same matrix; count_corpus_fixed against the learned
 //   vocabulary gives the same matrix again; each document's replaced count is the decoder's.
@@ -84,11 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     analyzer = std::make_unique<mekong::Analyzer>(cfg);
   }
 
-  // Reference: the staged path, one fresh worker per document.
+  // Reference: the staged path, one worker of its own (count_corpus's readers have theirs).
   std::vector<Row> ref(parts.size());
   std::vector<std::size_t> ref_replaced(parts.size());
+  auto w = analyzer->worker();
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    auto w = analyzer->worker();
     mekong::TermBuffer terms;
     ref_replaced[i] = w.analyze(parts[i], terms, docs.utf8[i]).replaced;
     for (std::size_t t = 0; t < terms.size(); ++t) {
