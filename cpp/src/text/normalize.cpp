@@ -283,7 +283,15 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
   if (marks) {  // lower-casing or a moved tone mark can leave a mark that now composes: NFC again
     std::string piece = out.substr(start), composed;
     out.resize(start);
-    out += compose(piece, composed);
+    const std::string_view nfc = compose(piece, composed);
+    if (nfc.data() != piece.data() && toned && config_.tones != ToneStyle::keep) {
+      // A mark the misplaced tone mark blocked composed once it moved ("uà" + U+0302 -> "ùâ"): the
+      // syllable changed, so place the tone again. Each pass composes at least one mark, so this
+      // ends, after a pass or two on real text.
+      fold_token(std::string(nfc), out);
+    } else {
+      out += nfc;
+    }
   }
 }
 
