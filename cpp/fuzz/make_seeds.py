@@ -11,7 +11,6 @@ several option values in front of each text. Run again after changing this file:
 """
 import hashlib
 import pathlib
-import shutil
 
 HERE = pathlib.Path(__file__).resolve().parent
 SEP = b"\x1e"  # document separator of the clean, names and count targets
@@ -79,20 +78,22 @@ def corpus_docs(texts):
 
 
 def main():
-    shutil.rmtree(HERE / "corpus", ignore_errors=True)
+    # Regenerate the generated seeds; reproducers of fixed failures (regression-*) stay.
+    for f in (HERE / "corpus").glob("*/*"):
+        if not f.name.startswith("regression-"):
+            f.unlink()
     texts = all_texts()
     corpora = corpus_docs(texts)
     for name, data in texts.items():
         write("decode", name, b"\x00" + data)
         write("decode", name + "-enc", bytes([len(name) % 20]) + data)
-        for opt in (0, 1, 2, 5):
+        for opt in (0, 4):
             write("normalize", f"{name}-{opt}", bytes([opt]) + data)
-        for opt in (0, 2, 4, 9, 0x1B):
+        for opt in (0, 2, 0x1B):
             write("segment", f"{name}-{opt}", bytes([opt]) + data)
-        for opt in (0, 0x08, 0x1F, 0x07):
+        for opt in (0x08, 0x1F):
             write("clean", f"{name}-{opt}", bytes([opt]) + data)
-        for opt in (0, 3):
-            write("names", f"{name}-{opt}", bytes([opt]) + data)
+        write("names", name, bytes([len(name) % 4]) + data)
         write("count", name, b"\x00\x00\x00\xff" + data)
     for name, data in corpora.items():
         for opt in (0, 0x08, 0x1F):
