@@ -1,12 +1,14 @@
 // similarity: the sparse kernels on random canonical CSR matrices, against dense products.
 //   The input bytes are decoded into X (and Y, or Y = X) of up to 24 rows and 12 columns: for
 //   each row a bit mask of columns, then a value per column from a table of small integers,
-//   fractions and explicit zeros, float or double, int32 or int64 indices. similarity_matrix
+//   fractions and explicit zeros, float or double, int32 or int64 indices, columns sorted or not
+//   within rows (no duplicates: the core's contract; Python sums duplicates on a copy first). similarity_matrix
 //   (cosine, dot, Jaccard) is compared with a long-double dense computation written here;
 //   top_k_similar with the same: every score is the reference's, best first, ties to the lower
 //   index, and nothing left out scores better (up to the rounding tolerance), with the threshold;
 //   dense_similarity_matrix (Eigen) with the same reference. n_jobs 1 and 3 give the same bits.
 //   tfidf_weight (l2) gives rows of norm 1 and the reference's tf * idf / norm.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -39,8 +41,9 @@ struct Matrix {
 
 constexpr double kValues[] = {1, 2, 3, 4, 1, 1, 2, 0.5, 0.25, -1, -2, -0.5, 0, 7, 1000, 0.001};
 
+// Columns unsorted within rows (SciPy allows it: has_sorted_indices is False) when `unsorted`.
 template <class T, class I>
-Matrix<T, I> read_matrix(fuzz::Bytes& in, std::size_t rows, std::size_t cols) {
+Matrix<T, I> read_matrix(fuzz::Bytes& in, std::size_t rows, std::size_t cols, bool unsorted) {
   Matrix<T, I> m;
   m.rows = rows;
   m.cols = cols;
@@ -50,6 +53,10 @@ Matrix<T, I> read_matrix(fuzz::Bytes& in, std::size_t rows, std::size_t cols) {
       if (!((mask >> c) & 1)) continue;
       m.indices.push_back(static_cast<I>(c));
       m.data.push_back(static_cast<T>(kValues[in.byte() % 16]));
+    }
+    if (unsorted) {
+      std::reverse(m.indices.begin() + static_cast<std::ptrdiff_t>(m.indptr.back()), m.indices.end());
+      std::reverse(m.data.begin() + static_cast<std::ptrdiff_t>(m.indptr.back()), m.data.end());
     }
     m.indptr.push_back(static_cast<I>(m.indices.size()));
   }
@@ -92,9 +99,11 @@ void run(fuzz::Bytes& in, std::uint8_t o1, std::uint8_t o2) {
   const auto metric = static_cast<mekong::Metric>((o2 >> 1) % 3);
   const std::size_t k = 1 + (o2 >> 3) % 6;
   constexpr double kThresholds[] = {0.0, 0.0, -0.5, 0.3, 0.5, -2.0, 1.0, 0.1};
-  const double threshold = kThresholds[in.byte() % 8];
-  const Matrix<T, I> X = read_matrix<T, I>(in, n, cols);
-  const Matrix<T, I> Ym = symmetric ? Matrix<T, I>() : read_matrix<T, I>(in, m, cols);
+  const std::uint8_t o3 = in.byte();
+  const double threshold = kThresholds[o3 % 8];
+  const bool unsorted = o3 & 8;
+  const Matrix<T, I> X = read_matrix<T, I>(in, n, cols, unsorted);
+  const Matrix<T, I> Ym = symmetric ? Matrix<T, I>() : read_matrix<T, I>(in, m, cols, unsorted);
   const Matrix<T, I>& Y = symmetric ? X : Ym;
   const auto xv = X.view(), yv = Y.view();
   const mekong::CsrView<T, I>* yp = symmetric ? nullptr : &yv;
