@@ -102,6 +102,12 @@ def main():
             write("names", f"{name}-{opt}", bytes([opt]) + data)
         for opts in (b"\x00\x00\x00\xff", b"\x00\x07\x00\xaa", b"\x21\x16\x46\x0f", b"\x12\x68\x05\x00", b"\x00\x01\x02\xff"):
             write("count", f"{name}-{opts.hex()}", opts + data)
+    if (HERE / "fuzz_words.cpp").exists():  # the word stage's target: texts, then model files (0x80)
+        for name, data in texts.items():
+            write("words", name, bytes([len(name) % 4]) + data)
+        for k in range(4):
+            write("words", f"model-{k}", bytes([0x80]) + hashlib.sha256(b"model%d" % k).digest()[:12])
+        write("words", "model-garbage", b"\x80" + b"MKWORDS\x00" + b"\x01\x00\x00\x00" + b"\xff" * 20)
     # similarity: option bytes, then row masks and value indices.
     for seed in range(24):
         rnd = hashlib.sha256(f"similarity-{seed}".encode()).digest() * 4
