@@ -284,9 +284,10 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
     std::string piece = out.substr(start), composed;
     out.resize(start);
     const std::string_view nfc = compose(piece, composed);
-    if (nfc.data() != piece.data() && toned && config_.tones != ToneStyle::keep) {
-      // A mark the misplaced tone mark blocked composed once it moved ("uà" + U+0302 -> "ùâ"): the
-      // syllable changed, so place the tone again. Each pass composes at least one mark, so this
+    if (nfc.data() != piece.data() && config_.tones != ToneStyle::keep) {
+      // A mark composed that could not before: one a misplaced tone mark blocked ("uà" + U+0302 ->
+      // "ùâ"), or a tone mark on a letter lower-casing changed ("İ" + U+0309 -> "ỉ"). The syllable
+      // changed, so place the tone again. Each pass composes at least one mark, so this
       // ends, after a pass or two on real text.
       fold_token(std::string(nfc), out);
     } else {
