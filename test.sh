@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: C++ unit tests (plain, then under AddressSanitizer + UBSan) with ctest, then
-# the Python tests (pytest, including the notebook and the README examples). Sets itself up first.
+# The whole test suite: C++ unit tests (plain, then under AddressSanitizer + UBSan, then under
+# ThreadSanitizer) with ctest, the libFuzzer targets for a bounded time on their seed corpora
+# (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS per target, default 20), scikit-learn's own text-vectorizer
+# tests against mekong.sklearn, then the Python tests (pytest, including the notebook and the README
+# examples). Sets itself up first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -10,15 +13,21 @@ VENV="${MEKONG_VENV:-$ROOT/.venv}"
 export PATH="$VENV/bin:$PATH"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
-for variant in release sanitize; do
+for variant in release sanitize thread; do
   dir="build/cpp-$variant"
   flags=(-DMEKONG_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release)
   [ "$variant" = sanitize ] && flags=(-DMEKONG_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEKONG_SANITIZE=ON)
+  [ "$variant" = thread ] && flags=(-DMEKONG_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEKONG_SANITIZE=thread)
   echo "== C++ tests ($variant)"
   cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
   cmake --build "$dir" -j "$JOBS" >/dev/null
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$dir" --output-on-failure -j "$JOBS" | tail -n 3
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$ROOT/cpp/tests/tsan.supp" \
+    ctest --test-dir "$dir" --output-on-failure -j "$JOBS" | tail -n 3
 done
+
+echo "== C++ fuzzers"
+bash scripts/fuzz.sh "${MEKONG_FUZZ_SECONDS:-20}"
 
 echo "== scikit-learn's own text-vectorizer tests against mekong.sklearn"
 "$VENV/bin/python" scripts/sklearn_tests.py

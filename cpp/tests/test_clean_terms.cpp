@@ -192,3 +192,22 @@ TEST(Clean, DeepNestingAndUnmatchedBracketsAreLinear) {
   const std::string unmatched(200000, '[');
   EXPECT_EQ(strip_markup(unmatched).size(), unmatched.size());
 }
+
+// Found by fuzz_clean: "&#xD;" decoded to a carriage return inside a kept line, so the cleaned text
+// held a line the cleaner never saw as one. Controls written as entities are spaces.
+TEST(Clean, EntityLineBreakStaysInsideItsLine) {
+  CleanConfig c;
+  c.end_markers.clear();
+  const std::string out = cleaned("99&#xD;tin&#10;mới&#x85;x", c);
+  EXPECT_EQ(out, "99 tin mới x");
+  EXPECT_EQ(out.find_first_of("\r\n"), std::string::npos);
+}
+
+// Found by fuzz_clean: "a&#769;" decoded to "a" + U+0301, so cleaned text was not NFC.
+TEST(Clean, OutputIsNfcAfterEntitiesAndRemovedMarkup) {
+  EXPECT_EQ(strip_markup("a&#769;"), "\xC3\xA1");                      // á
+  EXPECT_EQ(strip_markup("[a](https://x.vn)\xCC\x81 b"), "\xC3\xA1 b");  // the link's text meets the mark
+  CleanConfig c;
+  c.end_markers.clear();
+  EXPECT_EQ(cleaned("Tha&#768;nh pho&#770;&#769;", c), "Thành phố");
+}

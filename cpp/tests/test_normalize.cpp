@@ -89,3 +89,16 @@ TEST(Normalize, FoldedTokensAreNfcAndFoldingIsIdempotent) {
     EXPECT_EQ(std::string(n.compose(once, scratch)), once) << t;  // already NFC
   }
 }
+
+// Found by fuzz_normalize: a grave written before a circumflex blocks the circumflex in NFC ("uà"
+// + U+0302); moving the grave off the "a" let it compose, leaving "ùâ" with the tone on the wrong
+// vowel, and a second normalization gave "uầ". The syllable is now placed again after it composes.
+TEST(Normalize, ToneMarkThatBlockedAQualityMarkIsPlacedAgain) {
+  for (ToneStyle style : {ToneStyle::traditional, ToneStyle::modern}) {
+    Normalizer n({false, style});
+    const std::string once = n.normalize_text("vu\xC3\xA0\xCC\x82");  // "vuà" + COMBINING CIRCUMFLEX
+    EXPECT_EQ(once, "vu\xE1\xBA\xA7");                               // "vuầ"
+    EXPECT_EQ(n.normalize_text(once), once);
+    EXPECT_EQ(n.normalize_text("vu\xE1\xBA\xA7"), once);  // the same as written correctly
+  }
+}

@@ -5,6 +5,7 @@
 
 #include "mekong/text/chars.hpp"
 #include "mekong/text/links.hpp"
+#include "mekong/text/normalize.hpp"
 #include "mekong/text/utf8.hpp"
 
 namespace mekong {
@@ -62,6 +63,9 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
       if (cp > 0x10FFFF) return 0;
     }
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) return 0;
+    // A line break or another control written as an entity ("&#xD;") is a space inside its line:
+    // lines are already split, and a kept line never holds a line break.
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) cp = ' ';
     utf8::append(out, cp);
     return semi - i + 1;
   }
@@ -208,6 +212,12 @@ std::string strip_markup(std::string_view line, double* link_share) {
     kept.append(out, at, std::string::npos);
     out.swap(kept);
   }
+  // Removed markup or a decoded entity can put a mark right after a letter it composes with
+  // ("a&#769;", "[a](u)" + U+0301): compose again, so that cleaned text is NFC as promised.
+  static const Normalizer nfc;
+  std::string composed;
+  const std::string_view normal = nfc.compose(out, composed);
+  if (normal.data() != out.data()) out.assign(normal);
   if (link_share) {
     const std::size_t letters = count_letters(out);
     *link_share = letters ? std::min(1.0, static_cast<double>(link_letters) / static_cast<double>(letters)) : 0.0;

@@ -283,7 +283,16 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
   if (marks) {  // lower-casing or a moved tone mark can leave a mark that now composes: NFC again
     std::string piece = out.substr(start), composed;
     out.resize(start);
-    out += compose(piece, composed);
+    const std::string_view nfc = compose(piece, composed);
+    if (nfc.data() != piece.data() && config_.tones != ToneStyle::keep) {
+      // A mark composed that could not before: one a misplaced tone mark blocked ("uà" + U+0302 ->
+      // "ùâ"), or a tone mark on a letter lower-casing changed ("İ" + U+0309 -> "ỉ"). The syllable
+      // changed, so place the tone again. Each pass composes at least one mark, so this
+      // ends, after a pass or two on real text.
+      fold_token(std::string(nfc), out);
+    } else {
+      out += nfc;
+    }
   }
 }
 

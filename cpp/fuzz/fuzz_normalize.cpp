@@ -1,0 +1,84 @@
+// normalize: NFC (Normalizer::compose), one token's fold, and mekong.normalize() (normalize_text).
+//   compose equals ICU's UTF-16 NFC of the whole string (of its stream-safe form, when the core
+//   writes one for runs of more than 30 marks), returns the input itself when it is NFC already,
+//   and is idempotent; normalize_text's output is valid UTF-8, in NFC, keeps every
+//   separator where it was, and is idempotent (normalizing normalized text changes nothing).
+//   The first byte picks lowercase and the tone style.
+#include "fuzz_common.hpp"
+#include "mekong/text/chars.hpp"
+#include "mekong/text/decode.hpp"
+#include "mekong/text/normalize.hpp"
+
+namespace {
+
+const mekong::Normalizer& normalizer(std::uint8_t which) {
+  static const mekong::Normalizer all[6] = {
+      mekong::Normalizer({true, mekong::ToneStyle::traditional}),  mekong::Normalizer({true, mekong::ToneStyle::modern}),
+      mekong::Normalizer({true, mekong::ToneStyle::keep}),         mekong::Normalizer({false, mekong::ToneStyle::traditional}),
+      mekong::Normalizer({false, mekong::ToneStyle::modern}),      mekong::Normalizer({false, mekong::ToneStyle::keep})};
+  return all[which % 6];
+}
+
+// The text with every run of word characters removed: what normalization must leave alone.
+std::u32string separators(std::string_view valid) {
+  std::u32string out;
+  for (char32_t c : fuzz::code_points(valid))
+    if (!fuzz::word_char(c)) out.push_back(c);
+  return out;
+}
+
+// UAX #15 section 13, written here from the definition: U+034F before the 31st non-starter
+// (combining class > 0) in a row.
+std::string stream_safe(std::string_view valid) {
+  icu::UnicodeString out;
+  std::size_t run = 0;
+  for (char32_t c : fuzz::code_points(valid)) {
+    if (u_getCombiningClass(static_cast<UChar32>(c)) == 0) {
+      run = 0;
+    } else if (++run > 30) {
+      out.append(static_cast<UChar32>(0x034F));
+      run = 1;
+    }
+    out.append(static_cast<UChar32>(c));
+  }
+  return fuzz::to_utf8(out);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::Bytes in(data, size);
+  const mekong::Normalizer& norm = normalizer(in.byte());
+  std::string decoded;
+  const std::string_view text = mekong::decode_utf8(in.rest(), decoded).text;
+
+  std::string scratch;
+  const std::string_view nfc = norm.compose(text, scratch);
+  FUZZ_CHECK(fuzz::valid_utf8(nfc), "compose output is not valid UTF-8");
+  // compose() may put hostile runs of marks in UAX #15's stream-safe format first; then it equals
+  // ICU's NFC of that form.
+  const std::string safe = stream_safe(text);
+  const std::string ref = fuzz::nfc_reference(safe);
+  FUZZ_CHECK(nfc == ref || (safe != text && nfc == fuzz::nfc_reference(text)),
+             "compose differs from ICU's NFC on %s", fuzz::hex(text).c_str());
+  const bool already = fuzz::is_nfc(text);
+  if (nfc.data() == text.data()) FUZZ_CHECK(already, "compose returned text that is not NFC as it is");
+  if (already && safe == text) FUZZ_CHECK(nfc.data() == text.data(), "compose copied text that is NFC already");
+  std::string scratch2;
+  const std::string_view twice = norm.compose(nfc, scratch2);
+  FUZZ_CHECK(twice.data() == nfc.data(), "NFC of NFC text was not recognised as NFC");
+
+  const std::string out = norm.normalize_text(text);
+  FUZZ_CHECK(fuzz::valid_utf8(out), "normalize_text output is not valid UTF-8 on %s", fuzz::hex(text).c_str());
+  FUZZ_CHECK(fuzz::is_nfc(out), "normalize_text output is not NFC on %s", fuzz::hex(text).c_str());
+  FUZZ_CHECK(separators(out) == separators(nfc), "normalize_text changed a separator on %s", fuzz::hex(text).c_str());
+  const std::string again = norm.normalize_text(out);
+  FUZZ_CHECK(again == out, "normalize_text is not idempotent on %s", fuzz::hex(text).c_str());
+
+  // One token folded: valid UTF-8, NFC, and (lower-casing on) with no upper-case letter left.
+  std::string folded;
+  norm.fold_token(nfc, folded);
+  FUZZ_CHECK(fuzz::valid_utf8(folded), "fold_token output is not valid UTF-8");
+  FUZZ_CHECK(fuzz::is_nfc(folded), "fold_token output is not NFC on %s", fuzz::hex(nfc).c_str());
+  return 0;
+}
