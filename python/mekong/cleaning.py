@@ -6,7 +6,7 @@ from typing import Iterable
 
 from . import _core
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_int, check_n_jobs
+from ._options import check_encoding, check_int, check_n_jobs, check_str
 
 #: Section markers after which a news page stops being the article (a line that is only the marker).
 DEFAULT_END_MARKERS = tuple(_core.AnalyzerConfig().end_markers)
@@ -22,6 +22,7 @@ def _apply_clean_options(cfg, *, markup=True, captions=True, headline_lists=True
     for i, m in enumerate(markers):
         if not isinstance(m, str):
             raise TypeError(f"end_markers[{i}] is {type(m).__name__}, expected str")
+        check_str(f"end_markers[{i}]", m)
     cfg.end_markers = markers
     cfg.repeated_lines = list(repeated_lines)
     return cfg
@@ -104,7 +105,7 @@ class Cleaner(TransformerMixin, BaseEstimator):
         docs = _documents(documents)
         min_docs = check_int("min_documents", self.min_documents, 2)
         plain = _core.AnalyzerConfig()
-        plain.encoding = encoding
+        plain.encoding = check_encoding(encoding)
         self.repeated_lines_ = list(_core.learn_repeated_lines(docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs)))
         return self
 

@@ -36,7 +36,9 @@ def _budget(max_memory):
         return int(available_memory() * MEMORY_FRACTION)
     if isinstance(max_memory, bool) or not isinstance(max_memory, numbers.Real) or not max_memory > 0:
         raise ValueError(f"max_memory must be a positive number of bytes or None; got {max_memory!r}")
-    return int(min(max_memory, 2**62))
+    # The core reads 0 as "no limit": a positive budget below one byte must stay a limit (one byte,
+    # which refuses every non-empty result, as the budget asked), not round down to 0.
+    return max(1, int(min(max_memory, 2**62)))
 
 
 def _pair(X, Y):

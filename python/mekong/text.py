@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import _core
-from ._options import make_analyzer
+from ._options import check_encoding, make_analyzer
 
 
 def tokenize(
@@ -166,8 +166,7 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes; got {type(data).__name__}")
-    if not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a str; got {type(encoding).__name__}")
+    check_encoding(encoding)
     enc = "" if encoding.lower().replace("-", "").replace("_", "") == "utf8" else encoding
     try:
         return _core.decode(bytes(data), enc)

@@ -12,6 +12,10 @@
 // become "attapu". Keys are only made for names: for ordinary words they would merge distinct
 // words ("ma", "má", "mà", "mả", "mã", "mạ"). A name in a script ICU cannot romanize (Lao) keeps
 // its own letters, lower-cased, as its key.
+//
+// Bound: O(tokens) to find names (each token is passed once; a name's run ends where the scan
+// resumes) and O(gap bytes) to classify the text between tokens; an alias key is one ICU
+// transliteration of the name, linear in its length.
 #pragma once
 
 #include <cstddef>
