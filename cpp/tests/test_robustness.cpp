@@ -292,12 +292,12 @@ TEST(Robustness, CancelPolledInsideOneLongDocument) {
   });
   expect_cancelled([&] { decode_bytes(text, "windows-1258", scratch); });
   expect_cancelled([&] {
-    Segmenter seg({});
+    Segmenter seg{SegmentConfig{}};
     std::vector<Token> out;
     seg.segment(text, out);
   });
   expect_cancelled([&] {
-    Segmenter seg({});
+    Segmenter seg{SegmentConfig{}};
     std::vector<Token> out;
     seg.segment(repeat("\xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\xA3", 400000), out);  // Thai, no spaces
   });

@@ -18,13 +18,11 @@ def _structure_valid(X):
 
 
 def is_canonical(X):
-    """Whether every row of csr ``X`` has strictly increasing column indices (sorted, no duplicate)
-    and no stored zero. Computed from the arrays, never from SciPy's cached flag, which goes stale
-    when the arrays are written to. O(nnz)."""
+    """Whether every row of csr ``X`` has strictly increasing column indices (sorted, no duplicate):
+    SciPy's canonical format. Computed from the arrays, never from SciPy's cached flag, which goes
+    stale when the arrays are written to. O(nnz)."""
     indices = X.indices
     nnz = len(indices)
-    if nnz and not np.all(X.data != 0):
-        return False
     if nnz < 2:
         return True
     increasing = indices[1:] > indices[:-1]
@@ -36,14 +34,14 @@ def is_canonical(X):
 
 def canonical(X):
     """``X`` itself when canonical, else a canonical copy: duplicate entries summed (what SciPy
-    means by them), indices sorted, stored zeros dropped (a zero is no term: Jaccard and document
-    frequencies must not count it). The caller's matrix is never modified."""
+    means by them) and indices sorted, as ``sum_duplicates`` does. Stored zeros stay, as in SciPy:
+    scikit-learn's document frequency counts them, and the core reads a zero as no term wherever
+    a term's presence matters (Jaccard). The caller's matrix is never modified."""
     if not _structure_valid(X) or is_canonical(X):
         return X
     X = X.copy()
     X.has_canonical_format = False  # SciPy skips sum_duplicates when a stale flag says it is done
     X.sum_duplicates()
-    X.eliminate_zeros()
     return X
 
 
@@ -52,7 +50,7 @@ def as_csr(X, dtype=None, name="X"):
 
     Dense arrays and other sparse formats are converted; a csr matrix of the right dtype is used as
     it is (its arrays are handed to the core as views). A non-canonical matrix (duplicate entries,
-    unsorted indices, stored zeros) is canonicalized on a copy first, as SciPy's ``sum_duplicates``
+    unsorted indices) is canonicalized on a copy first, as SciPy's ``sum_duplicates``
     does: duplicates mean a sum. Every function of the package that takes a matrix goes through here.
     """
     if not sp.issparse(X):

@@ -18,11 +18,13 @@ def _apply_clean_options(cfg, *, markup=True, captions=True, headline_lists=True
     cfg.clean_markup = bool(markup)
     cfg.clean_captions = bool(captions)
     cfg.clean_headline_lists = bool(headline_lists)
-    markers = list(DEFAULT_END_MARKERS if end_markers is None else end_markers) + list(extra_end_markers)
-    for i, m in enumerate(markers):
-        if not isinstance(m, str):
-            raise TypeError(f"end_markers[{i}] is {type(m).__name__}, expected str")
-        check_str(f"end_markers[{i}]", m)
+    markers = []
+    for name, given in (("end_markers", DEFAULT_END_MARKERS if end_markers is None else end_markers),
+                        ("extra_end_markers", extra_end_markers)):
+        for i, m in enumerate(given):
+            if not isinstance(m, str):
+                raise TypeError(f"{name}[{i}] is {type(m).__name__}, expected str")
+            markers.append(check_str(f"{name}[{i}]", m))
     cfg.end_markers = markers
     cfg.repeated_lines = list(repeated_lines)
     return cfg

@@ -377,7 +377,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """The terms present in each row of ``X``."""
         check_is_fitted(self, "vocabulary_")
-        X = as_csr(X)  # duplicates summed, stored zeros are no term
+        X = as_csr(X)  # duplicates summed, as everywhere in the package
         names = self.get_feature_names_out()
         return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]] for i in range(X.shape[0])]
 
