@@ -78,7 +78,9 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
 
 std::size_t count_letters(std::string_view s) {
   std::size_t n = 0;
+  CancelPoll poll;
   for (std::size_t i = 0; i < s.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(s.data(), i);
     n += (chars::classify(c) & (chars::kLetter | chars::kNumber)) != 0;
   }
@@ -88,7 +90,9 @@ std::size_t count_letters(std::string_view s) {
 std::size_t count_words(std::string_view s) {
   std::size_t words = 0;
   bool in = false;
+  CancelPoll poll;
   for (std::size_t i = 0; i < s.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(s.data(), i);
     const bool w = (chars::classify(c) & chars::kToken) != 0;
     words += w && !in;
@@ -193,7 +197,9 @@ std::string strip_markup(std::string_view line, double* link_share) {
   std::vector<std::size_t> match(n, none);
   {
     std::vector<std::size_t> squares, rounds;
+    CancelPoll poll;
     for (std::size_t i = 0; i < n; ++i) {
+      poll.at(i);
       const char c = line[i];
       if (c == '[') squares.push_back(i);
       else if (c == '(') rounds.push_back(i);
@@ -282,7 +288,9 @@ std::string line_key(std::string_view line) {
   const std::string plain = strip_markup(line);
   std::string key;
   bool space = false;
+  CancelPoll poll;
   for (std::size_t i = 0; i < plain.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(plain.data(), i);
     if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
       if (space && !key.empty()) key.push_back(' ');

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mekong/util/parallel.hpp"
+
 namespace mekong {
 namespace {
 
@@ -30,7 +32,9 @@ inline bool url_stop(std::string_view t, std::size_t i) {
 std::size_t url_end(std::string_view t, std::size_t i) {
   int parens = 0, brackets = 0;
   std::size_t end = i;
+  CancelPoll poll;
   for (; end < t.size() && !url_stop(t, end); ++end) {
+    poll.at(end - i);
     const char c = t[end];
     if (c == '(') ++parens;
     if (c == '[') ++brackets;

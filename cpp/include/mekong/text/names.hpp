@@ -14,8 +14,9 @@
 // its own letters, lower-cased, as its key.
 //
 // Bound: O(tokens) to find names (each token is passed once; a name's run ends where the scan
-// resumes) and O(gap bytes) to classify the text between tokens; an alias key is one ICU
-// transliteration of the name, linear in its length.
+// resumes) and O(gap bytes) to classify the text between tokens. An alias key is ICU's
+// transliteration of the name in pieces of at most 1 KiB (ICU's own cost grows with the square
+// of its input on long non-ASCII text), cut after a space or punctuation, so O(length) for any name.
 #pragma once
 
 #include <cstddef>
