@@ -1,0 +1,206 @@
+"""Linearity: every core call on inputs doubling in size, normal and hostile; writes LINEARITY.md.
+
+For each call and input kind the input doubles from 1 MB up to --max-mb (default 64); the report
+gives the time at each size and the ratio to the previous size. Work linear in the input keeps the
+ratio near 2; a quadratic scan shows as a ratio near 4 (the URL scan and NFC of mark runs did, before
+issue 9 was fixed).
+
+    python benchmarks/linearity.py                  # 1 .. 64 MB, writes benchmarks/LINEARITY.md
+    python benchmarks/linearity.py --max-mb 8       # a quick look (writes benchmarks/data/LINEARITY-quick.md)
+
+Normal text is the generated corpus of generate_corpus.py (Markov text over the bundled sample's
+tokens, one document per line). Single-text calls (decode, normalize, tokenize, clean) get the whole
+input as ONE document, the hardest case for a scanner; count and tf-idf get its lines as documents.
+Hostile inputs are runs built to defeat a scanner: combining marks, back-to-back links, tag and
+bracket openers that never close, entities without ';', one very long line of punctuation, one
+name of millions of syllables. Each size runs --repeats times (best kept); a call slower than
+--budget seconds stops its series.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import mekong  # noqa: E402
+
+MB = 1_000_000
+
+# Hostile units: each repeated to the size wanted, as one document.
+HOSTILE = {
+    "marks": "ư" + "\u0323\u0301" * 8,             # NFC reorders runs of marks (was quadratic)
+    "links": "http://a.b/",                         # back-to-back URLs (was quadratic)
+    "tags": "<a x ",                                # tag openers that never close
+    "brackets": "[x](",                             # markdown openers that never close
+    "entities": "&amp",                             # '&' without ';'
+    "punctuation": "!?.,;:-",                       # one long line, no word
+    "name": "Ắt-ta-",                               # one name of millions of syllables
+}
+
+
+def normal_text(n_bytes, corpus):
+    """The first n_bytes of the corpus, cut at a line end."""
+    cut = corpus.rfind(b"\n", 0, n_bytes)
+    return corpus[: cut + 1 if cut > 0 else n_bytes].decode("utf-8")
+
+
+def hostile_text(kind, n_bytes):
+    unit = HOSTILE[kind]
+    size = len(unit.encode("utf-8"))
+    return unit * max(1, n_bytes // size)
+
+
+def single_calls():
+    return {
+        "decode": lambda text: mekong.decode(text.encode("utf-8") + b"\xff", "utf-8"),
+        "decode windows-1258": lambda text: mekong.decode(text.encode("utf-8"), "windows-1258"),
+        "normalize": lambda text: mekong.normalize(text),
+        "tokenize": lambda text: mekong.tokenize(text),
+        "clean": lambda text: mekong.clean(text),
+    }
+
+
+REAL_ARTICLE = dict(clean=True, stop_words="vietnamese", aliases=True, phrases=True)
+
+
+def corpus_calls():
+    def count(docs):
+        return mekong.CountVectorizer(**REAL_ARTICLE).fit_transform(docs)
+
+    def tfidf(counts):
+        return mekong.TfidfTransformer().fit_transform(counts)
+
+    return {"count (real-article options)": count, "tf-idf (TfidfTransformer)": tfidf}
+
+
+def timed(fn, arg, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn(arg)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def sizes(max_mb):
+    s, out = 1, []
+    while s <= max_mb:
+        out.append(s)
+        s *= 2
+    return out
+
+
+def series(label, fn, make_input, max_mb, repeats, budget):
+    rows = []
+    for mb in sizes(max_mb):
+        arg = make_input(mb * MB)
+        t = timed(fn, arg, repeats if mb <= 16 else 1)
+        del arg
+        prev = rows[-1][1] if rows else None
+        rows.append((mb, t, None if prev is None or prev <= 0 else t / prev))
+        print(f"  {label:<48} {mb:>4} MB  {t:8.3f} s" + (f"  x{rows[-1][2]:.2f}" if rows[-1][2] else ""), flush=True)
+        if t > budget:
+            break
+    return rows
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--max-mb", type=int, default=64)
+    p.add_argument("--repeats", type=int, default=3, help="runs per size up to 16 MB, best kept (one above)")
+    p.add_argument("--budget", type=float, default=120.0, help="seconds after which a series stops")
+    p.add_argument("--report", help="default: benchmarks/LINEARITY.md (benchmarks/data/LINEARITY-quick.md below 64 MB)")
+    p.add_argument("--only", help="comma-separated substrings: run only the series whose label has one")
+    args = p.parse_args(argv)
+
+    from generate_corpus import corpus_path, generate
+    from run import machine_info, versions
+
+    path = corpus_path(args.max_mb + 1)
+    if not path.exists():
+        generate(args.max_mb + 1, path)
+    corpus = path.read_bytes()
+
+    results = []
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    wall = time.perf_counter()
+    jobs = []
+    for name, fn in single_calls().items():
+        jobs.append((f"{name} / normal", fn, lambda n: normal_text(n, corpus)))
+        for kind in HOSTILE:
+            jobs.append((f"{name} / hostile {kind}", fn, lambda n, kind=kind: hostile_text(kind, n)))
+    for name, fn in corpus_calls().items():
+        if name.startswith("tf-idf"):  # the counts are made outside the timing
+            jobs.append((f"{name} / normal", fn, lambda n: mekong.CountVectorizer().fit_transform(
+                normal_text(n, corpus).splitlines())))
+            continue
+        jobs.append((f"{name} / normal", fn, lambda n: normal_text(n, corpus).splitlines()))
+        if name.startswith("count"):
+            for kind in ("marks", "links", "tags", "name"):
+                # the hostile run is one document among the normal ones
+                jobs.append((f"{name} / hostile {kind}", fn,
+                             lambda n, kind=kind: normal_text(n // 2, corpus).splitlines() + [hostile_text(kind, n // 2)]))
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",")]
+        jobs = [j for j in jobs if any(w in j[0] for w in wanted)]
+    for label, fn, make in jobs:
+        results.append((label, series(label, fn, make, args.max_mb, args.repeats, args.budget)))
+    wall = time.perf_counter() - wall
+
+    report = Path(args.report) if args.report else (
+        HERE / "LINEARITY.md" if args.max_mb >= 64 else HERE / "data" / "LINEARITY-quick.md")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    m, v = machine_info(), versions()
+    cols = sizes(args.max_mb)
+    lines = [
+        "# Linearity of the core calls",
+        "",
+        f"Made by `python benchmarks/linearity.py{' --max-mb ' + str(args.max_mb) if args.max_mb != 64 else ''}`"
+        f" on {started} ({wall / 60:.1f} min of wall time). Time in seconds (best of {args.repeats} up to 16 MB, one run above)"
+        " and, in brackets, the ratio to the previous size: linear work keeps it near 2, quadratic near 4.",
+        "",
+        f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs ({m['usable_cpus']} usable), {m['memory']}, "
+        f"{m['os']}, {m['python']}; load average at the start {tuple(round(x, 2) for x in m['load_average'] or ())}"
+        " (the machine is shared: single timings carry noise, the trend across sizes is what to read).",
+        "",
+        "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if k != "sparse_dot_topn") + ".",
+        "",
+        "Inputs: *normal* is the generated corpus (`generate_corpus.py`); single-text calls get it as one"
+        " document, count and tf-idf one document a line. *hostile* is one run repeated to the size: "
+        + "; ".join(f"{k} `{ascii(u[:12])}`" for k, u in HOSTILE.items())
+        + ". For count, the hostile run is one document of half the size beside normal documents of the other half.",
+        "",
+        "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio |",
+        "| --- | " + " | ".join("---:" for _ in cols) + " | ---: |",
+    ]
+    for label, rows in results:
+        cells = []
+        for c in cols:
+            row = next((r for r in rows if r[0] == c), None)
+            if row is None:
+                cells.append("")
+            else:
+                cells.append(f"{row[1]:.3f}" + (f" ({row[2]:.2f})" if row[2] else ""))
+        # ratios below 0.05 s are timer noise more than work: the worst ratio is taken above that
+        ratios = [r[2] for r in rows if r[2] and r[1] >= 0.05]
+        worst = f"{max(ratios):.2f}" if ratios else ""
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {worst} |")
+    lines += [
+        "",
+        "The bounds behind these numbers are stated in each stage's header (`cpp/include/mekong/text/*.hpp`).",
+        "",
+    ]
+    report.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {report}")
+
+
+if __name__ == "__main__":
+    main()
