@@ -14,6 +14,7 @@
 #include <unicode/unistr.h>
 
 #include "mekong/error.hpp"
+#include "mekong/matrix/weight.hpp"
 #include "mekong/text/clean.hpp"
 #include "mekong/text/decode.hpp"
 #include "mekong/text/links.hpp"
@@ -342,4 +343,19 @@ TEST(Robustness, AliasKeyQuadraticOnLongNames) {
   EXPECT_EQ(keys.key(repeat("Ắ", 300000)), repeat("a", 300000));  // no separator at all
   EXPECT_EQ(keys.key("Ắt-ta-pư"), "attapu");
   expect_cancelled([&] { keys.key(repeat("Ắt-ta-", 400000)); });
+}
+
+TEST(Robustness, CancelPolledInsideWeighting) {
+  // The flag installed for the thread reaches weighting (parallel_for's check before each part, and
+  // a poll every 64 Ki entries within one; the polls themselves are pinned by the text stages above).
+  const std::size_t rows = 1000000, per_row = 4, n = rows * per_row;
+  std::vector<std::int64_t> indptr(rows + 1), indices(n);
+  for (std::size_t r = 0; r <= rows; ++r) indptr[r] = static_cast<std::int64_t>(r * per_row);
+  for (std::size_t k = 0; k < n; ++k) indices[k] = static_cast<std::int64_t>(k % per_row);
+  std::vector<double> data(n, 1.0), out(n), idf(per_row, 1.0);
+  CsrView<double, std::int64_t> X{indptr.data(), indices.data(), data.data(), rows, per_row};
+  expect_cancelled([&] { tfidf_weight(X, idf.data(), false, Norm::l2, out.data(), 1); });
+  expect_cancelled([&] { bm25_weight(X, idf.data(), 1.5, 0.75, 4.0, Norm::none, out.data(), 1); });
+  tfidf_weight(X, idf.data(), false, Norm::l2, out.data(), 1);  // no flag: runs to the end
+  EXPECT_NEAR(out[n - 1], 0.5, 1e-12);
 }
