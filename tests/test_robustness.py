@@ -133,10 +133,11 @@ def test_noncanonical_csr_similarity_against_sklearn(seed, index_dtype):
         assert [int(j) for j in i_b[i] if j >= 0] == cand[:4]
 
 
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("seed", [3, 4])
-def test_noncanonical_csr_weighting_against_sklearn(seed):
+def test_noncanonical_csr_weighting_against_sklearn(seed, index_dtype):
     A = _random_counts(30, 12, seed)
-    B = _scrambled(A, seed)
+    B = _scrambled(A, seed, index_dtype)
     for opts in ({}, {"sublinear_tf": True}, {"norm": "l1", "smooth_idf": False}):
         ours = mekong.TfidfTransformer(**opts).fit_transform(B)
         theirs = SkTfidfTransformer(**opts).fit_transform(A)

@@ -60,7 +60,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
     "related articles" lists a site repeats); ``transform`` removes them where they frame an
     article (its head and tail, never its middle), on top of everything :func:`clean` does. A
     document made only of repeated lines, with prose among them, is taken for a copy of an article
-    and kept. Pass a Cleaner (or ``clean=True``) to the vectorizers to clean before counting.
+    and kept. Documents made of the same lines (a reprint, a file given twice) count once in
+    ``fit``: a line repeated only because a whole document is repeated is not furniture, so the
+    copies keep their text. Pass a Cleaner (or ``clean=True``) to the vectorizers to clean before counting.
 
     Parameters
     ----------

@@ -109,7 +109,11 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
         Threads (-1: all cores). Results are identical for any value.
     max_memory : int or None
         Bytes the dense result may take; default half the memory available. A larger result raises
-        MemoryError before anything is allocated: use :func:`top_k_similar` instead.
+        MemoryError before anything is allocated: use :func:`top_k_similar` instead. Any positive
+        number is a limit (below one byte, every non-empty result is refused); 0 or less is an error.
+
+    A sparse matrix with duplicate entries or unsorted indices is read as SciPy means it (the
+    duplicates summed, on a copy).
 
     Returns
     -------
