@@ -13,8 +13,8 @@ tokens, one document per line). Single-text calls (decode, normalize, tokenize, 
 input as ONE document, the hardest case for a scanner; count and tf-idf get its lines as documents.
 Hostile inputs are runs built to defeat a scanner: combining marks, back-to-back links, tag and
 bracket openers that never close, entities without ';', one very long line of punctuation, one
-name of millions of syllables. Each size runs --repeats times (best kept); a call slower than
---budget seconds stops its series.
+name of millions of syllables. Each size runs --repeats times (best kept; the input is prepared and
+the garbage collector paused outside the timing); a call slower than --budget seconds stops its series.
 """
 
 from __future__ import annotations
@@ -58,12 +58,22 @@ def hostile_text(kind, n_bytes):
 
 
 def single_calls():
+    """name -> (call, prepare): prepare turns the text into the call's argument outside the timing."""
+    def keep(text):
+        return text
+
+    def utf8_with_an_invalid_byte(text):
+        return text.encode("utf-8") + b"\xff"
+
+    def utf8(text):
+        return text.encode("utf-8")
+
     return {
-        "decode": lambda text: mekong.decode(text.encode("utf-8") + b"\xff", "utf-8"),
-        "decode windows-1258": lambda text: mekong.decode(text.encode("utf-8"), "windows-1258"),
-        "normalize": lambda text: mekong.normalize(text),
-        "tokenize": lambda text: mekong.tokenize(text),
-        "clean": lambda text: mekong.clean(text),
+        "decode": (lambda data: mekong.decode(data, "utf-8"), utf8_with_an_invalid_byte),
+        "decode windows-1258": (lambda data: mekong.decode(data, "windows-1258"), utf8),
+        "normalize": (mekong.normalize, keep),
+        "tokenize": (mekong.tokenize, keep),
+        "clean": (mekong.clean, keep),
     }
 
 
@@ -84,9 +94,14 @@ def timed(fn, arg, repeats):
     best = float("inf")
     for _ in range(repeats):
         gc.collect()
-        t0 = time.perf_counter()
-        fn(arg)
-        best = min(best, time.perf_counter() - t0)
+        gc.disable()  # as timeit does: the collector's passes are not the call's work
+        try:
+            t0 = time.perf_counter()
+            out = fn(arg)
+            best = min(best, time.perf_counter() - t0)
+        finally:
+            gc.enable()
+        del out
     return best
 
 
@@ -102,7 +117,7 @@ def series(label, fn, make_input, max_mb, repeats, budget):
     rows = []
     for mb in sizes(max_mb):
         arg = make_input(mb * MB)
-        t = timed(fn, arg, repeats if mb <= 16 else 1)
+        t = timed(fn, arg, repeats if mb <= 32 else max(1, repeats - 1))
         del arg
         prev = rows[-1][1] if rows else None
         rows.append((mb, t, None if prev is None or prev <= 0 else t / prev))
@@ -115,7 +130,7 @@ def series(label, fn, make_input, max_mb, repeats, budget):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--max-mb", type=int, default=64)
-    p.add_argument("--repeats", type=int, default=3, help="runs per size up to 16 MB, best kept (one above)")
+    p.add_argument("--repeats", type=int, default=3, help="runs per size up to 32 MB, best kept (one fewer above)")
     p.add_argument("--budget", type=float, default=120.0, help="seconds after which a series stops")
     p.add_argument("--report", help="default: benchmarks/LINEARITY.md (benchmarks/data/LINEARITY-quick.md below 64 MB)")
     p.add_argument("--only", help="comma-separated substrings: run only the series whose label has one")
@@ -133,10 +148,10 @@ def main(argv=None):
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     wall = time.perf_counter()
     jobs = []
-    for name, fn in single_calls().items():
-        jobs.append((f"{name} / normal", fn, lambda n: normal_text(n, corpus)))
+    for name, (fn, prep) in single_calls().items():
+        jobs.append((f"{name} / normal", fn, lambda n, prep=prep: prep(normal_text(n, corpus))))
         for kind in HOSTILE:
-            jobs.append((f"{name} / hostile {kind}", fn, lambda n, kind=kind: hostile_text(kind, n)))
+            jobs.append((f"{name} / hostile {kind}", fn, lambda n, kind=kind, prep=prep: prep(hostile_text(kind, n))))
     for name, fn in corpus_calls().items():
         if name.startswith("tf-idf"):  # the counts are made outside the timing
             jobs.append((f"{name} / normal", fn, lambda n: mekong.CountVectorizer().fit_transform(
@@ -164,7 +179,7 @@ def main(argv=None):
         "# Linearity of the core calls",
         "",
         f"Made by `python benchmarks/linearity.py{' --max-mb ' + str(args.max_mb) if args.max_mb != 64 else ''}`"
-        f" on {started} ({wall / 60:.1f} min of wall time). Time in seconds (best of {args.repeats} up to 16 MB, one run above)"
+        f" on {started} ({wall / 60:.1f} min of wall time). Time in seconds (best of {args.repeats} up to 32 MB, of {max(1, args.repeats - 1)} above)"
         " and, in brackets, the ratio to the previous size: linear work keeps it near 2, quadratic near 4.",
         "",
         f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs ({m['usable_cpus']} usable), {m['memory']}, "
