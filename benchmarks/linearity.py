@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -134,7 +135,13 @@ def main(argv=None):
     p.add_argument("--budget", type=float, default=120.0, help="seconds after which a series stops")
     p.add_argument("--report", help="default: benchmarks/LINEARITY.md (benchmarks/data/LINEARITY-quick.md below 64 MB)")
     p.add_argument("--only", help="comma-separated substrings: run only the series whose label has one")
+    p.add_argument("--from-log", help="write the report from the printed output of a run stopped early")
+    p.add_argument("--note", default="", help="a sentence added to the report (why a run stopped early)")
     args = p.parse_args(argv)
+    if args.from_log:
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.from_log)))
+        write_report(parse_log(args.from_log), args, f"(log of {stamp})", float("nan"), args.note)
+        return
 
     from generate_corpus import corpus_path, generate
     from run import machine_info, versions
@@ -170,6 +177,24 @@ def main(argv=None):
         results.append((label, series(label, fn, make, args.max_mb, args.repeats, args.budget)))
     wall = time.perf_counter() - wall
 
+    write_report(results, args, started, wall)
+
+
+def parse_log(path):
+    """The series of an earlier run, read back from what it printed (for a run stopped early)."""
+    results = {}
+    pattern = re.compile(r"^  (.+?)\s+(\d+) MB\s+([0-9.]+) s(?:\s+x([0-9.]+))?$")
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        m = pattern.match(line)
+        if m:
+            label, mb, t, ratio = m.group(1).strip(), int(m.group(2)), float(m.group(3)), m.group(4)
+            results.setdefault(label, []).append((mb, t, float(ratio) if ratio else None))
+    return list(results.items())
+
+
+def write_report(results, args, started, wall, note=""):
+    from run import machine_info, versions
+
     report = Path(args.report) if args.report else (
         HERE / "LINEARITY.md" if args.max_mb >= 64 else HERE / "data" / "LINEARITY-quick.md")
     report.parent.mkdir(parents=True, exist_ok=True)
@@ -179,11 +204,11 @@ def main(argv=None):
         "# Linearity of the core calls",
         "",
         f"Made by `python benchmarks/linearity.py{' --max-mb ' + str(args.max_mb) if args.max_mb != 64 else ''}`"
-        f" on {started} ({wall / 60:.1f} min of wall time). Time in seconds (best of {args.repeats} up to 32 MB, of {max(1, args.repeats - 1)} above)"
+        f" on {started}" + (f" ({wall / 60:.1f} min of wall time)" if wall == wall else "") + f". Time in seconds (best of {args.repeats} up to 32 MB, of {max(1, args.repeats - 1)} above)"
         " and, in brackets, the ratio to the previous size: linear work keeps it near 2, quadratic near 4.",
         "",
         f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs ({m['usable_cpus']} usable), {m['memory']}, "
-        f"{m['os']}, {m['python']}; load average at the start {tuple(round(x, 2) for x in m['load_average'] or ())}"
+        f"{m['os']}, {m['python']}; load average when the report was written {tuple(round(x, 2) for x in m['load_average'] or ())}"
         " (the machine is shared: single timings carry noise, the trend across sizes is what to read).",
         "",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if k != "sparse_dot_topn") + ".",
@@ -193,6 +218,7 @@ def main(argv=None):
         + "; ".join(f"{k} `{ascii(u[:12])}`" for k, u in HOSTILE.items())
         + ". For count, the hostile run is one document of half the size beside normal documents of the other half.",
         "",
+    ] + ([note, ""] if note else []) + [
         "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio |",
         "| --- | " + " | ".join("---:" for _ in cols) + " | ---: |",
     ]
