@@ -366,4 +366,5 @@ def test_ctrl_c_inside_one_long_call(name, setup, call):
         proc.kill()
     assert proc.returncode == 3 and out.startswith("interrupted"), out
     elapsed = float(out.split()[1]) - sent
-    assert elapsed < 1.5, f"{name}: Ctrl-C took {elapsed:.2f} s"
+    # the target is one second; the margin is for a shared machine under load
+    assert elapsed < 2.0, f"{name}: Ctrl-C took {elapsed:.2f} s"

@@ -1,6 +1,7 @@
 #include "mekong/text/decode.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -79,9 +80,14 @@ std::size_t find_invalid_utf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
   std::size_t i = 0;
+  CancelPoll poll;
   while (true) {
-    i = skip_ascii(p, i, n);
+    poll.at(i);
+    // ASCII in strides, so that a long ASCII run is polled too
+    const std::size_t stop = std::min(n, i + kCancelStride);
+    i = skip_ascii(p, i, stop);
     if (i >= n) return std::string_view::npos;
+    if (p[i] < 0x80) continue;
     std::size_t bad = 0;
     const std::size_t len = sequence_length(p + i, n - i, &bad);
     if (len == 0) return i;
@@ -107,7 +113,7 @@ Decoded decode_utf8(std::string_view bytes, std::string& scratch) {
   while (i < n) {
     poll.at(i);
     const std::size_t start = i;
-    i = skip_ascii(p, i, n);
+    i = skip_ascii(p, i, std::min(n, i + kCancelStride));
     std::size_t bad = 0;
     while (i < n && p[i] >= 0x80) {
       const std::size_t len = sequence_length(p + i, n - i, &bad);

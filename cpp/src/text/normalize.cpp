@@ -135,12 +135,12 @@ std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text,
   CancelPoll poll;
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
+    poll.at(i);
     if (b < 0x80) {  // ASCII: all starters
       run = 0;
       ++i;
       continue;
     }
-    poll.at(i);
     const std::size_t at = i;
     const char32_t c = utf8::next(text.data(), i);
     // The class table answers for most letters (NFC-stable starters); ICU for the rest.
