@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import re
 import sys
@@ -219,8 +220,12 @@ def write_report(results, args, started, wall, note=""):
         + ". For count, the hostile run is one document of half the size beside normal documents of the other half.",
         "",
     ] + ([note, ""] if note else []) + [
-        "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio |",
-        "| --- | " + " | ".join("---:" for _ in cols) + " | ---: |",
+        "*growth* is the exponent of the whole series, log(t_last / t_first) / log(size_last / size_first),"
+        " from the first size taking 0.05 s or more: 1.0 for linear work, 2.0 for quadratic. It is steadier"
+        " than any one ratio on a busy machine.",
+        "",
+        "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio | growth |",
+        "| --- | " + " | ".join("---:" for _ in cols) + " | ---: | ---: |",
     ]
     for label, rows in results:
         cells = []
@@ -233,7 +238,11 @@ def write_report(results, args, started, wall, note=""):
         # ratios below 0.05 s are timer noise more than work: the worst ratio is taken above that
         ratios = [r[2] for r in rows if r[2] and r[1] >= 0.05]
         worst = f"{max(ratios):.2f}" if ratios else ""
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {worst} |")
+        timed_rows = [r for r in rows if r[1] >= 0.05]
+        growth = ""
+        if len(timed_rows) >= 2 and timed_rows[-1][0] > timed_rows[0][0]:
+            growth = f"{math.log(timed_rows[-1][1] / timed_rows[0][1]) / math.log(timed_rows[-1][0] / timed_rows[0][0]):.2f}"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {worst} | {growth} |")
     lines += [
         "",
         "The bounds behind these numbers are stated in each stage's header (`cpp/include/mekong/text/*.hpp`).",
