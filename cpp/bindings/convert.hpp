@@ -18,6 +18,7 @@
 
 #include "mekong/matrix/csr.hpp"
 #include "mekong/pipeline.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong::py_convert {
 
@@ -103,6 +104,7 @@ auto run_interruptible(F&& fn) -> decltype(fn(static_cast<const std::atomic<bool
     bool done = false;
     py::gil_scoped_release release;
     std::thread worker([&] {
+      CancelScope scope(&cancel);  // polled inside documents too, not only between them
       try {
         result.emplace(fn(&cancel));
       } catch (...) {
@@ -130,6 +132,23 @@ auto run_interruptible(F&& fn) -> decltype(fn(static_cast<const std::atomic<bool
   if (interrupted) throw py::error_already_set();
   if (error) std::rethrow_exception(error);
   return std::move(*result);
+}
+
+// run_interruptible for work of `bytes` input bytes; below about a millisecond of work the thread
+// it starts would cost more than the call, so small inputs run here with the GIL released.
+template <class F>
+auto run_cancellable(std::size_t bytes, F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
+  constexpr std::size_t kThreadWorthBytes = std::size_t{1} << 18;
+  if (bytes >= kThreadWorthBytes) return run_interruptible(std::forward<F>(fn));
+  py::gil_scoped_release release;
+  return fn(static_cast<const std::atomic<bool>*>(nullptr));
+}
+
+// Total bytes of a corpus, for run_cancellable.
+inline std::size_t total_bytes(const RawDocuments& docs) {
+  std::size_t n = 0;
+  for (std::string_view d : docs.bytes) n += d.size();
+  return n;
 }
 
 }  // namespace mekong::py_convert

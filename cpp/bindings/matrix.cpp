@@ -186,10 +186,10 @@ void register_matrix(py::module_& m) {
         idf_ptr = idf_arr.data();
       }
       std::vector<T> out(v.nnz());
-      {
-        py::gil_scoped_release release;
+      py_convert::run_cancellable(v.nnz() * sizeof(T), [&](const std::atomic<bool>*) {
         tfidf_weight(v, idf_ptr, sublinear, nm, out.data(), n_jobs);
-      }
+        return true;
+      });
       return to_numpy(std::move(out));
     });
   });
@@ -203,10 +203,10 @@ void register_matrix(py::module_& m) {
       auto idf_arr = idf.cast<py::array_t<T, py::array::c_style | py::array::forcecast>>();
       if (static_cast<std::size_t>(idf_arr.size()) != v.cols) throw py::value_error("idf has the wrong length");
       std::vector<T> out(v.nnz());
-      {
-        py::gil_scoped_release release;
+      py_convert::run_cancellable(v.nnz() * sizeof(T), [&](const std::atomic<bool>*) {
         bm25_weight(v, idf_arr.data(), k1, b, avg_len, nm, out.data(), n_jobs);
-      }
+        return true;
+      });
       return to_numpy(std::move(out));
     });
   });

@@ -15,6 +15,7 @@
 namespace py = pybind11;
 using namespace mekong;
 using py_convert::documents_from_python;
+using py_convert::run_cancellable;
 using py_convert::run_interruptible;
 
 namespace {
@@ -217,23 +218,20 @@ PYBIND11_MODULE(_core, m) {
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
              TermBuffer out;
-             DocStats stats;
-             {
-               py::gil_scoped_release release;
+             const DocStats stats = run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
-               stats = w.analyze(one.docs.bytes[0], out, one.docs.utf8[0]);
-             }
+               return w.analyze(one.docs.bytes[0], out, one.docs.utf8[0]);
+             });
              return py::make_tuple(to_list(out), stats.replaced);
            })
       .def("tokens",
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
              TermBuffer out;
-             {
-               py::gil_scoped_release release;
+             run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
-               w.tokens(one.docs.bytes[0], out, one.docs.utf8[0]);
-             }
+               return w.tokens(one.docs.bytes[0], out, one.docs.utf8[0]);
+             });
              return to_list(out);
            })
       .def("written_words",
@@ -272,11 +270,11 @@ PYBIND11_MODULE(_core, m) {
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
              std::vector<std::string> out;
-             {
-               py::gil_scoped_release release;
+             run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
                w.names(one.docs.bytes[0], one.docs.utf8[0], out);
-             }
+               return true;
+             });
              py::list l;
              for (const auto& n : out) l.append(utf8_str(n));
              return l;
@@ -284,20 +282,17 @@ PYBIND11_MODULE(_core, m) {
       .def("cleaned",
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
-             std::string out;
-             {
-               py::gil_scoped_release release;
+             const std::string out = run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
-               out = w.cleaned(one.docs.bytes[0], one.docs.utf8[0]);
-             }
+               return w.cleaned(one.docs.bytes[0], one.docs.utf8[0]);
+             });
              return utf8_str(out);
            })
       .def("normalize_text", [](const Analyzer& a, const std::string& t) {
-        std::string scratch, out;
-        {
-          py::gil_scoped_release release;
-          out = a.normalizer().normalize_text(decode_utf8(t, scratch).text);
-        }
+        std::string scratch;
+        const std::string out = run_cancellable(t.size(), [&](const std::atomic<bool>*) {
+          return a.normalizer().normalize_text(decode_utf8(t, scratch).text);
+        });
         return utf8_str(out);
       });
 
@@ -317,11 +312,9 @@ PYBIND11_MODULE(_core, m) {
         [](const py::bytes& data, const std::string& encoding) {
           std::string_view view(PyBytes_AS_STRING(data.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(data.ptr())));
           std::string scratch;
-          Decoded d;
-          {
-            py::gil_scoped_release release;
-            d = encoding.empty() ? decode_utf8(view, scratch) : decode_bytes(view, encoding, scratch);
-          }
+          const Decoded d = run_cancellable(view.size(), [&](const std::atomic<bool>*) {
+            return encoding.empty() ? decode_utf8(view, scratch) : decode_bytes(view, encoding, scratch);
+          });
           return py::make_tuple(utf8_str(d.text), d.replaced);
         },
         py::arg("data"), py::arg("encoding") = "");
@@ -367,11 +360,9 @@ PYBIND11_MODULE(_core, m) {
         [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents, int n_jobs) {
           std::vector<py::object> keep;
           const RawDocuments raw = documents_from_python(docs, keep);
-          std::vector<std::string> out;
-          {
-            py::gil_scoped_release release;
-            out = learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
-          }
+          const std::vector<std::string> out = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
+            return learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
+          });
           py::list l;
           for (const auto& k : out) l.append(utf8_str(k));
           return l;
@@ -380,11 +371,9 @@ PYBIND11_MODULE(_core, m) {
   m.def("learn_name_evidence", [](const py::handle& docs, const Analyzer& analyzer, int n_jobs) {
     std::vector<py::object> keep;
     const RawDocuments raw = documents_from_python(docs, keep);
-    NameEvidence ev;
-    {
-      py::gil_scoped_release release;
-      ev = learn_name_evidence(raw, analyzer, n_jobs);
-    }
+    const NameEvidence ev = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
+      return learn_name_evidence(raw, analyzer, n_jobs);
+    });
     py::list lower, names;
     for (std::uint32_t i = 0; i < ev.lower.size(); ++i) lower.append(utf8_str(ev.lower.str(i)));
     for (std::uint32_t i = 0; i < ev.names.size(); ++i) names.append(utf8_str(ev.names.str(i)));
@@ -397,11 +386,9 @@ PYBIND11_MODULE(_core, m) {
           std::vector<py::object> keep;
           const RawDocuments raw = documents_from_python(docs, keep);
           PhraseConfig cfg{min_count, threshold, passes};
-          auto model = std::make_shared<PhraseModel>();
-          {
-            py::gil_scoped_release release;
-            *model = learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
-          }
+          auto model = std::make_shared<PhraseModel>(run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
+            return learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
+          }));
           return model;
         });
 

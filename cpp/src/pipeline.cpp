@@ -78,7 +78,11 @@ void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n
   const auto bounds = document_bounds(docs, n_jobs);
   parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
     auto worker = analyzer.worker();
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) fn(p, worker, docs.bytes[i], doc_is_utf8(docs, i));
+    const std::atomic<bool>* cancel = current_cancel();
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
+      check_cancelled(cancel);  // between documents; the stages poll inside each one
+      fn(p, worker, docs.bytes[i], doc_is_utf8(docs, i));
+    }
   });
 }
 

@@ -36,6 +36,32 @@ def check_int(name, value, minimum=None, allow_none=False, maximum=2**62):
     return int(value)
 
 
+def check_str(name, value):
+    """``value`` as a str the core can read: UTF-8 cannot hold a lone surrogate (what a bad decode
+    or ``errors="surrogateescape"`` leaves in a str), so one is refused here, by the argument's name,
+    rather than by pybind11's "incompatible function arguments"."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be str; got {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(
+            f"{name} holds a lone surrogate {value[e.start]!r} at index {e.start}, which UTF-8 cannot write; "
+            "decode its source with errors='replace'"
+        ) from None
+    return value
+
+
+def check_encoding(encoding):
+    """An encoding name: a str without NUL (ICU reads the name as a C string and would stop there)."""
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str; got {type(encoding).__name__}")
+    check_str("encoding", encoding)
+    if "\0" in encoding:
+        raise ValueError(f"encoding name {encoding!r} contains a NUL character")
+    return encoding
+
+
 def check_real(name, value, low=None, high=None):
     """A finite real number (NumPy scalars included) in [low, high]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
@@ -81,6 +107,7 @@ def stop_word_list(stop_words) -> list[str]:
     for i, w in enumerate(words):
         if not isinstance(w, str):
             raise TypeError(f"stop_words[{i}] is {type(w).__name__}, expected str")
+        check_str(f"stop_words[{i}]", w)
     return words
 
 
@@ -152,6 +179,8 @@ def make_analyzer(
                 raise ValueError(f"alias_table entry {i} must be a (spelling, name) pair; got {pair!r}") from None
             if not isinstance(spelling, str) or not isinstance(name, str) or not spelling.strip() or not name.strip():
                 raise ValueError(f"alias_table entry {i}: {pair!r} must map a non-empty str to a non-empty str")
+            check_str(f"alias_table entry {i} spelling", spelling)
+            check_str(f"alias_table entry {i} name", name)
             table.append((spelling, name))
         cfg.alias_table = table
     if phrases is not None:
@@ -163,9 +192,7 @@ def make_analyzer(
     cfg.min_length = check_int("min_token_length", min_token_length, 1)
     cfg.stop_words = stop_word_list(stop_words)
     cfg.ngram_min, cfg.ngram_max = check_ngram_range(ngram_range)
-    if not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a str; got {type(encoding).__name__}")
-    cfg.encoding = encoding
+    cfg.encoding = check_encoding(encoding)
     return _core.Analyzer(cfg)
 
 

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from . import _core
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_int, check_n_jobs
+from ._options import check_encoding, check_int, check_n_jobs, check_str
 
 #: Section markers after which a news page stops being the article (a line that is only the marker).
 DEFAULT_END_MARKERS = tuple(_core.AnalyzerConfig().end_markers)
@@ -18,10 +18,13 @@ def _apply_clean_options(cfg, *, markup=True, captions=True, headline_lists=True
     cfg.clean_markup = bool(markup)
     cfg.clean_captions = bool(captions)
     cfg.clean_headline_lists = bool(headline_lists)
-    markers = list(DEFAULT_END_MARKERS if end_markers is None else end_markers) + list(extra_end_markers)
-    for i, m in enumerate(markers):
-        if not isinstance(m, str):
-            raise TypeError(f"end_markers[{i}] is {type(m).__name__}, expected str")
+    markers = []
+    for name, given in (("end_markers", DEFAULT_END_MARKERS if end_markers is None else end_markers),
+                        ("extra_end_markers", extra_end_markers)):
+        for i, m in enumerate(given):
+            if not isinstance(m, str):
+                raise TypeError(f"{name}[{i}] is {type(m).__name__}, expected str")
+            markers.append(check_str(f"{name}[{i}]", m))
     cfg.end_markers = markers
     cfg.repeated_lines = list(repeated_lines)
     return cfg
@@ -57,7 +60,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
     "related articles" lists a site repeats); ``transform`` removes them where they frame an
     article (its head and tail, never its middle), on top of everything :func:`clean` does. A
     document made only of repeated lines, with prose among them, is taken for a copy of an article
-    and kept. Pass a Cleaner (or ``clean=True``) to the vectorizers to clean before counting.
+    and kept. Documents made of the same lines (a reprint, a file given twice) count once in
+    ``fit``: a line repeated only because a whole document is repeated is not furniture, so the
+    copies keep their text. Pass a Cleaner (or ``clean=True``) to the vectorizers to clean before counting.
 
     Parameters
     ----------
@@ -104,7 +109,7 @@ class Cleaner(TransformerMixin, BaseEstimator):
         docs = _documents(documents)
         min_docs = check_int("min_documents", self.min_documents, 2)
         plain = _core.AnalyzerConfig()
-        plain.encoding = encoding
+        plain.encoding = check_encoding(encoding)
         self.repeated_lines_ = list(_core.learn_repeated_lines(docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs)))
         return self
 

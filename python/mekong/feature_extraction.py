@@ -9,7 +9,8 @@ import scipy.sparse as sp
 
 from . import _core
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_df, check_int, check_n_jobs, make_analyzer
+from ._options import check_df, check_int, check_n_jobs, check_str, make_analyzer
+from ._sparse import as_csr
 
 
 def _read_documents(raw_documents, input, encoding):
@@ -276,7 +277,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         for term, index in items:
             if not isinstance(term, str):
                 raise TypeError(f"vocabulary terms must be str; got {type(term).__name__}")
-            key = analyzer.normalize_term(term)
+            key = analyzer.normalize_term(check_str("vocabulary term", term))
             if key in out:
                 raise ValueError(f"Duplicate term in vocabulary: {term!r} (normalized: {key!r})")
             out[key] = int(index)
@@ -376,7 +377,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     def inverse_transform(self, X):
         """The terms present in each row of ``X``."""
         check_is_fitted(self, "vocabulary_")
-        X = sp.csr_matrix(X)
+        X = as_csr(X)  # duplicates summed, as everywhere in the package
         names = self.get_feature_names_out()
         return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]] for i in range(X.shape[0])]
 

@@ -28,9 +28,9 @@ def similarity_frame(S, ids, columns=None):
 def top_terms_frame(X, feature_names, ids, n=10):
     """Each document's ``n`` heaviest terms as a long DataFrame (document, rank, term, weight)."""
     pd = _pd()
-    import scipy.sparse as sp
+    from ._sparse import as_csr
 
-    X = sp.csr_matrix(X)
+    X = as_csr(X)  # duplicates summed, as everywhere in the package
     names = np.asarray(feature_names, dtype=object)
     rows = []
     for i, doc in enumerate(ids):

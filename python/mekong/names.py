@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _core
-from ._options import make_analyzer
+from ._options import check_str, make_analyzer
 
 
 def extract_names(text, *, stop_words="vietnamese", words=True):
@@ -37,9 +37,7 @@ def alias_key(name):
     >>> alias_key("Attapư"), alias_key("Attapu"), alias_key("Ắt-ta-pư")
     ('attapu', 'attapu', 'attapu')
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be str; got {type(name).__name__}")
-    return _core.alias_key(name)
+    return _core.alias_key(check_str("name", name))
 
 
 __all__ = ["alias_key", "extract_names"]

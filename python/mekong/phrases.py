@@ -8,7 +8,7 @@ from typing import Iterable
 
 from . import _core
 from ._base import BaseEstimator, check_is_fitted
-from ._options import check_int, check_n_jobs
+from ._options import check_int, check_n_jobs, check_real
 
 
 def read_user_dictionary(source, analyzer=None):
@@ -106,13 +106,12 @@ class Phrases(BaseEstimator):
         passes = check_int("passes", self.passes, 1)
         if passes > 4:
             raise ValueError(f"passes must be in [1, 4]; got {passes}")
-        if not isinstance(self.threshold, (int, float)) or not -1 <= self.threshold <= 1:
-            raise ValueError(f"threshold must be in [-1, 1]; got {self.threshold!r}")
+        threshold = check_real("threshold", self.threshold, -1.0, 1.0)  # NumPy scalars too
         options = dict(analyzer_options or {"words": self.words})
         options["stop_words"] = self.stop_words
         options.pop("phrases", None)
         analyzer = make_analyzer(**options)
-        model = _core.learn_phrases(list(documents), analyzer, min_count, float(self.threshold), passes,
+        model = _core.learn_phrases(list(documents), analyzer, min_count, threshold, passes,
                                     self._dictionary_model(), check_n_jobs(self.n_jobs))
         self.pairs_ = [tuple(p) for p in model.pairs()]
         self.dictionary_ = list(model.dictionary())

@@ -32,9 +32,9 @@ def similarity_heatmap(S, labels=None, ax=None, cmap="viridis", title="Cosine si
 def top_terms_bar(X, feature_names, row, n=10, ax=None, title=None):
     """Horizontal bar chart of one document's ``n`` heaviest terms; returns the Axes."""
     plt = _plt()
-    import scipy.sparse as sp
+    from ._sparse import as_csr
 
-    X = sp.csr_matrix(X)
+    X = as_csr(X)  # duplicates summed, as everywhere in the package
     start, end = X.indptr[row], X.indptr[row + 1]
     cols, vals = X.indices[start:end], X.data[start:end]
     order = np.lexsort((cols, -vals))[:n][::-1]

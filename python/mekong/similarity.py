@@ -36,7 +36,9 @@ def _budget(max_memory):
         return int(available_memory() * MEMORY_FRACTION)
     if isinstance(max_memory, bool) or not isinstance(max_memory, numbers.Real) or not max_memory > 0:
         raise ValueError(f"max_memory must be a positive number of bytes or None; got {max_memory!r}")
-    return int(min(max_memory, 2**62))
+    # The core reads 0 as "no limit": a positive budget below one byte must stay a limit (one byte,
+    # which refuses every non-empty result, as the budget asked), not round down to 0.
+    return max(1, int(min(max_memory, 2**62)))
 
 
 def _pair(X, Y):
@@ -107,7 +109,11 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
         Threads (-1: all cores). Results are identical for any value.
     max_memory : int or None
         Bytes the dense result may take; default half the memory available. A larger result raises
-        MemoryError before anything is allocated: use :func:`top_k_similar` instead.
+        MemoryError before anything is allocated: use :func:`top_k_similar` instead. Any positive
+        number is a limit (below one byte, every non-empty result is refused); 0 or less is an error.
+
+    A sparse matrix with duplicate entries or unsorted indices is read as SciPy means it (the
+    duplicates summed, on a copy).
 
     Returns
     -------

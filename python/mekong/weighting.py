@@ -128,11 +128,15 @@ class BM25Transformer(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "idf_")
+        # Checked again here: parameters set after fit (set_params, a pickle) reach the core too.
+        k1 = check_real("k1", self.k1, 0.0)
+        b = check_real("b", self.b, 0.0, 1.0)
+        avg_len = check_real("avg_len_", self.avg_len_, 0.0)
         X = as_csr(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}")
         data = _core.bm25_weight(
-            core_args(X), self.idf_.astype(X.dtype, copy=False), float(self.k1), float(self.b), float(self.avg_len_),
+            core_args(X), self.idf_.astype(X.dtype, copy=False), k1, b, avg_len,
             _norm_arg(self.norm), check_n_jobs(self.n_jobs),
         )
         return with_data(X, data)

@@ -1,5 +1,9 @@
 // Composes the stages for a corpus: the analyzer feeds the count stage, and each document's decode
 // statistics are kept (nothing is dropped silently).
+//
+// Bound: every pass is O(total bytes) plus hash-table work per term: each document goes through the
+// stages once per pass (see each stage's header for its own linear bound). The learning passes poll
+// the cancel flag installed for the calling thread (CancelScope) between and inside documents.
 #pragma once
 
 #include <atomic>

@@ -70,7 +70,9 @@ void tfidf_weight(const CsrView<T, I>& X, const T* idf, bool sublinear_tf, Norm 
   validate_csr(X, "X");
   const auto bounds = row_parts(X.indptr, X.rows, resolve_n_jobs(n_jobs));
   parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
+    CancelPoll poll;  // Ctrl-C inside a long part
     for (std::size_t r = bounds[p]; r < bounds[p + 1]; ++r) {
+      poll.at(X.row_begin(r));
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
         T v = X.data[k];
         if (sublinear_tf) {
@@ -104,7 +106,9 @@ void bm25_weight(const CsrView<T, I>& X, const T* idf, double k1, double b, doub
   validate_csr(X, "X");
   const auto bounds = row_parts(X.indptr, X.rows, resolve_n_jobs(n_jobs));
   parallel_for(bounds.size() - 1, resolve_n_jobs(n_jobs), [&](std::size_t p) {
+    CancelPoll poll;  // Ctrl-C inside a long part
     for (std::size_t r = bounds[p]; r < bounds[p + 1]; ++r) {
+      poll.at(X.row_begin(r));
       double len = 0.0;
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) len += static_cast<double>(X.data[k]);
       const double denom_base = k1 * (1.0 - b + (avg_len > 0 ? b * len / avg_len : 0.0));

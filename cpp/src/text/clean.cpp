@@ -7,6 +7,7 @@
 #include "mekong/text/links.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -47,7 +48,8 @@ constexpr Entity kEntities[] = {{"amp", "&"},       {"lt", "<"},      {"gt", ">"
 
 // Decodes the entity at s[i] ('&'); returns its length (0 when it is not one) and appends the text.
 std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
-  const std::size_t semi = s.find(';', i);
+  // Only the next 11 bytes are looked at: a search to the end from every '&' is quadratic on "&&&...".
+  const std::size_t semi = s.substr(0, std::min(s.size(), i + 12)).find(';', i);
   if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) return 0;
   const std::string_view body = s.substr(i + 1, semi - i - 1);
   if (body[0] == '#') {
@@ -80,7 +82,9 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
 
 std::size_t count_letters(std::string_view s) {
   std::size_t n = 0;
+  CancelPoll poll;
   for (std::size_t i = 0; i < s.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(s.data(), i);
     n += (chars::classify(c) & (chars::kLetter | chars::kNumber)) != 0;
   }
@@ -90,13 +94,74 @@ std::size_t count_letters(std::string_view s) {
 std::size_t count_words(std::string_view s) {
   std::size_t words = 0;
   bool in = false;
+  CancelPoll poll;
   for (std::size_t i = 0; i < s.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(s.data(), i);
     const bool w = (chars::classify(c) & chars::kToken) != 0;
     words += w && !in;
     in = w;
   }
   return words;
+}
+
+inline bool ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Length of the HTML tag, comment or declaration starting at s[i] ('<'), or 0 when the text there is
+// not one. Only real tag syntax is markup: "<" ["/"] name, then attributes (ASCII names, each with
+// an optional quoted or unquoted value) separated by spaces, then ">" or "/>"; "<!--...-->";
+// "<!name ...>". So "a<b và c>d" and "x < y > z" are text. A tag never contains another "<", so a
+// failed parse reads no further than the next "<" and the scans from successive "<" never overlap:
+// O(n) per line. `comment_miss` remembers the first "<!--" with no "-->" after it (none further on
+// can have one either).
+std::size_t tag_length(std::string_view s, std::size_t i, std::size_t& comment_miss) {
+  const std::size_t n = s.size();
+  std::size_t k = i + 1;
+  if (s.compare(i, 4, "<!--") == 0) {
+    if (i >= comment_miss) return 0;
+    const std::size_t end = s.find("-->", i + 4);
+    if (end == std::string_view::npos) {
+      comment_miss = i;
+      return 0;
+    }
+    return end + 3 - i;
+  }
+  if (k < n && (s[k] == '/' || s[k] == '!')) ++k;
+  if (k >= n || !ascii_letter(s[k])) return 0;
+  while (k < n && (ascii_letter(s[k]) || ascii_digit(s[k]) || s[k] == '-' || s[k] == ':')) ++k;
+  while (true) {
+    const std::size_t before = k;
+    while (k < n && html_space(s[k])) ++k;
+    if (k >= n) return 0;
+    if (s[k] == '>') return k + 1 - i;
+    if (s[k] == '/' && k + 1 < n && s[k + 1] == '>') return k + 2 - i;
+    if (k == before) return 0;  // attributes are separated by space
+    // An attribute name.
+    const char c0 = s[k];
+    if (!(ascii_letter(c0) || c0 == '_' || c0 == ':' || c0 == '@')) return 0;
+    while (k < n && (ascii_letter(s[k]) || ascii_digit(s[k]) || std::strchr("-_:.@", s[k]) != nullptr) && s[k] != 0) ++k;
+    std::size_t v = k;
+    while (v < n && html_space(s[v])) ++v;
+    if (v < n && s[v] == '=') {
+      ++v;
+      while (v < n && html_space(s[v])) ++v;
+      if (v >= n) return 0;
+      if (s[v] == '"' || s[v] == '\'') {
+        const char q = s[v];
+        for (++v; v < n && s[v] != q; ++v)
+          if (s[v] == '<') return 0;
+        if (v >= n) return 0;
+        ++v;
+      } else {
+        const std::size_t start = v;
+        while (v < n && !html_space(s[v]) && std::strchr("\"'=<>`", s[v]) == nullptr) ++v;
+        if (v == start) return 0;
+      }
+      k = v;
+    }
+  }
 }
 
 // A marker line's key: lower-cased letters and digits, single spaces.
@@ -136,7 +201,9 @@ std::string strip_markup(std::string_view line, double* link_share) {
   std::vector<std::size_t> match(n, none);
   {
     std::vector<std::size_t> squares, rounds;
+    CancelPoll poll;
     for (std::size_t i = 0; i < n; ++i) {
+      poll.at(i);
       const char c = line[i];
       if (c == '[') squares.push_back(i);
       else if (c == '(') rounds.push_back(i);
@@ -154,7 +221,10 @@ std::string strip_markup(std::string_view line, double* link_share) {
   out.reserve(n);
   std::size_t link_letters = 0;
   std::vector<std::pair<std::size_t, std::size_t>> open_links;  // (']' position, ')' position)
+  std::size_t comment_miss = none;
+  CancelPoll poll;
   for (std::size_t i = 0; i < n;) {
+    poll.at(i);
     if (!open_links.empty() && i >= open_links.back().first) {  // end of a link's text: skip "](url)"
       i = std::max(i, open_links.back().second + 1);
       open_links.pop_back();
@@ -176,12 +246,11 @@ std::string strip_markup(std::string_view line, double* link_share) {
         continue;
       }
     }
-    if (c == '<' && i + 1 < n &&
-        (line[i + 1] == '/' || line[i + 1] == '!' || ((line[i + 1] | 0x20) >= 'a' && (line[i + 1] | 0x20) <= 'z'))) {
-      const std::size_t end = line.find('>', i);
-      if (end != std::string_view::npos) {  // an HTML tag
+    if (c == '<') {
+      const std::size_t len = tag_length(line, i, comment_miss);
+      if (len != 0) {  // an HTML tag
         out.push_back(' ');
-        i = end + 1;
+        i += len;
         continue;
       }
     }
@@ -229,7 +298,9 @@ std::string line_key(std::string_view line) {
   const std::string plain = strip_markup(line);
   std::string key;
   bool space = false;
+  CancelPoll poll;
   for (std::size_t i = 0; i < plain.size();) {
+    poll.at(i);
     const char32_t c = utf8::next(plain.data(), i);
     if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
       if (space && !key.empty()) key.push_back(' ');
@@ -259,7 +330,9 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   CleanStats stats;
   std::vector<Line> kept;
   bool body_seen = false;
+  CancelPoll poll;
   for (std::string_view raw : split_lines(text)) {
+    poll.at(static_cast<std::size_t>(raw.data() - text.data()));
     ++stats.lines_in;
     std::string_view line = trim(raw);
     if (line.empty()) continue;
@@ -308,27 +381,57 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   return stats;
 }
 
+namespace {
+// FNV-1a over the bytes, with two offset bases: two independent 64-bit hashes.
+inline void fnv(std::uint64_t& h, std::string_view bytes) {
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001B3ull;
+}
+}  // namespace
+
 void RepeatedLines::add_document(std::string_view text) {
   Interner seen;  // each line counts once per document
+  std::vector<std::uint32_t> ids;
+  Signature sig{0xCBF29CE484222325ull, 0x84222325CBF29CE4ull};
+  CancelPoll poll;
   for (std::string_view raw : split_lines(text)) {
+    poll.at(static_cast<std::size_t>(raw.data() - text.data()));
     const std::string key = line_key(raw);
     if (key.empty()) continue;
+    fnv(sig.a, key);
+    fnv(sig.a, "\n");
+    fnv(sig.b, "\n");
+    fnv(sig.b, key);
     bool fresh = false;
     seen.intern(key, &fresh);
     if (!fresh) continue;
     bool added = false;
     const std::uint32_t id = keys_.intern(key, &added);
     if (added) documents_.push_back(0);
-    ++documents_[id];
+    ids.push_back(id);
   }
+  count_document(sig, ids.data(), ids.size());
+}
+
+void RepeatedLines::count_document(const Signature& sig, const std::uint32_t* ids, std::size_t n) {
+  if (!seen_.insert(sig).second) return;  // an identical document was counted
+  for (std::size_t k = 0; k < n; ++k) ++documents_[ids[k]];
+  doc_signature_.push_back(sig);
+  doc_keys_.insert(doc_keys_.end(), ids, ids + n);
+  doc_begin_.push_back(doc_keys_.size());
 }
 
 void RepeatedLines::merge(const RepeatedLines& other) {
+  std::vector<std::uint32_t> mine(other.keys_.size());
   for (std::uint32_t id = 0; id < other.keys_.size(); ++id) {
     bool added = false;
-    const std::uint32_t mine = keys_.intern(other.keys_.str(id), &added);
+    mine[id] = keys_.intern(other.keys_.str(id), &added);
     if (added) documents_.push_back(0);
-    documents_[mine] += other.documents_[id];
+  }
+  std::vector<std::uint32_t> ids;
+  for (std::size_t d = 0; d < other.doc_signature_.size(); ++d) {
+    ids.clear();
+    for (std::size_t k = other.doc_begin_[d]; k < other.doc_begin_[d + 1]; ++k) ids.push_back(mine[other.doc_keys_[k]]);
+    count_document(other.doc_signature_[d], ids.data(), ids.size());
   }
 }
 

@@ -1,6 +1,7 @@
 #include "mekong/text/decode.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <unicode/ustring.h>
 
 #include "mekong/error.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -78,9 +80,14 @@ std::size_t find_invalid_utf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
   std::size_t i = 0;
+  CancelPoll poll;
   while (true) {
-    i = skip_ascii(p, i, n);
+    poll.at(i);
+    // ASCII in strides, so that a long ASCII run is polled too
+    const std::size_t stop = std::min(n, i + kCancelStride);
+    i = skip_ascii(p, i, stop);
     if (i >= n) return std::string_view::npos;
+    if (p[i] < 0x80) continue;
     std::size_t bad = 0;
     const std::size_t len = sequence_length(p + i, n - i, &bad);
     if (len == 0) return i;
@@ -102,9 +109,11 @@ Decoded decode_utf8(std::string_view bytes, std::string& scratch) {
   scratch.reserve(n + 16);
   scratch.append(bytes.data(), first);
   std::size_t i = first;
+  CancelPoll poll;
   while (i < n) {
+    poll.at(i);
     const std::size_t start = i;
-    i = skip_ascii(p, i, n);
+    i = skip_ascii(p, i, std::min(n, i + kCancelStride));
     std::size_t bad = 0;
     while (i < n && p[i] >= 0x80) {
       const std::size_t len = sequence_length(p + i, n - i, &bad);
@@ -154,6 +163,9 @@ struct ConverterCloser {
 }  // namespace
 
 Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::string& scratch) {
+  // ICU reads the name as a C string: a NUL would silently cut it to another converter's name.
+  if (encoding.find('\0') != std::string::npos)
+    throw std::invalid_argument("an encoding name cannot contain a NUL character");
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, ConverterCloser> cnv(ucnv_open(encoding.c_str(), &status));
   if (U_FAILURE(status) || !cnv) {
@@ -176,16 +188,25 @@ Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::s
   const char* source = bytes.data();
   const char* source_end = bytes.data() + bytes.size();
   std::size_t written = 0;
+  // The converter is fed in pieces (it keeps its state across them), polling the cancel flag.
+  constexpr std::size_t kFeed = std::size_t{1} << 18;
+  CancelPoll poll;
   while (true) {
+    const char* feed_end = source_end - source > static_cast<std::ptrdiff_t>(kFeed) ? source + kFeed : source_end;
     UChar* start = reinterpret_cast<UChar*>(utf16.data());
     UChar* target = start + written;
-    ucnv_toUnicode(cnv.get(), &target, start + utf16.size(), &source, source_end, nullptr, /*flush=*/true, &status);
+    ucnv_toUnicode(cnv.get(), &target, start + utf16.size(), &source, feed_end, nullptr,
+                   /*flush=*/feed_end == source_end, &status);
     written = static_cast<std::size_t>(target - start);
-    if (status != U_BUFFER_OVERFLOW_ERROR) break;
-    status = U_ZERO_ERROR;
-    utf16.resize(utf16.size() * 2);
+    poll.now();
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      status = U_ZERO_ERROR;
+      utf16.resize(utf16.size() * 2);
+      continue;
+    }
+    check_icu(status, "ucnv_toUnicode");
+    if (source == source_end && feed_end == source_end) break;
   }
-  check_icu(status, "ucnv_toUnicode");
   utf16.resize(written);
 
   int32_t needed = 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mekong/util/parallel.hpp"
+
 namespace mekong {
 namespace {
 
@@ -30,7 +32,9 @@ inline bool url_stop(std::string_view t, std::size_t i) {
 std::size_t url_end(std::string_view t, std::size_t i) {
   int parens = 0, brackets = 0;
   std::size_t end = i;
+  CancelPoll poll;
   for (; end < t.size() && !url_stop(t, end); ++end) {
+    poll.at(end - i);
     const char c = t[end];
     if (c == '(') ++parens;
     if (c == '[') ++brackets;
@@ -41,8 +45,14 @@ std::size_t url_end(std::string_view t, std::size_t i) {
   return end;
 }
 
+// Each loop skips the starts that fall inside the URL it found last: such a URL would end no later
+// than the one containing it (its bracket count starts from zero, not from a positive balance) and
+// is merged into it by find_links anyway. Without the skip, "http://a.b/" written back to back
+// rescans the rest of the text from every "://", quadratic in the run.
 void find_urls(std::string_view t, std::vector<Span>& out) {
+  std::size_t covered = 0;  // end of the last URL found
   for (std::size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
+    if (at < covered) continue;
     std::size_t b = at;
     while (b > 0) {
       const auto c = static_cast<unsigned char>(t[b - 1]);
@@ -53,15 +63,19 @@ void find_urls(std::string_view t, std::vector<Span>& out) {
     if (at - b < 2) continue;
     const std::size_t e = url_end(t, at + 3);
     if (e > at + 3) out.push_back({b, e});
+    covered = std::max(covered, e);
   }
   for (const char* www : {"www.", "WWW."}) {
+    covered = 0;
     for (std::size_t at = t.find(www); at != std::string_view::npos; at = t.find(www, at + 4)) {
+      if (at < covered) continue;
       if (at > 0) {
         const auto c = static_cast<unsigned char>(t[at - 1]);
         if (ascii_alnum(c) || c == '.' || c == '-' || c == '/' || c >= 0x80) continue;
       }
       if (at + 4 >= t.size() || !ascii_alnum(static_cast<unsigned char>(t[at + 4]))) continue;
       out.push_back({at, url_end(t, at + 4)});
+      covered = out.back().end;
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "mekong/text/names.hpp"
 
+#include <cctype>
 #include <unordered_set>
 
 #include <unicode/translit.h>
@@ -8,6 +9,7 @@
 #include "mekong/error.hpp"
 #include "mekong/text/chars.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 
@@ -128,10 +130,34 @@ AliasKeys::~AliasKeys() = default;
 AliasKeys::AliasKeys(AliasKeys&&) noexcept = default;
 
 std::string AliasKeys::key(std::string_view name) {
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  translit_->transliterate(u);
+  // ICU's transliterator slows down with the square of its input on long non-ASCII text ("Ắt-ta-"
+  // repeated: 14 s for 600 KB). A key keeps only letters and digits, so the name is transliterated
+  // in pieces of at most kPiece bytes cut after an ASCII space or punctuation byte (a syllable
+  // boundary), else at a code point boundary. A name shorter than kPiece, every real one, is one
+  // piece: the same key as before.
+  constexpr std::size_t kPiece = 1024;
   std::string ascii;
-  u.toUTF8String(ascii);
+  CancelPoll poll;
+  for (std::size_t at = 0; at < name.size();) {
+    poll.at(at);
+    std::size_t end = name.size();
+    if (end - at > kPiece) {
+      end = at + kPiece;
+      std::size_t cut = end;
+      while (cut > at && !(static_cast<unsigned char>(name[cut - 1]) < 0x80 && !std::isalnum(static_cast<unsigned char>(name[cut - 1]))))
+        --cut;
+      if (cut > at) {
+        end = cut;
+      } else {
+        while (end > at + 1 && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) --end;
+      }
+    }
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(name.data() + at, static_cast<int32_t>(end - at)));
+    translit_->transliterate(u);
+    u.toUTF8String(ascii);
+    at = end;
+  }
   std::string out;
   for (char c : ascii) {
     const char l = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);

@@ -12,6 +12,7 @@
 #include "mekong/error.hpp"
 #include "mekong/text/chars.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -112,24 +113,75 @@ inline bool is_ascii(std::string_view s) {
   return true;
 }
 
-// Length of the piece of `text` starting at `at`: at most `limit` bytes, ending before an ASCII byte
-// (an NFC boundary) when one is near, else at a UTF-8 lead byte.
-std::size_t piece_length(std::string_view text, std::size_t at, std::size_t limit) {
-  const std::size_t rest = text.size() - at;
-  if (rest <= limit) return rest;
-  std::size_t len = limit;
-  for (std::size_t back = 0; back < 4096 && len > 1; ++back, --len)
-    if (static_cast<unsigned char>(text[at + len]) < 0x80) return len;
-  len = limit;
-  while (len > 1 && (static_cast<unsigned char>(text[at + len]) & 0xC0) == 0x80) --len;
-  return len;
-}
-
 const icu::Normalizer2& nfc_instance() {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   check_icu(status, "Normalizer2::getNFCInstance");
   return *nfc;
+}
+
+// UAX #15's limit: a run of more than 30 non-starters gets U+034F COMBINING GRAPHEME JOINER.
+constexpr std::size_t kMaxNonStarters = 30;
+constexpr char kCgj[] = "\xCD\x8F";
+
+// The stream-safe form of `text` (UAX #15 section 13): a CGJ, a starter that composes with nothing,
+// goes before the 31st non-starter in a row, so that no run ICU reorders is longer than 30 marks
+// (plus the few a precomposed starter decomposes into). Text that has no such run, all real text,
+// is returned as it is. One pass, O(n).
+std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text, std::string& buf) {
+  std::size_t run = 0, copied = 0;
+  bool changed = false;
+  const chars::Tables& tab = chars::tables();
+  CancelPoll poll;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    poll.at(i);
+    if (b < 0x80) {  // ASCII: all starters
+      run = 0;
+      ++i;
+      continue;
+    }
+    const std::size_t at = i;
+    const char32_t c = utf8::next(text.data(), i);
+    // The class table answers for most letters (NFC-stable starters); ICU for the rest.
+    if ((c < 0x10000 && (tab.cls[c] & chars::kNfcYes)) || nfc.getCombiningClass(static_cast<UChar32>(c)) == 0) {
+      run = 0;
+      continue;
+    }
+    if (++run > kMaxNonStarters) {
+      if (!changed) buf.clear();
+      changed = true;
+      buf.append(text.data() + copied, at - copied);
+      buf += kCgj;
+      copied = at;
+      run = 1;
+    }
+  }
+  if (!changed) return text;
+  buf.append(text.data() + copied, text.size() - copied);
+  return buf;
+}
+
+// Pieces of about kPiece bytes that end where NFC has a boundary (before a code point that never
+// combines with what precedes it), so each piece normalizes on its own to the same result as the
+// whole. Stream-safe text has such a boundary at least every 31 code points or so past the limit;
+// the search only goes forward, so every byte is in one piece. Between pieces the cancel flag is
+// polled, and ICU's int32 lengths are never exceeded.
+constexpr std::size_t kPiece = std::size_t{1} << 18;
+
+std::size_t piece_end(const icu::Normalizer2& nfc, std::string_view text, std::size_t at) {
+  if (text.size() - at <= kPiece) return text.size();
+  std::size_t i = at + kPiece;
+  while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;  // a lead byte
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) return i;  // ASCII always starts an NFC segment
+    std::size_t j = i;
+    const char32_t c = utf8::next(text.data(), j);
+    if (nfc.hasBoundaryBefore(static_cast<UChar32>(c))) return i;
+    i = j;
+  }
+  return text.size();
 }
 
 }  // namespace
@@ -213,25 +265,29 @@ Normalizer::Normalizer(NormalizeConfig config) : config_(config) {
 std::string_view Normalizer::compose(std::string_view text, std::string& scratch) const {
   const icu::Normalizer2& nfc = nfc_instance();
   UErrorCode status = U_ZERO_ERROR;
-  // ICU's StringPiece holds an int32 length: walk huge texts in pieces that end before an ASCII
-  // byte, where NFC always has a boundary.
-  constexpr std::size_t kPiece = std::size_t{1} << 30;
-  bool normalized = true;
-  for (std::size_t at = 0; at < text.size() && normalized;) {
-    const std::size_t len = piece_length(text, at, kPiece);
-    normalized = nfc.isNormalizedUTF8(icu::StringPiece(text.data() + at, static_cast<int32_t>(len)), status);
+  CancelPoll poll;
+  // The quick check first: most text is NFC already and needs no copy. Stream-safe text only: on a
+  // hostile run of marks ICU's check and its reordering are quadratic in the run.
+  std::string safe_buf;
+  const std::string_view safe = stream_safe(nfc, text, safe_buf);
+  bool normalized = safe.data() == text.data();
+  for (std::size_t at = 0; at < safe.size() && normalized;) {
+    const std::size_t end = piece_end(nfc, safe, at);
+    normalized = nfc.isNormalizedUTF8(icu::StringPiece(safe.data() + at, static_cast<int32_t>(end - at)), status);
     check_icu(status, "Normalizer2::isNormalizedUTF8");
-    at += len;
+    poll.now();
+    at = end;
   }
   if (normalized) return text;
   scratch.clear();
-  scratch.reserve(text.size());
+  scratch.reserve(safe.size());
   icu::StringByteSink<std::string> sink(&scratch);
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t len = piece_length(text, at, kPiece);
-    nfc.normalizeUTF8(0, icu::StringPiece(text.data() + at, static_cast<int32_t>(len)), sink, nullptr, status);
+  for (std::size_t at = 0; at < safe.size();) {
+    const std::size_t end = piece_end(nfc, safe, at);
+    nfc.normalizeUTF8(0, icu::StringPiece(safe.data() + at, static_cast<int32_t>(end - at)), sink, nullptr, status);
     check_icu(status, "Normalizer2::normalizeUTF8");
-    at += len;
+    poll.now();
+    at = end;
   }
   return scratch;
 }

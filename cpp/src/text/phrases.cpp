@@ -5,6 +5,7 @@
 
 #include "mekong/text/chars.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -47,7 +48,10 @@ void PhraseModel::learn(const PhraseConfig& config, std::vector<Segment> segment
     Interner units, pairs;
     std::vector<double> unit_count, pair_count;
     double total = 0;
+    CancelPoll poll;
+    std::size_t seen = 0;  // units read, for the cancel poll (a unit stands for a few bytes)
     for (const Segment& s : segments) {
+      poll.at(seen += s.size() * 8);
       for (std::size_t i = 0; i < s.size(); ++i) {
         bool added = false;
         const std::uint32_t u = units.intern(s[i], &added);
@@ -79,7 +83,10 @@ void PhraseModel::learn(const PhraseConfig& config, std::vector<Segment> segment
     }
     pairs_.push_back(std::move(kept));
     scores_.push_back(std::move(kept_scores));
-    for (Segment& s : segments) apply_pass(pass, s);
+    for (Segment& s : segments) {
+      poll.at(seen += s.size() * 8);
+      apply_pass(pass, s);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include "mekong/error.hpp"
 #include "mekong/text/chars.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -54,22 +55,41 @@ void Segmenter::emit(std::string_view text, std::size_t begin, std::size_t end, 
 void Segmenter::segment_complex(std::string_view text, std::size_t begin, std::size_t end,
                                 std::vector<Token>& out) {
   if (!words_) words_.reset(word_break_prototype().clone());
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UText, UTextCloser> ut(
-      utext_openUTF8(nullptr, text.data() + begin, static_cast<int64_t>(end - begin), &status));
-  check_icu(status, "utext_openUTF8");
-  words_->setText(ut.get(), status);
-  check_icu(status, "BreakIterator::setText");
-  int32_t from = words_->first();
-  for (int32_t to = words_->next(); to != icu::BreakIterator::DONE; from = to, to = words_->next()) {
-    if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
-    bool all_numbers = true;
-    for (std::size_t i = begin + static_cast<std::size_t>(from); i < begin + static_cast<std::size_t>(to);)
-      all_numbers &= (chars::classify(utf8::next(text.data(), i)) & chars::kNumber) != 0;
-    emit(text, begin + static_cast<std::size_t>(from), begin + static_cast<std::size_t>(to), all_numbers, out);
+  // ICU segments a whole dictionary range inside one call: a spaceless run longer than kComplexPiece
+  // goes in pieces (cut before a code point that is not a mark), so the cancel flag is polled and
+  // ICU's int32 offsets hold. A word straddling a cut, in a megabyte without a space, is split there.
+  constexpr std::size_t kComplexPiece = std::size_t{1} << 20;
+  CancelPoll poll;
+  for (std::size_t piece = begin; piece < end;) {
+    std::size_t stop = end;
+    if (end - piece > kComplexPiece) {
+      stop = piece + kComplexPiece;
+      while (stop > piece + 1) {
+        const auto b = static_cast<unsigned char>(text[stop]);
+        std::size_t k = stop;
+        if ((b & 0xC0) != 0x80 && !(chars::classify(utf8::next(text.data(), k)) & chars::kMark)) break;
+        --stop;
+      }
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<UText, UTextCloser> ut(
+        utext_openUTF8(nullptr, text.data() + piece, static_cast<int64_t>(stop - piece), &status));
+    check_icu(status, "utext_openUTF8");
+    words_->setText(ut.get(), status);
+    check_icu(status, "BreakIterator::setText");
+    int32_t from = words_->first();
+    for (int32_t to = words_->next(); to != icu::BreakIterator::DONE; from = to, to = words_->next()) {
+      poll.at(piece + static_cast<std::size_t>(to));
+      if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
+      bool all_numbers = true;
+      for (std::size_t i = piece + static_cast<std::size_t>(from); i < piece + static_cast<std::size_t>(to);)
+        all_numbers &= (chars::classify(utf8::next(text.data(), i)) & chars::kNumber) != 0;
+      emit(text, piece + static_cast<std::size_t>(from), piece + static_cast<std::size_t>(to), all_numbers, out);
+    }
+    // Detach the iterator from the UText before it is closed.
+    words_->setText(icu::UnicodeString());
+    piece = stop;
   }
-  // Detach the iterator from the UText before it is closed.
-  words_->setText(icu::UnicodeString());
 }
 
 void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::size_t end,
@@ -139,6 +159,7 @@ bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
   std::size_t i = 0;
   char32_t c = 0;
   std::uint8_t cls = 0;
+  CancelPoll poll;
   // Reads the code point at j into cls; in checked mode fails on invalid or non-NFC text. ASCII,
   // most of the bytes even in Vietnamese, takes the short way: always valid, always NFC.
   auto read = [&](std::size_t& j) {
@@ -158,6 +179,7 @@ bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
     return true;
   };
   while (i < n) {
+    poll.at(i);
     if (next_link < links_.size() && i >= links_[next_link].begin) {
       const Span link = links_[next_link++];
       if constexpr (kChecked) {  // the link's bytes are skipped, so check them here
@@ -182,6 +204,7 @@ bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
     while (true) {
       i = j;
       if (i >= limit) break;
+      poll.at(i);  // a run of word characters can be the whole text
       if (!read(j)) return false;
       if (!(cls & chars::kToken)) break;
       all &= cls;

@@ -33,18 +33,33 @@ std::vector<std::size_t> balanced_bounds(std::size_t n, std::size_t parts,
   return bounds;
 }
 
+namespace {
+thread_local const std::atomic<bool>* tls_cancel = nullptr;
+}  // namespace
+
+const std::atomic<bool>* current_cancel() { return tls_cancel; }
+
+CancelScope::CancelScope(const std::atomic<bool>* cancel) : previous_(tls_cancel) { tls_cancel = cancel; }
+CancelScope::~CancelScope() { tls_cancel = previous_; }
+
 void parallel_for(std::size_t parts, int threads, const std::function<void(std::size_t)>& fn) {
   threads = std::max(1, std::min<int>(threads, static_cast<int>(parts)));
+  const std::atomic<bool>* cancel = tls_cancel;
   if (threads <= 1) {
-    for (std::size_t p = 0; p < parts; ++p) fn(p);
+    for (std::size_t p = 0; p < parts; ++p) {
+      check_cancelled(cancel);
+      fn(p);
+    }
     return;
   }
   std::atomic<std::size_t> next{0};
   std::exception_ptr first;
   std::mutex lock;
   auto work = [&] {
+    CancelScope scope(cancel);  // the pool polls the caller's flag
     for (std::size_t p = next++; p < parts; p = next++) {
       try {
+        check_cancelled(cancel);
         fn(p);
       } catch (...) {
         std::lock_guard<std::mutex> guard(lock);

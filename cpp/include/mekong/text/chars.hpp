@@ -1,5 +1,8 @@
 // Character classes and lower-case mapping, read from ICU once into flat tables for the BMP so that the
 // tokenizer's inner loop never calls ICU per character.
+//
+// Bound: O(1) per character after the tables are built once (65,536 entries, at first use); astral
+// characters are classified by ICU, also O(1).
 #pragma once
 
 #include <cstdint>

@@ -14,11 +14,19 @@
 //   - headline lists: a trailing run of three or more short lines without sentence punctuation
 //     (or lines that are only a link) is navigation.
 // Input and output are valid UTF-8 (NFC); kept lines are joined by "\n".
+//
+// Bound: O(n) in the text's bytes. Lines are split once; each line's markup is stripped in one pass
+// (brackets matched with a stack; a tag never contains "<", so no "<" is scanned twice; an entity is
+// looked for in the next 11 bytes only), and each kept line is read a constant number of times
+// more (letters, words, key). Learning repeated lines is one pass over the corpus plus a hash set.
+// The cancel flag is polled every 64 KiB, inside long lines too.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "mekong/util/interner.hpp"
@@ -61,7 +69,10 @@ std::string strip_markup(std::string_view line, double* link_share = nullptr);
 // letters and digits kept, separated by single spaces. Empty for lines too short to count.
 std::string line_key(std::string_view line);
 
-// Counts, over a corpus, in how many documents each line occurs.
+// Counts, over a corpus, in how many different documents each line occurs. Documents made of the
+// same lines (the same keys in the same order: a reprint, a file given twice) count once: a line
+// repeated only because a whole document is repeated is the article, not furniture, and learning it
+// would empty every copy. Identity is a 128-bit hash of the document's keys.
 class RepeatedLines {
  public:
   void add_document(std::string_view text);
@@ -71,8 +82,23 @@ class RepeatedLines {
   std::vector<std::string> repeated_list(std::size_t min_documents) const;
 
  private:
+  struct Signature {
+    std::uint64_t a = 0, b = 0;
+    bool operator==(const Signature& o) const { return a == o.a && b == o.b; }
+  };
+  struct SignatureHash {
+    std::size_t operator()(const Signature& s) const { return static_cast<std::size_t>(s.a ^ (s.b * 0x9E3779B97F4A7C15ull)); }
+  };
+  // Counts a document's distinct keys (ids into keys_) unless an identical document was counted.
+  void count_document(const Signature& sig, const std::uint32_t* ids, std::size_t n);
+
   Interner keys_;
   std::vector<std::size_t> documents_;
+  std::unordered_set<Signature, SignatureHash> seen_;
+  // The documents counted, so that merge() can skip the ones the other side has counted too.
+  std::vector<Signature> doc_signature_;
+  std::vector<std::size_t> doc_begin_{0};
+  std::vector<std::uint32_t> doc_keys_;
 };
 
 }  // namespace mekong

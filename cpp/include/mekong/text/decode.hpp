@@ -3,6 +3,10 @@
 // Invalid sequences become U+FFFD and are counted, so nothing is lost silently. One U+FFFD replaces
 // each maximal invalid subpart (the Unicode / WHATWG practice), except that a UTF-8-encoded surrogate
 // (ED A0..BF xx, how Python's "surrogatepass" writes a lone surrogate) counts as one sequence.
+//
+// Bound: O(n) in the input's bytes, each read once by the validator (and once more when a repaired
+// copy is written); other encodings go through ICU's converter in 256 KiB pieces. The cancel flag is
+// polled every 64 KiB of UTF-8 and between converter pieces.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +29,7 @@ Decoded decode_utf8(std::string_view bytes, std::string& scratch);
 
 // Decodes bytes in a named encoding (any ICU converter name: "windows-1258", "utf-16", "latin1",
 // ...) into UTF-8. Bytes that are invalid in that encoding become U+FFFD and are counted.
-// Throws std::invalid_argument for an unknown encoding name.
+// Throws std::invalid_argument for an unknown encoding name or one containing a NUL.
 Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::string& scratch);
 
 }  // namespace mekong

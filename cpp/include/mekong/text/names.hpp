@@ -12,6 +12,11 @@
 // become "attapu". Keys are only made for names: for ordinary words they would merge distinct
 // words ("ma", "má", "mà", "mả", "mã", "mạ"). A name in a script ICU cannot romanize (Lao) keeps
 // its own letters, lower-cased, as its key.
+//
+// Bound: O(tokens) to find names (each token is passed once; a name's run ends where the scan
+// resumes) and O(gap bytes) to classify the text between tokens. An alias key is ICU's
+// transliteration of the name in pieces of at most 1 KiB (ICU's own cost grows with the square
+// of its input on long non-ASCII text), cut after a space or punctuation, so O(length) for any name.
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,10 @@
 // npmi >= threshold become phrases. Each further pass scores pairs of the units the previous passes
 // made, so "ủy_ban" + "nhân_dân" can join too (up to 2^passes syllables). Numbers and stop words are
 // never joined by learning. A user dictionary is applied first, by longest match.
+//
+// Bound: learning is O(units x passes) with hash tables; applying is O(units x L^2) where L is the
+// longest dictionary word in syllables (a constant of the model), one table look-up per candidate.
+// Learning polls the cancel flag as it goes.
 #pragma once
 
 #include <cstddef>

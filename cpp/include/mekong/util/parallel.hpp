@@ -1,5 +1,10 @@
 // Work on the core's own threads: n_jobs resolution, contiguous chunks, the first exception re-thrown
 // on the caller, and a cancel flag that workers poll (Ctrl-C in Python sets it).
+//
+// Cancellation reaches inside a document: the binding installs the call's flag for its thread with
+// CancelScope, parallel_for hands it on to its pool, and every long per-document loop (decode,
+// normalize, clean, links, segment) polls it with a CancelPoll every kCancelStride bytes. A poll is
+// one relaxed load; nothing is polled when no flag is installed.
 #pragma once
 
 #include <atomic>
@@ -23,5 +28,41 @@ void parallel_for(std::size_t parts, int threads, const std::function<void(std::
 
 // Throws Cancelled when the flag is set.
 void check_cancelled(const std::atomic<bool>* cancel);
+
+// The cancel flag installed for this thread (null when none).
+const std::atomic<bool>* current_cancel();
+
+// Installs `cancel` as this thread's flag for its lifetime (restores the previous one after).
+class CancelScope {
+ public:
+  explicit CancelScope(const std::atomic<bool>* cancel);
+  ~CancelScope();
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
+
+// Bytes of input a scanner may walk between two polls: about a millisecond of the slowest stage.
+inline constexpr std::size_t kCancelStride = std::size_t{1} << 16;
+
+// Polls this thread's flag once every kCancelStride bytes of progress: at(position) is cheap enough
+// for an inner loop.
+class CancelPoll {
+ public:
+  CancelPoll() : flag_(current_cancel()) {}
+  void at(std::size_t position) {
+    if (position >= next_) {
+      next_ = position + kCancelStride;
+      check_cancelled(flag_);
+    }
+  }
+  void now() const { check_cancelled(flag_); }
+
+ private:
+  const std::atomic<bool>* flag_;
+  std::size_t next_ = kCancelStride;
+};
 
 }  // namespace mekong
