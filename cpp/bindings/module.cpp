@@ -238,11 +238,11 @@ PYBIND11_MODULE(_core, m) {
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
              std::vector<std::string> out;
-             {
-               py::gil_scoped_release release;
+             run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
                w.written_words(one.docs.bytes[0], one.docs.utf8[0], out);
-             }
+               return 0;
+             });
              py::list l(out.size());
              for (std::size_t i = 0; i < out.size(); ++i) l[i] = utf8_str(out[i]);
              return l;
@@ -252,11 +252,14 @@ PYBIND11_MODULE(_core, m) {
              std::vector<py::object> keep;
              const RawDocuments raw = documents_from_python(texts, keep);
              std::vector<std::vector<std::string>> out(raw.bytes.size());
-             {
-               py::gil_scoped_release release;
+             run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>* cancel) {
                auto w = a.worker();
-               for (std::size_t i = 0; i < raw.bytes.size(); ++i) w.written_words(raw.bytes[i], raw.utf8[i], out[i]);
-             }
+               for (std::size_t i = 0; i < raw.bytes.size(); ++i) {
+                 check_cancelled(cancel);  // between documents; the stages poll inside them
+                 w.written_words(raw.bytes[i], raw.utf8[i], out[i]);
+               }
+               return 0;
+             });
              py::list l(out.size());
              for (std::size_t i = 0; i < out.size(); ++i) {
                py::list d(out[i].size());
