@@ -98,7 +98,7 @@ void expect_same_partition(const std::vector<std::vector<std::size_t>>& groups, 
 
 }  // namespace
 
-TEST(Stories, AverageLinkageDoesNotChain) {
+TEST(StoryStage, AverageLinkageDoesNotChain) {
   const NeighbourLists nb = chain_example();
   EXPECT_EQ(story_linkage(nb, {0.5}), (std::vector<std::int64_t>{0, 0, 0, 1, 1}));
   // Single linkage at 0.5 would join all five; average linkage keeps 3 out of {0,1,2}: its
@@ -107,7 +107,7 @@ TEST(Stories, AverageLinkageDoesNotChain) {
   EXPECT_EQ(story_linkage(nb, {0.9}), (std::vector<std::int64_t>{-1, -1, -1, -1, -1}));
 }
 
-TEST(Stories, WindowSeparatesDistantDates) {
+TEST(StoryStage, WindowSeparatesDistantDates) {
   const NeighbourLists nb = chain_example();
   const std::vector<double> dates = {0, 1, 2, 400, NAN};  // 3 is a year later; 4 has no date
   LinkageConfig cfg{0.5, &dates, 7.0};
@@ -120,7 +120,7 @@ TEST(Stories, WindowSeparatesDistantDates) {
   EXPECT_THROW(story_linkage(nb, LinkageConfig{0.5, &short_dates, 7.0}), std::invalid_argument);
 }
 
-TEST(Stories, LinkageEqualsBruteForceOnRandomGraphs) {
+TEST(StoryStage, LinkageEqualsBruteForceOnRandomGraphs) {
   for (unsigned seed = 1; seed < 40; ++seed) {
     const NeighbourLists nb = random_lists(14, 4, seed);
     std::vector<double> dates;
@@ -131,7 +131,7 @@ TEST(Stories, LinkageEqualsBruteForceOnRandomGraphs) {
   }
 }
 
-TEST(Stories, RejectsBadLists) {
+TEST(StoryStage, RejectsBadLists) {
   NeighbourLists nb = chain_example();
   nb.index[0] = 0;  // itself
   EXPECT_THROW(story_linkage(nb, {0.5}), std::invalid_argument);
@@ -143,7 +143,7 @@ TEST(Stories, RejectsBadLists) {
   EXPECT_THROW(story_linkage(chain_example(), {NAN}), std::invalid_argument);
 }
 
-TEST(Stories, RerankByHand) {
+TEST(StoryStage, RerankByHand) {
   // 0: [1 .5, 2 .4]   1: [0 .5, 2 .3]   2: [0 .4, 3 .2]   3: [2 .2]
   NeighbourLists nb;
   nb.rows = 4;
@@ -174,7 +174,7 @@ TEST(Stories, RerankByHand) {
     if (!std::isnan(a.score[i])) EXPECT_EQ(a.score[i], b.score[i]);
 }
 
-TEST(Stories, CalibrationFindsTheValley) {
+TEST(StoryStage, CalibrationFindsTheValley) {
   // Two populations of scores: many around 0.1 (same topic), a few around 0.4 (same event).
   NeighbourLists nb;
   std::mt19937 g(3);
