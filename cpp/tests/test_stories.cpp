@@ -151,21 +151,27 @@ TEST(StoryStage, RerankByHand) {
   nb.index = {1, 2, 0, 2, 0, 3, 2, -1};
   nb.score = {0.5, 0.4, 0.5, 0.3, 0.4, 0.2, 0.2, NAN};
   const NeighbourLists r = rerank_neighbours(nb);
-  // Profiles: p0 = (1, .5, .4, 0), p1 = (.5, 1, .3, 0), p2 = (.4, 0, 1, .2), p3 = (0, 0, .2, 1).
-  auto cosine = [](std::vector<double> a, std::vector<double> b) {
-    double d = 0, na = 0, nb2 = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) d += a[i] * b[i], na += a[i] * a[i], nb2 += b[i] * b[i];
-    return d / std::sqrt(na * nb2);
-  };
-  const std::vector<double> p0{1, .5, .4, 0}, p1{.5, 1, .3, 0}, p2{.4, 0, 1, .2}, p3{0, 0, .2, 1};
-  const double s01 = (0.5 + cosine(p0, p1)) / 2, s02 = (0.4 + cosine(p0, p2)) / 2, s12 = (0.3 + cosine(p1, p2)) / 2,
-               s23 = (0.2 + cosine(p2, p3)) / 2;
-  EXPECT_NEAR(r.score[0], std::max(s01, s02), 1e-12);
-  EXPECT_EQ(r.index[0], s01 >= s02 ? 1 : 2);
-  EXPECT_NEAR(r.score[2] + r.score[3], s01 + s12, 1e-12);
-  EXPECT_NEAR(r.score[6], s23, 1e-12);
-  EXPECT_EQ(r.index[7], -1);
+  // Profiles over third documents: (0, 1) both see only 2 (c = 1): 0.5 stays. (0, 2): 0 sees 1, 2
+  // sees 3 (c = 0): 0.4 halves to 0.2. (1, 2): 1 sees {0: .5}, 2 sees {0: .4, 3: .2}, so
+  // c = .2 / (.5 * sqrt(.2)) and the score is .3 (1 + c) / 2. (2, 3): 3 has no third neighbour but 2
+  // has (c = 0): 0.1.
+  const double c12 = 0.2 / (0.5 * std::sqrt(0.2));
+  EXPECT_EQ(r.index, (std::vector<std::int64_t>{1, 2, 0, 2, 0, 3, 2, -1}));
+  EXPECT_NEAR(r.score[0], 0.5, 1e-15);
+  EXPECT_NEAR(r.score[1], 0.2, 1e-15);
+  EXPECT_NEAR(r.score[2], 0.5, 1e-15);
+  EXPECT_NEAR(r.score[3], 0.3 * (1 + c12) / 2, 1e-15);
+  EXPECT_NEAR(r.score[4], 0.2, 1e-15);
+  EXPECT_NEAR(r.score[5], 0.1, 1e-15);
+  EXPECT_NEAR(r.score[6], 0.1, 1e-15);
   EXPECT_TRUE(std::isnan(r.score[7]));
+  // Two documents with no third neighbour: no evidence either way, the plain score stands.
+  NeighbourLists pair;
+  pair.rows = 2;
+  pair.k = 1;
+  pair.index = {1, 0};
+  pair.score = {0.3, 0.3};
+  EXPECT_EQ(rerank_neighbours(pair).score, (std::vector<double>{0.3, 0.3}));
   // The same for any n_jobs.
   const NeighbourLists big = random_lists(3000, 6, 7);
   const NeighbourLists a = rerank_neighbours(big, 1), b = rerank_neighbours(big, -1);
