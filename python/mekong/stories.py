@@ -245,26 +245,39 @@ def _groups(X, labels, feature_names, n_terms):
         raise ValueError(f"feature_names has {len(names)} names for {X.shape[1]} columns")
     if labels.size == 0 or labels.max() < 0:
         return []
-    # Members of every label in one pass (a stable argsort), not one scan of labels per story.
+    import scipy.sparse as sp
+
+    # All stories at once: a membership matrix M (stories x documents), so that the work is a few
+    # sparse products over the documents in a story, not a loop of matrix slices per story.
     order = np.argsort(labels, kind="stable")
     order = order[labels[order] >= 0]
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    lab = labels[order]
+    n_groups = int(lab.max()) + 1
+    M = sp.csr_matrix((np.ones(len(order)), (lab, order)), shape=(n_groups, X.shape[0]))
+    rows = X[order]
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    unit = sp.csr_matrix(sp.diags(1.0 / norms) @ rows)
+    centroids = sp.csr_matrix(M[:, order] @ unit)  # sum of each story's unit rows
+    sizes = np.bincount(lab, minlength=n_groups)
+    # Each member's mean similarity to the others: (u . sum - u . u) / (m - 1).
+    to_sum = np.asarray(unit.multiply(centroids[lab]).sum(axis=1)).ravel()
+    self_sim = np.asarray(unit.multiply(unit).sum(axis=1)).ravel()
+    mean_sim = (to_sum - self_sim) / np.maximum(sizes[lab] - 1, 1)
+    weights = sp.csr_matrix(M @ X)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
     groups = []
-    for label, members in enumerate(np.split(order, bounds)):
-        rows = X[members]
-        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        unit = rows.multiply(1.0 / norms[:, None]).tocsr()
-        centroid = np.asarray(unit.sum(axis=0)).ravel()
-        # Mean similarity to the other members, from the centroid: (u . sum - u . u) / (m - 1).
-        self_sim = np.asarray(unit.multiply(unit).sum(axis=1)).ravel()
-        mean_sim = (unit @ centroid - self_sim) / max(len(members) - 1, 1)
-        representative = int(members[int(np.argmax(mean_sim))])  # argmax: first of ties
-        weights = np.asarray(rows.sum(axis=0)).ravel()
-        cols = np.flatnonzero(weights > 0)
-        top = cols[np.lexsort((cols, -weights[cols]))][:n_terms]
-        terms = [((names[j] if names is not None else int(j)), float(weights[j])) for j in top]
-        groups.append(Story(label=label, members=members, representative=representative, top_terms=terms))
+    for label in range(n_groups):
+        members = order[bounds[label]:bounds[label + 1]]
+        sims = mean_sim[bounds[label]:bounds[label + 1]]
+        representative = int(members[int(np.argmax(sims))])  # argmax: first of ties
+        start, end = weights.indptr[label], weights.indptr[label + 1]
+        cols, vals = weights.indices[start:end], weights.data[start:end]
+        keep = vals > 0
+        cols, vals = cols[keep], vals[keep]
+        top = np.lexsort((cols, -vals))[:n_terms]
+        terms = [((names[cols[j]] if names is not None else int(cols[j])), float(vals[j])) for j in top]
+        groups.append(Story(label=label, members=np.sort(members), representative=representative, top_terms=terms))
     return groups
 
 
