@@ -369,3 +369,28 @@ def test_bad_parameters_raise(bad):
     X = sp.csr_matrix(np.eye(3))
     with pytest.raises(ValueError):
         mekong.stories(X, **bad)
+
+
+def test_heatmap_ordered_by_story_and_timeline_plot():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = np.array([1, -1, 0, 1, 0])
+    order, spans = mekong.plot.story_order(labels)
+    assert order.tolist() == [2, 4, 0, 3, 1] and spans == [(0, 0, 2), (1, 2, 4), (-1, 4, 5)]
+    S = np.arange(25, dtype=float).reshape(5, 5) / 25
+    ax = mekong.plot.similarity_heatmap(S, labels=list("abcde"), stories=labels)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "e", "a", "d", "b"]
+    np.testing.assert_array_equal(ax.images[0].get_array(), S[np.ix_(order, order)])
+    big = np.repeat(labels, 20)  # 100 documents: ticks name stories, not documents
+    ax = mekong.plot.similarity_heatmap(np.eye(100), labels=[str(i) for i in range(100)], stories=big)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]
+    X, _ = story_corpus(2)
+    dates = [f"2025-01-{1 + i % 28:02d}" for i in range(X.shape[0])]
+    result = mekong.stories(X, dates=dates, sources=["A", "B"] * (X.shape[0] // 2) + ["A"] * (X.shape[0] % 2))
+    ax = mekong.plot.story_timeline(result)
+    assert len(ax.get_yticklabels()) == len(result)
+    with pytest.raises(ValueError, match="needs dates"):
+        mekong.plot.story_timeline(mekong.stories(X))
+    plt.close("all")

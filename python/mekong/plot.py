@@ -105,7 +105,7 @@ def story_timeline(stories, dates=None, sources=None, ax=None, max_stories=40, t
             ax.scatter([d], [y], color=colours.get(src, "0.3"), s=18, zorder=2,
                        label=src if src is not None and src not in drawn else None)
             drawn.add(src)
-    ax.set_yticks(range(len(groups)), [f"{g.label}: {', '.join(t for t, _ in g.top_terms[:3])}" for g in groups],
+    ax.set_yticks(range(len(groups)), [f"{g.label}: {', '.join(str(t) for t, _ in g.top_terms[:3])}" for g in groups],
                   fontsize=7)
     ax.invert_yaxis()
     if drawn - {None}:
