@@ -166,7 +166,7 @@ def machine():
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} cores, load average {load:.2f} at the start; Python {platform.python_version()}, "
+    return (f"{cpu}, {os.cpu_count()} cores, load average {load:.2f} at the start (other builds and tests were running); Python {platform.python_version()}, "
             f"NumPy {np.__version__}, SciPy {scipy.__version__}, mekong {mekong.__version__}")
 
 
@@ -210,7 +210,7 @@ def main(argv=None):
         "",
         f"`mekong.stories(X, n_jobs=-1)` on a synthetic tf-idf matrix of {t['n']:,} articles "
         f"({t['nnz']:,} non-zeros; see the docstring): {t['total']:.1f} s in all, of which the top-10 neighbour "
-        f"search (`top_k_similar`) {t['top_k']:.1f} s and the stories stage (re-ranking, calibration, linkage) "
+        f"search (`mekong.stories.neighbour_lists`: pruned rows above 20,000 articles, then exact cosines) {t['top_k']:.1f} s and the stories stage (re-ranking, calibration, linkage) "
         f"{t['stage']:.1f} s. {t['stories']:,} stories, {t['in_story']:,} articles in one. No n x n matrix is formed: "
         "the stage works on the n x 10 neighbour lists.",
         "",
