@@ -72,6 +72,7 @@ struct Vocabulary {
 
 void register_matrix(py::module_& m);
 void register_sklearn(py::module_& m);
+void register_stories(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "mekong's C++ core (use the mekong package, not this module directly)";
@@ -403,4 +404,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("resolve_n_jobs", &resolve_n_jobs);
   register_matrix(m);
   register_sklearn(m);
+  register_stories(m);
 }

@@ -19,7 +19,8 @@ from .names import extract_names
 from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
-from .stories import Stories, Story, stories
+from .corpus import read_corpus
+from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories
 from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 
@@ -45,6 +46,7 @@ __all__ = [
     "SearchIndex",
     "Stories",
     "Story",
+    "StoryClusterer",
     "TfidfTransformer",
     "TfidfVectorizer",
     "clean",
@@ -56,9 +58,11 @@ __all__ = [
     "plot",
     "stopwords",
     "decode",
+    "evaluate_stories",
     "extract_names",
     "jaccard_similarity",
     "normalize",
+    "read_corpus",
     "stories",
     "tokenize",
     "top_k_similar",

@@ -2,7 +2,9 @@
 
 Analyses a folder of .txt articles, or the bundled sample when given none: prints a corpus summary,
 the top terms of each article, the groups of articles that tell the same story and each article's
-nearest neighbour, and writes the matrices and tables to an output folder.
+nearest neighbour, and writes the matrices and tables to an output folder. ``--quiet`` prints the
+summary only. Usage errors (bad options, missing folders, metadata that does not match the files)
+exit with status 2 and a one-line message; a corpus the analysis cannot use exits with status 1.
 """
 
 from __future__ import annotations
@@ -16,35 +18,58 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import __version__
+from .corpus import _scan, display_name
 from .datasets import sample_path
+from .feature_extraction import CountVectorizer
 from .similarity import top_k_similar
 from .stories import stories
 from .weighting import TfidfTransformer
-from .feature_extraction import CountVectorizer
 
 
-def _article_files(paths):
-    files = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files.extend(sorted(q for q in p.rglob("*.txt") if q.is_file()))
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise SystemExit(f"mekong: no such file or folder: {p}")
-    if not files:
-        raise SystemExit("mekong: no .txt articles found in " + ", ".join(str(p) for p in paths))
-    return files
+class UsageError(Exception):
+    """A mistake in how the command was called: exit status 2."""
 
 
-def _title(path):
-    with open(path, "rb") as fh:
-        for raw in fh:
-            line = raw.decode("utf-8", "replace").strip().lstrip("#").strip()
-            if line:
-                return line[:90]
-    return path.stem
+def _threshold(text):
+    if text == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number in [0, 1); got {text!r}") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number in [0, 1); got {text!r}")
+    return value
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}")
+    return value
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer (-1: all cores); got {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("0 threads: use 1 for one thread, -1 for all cores")
+    return value
+
+
+def _window(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days; got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of days; got {text!r}")
+    return value
 
 
 def build_parser():
@@ -52,90 +77,179 @@ def build_parser():
         prog="mekong",
         description="Analyse a folder of news articles (.txt): term counts, tf-idf, story groups, neighbours.",
     )
-    p.add_argument("paths", nargs="*", help="folders or .txt files (default: the bundled sample articles)")
-    p.add_argument("-o", "--output", default="mekong-output", help="output folder (default: %(default)s)")
-    p.add_argument("--top", type=int, default=8, help="top terms shown per article (default: %(default)s)")
+    p.add_argument("paths", nargs="*", help="folders, files or glob patterns (default: the bundled sample articles)")
+    p.add_argument("-o", "--output", default="mekong-output", help="output folder (default: %(default)s); "
+                   "never read as input, even inside an input folder")
+    p.add_argument("--pattern", default="*.txt", help="file names to read in folders (default: %(default)s)")
+    p.add_argument("--metadata", help="CSV with one row per file: an id (file name without suffix), file or "
+                   "path column, and title, date, source, ... as known")
+    p.add_argument("--top", type=_positive_int, default=8, help="top terms shown per article (default: %(default)s)")
     p.add_argument("--encoding", default="utf-8", help="encoding of the files (default: %(default)s)")
-    p.add_argument("--threshold", type=float, default=0.5, help="story-group similarity threshold (default: %(default)s)")
-    p.add_argument("--n-jobs", type=int, default=-1, help="threads (-1: all cores; default: %(default)s)")
+    p.add_argument("--threshold", type=_threshold, default="auto",
+                   help="story similarity threshold: 'auto' (read from the corpus) or a number (default: %(default)s)")
+    p.add_argument("--window", type=_window, help="days: articles further apart never form one story (needs dates "
+                   "in --metadata)")
+    p.add_argument("--n-jobs", type=_n_jobs, default=-1, help="threads (-1: all cores; default: %(default)s)")
     p.add_argument("--raw", action="store_true",
                    help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print the summary only (files are written as usual)")
     p.add_argument("--version", action="version", version=f"mekong {__version__}")
     return p
 
 
-def main(argv=None):
-    args = build_parser().parse_args(argv)
-    paths = args.paths or [sample_path()]
-    files = _article_files(paths)
+def _say(quiet):
+    return (lambda *a, **k: None) if quiet else print
+
+
+def run(args):
+    paths = args.paths or [str(sample_path())]
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        files, meta = _scan(paths, args.pattern, args.metadata, args.encoding, exclude=[out])
+    except (FileNotFoundError, ValueError, TypeError) as e:
+        raise UsageError(str(e)) from None
+    except UnicodeDecodeError as e:
+        raise UsageError(f"metadata file is not UTF-8: {e}") from None
+    except LookupError as e:
+        raise UsageError(f"unknown encoding {args.encoding!r}") from e
+    dates = [m.get("date") for m in meta]
+    if args.window is not None and all(d is None for d in dates):
+        raise UsageError("--window needs dates: give --metadata with a 'date' column")
+    say = _say(args.quiet)
+    names_shown = [display_name(f.name) for f in files]
+    ids = [m["id"] for m in meta]
 
     # Scraped articles: furniture out, function words out, one column per name whatever its spelling.
     # Terms are Vietnamese words ("hợp tác"); --raw counts syllables, as scikit-learn would.
     options = dict(words=False) if args.raw else dict(clean=True, stop_words="vietnamese", aliases=True)
     cv = CountVectorizer(input="filename", encoding=args.encoding, n_jobs=args.n_jobs, **options)
-    counts = cv.fit_transform([str(f) for f in files])
+    try:
+        counts = cv.fit_transform([str(f) for f in files])
+    except LookupError as e:
+        raise UsageError(f"unknown encoding {args.encoding!r}") from e
     tfidf = TfidfTransformer(sublinear_tf=True, n_jobs=args.n_jobs).fit_transform(counts)
     names = cv.readable_feature_names()
-    titles = [_title(f) for f in files]
+    titles = [m.get("title") or "" for m in meta]
     n_docs, n_terms = counts.shape
     tokens = np.asarray(counts.sum(axis=1)).ravel()
     replaced = cv.n_replaced_
+    shown_paths = ", ".join(display_name(p) for p in paths)
 
-    print(f"mekong {__version__}: {n_docs} articles from {', '.join(str(p) for p in paths)}")
+    print(f"mekong {__version__}: {n_docs} articles from {shown_paths}")
     print(f"  tokens: {int(tokens.sum()):,}   distinct terms: {n_terms:,}   non-zeros: {counts.nnz:,}")
     print(f"  empty articles: {int((tokens == 0).sum())}   invalid byte sequences replaced: {int(replaced.sum())}")
     print("  options:", "syllables, nothing else (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()))
+    recurring = []
     if not args.raw:
-        print("  learned furniture lines:", len(cv.cleaner_.repeated_lines_))
+        say("  learned furniture lines:", len(cv.cleaner_.repeated_lines_))
         df = np.asarray((counts > 0).sum(axis=0)).ravel()
-        recurring = sorted(((int(df[cv.vocabulary_[k]]), max(forms, key=forms.get), forms)
-                            for k, forms in cv.aliases_.items() if df[cv.vocabulary_[k]] >= 2), key=lambda r: (-r[0], r[1]))
-        print("\nNames and places in more than one article (spellings counted together):")
-        for n, name, forms in recurring[:15]:
+        recurring = sorted(((int(df[cv.vocabulary_[k]]), max(forms, key=forms.get), k, forms)
+                            for k, forms in cv.aliases_.items() if df[cv.vocabulary_[k]] >= 2),
+                           key=lambda r: (-r[0], r[1]))
+        say("\nNames and places in more than one article (spellings counted together):")
+        for n, name, _, forms in recurring[:15]:
             other = [f for f in forms if f != name]
-            print(f"  {name:28s} {n:3d} articles" + (f"   also written: {', '.join(other)}" if other else ""))
+            say(f"  {name:28s} {n:3d} articles" + (f"   also written: {', '.join(other)}" if other else ""))
 
-    print("\nTop terms (tf-idf) of each article:")
+    say("\nTop terms (tf-idf) of each article:")
     top_rows = []
-    for i, f in enumerate(files):
+    for i in range(n_docs):
         row = tfidf.getrow(i)
         order = np.lexsort((row.indices, -row.data))[: args.top]
         terms = [names[row.indices[j]] for j in order]
-        top_rows.append((f.name, titles[i], terms))
-        print(f"  {f.name[:28]:28s} {', '.join(terms)}")
+        top_rows.append(terms)
+        say(f"  {names_shown[i][:28]:28s} {', '.join(terms)}")
 
-    groups = stories(tfidf, threshold=args.threshold, feature_names=names, n_jobs=args.n_jobs)
-    print(f"\nStories told by more than one article (average-linkage cosine > {args.threshold}): {len(groups)}")
+    window = args.window
+    groups = stories(tfidf, threshold=args.threshold, feature_names=names, n_jobs=args.n_jobs,
+                     dates=dates if window is not None else None, window=window, ids=ids,
+                     sources=[m.get("source") for m in meta])
+    in_story = int((groups.labels >= 0).sum())
+    print(f"  stories: {len(groups)} (threshold {groups.threshold:.3f}{' from the corpus' if args.threshold == 'auto' else ''});"
+          f" articles in a story: {in_story}, in none: {n_docs - in_story}")
+    say(f"\nStories told by more than one article (average-linkage similarity > {groups.threshold:.3f}): {len(groups)}")
     for g in groups:
-        print(f"  story {g.label}: {g.size} articles; about: {', '.join(t for t, _ in g.top_terms[:6])}")
+        say(f"  story {g.label}: {g.size} articles; about: {', '.join(t for t, _ in g.top_terms[:6])}")
         for m in g.members:
             mark = "*" if m == g.representative else " "
-            print(f"    {mark} {files[m].name[:28]:28s} {titles[m][:70]}")
+            say(f"    {mark} {names_shown[m][:28]:28s} {titles[m][:70]}")
 
-    index, score = top_k_similar(tfidf, k=1, n_jobs=args.n_jobs)
-    if index.shape[1] == 0:  # one article: no neighbour to show
-        index = np.full((n_docs, 1), -1)
-        score = np.full((n_docs, 1), np.nan)
-    print("\nNearest neighbour of each article (cosine):")
-    for i, f in enumerate(files):
-        j = int(index[i, 0])
-        shown = f"{files[j].name[:28]:28s} {score[i, 0]:.3f}" if j >= 0 else "(none: no shared terms)"
-        print(f"  {f.name[:28]:28s} -> {shown}")
+    index, score = top_k_similar(tfidf, k=1, n_jobs=args.n_jobs, masked=True)
+    has = ~np.ma.getmaskarray(index)[:, 0] if index.shape[1] else np.zeros(n_docs, dtype=bool)
+    say("\nNearest neighbour of each article (cosine):")
+    nearest = []
+    for i in range(n_docs):
+        j = int(index[i, 0]) if has[i] else None
+        nearest.append((j, float(score[i, 0]) if has[i] else None))
+        shown = f"{names_shown[j][:28]:28s} {score[i, 0]:.3f}" if j is not None else "(none: no shared terms)"
+        say(f"  {names_shown[i][:28]:28s} -> {shown}")
 
+    # Everything is computed before anything is written: no half-written folder on an error.
+    out.mkdir(parents=True, exist_ok=True)
     sp.save_npz(out / "counts.npz", counts)
     sp.save_npz(out / "tfidf.npz", sp.csr_matrix(tfidf))
     (out / "vocabulary.txt").write_text("".join(t + "\n" for t in names), encoding="utf-8")
     with open(out / "documents.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["row", "file", "title", "tokens", "replaced", "story", "nearest", "nearest_score", "top_terms"])
-        for i, (name, title, terms) in enumerate(top_rows):
-            j = int(index[i, 0])
-            w.writerow([i, name, title, int(tokens[i]), int(replaced[i]), int(groups.labels[i]),
-                        files[j].name if j >= 0 else "", f"{score[i, 0]:.6f}" if j >= 0 else "", " | ".join(terms)])
-    print(f"\nWrote counts.npz, tfidf.npz, vocabulary.txt and documents.csv to {out}/")
+        w.writerow(["row", "id", "file", "title", "date", "source", "tokens", "replaced", "story", "nearest",
+                    "nearest_score", "top_terms"])
+        for i in range(n_docs):
+            j, s = nearest[i]
+            w.writerow([i, ids[i], names_shown[i], titles[i], meta[i].get("date") or "", meta[i].get("source") or "",
+                        int(tokens[i]), int(replaced[i]), int(groups.labels[i]),
+                        ids[j] if j is not None else "", f"{s:.6f}" if j is not None else "", " | ".join(top_rows[i])])
+    with open(out / "stories.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["story", "size", "representative", "first_date", "last_date", "sources", "top_terms", "members"])
+        for row in (groups.to_frame().itertuples(index=False) if _has_pandas() else _story_rows(groups, ids, meta)):
+            w.writerow([row.story, row.size, row.representative, row.first_date or "", row.last_date or "",
+                        " | ".join(row.sources), " | ".join(str(t) for t in row.top_terms), " | ".join(row.members)])
+    with open(out / "names.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["column", "name", "articles", "spellings"])
+        for n, name, key, forms in recurring:
+            w.writerow([key, name, n, " | ".join(f"{f} ({c})" for f, c in sorted(forms.items(), key=lambda x: -x[1]))])
+    print(f"Wrote counts.npz, tfidf.npz, vocabulary.txt, documents.csv, stories.csv and names.csv to {display_name(out)}/")
     return 0
+
+
+def _has_pandas():
+    try:
+        import pandas  # noqa: F401
+    except ImportError:  # pragma: no cover
+        return False
+    return True
+
+
+def _story_rows(groups, ids, meta):  # pragma: no cover - the same rows as Stories.to_frame, without pandas
+    from types import SimpleNamespace
+
+    for g in groups:
+        dates = sorted(d for d in (meta[m].get("date") for m in g.members) if d)
+        yield SimpleNamespace(story=g.label, size=g.size, representative=ids[g.representative],
+                              first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+                              sources=sorted({meta[m]["source"] for m in g.members if meta[m].get("source")}),
+                              top_terms=[t for t, _ in g.top_terms], members=[ids[m] for m in g.members])
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)  # usage mistakes: argparse prints usage and exits with 2
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show must not stop the job
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return run(args)
+    except UsageError as e:
+        parser.print_usage(sys.stderr)
+        print(f"mekong: error: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # the corpus cannot be analysed (e.g. an empty vocabulary)
+        print(f"mekong: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("mekong: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

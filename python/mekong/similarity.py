@@ -130,7 +130,8 @@ def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None):
     return _similarity(X, Y, "jaccard", True, n_jobs, max_memory)
 
 
-def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1):
+def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1, rerank=None,
+                  masked=False):
     """The ``k`` most similar rows of Y (or X) for every row of X, without the full matrix.
 
     Parameters
@@ -145,11 +146,19 @@ def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=Fal
     as_csr : bool, default=False
         Return a (n_samples_X, n_samples_Y) csr_matrix holding the kept scores instead.
     n_jobs : int, default=1
+    rerank : None or "neighbours", default=None
+        ``"neighbours"`` re-orders each row's k neighbours with the neighbours' own evidence
+        (:func:`mekong.stories.rerank_neighbours`; scores become the re-ranked scores). A layer over
+        the kernel's result; needs ``Y=None``.
+    masked : bool, default=False
+        Return ``numpy.ma.MaskedArray`` results whose padding is masked, so that indexing with them
+        cannot turn a -1 into the last row.
 
     Returns
     -------
     indices : ndarray of int64, shape (n_samples_X, k)
-        Best first; ties broken by the lower index; -1 where a row has fewer than k neighbours.
+        Best first; ties broken by the lower index. Padding: -1 where a row has fewer than k
+        neighbours (mind that ``array[-1]`` is the last row; ``masked=True`` masks these).
     scores : ndarray, shape (n_samples_X, k)
         NaN where ``indices`` is -1.
     """
@@ -163,9 +172,21 @@ def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=Fal
     if metric != "dot" and not -1.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [-1, 1]; got {threshold!r}")
     Xc, Yc = _pair(X, Y)
+    if rerank not in (None, "neighbours"):
+        raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
+    if rerank is not None and Y is not None:
+        raise ValueError("rerank='neighbours' needs Y=None (the neighbours' own lists come from X itself)")
     indices, scores = _core.top_k_similar(
         core_args(Xc), None if Yc is None else core_args(Yc), k, float(threshold), metric, check_n_jobs(n_jobs)
     )
+    if rerank is not None:  # a layer over the kernel's lists (mekong.stories), not inside it
+        from .stories import rerank_neighbours
+
+        indices, reranked = rerank_neighbours(indices, scores, n_jobs=n_jobs)
+        scores = reranked.astype(scores.dtype)
+    if masked and not as_csr:
+        pad = indices < 0
+        return np.ma.MaskedArray(indices, mask=pad), np.ma.MaskedArray(scores, mask=pad)
     if not as_csr:
         return indices, scores
     n_cols = Xc.shape[0] if Yc is None else Yc.shape[0]

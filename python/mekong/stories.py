@@ -1,15 +1,34 @@
-"""Story groups: which documents report the same story."""
+"""Story groups: which documents report the same event.
+
+The work runs in the core's stories stage (``cpp/src/stories/``) over the k-nearest-neighbour lists
+that :func:`mekong.top_k_similar` computes; no n x n matrix is ever formed.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _core
-from ._options import check_real
+from ._base import BaseEstimator, check_is_fitted
+from ._options import check_int, check_n_jobs
 from ._sparse import as_csr
-from .similarity import top_k_similar
+
+#: ``threshold="auto"`` never cuts the contrast (how far a pair stands out from both documents'
+#: backgrounds) below this: in a corpus where no two articles tell one story, the positive contrasts
+#: are noise and Otsu's cut would split the noise. A floor, not the working value (see :func:`stories`).
+AUTO_THRESHOLD_FLOOR = 0.05
+
+RERANK_METHODS = (None, "neighbours")
+SEARCH_METHODS = ("auto", "exact", "pruned")
+
+#: ``search="auto"`` finds neighbours exactly up to this many documents, by pruned rows above it.
+EXACT_SEARCH_LIMIT = 20_000
+#: Entries each row keeps for the pruned candidate search (its heaviest terms).
+PRUNED_TERMS = 32
 
 
 @dataclass
@@ -28,10 +47,21 @@ class Story:
 
 @dataclass
 class Stories:
-    """Result of :func:`stories`: a label per document and the groups."""
+    """Result of :func:`stories`: a label per document and the groups.
+
+    Indexable and iterable over the groups (``stories[0]`` is the :class:`Story` labelled 0);
+    ``labels`` holds one label per document, -1 for a document in no story. ``threshold`` is the
+    cut that was used (the calibrated one under ``threshold="auto"``). ``ids``, ``dates`` and
+    ``sources`` (one per document, when given) label :meth:`to_frame`'s rows.
+    """
 
     labels: np.ndarray           # group label per document; -1 for a document in no group
     groups: list                 # list of Story, by label
+    threshold: float = float("nan")
+    basis: str = "similarity"    # what threshold cuts: "contrast" (threshold="auto") or "similarity"
+    ids: list = None
+    dates: list = None
+    sources: list = None
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -39,28 +69,274 @@ class Stories:
     def __iter__(self):
         return iter(self.groups)
 
+    def __getitem__(self, label):
+        if isinstance(label, (bool, np.bool_)) or not isinstance(label, (numbers.Integral, slice)):
+            raise TypeError(f"stories are indexed by label (int) or slice; got {label!r}")
+        return self.groups[label]
 
-def stories(X, *, threshold=0.5, k=10, feature_names=None, n_terms=8, n_jobs=1):
+    def to_frame(self):
+        """One row per story (needs pandas).
+
+        Columns: ``story`` (label), ``size``, ``members`` (ids, or row numbers without ids),
+        ``representative``, ``top_terms`` (terms, heaviest first), ``first_date``, ``last_date``
+        (None without dates) and ``sources`` (distinct, sorted; empty without sources). Documents
+        in no story have no row here; ``labels`` has them as -1.
+        """
+        import pandas as pd
+
+        ids = self.ids if self.ids is not None else list(range(len(self.labels)))
+        rows = []
+        for g in self.groups:
+            dates = [] if self.dates is None else [d for d in (_as_day(self.dates[m]) for m in g.members) if d is not None]
+            srcs = [] if self.sources is None else sorted({str(self.sources[m]) for m in g.members if self.sources[m] is not None})
+            rows.append({
+                "story": g.label,
+                "size": g.size,
+                "members": [ids[m] for m in g.members],
+                "representative": ids[g.representative],
+                "top_terms": [t for t, _ in g.top_terms],
+                "first_date": min(dates) if dates else None,
+                "last_date": max(dates) if dates else None,
+                "sources": srcs,
+            })
+        columns = ["story", "size", "members", "representative", "top_terms", "first_date", "last_date", "sources"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _as_day(value):
+    """A date-like value as a datetime.date, or None when unknown."""
+    days = _days([value])[0]
+    return None if np.isnan(days) else _dt.date(1970, 1, 1) + _dt.timedelta(days=int(days))
+
+
+def _days(dates):
+    """Dates (ISO strings, date/datetime, numpy datetime64, pandas Timestamps; None/NaT/"" unknown)
+    as float days since 1970-01-01, NaN where unknown."""
+    out = np.full(len(dates), np.nan)
+    for i, d in enumerate(dates):
+        if d is None or (isinstance(d, float) and np.isnan(d)) or (isinstance(d, str) and not d.strip()):
+            continue
+        if hasattr(d, "to_datetime64"):  # pandas Timestamp / NaT
+            d = d.to_datetime64()
+        try:
+            v = np.datetime64(d.strip() if isinstance(d, str) else d, "D")
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"date {i} is not a date: {d!r}") from e
+        if not np.isnat(v):
+            out[i] = float(v.astype(np.int64))
+    return out
+
+
+def _window_days(window):
+    if window is None:
+        return None
+    if isinstance(window, _dt.timedelta):
+        window = window.total_seconds() / 86400.0
+    elif isinstance(window, np.timedelta64):
+        window = window / np.timedelta64(1, "D")
+    if isinstance(window, bool) or not isinstance(window, numbers.Real) or not np.isfinite(window) or window <= 0:
+        raise ValueError(f"window must be a positive number of days or a timedelta; got {window!r}")
+    return float(window)
+
+
+def rerank_neighbours(indices, scores, *, n_jobs=1):
+    """Re-rank neighbour lists with the neighbours' own evidence (query expansion on the graph).
+
+    Each document's profile is its listed neighbours with their scores. For a listed pair (i, j)
+    the agreement c is the cosine of the two profiles over *third* documents (i and j left out):
+    1 when the two are close to the same other documents in the same proportions (the other
+    outlets' reports of one event), 0 when their other neighbours differ (two storms, each with
+    its own reports); 1 when neither has a third neighbour (no evidence either way). The new
+    score is ``s * (1 + c) / 2``: the plain score when the neighbourhoods agree, half of it when
+    they share nothing. Each row is re-sorted (ties: lower
+    index). Works on the lists only: O(n k^2), no matrix; the same for any ``n_jobs``.
+
+    Parameters
+    ----------
+    indices, scores : arrays of shape (n, k)
+        :func:`mekong.top_k_similar` of a matrix with itself (``Y=None``); -1 / NaN pads.
+
+    Returns
+    -------
+    indices, scores : ndarrays of the same shape, the same candidates re-ordered.
+    """
+    index = np.asarray(indices)
+    score = np.asarray(scores, dtype=np.float64)
+    if isinstance(index, np.ma.MaskedArray) or np.ma.isMaskedArray(indices):
+        index = np.ma.filled(indices, -1)
+        score = np.ma.filled(np.ma.asarray(scores, dtype=np.float64), np.nan)
+    return _core.rerank_neighbours(index.astype(np.int64), score, check_n_jobs(n_jobs))
+
+
+def _check_threshold(threshold):
+    if isinstance(threshold, str):
+        if threshold != "auto":
+            raise ValueError(f"threshold must be 'auto' or a number in [0, 1); got {threshold!r}")
+        return threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0.0 <= threshold < 1.0:
+        raise ValueError(f"threshold must be 'auto' or a number in [0, 1); got {threshold!r}")
+    return float(threshold)
+
+
+def neighbour_lists(X, k=10, *, search="auto", n_jobs=1):
+    """Each row's ``k`` nearest rows by cosine, as ``(indices, scores)`` (float64; -1 / NaN pad).
+
+    ``search="exact"`` is :func:`mekong.top_k_similar`. ``"pruned"`` finds ``2 k`` candidates
+    by the cosine of the rows cut to their ``PRUNED_TERMS`` heaviest entries, then ranks them by
+    their exact cosine: the terms every article uses never reach the search, whose cost would
+    otherwise grow with the square of their document frequency. ``"auto"``: exact up to
+    ``EXACT_SEARCH_LIMIT`` rows, pruned above.
+    """
+    from .similarity import top_k_similar
+
+    if search not in SEARCH_METHODS:
+        raise ValueError(f"search must be one of {SEARCH_METHODS}; got {search!r}")
+    X = as_csr(X)
+    n = X.shape[0]
+    if search == "exact" or (search == "auto" and n <= EXACT_SEARCH_LIMIT):
+        index, score = top_k_similar(X, k=k, n_jobs=n_jobs)
+        return index, score.astype(np.float64)
+    indptr, indices = X.indptr.astype(np.int64), X.indices.astype(np.int64)
+    data = X.data.astype(np.float64)
+    pd_, pi_, pp_ = _core.prune_rows(indptr, indices, data, n, X.shape[1], PRUNED_TERMS)
+    import scipy.sparse as sp
+
+    P = sp.csr_matrix((pd_, pi_, pp_), shape=X.shape)
+    cand, _ = top_k_similar(P, k=2 * k, n_jobs=n_jobs)
+    index, score = _core.rescore_cosine(cand, np.zeros(cand.shape), indptr, indices, data, X.shape[1],
+                                        check_n_jobs(n_jobs))
+    return np.ascontiguousarray(index[:, :k]), np.ascontiguousarray(score[:, :k])
+
+
+def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto"):
+    """Labels and the threshold used; shared by stories() and StoryClusterer."""
+
+    threshold = _check_threshold(threshold)
+    k = check_int("k", k)
+    if k <= 0:
+        raise ValueError(f"k must be a positive integer; got {k}")
+    if rerank not in RERANK_METHODS:
+        raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
+    window = _window_days(window)
+    X = as_csr(X)
+    n = X.shape[0]
+    day = None
+    if dates is not None:
+        if len(dates) != n:
+            raise ValueError(f"dates has {len(dates)} values for {n} documents")
+        day = _days(list(dates))
+    elif window is not None:
+        raise ValueError("window needs dates: pass dates=[...] (one per document; None where unknown)")
+    if n == 0:
+        return X, np.zeros(0, dtype=np.int64), float("nan") if threshold == "auto" else threshold
+    index, score = neighbour_lists(X, k, search=search, n_jobs=n_jobs)
+    if rerank == "neighbours":
+        index, score = rerank_neighbours(index, score, n_jobs=n_jobs)
+    if threshold == "auto":
+        index, score = _core.background_contrast(index, score)
+        threshold = float(_core.calibrate_threshold(index, score, AUTO_THRESHOLD_FLOOR))
+    labels = _core.story_linkage(index, score, threshold, day if window is not None else None, window or 0.0)
+    return X, labels, threshold
+
+
+def _groups(X, labels, feature_names, n_terms):
+    names = None if feature_names is None else np.asarray(list(feature_names), dtype=object)
+    if names is not None and len(names) != X.shape[1]:
+        raise ValueError(f"feature_names has {len(names)} names for {X.shape[1]} columns")
+    if labels.size == 0 or labels.max() < 0:
+        return []
+    import scipy.sparse as sp
+
+    # All stories at once: a membership matrix M (stories x documents), so that the work is a few
+    # sparse products over the documents in a story, not a loop of matrix slices per story.
+    order = np.argsort(labels, kind="stable")
+    order = order[labels[order] >= 0]
+    lab = labels[order]
+    n_groups = int(lab.max()) + 1
+    M = sp.csr_matrix((np.ones(len(order)), (lab, order)), shape=(n_groups, X.shape[0]))
+    rows = X[order]
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    unit = sp.csr_matrix(sp.diags(1.0 / norms) @ rows)
+    centroids = sp.csr_matrix(M[:, order] @ unit)  # sum of each story's unit rows
+    sizes = np.bincount(lab, minlength=n_groups)
+    # Each member's mean similarity to the others: (u . sum - u . u) / (m - 1).
+    to_sum = np.asarray(unit.multiply(centroids[lab]).sum(axis=1)).ravel()
+    self_sim = np.asarray(unit.multiply(unit).sum(axis=1)).ravel()
+    mean_sim = (to_sum - self_sim) / np.maximum(sizes[lab] - 1, 1)
+    weights = sp.csr_matrix(M @ X)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    groups = []
+    for label in range(n_groups):
+        members = order[bounds[label]:bounds[label + 1]]
+        sims = mean_sim[bounds[label]:bounds[label + 1]]
+        representative = int(members[int(np.argmax(sims))])  # argmax: first of ties
+        start, end = weights.indptr[label], weights.indptr[label + 1]
+        cols, vals = weights.indices[start:end], weights.data[start:end]
+        keep = vals > 0
+        cols, vals = cols[keep], vals[keep]
+        top = np.lexsort((cols, -vals))[:n_terms]
+        terms = [((names[cols[j]] if names is not None else int(cols[j])), float(vals[j])) for j in top]
+        groups.append(Story(label=label, members=np.sort(members), representative=representative, top_terms=terms))
+    return groups
+
+
+def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, window=None, feature_names=None,
+            n_terms=8, ids=None, sources=None, search="auto", n_jobs=1):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
 
-    Linkage: average linkage (UPGMA) over the ``k``-nearest-neighbour graph of cosine similarity.
-    Two groups merge while the average similarity of all pairs across them is above
-    ``threshold`` (pairs that are not among each other's ``k`` nearest count as 0). Average linkage
-    rather than single linkage: one article that resembles two stories (a round-up, or a page
-    footer two articles share) cannot chain them into one group; every member must resemble the
-    group as a whole. A story can hold at most about ``k + 1`` documents; raise ``k`` for large
-    corpora with big stories.
+    How: each document's ``k`` nearest neighbours by cosine (:func:`mekong.top_k_similar`), their
+    scores re-ranked with the neighbours' evidence (``rerank="neighbours"``, see
+    :func:`rerank_neighbours`), then average linkage (UPGMA) over that graph: two groups merge
+    while the average similarity of all pairs across them is above the threshold (pairs that do
+    not list each other count as 0). Average linkage rather than single linkage: one article that
+    resembles two stories (a round-up, a footer two pages share) cannot chain them into one group.
+
+    Why ``threshold="auto"`` reads the cut from the corpus: how similar two reports of one event
+    are depends on the corpus far more than on the event. Edited articles on one event score 0.5
+    and more; real multi-outlet news, each outlet in its own words, 0.25-0.45; page furniture,
+    stop words and segmentation move every score. No fixed number serves all of them. Two things
+    hold in any news corpus, and "auto" is built on them:
+
+    1. *Contrast, not level.* With ``k`` above the usual story size, the median of a document's
+       ``k`` neighbour scores is its score to articles on *other* events: what its topic, length
+       and furniture give any pair. A same-event partner stands out from that background; an
+       article on another storm does not. So the linkage works on each pair's contrast,
+       ``s(i, j) - max(b_i, b_j)`` (clipped at 0), which a generic article (a round-up, a page of
+       boilerplate) with a high background cannot reach by being generic.
+    2. *Two populations.* Pooled over all documents, the positive contrasts are a mixture of the
+       few same-event pairs and the many near misses. The cut is Otsu's threshold between them (the
+       split with the largest between-class variance), never below ``AUTO_THRESHOLD_FLOOR``.
+
+    The neighbour re-ranking before it (:func:`rerank_neighbours`) lowers pairs whose other
+    neighbours differ (two storms, each with its own reports), which widens the gap Otsu reads.
+    The cut used is returned as ``Stories.threshold`` (on the contrast scale; ``Stories.basis`` is
+    ``"contrast"``). A number instead of "auto" is a fixed cut on the similarity itself (cosine, or
+    the re-ranked score), as in earlier versions (``basis="similarity"``).
 
     Parameters
     ----------
     X : sparse matrix or array, shape (n_documents, n_terms)
-    threshold : float in [0, 1), default=0.5
-        Tf-idf cosine above 0.5 is a conservative "same story" mark for news: on the bundled
-        sample it separates every pair of articles on one event from the rest.
+    threshold : "auto" or float in [0, 1), default="auto"
     k : int, default=10
+        Neighbours per document. A story holds at most about ``k + 1`` documents; the calibration
+        wants ``k`` above the usual story size, so that each list also reaches other stories.
+    rerank : "neighbours" or None, default="neighbours"
+    dates : sequence of date-like, optional
+        One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown).
+    window : float (days) or timedelta, optional
+        With dates: two documents further apart than this never count as linked (a story lasts
+        days, not years). Documents with an unknown date are not constrained by the window (the
+        documented fallback); a window without ``dates`` is an error.
     feature_names : sequence of str, optional
-        Column names (``vectorizer.get_feature_names_out()``) for each group's top terms.
-    n_terms : int, default=8
+        Column names (``vectorizer.get_feature_names_out()``) for each group's top terms; one per
+        column of ``X`` (else ValueError).
+    n_terms : int >= 0, default=8
+    ids, sources : sequences, optional
+        One per document: label the rows of :meth:`Stories.to_frame`.
+    search : "auto", "exact" or "pruned", default="auto"
+        How the neighbours are found (:func:`neighbour_lists`): exactly up to 20,000 documents,
+        from each article's heaviest terms above (what keeps 100,000 articles within a minute).
     n_jobs : int, default=1
         Threads; the result is the same for any value.
 
@@ -69,33 +345,175 @@ def stories(X, *, threshold=0.5, k=10, feature_names=None, n_terms=8, n_jobs=1):
     Stories
         ``labels`` (ndarray of int64, -1 for documents in no group) and ``groups``: one
         :class:`Story` per label with ``members``, ``size``, ``representative`` and ``top_terms``.
+
+    Examples
+    --------
+    >>> import mekong
+    >>> docs = ["bão số 4 đổ bộ Quảng Trị", "Quảng Trị: bão số 4 đổ bộ", "giá lúa tăng ở An Giang",
+    ...         "An Giang giá lúa tăng"]
+    >>> X = mekong.TfidfVectorizer().fit_transform(docs)
+    >>> mekong.stories(X, threshold=0.3).labels.tolist()
+    [0, 0, 1, 1]
     """
-    threshold = check_real("threshold", threshold, 0.0, 1.0)
-    if threshold >= 1.0:
-        raise ValueError(f"threshold must be in [0, 1); got {threshold!r}")
-    X = as_csr(X)
-    n = X.shape[0]
+    n_terms = check_int("n_terms", n_terms)
+    if n_terms < 0:
+        raise ValueError(f"n_terms must be >= 0; got {n_terms}")
+    for name, seq in (("ids", ids), ("sources", sources)):
+        if seq is not None and len(seq) != X.shape[0]:
+            raise ValueError(f"{name} has {len(seq)} values for {X.shape[0]} documents")
+    basis = "contrast" if isinstance(threshold, str) and threshold == "auto" else "similarity"
+    X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search)
+    groups = _groups(X, labels, feature_names, n_terms)
+    return Stories(labels=labels, groups=groups, threshold=used, basis=basis,
+                   ids=None if ids is None else list(ids), dates=None if dates is None else list(dates),
+                   sources=None if sources is None else list(sources))
+
+
+class StoryClusterer(BaseEstimator):
+    """:func:`stories` as a scikit-learn clusterer: ``fit`` / ``fit_predict`` / ``labels_``.
+
+    Parameters are those of :func:`stories`. ``fit(X, y=None, dates=None)`` sets ``labels_``
+    (-1 for documents in no story), ``threshold_`` (the cut used) and ``stories_`` (the
+    :class:`Stories`). Grouping is transductive: ``predict(X)`` groups the documents of ``X``
+    among themselves with the same parameters, which is what model selection needs (fit on one
+    fold, score the grouping of another with a label-invariant score such as the adjusted Rand
+    index).
+
+    >>> import mekong
+    >>> docs = ["bão số 4 đổ bộ Quảng Trị", "Quảng Trị: bão số 4 đổ bộ", "giá lúa tăng ở An Giang"]
+    >>> X = mekong.TfidfVectorizer().fit_transform(docs)
+    >>> mekong.StoryClusterer(threshold=0.3).fit_predict(X).tolist()
+    [0, 0, -1]
+    """
+
+    _estimator_type = "clusterer"
+
+    def __init__(self, *, threshold="auto", k=10, rerank="neighbours", window=None, search="auto", n_jobs=1):
+        self.threshold = threshold
+        self.k = k
+        self.rerank = rerank
+        self.window = window
+        self.search = search
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y=None, dates=None):
+        self.stories_ = stories(X, threshold=self.threshold, k=self.k, rerank=self.rerank, dates=dates,
+                                window=self.window, search=self.search, n_jobs=self.n_jobs)
+        self.labels_ = self.stories_.labels
+        self.threshold_ = self.stories_.threshold
+        self.n_features_in_ = as_csr(X).shape[1]
+        return self
+
+    def fit_predict(self, X, y=None, dates=None):
+        return self.fit(X, y, dates=dates).labels_
+
+    def predict(self, X, dates=None):
+        check_is_fitted(self, "labels_")
+        return stories(X, threshold=self.threshold, k=self.k, rerank=self.rerank, dates=dates,
+                       window=self.window, search=self.search, n_jobs=self.n_jobs).labels
+
+    def __sklearn_tags__(self):  # scikit-learn >= 1.6 reads the estimator type from tags
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "clusterer"
+        return tags
+
+
+def _singletons(labels, missing):
+    """Labels as integer codes where every missing label (-1, None, NaN) is its own cluster."""
+    labels = list(labels)
+    codes, out, nxt = {}, np.empty(len(labels), dtype=np.int64), 0
+    for i, v in enumerate(labels):
+        if missing(v):
+            out[i] = -1 - i  # unique per document
+            continue
+        if v not in codes:
+            codes[v] = nxt
+            nxt += 1
+        out[i] = codes[v]
+    return out
+
+
+def _is_missing(v):
+    if v is None:
+        return True
+    if isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v) == -1
+    if isinstance(v, (float, np.floating)):
+        return bool(np.isnan(v))
+    return False
+
+
+def evaluate_stories(labels_true, stories_or_labels):
+    """Score a grouping against true events; documents in no story (-1) count as singletons.
+
+    Parameters
+    ----------
+    labels_true : sequence
+        The true event of each document (any hashable); None, NaN or -1 for a document that shares
+        its event with no other (a singleton of its own).
+    stories_or_labels : Stories or sequence of int
+        The result of :func:`stories`, or its labels; -1 is a singleton.
+
+    Returns
+    -------
+    dict with ``ari`` (adjusted Rand index), ``homogeneity``, ``completeness``, ``v_measure``,
+    ``pairwise_precision`` (pairs put together that belong together / pairs put together; 1.0 when
+    no pair is put together), ``pairwise_recall`` (1.0 when no pair belongs together),
+    ``pairwise_f1``, ``n_stories`` (groups of two or more) and ``n_unassigned``. ARI, homogeneity,
+    completeness and v-measure equal scikit-learn's on the labels with every -1 made a singleton.
+    """
+    pred = stories_or_labels.labels if isinstance(stories_or_labels, Stories) else stories_or_labels
+    pred = list(np.asarray(pred).tolist()) if isinstance(pred, np.ndarray) else list(pred)
+    true = list(np.asarray(labels_true, dtype=object).tolist()) if isinstance(labels_true, np.ndarray) else list(labels_true)
+    if len(true) != len(pred):
+        raise ValueError(f"labels_true has {len(true)} labels, the grouping {len(pred)}")
+    n = len(true)
+    t = _singletons(true, _is_missing)
+    p = _singletons(pred, _is_missing)
+    n_unassigned = sum(1 for v in pred if _is_missing(v))
+    p_sizes = np.unique(p, return_counts=True)[1]
+    out = {"n_stories": int((p_sizes >= 2).sum()), "n_unassigned": int(n_unassigned)}
     if n == 0:
-        return Stories(labels=np.zeros(0, dtype=np.int64), groups=[])
-    index, score = top_k_similar(X, k=k, threshold=threshold if threshold > 0 else 0.0, n_jobs=n_jobs)
-    labels = _core.average_linkage_groups(index, score.astype(np.float64), float(threshold))
-    names = None if feature_names is None else np.asarray(feature_names, dtype=object)
-    groups = []
-    for label in range(int(labels.max()) + 1 if n else 0):
-        members = np.flatnonzero(labels == label)
-        rows = X[members]
-        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        unit = rows.multiply(1.0 / norms[:, None]).tocsr()
-        sims = (unit @ unit.T).toarray()
-        mean_sim = (sims.sum(axis=1) - np.diag(sims)) / max(len(members) - 1, 1)
-        representative = int(members[int(np.argmax(mean_sim))])  # argmax: first of ties
-        weights = np.asarray(rows.sum(axis=0)).ravel()
-        order = np.lexsort((np.arange(len(weights)), -weights))[:n_terms]
-        order = [j for j in order if weights[j] > 0]
-        terms = [((names[j] if names is not None else int(j)), float(weights[j])) for j in order]
-        groups.append(Story(label=label, members=members, representative=representative, top_terms=terms))
-    return Stories(labels=labels, groups=groups)
+        return {**out, "ari": 1.0, "homogeneity": 1.0, "completeness": 1.0, "v_measure": 1.0,
+                "pairwise_precision": 1.0, "pairwise_recall": 1.0, "pairwise_f1": 1.0}
+    _, ti = np.unique(t, return_inverse=True)
+    _, pi = np.unique(p, return_inverse=True)
+    cells, counts = np.unique(ti.astype(np.int64) * (pi.max() + 1) + pi, return_counts=True)
+    a = np.bincount(ti).astype(np.float64)  # true cluster sizes
+    b = np.bincount(pi).astype(np.float64)  # predicted cluster sizes
+    c = counts.astype(np.float64)
+
+    def pairs(x):
+        return float((x * (x - 1) / 2).sum())
+
+    both, same_true, same_pred, total = pairs(c), pairs(a), pairs(b), n * (n - 1) / 2
+    # Adjusted Rand index from the pair confusion matrix, as scikit-learn computes it.
+    tp, fp, fn = both, same_pred - both, same_true - both
+    tn = total - tp - fp - fn
+    if fn == 0 and fp == 0:
+        ari = 1.0
+    else:
+        ari = 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+    def entropy(sizes):
+        q = sizes[sizes > 0] / n
+        return float(-(q * np.log(q)).sum())
+
+    h_true, h_pred = entropy(a), entropy(b)
+    # Mutual information from the contingency cells.
+    ci_t, ci_p = cells // (pi.max() + 1), cells % (pi.max() + 1)
+    mi = float((c / n * (np.log(c * n) - np.log(a[ci_t] * b[ci_p]))).sum())
+    mi = max(mi, 0.0)
+    homogeneity = 1.0 if h_true == 0 else mi / h_true
+    completeness = 1.0 if h_pred == 0 else mi / h_pred
+    v = 0.0 if homogeneity + completeness == 0 else 2 * homogeneity * completeness / (homogeneity + completeness)
+    precision = 1.0 if same_pred == 0 else both / same_pred
+    recall = 1.0 if same_true == 0 else both / same_true
+    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    return {**out, "ari": float(ari), "homogeneity": float(homogeneity), "completeness": float(completeness),
+            "v_measure": float(v), "pairwise_precision": float(precision), "pairwise_recall": float(recall),
+            "pairwise_f1": float(f1)}
 
 
-__all__ = ["Stories", "Story", "stories"]
+__all__ = ["AUTO_THRESHOLD_FLOOR", "Stories", "Story", "StoryClusterer", "evaluate_stories", "neighbour_lists",
+           "rerank_neighbours", "stories"]

@@ -1,0 +1,204 @@
+"""Loading a collection of articles from disk: texts plus a table of what is known about each."""
+
+from __future__ import annotations
+
+import csv
+import glob as _glob
+import os
+from pathlib import Path
+
+#: Metadata columns every corpus table has, in this order (None where unknown); others follow.
+BASE_COLUMNS = ("id", "path", "title", "date", "source")
+
+
+def display_name(path) -> str:
+    """A file name as printable text: bytes that are not UTF-8 (kept by Python as surrogate escapes)
+    become U+FFFD, so the name can be printed and written to UTF-8 files."""
+    raw = os.fsencode(str(path))
+    return raw.decode("utf-8", "replace")
+
+
+def find_files(sources, pattern="*.txt", exclude=()):
+    """The files named by ``sources`` (folders searched recursively for ``pattern``, glob patterns,
+    or files), sorted within each source, each once. Paths under an ``exclude`` folder are skipped.
+    Raises FileNotFoundError naming a source that matches nothing that exists."""
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    excluded = [Path(e).resolve() for e in exclude]
+    seen, files = set(), []
+
+    def add(p):
+        r = p.resolve()
+        if r in seen or any(r == e or e in r.parents for e in excluded):
+            return
+        seen.add(r)
+        files.append(p)
+
+    for src in sources:
+        p = Path(src)
+        if p.is_dir():
+            for q in sorted(p.rglob(pattern)):
+                if q.is_file():
+                    add(q)
+        elif p.is_file():
+            add(p)
+        elif _glob.has_magic(str(src)):
+            matches = sorted(Path(m) for m in _glob.glob(str(src), recursive=True))
+            for q in matches:
+                if q.is_file():
+                    add(q)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {display_name(src)}")
+    return files
+
+
+def first_line(path, encoding="utf-8", limit=200) -> str:
+    """The first non-empty line of a file, markdown heading marks removed (the headline)."""
+    with open(path, "rb") as fh:
+        for raw in fh:
+            line = raw.decode(encoding, "replace").strip().lstrip("#").strip()
+            if line:
+                return line[:limit]
+    return ""
+
+
+def _ids(files, roots):
+    """Each file's id: its path relative to the folder it was found in, without the suffix."""
+    ids = []
+    for f in files:
+        rel = None
+        for r in roots:
+            try:
+                rel = f.relative_to(r)
+                break
+            except ValueError:
+                continue
+        rel = rel if rel is not None else Path(f.name)
+        ids.append(display_name(rel.with_suffix("").as_posix()))
+    return ids
+
+
+def _read_metadata_csv(path):
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        raise ValueError(f"metadata file {path} has no rows")
+    keys = rows[0].keys()
+    if not ({"id", "file", "path"} & set(keys)):
+        raise ValueError(f"metadata file {path} needs an 'id', 'file' or 'path' column; it has {sorted(keys)}")
+    return rows
+
+
+def _match_metadata(rows, files, ids, path):
+    """One metadata row per file, matched by id (file name without suffix), file name or path."""
+    by_key = {}
+    for n, row in enumerate(rows):
+        for col in ("id", "file", "path"):
+            v = (row.get(col) or "").strip()
+            if v:
+                if v in by_key and by_key[v] is not row and col == "id":
+                    raise ValueError(f"metadata file {path}: id {v!r} appears twice (row {n + 2})")
+                by_key.setdefault(v, row)
+    used = set()
+    out = []
+    for f, i in zip(files, ids):
+        name = display_name(f.name)
+        row = next((by_key[c] for c in (i, Path(i).name, name, display_name(f)) if c in by_key), None)
+        if row is None:
+            raise ValueError(f"metadata file {path} has no row for {display_name(f)} (id {i!r})")
+        used.add(id(row))
+        out.append(row)
+    for n, row in enumerate(rows):
+        if id(row) not in used:
+            key = row.get("id") or row.get("file") or row.get("path")
+            raise ValueError(f"metadata file {path}: row {n + 2} ({key!r}) matches none of the files read")
+    return out
+
+
+def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=()):
+    """Files and one metadata record (dict) per file: what read_corpus and the CLI share."""
+    files = find_files(sources, pattern, exclude=exclude)
+    if not files:
+        where = ", ".join(display_name(s) for s in ([sources] if isinstance(sources, (str, os.PathLike)) else sources))
+        raise FileNotFoundError(f"no files matching {pattern!r} in {where}")
+    srcs = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    roots = [Path(s) for s in srcs if Path(s).is_dir()]
+    ids = _ids(files, roots)
+    if len(set(ids)) != len(ids):  # the same relative name under two sources: fall back to full paths
+        ids = [display_name(f.with_suffix("").as_posix()) for f in files]
+    if metadata is None:
+        extra = [{} for _ in files]
+    elif callable(metadata):
+        extra = []
+        for f in files:
+            got = metadata(f)
+            if got is not None and not isinstance(got, dict):
+                raise TypeError(f"metadata({display_name(f)!r}) returned {type(got).__name__}; expected a dict or None")
+            extra.append(dict(got or {}))
+    elif isinstance(metadata, (str, os.PathLike)):
+        extra = [dict(r) for r in _match_metadata(_read_metadata_csv(metadata), files, ids, display_name(metadata))]
+    else:
+        raise TypeError(f"metadata must be a CSV file name or a callable; got {type(metadata).__name__}")
+    records = []
+    for f, i, e in zip(files, ids, extra):
+        rec = {"id": i, "path": str(f), "title": None, "date": None, "source": None}
+        for key, value in e.items():
+            if key in ("file",):
+                continue
+            if isinstance(value, str):
+                value = value.strip() or None
+            if key == "id" and value is None:
+                continue
+            rec[key] = value
+        if callable(metadata) and "id" in e and e["id"] is not None:
+            rec["id"] = str(e["id"])
+        if rec["title"] is None:
+            rec["title"] = first_line(f, encoding) or None
+        records.append(rec)
+    return files, records
+
+
+def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exclude=()):
+    """Read a collection of articles: their texts and a table of what is known about each.
+
+    Parameters
+    ----------
+    source : folder, file, glob pattern ("news/**/*.txt"), or a list of these
+        Folders are searched recursively for ``pattern``; files come sorted by path, each once.
+    pattern : str, default="*.txt"
+    metadata : CSV file name, callable, or None
+        A CSV with an ``id`` (file name without suffix), ``file`` or ``path`` column and any
+        others (``title``, ``date``, ``source``, ``event``, ...): one row per file, else ValueError
+        naming the first file without a row or row without a file. A callable gets each file's
+        ``pathlib.Path`` and returns a dict of fields (or None).
+    encoding : str, default="utf-8"
+        Of the files; invalid bytes become U+FFFD.
+    exclude : folders to skip (the CLI passes its own output folder).
+
+    Returns
+    -------
+    texts : list of str
+    frame : pandas.DataFrame
+        One row per text, in the same order: ``id`` (path relative to its folder, without the
+        suffix; file names that are not UTF-8 shown with U+FFFD), ``path`` (as the OS names it),
+        ``title`` (metadata, else the first non-empty line), ``date`` and ``source`` (None when
+        unknown), then any other metadata columns.
+
+    >>> import mekong
+    >>> texts, meta = mekong.read_corpus(mekong.datasets.sample_path())
+    >>> len(texts) == len(meta) and list(meta.columns[:5])
+    ['id', 'path', 'title', 'date', 'source']
+    """
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("read_corpus returns a pandas DataFrame: pip install pandas") from e
+    files, records = _scan(source, pattern, metadata, encoding, exclude)
+    texts = [f.read_bytes().decode(encoding, "replace") for f in files]
+    columns = list(BASE_COLUMNS) + [c for r in records for c in r if c not in BASE_COLUMNS]
+    columns = list(dict.fromkeys(columns))
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return texts, frame
+
+
+__all__ = ["display_name", "find_files", "read_corpus"]
