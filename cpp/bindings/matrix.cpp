@@ -270,21 +270,6 @@ void register_matrix(py::module_& m) {
     });
   });
 
-  m.def("average_linkage_groups", [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& index,
-                                      const py::array_t<double, py::array::c_style | py::array::forcecast>& score,
-                                      double threshold) {
-    if (index.ndim() != 2 || score.ndim() != 2 || index.shape(0) != score.shape(0) || index.shape(1) != score.shape(1))
-      throw py::value_error("index and score must be 2-D arrays of one shape");
-    TopK<double> nb;
-    nb.rows = static_cast<std::size_t>(index.shape(0));
-    nb.k = static_cast<std::size_t>(index.shape(1));
-    nb.index.assign(index.data(), index.data() + index.size());
-    nb.score.assign(score.data(), score.data() + score.size());
-    for (std::int64_t j : nb.index)
-      if (j < -1 || j >= static_cast<std::int64_t>(nb.rows)) throw py::value_error("neighbour index out of range");
-    return to_numpy(average_linkage_groups(nb, threshold));
-  });
-
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

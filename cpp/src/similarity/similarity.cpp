@@ -8,7 +8,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <map>
 #include <numeric>
 #include <queue>
 
@@ -650,81 +649,6 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
 }
 
 template <class T>
-std::vector<std::int64_t> average_linkage_groups(const TopK<T>& nb, double threshold) {
-  const std::size_t n = nb.rows, k = nb.k;
-  // Symmetric kNN graph: links[c][d] = sum of similarities between the members of groups c and d.
-  std::vector<std::map<std::size_t, double>> links(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t q = 0; q < k; ++q) {
-      const std::int64_t j = nb.index[i * k + q];
-      const double s = static_cast<double>(nb.score[i * k + q]);
-      if (j < 0 || static_cast<std::size_t>(j) == i || !std::isfinite(s)) continue;
-      const auto u = static_cast<std::size_t>(j);
-      auto [it, added] = links[i].emplace(u, s);
-      if (!added) it->second = std::max(it->second, s);
-      auto [jt, jadded] = links[u].emplace(i, s);
-      if (!jadded) jt->second = std::max(jt->second, s);
-    }
-  }
-  std::vector<std::size_t> size(n, 1), version(n, 0), parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  std::vector<char> alive(n, 1);
-  struct Candidate {
-    double average;
-    std::size_t a, b, va, vb;
-    bool operator<(const Candidate& o) const {  // max-heap: higher average, then lower indices
-      if (average != o.average) return average < o.average;
-      if (a != o.a) return a > o.a;
-      return b > o.b;
-    }
-  };
-  std::priority_queue<Candidate> heap;
-  auto push = [&](std::size_t a, std::size_t b) {
-    if (a > b) std::swap(a, b);
-    const double avg = links[a].at(b) / (static_cast<double>(size[a]) * static_cast<double>(size[b]));
-    if (avg > threshold) heap.push({avg, a, b, version[a], version[b]});
-  };
-  for (std::size_t i = 0; i < n; ++i)
-    for (const auto& [j, s] : links[i])
-      if (i < j) push(i, j);
-  while (!heap.empty()) {
-    const Candidate c = heap.top();
-    heap.pop();
-    if (!alive[c.a] || !alive[c.b] || version[c.a] != c.va || version[c.b] != c.vb) continue;
-    // Merge b into a (a is the lower index).
-    for (const auto& [d, s] : links[c.b]) {
-      if (d == c.a) continue;
-      links[c.a][d] += s;
-      links[d].erase(c.b);
-      links[d][c.a] += s;
-    }
-    links[c.a].erase(c.b);
-    links[c.b].clear();
-    alive[c.b] = 0;
-    size[c.a] += size[c.b];
-    ++version[c.a];  // only averages with a changed (b is gone)
-    parent[c.b] = c.a;
-    for (const auto& [d, s] : links[c.a]) {
-      (void)s;
-      push(c.a, d);
-    }
-  }
-  auto find = [&](std::size_t x) {
-    while (parent[x] != x) x = parent[x];
-    return x;
-  };
-  std::vector<std::int64_t> label(n, -1), root_label(n, -1);
-  std::int64_t next = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t r = find(i);
-    if (size[r] < 2) continue;
-    if (root_label[r] < 0) root_label[r] = next++;
-    label[i] = root_label[r];
-  }
-  return label;
-}
-
-template <class T>
 std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d, const T* Yp, std::size_t m,
                                        const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
   using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -793,7 +717,5 @@ MEKONG_SIM_INSTANTIATE(double, std::int32_t)
 MEKONG_SIM_INSTANTIATE(double, std::int64_t)
 template struct SimilarityIndex<float>;
 template struct SimilarityIndex<double>;
-template std::vector<std::int64_t> average_linkage_groups(const TopK<float>&, double);
-template std::vector<std::int64_t> average_linkage_groups(const TopK<double>&, double);
 
 }  // namespace mekong

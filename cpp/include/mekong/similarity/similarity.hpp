@@ -1,4 +1,5 @@
-// Stage 8, similarity: dense similarity matrices, top-k neighbours and story groups over CSR rows.
+// Stage 8, similarity: dense similarity matrices, top-k neighbours and a fitted index for queries
+// over CSR rows. Story groups over the neighbours are the next stage (mekong/stories/).
 //
 // Both kernels walk an inverted index of Y (the columns as lists of (row, value)) and accumulate
 // each row of X against it into a dense buffer: the work is proportional to the shared terms, not
@@ -103,15 +104,5 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Y, std::size_
 template <class T, class I>
 TopK<T> top_k_query(const SimilarityIndex<T>& index, const CsrView<T, I>& Q, std::size_t k, double threshold,
                     const SimilarityConfig& config, const std::atomic<bool>* cancel = nullptr);
-
-// Story groups: average linkage (UPGMA) over the k-nearest-neighbour graph. The similarity of two
-// documents is their top-k score (either direction; the larger when both) and 0 when neither is
-// among the other's neighbours. Starting from single documents, the two groups with the highest
-// average pairwise similarity merge while that average is > threshold. Unlike single linkage, one
-// article that resembles two stories (a shared page footer, a round-up) cannot chain them together.
-// Returns a label per document: groups of two or more are numbered 0, 1, ... in order of their
-// first document; a document in no group gets -1. Deterministic: ties go to the lower indices.
-template <class T>
-std::vector<std::int64_t> average_linkage_groups(const TopK<T>& neighbours, double threshold);
 
 }  // namespace mekong
