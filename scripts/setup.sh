@@ -48,7 +48,7 @@ fi
 stamp="$VENV/.mekong-build-stamp"
 sources_hash="$(cd "$ROOT" && { find CMakeLists.txt pyproject.toml README.md cpp python -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum; echo "$EXTRAS"; } | sha1sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sources_hash" ] || ! "$VENV/bin/python" -c "import mekong" >/dev/null 2>&1; then
-  say "building and installing mekong$EXTRAS (first build takes a minute)"
+  say "building and installing mekong$EXTRAS (the first build takes a few minutes)"
   "$VENV/bin/python" -m pip install -q "$ROOT$EXTRAS" 2>&1 | grep -v "^WARNING: Location" >&2 || true
   "$VENV/bin/python" -c "import mekong" || { say "the build failed; see the output above"; exit 1; }
   echo "$sources_hash" > "$stamp"
