@@ -20,7 +20,8 @@ for variant in release sanitize thread; do
   [ "$variant" = thread ] && flags=(-DMEKONG_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEKONG_SANITIZE=thread)
   echo "== C++ tests ($variant)"
   cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-  cmake --build "$dir" -j "$JOBS" >/dev/null
+  # The build log is kept; a failed build shows its end (ninja writes compiler errors to stdout).
+  cmake --build "$dir" -j "$JOBS" >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; echo "C++ build ($variant) failed" >&2; exit 1; }
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$ROOT/cpp/tests/tsan.supp" \
     ctest --test-dir "$dir" --output-on-failure -j "$JOBS" | tail -n 3
