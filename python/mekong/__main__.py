@@ -88,7 +88,7 @@ def build_parser():
     p.add_argument("--threshold", type=_threshold, default="auto",
                    help="story similarity threshold: 'auto' (read from the corpus) or a number (default: %(default)s)")
     p.add_argument("--window", type=_window, help="days: articles further apart never form one story (needs dates "
-                   "in --metadata)")
+                   "in --metadata; with dates the default is 7)")
     p.add_argument("--n-jobs", type=_n_jobs, default=-1, help="threads (-1: all cores; default: %(default)s)")
     p.add_argument("--raw", action="store_true",
                    help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)")
