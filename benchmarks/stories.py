@@ -101,11 +101,11 @@ def quality():
         n_events = len({e for e in events if e})
         for setting, vectorize in settings():
             X = vectorize(texts)
-            result = mekong.stories(X)
+            result = mekong.stories(X, dates=dates)
             scores = mekong.evaluate_stories(events, result)
             plain = mean_average_precision(X, events, None)
             reranked = mean_average_precision(X, events, "neighbours")
-            norerank = mekong.evaluate_stories(events, mekong.stories(X, rerank=None))
+            norerank = mekong.evaluate_stories(events, mekong.stories(X, rerank=None, dates=dates))
             rows.append((name, len(texts), n_events, setting, result.threshold, scores, norerank, plain, reranked))
             print(f"{name} [{setting}]: ARI {scores['ari']:.3f} (no rerank {norerank['ari']:.3f}), "
                   f"MAP {plain[0]:.3f} -> {reranked[0]:.3f}, threshold {result.threshold:.3f}", flush=True)
@@ -146,8 +146,8 @@ def timing(n):
     idx, sc = neighbour_lists(X, 10, n_jobs=-1)
     t1 = time.perf_counter()
     ri, rs = rerank_neighbours(idx, sc, n_jobs=-1)
-    thr = mekong._core.calibrate_threshold(*mekong._core.background_contrast(ri, rs), AUTO_THRESHOLD_FLOOR)
-    labels = mekong._core.story_linkage(*mekong._core.background_contrast(ri, rs), thr, None, 0.0)
+    thr = mekong._core.calibrate_threshold(ri, rs, AUTO_THRESHOLD_FLOOR)
+    labels = mekong._core.story_linkage(ri, rs, thr, None, 0.0)
     t2 = time.perf_counter()
     result = mekong.stories(X, n_jobs=-1)
     t3 = time.perf_counter()
@@ -193,7 +193,7 @@ def main(argv=None):
         "",
         "## Quality with default options",
         "",
-        "`mekong.stories(X)` (threshold=\"auto\", k=10, rerank=\"neighbours\"); ARI against the events with every",
+        "`mekong.stories(X, dates=dates)` (threshold=\"auto\", k=10, rerank=\"neighbours\", window=\"auto\": 7 days); ARI against the events with every",
         "article in no event a singleton (`mekong.evaluate_stories`); MAP of same-story retrieval over the",
         "articles that have a same-event partner, `top_k_similar(X, k=min(n-1, 100))` plain and with",
         "`rerank=\"neighbours\"`.",

@@ -88,7 +88,7 @@ def build_parser():
     p.add_argument("--threshold", type=_threshold, default="auto",
                    help="story similarity threshold: 'auto' (read from the corpus) or a number (default: %(default)s)")
     p.add_argument("--window", type=_window, help="days: articles further apart never form one story (needs dates "
-                   "in --metadata)")
+                   "in --metadata; with dates the default is 7)")
     p.add_argument("--n-jobs", type=_n_jobs, default=-1, help="threads (-1: all cores; default: %(default)s)")
     p.add_argument("--raw", action="store_true",
                    help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)")
@@ -160,9 +160,12 @@ def run(args):
         top_rows.append(terms)
         say(f"  {names_shown[i][:28]:28s} {', '.join(terms)}")
 
-    window = args.window
+    # Dates, when the metadata has them, always reach stories(): its window="auto" keeps a story
+    # within days; --window sets another span.
+    has_dates = any(d is not None for d in dates)
+    window = args.window if args.window is not None else "auto"
     groups = stories(tfidf, threshold=args.threshold, feature_names=names, n_jobs=args.n_jobs,
-                     dates=dates if window is not None else None, window=window, ids=ids,
+                     dates=dates if has_dates else None, window=window, ids=ids,
                      sources=[m.get("source") for m in meta])
     in_story = int((groups.labels >= 0).sum())
     print(f"  stories: {len(groups)} (threshold {groups.threshold:.3f}{' from the corpus' if args.threshold == 'auto' else ''});"

@@ -25,6 +25,10 @@ AUTO_THRESHOLD_FLOOR = 0.05
 RERANK_METHODS = (None, "neighbours")
 SEARCH_METHODS = ("auto", "exact", "pruned")
 
+#: ``window="auto"`` with dates: a story is told within days; two articles more than a week apart
+#: are two events on one topic (two storms, two seasons' rice prices), not one story.
+AUTO_WINDOW_DAYS = 7.0
+
 #: ``search="auto"`` finds neighbours exactly up to this many documents, by pruned rows above it.
 EXACT_SEARCH_LIMIT = 20_000
 #: Entries each row keeps for the pruned candidate search (its heaviest terms).
@@ -58,7 +62,7 @@ class Stories:
     labels: np.ndarray           # group label per document; -1 for a document in no group
     groups: list                 # list of Story, by label
     threshold: float = float("nan")
-    basis: str = "similarity"    # what threshold cuts: "contrast" (threshold="auto") or "similarity"
+    basis: str = "similarity"    # what threshold cuts: the (re-ranked) similarity
     ids: list = None
     dates: list = None
     sources: list = None
@@ -127,7 +131,11 @@ def _days(dates):
     return out
 
 
-def _window_days(window):
+def _window_days(window, has_dates=False):
+    if isinstance(window, str):
+        if window != "auto":
+            raise ValueError(f"window must be 'auto', None, a positive number of days or a timedelta; got {window!r}")
+        return AUTO_WINDOW_DAYS if has_dates else None
     if window is None:
         return None
     if isinstance(window, _dt.timedelta):
@@ -217,7 +225,7 @@ def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto")
         raise ValueError(f"k must be a positive integer; got {k}")
     if rerank not in RERANK_METHODS:
         raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
-    window = _window_days(window)
+    window = _window_days(window, dates is not None)
     X = as_csr(X)
     n = X.shape[0]
     day = None
@@ -233,7 +241,9 @@ def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto")
     if rerank == "neighbours":
         index, score = rerank_neighbours(index, score, n_jobs=n_jobs)
     if threshold == "auto":
-        index, score = _core.background_contrast(index, score)
+        # Otsu on the re-ranked similarity itself, not on its contrast to each row's background:
+        # the contrast also subtracted the background from true partners of articles in a busy
+        # topic, and measured lower ARI on all three labelled corpora (benchmarks/STORIES.md).
         threshold = float(_core.calibrate_threshold(index, score, AUTO_THRESHOLD_FLOOR))
     labels = _core.story_linkage(index, score, threshold, day if window is not None else None, window or 0.0)
     return X, labels, threshold
@@ -281,7 +291,7 @@ def _groups(X, labels, feature_names, n_terms):
     return groups
 
 
-def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, window=None, feature_names=None,
+def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, window="auto", feature_names=None,
             n_terms=8, ids=None, sources=None, search="auto", n_jobs=1):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
 
@@ -295,24 +305,24 @@ def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, windo
     Why ``threshold="auto"`` reads the cut from the corpus: how similar two reports of one event
     are depends on the corpus far more than on the event. Edited articles on one event score 0.5
     and more; real multi-outlet news, each outlet in its own words, 0.25-0.45; page furniture,
-    stop words and segmentation move every score. No fixed number serves all of them. Two things
+    stop words and segmentation move every score. No fixed number serves all of them. Three things
     hold in any news corpus, and "auto" is built on them:
 
-    1. *Contrast, not level.* With ``k`` above the usual story size, the median of a document's
-       ``k`` neighbour scores is its score to articles on *other* events: what its topic, length
-       and furniture give any pair. A same-event partner stands out from that background; an
-       article on another storm does not. So the linkage works on each pair's contrast,
-       ``s(i, j) - max(b_i, b_j)`` (clipped at 0), which a generic article (a round-up, a page of
-       boilerplate) with a high background cannot reach by being generic.
-    2. *Two populations.* Pooled over all documents, the positive contrasts are a mixture of the
-       few same-event pairs and the many near misses. The cut is Otsu's threshold between them (the
+    1. *Agreement, not level.* The neighbour re-ranking (:func:`rerank_neighbours`) keeps a pair's
+       score when the two articles are close to the same third articles and halves it when their
+       other neighbours differ (two storms, each with its own reports). Same-event pairs keep their
+       score; near misses on a shared topic lose half of it, which opens a gap between the two.
+    2. *Two populations.* Pooled over all documents, the re-ranked scores are a mixture of the few
+       same-event pairs and the many near misses. The cut is Otsu's threshold between them (the
        split with the largest between-class variance), never below ``AUTO_THRESHOLD_FLOOR``.
+    3. *A story is days, not years.* With ``dates``, ``window="auto"`` keeps articles more than
+       ``AUTO_WINDOW_DAYS`` (7) apart from linking: the same topic a month later is another event.
 
-    The neighbour re-ranking before it (:func:`rerank_neighbours`) lowers pairs whose other
-    neighbours differ (two storms, each with its own reports), which widens the gap Otsu reads.
-    The cut used is returned as ``Stories.threshold`` (on the contrast scale; ``Stories.basis`` is
-    ``"contrast"``). A number instead of "auto" is a fixed cut on the similarity itself (cosine, or
-    the re-ranked score), as in earlier versions (``basis="similarity"``).
+    An earlier version cut each pair's contrast to its rows' backgrounds (the median of their
+    neighbour scores); that also lowered true partners in busy topics and measured lower on all
+    three labelled corpora (``benchmarks/STORIES.md``). The cut used is returned as
+    ``Stories.threshold`` on the similarity scale (``Stories.basis`` is ``"similarity"``); a
+    number instead of "auto" is a fixed cut on the same scale (cosine, or the re-ranked score).
 
     Parameters
     ----------
@@ -324,9 +334,10 @@ def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, windo
     rerank : "neighbours" or None, default="neighbours"
     dates : sequence of date-like, optional
         One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown).
-    window : float (days) or timedelta, optional
+    window : "auto", float (days), timedelta or None, default="auto"
         With dates: two documents further apart than this never count as linked (a story lasts
-        days, not years). Documents with an unknown date are not constrained by the window (the
+        days, not years). "auto" is ``AUTO_WINDOW_DAYS`` (7) when ``dates`` are given and no
+        window without them; None turns the window off. Documents with an unknown date are not constrained by the window (the
         documented fallback); a window without ``dates`` is an error.
     feature_names : sequence of str, optional
         Column names (``vectorizer.get_feature_names_out()``) for each group's top terms; one per
@@ -361,7 +372,7 @@ def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, windo
     for name, seq in (("ids", ids), ("sources", sources)):
         if seq is not None and len(seq) != X.shape[0]:
             raise ValueError(f"{name} has {len(seq)} values for {X.shape[0]} documents")
-    basis = "contrast" if isinstance(threshold, str) and threshold == "auto" else "similarity"
+    basis = "similarity"
     X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search)
     groups = _groups(X, labels, feature_names, n_terms)
     return Stories(labels=labels, groups=groups, threshold=used, basis=basis,
@@ -388,7 +399,7 @@ class StoryClusterer(BaseEstimator):
 
     _estimator_type = "clusterer"
 
-    def __init__(self, *, threshold="auto", k=10, rerank="neighbours", window=None, search="auto", n_jobs=1):
+    def __init__(self, *, threshold="auto", k=10, rerank="neighbours", window="auto", search="auto", n_jobs=1):
         self.threshold = threshold
         self.k = k
         self.rerank = rerank
@@ -515,5 +526,5 @@ def evaluate_stories(labels_true, stories_or_labels):
             "pairwise_f1": float(f1)}
 
 
-__all__ = ["AUTO_THRESHOLD_FLOOR", "Stories", "Story", "StoryClusterer", "evaluate_stories", "neighbour_lists",
+__all__ = ["AUTO_THRESHOLD_FLOOR", "AUTO_WINDOW_DAYS", "Stories", "Story", "StoryClusterer", "evaluate_stories", "neighbour_lists",
            "rerank_neighbours", "stories"]
