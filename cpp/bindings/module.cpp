@@ -189,17 +189,24 @@ PYBIND11_MODULE(_core, m) {
       .def_property(
           "name_evidence",
           [](const AnalyzerConfig& c) {
-            std::vector<std::string> lower, names;
+            std::vector<std::string> lower, names, clipped;
             if (c.name_evidence) {
               for (std::uint32_t i = 0; i < c.name_evidence->lower.size(); ++i) lower.emplace_back(c.name_evidence->lower.str(i));
               for (std::uint32_t i = 0; i < c.name_evidence->names.size(); ++i) names.emplace_back(c.name_evidence->names.str(i));
+              for (std::uint32_t i = 0; i < c.name_evidence->clipped.size(); ++i) clipped.emplace_back(c.name_evidence->clipped.str(i));
             }
-            return py::make_tuple(lower, names);
+            return py::make_tuple(lower, names, clipped);
           },
-          [](AnalyzerConfig& c, const std::pair<std::vector<std::string>, std::vector<std::string>>& ev) {
+          // (lower, names, clipped); (lower, names) as pickled before short forms were learned.
+          [](AnalyzerConfig& c, const std::vector<std::vector<std::string>>& ev) {
+            if (ev.size() != 2 && ev.size() != 3)
+              throw std::invalid_argument("name_evidence: expected (lower, names[, clipped]); got " +
+                                          std::to_string(ev.size()) + " lists");
             auto e = std::make_shared<NameEvidence>();
-            for (const auto& w : ev.first) e->lower.intern(w);
-            for (const auto& w : ev.second) e->names.intern(w);
+            for (const auto& w : ev[0]) e->lower.intern(w);
+            for (const auto& w : ev[1]) e->names.intern(w);
+            if (ev.size() == 3)
+              for (const auto& w : ev[2]) e->clipped.intern(w);
             c.name_evidence = std::move(e);
           })
       .def_property(
@@ -378,10 +385,11 @@ PYBIND11_MODULE(_core, m) {
     const NameEvidence ev = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
       return learn_name_evidence(raw, analyzer, n_jobs);
     });
-    py::list lower, names;
+    py::list lower, names, clipped;
     for (std::uint32_t i = 0; i < ev.lower.size(); ++i) lower.append(utf8_str(ev.lower.str(i)));
     for (std::uint32_t i = 0; i < ev.names.size(); ++i) names.append(utf8_str(ev.names.str(i)));
-    return py::make_tuple(lower, names);
+    for (std::uint32_t i = 0; i < ev.clipped.size(); ++i) clipped.append(utf8_str(ev.clipped.str(i)));
+    return py::make_tuple(lower, names, clipped);
   });
 
   m.def("learn_phrases",

@@ -226,8 +226,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
             options = self._analyzer_options(fitted=False)
             options["clean"] = getattr(self, "cleaner_", None)
-            lower, names = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
-            self.name_evidence_ = (list(lower), list(names))
+            evidence = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
+            self.name_evidence_ = tuple(list(part) for part in evidence)  # (lower, names, clipped)
         phrases = self.phrases
         if phrases in (None, False) and self.user_dictionary is not None and not self.words:
             phrases = Phrases.dictionary_only(self.user_dictionary)

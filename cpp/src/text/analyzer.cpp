@@ -381,7 +381,6 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
 
 void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names) {
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
-  const Normalizer& canonical = words_->model().canonical();
   Interner lower_seen;
   for (const WordToken& w : words)
     if (!w.capitalized) {
@@ -401,25 +400,19 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
       const std::string& f = folded(w.surface);
       if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
     }
-  std::string title;
+  const auto is_title = [&](std::size_t i) { return title_word(words[i].surface); };
+  const auto fold = [&](std::string_view s, std::string& out) { fold_memo(s, out); };
+  // Short forms of longer names ("tiếng Việt", "miền Trung"): by the corpus's tally when there is
+  // one, else by this text's own.
+  NameStarts own;
+  if (!evidence) own.tally(words, all_caps_, is_title, fold);
   find_word_names(
-      words, all_caps_,
-      [&](std::size_t i) {
-        title.clear();
-        const std::string_view sv = words[i].surface;
-        for (std::size_t p = 0; p <= sv.size();) {
-          std::size_t q = sv.find_first_of(" -", p);
-          if (q == std::string_view::npos) q = sv.size();
-          if (p) title.push_back('_');
-          canonical.fold_token(sv.substr(p, q - p), title);
-          p = q + 1;
-        }
-        return is_title_word(title);
-      },
+      words, all_caps_, is_title,
       [&](std::string_view one) {
         const std::string& f = folded(one);
         return lower_seen.find(f) != Interner::npos || owner_.is_stop_word(f) ||
-               (evidence && evidence->lower.find(f) != Interner::npos);
+               (evidence && evidence->lower.find(f) != Interner::npos) ||
+               (evidence ? evidence->clipped.find(f) != Interner::npos : own.clipped(f));
       },
       [&](std::string_view lone) {
         const std::string& f = folded(lone);
@@ -428,6 +421,19 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
         return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
       },
       names);
+}
+
+bool Analyzer::Worker::title_word(std::string_view sv) {
+  const Normalizer& canonical = words_->model().canonical();
+  title_scratch_.clear();
+  for (std::size_t p = 0; p <= sv.size();) {
+    std::size_t q = sv.find_first_of(" -", p);
+    if (q == std::string_view::npos) q = sv.size();
+    if (p) title_scratch_.push_back('_');
+    canonical.fold_token(sv.substr(p, q - p), title_scratch_);
+    p = q + 1;
+  }
+  return is_title_word(title_scratch_);
 }
 
 void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
@@ -494,6 +500,12 @@ void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, Nam
     scratch_term_.clear();
     fold_memo(w.surface, scratch_term_);
     evidence.lower.intern(scratch_term_);
+  }
+  if (words_) {
+    NameStarts doc;
+    doc.tally(words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },
+              [&](std::string_view s, std::string& out) { fold_memo(s, out); });
+    evidence.starts.merge(doc, /*as_document=*/true);
   }
   for (const NameSpan& nm : spans) {
     if (nm.end - nm.begin != 1 || words[nm.begin].sentence_start) continue;

@@ -98,6 +98,48 @@ void find_word_names(const std::vector<WordToken>& words, const std::vector<std:
   }
 }
 
+void NameStarts::tally(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
+                       const std::function<bool(std::size_t)>& is_title,
+                       const std::function<void(std::string_view, std::string&)>& fold) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const WordToken& w = words[i];
+    if (!w.capitalized || all_caps[i] || is_title(i)) continue;
+    const std::size_t cut = w.surface.find_first_of(" -");
+    const bool alone = cut == std::string_view::npos;
+    // A lone syllable opening a sentence may be capitalised for that alone: no evidence either way.
+    if (alone && w.sentence_start) continue;
+    scratch_.clear();
+    fold(w.surface.substr(0, cut), scratch_);
+    bool added = false;
+    const std::uint32_t id = ids_.intern(scratch_, &added);
+    if (added) uses_.emplace_back();
+    ++(alone ? uses_[id].alone : uses_[id].first);
+  }
+}
+
+void NameStarts::merge(const NameStarts& other, bool as_document) {
+  for (std::uint32_t k = 0; k < other.ids_.size(); ++k) {
+    bool added = false;
+    const std::uint32_t id = ids_.intern(other.ids_.str(k), &added);
+    if (added) uses_.emplace_back();
+    const Uses& u = other.uses_[k];
+    uses_[id].alone += as_document ? (u.alone != 0) : u.alone;
+    uses_[id].first += as_document ? (u.first != 0) : u.first;
+  }
+}
+
+bool NameStarts::clipped(std::string_view folded) const {
+  const std::uint32_t id = ids_.find(folded);
+  return id != Interner::npos && uses_[id].first > uses_[id].alone;
+}
+
+std::vector<std::string> NameStarts::clipped_all() const {
+  std::vector<std::string> out;
+  for (std::uint32_t k = 0; k < ids_.size(); ++k)
+    if (uses_[k].first > uses_[k].alone) out.emplace_back(ids_.str(k));
+  return out;
+}
+
 bool is_title_word(std::string_view canonical) {
   // Offices, ranks and forms of address that news capitalises before a name. A closed class: the
   // words that stand in front of a name, never a name themselves.

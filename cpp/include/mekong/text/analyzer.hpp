@@ -32,6 +32,8 @@ namespace mekong {
 struct NameEvidence {
   Interner lower;  // folded syllables seen in lower case
   Interner names;  // folded one-syllable names seen mid-sentence
+  Interner clipped;  // folded syllables that alone are short forms of longer names (NameStarts)
+  NameStarts starts;  // while learning: the tally clipped is made from
 };
 
 struct AnalyzerConfig {
@@ -119,6 +121,7 @@ class Analyzer {
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
+    bool title_word(std::string_view surface);  // is_title_word of a word as written
     void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
     // Word flags of spans_ (1: the token begins a word); all 1 without a word model.
     void word_begins(std::string_view text);
@@ -142,6 +145,7 @@ class Analyzer {
     std::vector<std::string_view> kept_;
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
+    std::string title_scratch_;
     Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
     Interner memo_raw_;                    // raw token -> folded form (fold_memo)

@@ -29,6 +29,8 @@
 
 #include <unicode/uversion.h>
 
+#include "mekong/util/interner.hpp"
+
 U_NAMESPACE_BEGIN
 class Transliterator;
 U_NAMESPACE_END
@@ -69,6 +71,37 @@ void find_word_names(const std::vector<WordToken>& words, const std::vector<std:
                      const std::function<bool(std::size_t)>& is_title,
                      const std::function<bool(std::string_view)>& is_common,
                      const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
+
+// Short forms of longer names. News writes the first syllable of a name alone where it stands for
+// the name or a part of it ("tiếng Việt", "Việt - Lào" for Việt Nam; "miền Trung", "miền Tây"
+// beside "Trung Quốc", "Tây Nguyên", "Tây Ninh"): a capitalised syllable, but not a name of its own.
+// The tally counts, per folded syllable, its uses as a one-syllable capitalised word mid-sentence
+// and as the first syllable of a longer capitalised word; a syllable used more often to begin a
+// longer name than alone is a short form ("Việt"), one used alone at least as often stays a name
+// ("Lào" beside "Lào Cai", "Mỹ" beside "Mỹ Tho"). Over a corpus the uses are counted in documents,
+// not occurrences: one article on Vietnamese lessons says "tiếng Việt" twenty times, and a use
+// repeated inside one article is one piece of evidence.
+class NameStarts {
+ public:
+  // Counts the capitalised words of one text (`fold(surface, out)` appends a syllable's folded form).
+  // Words in capitals only and titles (`is_title(i)`) are left out: they are not names.
+  void tally(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
+             const std::function<bool(std::size_t)>& is_title,
+             const std::function<void(std::string_view, std::string&)>& fold);
+  // Adds the counts of `other` (as_document: 1 for each kind of use it has, whatever its count).
+  void merge(const NameStarts& other, bool as_document = false);
+  bool clipped(std::string_view folded) const;
+  // The syllables that are short forms, in first-seen order.
+  std::vector<std::string> clipped_all() const;
+
+ private:
+  struct Uses {
+    std::uint64_t alone = 0, first = 0;
+  };
+  Interner ids_;
+  std::vector<Uses> uses_;
+  std::string scratch_;
+};
 
 // Whether a word (canonical form: lower case, syllables joined by "_") is a title or office.
 bool is_title_word(std::string_view canonical);

@@ -1,6 +1,10 @@
 // Stage "words": Vietnamese words from syllables. Runs after segmentation on stretches of Latin-script
 // syllables that only white space or a single hyphen separate ("hợp tác", "Xay-nhạ-phon"); anything
-// else (punctuation, a line break, another script) ends a stretch and a word.
+// else (punctuation, a line break, another script) ends a stretch and a word, with one exception:
+// a number written with marks. Two tokens of ASCII digits only, with exactly one of . , / - : and
+// nothing else between them ("10.000", "1.234", "5/10/2025", "23-3", "7:30"), are one word: the
+// second continues the first and the stretch goes on (number_glue()). So "1.234" is one word while
+// "1. 234", "1..234" and "a.234" are two.
 //
 // The model tags each syllable B (begins a word) or I (continues the previous one). Its score for B
 // at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
@@ -10,7 +14,8 @@
 // i form a lexicon word). Tags are decoded with Viterbi over first-order transitions, in time and
 // memory linear in the stretch. Weights are learned by an averaged structured perceptron (train()).
 //
-// Hard constraints: the first syllable of a stretch begins a word; a syllable that is a number, holds
+// Hard constraints: the first syllable of a stretch begins a word; a number glued to the previous one
+// (above) continues its word; otherwise a syllable that is a number, holds
 // digits or symbols, is not in Latin script, is a link, or is a lower-case syllable the model has never
 // seen stands alone (unknown tokens never join by accident); a user dictionary word is forced by
 // longest match.
@@ -228,8 +233,8 @@ class WordSegmenter {
   // Whether the gap text between two tokens keeps them in one stretch (white space only, or one
   // hyphen with no space).
   static int gap_kind(std::string_view gap);  // 0 space, 1 hyphen, -1 breaks
-  // Whether two number tokens and the one mark between them are one number ("10.000", "5/10/2000",
-  // "23-3"): then they are one word.
+  // Whether two tokens of ASCII digits with exactly one of . , / - : between them are one number
+  // ("10.000", "5/10/2000", "23-3"): then they are one word, whatever the model says.
   static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
 
   // The emission score of B at position i of a stretch (exposed for tests).
