@@ -170,7 +170,7 @@ def run(args):
     in_story = int((groups.labels >= 0).sum())
     print(f"  stories: {len(groups)} (threshold {groups.threshold:.3f}{' from the corpus' if args.threshold == 'auto' else ''});"
           f" articles in a story: {in_story}, in none: {n_docs - in_story}")
-    say(f"\nStories told by more than one article (average-linkage similarity > {groups.threshold:.3f}): {len(groups)}")
+    say(f"\nStories told by more than one article (average linkage of re-ranked similarity > {groups.threshold:.3f}): {len(groups)}")
     for g in groups:
         say(f"  story {g.label}: {g.size} articles; about: {', '.join(t for t, _ in g.top_terms[:6])}")
         for m in g.members:
