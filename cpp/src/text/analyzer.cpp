@@ -5,6 +5,7 @@
 #include "mekong/text/chars.hpp"
 #include "mekong/text/decode.hpp"
 #include "mekong/text/utf8.hpp"
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 namespace {
@@ -84,7 +85,8 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 
 void Analyzer::Worker::word_begins(std::string_view text) {
   if (words_) {
-    words_->segment(text, spans_, begins_, cancel_);
+    // The flag given for counting, else the one installed for this thread (learning passes, single texts).
+    words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
   } else {
     begins_.assign(spans_.size(), 1);
   }
