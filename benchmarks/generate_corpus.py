@@ -54,12 +54,45 @@ HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "data"
 SENTENCE_END = (".", "!", "?", "…", '."', ".”", "!”", "?”", ".)")
 
-DEFAULTS = dict(seed=20250313, min_words=100, max_words=800, median_words=350, sigma=0.55, backoff=0.25,
-                vocabulary="longtail", tail_share=0.15)
+DEFAULTS = dict(
+    seed=20250313,
+    min_words=100,
+    max_words=800,
+    median_words=350,
+    sigma=0.55,
+    backoff=0.25,
+    vocabulary="longtail",
+    tail_share=0.15,
+)
 
 # Pieces of the synthetic long-tailed vocabulary: Vietnamese spelling, combined at random.
-ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "r",
-          "s", "t", "th", "tr", "v", "x"]
+ONSETS = [
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gi",
+    "h",
+    "k",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "nh",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+]
 VOWELS = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ia", "iê", "ua", "uô", "ưa", "ươ", "oa", "uy"]
 CODAS = ["", "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"]
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # none, sắc, huyền, hỏi, ngã, nặng (NFC below)
@@ -84,8 +117,9 @@ def fingerprint(articles, **params) -> str:
 
 
 def _params(seed, min_words, max_words, median_words, sigma, backoff, vocabulary, tail_share):
-    params = dict(seed=seed, min_words=min_words, max_words=max_words, median_words=median_words, sigma=sigma,
-                  backoff=backoff)
+    params = dict(
+        seed=seed, min_words=min_words, max_words=max_words, median_words=median_words, sigma=sigma, backoff=backoff
+    )
     if vocabulary != "sample":  # the plain chain keeps the fingerprint of earlier reports
         params.update(vocabulary=vocabulary, tail_share=tail_share, generator=2)
     return params
@@ -94,8 +128,19 @@ def _params(seed, min_words, max_words, median_words, sigma, backoff, vocabulary
 def expected_fingerprint(vocabulary=DEFAULTS["vocabulary"]) -> str:
     """The fingerprint a corpus made with the default parameters and this vocabulary has."""
     d = DEFAULTS
-    return fingerprint(sample_articles(), **_params(d["seed"], d["min_words"], d["max_words"], d["median_words"],
-                                                    d["sigma"], d["backoff"], vocabulary, d["tail_share"]))
+    return fingerprint(
+        sample_articles(),
+        **_params(
+            d["seed"],
+            d["min_words"],
+            d["max_words"],
+            d["median_words"],
+            d["sigma"],
+            d["backoff"],
+            vocabulary,
+            d["tail_share"],
+        ),
+    )
 
 
 def sample_articles():
@@ -191,8 +236,9 @@ class LongTail:
         for _ in range(n_names):
             parts = [syllable().capitalize() for _ in range(rng.choice((2, 2, 2, 3)))]
             # transliterated names (Lao, Khmer) are often written with hyphens: "Xay-nha-bu-ly"
-            self.names.append("-".join([parts[0]] + [p.lower() for p in parts[1:]]) if rng.random() < 0.2
-                              else " ".join(parts))
+            self.names.append(
+                "-".join([parts[0]] + [p.lower() for p in parts[1:]]) if rng.random() < 0.2 else " ".join(parts)
+            )
         self.syl_cum = self._zipf_cumulative(n_syllables, exponent)
         self.name_cum = self._zipf_cumulative(n_names, exponent)
 
@@ -200,7 +246,7 @@ class LongTail:
     def _zipf_cumulative(n, exponent):
         total, cum = 0.0, []
         for r in range(1, n + 1):
-            total += r ** -exponent
+            total += r**-exponent
             cum.append(total)
         return [c / total for c in cum]
 
@@ -209,8 +255,10 @@ class LongTail:
 
     def cast(self, rng):
         """The names one document is about."""
-        return [self.names[min(bisect.bisect_left(self.name_cum, rng.random()), len(self.names) - 1)]
-                for _ in range(rng.randint(2, 6))]
+        return [
+            self.names[min(bisect.bisect_left(self.name_cum, rng.random()), len(self.names) - 1)]
+            for _ in range(rng.randint(2, 6))
+        ]
 
     @staticmethod
     def number(rng):
@@ -235,10 +283,21 @@ class LongTail:
         return self.number(rng)
 
 
-def generate(size_mb=60.0, out=None, *, seed=DEFAULTS["seed"], min_words=DEFAULTS["min_words"],
-             max_words=DEFAULTS["max_words"], median_words=DEFAULTS["median_words"], sigma=DEFAULTS["sigma"],
-             backoff=DEFAULTS["backoff"], vocabulary=DEFAULTS["vocabulary"], tail_share=DEFAULTS["tail_share"],
-             articles=None, quiet=False) -> dict:
+def generate(
+    size_mb=60.0,
+    out=None,
+    *,
+    seed=DEFAULTS["seed"],
+    min_words=DEFAULTS["min_words"],
+    max_words=DEFAULTS["max_words"],
+    median_words=DEFAULTS["median_words"],
+    sigma=DEFAULTS["sigma"],
+    backoff=DEFAULTS["backoff"],
+    vocabulary=DEFAULTS["vocabulary"],
+    tail_share=DEFAULTS["tail_share"],
+    articles=None,
+    quiet=False,
+) -> dict:
     """Write the corpus; returns its metadata (also written to ``<out>.json``)."""
     t0 = time.perf_counter()
     out = Path(out) if out is not None else corpus_path(size_mb, vocabulary=vocabulary)
@@ -292,14 +351,17 @@ def generate(size_mb=60.0, out=None, *, seed=DEFAULTS["seed"], min_words=DEFAULT
         source_articles=model.n_articles,
         source_tokens=model.n_source_tokens,
         source_types=len(words),
-        fingerprint=fingerprint(source, **_params(seed, min_words, max_words, median_words, sigma, backoff,
-                                                  vocabulary, tail_share)),
+        fingerprint=fingerprint(
+            source, **_params(seed, min_words, max_words, median_words, sigma, backoff, vocabulary, tail_share)
+        ),
         seconds=round(time.perf_counter() - t0, 2),
     )
     out.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        print(f"wrote {out}: {total / 1e6:.1f} MB, {n_docs:,} documents, {n_tokens:,} tokens "
-              f"in {meta['seconds']:.1f} s (sha256 {meta['sha256'][:16]}...)")
+        print(
+            f"wrote {out}: {total / 1e6:.1f} MB, {n_docs:,} documents, {n_tokens:,} tokens "
+            f"in {meta['seconds']:.1f} s (sha256 {meta['sha256'][:16]}...)"
+        )
     return meta
 
 
@@ -311,13 +373,25 @@ def main(argv=None):
     p.add_argument("--min-words", type=int, default=DEFAULTS["min_words"])
     p.add_argument("--max-words", type=int, default=DEFAULTS["max_words"])
     p.add_argument("--median-words", type=int, default=DEFAULTS["median_words"])
-    p.add_argument("--backoff", type=float, default=DEFAULTS["backoff"],
-                   help="share of steps that use the bigram instead of the trigram context (default: %(default)s)")
-    p.add_argument("--vocabulary", choices=("longtail", "sample"), default=DEFAULTS["vocabulary"],
-                   help="longtail: the chain plus rare syllables, names and numbers; sample: the chain alone "
-                        "(default: %(default)s)")
-    p.add_argument("--tail-share", type=float, default=DEFAULTS["tail_share"],
-                   help="share of tokens replaced by long-tail items (default: %(default)s)")
+    p.add_argument(
+        "--backoff",
+        type=float,
+        default=DEFAULTS["backoff"],
+        help="share of steps that use the bigram instead of the trigram context (default: %(default)s)",
+    )
+    p.add_argument(
+        "--vocabulary",
+        choices=("longtail", "sample"),
+        default=DEFAULTS["vocabulary"],
+        help="longtail: the chain plus rare syllables, names and numbers; sample: the chain alone "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--tail-share",
+        type=float,
+        default=DEFAULTS["tail_share"],
+        help="share of tokens replaced by long-tail items (default: %(default)s)",
+    )
     args = p.parse_args(argv)
     if not 0.0 <= args.tail_share <= 1.0:
         p.error("--tail-share must be in [0, 1]")
@@ -325,9 +399,17 @@ def main(argv=None):
         p.error("need 0 < --min-words <= --median-words <= --max-words")
     if not 0.0 <= args.backoff <= 1.0:
         p.error("--backoff must be in [0, 1]")
-    generate(args.size_mb, args.output, seed=args.seed, min_words=args.min_words, max_words=args.max_words,
-             median_words=args.median_words, backoff=args.backoff, vocabulary=args.vocabulary,
-             tail_share=args.tail_share)
+    generate(
+        args.size_mb,
+        args.output,
+        seed=args.seed,
+        min_words=args.min_words,
+        max_words=args.max_words,
+        median_words=args.median_words,
+        backoff=args.backoff,
+        vocabulary=args.vocabulary,
+        tail_share=args.tail_share,
+    )
     return 0
 
 

@@ -37,13 +37,13 @@ MB = 1_000_000
 
 # Hostile units: each repeated to the size wanted, as one document.
 HOSTILE = {
-    "marks": "ư" + "\u0323\u0301" * 8,             # NFC reorders runs of marks (was quadratic)
-    "links": "http://a.b/",                         # back-to-back URLs (was quadratic)
-    "tags": "<a x ",                                # tag openers that never close
-    "brackets": "[x](",                             # markdown openers that never close
-    "entities": "&amp",                             # '&' without ';'
-    "punctuation": "!?.,;:-",                       # one long line, no word
-    "name": "Ắt-ta-",                               # one name of millions of syllables
+    "marks": "ư" + "\u0323\u0301" * 8,  # NFC reorders runs of marks (was quadratic)
+    "links": "http://a.b/",  # back-to-back URLs (was quadratic)
+    "tags": "<a x ",  # tag openers that never close
+    "brackets": "[x](",  # markdown openers that never close
+    "entities": "&amp",  # '&' without ';'
+    "punctuation": "!?.,;:-",  # one long line, no word
+    "name": "Ắt-ta-",  # one name of millions of syllables
 }
 
 
@@ -61,6 +61,7 @@ def hostile_text(kind, n_bytes):
 
 def single_calls():
     """name -> (call, prepare): prepare turns the text into the call's argument outside the timing."""
+
     def keep(text):
         return text
 
@@ -162,15 +163,25 @@ def main(argv=None):
             jobs.append((f"{name} / hostile {kind}", fn, lambda n, kind=kind, prep=prep: prep(hostile_text(kind, n))))
     for name, fn in corpus_calls().items():
         if name.startswith("tf-idf"):  # the counts are made outside the timing
-            jobs.append((f"{name} / normal", fn, lambda n: mekong.CountVectorizer().fit_transform(
-                normal_text(n, corpus).splitlines())))
+            jobs.append(
+                (
+                    f"{name} / normal",
+                    fn,
+                    lambda n: mekong.CountVectorizer().fit_transform(normal_text(n, corpus).splitlines()),
+                )
+            )
             continue
         jobs.append((f"{name} / normal", fn, lambda n: normal_text(n, corpus).splitlines()))
         if name.startswith("count"):
             for kind in ("marks", "links", "tags", "name"):
                 # the hostile run is one document among the normal ones
-                jobs.append((f"{name} / hostile {kind}", fn,
-                             lambda n, kind=kind: normal_text(n // 2, corpus).splitlines() + [hostile_text(kind, n // 2)]))
+                jobs.append(
+                    (
+                        f"{name} / hostile {kind}",
+                        fn,
+                        lambda n, kind=kind: normal_text(n // 2, corpus).splitlines() + [hostile_text(kind, n // 2)],
+                    )
+                )
     if args.only:
         wanted = [w.strip() for w in args.only.split(",")]
         jobs = [j for j in jobs if any(w in j[0] for w in wanted)]
@@ -196,37 +207,46 @@ def parse_log(path):
 def write_report(results, args, started, wall, note=""):
     from run import machine_info, versions
 
-    report = Path(args.report) if args.report else (
-        HERE / "LINEARITY.md" if args.max_mb >= 64 else HERE / "data" / "LINEARITY-quick.md")
+    report = (
+        Path(args.report)
+        if args.report
+        else (HERE / "LINEARITY.md" if args.max_mb >= 64 else HERE / "data" / "LINEARITY-quick.md")
+    )
     report.parent.mkdir(parents=True, exist_ok=True)
     m, v = machine_info(), versions()
     cols = sizes(args.max_mb)
-    lines = [
-        "# Linearity of the core calls",
-        "",
-        f"Made by `python benchmarks/linearity.py{' --max-mb ' + str(args.max_mb) if args.max_mb != 64 else ''}`"
-        f" on {started}" + (f" ({wall / 60:.1f} min of wall time)" if wall == wall else "") + f". Time in seconds (best of {args.repeats} up to 32 MB, of {max(1, args.repeats - 1)} above)"
-        " and, in brackets, the ratio to the previous size: linear work keeps it near 2, quadratic near 4.",
-        "",
-        f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs ({m['usable_cpus']} usable), {m['memory']}, "
-        f"{m['os']}, {m['python']}; load average when the report was written {tuple(round(x, 2) for x in m['load_average'] or ())}"
-        " (the machine is shared: single timings carry noise, the trend across sizes is what to read).",
-        "",
-        "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if k != "sparse_dot_topn") + ".",
-        "",
-        "Inputs: *normal* is the generated corpus (`generate_corpus.py`); single-text calls get it as one"
-        " document, count and tf-idf one document a line. *hostile* is one run repeated to the size: "
-        + "; ".join(f"{k} `{ascii(u[:12])}`" for k, u in HOSTILE.items())
-        + ". For count, the hostile run is one document of half the size beside normal documents of the other half.",
-        "",
-    ] + ([note, ""] if note else []) + [
-        "*growth* is the exponent of the whole series, log(t_last / t_first) / log(size_last / size_first),"
-        " from the first size taking 0.05 s or more: 1.0 for linear work, 2.0 for quadratic. It is steadier"
-        " than any one ratio on a busy machine.",
-        "",
-        "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio | growth |",
-        "| --- | " + " | ".join("---:" for _ in cols) + " | ---: | ---: |",
-    ]
+    lines = (
+        [
+            "# Linearity of the core calls",
+            "",
+            f"Made by `python benchmarks/linearity.py{' --max-mb ' + str(args.max_mb) if args.max_mb != 64 else ''}`"
+            f" on {started}"
+            + (f" ({wall / 60:.1f} min of wall time)" if wall == wall else "")
+            + f". Time in seconds (best of {args.repeats} up to 32 MB, of {max(1, args.repeats - 1)} above)"
+            " and, in brackets, the ratio to the previous size: linear work keeps it near 2, quadratic near 4.",
+            "",
+            f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs ({m['usable_cpus']} usable), {m['memory']}, "
+            f"{m['os']}, {m['python']}; load average when the report was written {tuple(round(x, 2) for x in m['load_average'] or ())}"
+            " (the machine is shared: single timings carry noise, the trend across sizes is what to read).",
+            "",
+            "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if k != "sparse_dot_topn") + ".",
+            "",
+            "Inputs: *normal* is the generated corpus (`generate_corpus.py`); single-text calls get it as one"
+            " document, count and tf-idf one document a line. *hostile* is one run repeated to the size: "
+            + "; ".join(f"{k} `{ascii(u[:12])}`" for k, u in HOSTILE.items())
+            + ". For count, the hostile run is one document of half the size beside normal documents of the other half.",
+            "",
+        ]
+        + ([note, ""] if note else [])
+        + [
+            "*growth* is the exponent of the whole series, log(t_last / t_first) / log(size_last / size_first),"
+            " from the first size taking 0.05 s or more: 1.0 for linear work, 2.0 for quadratic. It is steadier"
+            " than any one ratio on a busy machine.",
+            "",
+            "| call / input | " + " | ".join(f"{c} MB" for c in cols) + " | worst ratio | growth |",
+            "| --- | " + " | ".join("---:" for _ in cols) + " | ---: | ---: |",
+        ]
+    )
     for label, rows in results:
         cells = []
         for c in cols:
@@ -241,7 +261,9 @@ def write_report(results, args, started, wall, note=""):
         timed_rows = [r for r in rows if r[1] >= 0.05]
         growth = ""
         if len(timed_rows) >= 2 and timed_rows[-1][0] > timed_rows[0][0]:
-            growth = f"{math.log(timed_rows[-1][1] / timed_rows[0][1]) / math.log(timed_rows[-1][0] / timed_rows[0][0]):.2f}"
+            growth = (
+                f"{math.log(timed_rows[-1][1] / timed_rows[0][1]) / math.log(timed_rows[-1][0] / timed_rows[0][0]):.2f}"
+            )
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {worst} | {growth} |")
     lines += [
         "",

@@ -107,8 +107,7 @@ def compare(cases, repeats, label, retries=None):
     retries = RETRIES if retries is None else retries
     for c in cases:
         c.warmup()
-    rows = [dict(library=c.library, threads=c.threads, times=[], cpu=[], others=[], disturbed=[])
-            for c in cases]
+    rows = [dict(library=c.library, threads=c.threads, times=[], cpu=[], others=[], disturbed=[]) for c in cases]
     for r in range(repeats):
         for c, row in zip(cases, rows):
             for attempt in range(retries + 1):
@@ -120,8 +119,10 @@ def compare(cases, repeats, label, retries=None):
                 if others is None or others <= DISTURBED or t < 0.25 or attempt == retries:
                     break
                 row["disturbed"].append(t)
-                log(f"  ({label}: {c.library}, {c.threads}: {t:.3f} s disturbed by other processes "
-                    f"using {others:.2f} cores; again)")
+                log(
+                    f"  ({label}: {c.library}, {c.threads}: {t:.3f} s disturbed by other processes "
+                    f"using {others:.2f} cores; again)"
+                )
                 wait_until_quiet(30, window=2.0, quiet=True)
             row["times"].append(t)
             row["cpu"].append(cpu)
@@ -132,10 +133,12 @@ def compare(cases, repeats, label, retries=None):
         row["best"] = row["times"][i]
         row["cpu_per_wall"] = row["cpu"][i] / row["times"][i] if row["times"][i] > 0 else float("nan")
         row["others_at_best"] = row["others"][i]
-        log(f"  {label}: {row['library']}, {row['threads']} thread{'s' if row['threads'] != 1 else ''}: "
+        log(
+            f"  {label}: {row['library']}, {row['threads']} thread{'s' if row['threads'] != 1 else ''}: "
             f"best {row['best']:.3f} s ({', '.join(f'{t:.3f}' for t in row['times'])}), "
             f"CPU/wall {row['cpu_per_wall']:.2f}"
-            + (f", others {row['others_at_best']:.2f} cores" if row["others_at_best"] is not None else ""))
+            + (f", others {row['others_at_best']:.2f} cores" if row["others_at_best"] is not None else "")
+        )
     return rows
 
 
@@ -167,8 +170,12 @@ def cpu_stat():
         return None
     f += [0] * (8 - len(f))
     user, nice, system, idle, iowait, irq, softirq, steal = f
-    return dict(busy=(user + nice + system + irq + softirq + steal) / hz, steal=steal / hz, total=sum(f) / hz,
-                wall=time.perf_counter())
+    return dict(
+        busy=(user + nice + system + irq + softirq + steal) / hz,
+        steal=steal / hz,
+        total=sum(f) / hz,
+        wall=time.perf_counter(),
+    )
 
 
 def own_cpu():
@@ -227,8 +234,9 @@ def version(dist):
 
 def git(args, cwd):
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=20, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -245,7 +253,7 @@ def mekong_origin():
         return "a package index"
     text = url
     if url.startswith("file://"):
-        path = url[len("file://"):]
+        path = url[len("file://") :]
         commit = git(["rev-parse", "--short=12", "HEAD"], path)
         if commit:
             dirty = git(["status", "--porcelain", "--untracked-files=no"], path)
@@ -292,8 +300,9 @@ def machine_info():
         os=osname,
         python=f"{platform.python_implementation()} {platform.python_version()}",
         load_average=os.getloadavg() if hasattr(os, "getloadavg") else None,
-        thread_env={k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-                    if k in os.environ},
+        thread_env={
+            k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ
+        },
     )
 
 
@@ -325,8 +334,13 @@ def bench_vectorizer(kind, docs, n_bytes, threads, repeats):
 
     def case(library, n, make):
         def check(X):
-            shapes[(library, n)] = dict(shape=list(X.shape), nnz=int(X.nnz), dtype=str(X.dtype),
-                                        total=float(X.sum()) if kind == "count" else None, bytes=matrix_bytes(X))
+            shapes[(library, n)] = dict(
+                shape=list(X.shape),
+                nnz=int(X.nnz),
+                dtype=str(X.dtype),
+                total=float(X.sum()) if kind == "count" else None,
+                bytes=matrix_bytes(X),
+            )
 
         return Case(library, n, lambda: make().fit_transform(docs), lambda: make().fit_transform(small), check)
 
@@ -351,7 +365,7 @@ def max_abs_diff(A, B, chunk=1000):
     """max |A - B| without a third full-size temporary."""
     m = 0.0
     for i in range(0, A.shape[0], chunk):
-        m = max(m, float(np.max(np.abs(A[i:i + chunk] - B[i:i + chunk]))))
+        m = max(m, float(np.max(np.abs(A[i : i + chunk] - B[i : i + chunk]))))
     return m
 
 
@@ -369,13 +383,24 @@ def bench_cosine(X, threads, repeats):
 
     def check(n):
         def f(S):
-            checks[n] = dict(max_abs_diff=max_abs_diff(ref["S"], S),
-                             symmetric=bool(np.array_equal(S, S.T)) if S.shape[0] <= 20000 else None)
+            checks[n] = dict(
+                max_abs_diff=max_abs_diff(ref["S"], S),
+                symmetric=bool(np.array_equal(S, S.T)) if S.shape[0] <= 20000 else None,
+            )
+
         return f
 
     cases = [Case("scikit-learn", 1, lambda: sk_cosine(X), lambda: sk_cosine(small), keep_ref)]
-    cases += [Case("mekong", n, lambda n=n: mekong.cosine_similarity(X, n_jobs=n),
-                   lambda n=n: mekong.cosine_similarity(small, n_jobs=n), check(n)) for n in threads]
+    cases += [
+        Case(
+            "mekong",
+            n,
+            lambda n=n: mekong.cosine_similarity(X, n_jobs=n),
+            lambda n=n: mekong.cosine_similarity(small, n_jobs=n),
+            check(n),
+        )
+        for n in threads
+    ]
     log(f"cosine_similarity, {X.shape[0]:,} x {X.shape[1]:,}:")
     rows = compare(cases, repeats, "cosine")
     result_bytes = ref["bytes"]
@@ -422,9 +447,15 @@ def compare_topk(C, nbr_idx, nbr_score, k, rows, tol=1e-9):
             differ += 1
             if len(examples) < 3:
                 examples.append(dict(row=int(i), sparse_dot_topn=a_idx.tolist(), mekong=b_idx.tolist()))
-    return dict(rows_checked=len(rows), identical_sets=same, differ_only_by_ties=ties, differ=differ,
-                mean_overlap=float(np.mean(overlap)) if overlap else None, max_score_diff=max_score_diff,
-                examples=examples)
+    return dict(
+        rows_checked=len(rows),
+        identical_sets=same,
+        differ_only_by_ties=ties,
+        differ=differ,
+        mean_overlap=float(np.mean(overlap)) if overlap else None,
+        max_score_diff=max_score_diff,
+        examples=examples,
+    )
 
 
 def dense_top_k(X, k, n_jobs):
@@ -434,7 +465,7 @@ def dense_top_k(X, k, n_jobs):
     S = mekong.cosine_similarity(X, n_jobs=n_jobs)
     np.fill_diagonal(S, -np.inf)
     k = min(k, S.shape[1] - 1)
-    part = np.argpartition(S, S.shape[1] - k, axis=1)[:, S.shape[1] - k:]
+    part = np.argpartition(S, S.shape[1] - k, axis=1)[:, S.shape[1] - k :]
     vals = np.take_along_axis(S, part, axis=1)
     order = np.lexsort((part, -vals), axis=1)  # best first, ties by the lower index
     idx = np.take_along_axis(part, order, axis=1).astype(np.int64)
@@ -459,16 +490,34 @@ def bench_topk(X, threads, repeats, k=10, sample_rows=1000, seed=0):
 
     cases = []
     for n in threads:
-        cases.append(Case("sparse_dot_topn", n,
-                          lambda n=n: sp_matmul_topn(X, XT, top_n=k + 1, threshold=0.0, sort=True, n_threads=n),
-                          lambda n=n: sp_matmul_topn(small, small_t, top_n=k + 1, threshold=0.0, sort=True,
-                                                     n_threads=n),
-                          keep(("sdt", n))))
-        cases.append(Case("mekong", n, lambda n=n: mekong.top_k_similar(X, k=k, threshold=0.0, n_jobs=n),
-                          lambda n=n: mekong.top_k_similar(small, k=k, threshold=0.0, n_jobs=n), keep(("mk", n))))
+        cases.append(
+            Case(
+                "sparse_dot_topn",
+                n,
+                lambda n=n: sp_matmul_topn(X, XT, top_n=k + 1, threshold=0.0, sort=True, n_threads=n),
+                lambda n=n: sp_matmul_topn(small, small_t, top_n=k + 1, threshold=0.0, sort=True, n_threads=n),
+                keep(("sdt", n)),
+            )
+        )
+        cases.append(
+            Case(
+                "mekong",
+                n,
+                lambda n=n: mekong.top_k_similar(X, k=k, threshold=0.0, n_jobs=n),
+                lambda n=n: mekong.top_k_similar(small, k=k, threshold=0.0, n_jobs=n),
+                keep(("mk", n)),
+            )
+        )
     # For reference only (no target): the dense route, the full cosine matrix then a partial sort per row.
-    cases.append(Case("mekong dense route", threads[0], lambda: dense_top_k(X, k, threads[0]),
-                      lambda: dense_top_k(small, k, threads[0]), keep(("dense", threads[0]))))
+    cases.append(
+        Case(
+            "mekong dense route",
+            threads[0],
+            lambda: dense_top_k(X, k, threads[0]),
+            lambda: dense_top_k(small, k, threads[0]),
+            keep(("dense", threads[0])),
+        )
+    )
     log(f"top-{k} neighbours, {X.shape[0]:,} x {X.shape[1]:,}:")
     rows = compare(cases, repeats, f"top-{k}")
     for r in rows:
@@ -504,7 +553,7 @@ def make_queries(docs, n, seed=0):
         toks = [t for t in toks if t]
         length = int(rng.integers(1, 5))
         start = int(rng.integers(0, max(1, len(toks) - length)))
-        q = " ".join(toks[start:start + length])
+        q = " ".join(toks[start : start + length])
         if len(out) % 3 == 2:
             q = "".join(c for c in unicodedata.normalize("NFD", q) if not unicodedata.combining(c))
             q = q.replace("đ", "d").replace("Đ", "D")
@@ -526,13 +575,13 @@ def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
     mk_fit = (time.perf_counter() - t0) / len(threads)
     t0 = time.perf_counter()
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(docs, token_pattern=TOKEN_PATTERN, stopwords=None, show_progress=False),
-                    show_progress=False)
+    retriever.index(
+        bm25s.tokenize(docs, token_pattern=TOKEN_PATTERN, stopwords=None, show_progress=False), show_progress=False
+    )
     bm_fit = time.perf_counter() - t0
 
     def bm_query(qs, n):
-        toks = bm25s.tokenize(qs, token_pattern=TOKEN_PATTERN, stopwords=None, return_ids=False,
-                              show_progress=False)
+        toks = bm25s.tokenize(qs, token_pattern=TOKEN_PATTERN, stopwords=None, return_ids=False, show_progress=False)
         toks = [t if t else ["\u0000"] for t in toks]  # bm25s rejects an empty query
         return retriever.retrieve(toks, k=k, show_progress=False, n_threads=0 if n == 1 else n)
 
@@ -543,19 +592,34 @@ def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
 
     cases = []
     for n in threads:
-        cases.append(Case("bm25s", n, lambda n=n: [bm_query([q], n) for q in single],
-                          lambda n=n: bm_query(single[:5], n)))
-        cases.append(Case("mekong", n, lambda n=n: [indexes[n].rank(q, k=k) for q in single],
-                          lambda n=n: indexes[n].rank(single[:5], k=k)))
+        cases.append(
+            Case("bm25s", n, lambda n=n: [bm_query([q], n) for q in single], lambda n=n: bm_query(single[:5], n))
+        )
+        cases.append(
+            Case(
+                "mekong",
+                n,
+                lambda n=n: [indexes[n].rank(q, k=k) for q in single],
+                lambda n=n: indexes[n].rank(single[:5], k=k),
+            )
+        )
     per_query = compare(cases, repeats, f"{len(single)} single queries")
     for r in per_query:
         r["per_query_ms"] = 1000.0 * r["best"] / len(single)
     cases = []
     for n in threads:
-        cases.append(Case("bm25s", n, lambda n=n: bm_query(queries, n), lambda n=n: bm_query(queries[:20], n),
-                          keep(("bm", n))))
-        cases.append(Case("mekong", n, lambda n=n: indexes[n].rank(queries, k=k),
-                          lambda n=n: indexes[n].rank(queries[:20], k=k), keep(("mk", n))))
+        cases.append(
+            Case("bm25s", n, lambda n=n: bm_query(queries, n), lambda n=n: bm_query(queries[:20], n), keep(("bm", n)))
+        )
+        cases.append(
+            Case(
+                "mekong",
+                n,
+                lambda n=n: indexes[n].rank(queries, k=k),
+                lambda n=n: indexes[n].rank(queries[:20], k=k),
+                keep(("mk", n)),
+            )
+        )
     batch = compare(cases, repeats, f"batch of {len(queries)}")
     for rows in (per_query, batch):
         for r in rows:
@@ -571,10 +635,19 @@ def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
             overlap.append(len(sa & sb) / len(sb))
     consistent = all(np.array_equal(results[("mk", n)][0], results[("mk", n0)][0]) for n in threads)
     backend_note = str(getattr(retriever, "backend", "?"))
-    info = dict(docs=len(docs), queries=len(queries), single=len(single), k=k, mekong_fit_s=mk_fit,
-                bm25s_fit_s=bm_fit, mean_overlap=float(np.mean(overlap)) if overlap else None,
-                same_result_for_every_thread_count=bool(consistent), bm25s_backend=backend_note,
-                examples=queries[:6], index_bytes=int(indexes[n0]._core_index().nbytes))
+    info = dict(
+        docs=len(docs),
+        queries=len(queries),
+        single=len(single),
+        k=k,
+        mekong_fit_s=mk_fit,
+        bm25s_fit_s=bm_fit,
+        mean_overlap=float(np.mean(overlap)) if overlap else None,
+        same_result_for_every_thread_count=bool(consistent),
+        bm25s_backend=backend_note,
+        examples=queries[:6],
+        index_bytes=int(indexes[n0]._core_index().nbytes),
+    )
     return per_query, batch, info
 
 
@@ -619,9 +692,21 @@ def memory_child(spec):
     maxrss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     hwm = _status_kib("VmHWM")
     peak_kib = (hwm if reset and hwm else maxrss_after) - (rss_before if reset else maxrss_before)
-    print(json.dumps(dict(library=library, threads=threads, rss_before=rss_before * 1024,
-                          peak_increase=peak_kib * 1024, peak_reset=reset, matrix_bytes=matrix_bytes(X),
-                          shape=list(X.shape), nnz=int(X.nnz), seconds=seconds)))
+    print(
+        json.dumps(
+            dict(
+                library=library,
+                threads=threads,
+                rss_before=rss_before * 1024,
+                peak_increase=peak_kib * 1024,
+                peak_reset=reset,
+                matrix_bytes=matrix_bytes(X),
+                shape=list(X.shape),
+                nnz=int(X.nnz),
+                seconds=seconds,
+            )
+        )
+    )
 
 
 def bench_memory(corpus, threads, with_sklearn=True):
@@ -629,8 +714,12 @@ def bench_memory(corpus, threads, with_sklearn=True):
     rows = []
     for library, n in specs:
         log(f"  memory: {library} ({n} thread{'s' if n != 1 else ''}) in a subprocess ...")
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-child",
-                               f"{library}:{n}:{corpus}"], capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--memory-child", f"{library}:{n}:{corpus}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"memory subprocess failed:\n{proc.stderr}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -651,8 +740,14 @@ def busy_at_times(res):
 
 def contended(res):
     """Whether some best time in the report comes from a run that other processes disturbed."""
-    rows = res["count"] + res["tfidf"] + res["cosine"] + res["topk"] + res.get("search_single", []) + \
-        res.get("search_batch", [])
+    rows = (
+        res["count"]
+        + res["tfidf"]
+        + res["cosine"]
+        + res["topk"]
+        + res.get("search_single", [])
+        + res.get("search_batch", [])
+    )
     return any((r.get("others_at_best") or 0.0) > DISTURBED for r in rows)
 
 
@@ -669,34 +764,56 @@ def targets(res, threads):
     t1 = min(threads)
     if t1 in count:
         r = count[t1]
-        out.append(("tokenize + count (CountVectorizer) >= 20x scikit-learn, 1 thread",
-                    f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_COUNT_1)))
+        out.append(
+            (
+                "tokenize + count (CountVectorizer) >= 20x scikit-learn, 1 thread",
+                f"{r['ratio']:.2f}x",
+                verdict(r["ratio"], TARGET_COUNT_1),
+            )
+        )
     for n in sorted(count):
         if n == t1:
             continue
         speedup = count[t1]["best"] / count[n]["best"]
         ok = count[n]["best"] < count[t1]["best"]
-        out.append((f"tokenize + count faster on {n} threads than on {t1}",
-                    f"{speedup:.2f}x speed-up ({count[n]['ratio']:.2f}x scikit-learn)",
-                    "PASS" if ok else f"MISS ({n} threads is {1 / speedup:.2f}x the time of {t1})"))
+        out.append(
+            (
+                f"tokenize + count faster on {n} threads than on {t1}",
+                f"{speedup:.2f}x speed-up ({count[n]['ratio']:.2f}x scikit-learn)",
+                "PASS" if ok else f"MISS ({n} threads is {1 / speedup:.2f}x the time of {t1})",
+            )
+        )
     for n in sorted(cos):
         r = cos[n]
-        what = ("cosine_similarity >= 5x scikit-learn, 1 thread" if n == 1 else
-                f"cosine_similarity >= 5x scikit-learn, mekong on {n} threads (scikit-learn uses one)")
+        what = (
+            "cosine_similarity >= 5x scikit-learn, 1 thread"
+            if n == 1
+            else f"cosine_similarity >= 5x scikit-learn, mekong on {n} threads (scikit-learn uses one)"
+        )
         out.append((what, f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_COSINE)))
     for r in res["topk"]:
         if r["library"] != "mekong":
             continue
         n = r["threads"]
-        out.append((f"top-10 of {res['topk_rows']:,} documents >= 2x sparse_dot_topn, {n} thread{'s' if n != 1 else ''}",
-                    f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_TOPK)))
+        out.append(
+            (
+                f"top-10 of {res['topk_rows']:,} documents >= 2x sparse_dot_topn, {n} thread{'s' if n != 1 else ''}",
+                f"{r['ratio']:.2f}x",
+                verdict(r["ratio"], TARGET_TOPK),
+            )
+        )
     for key, what in (("search_single", "one query at a time"), ("search_batch", "a batch of queries")):
         for r in res.get(key, []):
             if r["library"] != "mekong":
                 continue
             n = r["threads"]
-            out.append((f"BM25 search, {what}, faster than bm25s, {n} thread{'s' if n != 1 else ''}",
-                        f"{r['ratio']:.2f}x", verdict(r["ratio"], TARGET_SEARCH)))
+            out.append(
+                (
+                    f"BM25 search, {what}, faster than bm25s, {n} thread{'s' if n != 1 else ''}",
+                    f"{r['ratio']:.2f}x",
+                    verdict(r["ratio"], TARGET_SEARCH),
+                )
+            )
     return out
 
 
@@ -732,43 +849,56 @@ def write_report(path, res):
     L = []
     L.append("# mekong-text benchmark report")
     L.append("")
-    L.append(f"Generated by `{res['command']}` on {res['date']} in {res['total_seconds'] / 60:.1f} minutes "
-             f"(this file is rewritten by every run; see [README.md](README.md) for how to read it).")
+    L.append(
+        f"Generated by `{res['command']}` on {res['date']} in {res['total_seconds'] / 60:.1f} minutes "
+        f"(this file is rewritten by every run; see [README.md](README.md) for how to read it)."
+    )
     if res["quick"]:
         L.append("")
         L.append("**Quick (smoke-test) run: small inputs, the numbers say little about speed.**")
     L.append("")
     L.append("## Summary: targets")
     L.append("")
-    L.append("Ratio = the other library's best time / mekong's best time (above 1: mekong is faster). In the "
-             "tables below, CPU / wall is the CPU time of all threads over the wall time of the best run (near the "
-             "thread count when the threads really ran at once) and \"others\" the cores that other processes on "
-             f"the machine kept busy during it; a run with others above {DISTURBED} was set aside and run again "
-             f"(at most {res.get('retries', 2)} times).")
+    L.append(
+        "Ratio = the other library's best time / mekong's best time (above 1: mekong is faster). In the "
+        "tables below, CPU / wall is the CPU time of all threads over the wall time of the best run (near the "
+        'thread count when the threads really ran at once) and "others" the cores that other processes on '
+        f"the machine kept busy during it; a run with others above {DISTURBED} was set aside and run again "
+        f"(at most {res.get('retries', 2)} times)."
+    )
     L.append("")
     L.append(table(["target", "measured", "result"], targets(res, threads)))
     L.append("")
     if contended(res):
-        L.append("Caution: some best times below come from runs that other processes disturbed (the \"others\" "
-                 "column); the 2-thread results in particular may understate what mekong does on a quiet "
-                 "machine.")
+        L.append(
+            'Caution: some best times below come from runs that other processes disturbed (the "others" '
+            "column); the 2-thread results in particular may understate what mekong does on a quiet "
+            "machine."
+        )
         L.append("")
     elif busy_at_times(res):
-        L.append("Other processes used the CPUs at times during this run (see Machine below), but every best "
-                 "time comes from a run they left alone (the \"others\" column).")
+        L.append(
+            "Other processes used the CPUs at times during this run (see Machine below), but every best "
+            'time comes from a run they left alone (the "others" column).'
+        )
         L.append("")
     L.append("## Machine and software")
     L.append("")
     env = ", ".join(f"{k}={val}" for k, val in m["thread_env"].items()) or "none set"
-    L.append(table(["", ""], [
-        ["CPU", m["cpu"]],
-        ["cores", f"{m['logical_cpus']} logical ({m['usable_cpus']} usable by this process)"],
-        ["memory", m["memory"]],
-        ["OS", m["os"]],
-        ["Python", m["python"]],
-        *[[name, ver] for name, ver in v.items()],
-        ["thread variables", env],
-    ]))
+    L.append(
+        table(
+            ["", ""],
+            [
+                ["CPU", m["cpu"]],
+                ["cores", f"{m['logical_cpus']} logical ({m['usable_cpus']} usable by this process)"],
+                ["memory", m["memory"]],
+                ["OS", m["os"]],
+                ["Python", m["python"]],
+                *[[name, ver] for name, ver in v.items()],
+                ["thread variables", env],
+            ],
+        )
+    )
     L.append("")
     probe = res["parallel_probe"]
     L.append(
@@ -776,20 +906,30 @@ def write_report(path, res):
         "against one (2.00 = a full second core, 1.00 = none): "
         f"{', '.join(f'{x:.2f}' for x in probe['before'])} before the benchmarks, "
         f"{', '.join(f'{x:.2f}' for x in probe['after'])} after them."
-        + (f" Other processes kept {res['others_cores']:.2f} cores busy on average during the run."
-           if res.get("others_cores") is not None else "")
-        + (f" CPU time stolen by the hypervisor: {res['steal_percent']:.1f}%."
-           if res.get("steal_percent") is not None else "")
+        + (
+            f" Other processes kept {res['others_cores']:.2f} cores busy on average during the run."
+            if res.get("others_cores") is not None
+            else ""
+        )
+        + (
+            f" CPU time stolen by the hypervisor: {res['steal_percent']:.1f}%."
+            if res.get("steal_percent") is not None
+            else ""
+        )
     )
     if m.get("load_average") and res.get("load_average_after"):
         L.append("")
-        L.append("Load average (1, 5, 15 min) of the machine, other processes included: "
-                 f"{', '.join(f'{x:.2f}' for x in m['load_average'])} at the start, "
-                 f"{', '.join(f'{x:.2f}' for x in res['load_average_after'])} at the end.")
+        L.append(
+            "Load average (1, 5, 15 min) of the machine, other processes included: "
+            f"{', '.join(f'{x:.2f}' for x in m['load_average'])} at the start, "
+            f"{', '.join(f'{x:.2f}' for x in res['load_average_after'])} at the end."
+        )
     if contended(res):
         L.append("")
-        L.append("**The second core was not always available: the 2-thread numbers below are less trustworthy than "
-                 "the 1-thread ones. Check the CPU / wall column: near 2.0 means two threads really ran at once.**")
+        L.append(
+            "**The second core was not always available: the 2-thread numbers below are less trustworthy than "
+            "the 1-thread ones. Check the CPU / wall column: near 2.0 means two threads really ran at once.**"
+        )
     elif busy_at_times(res):
         L.append("")
         L.append("Runs that other processes disturbed were set aside and done again; none of them is counted.")
@@ -801,30 +941,50 @@ def write_report(path, res):
         f"`benchmarks/data/{c['file']}`, generated by `generate_corpus.py` (seed {c['seed']}): a trigram/bigram "
         f"Markov chain over the {c['source_tokens']:,} tokens ({c['source_types']:,} distinct) of the "
         f"{c['source_articles']} bundled sample articles"
-        + (f", with {100 * c['tail_share']:.0f}% of its tokens replaced by a long-tailed vocabulary (rare "
-           "syllables and compounds drawn from a Zipf distribution, a cast of names per document, numbers): "
-           "the vocabulary grows with the corpus as a news archive's does." if tail else ".")
+        + (
+            f", with {100 * c['tail_share']:.0f}% of its tokens replaced by a long-tailed vocabulary (rare "
+            "syllables and compounds drawn from a Zipf distribution, a cast of names per document, numbers): "
+            "the vocabulary grows with the corpus as a news archive's does."
+            if tail
+            else "."
+        )
     )
     L.append("")
     tok = res.get("corpus_tokens") or dict(mekong_tokens=0, mekong_terms=0, sklearn_tokens=0, sklearn_terms=0)
-    L.append(table(["", ""], [
-        ["size", f"{c['bytes'] / 1e6:.1f} MB ({c['bytes']:,} bytes of UTF-8)"],
-        ["documents", f"{c['documents']:,} (one per line; {c['min_words']}-{c['max_words']} tokens)"],
-        ["tokens (whitespace-separated)", f"{c['whitespace_tokens']:,}"],
-        *([["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
-           ["tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
-            f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}"]] if res.get("corpus_tokens") else []),
-        ["SHA-256", f"`{c['sha256']}`"],
-    ]))
+    L.append(
+        table(
+            ["", ""],
+            [
+                ["size", f"{c['bytes'] / 1e6:.1f} MB ({c['bytes']:,} bytes of UTF-8)"],
+                ["documents", f"{c['documents']:,} (one per line; {c['min_words']}-{c['max_words']} tokens)"],
+                ["tokens (whitespace-separated)", f"{c['whitespace_tokens']:,}"],
+                *(
+                    [
+                        ["tokens / terms (mekong)", f"{tok['mekong_tokens']:,} / {tok['mekong_terms']:,}"],
+                        [
+                            "tokens / terms (scikit-learn, `{}`)".format(TOKEN_PATTERN.replace("|", "\\|")),
+                            f"{tok['sklearn_tokens']:,} / {tok['sklearn_terms']:,}",
+                        ],
+                    ]
+                    if res.get("corpus_tokens")
+                    else []
+                ),
+                ["SHA-256", f"`{c['sha256']}`"],
+            ],
+        )
+    )
     L.append("")
     L.append(
-        "The two tokenizers differ slightly by design: mekong writes tone marks one way (\"hoà\" and \"hòa\" are "
+        'The two tokenizers differ slightly by design: mekong writes tone marks one way ("hoà" and "hòa" are '
         "one term), keeps URLs whole (and drops them by default) and composes text to NFC; scikit-learn's "
         "regular expression splits URLs and numbers such as 3.500 into parts. "
-        + ("Most tokens still come from the sample's few thousand words, so every document shares many terms "
-           "with every other: a demanding case for sparse products (see README.md)." if tail else
-           "The vocabulary is the sample's: a few thousand terms, far fewer than a real news archive of this "
-           "size, which makes the matrices denser than real ones (see README.md).")
+        + (
+            "Most tokens still come from the sample's few thousand words, so every document shares many terms "
+            "with every other: a demanding case for sparse products (see README.md)."
+            if tail
+            else "The vocabulary is the sample's: a few thousand terms, far fewer than a real news archive of this "
+            "size, which makes the matrices denser than real ones (see README.md)."
+        )
     )
     L.append("")
     reps = res["repeats"]
@@ -842,22 +1002,37 @@ def write_report(path, res):
 
 
 def vectorizer_section(L, res, c, reps, threads):
-    L.append(f"## Vectorizers: fit_transform on the whole corpus ({c['bytes'] / 1e6:.1f} MB, "
-             f"{c['documents']:,} documents)")
+    L.append(
+        f"## Vectorizers: fit_transform on the whole corpus ({c['bytes'] / 1e6:.1f} MB, {c['documents']:,} documents)"
+    )
     L.append("")
-    L.append(f"Best of {reps} interleaved rounds after one warm-up on the first {WARMUP_DOCS} documents. scikit-learn: "
-             f"`CountVectorizer(token_pattern=r\"{TOKEN_PATTERN}\")` / `TfidfVectorizer(token_pattern=...)` "
-             "(single-threaded); mekong: `CountVectorizer(n_jobs=n)` / `TfidfVectorizer(n_jobs=n)`. "
-             "Input: a list of str.")
+    L.append(
+        f"Best of {reps} interleaved rounds after one warm-up on the first {WARMUP_DOCS} documents. scikit-learn: "
+        f'`CountVectorizer(token_pattern=r"{TOKEN_PATTERN}")` / `TfidfVectorizer(token_pattern=...)` '
+        "(single-threaded); mekong: `CountVectorizer(n_jobs=n)` / `TfidfVectorizer(n_jobs=n)`. "
+        "Input: a list of str."
+    )
     L.append("")
     for kind, title in (("count", "CountVectorizer"), ("tfidf", "TfidfVectorizer")):
         if not res[kind]:
             continue
         L.append(f"### {title}.fit_transform")
         L.append("")
-        L.append(table(["library", "threads", "best s", "MB/s", "scikit-learn / mekong", "CPU / wall",
-                        "others", f"all {reps} runs (s)"],
-                       timing_rows(res[kind], with_mb_s=True)))
+        L.append(
+            table(
+                [
+                    "library",
+                    "threads",
+                    "best s",
+                    "MB/s",
+                    "scikit-learn / mekong",
+                    "CPU / wall",
+                    "others",
+                    f"all {reps} runs (s)",
+                ],
+                timing_rows(res[kind], with_mb_s=True),
+            )
+        )
         L.append("")
         shapes = res[kind + "_shapes"]
         parts = []
@@ -872,17 +1047,32 @@ def vectorizer_section(L, res, c, reps, threads):
 def cosine_section(L, res, sim, reps):
     L.append(f"## cosine_similarity: the tf-idf matrix of the first {sim['rows']:,} documents")
     L.append("")
-    L.append(f"X: {sim['rows']:,} x {sim['cols']:,} float64 CSR, {sim['nnz']:,} non-zeros "
-             f"({sim['nnz'] / sim['rows']:.0f} per row), from `mekong.TfidfVectorizer().fit_transform(docs[:{sim['rows']}])`. "
-             f"Result: a dense {sim['rows']:,} x {sim['rows']:,} float64 array ({fmt_bytes(res['cosine_bytes'])}). "
-             "scikit-learn: `sklearn.metrics.pairwise.cosine_similarity(X)`; mekong: "
-             f"`mekong.cosine_similarity(X, n_jobs=n)`. Warm-up on the first {WARMUP_ROWS} rows.")
+    L.append(
+        f"X: {sim['rows']:,} x {sim['cols']:,} float64 CSR, {sim['nnz']:,} non-zeros "
+        f"({sim['nnz'] / sim['rows']:.0f} per row), from `mekong.TfidfVectorizer().fit_transform(docs[:{sim['rows']}])`. "
+        f"Result: a dense {sim['rows']:,} x {sim['rows']:,} float64 array ({fmt_bytes(res['cosine_bytes'])}). "
+        "scikit-learn: `sklearn.metrics.pairwise.cosine_similarity(X)`; mekong: "
+        f"`mekong.cosine_similarity(X, n_jobs=n)`. Warm-up on the first {WARMUP_ROWS} rows."
+    )
     L.append("")
     rows = timing_rows(res["cosine"])
     for row, r in zip(rows, res["cosine"]):
         row.insert(6, "reference" if r["library"] == "scikit-learn" else f"{r['max_abs_diff']:.1e}")
-    L.append(table(["library", "threads", "best s", "scikit-learn / mekong", "CPU / wall", "others",
-                    "max abs diff vs scikit-learn", f"all {reps} runs (s)"], rows))
+    L.append(
+        table(
+            [
+                "library",
+                "threads",
+                "best s",
+                "scikit-learn / mekong",
+                "CPU / wall",
+                "others",
+                "max abs diff vs scikit-learn",
+                f"all {reps} runs (s)",
+            ],
+            rows,
+        )
+    )
     L.append("")
 
 
@@ -890,20 +1080,38 @@ def topk_section(L, res, reps):
     tk = res["topk_matrix"]
     L.append(f"## Top-10 neighbours of each of the first {tk['rows']:,} documents")
     L.append("")
-    L.append(f"X: {tk['rows']:,} x {tk['cols']:,} float64 CSR, {tk['nnz']:,} non-zeros "
-             f"({tk['nnz'] / tk['rows']:.0f} per row), the tf-idf matrix of the first {tk['rows']:,} documents.")
+    L.append(
+        f"X: {tk['rows']:,} x {tk['cols']:,} float64 CSR, {tk['nnz']:,} non-zeros "
+        f"({tk['nnz'] / tk['rows']:.0f} per row), the tf-idf matrix of the first {tk['rows']:,} documents."
+    )
     L.append("")
-    L.append("sparse_dot_topn: `sp_matmul_topn(X, X.T, top_n=11, threshold=0.0, sort=True, n_threads=n)` "
-             "(11 because it returns each row's match with itself; `X.T` converted to CSR once, outside the "
-             "timing); mekong: `mekong.top_k_similar(X, k=10, threshold=0.0, n_jobs=n)` (leaves the row "
-             "itself out). Both keep scores > 0.")
+    L.append(
+        "sparse_dot_topn: `sp_matmul_topn(X, X.T, top_n=11, threshold=0.0, sort=True, n_threads=n)` "
+        "(11 because it returns each row's match with itself; `X.T` converted to CSR once, outside the "
+        "timing); mekong: `mekong.top_k_similar(X, k=10, threshold=0.0, n_jobs=n)` (leaves the row "
+        "itself out). Both keep scores > 0."
+    )
     L.append("")
-    L.append(table(["library", "threads", "best s", "sparse_dot_topn / mekong (same threads)", "CPU / wall",
-                    "others", f"all {reps} runs (s)"], timing_rows(res["topk"])))
+    L.append(
+        table(
+            [
+                "library",
+                "threads",
+                "best s",
+                "sparse_dot_topn / mekong (same threads)",
+                "CPU / wall",
+                "others",
+                f"all {reps} runs (s)",
+            ],
+            timing_rows(res["topk"]),
+        )
+    )
     L.append("")
-    L.append("\"mekong dense route\" is for reference, not a target: `mekong.cosine_similarity(X)`, the diagonal "
-             "masked, then `np.argpartition` and a sort of each row's k best; it needs the whole dense matrix in "
-             "memory, which top_k_similar avoids.")
+    L.append(
+        '"mekong dense route" is for reference, not a target: `mekong.cosine_similarity(X)`, the diagonal '
+        "masked, then `np.argpartition` and a sort of each row's k best; it needs the whole dense matrix in "
+        "memory, which top_k_similar avoids."
+    )
     L.append("")
     a = res["topk_agreement"]
     L.append(
@@ -916,8 +1124,12 @@ def topk_section(L, res, reps):
     )
     if a["examples"]:
         L.append("")
-        L.append("Rows that differ (first few): " + "; ".join(
-            f"row {e['row']}: sparse_dot_topn {e['sparse_dot_topn']}, mekong {e['mekong']}" for e in a["examples"]))
+        L.append(
+            "Rows that differ (first few): "
+            + "; ".join(
+                f"row {e['row']}: sparse_dot_topn {e['sparse_dot_topn']}, mekong {e['mekong']}" for e in a["examples"]
+            )
+        )
     L.append("")
 
 
@@ -929,12 +1141,12 @@ def search_section(L, res, reps):
         L.append(
             f"Queries: {si['queries']:,} runs of 1-4 consecutive words from random documents, punctuation "
             f"stripped, every third written without accents (for example {', '.join(repr(q) for q in si['examples'])}). "
-            f"mekong: `SearchIndex(method=\"bm25\", n_jobs=n).fit(docs)` once (its core index built by a first "
+            f'mekong: `SearchIndex(method="bm25", n_jobs=n).fit(docs)` once (its core index built by a first '
             f"query), then `index.rank(queries, k={si['k']})`; bm25s: `BM25()` indexed once with "
-            f"`bm25s.tokenize(docs, token_pattern=r\"{TOKEN_PATTERN}\", stopwords=None)`, then per call "
+            f'`bm25s.tokenize(docs, token_pattern=r"{TOKEN_PATTERN}", stopwords=None)`, then per call '
             f"`retriever.retrieve(bm25s.tokenize(queries, ..., return_ids=False), k={si['k']}, n_threads=n)` "
             "(tokenizing the queries is part of both timings). Backend of bm25s: "
-            f"{si['bm25s_backend'].split()[0]} (its default; the numba backend, `BM25(backend=\"numba\")`, "
+            f'{si["bm25s_backend"].split()[0]} (its default; the numba backend, `BM25(backend="numba")`, '
             f"was not measured). Index building, not timed as a target: mekong {si['mekong_fit_s']:.2f} s "
             f"(vectorizing included), bm25s {si['bm25s_fit_s']:.2f} s; mekong's core index takes "
             f"{fmt_bytes(si['index_bytes'])}."
@@ -945,13 +1157,38 @@ def search_section(L, res, reps):
         rows = timing_rows(res["search_single"])
         for row, r in zip(rows, res["search_single"]):
             row.insert(3, f"{r['per_query_ms']:.3f}")
-        L.append(table(["library", "threads", f"best s ({si['single']} queries)", "ms / query",
-                        "bm25s / mekong (same threads)", "CPU / wall", "others", f"all {reps} runs (s)"], rows))
+        L.append(
+            table(
+                [
+                    "library",
+                    "threads",
+                    f"best s ({si['single']} queries)",
+                    "ms / query",
+                    "bm25s / mekong (same threads)",
+                    "CPU / wall",
+                    "others",
+                    f"all {reps} runs (s)",
+                ],
+                rows,
+            )
+        )
         L.append("")
         L.append(f"### A batch of {si['queries']:,} queries in one call")
         L.append("")
-        L.append(table(["library", "threads", "best s", "bm25s / mekong (same threads)", "CPU / wall", "others",
-                        f"all {reps} runs (s)"], timing_rows(res["search_batch"])))
+        L.append(
+            table(
+                [
+                    "library",
+                    "threads",
+                    "best s",
+                    "bm25s / mekong (same threads)",
+                    "CPU / wall",
+                    "others",
+                    f"all {reps} runs (s)",
+                ],
+                timing_rows(res["search_batch"]),
+            )
+        )
         L.append("")
         L.append(
             f"The two rank alike but not identically (different tokenizers, idf formulas, and mekong's accent-free "
@@ -969,17 +1206,40 @@ def memory_section(L, res):
         L.append("Skipped (`--no-memory`).")
         L.append("")
         return
-    L.append("Each call in a fresh Python process that first reads the corpus into a list of str and warms up; "
-             "the peak resident set size is reset (`/proc/self/clear_refs`) just before the call, so the peak "
-             "increase is what the call itself needed at its worst moment, C++ allocations included. Matrix = "
-             "data + indices + indptr bytes of the result.")
+    L.append(
+        "Each call in a fresh Python process that first reads the corpus into a list of str and warms up; "
+        "the peak resident set size is reset (`/proc/self/clear_refs`) just before the call, so the peak "
+        "increase is what the call itself needed at its worst moment, C++ allocations included. Matrix = "
+        "data + indices + indptr bytes of the result."
+    )
     L.append("")
     mrows = []
     for r in res["memory"]:
-        mrows.append([r["library"], r["threads"], fmt_bytes(r["rss_before"]), fmt_bytes(r["peak_increase"]),
-                      fmt_bytes(r["matrix_bytes"]), f"{r['ratio_to_matrix']:.2f}x", f"{r['seconds']:.2f}"])
-    L.append(table(["library", "threads", "RSS before (corpus loaded)", "peak increase", "matrix",
-                    "peak / matrix", "s (this one run)"], mrows))
+        mrows.append(
+            [
+                r["library"],
+                r["threads"],
+                fmt_bytes(r["rss_before"]),
+                fmt_bytes(r["peak_increase"]),
+                fmt_bytes(r["matrix_bytes"]),
+                f"{r['ratio_to_matrix']:.2f}x",
+                f"{r['seconds']:.2f}",
+            ]
+        )
+    L.append(
+        table(
+            [
+                "library",
+                "threads",
+                "RSS before (corpus loaded)",
+                "peak increase",
+                "matrix",
+                "peak / matrix",
+                "s (this one run)",
+            ],
+            mrows,
+        )
+    )
     if not all(r["peak_reset"] for r in res["memory"]):
         L.append("")
         L.append("(The peak could not be reset on this system: the increase is the ru_maxrss delta, a lower bound.)")
@@ -990,25 +1250,48 @@ def memory_section(L, res):
 def main(argv=None):
     p = argparse.ArgumentParser(description="Benchmark mekong-text against scikit-learn and sparse_dot_topn.")
     p.add_argument("--size-mb", type=float, default=None, help="corpus size in MB (default: 60; --quick: 5)")
-    p.add_argument("--docs", type=int, default=None,
-                   help="documents for cosine / top-k (default: 10000; --quick: 2000)")
-    p.add_argument("--topk-docs", type=int, default=None,
-                   help="documents for top-10 neighbours and search (default: 20000; --quick: 3000)")
-    p.add_argument("--queries", type=int, default=None, help="queries in the search batch (default: 2000; --quick: 300)")
-    p.add_argument("--vocabulary", choices=("longtail", "sample"), default=generate_corpus.DEFAULTS["vocabulary"],
-                   help="corpus vocabulary (see generate_corpus.py; default: %(default)s)")
-    p.add_argument("--only", default=None,
-                   help="comma-separated subset of count,tfidf,cosine,topk,search,memory (default: all)")
+    p.add_argument(
+        "--docs", type=int, default=None, help="documents for cosine / top-k (default: 10000; --quick: 2000)"
+    )
+    p.add_argument(
+        "--topk-docs",
+        type=int,
+        default=None,
+        help="documents for top-10 neighbours and search (default: 20000; --quick: 3000)",
+    )
+    p.add_argument(
+        "--queries", type=int, default=None, help="queries in the search batch (default: 2000; --quick: 300)"
+    )
+    p.add_argument(
+        "--vocabulary",
+        choices=("longtail", "sample"),
+        default=generate_corpus.DEFAULTS["vocabulary"],
+        help="corpus vocabulary (see generate_corpus.py; default: %(default)s)",
+    )
+    p.add_argument(
+        "--only", default=None, help="comma-separated subset of count,tfidf,cosine,topk,search,memory (default: all)"
+    )
     p.add_argument("--quick", action="store_true", help="small corpus and matrix: a smoke test")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the best counts (default: 3)")
     p.add_argument("--threads", default="1,2", help="mekong thread counts, comma-separated (default: 1,2)")
     p.add_argument("--regenerate", action="store_true", help="write the corpus again even if it exists")
     p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
-    p.add_argument("--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)")
-    p.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                   help="first wait up to SECONDS for other processes to leave the CPUs idle (default: 0)")
-    p.add_argument("--retries", type=int, default=RETRIES,
-                   help="runs again a call that other processes disturbed, at most this often (default: %(default)s)")
+    p.add_argument(
+        "--report", help="report file (default: benchmarks/REPORT.md; --quick: benchmarks/data/REPORT-quick.md)"
+    )
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for other processes to leave the CPUs idle (default: 0)",
+    )
+    p.add_argument(
+        "--retries",
+        type=int,
+        default=RETRIES,
+        help="runs again a call that other processes disturbed, at most this often (default: %(default)s)",
+    )
     p.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.memory_child:
@@ -1022,8 +1305,11 @@ def main(argv=None):
     threads = sorted({int(t) for t in args.threads.split(",")})
     if not threads or min(threads) < 1 or args.repeats < 1 or n_sim < 2:
         p.error("need --threads >= 1, --repeats >= 1, --docs >= 2")
-    report = Path(args.report) if args.report else (
-        generate_corpus.DATA_DIR / "REPORT-quick.md" if args.quick else HERE / "REPORT.md")
+    report = (
+        Path(args.report)
+        if args.report
+        else (generate_corpus.DATA_DIR / "REPORT-quick.md" if args.quick else HERE / "REPORT.md")
+    )
     command = shlex.join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
 
     corpus = generate_corpus.corpus_path(size_mb, vocabulary=args.vocabulary)
@@ -1044,14 +1330,25 @@ def main(argv=None):
     n_topk = min(args.topk_docs if args.topk_docs is not None else (3000 if args.quick else 20000), len(docs))
     n_queries = args.queries if args.queries is not None else (300 if args.quick else 2000)
     only = set(args.only.split(",")) if args.only else {"count", "tfidf", "cosine", "topk", "search", "memory"}
-    log(f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
-        f"threads {threads}; best of {args.repeats}")
+    log(
+        f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
+        f"threads {threads}; best of {args.repeats}"
+    )
 
     if args.wait_quiet > 0:
         log(f"waiting up to {args.wait_quiet:.0f} s for the machine to be quiet ...")
         wait_until_quiet(args.wait_quiet)
-    res = dict(command=command, quick=args.quick, threads=threads, repeats=args.repeats, retries=RETRIES,
-               date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine_info(), versions=versions(), corpus=meta)
+    res = dict(
+        command=command,
+        quick=args.quick,
+        threads=threads,
+        repeats=args.repeats,
+        retries=RETRIES,
+        date=time.strftime("%Y-%m-%d %H:%M %Z"),
+        machine=machine_info(),
+        versions=versions(),
+        corpus=meta,
+    )
     log("machine check: two busy processes against one ...")
     probe_before = parallel_probe()
     stat_before, own_before = cpu_stat(), own_cpu()
@@ -1065,8 +1362,12 @@ def main(argv=None):
         res["tfidf"], tfidf_shapes = bench_vectorizer("tfidf", docs, n_bytes, threads, args.repeats)
     if count_shapes:
         sk, mk = count_shapes[("scikit-learn", 1)], count_shapes[("mekong", threads[0])]
-        res["corpus_tokens"] = dict(sklearn_tokens=int(sk["total"]), sklearn_terms=sk["shape"][1],
-                                    mekong_tokens=int(mk["total"]), mekong_terms=mk["shape"][1])
+        res["corpus_tokens"] = dict(
+            sklearn_tokens=int(sk["total"]),
+            sklearn_terms=sk["shape"][1],
+            mekong_tokens=int(mk["total"]),
+            mekong_terms=mk["shape"][1],
+        )
     res["count_shapes"], res["tfidf_shapes"] = count_shapes, tfidf_shapes
 
     if "cosine" in only:
@@ -1086,7 +1387,8 @@ def main(argv=None):
         gc.collect()
     if "search" in only:
         res["search_single"], res["search_batch"], res["search_info"] = bench_search(
-            docs[:n_topk], threads, args.repeats, n_queries, n_single=min(200, n_queries))
+            docs[:n_topk], threads, args.repeats, n_queries, n_single=min(200, n_queries)
+        )
     del docs
     gc.collect()
 
@@ -1103,13 +1405,17 @@ def main(argv=None):
     res["parallel_probe"] = dict(before=probe_before, after=probe_after)
     res["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     if stat_before and stat_after and stat_after["total"] > stat_before["total"]:
-        res["steal_percent"] = 100.0 * (stat_after["steal"] - stat_before["steal"]) / (
-            stat_after["total"] - stat_before["total"])
+        res["steal_percent"] = (
+            100.0 * (stat_after["steal"] - stat_before["steal"]) / (stat_after["total"] - stat_before["total"])
+        )
         res["others_cores"] = others_load(stat_before, stat_after, own_before, own_after)
     res["total_seconds"] = time.perf_counter() - t_start
     report.parent.mkdir(parents=True, exist_ok=True)
     write_report(report, res)
-    results_json = generate_corpus.DATA_DIR / f"results-{generate_corpus.format_mb(size_mb)}mb{'-quick' if args.quick else ''}.json"
+    results_json = (
+        generate_corpus.DATA_DIR
+        / f"results-{generate_corpus.format_mb(size_mb)}mb{'-quick' if args.quick else ''}.json"
+    )
     serial = dict(res)
     serial["count_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in count_shapes.items()}
     serial["tfidf_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in tfidf_shapes.items()}

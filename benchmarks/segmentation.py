@@ -85,10 +85,21 @@ def main(argv=None):
         from train_words import read_conllu
 
         dev = read_conllu(VTB / "vi_vtb-ud-dev.conllu")
-        train_only = _core.WordModel.train(read_conllu(VTB / "vi_vtb-ud-train.conllu"), [], epochs=8,
-                                           lexicon_from=_core.WordModel.load(str(WORD_MODEL_PATH)))
-        sets.insert(0, ("VTB dev", [" ".join(w.replace(" ", "_") for w in s) for s in dev],
-                        [" ".join(s) for s in dev], train_only))
+        train_only = _core.WordModel.train(
+            read_conllu(VTB / "vi_vtb-ud-train.conllu"),
+            [],
+            epochs=8,
+            lexicon_from=_core.WordModel.load(str(WORD_MODEL_PATH)),
+        )
+        sets.insert(
+            0,
+            (
+                "VTB dev",
+                [" ".join(w.replace(" ", "_") for w in s) for s in dev],
+                [" ".join(s) for s in dev],
+                train_only,
+            ),
+        )
     segmenters = [("mekong.word_tokenize", mekong.__version__, None)] + list(peers())
     phrases = mekong.Phrases(words=False).fit(mekong.datasets.load_sample().texts + gold_plain)
 
@@ -103,8 +114,10 @@ def main(argv=None):
                 label = name
             s = segmentation_scores(gold_lines, pred)
             accuracy.append((set_name, label, version, s))
-            print(f"{set_name:28s} {label:48s} word F1 {s['word_f1']:.4f}  multi P {s['precision']:.3f} "
-                  f"R {s['recall']:.3f} F1 {s['f1']:.3f} skipped {s['skipped']}")
+            print(
+                f"{set_name:28s} {label:48s} word F1 {s['word_f1']:.4f}  multi P {s['precision']:.3f} "
+                f"R {s['recall']:.3f} F1 {s['f1']:.3f} skipped {s['skipped']}"
+            )
         pred = [" ".join(phrases.transform_text(t, words=False)) for t in plain]
         s = segmentation_scores(gold_lines, pred)
         accuracy.append((set_name, "mekong.Phrases (unsupervised, syllables)", mekong.__version__, s))
@@ -154,8 +167,10 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|---|",
     ]
     for set_name, label, version, s in accuracy:
-        lines.append(f"| {set_name} | {label} | {version} | {s['word_f1']:.4f} | {s['precision']:.3f} | "
-                     f"{s['recall']:.3f} | {s['f1']:.3f} | {s['skipped']} |")
+        lines.append(
+            f"| {set_name} | {label} | {version} | {s['word_f1']:.4f} | {s['precision']:.3f} | "
+            f"{s['recall']:.3f} | {s['f1']:.3f} | {s['skipped']} |"
+        )
     lines += [
         "",
         f"Speed, one thread: the {len(gold_plain)} gold sentences repeated {reps} times ({n_syll:,} syllables); "

@@ -33,11 +33,79 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
-          "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"]
-VOWELS = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo",
-          "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy",
-          "ưa", "ưi", "ưu", "ươ", "yê"]
+ONSETS = [
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gh",
+    "gi",
+    "h",
+    "k",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "ngh",
+    "nh",
+    "p",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+]
+VOWELS = [
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "ôi",
+    "ơi",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uơ",
+    "uy",
+    "ưa",
+    "ưi",
+    "ưu",
+    "ươ",
+    "yê",
+]
 CODAS = ["", "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"]
 TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]  # composed to NFC below
 
@@ -61,9 +129,14 @@ def long_tail_lexicon(rng: random.Random, size: int) -> list[str]:
         elif r < 0.65:  # a name: two or three capitalised syllables
             w = " ".join(syllable(rng).capitalize() for _ in range(rng.choice((2, 2, 3))))
         elif r < 0.80:  # numbers, amounts, dates
-            w = rng.choice([str(rng.randint(0, 10**6)), f"{rng.randint(1, 999)}.{rng.randint(0, 999):03d}",
-                            f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1990, 2030)}",
-                            f"{rng.randint(1, 99)},{rng.randint(0, 9)}%"])
+            w = rng.choice(
+                [
+                    str(rng.randint(0, 10**6)),
+                    f"{rng.randint(1, 999)}.{rng.randint(0, 999):03d}",
+                    f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(1990, 2030)}",
+                    f"{rng.randint(1, 99)},{rng.randint(0, 9)}%",
+                ]
+            )
         else:  # codes: plates, decree numbers, product names
             w = f"{syllable(rng).upper()}{rng.randint(1, 999)}-{rng.choice('ABCDEFGHK')}{rng.randint(10, 99)}"
         if w not in seen:
@@ -107,11 +180,19 @@ CUSTOM_PATTERN = r"(?u)\b\w[\w'-]*\w\b|\d+(?:[.,]\d+)+"
 CASES = [
     ("CountVectorizer(), default token_pattern", "CountVectorizer", {}, 15),
     ("TfidfVectorizer(), default token_pattern", "TfidfVectorizer", {}, 15),
-    ("CountVectorizer(analyzer='char_wb', ngram_range=(2, 5))", "CountVectorizer",
-     dict(analyzer="char_wb", ngram_range=(2, 5)), 10),
+    (
+        "CountVectorizer(analyzer='char_wb', ngram_range=(2, 5))",
+        "CountVectorizer",
+        dict(analyzer="char_wb", ngram_range=(2, 5)),
+        10,
+    ),
     ("HashingVectorizer(), default token_pattern", "HashingVectorizer", {}, 15),
-    (f"CountVectorizer(token_pattern={CUSTOM_PATTERN!r}) (ICU regex)", "CountVectorizer",
-     dict(token_pattern=CUSTOM_PATTERN), 3),
+    (
+        f"CountVectorizer(token_pattern={CUSTOM_PATTERN!r}) (ICU regex)",
+        "CountVectorizer",
+        dict(token_pattern=CUSTOM_PATTERN),
+        3,
+    ),
 ]
 
 
@@ -165,10 +246,18 @@ def versions():
 
     import mekong
 
-    icu = subprocess.run(["sh", "-c", "dpkg-query -W -f='${Version}' libicu-dev 2>/dev/null || true"],
-                         capture_output=True, text=True).stdout.strip() or "unknown"
-    return dict(python=platform.python_version(), numpy=numpy.__version__, scipy=scipy.__version__,
-                **{"scikit-learn": sklearn.__version__, "mekong": mekong.__version__, "libicu-dev": icu})
+    icu = (
+        subprocess.run(
+            ["sh", "-c", "dpkg-query -W -f='${Version}' libicu-dev 2>/dev/null || true"], capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+    return dict(
+        python=platform.python_version(),
+        numpy=numpy.__version__,
+        scipy=scipy.__version__,
+        **{"scikit-learn": sklearn.__version__, "mekong": mekong.__version__, "libicu-dev": icu},
+    )
 
 
 def machine():
@@ -206,17 +295,25 @@ def main(argv=None):
     import numpy as np
 
     df = np.bincount(X.indices, minlength=X.shape[1])
-    print(f"corpus: {len(docs)} documents, {meta['bytes'] / 1e6:.1f} MB, {len(vocab)} distinct terms "
-          f"({(df == 1).mean():.0%} in one document only)", flush=True)
+    print(
+        f"corpus: {len(docs)} documents, {meta['bytes'] / 1e6:.1f} MB, {len(vocab)} distinct terms "
+        f"({(df == 1).mean():.0%} in one document only)",
+        flush=True,
+    )
     rows = []
     for label, cls_name, params, target in CASES:
         times, cpu, equal, shape = run_case(cls_name, params, docs, args.repeats)
         ratio = cpu["scikit-learn"] / cpu["mekong.sklearn"]
         wall_ratio = times["scikit-learn"] / times["mekong.sklearn"]
         rows.append((label, times, cpu, ratio, wall_ratio, target, equal, shape))
-        print(f"{label}: CPU scikit-learn {cpu['scikit-learn']:.2f} s, mekong.sklearn {cpu['mekong.sklearn']:.2f} s,"
-              f" {ratio:.1f}x (wall {wall_ratio:.1f}x; target {target}x), results equal: {equal}", flush=True)
-    cmd = "python benchmarks/sklearn_dropin.py" + ("" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv))
+        print(
+            f"{label}: CPU scikit-learn {cpu['scikit-learn']:.2f} s, mekong.sklearn {cpu['mekong.sklearn']:.2f} s,"
+            f" {ratio:.1f}x (wall {wall_ratio:.1f}x; target {target}x), results equal: {equal}",
+            flush=True,
+        )
+    cmd = "python benchmarks/sklearn_dropin.py" + (
+        "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv)
+    )
     lines = [
         "# mekong.sklearn against scikit-learn",
         "",
@@ -239,11 +336,21 @@ def main(argv=None):
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for label, times, cpu, ratio, wall_ratio, target, equal, shape in rows:
-        lines.append(f"| `{label.replace('|', chr(92) + '|')}` | {cpu['scikit-learn']:.2f} s | {cpu['mekong.sklearn']:.2f} s | "
-                     f"{ratio:.1f}x | {wall_ratio:.1f}x ({times['scikit-learn']:.2f} s / {times['mekong.sklearn']:.2f} s) | "
-                     f"{target}x {'met' if ratio >= target else 'MISSED'} | "
-                     f"{'yes' if equal else 'NO'} ({shape[0]} x {shape[1]}) |")
-    lines += ["", f"Load average while it ran (1, 5, 15 min): {os.getloadavg()}.", "", "Same result: vocabulary, idf and every matrix entry equal (hashing: every entry).", "", NOTES, ""]
+        lines.append(
+            f"| `{label.replace('|', chr(92) + '|')}` | {cpu['scikit-learn']:.2f} s | {cpu['mekong.sklearn']:.2f} s | "
+            f"{ratio:.1f}x | {wall_ratio:.1f}x ({times['scikit-learn']:.2f} s / {times['mekong.sklearn']:.2f} s) | "
+            f"{target}x {'met' if ratio >= target else 'MISSED'} | "
+            f"{'yes' if equal else 'NO'} ({shape[0]} x {shape[1]}) |"
+        )
+    lines += [
+        "",
+        f"Load average while it ran (1, 5, 15 min): {os.getloadavg()}.",
+        "",
+        "Same result: vocabulary, idf and every matrix entry equal (hashing: every entry).",
+        "",
+        NOTES,
+        "",
+    ]
     args.report.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.report}")
 

@@ -63,14 +63,23 @@ def corpora():
         files = sorted(f for f in events.rglob("*.txt") if f.stem in rows)
         texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
         meta = [rows[f.stem] for f in files]
-        yield ("benchmarks/events", texts, _events(m.get("event") for m in meta), [m.get("date") for m in meta],
-               [m.get("source") for m in meta])
+        yield (
+            "benchmarks/events",
+            texts,
+            _events(m.get("event") for m in meta),
+            [m.get("date") for m in meta],
+            [m.get("source") for m in meta],
+        )
 
 
 def settings():
     yield "TfidfVectorizer()", lambda docs: mekong.TfidfVectorizer().fit_transform(docs)
-    yield "CLI options", lambda docs: mekong.TfidfVectorizer(
-        clean=True, stop_words="vietnamese", aliases=True, sublinear_tf=True).fit_transform(docs)
+    yield (
+        "CLI options",
+        lambda docs: mekong.TfidfVectorizer(
+            clean=True, stop_words="vietnamese", aliases=True, sublinear_tf=True
+        ).fit_transform(docs),
+    )
 
 
 def mean_average_precision(X, events, rerank):
@@ -107,8 +116,11 @@ def quality():
             reranked = mean_average_precision(X, events, "neighbours")
             norerank = mekong.evaluate_stories(events, mekong.stories(X, rerank=None, dates=dates))
             rows.append((name, len(texts), n_events, setting, result.threshold, scores, norerank, plain, reranked))
-            print(f"{name} [{setting}]: ARI {scores['ari']:.3f} (no rerank {norerank['ari']:.3f}), "
-                  f"MAP {plain[0]:.3f} -> {reranked[0]:.3f}, threshold {result.threshold:.3f}", flush=True)
+            print(
+                f"{name} [{setting}]: ARI {scores['ari']:.3f} (no rerank {norerank['ari']:.3f}), "
+                f"MAP {plain[0]:.3f} -> {reranked[0]:.3f}, threshold {result.threshold:.3f}",
+                flush=True,
+            )
     return rows
 
 
@@ -152,8 +164,15 @@ def timing(n):
     result = mekong.stories(X, n_jobs=-1)
     t3 = time.perf_counter()
     assert (result.labels == labels).all()
-    return {"n": n, "nnz": X.nnz, "top_k": t1 - t0, "stage": t2 - t1, "total": t3 - t2,
-            "stories": len(result), "in_story": int((result.labels >= 0).sum())}
+    return {
+        "n": n,
+        "nnz": X.nnz,
+        "top_k": t1 - t0,
+        "stage": t2 - t1,
+        "total": t3 - t2,
+        "stories": len(result),
+        "in_story": int((result.labels >= 0).sum()),
+    }
 
 
 def machine():
@@ -166,8 +185,10 @@ def machine():
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} cores, load average {load:.2f} at the start (other builds and tests were running); Python {platform.python_version()}, "
-            f"NumPy {np.__version__}, SciPy {scipy.__version__}, mekong {mekong.__version__}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, load average {load:.2f} at the start (other builds and tests were running); Python {platform.python_version()}, "
+        f"NumPy {np.__version__}, SciPy {scipy.__version__}, mekong {mekong.__version__}"
+    )
 
 
 def main(argv=None):
@@ -180,8 +201,10 @@ def main(argv=None):
     q = quality()
     n = 20_000 if args.quick else args.docs
     t = timing(n)
-    print(f"{n} articles: top-k {t['top_k']:.1f} s, stories stage {t['stage']:.1f} s, stories() {t['total']:.1f} s",
-          flush=True)
+    print(
+        f"{n} articles: top-k {t['top_k']:.1f} s, stories stage {t['stage']:.1f} s, stories() {t['total']:.1f} s",
+        flush=True,
+    )
     if args.quick:
         return 0
     lines = [
@@ -193,17 +216,19 @@ def main(argv=None):
         "",
         "## Quality with default options",
         "",
-        "`mekong.stories(X, dates=dates)` (threshold=\"auto\", k=10, rerank=\"neighbours\", window=\"auto\": 7 days); ARI against the events with every",
+        '`mekong.stories(X, dates=dates)` (threshold="auto", k=10, rerank="neighbours", window="auto": 7 days); ARI against the events with every',
         "article in no event a singleton (`mekong.evaluate_stories`); MAP of same-story retrieval over the",
         "articles that have a same-event partner, `top_k_similar(X, k=min(n-1, 100))` plain and with",
-        "`rerank=\"neighbours\"`.",
+        '`rerank="neighbours"`.',
         "",
         "| corpus | articles | events | vectorizer | threshold used | ARI | ARI without rerank | pairwise P / R | MAP plain | MAP reranked |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, n_docs, n_events, setting, thr, s, nr, plain, rr in q:
-        lines.append(f"| {name} | {n_docs} | {n_events} | {setting} | {thr:.3f} | {s['ari']:.3f} | {nr['ari']:.3f} | "
-                     f"{s['pairwise_precision']:.3f} / {s['pairwise_recall']:.3f} | {plain[0]:.3f} | {rr[0]:.3f} |")
+        lines.append(
+            f"| {name} | {n_docs} | {n_events} | {setting} | {thr:.3f} | {s['ari']:.3f} | {nr['ari']:.3f} | "
+            f"{s['pairwise_precision']:.3f} / {s['pairwise_recall']:.3f} | {plain[0]:.3f} | {rr[0]:.3f} |"
+        )
     lines += [
         "",
         "## Time",

@@ -88,8 +88,23 @@ def main(argv=None) -> int:
         target = Path(tmp) / "test_text_mekong.py"
         target.write_text(patch_imports(src), encoding="utf-8")
         report = Path(tmp) / "report.txt"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", "--rootdir", tmp,
-               "-o", "addopts=", "-o", "filterwarnings=", str(target), *args.pytest_args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rfE",
+            "--rootdir",
+            tmp,
+            "-o",
+            "addopts=",
+            "-o",
+            "filterwarnings=",
+            str(target),
+            *args.pytest_args,
+        ]
         env = dict(os.environ, PYTHONHASHSEED="0")
         proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
         report.write_text(proc.stdout)

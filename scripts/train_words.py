@@ -96,8 +96,10 @@ def main(argv=None):
     model = train(train_s, lexicon, args.epochs)
     print(f"trained on train in {time.perf_counter() - t:.1f}s: {model.feature_count} features")
     scores, _ = evaluate(model, dev_s)
-    print(f"dev (model trained on train only): word F1 {scores['word_f1']:.4f}; multi-syllable words "
-          f"P {scores['precision']:.4f} R {scores['recall']:.4f} F1 {scores['f1']:.4f}; skipped {scores['skipped']}")
+    print(
+        f"dev (model trained on train only): word F1 {scores['word_f1']:.4f}; multi-syllable words "
+        f"P {scores['precision']:.4f} R {scores['recall']:.4f} F1 {scores['f1']:.4f}; skipped {scores['skipped']}"
+    )
     if args.dev_only:
         return
     model = train(train_s + dev_s, lexicon, args.epochs)

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, settings
 
 # The default profile is deterministic, so a run of the suite (and CI) is reproducible; set
 # HYPOTHESIS_PROFILE=explore to search new examples.
-settings.register_profile("ci", deadline=None, max_examples=120, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", deadline=None, max_examples=120, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("explore", deadline=None, max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -15,8 +15,10 @@ RECOMMENDED = dict(clean=True, stop_words="vietnamese", aliases=True)  # the REA
 
 
 def test_clean_single_page():
-    page = ("Kon Tum ký kết hợp tác\n![ảnh](https://x.example.vn/a.jpg)\n| Lễ ký kết. Ảnh: TTXVN |\n"
-            "Hai tỉnh ký biên bản [ghi nhớ](https://x.example.vn/b) về hợp tác &amp; đầu tư.\nĐọc nhiều\nTin khác")
+    page = (
+        "Kon Tum ký kết hợp tác\n![ảnh](https://x.example.vn/a.jpg)\n| Lễ ký kết. Ảnh: TTXVN |\n"
+        "Hai tỉnh ký biên bản [ghi nhớ](https://x.example.vn/b) về hợp tác &amp; đầu tư.\nĐọc nhiều\nTin khác"
+    )
     assert mekong.clean(page) == "Kon Tum ký kết hợp tác\nHai tỉnh ký biên bản ghi nhớ về hợp tác & đầu tư."
     assert "Tin khác" in mekong.clean(page, end_markers=[])
     assert mekong.clean("Bài\nNội dung.\nHẾT BÀI\nQuảng cáo", extra_end_markers=["Hết bài"]) == "Bài\nNội dung."
@@ -43,7 +45,7 @@ def test_cleaning_separates_articles_that_share_a_site_tail(sample):
     for i, t in enumerate(sample.texts):
         for marker in ("Tin bài liên quan", "Các tin bài khác", "Xem thêm", "Đọc nhiều"):
             if marker in t:
-                tails.setdefault(t[t.index(marker):], []).append(i)
+                tails.setdefault(t[t.index(marker) :], []).append(i)
     shared = [ids for ids in tails.values() if len(ids) >= 2]
     assert shared
     raw = mekong.cosine_similarity(mekong.TfidfVectorizer().fit_transform(sample.texts))
@@ -92,7 +94,8 @@ def test_phrases_learn_multi_syllable_words():
 
 def test_user_dictionary(tmp_path):
     cv = mekong.CountVectorizer(user_dictionary=["Kon Tum", "hợp_tác", "Ủy ban nhân dân"]).fit(
-        ["Ủy ban nhân dân tỉnh Kon Tum hợp tác"])
+        ["Ủy ban nhân dân tỉnh Kon Tum hợp tác"]
+    )
     assert sorted(cv.vocabulary_) == ["hợp_tác", "kon_tum", "tỉnh", "ủy_ban_nhân_dân"]
     path = tmp_path / "words.txt"
     path.write_text("# my words\nhợp tác\n\nbiên giới\nsai!\n", encoding="utf-8")
@@ -107,9 +110,19 @@ def test_user_dictionary(tmp_path):
 def test_vietnamese_stop_words():
     assert {"và", "của", "là", "các", "những", "được"} <= VIETNAMESE_STOP_WORDS
     assert not {"không", "năm", "người", "tỉnh"} & VIETNAMESE_STOP_WORDS
-    assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese") == ["kon_tum", "attapư", "hai", "tỉnh"]
+    assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese") == [
+        "kon_tum",
+        "attapư",
+        "hai",
+        "tỉnh",
+    ]
     assert mekong.tokenize("Kon Tum và Attapư là hai tỉnh", stop_words="vietnamese", words=False) == [
-        "kon", "tum", "attapư", "hai", "tỉnh"]
+        "kon",
+        "tum",
+        "attapư",
+        "hai",
+        "tỉnh",
+    ]
     assert mekong.tokenize("và của", stop_words=["và"]) == ["của"]
 
 

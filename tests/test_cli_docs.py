@@ -35,16 +35,29 @@ def test_main_job_on_a_folder(tmp_path):
     (src / "c.txt").write_bytes(b"")  # empty: still a row
     (src / "d.txt").write_bytes(b"\xff\xfe bad bytes")
     out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "mekong", str(src), "-o", str(out)], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "mekong", str(src), "-o", str(out)], capture_output=True, text=True, check=True
+    )
     assert "4 articles" in res.stdout and "invalid byte sequences replaced: 2" in res.stdout
     assert sp.load_npz(out / "counts.npz").shape[0] == 4
     bad = subprocess.run([sys.executable, "-m", "mekong", str(tmp_path / "missing")], capture_output=True, text=True)
     assert bad.returncode != 0 and "no such file" in bad.stderr
 
 
-MODULES = ["mekong", "mekong.text", "mekong.feature_extraction", "mekong.weighting", "mekong.similarity",
-           "mekong.stories", "mekong.search", "mekong.datasets", "mekong.phrases", "mekong.names", "mekong.cleaning",
-           "mekong.frames"]
+MODULES = [
+    "mekong",
+    "mekong.text",
+    "mekong.feature_extraction",
+    "mekong.weighting",
+    "mekong.similarity",
+    "mekong.stories",
+    "mekong.search",
+    "mekong.datasets",
+    "mekong.phrases",
+    "mekong.names",
+    "mekong.cleaning",
+    "mekong.frames",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -76,5 +89,7 @@ def test_notebook_runs(path, tmp_path):
 
     os.environ["MEKONG_SHARED_CORPUS"] = str(SHARED_CORPUS)
     nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": env_cwd}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert not errors

@@ -113,26 +113,32 @@ def test_cli_non_utf8_file_name_defect_7(tmp_path):
         pytest.skip("the file system refuses a non-UTF-8 name")
     (src / "a.txt").write_text("Bão số 4 đổ bộ Quảng Trị", encoding="utf-8")
     out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "mekong", str(src), "-o", str(out)], capture_output=True,
-                         env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    res = subprocess.run(
+        [sys.executable, "-m", "mekong", str(src), "-o", str(out)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert res.returncode == 0, res.stderr.decode("utf-8", "replace")
     assert "b\ufffdo.txt" in res.stdout.decode("utf-8")
     rows = read_csv(out / "documents.csv")
     assert [r["file"] for r in rows] == ["a.txt", "b\ufffdo.txt"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--threshold", "high"], "expected 'auto' or a number"),
-    (["--threshold", "1.5"], "expected 'auto' or a number"),
-    (["--n-jobs", "0"], "0 threads"),
-    (["--top", "-3"], "positive integer"),
-    (["--window", "-1"], "positive number of days"),
-    (["--no-such-option"], "unrecognized arguments"),
-    (["MISSING-FOLDER"], "no such file or folder"),
-    (["--pattern", "*.nothing"], "no files matching"),
-    (["--metadata", "MISSING.csv"], "MISSING.csv"),
-    (["--window", "3"], "--window needs dates"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--threshold", "high"], "expected 'auto' or a number"),
+        (["--threshold", "1.5"], "expected 'auto' or a number"),
+        (["--n-jobs", "0"], "0 threads"),
+        (["--top", "-3"], "positive integer"),
+        (["--window", "-1"], "positive number of days"),
+        (["--no-such-option"], "unrecognized arguments"),
+        (["MISSING-FOLDER"], "no such file or folder"),
+        (["--pattern", "*.nothing"], "no files matching"),
+        (["--metadata", "MISSING.csv"], "MISSING.csv"),
+        (["--window", "3"], "--window needs dates"),
+    ],
+)
 def test_cli_usage_errors_exit_2_without_traceback(tmp_path, args, message):
     res = run_cli(*args, "-o", tmp_path / "out", cwd=tmp_path)
     assert res.returncode == 2, (res.stdout, res.stderr)

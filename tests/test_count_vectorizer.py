@@ -19,9 +19,11 @@ WORDS = ["kon", "tum", "attapu", "hop", "tac", "a", "b", "Lao", "VIET", "nam", "
 ascii_doc = st.lists(
     st.one_of(st.sampled_from(WORDS), st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=6)),
     max_size=30,
-).flatmap(lambda ws: st.lists(st.sampled_from([" ", "  ", ", ", ". ", "-", "\n", "!", "/", "'"]), min_size=len(ws), max_size=len(ws)).map(
-    lambda seps: "".join(w + s for w, s in zip(ws, seps))
-))
+).flatmap(
+    lambda ws: st.lists(
+        st.sampled_from([" ", "  ", ", ", ". ", "-", "\n", "!", "/", "'"]), min_size=len(ws), max_size=len(ws)
+    ).map(lambda seps: "".join(w + s for w, s in zip(ws, seps)))
+)
 ascii_corpus = st.lists(ascii_doc, min_size=1, max_size=12)
 SK_PATTERN = r"(?u)\b\w+\b"
 
@@ -64,7 +66,13 @@ def test_parity_default(docs):
 )
 def test_parity_options(docs, ngram_range, lowercase, binary, stop_words, min_df, max_df):
     mk, sk = fit_both(
-        docs, ngram_range=ngram_range, lowercase=lowercase, binary=binary, stop_words=stop_words, min_df=min_df, max_df=max_df
+        docs,
+        ngram_range=ngram_range,
+        lowercase=lowercase,
+        binary=binary,
+        stop_words=stop_words,
+        min_df=min_df,
+        max_df=max_df,
     )
     if sk is not None:
         assert_same(*mk, *sk)
@@ -144,7 +152,11 @@ def test_n_jobs_gives_identical_results():
     c = mekong.CountVectorizer(n_jobs=2, ngram_range=(1, 2)).fit_transform(docs)
     d = mekong.CountVectorizer(n_jobs=1, ngram_range=(1, 2)).fit_transform(docs)
     for x, y in ((a, b), (c, d)):
-        assert np.array_equal(x.data, y.data) and np.array_equal(x.indices, y.indices) and np.array_equal(x.indptr, y.indptr)
+        assert (
+            np.array_equal(x.data, y.data)
+            and np.array_equal(x.indices, y.indices)
+            and np.array_equal(x.indptr, y.indptr)
+        )
 
 
 def test_every_document_keeps_its_row():

@@ -35,7 +35,7 @@ def python_decode(data):
     at = 0
     # ED is never a continuation byte, so cutting at each encoded surrogate cuts no other sequence.
     for m in ENCODED_SURROGATE.finditer(data):
-        parts.append(data[at:m.start()].decode("utf-8", "mekong-test-count"))
+        parts.append(data[at : m.start()].decode("utf-8", "mekong-test-count"))
         parts.append("\ufffd")
         surrogates += 1
         at = m.end()
@@ -63,9 +63,29 @@ def test_decode_matches_python_on_any_bytes(data):
     assert mekong.decode(data) == python_decode(data)
 
 
-@given(st.lists(st.sampled_from([b"a", b"\xc3\xa0", b"\xe1\xbb\x99", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80", b"\xed",
-                                 b"\xa0", b"\x80", b"\xc3", b"\xe1\xbb", b"\xf0\x9f", b"\xff", b"\xc0\xaf", b"\x00"]),
-                max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"a",
+                b"\xc3\xa0",
+                b"\xe1\xbb\x99",
+                b"\xf0\x9f\x98\x80",
+                b"\xed\xa0\x80",
+                b"\xed",
+                b"\xa0",
+                b"\x80",
+                b"\xc3",
+                b"\xe1\xbb",
+                b"\xf0\x9f",
+                b"\xff",
+                b"\xc0\xaf",
+                b"\x00",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_decode_matches_python_on_pieces_of_sequences(pieces):
     data = b"".join(pieces)
     assert mekong.decode(data) == python_decode(data)

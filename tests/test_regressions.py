@@ -65,8 +65,9 @@ def test_sublinear_tf_rejects_explicit_zeros():
 
 def test_main_job_with_one_article(tmp_path):
     (tmp_path / "a.txt").write_text("Kon Tum hợp tác với Attapư.", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "mekong", str(tmp_path), "-o", str(tmp_path / "out")],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "mekong", str(tmp_path), "-o", str(tmp_path / "out")], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
     assert "1 articles" in res.stdout
 
@@ -86,7 +87,9 @@ def test_absurd_numbers_get_clear_errors(sample):
 def test_multi_word_stop_words_remove_joined_words():
     cv = mekong.CountVectorizer(stop_words=["hợp tác"], user_dictionary=["hợp tác"]).fit(["hợp tác kinh tế"])
     assert sorted(cv.vocabulary_) == ["kinh_tế"]
-    cv = mekong.CountVectorizer(stop_words=["hợp tác"], user_dictionary=["hợp tác"], words=False).fit(["hợp tác kinh tế"])
+    cv = mekong.CountVectorizer(stop_words=["hợp tác"], user_dictionary=["hợp tác"], words=False).fit(
+        ["hợp tác kinh tế"]
+    )
     assert sorted(cv.vocabulary_) == ["kinh", "tế"]
 
 

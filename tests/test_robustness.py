@@ -212,8 +212,9 @@ def test_clean_reprint_cli_no_empty_vocabulary(tmp_path):
     src.mkdir()
     (src / "a.txt").write_text(REPRINT, encoding="utf-8")
     (src / "b.txt").write_text(REPRINT, encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "mekong", str(src), "-o", str(tmp_path / "out")],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "mekong", str(src), "-o", str(tmp_path / "out")], capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr
     assert "empty vocabulary" not in res.stderr
 
@@ -333,8 +334,11 @@ _CALLS = [
     ("repeated_lines", "viet", "mekong.Cleaner().fit([text] * 6)"),
     ("name_evidence", "viet", "mekong.CountVectorizer(names=True).fit([text] * 3)"),
     ("phrases", "viet", "mekong.Phrases().fit([text] * 3)"),
-    ("count_real_article_options", "viet",
-     "mekong.TfidfVectorizer(clean=True, stop_words='vietnamese', aliases=True, phrases=True).fit([text] * 3)"),
+    (
+        "count_real_article_options",
+        "viet",
+        "mekong.TfidfVectorizer(clean=True, stop_words='vietnamese', aliases=True, phrases=True).fit([text] * 3)",
+    ),
 ]
 
 

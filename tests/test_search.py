@@ -122,12 +122,11 @@ def test_issue11_hun_sen_reaches_the_name_and_capitals_mean_names():
     assert "name:hunsen" in terms and "name:lao" in terms
     idx, _ = index.rank("hun sen", k=2)
     assert set(idx[0].tolist()) == {2, 6}
-    assert index.query_terms("hun sen") .get(terms["name:hunsen"]) == 1
+    assert index.query_terms("hun sen").get(terms["name:hunsen"]) == 1
     # typed without accents: "Lao" with a capital is the country, not the verb of the crash story
     reached = index.query_terms("hop tac Lao")
     assert terms["name:lao"] in reached
-    assert all(not name.startswith("lao") or name == "name:lao"
-               for name, col in terms.items() if col in reached)
+    assert all(not name.startswith("lao") or name == "name:lao" for name, col in terms.items() if col in reached)
     idx, _ = index.rank("hop tac Lao", k=len(DOCS))
     ranked = [int(j) for j in idx[0] if j >= 0]
     assert ranked[0] in (0, 4) and 1 not in ranked

@@ -46,7 +46,9 @@ def test_results_do_not_depend_on_n_jobs():
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
 
 
-@given(st.integers(1, 40), st.integers(1, 12), st.integers(1, 8), st.integers(0, 2**31), st.sampled_from([0.0, 0.3, -0.5]))
+@given(
+    st.integers(1, 40), st.integers(1, 12), st.integers(1, 8), st.integers(0, 2**31), st.sampled_from([0.0, 0.3, -0.5])
+)
 def test_top_k_equals_stable_argsort(n, m, k, seed, threshold):
     X = random_sparse(n, m, 0.3, seed, negative=threshold < 0)
     S = sk_cosine(X)
@@ -59,7 +61,7 @@ def test_top_k_equals_stable_argsort(n, m, k, seed, threshold):
         # ties decided by floating-point noise may swap: compare scores, then indices where scores differ
         np.testing.assert_allclose(scores[i, : len(got)], S[i, order[: len(got)]], rtol=1e-9, atol=1e-12)
         assert len(got) == len(order)
-        assert np.isnan(scores[i, len(got):]).all()
+        assert np.isnan(scores[i, len(got) :]).all()
 
 
 def test_top_k_cross_and_csr():

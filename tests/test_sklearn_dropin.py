@@ -79,36 +79,64 @@ def assert_same(ours_theirs):
         np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-12)
 
 
-@given(docs=docs_strategy, pattern=st.sampled_from(TOKEN_PATTERNS), lowercase=st.booleans(),
-       strip=st.sampled_from([None, "ascii", "unicode"]), ngrams=st.sampled_from([(1, 1), (1, 2), (2, 3)]),
-       stop=st.sampled_from([None, "english", ["ab", "đi", "x y"]]))
+@given(
+    docs=docs_strategy,
+    pattern=st.sampled_from(TOKEN_PATTERNS),
+    lowercase=st.booleans(),
+    strip=st.sampled_from([None, "ascii", "unicode"]),
+    ngrams=st.sampled_from([(1, 1), (1, 2), (2, 3)]),
+    stop=st.sampled_from([None, "english", ["ab", "đi", "x y"]]),
+)
 def test_word_analyzer_matches_scikit_learn(docs, pattern, lowercase, strip, ngrams, stop):
     params = dict(token_pattern=pattern, lowercase=lowercase, strip_accents=strip, ngram_range=ngrams, stop_words=stop)
     assert_same(outcome("CountVectorizer", params, docs))
 
 
-@given(docs=docs_strategy, analyzer=st.sampled_from(["char", "char_wb"]), lowercase=st.booleans(),
-       strip=st.sampled_from([None, "ascii", "unicode"]), ngrams=st.sampled_from([(1, 1), (1, 3), (2, 5), (4, 4)]))
+@given(
+    docs=docs_strategy,
+    analyzer=st.sampled_from(["char", "char_wb"]),
+    lowercase=st.booleans(),
+    strip=st.sampled_from([None, "ascii", "unicode"]),
+    ngrams=st.sampled_from([(1, 1), (1, 3), (2, 5), (4, 4)]),
+)
 def test_char_analyzers_match_scikit_learn(docs, analyzer, lowercase, strip, ngrams):
     params = dict(analyzer=analyzer, lowercase=lowercase, strip_accents=strip, ngram_range=ngrams)
     assert_same(outcome("CountVectorizer", params, docs))
 
 
-@given(docs=docs_strategy, analyzer=st.sampled_from(["word", "char_wb"]), sublinear=st.booleans(),
-       norm=st.sampled_from(["l1", "l2", None]), min_df=st.sampled_from([1, 2, 0.5]), max_df=st.sampled_from([1.0, 0.8, 3]),
-       max_features=st.sampled_from([None, 3]))
+@given(
+    docs=docs_strategy,
+    analyzer=st.sampled_from(["word", "char_wb"]),
+    sublinear=st.booleans(),
+    norm=st.sampled_from(["l1", "l2", None]),
+    min_df=st.sampled_from([1, 2, 0.5]),
+    max_df=st.sampled_from([1.0, 0.8, 3]),
+    max_features=st.sampled_from([None, 3]),
+)
 def test_tfidf_vectorizer_matches_scikit_learn(docs, analyzer, sublinear, norm, min_df, max_df, max_features):
-    params = dict(analyzer=analyzer, sublinear_tf=sublinear, norm=norm, min_df=min_df, max_df=max_df,
-                  max_features=max_features)
+    params = dict(
+        analyzer=analyzer, sublinear_tf=sublinear, norm=norm, min_df=min_df, max_df=max_df, max_features=max_features
+    )
     assert_same(outcome("TfidfVectorizer", params, docs))
 
 
-@given(docs=docs_strategy, analyzer=st.sampled_from(["word", "char", "char_wb"]),
-       n_features=st.sampled_from([1, 2, 7, 1000, 2**20, 2**31 - 1]), alternate_sign=st.booleans(),
-       norm=st.sampled_from(["l1", "l2", None]), binary=st.booleans())
+@given(
+    docs=docs_strategy,
+    analyzer=st.sampled_from(["word", "char", "char_wb"]),
+    n_features=st.sampled_from([1, 2, 7, 1000, 2**20, 2**31 - 1]),
+    alternate_sign=st.booleans(),
+    norm=st.sampled_from(["l1", "l2", None]),
+    binary=st.booleans(),
+)
 def test_hashing_vectorizer_matches_scikit_learn(docs, analyzer, n_features, alternate_sign, norm, binary):
-    params = dict(analyzer=analyzer, n_features=n_features, alternate_sign=alternate_sign, norm=norm, binary=binary,
-                  ngram_range=(1, 2))
+    params = dict(
+        analyzer=analyzer,
+        n_features=n_features,
+        alternate_sign=alternate_sign,
+        norm=norm,
+        binary=binary,
+        ngram_range=(1, 2),
+    )
     if n_features > 2**24:  # dense comparison would not fit: compare the sparse entries
         a = sk.HashingVectorizer(**params).transform(docs)
         b = mk.HashingVectorizer(**params).transform(docs)
@@ -175,9 +203,12 @@ def test_lone_surrogates_survive_like_in_scikit_learn():
 
 def test_callables_take_the_python_path_with_scikit_learns_results():
     docs = ["Hợp tác Kon Tum", "Attapư và Kon Tum", "kon tum"]
-    for params in (dict(analyzer=lambda d: d.split()), dict(tokenizer=str.split, token_pattern=None),
-                   dict(preprocessor=lambda d: d.upper(), lowercase=False),
-                   dict(strip_accents=lambda d: d.replace("ư", "u"))):
+    for params in (
+        dict(analyzer=lambda d: d.split()),
+        dict(tokenizer=str.split, token_pattern=None),
+        dict(preprocessor=lambda d: d.upper(), lowercase=False),
+        dict(strip_accents=lambda d: d.replace("ư", "u")),
+    ):
         assert_same(outcome("CountVectorizer", params, docs))
 
 
@@ -273,8 +304,11 @@ def test_signatures_and_defaults_are_scikit_learns():
 
 def test_fitted_vectorizers_and_built_analyzers_pickle():
     docs = ["Hợp tác Kon Tum", "Attapư và Kon Tum 2025"]
-    for est in (mk.CountVectorizer(analyzer="char_wb", ngram_range=(2, 3)), mk.TfidfVectorizer(stop_words=["và"]),
-                mk.HashingVectorizer(n_features=64)):
+    for est in (
+        mk.CountVectorizer(analyzer="char_wb", ngram_range=(2, 3)),
+        mk.TfidfVectorizer(stop_words=["và"]),
+        mk.HashingVectorizer(n_features=64),
+    ):
         X = est.fit_transform(docs)
         again = pickle.loads(pickle.dumps(est))
         assert (again.transform(docs) != X).nnz == 0
@@ -294,7 +328,9 @@ def test_pipeline_and_grid_search_over_the_drop_in_classes():
     pipe = Pipeline([("vect", mk.CountVectorizer()), ("tfidf", mk.TfidfTransformer()), ("clf", LogisticRegression())])
     grid = {"vect__analyzer": ["word", "char_wb"], "vect__ngram_range": [(1, 1), (2, 3)], "tfidf__norm": ["l2"]}
     ours = GridSearchCV(pipe, grid, cv=2).fit(sample.texts, y)
-    theirs_pipe = Pipeline([("vect", sk.CountVectorizer()), ("tfidf", sk.TfidfTransformer()), ("clf", LogisticRegression())])
+    theirs_pipe = Pipeline(
+        [("vect", sk.CountVectorizer()), ("tfidf", sk.TfidfTransformer()), ("clf", LogisticRegression())]
+    )
     theirs = GridSearchCV(theirs_pipe, grid, cv=2).fit(sample.texts, y)
     np.testing.assert_allclose(ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"])
     hashing = Pipeline([("hash", mk.HashingVectorizer(n_features=2**12)), ("clf", LogisticRegression())])
@@ -305,8 +341,11 @@ def test_threads_never_change_a_result(sample):
     docs = sample.texts * 40  # over a megabyte: the core splits it between threads
     old = mk.set_n_jobs(2)
     try:
-        for cls, params in ((mk.CountVectorizer, {}), (mk.CountVectorizer, dict(analyzer="char_wb")),
-                            (mk.HashingVectorizer, {})):
+        for cls, params in (
+            (mk.CountVectorizer, {}),
+            (mk.CountVectorizer, dict(analyzer="char_wb")),
+            (mk.HashingVectorizer, {}),
+        ):
             two = cls(**params).fit_transform(docs)
             mk.set_n_jobs(1)
             one = cls(**params).fit_transform(docs)

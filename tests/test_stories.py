@@ -76,10 +76,10 @@ def ref_otsu(index, score, floor, bins=256):
     centres = (np.arange(bins) + 0.5) * top / bins
     between = np.full(bins, -1.0)
     for t in range(bins - 1):
-        w0, w1 = hist[: t + 1].sum(), hist[t + 1:].sum()
+        w0, w1 = hist[: t + 1].sum(), hist[t + 1 :].sum()
         if w0 == 0 or w1 == 0:
             continue
-        d = (hist[: t + 1] * centres[: t + 1]).sum() / w0 - (hist[t + 1:] * centres[t + 1:]).sum() / w1
+        d = (hist[: t + 1] * centres[: t + 1]).sum() / w0 - (hist[t + 1 :] * centres[t + 1 :]).sum() / w1
         between[t] = w0 * w1 * d * d
     best = np.flatnonzero(between >= between.max() * (1 - 1e-9))  # a plateau: its middle
     cut = best[0] + (best[-1] - best[0]) // 2
@@ -186,8 +186,9 @@ def test_same_labels_for_any_n_jobs(n_jobs):
     X, _ = story_corpus(7, n_events=40)
     base = mekong.stories(X).labels
     np.testing.assert_array_equal(mekong.stories(X, n_jobs=n_jobs).labels, base)
-    np.testing.assert_array_equal(mekong.stories(X, n_jobs=n_jobs, search="pruned").labels,
-                                  mekong.stories(X, search="pruned").labels)
+    np.testing.assert_array_equal(
+        mekong.stories(X, n_jobs=n_jobs, search="pruned").labels, mekong.stories(X, search="pruned").labels
+    )
 
 
 def test_two_storms_stay_apart_on_the_labelled_check(tmp_path):
@@ -226,8 +227,12 @@ def sk_scores(true, pred):
         return out
 
     t, p = singletons(true), singletons(pred)
-    return (metrics.adjusted_rand_score(t, p), metrics.homogeneity_score(t, p), metrics.completeness_score(t, p),
-            metrics.v_measure_score(t, p))
+    return (
+        metrics.adjusted_rand_score(t, p),
+        metrics.homogeneity_score(t, p),
+        metrics.completeness_score(t, p),
+        metrics.v_measure_score(t, p),
+    )
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -277,8 +282,12 @@ def test_story_clusterer_in_model_selection():
     np.testing.assert_array_equal(labels, est.labels_)
     np.testing.assert_array_equal(labels, mekong.stories(X, k=5).labels)
     assert est.threshold_ == est.stories_.threshold
-    grid = GridSearchCV(mekong.StoryClusterer(), {"k": [3, 6], "rerank": [None, "neighbours"]},
-                        scoring="adjusted_rand_score", cv=[(np.arange(X.shape[0]), np.arange(X.shape[0]))])
+    grid = GridSearchCV(
+        mekong.StoryClusterer(),
+        {"k": [3, 6], "rerank": [None, "neighbours"]},
+        scoring="adjusted_rand_score",
+        cv=[(np.arange(X.shape[0]), np.arange(X.shape[0]))],
+    )
     grid.fit(X, truth)
     best = mekong.StoryClusterer(**grid.best_params_).fit_predict(X)
     assert grid.best_score_ == pytest.approx(sklearn.metrics.adjusted_rand_score(truth, best))
@@ -302,8 +311,16 @@ def test_stories_index_iterate_and_frame():
     with pytest.raises(TypeError):
         result["0"]
     frame = result.to_frame()
-    assert list(frame.columns) == ["story", "size", "members", "representative", "top_terms", "first_date",
-                                   "last_date", "sources"]
+    assert list(frame.columns) == [
+        "story",
+        "size",
+        "members",
+        "representative",
+        "top_terms",
+        "first_date",
+        "last_date",
+        "sources",
+    ]
     for row, g in zip(frame.itertuples(), result):
         assert row.members == [ids[m] for m in g.members]
         assert row.first_date == min(dates[m] for m in g.members)
@@ -332,8 +349,9 @@ def test_window_splits_a_story_told_a_year_apart():
     assert mekong.stories(X, threshold=0.5, rerank=None).labels.tolist() == [0, 0, 0, -1]
     got = mekong.stories(X, threshold=0.5, rerank=None, dates=dates, window=7).labels.tolist()
     assert got == [0, 0, -1, -1]
-    assert mekong.stories(X, threshold=0.5, rerank=None, dates=dates, window=dt.timedelta(days=400)).labels.tolist() \
-        == [0, 0, 0, -1]
+    assert mekong.stories(
+        X, threshold=0.5, rerank=None, dates=dates, window=dt.timedelta(days=400)
+    ).labels.tolist() == [0, 0, 0, -1]
     # Unknown dates are not constrained by the window (the documented fallback).
     assert mekong.stories(X, threshold=0.5, rerank=None, dates=[None] * 4, window=7).labels.tolist() == [0, 0, 0, -1]
     with pytest.raises(ValueError, match="window needs dates"):
@@ -352,8 +370,10 @@ def test_default_window_uses_dates_when_given():
     # window="auto" is AUTO_WINDOW_DAYS with dates: 0 and 2 are 8 days apart and never linked,
     # so average linkage keeps 2 out of {0, 1} (its pair with 0 counts 0).
     assert AUTO_WINDOW_DAYS == 7.0
-    assert mekong.stories(X, threshold=0.5, rerank=None, dates=dates).labels.tolist() \
+    assert (
+        mekong.stories(X, threshold=0.5, rerank=None, dates=dates).labels.tolist()
         == mekong.stories(X, threshold=0.5, rerank=None, dates=dates, window=7).labels.tolist()
+    )
     assert mekong.stories(X, threshold=0.5, rerank=None, dates=dates).labels.tolist() != [0, 0, 0, -1]
     # No dates: no window and no error; window=None turns it off with dates.
     assert mekong.stories(X, threshold=0.5, rerank=None).labels.tolist() == [0, 0, 0, -1]
@@ -381,8 +401,9 @@ def test_one_document_is_one_singleton():
     assert mekong.stories(sp.csr_matrix((0, 3))).labels.shape == (0,)
 
 
-@pytest.mark.parametrize("bad", [{"threshold": "high"}, {"threshold": 1.0}, {"k": 0}, {"rerank": "yes"},
-                                 {"search": "fast"}])
+@pytest.mark.parametrize(
+    "bad", [{"threshold": "high"}, {"threshold": 1.0}, {"k": 0}, {"rerank": "yes"}, {"search": "fast"}]
+)
 def test_bad_parameters_raise(bad):
     X = sp.csr_matrix(np.eye(3))
     with pytest.raises(ValueError):

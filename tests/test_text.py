@@ -12,10 +12,25 @@ from conftest import nfd, to_cp1258
 
 def test_tokenize_keeps_one_letter_syllables_and_numbers():
     assert mekong.tokenize("Cửa khẩu Bờ Y: 747 tỷ đồng, ngày 13/9", words=False) == [
-        "cửa", "khẩu", "bờ", "y", "747", "tỷ", "đồng", "ngày", "13", "9",
+        "cửa",
+        "khẩu",
+        "bờ",
+        "y",
+        "747",
+        "tỷ",
+        "đồng",
+        "ngày",
+        "13",
+        "9",
     ]
     assert mekong.tokenize("Cửa khẩu Bờ Y: 747 tỷ đồng, ngày 13/9") == [
-        "cửa_khẩu", "bờ_y", "747", "tỷ", "đồng", "ngày", "13/9",
+        "cửa_khẩu",
+        "bờ_y",
+        "747",
+        "tỷ",
+        "đồng",
+        "ngày",
+        "13/9",
     ]
     assert mekong.tokenize("747 tỷ đồng năm 2025", numbers=False, words=False) == ["tỷ", "đồng", "năm"]
     assert mekong.tokenize("ở Bờ Y có y tế", min_token_length=2, words=False) == ["bờ", "có", "tế"]
@@ -109,7 +124,9 @@ def test_tokenize_never_crashes_on_any_str(text):
 
 
 vietnamese = st.text(
-    alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐEÊOÔƠUƯ àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ,.")),
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐEÊOÔƠUƯ àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ,.")
+    ),
     max_size=80,
 )
 

@@ -13,9 +13,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidfVectorizer
 import mekong
 from test_count_vectorizer import SK_PATTERN, ascii_corpus
 
-counts = st.integers(1, 30).flatmap(
-    lambda n: st.lists(st.lists(st.integers(0, 5), min_size=6, max_size=6), min_size=n, max_size=n)
-).map(lambda rows: sp.csr_matrix(np.array(rows, dtype=np.int64)))
+counts = (
+    st.integers(1, 30)
+    .flatmap(lambda n: st.lists(st.lists(st.integers(0, 5), min_size=6, max_size=6), min_size=n, max_size=n))
+    .map(lambda rows: sp.csr_matrix(np.array(rows, dtype=np.int64)))
+)
 
 
 def close(a, b, rtol=1e-12):
@@ -34,7 +36,14 @@ def test_transformer_parity(X, norm, use_idf, smooth_idf, sublinear_tf):
     close(ours.transform(X), theirs.transform(X))
 
 
-@given(ascii_corpus, st.sampled_from(["l1", "l2", None]), st.booleans(), st.booleans(), st.booleans(), st.sampled_from([(1, 1), (1, 2)]))
+@given(
+    ascii_corpus,
+    st.sampled_from(["l1", "l2", None]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([(1, 1), (1, 2)]),
+)
 def test_vectorizer_parity(docs, norm, use_idf, smooth_idf, sublinear_tf, ngram_range):
     opts = dict(norm=norm, use_idf=use_idf, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, ngram_range=ngram_range)
     sk = SkTfidfVectorizer(token_pattern=SK_PATTERN, **opts)

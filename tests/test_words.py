@@ -21,6 +21,7 @@ VTB = Path(os.environ.get("MEKONG_SHARED_VTB", ROOT.parent / "shared" / "corpus"
 
 # ---- accuracy on the VTB dev split, with a model trained on train only ----------------------------
 
+
 def read_conllu(path):
     sentences, words = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -148,10 +149,12 @@ def reference_words(model, text):
     toks = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
     out = []
     stretch = []  # (token, gap kind, glued)
+
     def flush():
         if stretch:
             out.extend(decode(model, stretch))
         stretch.clear()
+
     for i, (b, e) in enumerate(toks):
         tok = text[b:e]
         if i:
@@ -174,14 +177,18 @@ def decode(model, stretch):
     hashes = [canonical_hash(t) for t in toks]
     shapes = [shape_of(t, key(99, h) in model.known) for t, h in zip(toks, hashes)]
     gaps = [g for _, g, _ in stretch]
+
     def h(k):
         return hashes[k] if 0 <= k < n else BOUNDARY
+
     def s(k):
         return shapes[k] if 0 <= k < n else 0
+
     def lex(start, length):
         if start < 0 or start + length > n:
             return False
-        return key(100 + length, *hashes[start:start + length]) in model.lexicon
+        return key(100 + length, *hashes[start : start + length]) in model.lexicon
+
     allowed = [3] * n
     allowed[0] = 1
     for i in range(n):
@@ -195,15 +202,29 @@ def decode(model, stretch):
     for i in range(1, n):
         if gaps[i] == 1 and NUMBER not in (shapes[i - 1], shapes[i]) and FOREIGN not in (shapes[i - 1], shapes[i]):
             allowed[i] = 2
+
     def emit(i):
         mask = sum(1 << k for k, (st, ln) in enumerate(LEX_FLAGS) if lex(i + st, ln))
-        feats = [key(1, 1), key(2, h(i)), key(3, h(i - 1)), key(4, h(i + 1)), key(5, h(i - 1), h(i)),
-                 key(6, h(i), h(i + 1)), key(7, h(i - 2), h(i - 1)), key(8, h(i - 1), h(i), h(i + 1)),
-                 key(9, h(i - 2), h(i - 1), h(i)), key(10, s(i - 1), s(i), s(i + 1), gaps[i]),
-                 key(13, s(i - 1), h(i)), key(14, h(i - 1), s(i)), key(15, h(i - 1), h(i + 1)),
-                 key(11, mask), key(12, mask & 3, s(i - 1), s(i))]
+        feats = [
+            key(1, 1),
+            key(2, h(i)),
+            key(3, h(i - 1)),
+            key(4, h(i + 1)),
+            key(5, h(i - 1), h(i)),
+            key(6, h(i), h(i + 1)),
+            key(7, h(i - 2), h(i - 1)),
+            key(8, h(i - 1), h(i), h(i + 1)),
+            key(9, h(i - 2), h(i - 1), h(i)),
+            key(10, s(i - 1), s(i), s(i + 1), gaps[i]),
+            key(13, s(i - 1), h(i)),
+            key(14, h(i - 1), s(i)),
+            key(15, h(i - 1), h(i + 1)),
+            key(11, mask),
+            key(12, mask & 3, s(i - 1), s(i)),
+        ]
         feats += [key(20 + k, 1) for k in range(10) if mask & (1 << k)]
         return sum(model.weight(f) for f in feats)
+
     # Viterbi, by the book: best[i][tag], tag 0 = B, 1 = I; ties go to B.
     neg = float("-inf")
     best = [[0.0, neg]]
@@ -243,9 +264,11 @@ def reference_model():
 
 def generated_texts(seed, count):
     rng = random.Random(seed)
-    pool = ("hợp tác kinh tế xã hội Việt Nam Lào Kon Tum tỉnh ủy ban nhân dân chủ tịch UBND Hà Nội "
-            "phát triển đầu tư biên giới hai nước Attapư Lê Ngọc Tuấn Trung Quốc Tập Cận Bình mỹ phẩm "
-            "Mỹ năm 2025 10 000 xyzzy iPhone A320 thủ tướng bộ trưởng giao thông vận tải ngày").split()
+    pool = (
+        "hợp tác kinh tế xã hội Việt Nam Lào Kon Tum tỉnh ủy ban nhân dân chủ tịch UBND Hà Nội "
+        "phát triển đầu tư biên giới hai nước Attapư Lê Ngọc Tuấn Trung Quốc Tập Cận Bình mỹ phẩm "
+        "Mỹ năm 2025 10 000 xyzzy iPhone A320 thủ tướng bộ trưởng giao thông vận tải ngày"
+    ).split()
     seps = [" "] * 12 + ["-", ", ", ". ", ".", "/"]
     for _ in range(count):
         n = rng.randint(1, 40)
@@ -269,6 +292,7 @@ def test_cpp_decoder_equals_the_reference_on_generated_text(reference_model):
 
 
 # ---- the API contract -----------------------------------------------------------------------------
+
 
 def test_word_tokenize_contract():
     words = mekong.word_tokenize("Chủ tịch nước tiếp Đại sứ Lào tại Hà Nội.")
@@ -345,6 +369,7 @@ def test_a_sentence_of_100000_syllables_without_punctuation():
 
 # ---- names and titles -----------------------------------------------------------------------------
 
+
 def test_regression_two_adjacent_names_are_two():
     text = "Chủ tịch Trung Quốc Tập Cận Bình thăm Việt Nam. Quan hệ với Trung Quốc phát triển."
     names = mekong.extract_names(text)
@@ -353,8 +378,10 @@ def test_regression_two_adjacent_names_are_two():
 
 
 def test_regression_titles_are_not_names():
-    text = ("Phó Chủ tịch UBND tỉnh Lê Ngọc Tuấn và Phó Bí thư Tỉnh ủy Dương Văn Trang dự lễ. "
-            "Tỉnh trưởng Lệt Xay-nhạ-phon phát biểu.")
+    text = (
+        "Phó Chủ tịch UBND tỉnh Lê Ngọc Tuấn và Phó Bí thư Tỉnh ủy Dương Văn Trang dự lễ. "
+        "Tỉnh trưởng Lệt Xay-nhạ-phon phát biểu."
+    )
     names = mekong.extract_names(text)
     assert "Lê Ngọc Tuấn" in names and "Dương Văn Trang" in names
     for fragment in ("Phó", "Phó Chủ", "Phó Bí", "Chủ tịch", "Bí thư", "UBND", "Tỉnh trưởng"):
@@ -432,6 +459,7 @@ def test_regression_short_forms_of_names_are_not_names_viet_trung_tay():
     assert "Việt" not in names and "Lào" in names and "Việt Nam" in names
     # Fitted evidence survives pickling; evidence pickled before short forms were learned still loads.
     import pickle
+
     again = pickle.loads(pickle.dumps(cv))
     assert (again.transform(SHORT_FORMS) != cv.transform(SHORT_FORMS)).nnz == 0
     cfg = _core.AnalyzerConfig()

@@ -29,8 +29,8 @@ template <class T>
 py::array_t<T> to_numpy(std::vector<T>&& v) {
   auto* heap = new std::vector<T>(std::move(v));
   py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                        heap->data(), owner);
+  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))}, heap->data(),
+                        owner);
 }
 
 // Index arrays are int32 while nnz fits, else int64 (both indices and indptr, as SciPy wants).

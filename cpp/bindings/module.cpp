@@ -24,7 +24,8 @@ py::list to_list(const TermBuffer& terms) {
   py::list out(terms.size());
   for (std::size_t i = 0; i < terms.size(); ++i) {
     const std::string_view t = terms[i];
-    out[i] = py::reinterpret_steal<py::object>(PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict"));
+    out[i] =
+        py::reinterpret_steal<py::object>(PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict"));
   }
   return out;
 }
@@ -37,7 +38,8 @@ py::tuple stats_to_python(const std::vector<DocStats>& stats) {
   std::vector<std::int64_t> replaced(stats.size()), first(stats.size());
   for (std::size_t i = 0; i < stats.size(); ++i) {
     replaced[i] = static_cast<std::int64_t>(stats[i].replaced);
-    first[i] = stats[i].first_invalid == std::string_view::npos ? -1 : static_cast<std::int64_t>(stats[i].first_invalid);
+    first[i] =
+        stats[i].first_invalid == std::string_view::npos ? -1 : static_cast<std::int64_t>(stats[i].first_invalid);
   }
   return py::make_tuple(py_convert::to_numpy(std::move(replaced)), py_convert::to_numpy(std::move(first)));
 }
@@ -100,11 +102,12 @@ PYBIND11_MODULE(_core, m) {
                out.append(py::make_tuple(p.pass, utf8_str(p.left), utf8_str(p.right), p.score));
              return out;
            })
-      .def("dictionary", [](const PhraseModel& pm) {
-        py::list out;
-        for (const auto& w : pm.dictionary()) out.append(utf8_str(w));
-        return out;
-      })
+      .def("dictionary",
+           [](const PhraseModel& pm) {
+             py::list out;
+             for (const auto& w : pm.dictionary()) out.append(utf8_str(w));
+             return out;
+           })
       .def("apply", [](const PhraseModel& pm, std::vector<std::string> units) {
         pm.apply(units);
         py::list out;
@@ -191,9 +194,12 @@ PYBIND11_MODULE(_core, m) {
           [](const AnalyzerConfig& c) {
             std::vector<std::string> lower, names, clipped;
             if (c.name_evidence) {
-              for (std::uint32_t i = 0; i < c.name_evidence->lower.size(); ++i) lower.emplace_back(c.name_evidence->lower.str(i));
-              for (std::uint32_t i = 0; i < c.name_evidence->names.size(); ++i) names.emplace_back(c.name_evidence->names.str(i));
-              for (std::uint32_t i = 0; i < c.name_evidence->clipped.size(); ++i) clipped.emplace_back(c.name_evidence->clipped.str(i));
+              for (std::uint32_t i = 0; i < c.name_evidence->lower.size(); ++i)
+                lower.emplace_back(c.name_evidence->lower.str(i));
+              for (std::uint32_t i = 0; i < c.name_evidence->names.size(); ++i)
+                names.emplace_back(c.name_evidence->names.str(i));
+              for (std::uint32_t i = 0; i < c.name_evidence->clipped.size(); ++i)
+                clipped.emplace_back(c.name_evidence->clipped.str(i));
             }
             return py::make_tuple(lower, names, clipped);
           },
@@ -319,65 +325,68 @@ PYBIND11_MODULE(_core, m) {
       }))
       .def("__len__", [](const Vocabulary& v) { return v.terms.size(); });
 
-  m.def("decode",
-        [](const py::bytes& data, const std::string& encoding) {
-          std::string_view view(PyBytes_AS_STRING(data.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(data.ptr())));
-          std::string scratch;
-          const Decoded d = run_cancellable(view.size(), [&](const std::atomic<bool>*) {
-            return encoding.empty() ? decode_utf8(view, scratch) : decode_bytes(view, encoding, scratch);
-          });
-          return py::make_tuple(utf8_str(d.text), d.replaced);
-        },
-        py::arg("data"), py::arg("encoding") = "");
-
-  m.def("count",
-        [](const py::handle& docs, const Analyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
-           bool max_df_is_count, std::int64_t max_features, bool binary, int n_jobs) {
-          std::vector<py::object> keep;
-          const RawDocuments raw = documents_from_python(docs, keep);
-          CountConfig cfg;
-          cfg.min_df = min_df;
-          cfg.min_df_is_count = min_df_is_count;
-          cfg.max_df = max_df;
-          cfg.max_df_is_count = max_df_is_count;
-          cfg.max_features = max_features;
-          cfg.binary = binary;
-          cfg.n_jobs = n_jobs;
-          CorpusCounts out = run_interruptible([&](const std::atomic<bool>* cancel) {
-            return count_corpus(raw, analyzer, cfg, cancel);
-          });
-          py::list vocabulary(out.counts.vocabulary.size());
-          for (std::size_t i = 0; i < out.counts.vocabulary.size(); ++i) vocabulary[i] = utf8_str(out.counts.vocabulary[i]);
-          out.counts.vocabulary = {};
-          return py::make_tuple(py_convert::csr_to_python(std::move(out.counts.matrix)), vocabulary,
-                                stats_to_python(out.stats), aliases_to_python(out.aliases));
-        },
-        py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
-        py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"));
-
-  m.def("count_fixed",
-        [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs) {
-          std::vector<py::object> keep;
-          const RawDocuments raw = documents_from_python(docs, keep);
-          FixedCounts out = run_interruptible([&](const std::atomic<bool>* cancel) {
-            return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel);
-          });
-          return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats),
-                                aliases_to_python(out.aliases));
-        },
-        py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"));
-
-  m.def("learn_repeated_lines",
-        [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents, int n_jobs) {
-          std::vector<py::object> keep;
-          const RawDocuments raw = documents_from_python(docs, keep);
-          const std::vector<std::string> out = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
-            return learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
-          });
-          py::list l;
-          for (const auto& k : out) l.append(utf8_str(k));
-          return l;
+  m.def(
+      "decode",
+      [](const py::bytes& data, const std::string& encoding) {
+        std::string_view view(PyBytes_AS_STRING(data.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(data.ptr())));
+        std::string scratch;
+        const Decoded d = run_cancellable(view.size(), [&](const std::atomic<bool>*) {
+          return encoding.empty() ? decode_utf8(view, scratch) : decode_bytes(view, encoding, scratch);
         });
+        return py::make_tuple(utf8_str(d.text), d.replaced);
+      },
+      py::arg("data"), py::arg("encoding") = "");
+
+  m.def(
+      "count",
+      [](const py::handle& docs, const Analyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
+         bool max_df_is_count, std::int64_t max_features, bool binary, int n_jobs) {
+        std::vector<py::object> keep;
+        const RawDocuments raw = documents_from_python(docs, keep);
+        CountConfig cfg;
+        cfg.min_df = min_df;
+        cfg.min_df_is_count = min_df_is_count;
+        cfg.max_df = max_df;
+        cfg.max_df_is_count = max_df_is_count;
+        cfg.max_features = max_features;
+        cfg.binary = binary;
+        cfg.n_jobs = n_jobs;
+        CorpusCounts out = run_interruptible(
+            [&](const std::atomic<bool>* cancel) { return count_corpus(raw, analyzer, cfg, cancel); });
+        py::list vocabulary(out.counts.vocabulary.size());
+        for (std::size_t i = 0; i < out.counts.vocabulary.size(); ++i)
+          vocabulary[i] = utf8_str(out.counts.vocabulary[i]);
+        out.counts.vocabulary = {};
+        return py::make_tuple(py_convert::csr_to_python(std::move(out.counts.matrix)), vocabulary,
+                              stats_to_python(out.stats), aliases_to_python(out.aliases));
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
+      py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"));
+
+  m.def(
+      "count_fixed",
+      [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs) {
+        std::vector<py::object> keep;
+        const RawDocuments raw = documents_from_python(docs, keep);
+        FixedCounts out = run_interruptible([&](const std::atomic<bool>* cancel) {
+          return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel);
+        });
+        return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats),
+                              aliases_to_python(out.aliases));
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"));
+
+  m.def("learn_repeated_lines", [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents,
+                                   int n_jobs) {
+    std::vector<py::object> keep;
+    const RawDocuments raw = documents_from_python(docs, keep);
+    const std::vector<std::string> out = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
+      return learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
+    });
+    py::list l;
+    for (const auto& k : out) l.append(utf8_str(k));
+    return l;
+  });
 
   m.def("learn_name_evidence", [](const py::handle& docs, const Analyzer& analyzer, int n_jobs) {
     std::vector<py::object> keep;
@@ -392,17 +401,17 @@ PYBIND11_MODULE(_core, m) {
     return py::make_tuple(lower, names, clipped);
   });
 
-  m.def("learn_phrases",
-        [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold, std::size_t passes,
-           std::shared_ptr<const PhraseModel> dictionary, int n_jobs) {
-          std::vector<py::object> keep;
-          const RawDocuments raw = documents_from_python(docs, keep);
-          PhraseConfig cfg{min_count, threshold, passes};
-          auto model = std::make_shared<PhraseModel>(run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
-            return learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
-          }));
-          return model;
-        });
+  m.def("learn_phrases", [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold,
+                            std::size_t passes, std::shared_ptr<const PhraseModel> dictionary, int n_jobs) {
+    std::vector<py::object> keep;
+    const RawDocuments raw = documents_from_python(docs, keep);
+    PhraseConfig cfg{min_count, threshold, passes};
+    auto model =
+        std::make_shared<PhraseModel>(run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
+          return learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
+        }));
+    return model;
+  });
 
   m.def("alias_key", [](const std::string& name) {
     AliasKeys keys;

@@ -59,15 +59,23 @@ void register_sklearn(py::module_& m) {
                        const std::string& token_pattern, std::optional<std::vector<std::string>> stop_words,
                        std::size_t ngram_min, std::size_t ngram_max) {
              SkAnalyzerConfig c;
-             if (kind == "word") c.kind = SkAnalyzerKind::word;
-             else if (kind == "char") c.kind = SkAnalyzerKind::chars;
-             else if (kind == "char_wb") c.kind = SkAnalyzerKind::chars_wb;
-             else throw py::value_error(kind + " is not a valid tokenization scheme/analyzer");
+             if (kind == "word")
+               c.kind = SkAnalyzerKind::word;
+             else if (kind == "char")
+               c.kind = SkAnalyzerKind::chars;
+             else if (kind == "char_wb")
+               c.kind = SkAnalyzerKind::chars_wb;
+             else
+               throw py::value_error(kind + " is not a valid tokenization scheme/analyzer");
              c.lowercase = lowercase;
-             if (strip_accents.empty()) c.strip_accents = StripAccents::none;
-             else if (strip_accents == "ascii") c.strip_accents = StripAccents::ascii;
-             else if (strip_accents == "unicode") c.strip_accents = StripAccents::unicode;
-             else throw py::value_error("Invalid value for \"strip_accents\": " + strip_accents);
+             if (strip_accents.empty())
+               c.strip_accents = StripAccents::none;
+             else if (strip_accents == "ascii")
+               c.strip_accents = StripAccents::ascii;
+             else if (strip_accents == "unicode")
+               c.strip_accents = StripAccents::unicode;
+             else
+               throw py::value_error("Invalid value for \"strip_accents\": " + strip_accents);
              c.token_pattern = token_pattern;
              c.use_stop_words = stop_words.has_value();
              if (stop_words) c.stop_words = std::move(*stop_words);
@@ -79,7 +87,8 @@ void register_sklearn(py::module_& m) {
            py::arg("stop_words"), py::arg("ngram_min"), py::arg("ngram_max"))
       .def_property_readonly("fast_min_run",
                              [](const SkAnalyzer& a) { return a.pattern() ? a.pattern()->fast_min_run() : 0; })
-      .def_property_readonly("icu_pattern", [](const SkAnalyzer& a) { return a.pattern() ? a.pattern()->icu_pattern() : ""; })
+      .def_property_readonly("icu_pattern",
+                             [](const SkAnalyzer& a) { return a.pattern() ? a.pattern()->icu_pattern() : ""; })
       .def("analyze", [](const SkAnalyzer& a, const py::str& doc) {
         py::list one;
         one.append(doc);
@@ -94,62 +103,70 @@ void register_sklearn(py::module_& m) {
         return terms_list(out);
       });
 
-  m.def("sk_count",
-        [](const py::list& docs, const SkAnalyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
-           bool max_df_is_count, int n_jobs) {
-          std::vector<py::object> keep;
-          const auto views = utf8_views(docs, keep);
-          SkCorpus corpus(views, analyzer);
-          CountConfig cfg;
-          cfg.min_df = min_df;
-          cfg.min_df_is_count = min_df_is_count;
-          cfg.max_df = max_df;
-          cfg.max_df_is_count = max_df_is_count;
-          cfg.n_jobs = n_jobs;
-          CountResult out = run_interruptible([&](const std::atomic<bool>* cancel) { return count_and_learn(corpus, cfg, cancel); });
-          py::list vocabulary(out.vocabulary.size());
-          for (std::size_t i = 0; i < out.vocabulary.size(); ++i) vocabulary[i] = term_str(out.vocabulary[i]);
-          out.vocabulary = {};
-          return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), vocabulary);
-        },
-        py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
-        py::arg("max_df_is_count"), py::arg("n_jobs"));
+  m.def(
+      "sk_count",
+      [](const py::list& docs, const SkAnalyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
+         bool max_df_is_count, int n_jobs) {
+        std::vector<py::object> keep;
+        const auto views = utf8_views(docs, keep);
+        SkCorpus corpus(views, analyzer);
+        CountConfig cfg;
+        cfg.min_df = min_df;
+        cfg.min_df_is_count = min_df_is_count;
+        cfg.max_df = max_df;
+        cfg.max_df_is_count = max_df_is_count;
+        cfg.n_jobs = n_jobs;
+        CountResult out =
+            run_interruptible([&](const std::atomic<bool>* cancel) { return count_and_learn(corpus, cfg, cancel); });
+        py::list vocabulary(out.vocabulary.size());
+        for (std::size_t i = 0; i < out.vocabulary.size(); ++i) vocabulary[i] = term_str(out.vocabulary[i]);
+        out.vocabulary = {};
+        return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), vocabulary);
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
+      py::arg("max_df_is_count"), py::arg("n_jobs"));
 
-  m.def("sk_count_fixed",
-        [](const py::list& docs, const SkAnalyzer& analyzer, const py::list& terms_by_column, int n_jobs) {
-          std::vector<py::object> keep;
-          const auto views = utf8_views(docs, keep);
-          const auto terms = utf8_views(terms_by_column, keep);
-          Interner vocabulary;
-          for (std::size_t i = 0; i < terms.size(); ++i) {
-            bool added = false;
-            vocabulary.intern(terms[i], &added);
-            if (!added) throw py::value_error("Duplicate term in vocabulary: " + std::string(terms[i]));
-          }
-          SkCorpus corpus(views, analyzer);
-          Csr<std::int64_t> out = run_interruptible(
-              [&](const std::atomic<bool>* cancel) { return count_fixed(corpus, vocabulary, false, n_jobs, cancel); });
-          return py_convert::csr_to_python(std::move(out));
-        },
-        py::arg("docs"), py::arg("analyzer"), py::arg("terms_by_column"), py::arg("n_jobs"));
+  m.def(
+      "sk_count_fixed",
+      [](const py::list& docs, const SkAnalyzer& analyzer, const py::list& terms_by_column, int n_jobs) {
+        std::vector<py::object> keep;
+        const auto views = utf8_views(docs, keep);
+        const auto terms = utf8_views(terms_by_column, keep);
+        Interner vocabulary;
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+          bool added = false;
+          vocabulary.intern(terms[i], &added);
+          if (!added) throw py::value_error("Duplicate term in vocabulary: " + std::string(terms[i]));
+        }
+        SkCorpus corpus(views, analyzer);
+        Csr<std::int64_t> out = run_interruptible(
+            [&](const std::atomic<bool>* cancel) { return count_fixed(corpus, vocabulary, false, n_jobs, cancel); });
+        return py_convert::csr_to_python(std::move(out));
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("terms_by_column"), py::arg("n_jobs"));
 
-  m.def("sk_hash",
-        [](const py::list& docs, const SkAnalyzer& analyzer, std::int64_t n_features, bool alternate_sign, int n_jobs) {
-          if (n_features < 1 || n_features > INT32_MAX) throw py::value_error("n_features must be in [1, 2**31 - 1]");
-          std::vector<py::object> keep;
-          const auto views = utf8_views(docs, keep);
-          SkCorpus corpus(views, analyzer);
-          HashingConfig cfg{static_cast<std::int32_t>(n_features), alternate_sign, n_jobs};
-          Csr<double> out = run_interruptible([&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
-          return py_convert::csr_to_python(std::move(out));
-        },
-        py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"));
+  m.def(
+      "sk_hash",
+      [](const py::list& docs, const SkAnalyzer& analyzer, std::int64_t n_features, bool alternate_sign, int n_jobs) {
+        if (n_features < 1 || n_features > INT32_MAX) throw py::value_error("n_features must be in [1, 2**31 - 1]");
+        std::vector<py::object> keep;
+        const auto views = utf8_views(docs, keep);
+        SkCorpus corpus(views, analyzer);
+        HashingConfig cfg{static_cast<std::int32_t>(n_features), alternate_sign, n_jobs};
+        Csr<double> out =
+            run_interruptible([&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
+        return py_convert::csr_to_python(std::move(out));
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"));
 
-  m.def("murmurhash3_32",
-        [](const py::bytes& key, std::uint32_t seed) {
-          return murmurhash3_32(std::string_view(PyBytes_AS_STRING(key.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(key.ptr()))), seed);
-        },
-        py::arg("key"), py::arg("seed") = 0);
+  m.def(
+      "murmurhash3_32",
+      [](const py::bytes& key, std::uint32_t seed) {
+        return murmurhash3_32(
+            std::string_view(PyBytes_AS_STRING(key.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(key.ptr()))),
+            seed);
+      },
+      py::arg("key"), py::arg("seed") = 0);
 
   m.def("translate_regex", [](const std::string& pattern) {
     std::size_t groups = 0;

@@ -30,9 +30,9 @@ NeighbourLists lists(const IndexArray& index, const ScoreArray& score) {
 py::array_t<double> to_numpy_2d(std::vector<double>&& v, std::size_t rows, std::size_t cols) {
   auto* heap = new std::vector<double>(std::move(v));
   py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
-  return py::array_t<double>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
-                             {static_cast<py::ssize_t>(cols * sizeof(double)), static_cast<py::ssize_t>(sizeof(double))},
-                             heap->data(), owner);
+  return py::array_t<double>(
+      {static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
+      {static_cast<py::ssize_t>(cols * sizeof(double)), static_cast<py::ssize_t>(sizeof(double))}, heap->data(), owner);
 }
 
 py::array_t<std::int64_t> to_numpy_2d(std::vector<std::int64_t>&& v, std::size_t rows, std::size_t cols) {
@@ -50,7 +50,8 @@ void register_stories(py::module_& m) {
   using I64 = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
   using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
   auto check_csr = [](const I64& indptr, const I64& indices, const F64& data, std::size_t rows) {
-    if (static_cast<std::size_t>(indptr.size()) != rows + 1) throw py::value_error("indptr must have n_rows + 1 entries");
+    if (static_cast<std::size_t>(indptr.size()) != rows + 1)
+      throw py::value_error("indptr must have n_rows + 1 entries");
     if (indices.size() != data.size()) throw py::value_error("indices and data differ in length");
     const std::int64_t* p = indptr.data();
     if (p[0] != 0 || p[rows] != static_cast<std::int64_t>(data.size())) throw py::value_error("malformed indptr");
@@ -66,7 +67,8 @@ void register_stories(py::module_& m) {
       py::gil_scoped_release release;
       out = prune_rows(indptr.data(), indices.data(), data.data(), rows, cols, keep);
     }
-    return py::make_tuple(to_numpy(std::move(out.data)), to_numpy(std::move(out.indices)), to_numpy(std::move(out.indptr)));
+    return py::make_tuple(to_numpy(std::move(out.data)), to_numpy(std::move(out.indices)),
+                          to_numpy(std::move(out.indptr)));
   });
 
   m.def("rescore_cosine", [check_csr](const IndexArray& index, const ScoreArray& score, const I64& indptr,
@@ -82,9 +84,8 @@ void register_stories(py::module_& m) {
 
   m.def("rerank_neighbours", [](const IndexArray& index, const ScoreArray& score, int n_jobs) {
     NeighbourLists nb = lists(index, score);
-    NeighbourLists out = run_interruptible([&](const std::atomic<bool>* cancel) {
-      return rerank_neighbours(nb, n_jobs, cancel);
-    });
+    NeighbourLists out =
+        run_interruptible([&](const std::atomic<bool>* cancel) { return rerank_neighbours(nb, n_jobs, cancel); });
     const std::size_t rows = out.rows, k = out.k;
     return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
   });
@@ -101,22 +102,21 @@ void register_stories(py::module_& m) {
     return calibrate_threshold(nb, floor);
   });
 
-  m.def("story_linkage", [](const IndexArray& index, const ScoreArray& score, double threshold,
-                            const py::object& dates, double window) {
-    NeighbourLists nb = lists(index, score);
-    std::vector<double> d;
-    LinkageConfig cfg;
-    cfg.threshold = threshold;
-    if (!dates.is_none()) {
-      ScoreArray arr = dates.cast<ScoreArray>();
-      if (arr.ndim() != 1) throw py::value_error("dates must be 1-D");
-      d.assign(arr.data(), arr.data() + arr.size());
-      cfg.dates = &d;
-      cfg.window = window;
-    }
-    std::vector<std::int64_t> labels = run_interruptible([&](const std::atomic<bool>* cancel) {
-      return story_linkage(nb, cfg, cancel);
-    });
-    return to_numpy(std::move(labels));
-  });
+  m.def("story_linkage",
+        [](const IndexArray& index, const ScoreArray& score, double threshold, const py::object& dates, double window) {
+          NeighbourLists nb = lists(index, score);
+          std::vector<double> d;
+          LinkageConfig cfg;
+          cfg.threshold = threshold;
+          if (!dates.is_none()) {
+            ScoreArray arr = dates.cast<ScoreArray>();
+            if (arr.ndim() != 1) throw py::value_error("dates must be 1-D");
+            d.assign(arr.data(), arr.data() + arr.size());
+            cfg.dates = &d;
+            cfg.window = window;
+          }
+          std::vector<std::int64_t> labels =
+              run_interruptible([&](const std::atomic<bool>* cancel) { return story_linkage(nb, cfg, cancel); });
+          return to_numpy(std::move(labels));
+        });
 }

@@ -15,14 +15,14 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-#define FUZZ_CHECK(cond, ...)                                                        \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
+#define FUZZ_CHECK(cond, ...)                                                         \
+  do {                                                                                \
+    if (!(cond)) {                                                                    \
       std::fprintf(stderr, "%s:%d: check failed: %s\n  ", __FILE__, __LINE__, #cond); \
-      std::fprintf(stderr, __VA_ARGS__);                                             \
-      std::fprintf(stderr, "\n");                                                    \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::fprintf(stderr, __VA_ARGS__);                                              \
+      std::fprintf(stderr, "\n");                                                     \
+      std::abort();                                                                   \
+    }                                                                                 \
   } while (0)
 
 namespace fuzz {
@@ -63,11 +63,20 @@ inline bool valid_utf8(std::string_view s) {
     const auto b = static_cast<unsigned char>(s[i]);
     std::size_t len;
     std::uint32_t cp;
-    if (b < 0x80) { len = 1; cp = b; }
-    else if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; }
-    else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; }
-    else return false;
+    if (b < 0x80) {
+      len = 1;
+      cp = b;
+    } else if ((b & 0xE0) == 0xC0) {
+      len = 2;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      len = 3;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      len = 4;
+      cp = b & 0x07;
+    } else
+      return false;
     if (i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       const auto c = static_cast<unsigned char>(s[i + k]);
@@ -103,7 +112,8 @@ inline std::string to_utf8(const icu::UnicodeString& u) {
 inline std::string nfc_reference(std::string_view valid) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())));
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())));
   const icu::UnicodeString n = nfc->normalize(u, status);
   FUZZ_CHECK(U_SUCCESS(status), "ICU normalize: %s", u_errorName(status));
   return to_utf8(n);
@@ -112,7 +122,8 @@ inline std::string nfc_reference(std::string_view valid) {
 inline bool is_nfc(std::string_view valid) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())));
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())));
   const bool yes = nfc->isNormalized(u, status);
   FUZZ_CHECK(U_SUCCESS(status), "ICU isNormalized: %s", u_errorName(status));
   return yes;

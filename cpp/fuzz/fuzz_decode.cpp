@@ -35,13 +35,24 @@ Reference reference_decode(std::string_view s) {
     }
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) len = 2;
-    else if (b == 0xE0) { len = 3; lo = 0xA0; }
-    else if (b == 0xED) { len = 3; hi = 0x9F; }
-    else if (b >= 0xE1 && b <= 0xEF) len = 3;
-    else if (b == 0xF0) { len = 4; lo = 0x90; }
-    else if (b == 0xF4) { len = 4; hi = 0x8F; }
-    else if (b >= 0xF1 && b <= 0xF3) len = 4;
+    if (b >= 0xC2 && b <= 0xDF)
+      len = 2;
+    else if (b == 0xE0) {
+      len = 3;
+      lo = 0xA0;
+    } else if (b == 0xED) {
+      len = 3;
+      hi = 0x9F;
+    } else if (b >= 0xE1 && b <= 0xEF)
+      len = 3;
+    else if (b == 0xF0) {
+      len = 4;
+      lo = 0x90;
+    } else if (b == 0xF4) {
+      len = 4;
+      hi = 0x8F;
+    } else if (b >= 0xF1 && b <= 0xF3)
+      len = 4;
     if (len == 0) {  // never a lead byte
       bad(i);
       ++i;
@@ -67,10 +78,10 @@ Reference reference_decode(std::string_view s) {
   return r;
 }
 
-const char* const kEncodings[] = {"windows-1258", "utf-16",   "utf-16le", "utf-16be", "utf-32", "latin1",
-                                  "shift_jis",    "gb18030",  "big5",     "euc-kr",   "scsu",   "bocu-1",
-                                  "utf-7",        "iso-2022-jp", "tis-620", "windows-1252", "koi8-r", "utf-8",
-                                  "cesu-8",       "imap-mailbox-name"};
+const char* const kEncodings[] = {"windows-1258", "utf-16",    "utf-16le", "utf-16be",    "utf-32",
+                                  "latin1",       "shift_jis", "gb18030",  "big5",        "euc-kr",
+                                  "scsu",         "bocu-1",    "utf-7",    "iso-2022-jp", "tis-620",
+                                  "windows-1252", "koi8-r",    "utf-8",    "cesu-8",      "imap-mailbox-name"};
 
 }  // namespace
 
@@ -109,7 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (encoding == "latin1") {
     std::string expect;
     for (unsigned char c : body) {
-      if (c < 0x80) expect.push_back(static_cast<char>(c));
+      if (c < 0x80)
+        expect.push_back(static_cast<char>(c));
       else {
         expect.push_back(static_cast<char>(0xC0 | (c >> 6)));
         expect.push_back(static_cast<char>(0x80 | (c & 0x3F)));

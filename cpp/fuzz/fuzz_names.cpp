@@ -40,7 +40,8 @@ void check_names(const std::vector<std::string>& names, std::string_view text) {
       for (char32_t c : cps) FUZZ_CHECK(fuzz::word_char(c), "name '%s' holds U+%04X", name.c_str(), unsigned(c));
       if (first) {
         const UChar32 c0 = static_cast<UChar32>(cps[0]);
-        FUZZ_CHECK((U_GET_GC_MASK(c0) & U_GC_L_MASK) && u_tolower(c0) != c0, "name '%s' opens in lower case", name.c_str());
+        FUZZ_CHECK((U_GET_GC_MASK(c0) & U_GC_L_MASK) && u_tolower(c0) != c0, "name '%s' opens in lower case",
+                   name.c_str());
       }
       const std::size_t found = text.find(syl, at);
       FUZZ_CHECK(found != std::string_view::npos, "syllable of '%s' not in the text in order", name.c_str());

@@ -12,10 +12,12 @@
 namespace {
 
 const mekong::Normalizer& normalizer(std::uint8_t which) {
-  static const mekong::Normalizer all[6] = {
-      mekong::Normalizer({true, mekong::ToneStyle::traditional}),  mekong::Normalizer({true, mekong::ToneStyle::modern}),
-      mekong::Normalizer({true, mekong::ToneStyle::keep}),         mekong::Normalizer({false, mekong::ToneStyle::traditional}),
-      mekong::Normalizer({false, mekong::ToneStyle::modern}),      mekong::Normalizer({false, mekong::ToneStyle::keep})};
+  static const mekong::Normalizer all[6] = {mekong::Normalizer({true, mekong::ToneStyle::traditional}),
+                                            mekong::Normalizer({true, mekong::ToneStyle::modern}),
+                                            mekong::Normalizer({true, mekong::ToneStyle::keep}),
+                                            mekong::Normalizer({false, mekong::ToneStyle::traditional}),
+                                            mekong::Normalizer({false, mekong::ToneStyle::modern}),
+                                            mekong::Normalizer({false, mekong::ToneStyle::keep})};
   return all[which % 6];
 }
 
@@ -59,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // ICU's NFC of that form.
   const std::string safe = stream_safe(text);
   const std::string ref = fuzz::nfc_reference(safe);
-  FUZZ_CHECK(nfc == ref || (safe != text && nfc == fuzz::nfc_reference(text)),
-             "compose differs from ICU's NFC on %s", fuzz::hex(text).c_str());
+  FUZZ_CHECK(nfc == ref || (safe != text && nfc == fuzz::nfc_reference(text)), "compose differs from ICU's NFC on %s",
+             fuzz::hex(text).c_str());
   const bool already = fuzz::is_nfc(text);
   if (nfc.data() == text.data()) FUZZ_CHECK(already, "compose returned text that is not NFC as it is");
   if (already && safe == text) FUZZ_CHECK(nfc.data() == text.data(), "compose copied text that is NFC already");

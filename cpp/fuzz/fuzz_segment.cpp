@@ -21,8 +21,13 @@ namespace {
 bool spaceless(char32_t c) {
   UErrorCode status = U_ZERO_ERROR;
   switch (uscript_getScript(static_cast<UChar32>(c), &status)) {
-    case USCRIPT_THAI: case USCRIPT_LAO: case USCRIPT_KHMER: case USCRIPT_MYANMAR:
-    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
       return true;
     default:
       return false;
@@ -140,8 +145,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(text == raw, "clean input changed by decode / compose");
     FUZZ_CHECK(fast.size() == staged.size(), "fast path: %zu tokens, staged: %zu", fast.size(), staged.size());
     for (std::size_t i = 0; i < fast.size(); ++i)
-      FUZZ_CHECK(fast[i].begin == staged[i].begin && fast[i].length == staged[i].length && fast[i].link == staged[i].link,
-                 "fast and staged paths differ at token %zu", i);
+      FUZZ_CHECK(
+          fast[i].begin == staged[i].begin && fast[i].length == staged[i].length && fast[i].link == staged[i].link,
+          "fast and staged paths differ at token %zu", i);
   }
   return 0;
 }

@@ -63,8 +63,8 @@ Matrix<T, I> read_matrix(fuzz::Bytes& in, std::size_t rows, std::size_t cols, bo
   return m;
 }
 
-long double reference(const std::vector<long double>& a, std::size_t i, const std::vector<long double>& b, std::size_t j,
-                      std::size_t d, mekong::Metric metric) {
+long double reference(const std::vector<long double>& a, std::size_t i, const std::vector<long double>& b,
+                      std::size_t j, std::size_t d, mekong::Metric metric) {
   long double dot = 0, na = 0, nb = 0, inter = 0, uni = 0;
   for (std::size_t c = 0; c < d; ++c) {
     const long double x = a[i * d + c], y = b[j * d + c];
@@ -158,9 +158,8 @@ void run(fuzz::Bytes& in, std::uint8_t o1, std::uint8_t o2) {
   }
   cfg.n_jobs = 3;
   const mekong::TopK<T> top3 = mekong::top_k_similar(xv, yp, k, threshold, cfg);
-  FUZZ_CHECK(top3.index == top.index &&
-                 std::equal(top3.score.begin(), top3.score.end(), top.score.begin(),
-                            [](T a, T b) { return (std::isnan(a) && std::isnan(b)) || a == b; }),
+  FUZZ_CHECK(top3.index == top.index && std::equal(top3.score.begin(), top3.score.end(), top.score.begin(),
+                                                   [](T a, T b) { return (std::isnan(a) && std::isnan(b)) || a == b; }),
              "top_k_similar: n_jobs=3 differs from n_jobs=1");
   cfg.n_jobs = 1;
 
@@ -208,10 +207,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Bytes in(data, size);
   const std::uint8_t o1 = in.byte(), o2 = in.byte();
   switch ((o2 >> 6) & 3) {
-    case 0: run<double, std::int32_t>(in, o1, o2); break;
-    case 1: run<float, std::int32_t>(in, o1, o2); break;
-    case 2: run<double, std::int64_t>(in, o1, o2); break;
-    default: run<float, std::int64_t>(in, o1, o2); break;
+    case 0:
+      run<double, std::int32_t>(in, o1, o2);
+      break;
+    case 1:
+      run<float, std::int32_t>(in, o1, o2);
+      break;
+    case 2:
+      run<double, std::int64_t>(in, o1, o2);
+      break;
+    default:
+      run<float, std::int64_t>(in, o1, o2);
+      break;
   }
   return 0;
 }

@@ -3,8 +3,8 @@
 //   tagged: one flag per token, the first token begins a word, a token after a gap that is not
 //   white space or a single hyphen begins one (punctuation, a line break, touching tokens end a
 //   stretch), except that two ASCII-digit tokens with exactly one of . , / - : between them are one
-//   number and always one word ("10.000", "5/10/2025"). Tagging the text line by line gives the flags of tagging it whole (a line break
-//   ends every stretch); a fresh segmenter and a second call give the same flags. With a user
+//   number and always one word ("10.000", "5/10/2025"). Tagging the text line by line gives the flags of tagging it
+//   whole (a line break ends every stretch); a fresh segmenter and a second call give the same flags. With a user
 //   dictionary the same holds. The analyzer in word mode gives valid UTF-8 terms, the same on the
 //   count stage's path (count_corpus) as on analyze(), for any n_jobs (the input's lines as documents).
 //   written_words (word_tokenize) keeps every character of the text that is not white space once,
@@ -47,7 +47,8 @@ const std::vector<std::vector<std::string>>& dictionary() {
   return d;
 }
 
-std::vector<std::uint8_t> tag(mekong::WordSegmenter& ws, std::string_view text, const std::vector<mekong::Token>& tokens) {
+std::vector<std::uint8_t> tag(mekong::WordSegmenter& ws, std::string_view text,
+                              const std::vector<mekong::Token>& tokens) {
   std::vector<std::uint8_t> begins;
   ws.segment(text, tokens, begins);
   FUZZ_CHECK(begins.size() == tokens.size(), "%zu flags for %zu tokens", begins.size(), tokens.size());
@@ -66,8 +67,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string bad = good;
     for (std::size_t k = 0; k + 2 < in.left() && k < 24; k += 3) {
       const std::string_view r = in.rest();
-      const std::size_t at = ((static_cast<std::size_t>(static_cast<unsigned char>(r[k])) << 8) |
-                              static_cast<unsigned char>(r[k + 1])) % bad.size();
+      const std::size_t at =
+          ((static_cast<std::size_t>(static_cast<unsigned char>(r[k])) << 8) | static_cast<unsigned char>(r[k + 1])) %
+          bad.size();
       bad[at] = r[k + 2];
     }
     for (const std::string* file : {&bad}) {
@@ -104,8 +106,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view left = text.substr(tokens[i - 1].begin, tokens[i - 1].length);
     const std::string_view right = text.substr(tokens[i].begin, tokens[i].length);
     if (mekong::WordSegmenter::number_glue(left, gap, right))
-      FUZZ_CHECK(begins[i] == 0, "number '%s' split at token %zu", fuzz::hex(text.substr(tokens[i - 1].begin,
-                 tokens[i].begin + tokens[i].length - tokens[i - 1].begin)).c_str(), i);
+      FUZZ_CHECK(
+          begins[i] == 0, "number '%s' split at token %zu",
+          fuzz::hex(text.substr(tokens[i - 1].begin, tokens[i].begin + tokens[i].length - tokens[i - 1].begin)).c_str(),
+          i);
     else if (mekong::WordSegmenter::gap_kind(gap) < 0)
       FUZZ_CHECK(begins[i] == 1, "token %zu after gap '%s' continues a word", i, fuzz::hex(gap).c_str());
   }
@@ -192,8 +196,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t i = 0; i < s.size();) {
       const std::size_t b = i;
       const char32_t c = mekong::utf8::next(s.data(), i);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000 || c == 0x2028 ||
-          c == 0xFEFF || (c >= 0x2000 && c <= 0x200B))
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000 || c == 0x2028 || c == 0xFEFF ||
+          (c >= 0x2000 && c <= 0x200B))
         continue;
       out.append(s.substr(b, i - b));
     }
@@ -204,7 +208,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // NFD spelling: the same words.
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   const std::string decomposed = fuzz::to_utf8(nfd->normalize(u, status));
   FUZZ_CHECK(U_SUCCESS(status), "ICU NFD: %s", u_errorName(status));
   std::string recomposed_scratch;

@@ -33,12 +33,10 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
 AnalyzedCorpus::AnalyzedCorpus(const RawDocuments& docs, const Analyzer& analyzer)
     : docs_(docs), analyzer_(analyzer), stats_(docs.bytes.size()) {}
 
-std::unique_ptr<TermSource::Reader> AnalyzedCorpus::reader() const {
-  return std::make_unique<AnalyzerReader>(*this);
-}
+std::unique_ptr<TermSource::Reader> AnalyzedCorpus::reader() const { return std::make_unique<AnalyzerReader>(*this); }
 
-CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
-                          const CountConfig& config, const std::atomic<bool>* cancel) {
+CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer, const CountConfig& config,
+                          const std::atomic<bool>* cancel) {
   AnalyzedCorpus corpus(docs, analyzer);
   corpus.set_cancel(cancel);
   CorpusCounts out;
@@ -48,9 +46,8 @@ CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
   return out;
 }
 
-FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer,
-                               const Interner& vocabulary, bool binary, int n_jobs,
-                               const std::atomic<bool>* cancel) {
+FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer, const Interner& vocabulary,
+                               bool binary, int n_jobs, const std::atomic<bool>* cancel) {
   AnalyzedCorpus corpus(docs, analyzer);
   corpus.set_cancel(cancel);
   FixedCounts out;

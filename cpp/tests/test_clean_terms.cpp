@@ -20,8 +20,9 @@ std::string cleaned(std::string_view text, CleanConfig c = {}) {
 }  // namespace
 
 TEST(Clean, MarkupImagesLinksTagsEntities) {
-  EXPECT_EQ(strip_markup("Xem ![[Video] Lễ ký](https://a.vn/x.jpg) tại [Kon Tum](https://a.vn/kt) &amp; <b>Lào</b>&#33;"),
-            "Xem  tại Kon Tum &  Lào !");
+  EXPECT_EQ(
+      strip_markup("Xem ![[Video] Lễ ký](https://a.vn/x.jpg) tại [Kon Tum](https://a.vn/kt) &amp; <b>Lào</b>&#33;"),
+      "Xem  tại Kon Tum &  Lào !");
   double share = 0;
   strip_markup("[Tin khác về Lào](https://a.vn/1)", &share);
   EXPECT_DOUBLE_EQ(share, 1.0);
@@ -36,14 +37,17 @@ TEST(Clean, CaptionsMarkersAndHeadlineTails) {
       "Sáng 13/9, hai tỉnh đã ký biên bản ghi nhớ hợp tác giai đoạn 2025 - 2030 tại thành phố.\n"
       "Tin bài liên quan\n"
       "Một bài khác hoàn toàn\n";
-  EXPECT_EQ(cleaned(page), "Hai tỉnh ký kết hợp tác\nSáng 13/9, hai tỉnh đã ký biên bản ghi nhớ hợp tác giai đoạn 2025 - 2030 tại thành phố.");
+  EXPECT_EQ(cleaned(page),
+            "Hai tỉnh ký kết hợp tác\nSáng 13/9, hai tỉnh đã ký biên bản ghi nhớ hợp tác giai đoạn 2025 - 2030 tại "
+            "thành phố.");
   // A marker that opens the text is a headline, not the end of the article.
   EXPECT_EQ(cleaned("Multimedia\nBài viết có nội dung."), "Multimedia\nBài viết có nội dung.");
   // A site with markers never seen: the trailing headline list goes by its shape.
   const std::string other =
       "Tiêu đề bài báo\nĐoạn thân bài dài, có dấu chấm câu ở cuối như mọi câu văn bình thường khác trong bài.\n"
       "Giá lúa tăng mạnh\n[Video] Lễ hội mùa xuân\nBão số 5 sắp vào đất liền\nHọc sinh trở lại trường\n";
-  EXPECT_EQ(cleaned(other), "Tiêu đề bài báo\nĐoạn thân bài dài, có dấu chấm câu ở cuối như mọi câu văn bình thường khác trong bài.");
+  EXPECT_EQ(cleaned(other),
+            "Tiêu đề bài báo\nĐoạn thân bài dài, có dấu chấm câu ở cuối như mọi câu văn bình thường khác trong bài.");
   CleanConfig no_lists;
   no_lists.headline_lists = false;
   EXPECT_NE(cleaned(other, no_lists).find("Học sinh trở lại trường"), std::string::npos);
@@ -79,9 +83,11 @@ TEST(Names, RunsOfCapitalsAndTransliterations) {
   Analyzer an(ac);
   auto w = an.worker();
   std::vector<std::string> names;
-  w.names("Đoàn tỉnh Kon Tum thăm tỉnh Ắt-ta-pư (Lào). Theo Bí thư Nguyễn Văn An, Chăm-pa-sắc và Sê-kông cũng tham gia.",
-          true, names);
-  EXPECT_EQ(names, (std::vector<std::string>{"Kon Tum", "Ắt-ta-pư", "Lào", "Bí", "Nguyễn Văn An", "Chăm-pa-sắc", "Sê-kông"}));
+  w.names(
+      "Đoàn tỉnh Kon Tum thăm tỉnh Ắt-ta-pư (Lào). Theo Bí thư Nguyễn Văn An, Chăm-pa-sắc và Sê-kông cũng tham gia.",
+      true, names);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Kon Tum", "Ắt-ta-pư", "Lào", "Bí", "Nguyễn Văn An", "Chăm-pa-sắc", "Sê-kông"}));
 }
 
 TEST(Names, AliasKeysAreAccentAndHyphenFree) {
@@ -115,8 +121,8 @@ TEST(Names, KeysDoNotMergeNamesWithWords) {
   docs.bytes = {"anh Xồng Bá Chía và chị Chía", "chia sẻ kinh nghiệm"};
   const CorpusCounts r = count_corpus(docs, an, {});
   const auto& v = r.counts.vocabulary;
-  EXPECT_NE(std::find(v.begin(), v.end(), "chia"), v.end());          // the word
-  EXPECT_NE(std::find(v.begin(), v.end(), "name:chia"), v.end());     // the name
+  EXPECT_NE(std::find(v.begin(), v.end(), "chia"), v.end());       // the word
+  EXPECT_NE(std::find(v.begin(), v.end(), "name:chia"), v.end());  // the name
 }
 
 TEST(Phrases, NpmiLearningAndDictionary) {
@@ -153,7 +159,8 @@ TEST(Pipeline, CleaningRunsBeforeCountingAndKeepsEmptyRows) {
   ac.clean = true;
   Analyzer an(ac);
   RawDocuments docs;
-  docs.bytes = {"Bài báo\nNội dung thật sự của bài báo, một câu.\nTin bài liên quan\nTin khác hẳn", "![](a.jpg)\n| Ảnh |"};
+  docs.bytes = {"Bài báo\nNội dung thật sự của bài báo, một câu.\nTin bài liên quan\nTin khác hẳn",
+                "![](a.jpg)\n| Ảnh |"};
   const CorpusCounts r = count_corpus(docs, an, {});
   EXPECT_EQ(r.counts.matrix.rows, 2u);
   EXPECT_EQ(r.counts.matrix.indptr[2] - r.counts.matrix.indptr[1], 0);  // all furniture: an empty row
@@ -164,9 +171,12 @@ TEST(Pipeline, FastPathEqualsStagedPath) {
   // The one-pass checked segmentation must give exactly what decode -> NFC -> segment gives.
   AnalyzerConfig ac;
   Analyzer an(ac);
-  const std::vector<std::string> texts = {
-      "Tỉnh uỷ Kon Tum, Bờ Y: 747 tỷ đồng https://a.vn/x ban@a.vn",
-      "Vie\xCC\xA3\xCC\x82t Nam (NFD)", "bad \xFF bytes", "ภาษาไทย COVID19ระบาด", "", "a\0b"};
+  const std::vector<std::string> texts = {"Tỉnh uỷ Kon Tum, Bờ Y: 747 tỷ đồng https://a.vn/x ban@a.vn",
+                                          "Vie\xCC\xA3\xCC\x82t Nam (NFD)",
+                                          "bad \xFF bytes",
+                                          "ภาษาไทย COVID19ระบาด",
+                                          "",
+                                          "a\0b"};
   for (const auto& t : texts) {
     auto w = an.worker();
     TermBuffer terms;
@@ -206,7 +216,7 @@ TEST(Clean, EntityLineBreakStaysInsideItsLine) {
 
 // Found by fuzz_clean: "a&#769;" decoded to "a" + U+0301, so cleaned text was not NFC.
 TEST(Clean, OutputIsNfcAfterEntitiesAndRemovedMarkup) {
-  EXPECT_EQ(strip_markup("a&#769;"), "\xC3\xA1");                      // á
+  EXPECT_EQ(strip_markup("a&#769;"), "\xC3\xA1");                        // á
   EXPECT_EQ(strip_markup("[a](https://x.vn)\xCC\x81 b"), "\xC3\xA1 b");  // the link's text meets the mark
   CleanConfig c;
   c.end_markers.clear();

@@ -19,7 +19,10 @@ TEST(Decode, EachMaximalInvalidSubpartBecomesOneReplacement) {
   // C3 alone, then a truncated 3-byte sequence E1 BB, then a stray continuation byte 80.
   const std::string text = std::string("a\xC3") + "b" + "\xE1\xBB" + "c" + "\x80";
   const Decoded d = decode_utf8(text, scratch);
-  EXPECT_EQ(std::string(d.text), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD");
+  EXPECT_EQ(std::string(d.text),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD");
   EXPECT_EQ(d.replaced, 3u);
   EXPECT_EQ(d.first_invalid, 1u);
 }
@@ -62,9 +65,16 @@ TEST(Decode, Windows1258RecomposesThroughIcu) {
 
 TEST(Decode, Utf16WithBomAndLoneSurrogate) {
   std::string scratch;
-  const std::string le("\xFF\xFE" "A\0" "\x00\xD8" "B\0", 8);  // BOM, 'A', lone high surrogate, 'B'
+  const std::string le(
+      "\xFF\xFE"
+      "A\0"
+      "\x00\xD8"
+      "B\0",
+      8);  // BOM, 'A', lone high surrogate, 'B'
   const Decoded d = decode_bytes(le, "UTF-16", scratch);
-  EXPECT_EQ(std::string(d.text), "A\xEF\xBF\xBD" "B");
+  EXPECT_EQ(std::string(d.text),
+            "A\xEF\xBF\xBD"
+            "B");
   EXPECT_EQ(d.replaced, 1u);
 }
 

@@ -56,9 +56,7 @@ TEST(Normalize, RepairsMisplacedMarks) {
   EXPECT_EQ(fold("hóang", c), "hoáng");
 }
 
-TEST(Normalize, KeepsCaseWhenPlacingTones) {
-  EXPECT_EQ(fold("HOÀ Thuỷ", {false, ToneStyle::traditional}), "HÒA Thủy");
-}
+TEST(Normalize, KeepsCaseWhenPlacingTones) { EXPECT_EQ(fold("HOÀ Thuỷ", {false, ToneStyle::traditional}), "HÒA Thủy"); }
 
 TEST(Normalize, LeavesNonVietnameseWordsAlone) {
   NormalizeConfig c{false, ToneStyle::traditional};
@@ -97,7 +95,7 @@ TEST(Normalize, ToneMarkThatBlockedAQualityMarkIsPlacedAgain) {
   for (ToneStyle style : {ToneStyle::traditional, ToneStyle::modern}) {
     Normalizer n({false, style});
     const std::string once = n.normalize_text("vu\xC3\xA0\xCC\x82");  // "vuà" + COMBINING CIRCUMFLEX
-    EXPECT_EQ(once, "vu\xE1\xBA\xA7");                               // "vuầ"
+    EXPECT_EQ(once, "vu\xE1\xBA\xA7");                                // "vuầ"
     EXPECT_EQ(n.normalize_text(once), once);
     EXPECT_EQ(n.normalize_text("vu\xE1\xBA\xA7"), once);  // the same as written correctly
   }

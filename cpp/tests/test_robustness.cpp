@@ -80,13 +80,14 @@ std::vector<Span> ref_links(std::string_view t) {
       out.push_back({at, ref_url_end(t, at + 4)});
     }
   }
-  std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
   std::size_t kept = 0;
   for (const Span& s : out) {
-    if (kept > 0 && s.begin < out[kept - 1].end) out[kept - 1].end = std::max(out[kept - 1].end, s.end);
-    else out[kept++] = s;
+    if (kept > 0 && s.begin < out[kept - 1].end)
+      out[kept - 1].end = std::max(out[kept - 1].end, s.end);
+    else
+      out[kept++] = s;
   }
   out.resize(kept);
   return out;
@@ -153,7 +154,8 @@ TEST(Robustness, LinksQuadraticOnBackToBackUrls) {
 
 TEST(Robustness, LinksSkippingCoveredStartsChangesNoSpan) {
   std::mt19937 rng(9);
-  const std::string alphabet[] = {"http", "://", "www.", "WWW.", "a", "b.", "(", ")", "[", "]", " ", ".", "@", "x.vn", "/", ",", "-"};
+  const std::string alphabet[] = {"http", "://", "www.", "WWW.", "a",    "b.", "(", ")", "[",
+                                  "]",    " ",   ".",    "@",    "x.vn", "/",  ",", "-"};
   for (int round = 0; round < 4000; ++round) {
     std::string t;
     const int parts = 1 + static_cast<int>(rng() % 24);

@@ -45,8 +45,8 @@ TEST(Segment, LinksDroppedKeptOrSplit) {
   EXPECT_EQ(seg(text), (V{"Xem", "bài", "Gửi", "tới", "nhé"}));
   SegmentConfig keep;
   keep.links = LinkPolicy::keep;
-  EXPECT_EQ(seg(text, keep),
-            (V{"Xem", "bài", "https://tin.example.vn/a-b?x=1", "Gửi", "tới", "ban.bt@example.vn", "nhé", "www.abc.vn"}));
+  EXPECT_EQ(seg(text, keep), (V{"Xem", "bài", "https://tin.example.vn/a-b?x=1", "Gửi", "tới", "ban.bt@example.vn",
+                                "nhé", "www.abc.vn"}));
   SegmentConfig split;
   split.links = LinkPolicy::split;
   EXPECT_EQ(seg("a@b.vn", split), (V{"a", "b", "vn"}));

@@ -43,7 +43,8 @@ Owned random_csr(std::size_t rows, std::size_t cols, double density, unsigned se
 }
 
 // Reference cosine over dense rows.
-double ref_cosine(const std::vector<double>& a, std::size_t i, const std::vector<double>& b, std::size_t j, std::size_t cols) {
+double ref_cosine(const std::vector<double>& a, std::size_t i, const std::vector<double>& b, std::size_t j,
+                  std::size_t cols) {
   double dot = 0, na = 0, nb = 0;
   for (std::size_t c = 0; c < cols; ++c) {
     dot += a[i * cols + c] * b[j * cols + c];
@@ -134,14 +135,17 @@ TEST(Similarity, BadInputs) {
   const Owned x = random_csr(5, 4, 0.5, 6), y = random_csr(5, 3, 0.5, 7);
   const auto vx = x.view(), vy = y.view();
   EXPECT_THROW(similarity_matrix(vx, &vy, {}), std::invalid_argument);
-  EXPECT_THROW(top_k_similar(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 0, 0.0, {}), std::invalid_argument);
+  EXPECT_THROW(top_k_similar(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), 0, 0.0, {}),
+               std::invalid_argument);
   Owned nan = x;
   nan.data[0] = std::nan("");
   const auto vn = nan.view();
-  EXPECT_THROW(similarity_matrix(vn, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {}), std::invalid_argument);
+  EXPECT_THROW(similarity_matrix(vn, static_cast<const CsrView<double, std::int32_t>*>(nullptr), {}),
+               std::invalid_argument);
   SimilarityConfig tight;
   tight.memory_budget = 10;
-  EXPECT_THROW(similarity_matrix(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), tight), MemoryBudgetError);
+  EXPECT_THROW(similarity_matrix(vx, static_cast<const CsrView<double, std::int32_t>*>(nullptr), tight),
+               MemoryBudgetError);
 }
 
 TEST(Similarity, ZeroRowsGiveZeroNotNan) {
@@ -218,8 +222,8 @@ namespace {
 
 // Brute-force top-k from a dense reference: (score, index) best first, ties to the lower index.
 std::vector<std::pair<double, std::int64_t>> brute_top_k(const std::vector<double>& dx, std::size_t i,
-                                                         const std::vector<double>& dy, std::size_t m,
-                                                         std::size_t cols, double thr, std::size_t self, bool dot) {
+                                                         const std::vector<double>& dy, std::size_t m, std::size_t cols,
+                                                         double thr, std::size_t self, bool dot) {
   std::vector<std::pair<double, std::int64_t>> all;
   for (std::size_t j = 0; j < m; ++j) {
     if (j == self) continue;
@@ -255,8 +259,9 @@ Owned zipf_csr(std::size_t rows, std::size_t cols, unsigned seed, double row_ter
   return m;
 }
 
-void expect_top_k_equals_brute_force(const TopK<double>& top, const std::vector<double>& dx, const std::vector<double>& dy,
-                                     std::size_t m, std::size_t cols, double thr, bool symmetric, bool dot) {
+void expect_top_k_equals_brute_force(const TopK<double>& top, const std::vector<double>& dx,
+                                     const std::vector<double>& dy, std::size_t m, std::size_t cols, double thr,
+                                     bool symmetric, bool dot) {
   for (std::size_t i = 0; i < top.rows; ++i) {
     const auto ref = brute_top_k(dx, i, dy, m, cols, thr, symmetric ? i : SIZE_MAX, dot);
     for (std::size_t q = 0; q < top.k; ++q) {

@@ -46,8 +46,8 @@ TEST(CharNgrams, CharWbPadsWordsAndCountsShortWordsOnce) {
   c.kind = SkAnalyzerKind::chars_wb;
   c.ngram_min = 2;
   c.ngram_max = 4;
-  const std::vector<std::string> want = {" a", "ab", "b ", " ab", "ab ", " ab ", " c", "cd", "de", "e ",
-                                         " cd", "cde", "de ", " cde", "cde ", " x", "x ", " x "};
+  const std::vector<std::string> want = {" a", "ab",  "b ",  " ab", "ab ",  " ab ", " c", "cd", "de",
+                                         "e ", " cd", "cde", "de ", " cde", "cde ", " x", "x ", " x "};
   EXPECT_EQ(analyze(c, "ab  cde\nx"), want);
 }
 

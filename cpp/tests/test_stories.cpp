@@ -45,15 +45,16 @@ NeighbourLists random_lists(std::size_t n, std::size_t k, unsigned seed) {
 
 // Brute-force UPGMA over the dense similarity the lists define (0 for unlisted pairs and for pairs
 // outside the window).
-std::vector<std::vector<std::size_t>> reference_groups(const NeighbourLists& nb, double thr, const std::vector<double>* dates,
-                                                       double window) {
+std::vector<std::vector<std::size_t>> reference_groups(const NeighbourLists& nb, double thr,
+                                                       const std::vector<double>* dates, double window) {
   const std::size_t n = nb.rows, k = nb.k;
   std::vector<std::vector<double>> sim(n, std::vector<double>(n, 0.0));
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t q = 0; q < k; ++q) {
       if (nb.index[i * k + q] < 0) continue;
       const auto j = static_cast<std::size_t>(nb.index[i * k + q]);
-      if (dates && std::isfinite((*dates)[i]) && std::isfinite((*dates)[j]) && std::fabs((*dates)[i] - (*dates)[j]) > window)
+      if (dates && std::isfinite((*dates)[i]) && std::isfinite((*dates)[j]) &&
+          std::fabs((*dates)[i] - (*dates)[j]) > window)
         continue;
       sim[i][j] = sim[j][i] = std::max(sim[i][j], nb.score[i * k + q]);
     }

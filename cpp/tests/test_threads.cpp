@@ -28,11 +28,13 @@ struct Corpus {
 };
 
 Corpus make_corpus(std::size_t n, unsigned seed) {
-  static const char* const kSyllables[] = {"hợp", "tác", "kinh", "tế", "tỉnh", "ủy", "hoà", "bình", "cửa", "khẩu",
-                                           "Vie\u0323\u0302t", "nam", "mưa", "lớn", "đường", "ngập", "và", "của"};
+  static const char* const kSyllables[] = {
+      "hợp", "tác", "kinh", "tế",    "tỉnh", "ủy", "hoà", "bình", "cửa", "khẩu", "Vie\u0323\u0302t",
+      "nam", "mưa", "lớn",  "đường", "ngập", "và", "của"};
   static const char* const kNames[] = {"Kon Tum", "Ắt-ta-pư", "Attapư", "Lê Ngọc Tuấn", "Lào", "Chăm-pa-sắc"};
-  static const char* const kExtras[] = {"https://bao.vn/tin/a.html", "lien.he@bao.vn", "<b>đậm</b> &amp;",
-                                        "ประเทศไทยสวัสดี", "ສະບາຍດີປະເທດລາວ", "\xff\xfe", "[Tin](https://a.vn/x)"};
+  static const char* const kExtras[] = {
+      "https://bao.vn/tin/a.html", "lien.he@bao.vn", "<b>đậm</b> &amp;", "ประเทศไทยสวัสดี", "ສະບາຍດີປະເທດລາວ", "\xff\xfe",
+      "[Tin](https://a.vn/x)"};
   std::mt19937 g(seed);
   Corpus c;
   for (std::size_t d = 0; d < n; ++d) {
@@ -43,9 +45,12 @@ Corpus make_corpus(std::size_t n, unsigned seed) {
       for (std::size_t w = 0; w < words; ++w) {
         if (w) t += ' ';
         const unsigned r = g() % 20;
-        if (r == 0) t += kNames[g() % 6];
-        else if (r == 1) t += kExtras[g() % 7];
-        else t += kSyllables[g() % 18];
+        if (r == 0)
+          t += kNames[g() % 6];
+        else if (r == 1)
+          t += kExtras[g() % 7];
+        else
+          t += kSyllables[g() % 18];
       }
       t += ". \n";
     }

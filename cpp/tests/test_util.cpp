@@ -39,7 +39,10 @@ TEST(Parallel, BoundsCoverEverythingOnce) {
 }
 
 TEST(Parallel, FirstExceptionIsRethrown) {
-  EXPECT_THROW(parallel_for(10, 4, [](std::size_t p) { if (p == 3) throw std::invalid_argument("x"); }),
+  EXPECT_THROW(parallel_for(10, 4,
+                            [](std::size_t p) {
+                              if (p == 3) throw std::invalid_argument("x");
+                            }),
                std::invalid_argument);
   std::vector<int> seen(100, 0);
   parallel_for(100, 3, [&](std::size_t p) { seen[p] += 1; });

@@ -78,20 +78,38 @@ def build_parser():
         description="Analyse a folder of news articles (.txt): term counts, tf-idf, story groups, neighbours.",
     )
     p.add_argument("paths", nargs="*", help="folders, files or glob patterns (default: the bundled sample articles)")
-    p.add_argument("-o", "--output", default="mekong-output", help="output folder (default: %(default)s); "
-                   "never read as input, even inside an input folder")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="mekong-output",
+        help="output folder (default: %(default)s); never read as input, even inside an input folder",
+    )
     p.add_argument("--pattern", default="*.txt", help="file names to read in folders (default: %(default)s)")
-    p.add_argument("--metadata", help="CSV with one row per file: an id (file name without suffix), file or "
-                   "path column, and title, date, source, ... as known")
+    p.add_argument(
+        "--metadata",
+        help="CSV with one row per file: an id (file name without suffix), file or "
+        "path column, and title, date, source, ... as known",
+    )
     p.add_argument("--top", type=_positive_int, default=8, help="top terms shown per article (default: %(default)s)")
     p.add_argument("--encoding", default="utf-8", help="encoding of the files (default: %(default)s)")
-    p.add_argument("--threshold", type=_threshold, default="auto",
-                   help="story similarity threshold: 'auto' (read from the corpus) or a number (default: %(default)s)")
-    p.add_argument("--window", type=_window, help="days: articles further apart never form one story (needs dates "
-                   "in --metadata; with dates the default is 7)")
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default="auto",
+        help="story similarity threshold: 'auto' (read from the corpus) or a number (default: %(default)s)",
+    )
+    p.add_argument(
+        "--window",
+        type=_window,
+        help="days: articles further apart never form one story (needs dates "
+        "in --metadata; with dates the default is 7)",
+    )
     p.add_argument("--n-jobs", type=_n_jobs, default=-1, help="threads (-1: all cores; default: %(default)s)")
-    p.add_argument("--raw", action="store_true",
-                   help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print the summary only (files are written as usual)")
     p.add_argument("--version", action="version", version=f"mekong {__version__}")
     return p
@@ -138,14 +156,22 @@ def run(args):
     print(f"mekong {__version__}: {n_docs} articles from {shown_paths}")
     print(f"  tokens: {int(tokens.sum()):,}   distinct terms: {n_terms:,}   non-zeros: {counts.nnz:,}")
     print(f"  empty articles: {int((tokens == 0).sum())}   invalid byte sequences replaced: {int(replaced.sum())}")
-    print("  options:", "syllables, nothing else (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()))
+    print(
+        "  options:",
+        "syllables, nothing else (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()),
+    )
     recurring = []
     if not args.raw:
         say("  learned furniture lines:", len(cv.cleaner_.repeated_lines_))
         df = np.asarray((counts > 0).sum(axis=0)).ravel()
-        recurring = sorted(((int(df[cv.vocabulary_[k]]), max(forms, key=forms.get), k, forms)
-                            for k, forms in cv.aliases_.items() if df[cv.vocabulary_[k]] >= 2),
-                           key=lambda r: (-r[0], r[1]))
+        recurring = sorted(
+            (
+                (int(df[cv.vocabulary_[k]]), max(forms, key=forms.get), k, forms)
+                for k, forms in cv.aliases_.items()
+                if df[cv.vocabulary_[k]] >= 2
+            ),
+            key=lambda r: (-r[0], r[1]),
+        )
         say("\nNames and places in more than one article (spellings counted together):")
         for n, name, _, forms in recurring[:15]:
             other = [f for f in forms if f != name]
@@ -164,13 +190,24 @@ def run(args):
     # within days; --window sets another span.
     has_dates = any(d is not None for d in dates)
     window = args.window if args.window is not None else "auto"
-    groups = stories(tfidf, threshold=args.threshold, feature_names=names, n_jobs=args.n_jobs,
-                     dates=dates if has_dates else None, window=window, ids=ids,
-                     sources=[m.get("source") for m in meta])
+    groups = stories(
+        tfidf,
+        threshold=args.threshold,
+        feature_names=names,
+        n_jobs=args.n_jobs,
+        dates=dates if has_dates else None,
+        window=window,
+        ids=ids,
+        sources=[m.get("source") for m in meta],
+    )
     in_story = int((groups.labels >= 0).sum())
-    print(f"  stories: {len(groups)} (threshold {groups.threshold:.3f}{' from the corpus' if args.threshold == 'auto' else ''});"
-          f" articles in a story: {in_story}, in none: {n_docs - in_story}")
-    say(f"\nStories told by more than one article (average linkage of re-ranked similarity > {groups.threshold:.3f}): {len(groups)}")
+    print(
+        f"  stories: {len(groups)} (threshold {groups.threshold:.3f}{' from the corpus' if args.threshold == 'auto' else ''});"
+        f" articles in a story: {in_story}, in none: {n_docs - in_story}"
+    )
+    say(
+        f"\nStories told by more than one article (average linkage of re-ranked similarity > {groups.threshold:.3f}): {len(groups)}"
+    )
     for g in groups:
         say(f"  story {g.label}: {g.size} articles; about: {', '.join(t for t, _ in g.top_terms[:6])}")
         for m in g.members:
@@ -194,25 +231,64 @@ def run(args):
     (out / "vocabulary.txt").write_text("".join(t + "\n" for t in names), encoding="utf-8")
     with open(out / "documents.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["row", "id", "file", "title", "date", "source", "tokens", "replaced", "story", "nearest",
-                    "nearest_score", "top_terms"])
+        w.writerow(
+            [
+                "row",
+                "id",
+                "file",
+                "title",
+                "date",
+                "source",
+                "tokens",
+                "replaced",
+                "story",
+                "nearest",
+                "nearest_score",
+                "top_terms",
+            ]
+        )
         for i in range(n_docs):
             j, s = nearest[i]
-            w.writerow([i, ids[i], names_shown[i], titles[i], meta[i].get("date") or "", meta[i].get("source") or "",
-                        int(tokens[i]), int(replaced[i]), int(groups.labels[i]),
-                        ids[j] if j is not None else "", f"{s:.6f}" if j is not None else "", " | ".join(top_rows[i])])
+            w.writerow(
+                [
+                    i,
+                    ids[i],
+                    names_shown[i],
+                    titles[i],
+                    meta[i].get("date") or "",
+                    meta[i].get("source") or "",
+                    int(tokens[i]),
+                    int(replaced[i]),
+                    int(groups.labels[i]),
+                    ids[j] if j is not None else "",
+                    f"{s:.6f}" if j is not None else "",
+                    " | ".join(top_rows[i]),
+                ]
+            )
     with open(out / "stories.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["story", "size", "representative", "first_date", "last_date", "sources", "top_terms", "members"])
-        for row in (groups.to_frame().itertuples(index=False) if _has_pandas() else _story_rows(groups, ids, meta)):
-            w.writerow([row.story, row.size, row.representative, row.first_date or "", row.last_date or "",
-                        " | ".join(row.sources), " | ".join(str(t) for t in row.top_terms), " | ".join(row.members)])
+        for row in groups.to_frame().itertuples(index=False) if _has_pandas() else _story_rows(groups, ids, meta):
+            w.writerow(
+                [
+                    row.story,
+                    row.size,
+                    row.representative,
+                    row.first_date or "",
+                    row.last_date or "",
+                    " | ".join(row.sources),
+                    " | ".join(str(t) for t in row.top_terms),
+                    " | ".join(row.members),
+                ]
+            )
     with open(out / "names.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["column", "name", "articles", "spellings"])
         for n, name, key, forms in recurring:
             w.writerow([key, name, n, " | ".join(f"{f} ({c})" for f, c in sorted(forms.items(), key=lambda x: -x[1]))])
-    print(f"Wrote counts.npz, tfidf.npz, vocabulary.txt, documents.csv, stories.csv and names.csv to {display_name(out)}/")
+    print(
+        f"Wrote counts.npz, tfidf.npz, vocabulary.txt, documents.csv, stories.csv and names.csv to {display_name(out)}/"
+    )
     return 0
 
 
@@ -229,10 +305,16 @@ def _story_rows(groups, ids, meta):  # pragma: no cover - the same rows as Stori
 
     for g in groups:
         dates = sorted(d for d in (meta[m].get("date") for m in g.members) if d)
-        yield SimpleNamespace(story=g.label, size=g.size, representative=ids[g.representative],
-                              first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-                              sources=sorted({meta[m]["source"] for m in g.members if meta[m].get("source")}),
-                              top_terms=[t for t, _ in g.top_terms], members=[ids[m] for m in g.members])
+        yield SimpleNamespace(
+            story=g.label,
+            size=g.size,
+            representative=ids[g.representative],
+            first_date=dates[0] if dates else None,
+            last_date=dates[-1] if dates else None,
+            sources=sorted({meta[m]["source"] for m in g.members if meta[m].get("source")}),
+            top_terms=[t for t, _ in g.top_terms],
+            members=[ids[m] for m in g.members],
+        )
 
 
 def main(argv=None):

@@ -12,15 +12,18 @@ from ._options import check_encoding, check_int, check_n_jobs, check_str
 DEFAULT_END_MARKERS = tuple(_core.AnalyzerConfig().end_markers)
 
 
-def _apply_clean_options(cfg, *, markup=True, captions=True, headline_lists=True, end_markers=None,
-                         extra_end_markers=(), repeated_lines=()):
+def _apply_clean_options(
+    cfg, *, markup=True, captions=True, headline_lists=True, end_markers=None, extra_end_markers=(), repeated_lines=()
+):
     cfg.clean = True
     cfg.clean_markup = bool(markup)
     cfg.clean_captions = bool(captions)
     cfg.clean_headline_lists = bool(headline_lists)
     markers = []
-    for name, given in (("end_markers", DEFAULT_END_MARKERS if end_markers is None else end_markers),
-                        ("extra_end_markers", extra_end_markers)):
+    for name, given in (
+        ("end_markers", DEFAULT_END_MARKERS if end_markers is None else end_markers),
+        ("extra_end_markers", extra_end_markers),
+    ):
         for i, m in enumerate(given):
             if not isinstance(m, str):
                 raise TypeError(f"{name}[{i}] is {type(m).__name__}, expected str")
@@ -48,8 +51,14 @@ def clean(text, *, markup=True, captions=True, headline_lists=True, end_markers=
     """
     if not isinstance(text, (str, bytes)):
         raise TypeError(f"text must be str or bytes; got {type(text).__name__}")
-    cfg = _apply_clean_options(_core.AnalyzerConfig(), markup=markup, captions=captions, headline_lists=headline_lists,
-                               end_markers=end_markers, extra_end_markers=extra_end_markers)
+    cfg = _apply_clean_options(
+        _core.AnalyzerConfig(),
+        markup=markup,
+        captions=captions,
+        headline_lists=headline_lists,
+        end_markers=end_markers,
+        extra_end_markers=extra_end_markers,
+    )
     return _core.Analyzer(cfg).cleaned(text)
 
 
@@ -81,8 +90,17 @@ class Cleaner(TransformerMixin, BaseEstimator):
         The learned lines, in the normalized form they are compared in.
     """
 
-    def __init__(self, *, min_documents=2, markup=True, captions=True, headline_lists=True, end_markers=None,
-                 extra_end_markers=(), n_jobs=1):
+    def __init__(
+        self,
+        *,
+        min_documents=2,
+        markup=True,
+        captions=True,
+        headline_lists=True,
+        end_markers=None,
+        extra_end_markers=(),
+        n_jobs=1,
+    ):
         self.min_documents = min_documents
         self.markup = markup
         self.captions = captions
@@ -93,16 +111,26 @@ class Cleaner(TransformerMixin, BaseEstimator):
 
     def _config(self, repeated=()):
         return _apply_clean_options(
-            _core.AnalyzerConfig(), markup=self.markup, captions=self.captions, headline_lists=self.headline_lists,
-            end_markers=self.end_markers, extra_end_markers=self.extra_end_markers, repeated_lines=repeated,
+            _core.AnalyzerConfig(),
+            markup=self.markup,
+            captions=self.captions,
+            headline_lists=self.headline_lists,
+            end_markers=self.end_markers,
+            extra_end_markers=self.extra_end_markers,
+            repeated_lines=repeated,
         )
 
     def apply_to(self, cfg):
         """Set the cleaning options (and learned lines) of a core AnalyzerConfig."""
         check_is_fitted(self, "repeated_lines_")
         return _apply_clean_options(
-            cfg, markup=self.markup, captions=self.captions, headline_lists=self.headline_lists,
-            end_markers=self.end_markers, extra_end_markers=self.extra_end_markers, repeated_lines=self.repeated_lines_,
+            cfg,
+            markup=self.markup,
+            captions=self.captions,
+            headline_lists=self.headline_lists,
+            end_markers=self.end_markers,
+            extra_end_markers=self.extra_end_markers,
+            repeated_lines=self.repeated_lines_,
         )
 
     def fit(self, documents: Iterable, y=None, encoding="utf-8"):
@@ -110,7 +138,9 @@ class Cleaner(TransformerMixin, BaseEstimator):
         min_docs = check_int("min_documents", self.min_documents, 2)
         plain = _core.AnalyzerConfig()
         plain.encoding = check_encoding(encoding)
-        self.repeated_lines_ = list(_core.learn_repeated_lines(docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs)))
+        self.repeated_lines_ = list(
+            _core.learn_repeated_lines(docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs))
+        )
         return self
 
     def transform(self, documents: Iterable):

@@ -219,8 +219,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if self.clean is True:
             self.cleaner_ = Cleaner(n_jobs=self.n_jobs).fit(docs, encoding=self.encoding)
         elif isinstance(self.clean, Cleaner):
-            self.cleaner_ = self.clean if hasattr(self.clean, "repeated_lines_") else _unfitted_copy(self.clean).fit(
-                docs, encoding=self.encoding)
+            self.cleaner_ = (
+                self.clean
+                if hasattr(self.clean, "repeated_lines_")
+                else _unfitted_copy(self.clean).fit(docs, encoding=self.encoding)
+            )
         elif self.clean not in (False, None):
             raise ValueError(f"clean must be a bool or a mekong.Cleaner; got {self.clean!r}")
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus

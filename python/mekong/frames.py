@@ -22,7 +22,9 @@ def similarity_frame(S, ids, columns=None):
     """
     pd = _pd()
     S = np.asarray(S)
-    return pd.DataFrame(S, index=pd.Index(list(ids), name="document"), columns=list(columns if columns is not None else ids))
+    return pd.DataFrame(
+        S, index=pd.Index(list(ids), name="document"), columns=list(columns if columns is not None else ids)
+    )
 
 
 def top_terms_frame(X, feature_names, ids, n=10):

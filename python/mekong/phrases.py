@@ -34,7 +34,9 @@ def read_user_dictionary(source, analyzer=None):
             raise ValueError(f"{where} {line_no}: expected str, got {type(entry).__name__}")
         bad = [c for c in entry if not (c.isalnum() or c in " _-\t" or unicodedata.category(c).startswith("M"))]
         if bad:
-            raise ValueError(f"{where} {line_no}: {entry!r} holds {bad[0]!r}; a word is letters, digits, spaces, '_' or '-'")
+            raise ValueError(
+                f"{where} {line_no}: {entry!r} holds {bad[0]!r}; a word is letters, digits, spaces, '_' or '-'"
+            )
         syllables = analyzer.tokens(entry.replace("_", " "))
         if len(syllables) < 2:
             raise ValueError(f"{where} {line_no}: {entry!r} is not a word of two or more syllables")
@@ -79,8 +81,17 @@ class Phrases(BaseEstimator):
     ['hai', 'tỉnh', 'hợp_tác', 'kinh_tế']
     """
 
-    def __init__(self, *, min_count=3, threshold=0.4, passes=1, stop_words="vietnamese", user_dictionary=None,
-                 words=True, n_jobs=1):
+    def __init__(
+        self,
+        *,
+        min_count=3,
+        threshold=0.4,
+        passes=1,
+        stop_words="vietnamese",
+        user_dictionary=None,
+        words=True,
+        n_jobs=1,
+    ):
         self.min_count = min_count
         self.threshold = threshold
         self.passes = passes
@@ -111,8 +122,9 @@ class Phrases(BaseEstimator):
         options["stop_words"] = self.stop_words
         options.pop("phrases", None)
         analyzer = make_analyzer(**options)
-        model = _core.learn_phrases(list(documents), analyzer, min_count, threshold, passes,
-                                    self._dictionary_model(), check_n_jobs(self.n_jobs))
+        model = _core.learn_phrases(
+            list(documents), analyzer, min_count, threshold, passes, self._dictionary_model(), check_n_jobs(self.n_jobs)
+        )
         self.pairs_ = [tuple(p) for p in model.pairs()]
         self.dictionary_ = list(model.dictionary())
         self._model = model

@@ -102,11 +102,18 @@ def story_timeline(stories, dates=None, sources=None, ax=None, max_stories=40, t
             ax.plot([min(d for d, _ in known), max(d for d, _ in known)], [y, y], color="0.7", linewidth=1, zorder=1)
         for d, m in known:
             src = None if sources is None or sources[m] is None else str(sources[m])
-            ax.scatter([d], [y], color=colours.get(src, "0.3"), s=18, zorder=2,
-                       label=src if src is not None and src not in drawn else None)
+            ax.scatter(
+                [d],
+                [y],
+                color=colours.get(src, "0.3"),
+                s=18,
+                zorder=2,
+                label=src if src is not None and src not in drawn else None,
+            )
             drawn.add(src)
-    ax.set_yticks(range(len(groups)), [f"{g.label}: {', '.join(str(t) for t, _ in g.top_terms[:3])}" for g in groups],
-                  fontsize=7)
+    ax.set_yticks(
+        range(len(groups)), [f"{g.label}: {', '.join(str(t) for t, _ in g.top_terms[:3])}" for g in groups], fontsize=7
+    )
     ax.invert_yaxis()
     if drawn - {None}:
         ax.legend(fontsize=7, loc="best")

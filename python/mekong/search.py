@@ -186,7 +186,9 @@ class SearchIndex(BaseEstimator):
             raise ValueError("matrix needs the vectorizer that made it: fit(vectorizer=..., matrix=...)")
         if vectorizer is not None:
             if not isinstance(vectorizer, CountVectorizer):
-                raise TypeError(f"vectorizer must be a mekong CountVectorizer or TfidfVectorizer; got {type(vectorizer).__name__}")
+                raise TypeError(
+                    f"vectorizer must be a mekong CountVectorizer or TfidfVectorizer; got {type(vectorizer).__name__}"
+                )
             check_is_fitted(vectorizer, "vocabulary_")
             if matrix is None:
                 if documents is None:
@@ -254,8 +256,9 @@ class SearchIndex(BaseEstimator):
         tone_marks = getattr(vec, "tone_marks", "traditional")
         # Syllables, not words: runs of query syllables are matched against word, name and phrase
         # columns below, which also finds the single-syllable columns a joined word would hide.
-        options = dict(tone_marks=tone_marks, numbers=True, urls=getattr(vec, "urls", "drop"), min_token_length=1,
-                       words=False)
+        options = dict(
+            tone_marks=tone_marks, numbers=True, urls=getattr(vec, "urls", "drop"), min_token_length=1, words=False
+        )
         raw = tokenize(query, lowercase=False, **options)
         low = tokenize(query, lowercase=True, **options)
         if len(low) != len(raw):  # casing changed the tokens (rare scripts): no capital evidence
@@ -274,8 +277,9 @@ class SearchIndex(BaseEstimator):
                     continue  # inside a name already matched
                 exact_key = "".join(low[i : i + length])
                 bare_key = "".join(bare[i : i + length])
-                exact_map, folded_map = (lookup.exact, lookup.folded) if length == 1 else (
-                    lookup.exact_runs, lookup.folded_runs)
+                exact_map, folded_map = (
+                    (lookup.exact, lookup.folded) if length == 1 else (lookup.exact_runs, lookup.folded_runs)
+                )
                 cols = set(exact_map.get(exact_key, ()))
                 folded = folded_map.get(bare_key, ()) if self.accents != "exact" else ()
                 if folded:
@@ -314,8 +318,13 @@ class SearchIndex(BaseEstimator):
         n_terms = self.matrix_.shape[1]
         idx_dtype = np.int32 if n_terms < 2**31 - 1 and len(indices) < 2**31 - 1 else np.int64
         # the core's CSR tuple, built directly: scipy's constructor would cost more than the query
-        return (np.asarray(data, dtype=dtype), np.asarray(indices, dtype=idx_dtype),
-                np.asarray(indptr, dtype=idx_dtype), len(queries), n_terms)
+        return (
+            np.asarray(data, dtype=dtype),
+            np.asarray(indices, dtype=idx_dtype),
+            np.asarray(indptr, dtype=idx_dtype),
+            len(queries),
+            n_terms,
+        )
 
     def rank(self, queries, k=10):
         """The ``k`` best documents for each query: ``(indices, scores)``, best first.

@@ -130,8 +130,9 @@ def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None):
     return _similarity(X, Y, "jaccard", True, n_jobs, max_memory)
 
 
-def top_k_similar(X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1, rerank=None,
-                  masked=False):
+def top_k_similar(
+    X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1, rerank=None, masked=False
+):
     """The ``k`` most similar rows of Y (or X) for every row of X, without the full matrix.
 
     Parameters

@@ -142,7 +142,10 @@ def _decode_all(est, raw_documents, first_index=0):
                 doc = decode(doc)
             except UnicodeDecodeError as exc:
                 raise UnicodeDecodeError(
-                    exc.encoding, exc.object, exc.start, exc.end,
+                    exc.encoding,
+                    exc.object,
+                    exc.start,
+                    exc.end,
                     f"{exc.reason} (document {first_index + i}, byte offset {exc.start})",
                 ) from None
             if not isinstance(doc, str):
@@ -240,13 +243,19 @@ _NOTE = """
 
 
 class CountVectorizer(_CoreCounting, _sk.CountVectorizer):
-    __doc__ = "Convert a collection of text documents to a matrix of token counts." + _NOTE.format(
-        work="counting") + (_sk.CountVectorizer.__doc__ or "")
+    __doc__ = (
+        "Convert a collection of text documents to a matrix of token counts."
+        + _NOTE.format(work="counting")
+        + (_sk.CountVectorizer.__doc__ or "")
+    )
 
 
 class TfidfVectorizer(_CoreCounting, _sk.TfidfVectorizer):
-    __doc__ = "Convert a collection of raw documents to a matrix of TF-IDF features." + _NOTE.format(
-        work="counting") + (_sk.TfidfVectorizer.__doc__ or "")
+    __doc__ = (
+        "Convert a collection of raw documents to a matrix of TF-IDF features."
+        + _NOTE.format(work="counting")
+        + (_sk.TfidfVectorizer.__doc__ or "")
+    )
 
 
 class TfidfTransformer(_sk.TfidfTransformer, auto_wrap_output_keys=None):  # no set_output, as scikit-learn's
@@ -273,8 +282,11 @@ def _chunks(iterable):
 
 
 class HashingVectorizer(_sk.HashingVectorizer, auto_wrap_output_keys=None):  # no set_output, as scikit-learn's
-    __doc__ = "Convert a collection of text documents to a matrix of token occurrences." + _NOTE.format(
-        work="MurmurHash3 hashing") + (_sk.HashingVectorizer.__doc__ or "")
+    __doc__ = (
+        "Convert a collection of text documents to a matrix of token occurrences."
+        + _NOTE.format(work="MurmurHash3 hashing")
+        + (_sk.HashingVectorizer.__doc__ or "")
+    )
 
     def transform(self, X):
         if isinstance(X, str):

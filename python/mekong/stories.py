@@ -40,8 +40,8 @@ class Story:
     """One group of documents that report the same story."""
 
     label: int
-    members: np.ndarray          # document indices, ascending
-    representative: int          # the member most similar on average to the others
+    members: np.ndarray  # document indices, ascending
+    representative: int  # the member most similar on average to the others
     top_terms: list = field(default_factory=list)  # (term, weight), heaviest first
 
     @property
@@ -59,10 +59,10 @@ class Stories:
     ``sources`` (one per document, when given) label :meth:`to_frame`'s rows.
     """
 
-    labels: np.ndarray           # group label per document; -1 for a document in no group
-    groups: list                 # list of Story, by label
+    labels: np.ndarray  # group label per document; -1 for a document in no group
+    groups: list  # list of Story, by label
     threshold: float = float("nan")
-    basis: str = "similarity"    # what threshold cuts: the (re-ranked) similarity
+    basis: str = "similarity"  # what threshold cuts: the (re-ranked) similarity
     ids: list = None
     dates: list = None
     sources: list = None
@@ -91,18 +91,26 @@ class Stories:
         ids = self.ids if self.ids is not None else list(range(len(self.labels)))
         rows = []
         for g in self.groups:
-            dates = [] if self.dates is None else [d for d in (_as_day(self.dates[m]) for m in g.members) if d is not None]
-            srcs = [] if self.sources is None else sorted({str(self.sources[m]) for m in g.members if self.sources[m] is not None})
-            rows.append({
-                "story": g.label,
-                "size": g.size,
-                "members": [ids[m] for m in g.members],
-                "representative": ids[g.representative],
-                "top_terms": [t for t, _ in g.top_terms],
-                "first_date": min(dates) if dates else None,
-                "last_date": max(dates) if dates else None,
-                "sources": srcs,
-            })
+            dates = (
+                [] if self.dates is None else [d for d in (_as_day(self.dates[m]) for m in g.members) if d is not None]
+            )
+            srcs = (
+                []
+                if self.sources is None
+                else sorted({str(self.sources[m]) for m in g.members if self.sources[m] is not None})
+            )
+            rows.append(
+                {
+                    "story": g.label,
+                    "size": g.size,
+                    "members": [ids[m] for m in g.members],
+                    "representative": ids[g.representative],
+                    "top_terms": [t for t, _ in g.top_terms],
+                    "first_date": min(dates) if dates else None,
+                    "last_date": max(dates) if dates else None,
+                    "sources": srcs,
+                }
+            )
         columns = ["story", "size", "members", "representative", "top_terms", "first_date", "last_date", "sources"]
         return pd.DataFrame(rows, columns=columns)
 
@@ -211,8 +219,9 @@ def neighbour_lists(X, k=10, *, search="auto", n_jobs=1):
 
     P = sp.csr_matrix((pd_, pi_, pp_), shape=X.shape)
     cand, _ = top_k_similar(P, k=2 * k, n_jobs=n_jobs)
-    index, score = _core.rescore_cosine(cand, np.zeros(cand.shape), indptr, indices, data, X.shape[1],
-                                        check_n_jobs(n_jobs))
+    index, score = _core.rescore_cosine(
+        cand, np.zeros(cand.shape), indptr, indices, data, X.shape[1], check_n_jobs(n_jobs)
+    )
     return np.ascontiguousarray(index[:, :k]), np.ascontiguousarray(score[:, :k])
 
 
@@ -278,8 +287,8 @@ def _groups(X, labels, feature_names, n_terms):
     bounds = np.concatenate([[0], np.cumsum(sizes)])
     groups = []
     for label in range(n_groups):
-        members = order[bounds[label]:bounds[label + 1]]
-        sims = mean_sim[bounds[label]:bounds[label + 1]]
+        members = order[bounds[label] : bounds[label + 1]]
+        sims = mean_sim[bounds[label] : bounds[label + 1]]
         representative = int(members[int(np.argmax(sims))])  # argmax: first of ties
         start, end = weights.indptr[label], weights.indptr[label + 1]
         cols, vals = weights.indices[start:end], weights.data[start:end]
@@ -291,8 +300,21 @@ def _groups(X, labels, feature_names, n_terms):
     return groups
 
 
-def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, window="auto", feature_names=None,
-            n_terms=8, ids=None, sources=None, search="auto", n_jobs=1):
+def stories(
+    X,
+    *,
+    threshold="auto",
+    k=10,
+    rerank="neighbours",
+    dates=None,
+    window="auto",
+    feature_names=None,
+    n_terms=8,
+    ids=None,
+    sources=None,
+    search="auto",
+    n_jobs=1,
+):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
 
     How: each document's ``k`` nearest neighbours by cosine (:func:`mekong.top_k_similar`), their
@@ -375,9 +397,15 @@ def stories(X, *, threshold="auto", k=10, rerank="neighbours", dates=None, windo
     basis = "similarity"
     X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search)
     groups = _groups(X, labels, feature_names, n_terms)
-    return Stories(labels=labels, groups=groups, threshold=used, basis=basis,
-                   ids=None if ids is None else list(ids), dates=None if dates is None else list(dates),
-                   sources=None if sources is None else list(sources))
+    return Stories(
+        labels=labels,
+        groups=groups,
+        threshold=used,
+        basis=basis,
+        ids=None if ids is None else list(ids),
+        dates=None if dates is None else list(dates),
+        sources=None if sources is None else list(sources),
+    )
 
 
 class StoryClusterer(BaseEstimator):
@@ -408,8 +436,16 @@ class StoryClusterer(BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X, y=None, dates=None):
-        self.stories_ = stories(X, threshold=self.threshold, k=self.k, rerank=self.rerank, dates=dates,
-                                window=self.window, search=self.search, n_jobs=self.n_jobs)
+        self.stories_ = stories(
+            X,
+            threshold=self.threshold,
+            k=self.k,
+            rerank=self.rerank,
+            dates=dates,
+            window=self.window,
+            search=self.search,
+            n_jobs=self.n_jobs,
+        )
         self.labels_ = self.stories_.labels
         self.threshold_ = self.stories_.threshold
         self.n_features_in_ = as_csr(X).shape[1]
@@ -420,8 +456,16 @@ class StoryClusterer(BaseEstimator):
 
     def predict(self, X, dates=None):
         check_is_fitted(self, "labels_")
-        return stories(X, threshold=self.threshold, k=self.k, rerank=self.rerank, dates=dates,
-                       window=self.window, search=self.search, n_jobs=self.n_jobs).labels
+        return stories(
+            X,
+            threshold=self.threshold,
+            k=self.k,
+            rerank=self.rerank,
+            dates=dates,
+            window=self.window,
+            search=self.search,
+            n_jobs=self.n_jobs,
+        ).labels
 
     def __sklearn_tags__(self):  # scikit-learn >= 1.6 reads the estimator type from tags
         tags = super().__sklearn_tags__()
@@ -475,7 +519,11 @@ def evaluate_stories(labels_true, stories_or_labels):
     """
     pred = stories_or_labels.labels if isinstance(stories_or_labels, Stories) else stories_or_labels
     pred = list(np.asarray(pred).tolist()) if isinstance(pred, np.ndarray) else list(pred)
-    true = list(np.asarray(labels_true, dtype=object).tolist()) if isinstance(labels_true, np.ndarray) else list(labels_true)
+    true = (
+        list(np.asarray(labels_true, dtype=object).tolist())
+        if isinstance(labels_true, np.ndarray)
+        else list(labels_true)
+    )
     if len(true) != len(pred):
         raise ValueError(f"labels_true has {len(true)} labels, the grouping {len(pred)}")
     n = len(true)
@@ -485,8 +533,16 @@ def evaluate_stories(labels_true, stories_or_labels):
     p_sizes = np.unique(p, return_counts=True)[1]
     out = {"n_stories": int((p_sizes >= 2).sum()), "n_unassigned": int(n_unassigned)}
     if n == 0:
-        return {**out, "ari": 1.0, "homogeneity": 1.0, "completeness": 1.0, "v_measure": 1.0,
-                "pairwise_precision": 1.0, "pairwise_recall": 1.0, "pairwise_f1": 1.0}
+        return {
+            **out,
+            "ari": 1.0,
+            "homogeneity": 1.0,
+            "completeness": 1.0,
+            "v_measure": 1.0,
+            "pairwise_precision": 1.0,
+            "pairwise_recall": 1.0,
+            "pairwise_f1": 1.0,
+        }
     _, ti = np.unique(t, return_inverse=True)
     _, pi = np.unique(p, return_inverse=True)
     cells, counts = np.unique(ti.astype(np.int64) * (pi.max() + 1) + pi, return_counts=True)
@@ -521,10 +577,26 @@ def evaluate_stories(labels_true, stories_or_labels):
     precision = 1.0 if same_pred == 0 else both / same_pred
     recall = 1.0 if same_true == 0 else both / same_true
     f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-    return {**out, "ari": float(ari), "homogeneity": float(homogeneity), "completeness": float(completeness),
-            "v_measure": float(v), "pairwise_precision": float(precision), "pairwise_recall": float(recall),
-            "pairwise_f1": float(f1)}
+    return {
+        **out,
+        "ari": float(ari),
+        "homogeneity": float(homogeneity),
+        "completeness": float(completeness),
+        "v_measure": float(v),
+        "pairwise_precision": float(precision),
+        "pairwise_recall": float(recall),
+        "pairwise_f1": float(f1),
+    }
 
 
-__all__ = ["AUTO_THRESHOLD_FLOOR", "AUTO_WINDOW_DAYS", "Stories", "Story", "StoryClusterer", "evaluate_stories", "neighbour_lists",
-           "rerank_neighbours", "stories"]
+__all__ = [
+    "AUTO_THRESHOLD_FLOOR",
+    "AUTO_WINDOW_DAYS",
+    "Stories",
+    "Story",
+    "StoryClusterer",
+    "evaluate_stories",
+    "neighbour_lists",
+    "rerank_neighbours",
+    "stories",
+]

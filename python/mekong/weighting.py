@@ -72,11 +72,15 @@ class TfidfTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_features_in_")
         X = as_csr(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}"
+            )
         idf = None
         if self.use_idf:
             idf = self.idf_.astype(X.dtype, copy=False)
-        data = _core.tfidf_weight(core_args(X), idf, bool(self.sublinear_tf), _norm_arg(self.norm), check_n_jobs(self.n_jobs))
+        data = _core.tfidf_weight(
+            core_args(X), idf, bool(self.sublinear_tf), _norm_arg(self.norm), check_n_jobs(self.n_jobs)
+        )
         out = with_data(X, data)
         if copy:
             out.indices = out.indices.copy()
@@ -134,10 +138,17 @@ class BM25Transformer(TransformerMixin, BaseEstimator):
         avg_len = check_real("avg_len_", self.avg_len_, 0.0)
         X = as_csr(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}"
+            )
         data = _core.bm25_weight(
-            core_args(X), self.idf_.astype(X.dtype, copy=False), k1, b, avg_len,
-            _norm_arg(self.norm), check_n_jobs(self.n_jobs),
+            core_args(X),
+            self.idf_.astype(X.dtype, copy=False),
+            k1,
+            b,
+            avg_len,
+            _norm_arg(self.norm),
+            check_n_jobs(self.n_jobs),
         )
         return with_data(X, data)
 
@@ -228,7 +239,10 @@ class TfidfVectorizer(CountVectorizer):
 
     def _transformer(self):
         return TfidfTransformer(
-            norm=self.norm, use_idf=self.use_idf, smooth_idf=self.smooth_idf, sublinear_tf=self.sublinear_tf,
+            norm=self.norm,
+            use_idf=self.use_idf,
+            smooth_idf=self.smooth_idf,
+            sublinear_tf=self.sublinear_tf,
             n_jobs=self.n_jobs,
         )
 

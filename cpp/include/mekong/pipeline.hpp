@@ -52,8 +52,8 @@ struct CorpusCounts {
   AliasObservations aliases;
 };
 
-CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer,
-                          const CountConfig& config, const std::atomic<bool>* cancel = nullptr);
+CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer, const CountConfig& config,
+                          const std::atomic<bool>* cancel = nullptr);
 
 struct FixedCounts {
   Csr<std::int64_t> matrix;
@@ -61,9 +61,8 @@ struct FixedCounts {
   AliasObservations aliases;
 };
 
-FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer,
-                               const Interner& vocabulary, bool binary, int n_jobs,
-                               const std::atomic<bool>* cancel = nullptr);
+FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer, const Interner& vocabulary,
+                               bool binary, int n_jobs, const std::atomic<bool>* cancel = nullptr);
 
 // Lines seen in at least `min_documents` documents (decoded and in NFC; the analyzer's own
 // cleaning is not applied), for CleanConfig::repeated_lines.

@@ -180,7 +180,8 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
     throw std::length_error("vocabulary larger than 2^31 - 1 terms");
   std::vector<std::uint32_t> order(n_terms);
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return merged.str(a) < merged.str(b); });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return merged.str(a) < merged.str(b); });
   std::vector<std::uint32_t> rank(n_terms);
   for (std::uint32_t r = 0; r < n_terms; ++r) rank[order[r]] = r;
 

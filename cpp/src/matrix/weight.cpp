@@ -14,7 +14,8 @@ template <class I>
 std::vector<std::size_t> row_parts(const I* indptr, std::size_t rows, int threads) {
   const std::size_t nnz = rows ? static_cast<std::size_t>(indptr[rows]) : 0;
   const std::size_t parts = nnz < (1u << 16) ? 1 : static_cast<std::size_t>(threads) * 4;
-  return balanced_bounds(rows, parts, [&](std::size_t r) { return static_cast<std::size_t>(indptr[r + 1] - indptr[r]); });
+  return balanced_bounds(rows, parts,
+                         [&](std::size_t r) { return static_cast<std::size_t>(indptr[r + 1] - indptr[r]); });
 }
 
 }  // namespace
@@ -123,11 +124,11 @@ void bm25_weight(const CsrView<T, I>& X, const T* idf, double k1, double b, doub
   });
 }
 
-#define MEKONG_WEIGHT_INSTANTIATE(T, I)                                                                   \
-  template std::vector<std::int64_t> document_frequency(const CsrView<T, I>&);                           \
-  template void tfidf_weight(const CsrView<T, I>&, const T*, bool, Norm, T*, int);                       \
-  template double mean_row_sum(const CsrView<T, I>&);                                                    \
-  template void bm25_weight(const CsrView<T, I>&, const T*, double, double, double, Norm, T*, int);      \
+#define MEKONG_WEIGHT_INSTANTIATE(T, I)                                                             \
+  template std::vector<std::int64_t> document_frequency(const CsrView<T, I>&);                      \
+  template void tfidf_weight(const CsrView<T, I>&, const T*, bool, Norm, T*, int);                  \
+  template double mean_row_sum(const CsrView<T, I>&);                                               \
+  template void bm25_weight(const CsrView<T, I>&, const T*, double, double, double, Norm, T*, int); \
   template void normalize_rows(const I*, std::size_t, T*, Norm);
 
 MEKONG_WEIGHT_INSTANTIATE(float, std::int32_t)

@@ -159,8 +159,8 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
   std::vector<std::pair<double, std::size_t>> chosen;
   for (std::size_t c = 0; c < X.cols; ++c) {
-    const double share = static_cast<double>(dfx[c]) / static_cast<double>(n) * static_cast<double>(dy[c]) /
-                         static_cast<double>(m);
+    const double share =
+        static_cast<double>(dfx[c]) / static_cast<double>(n) * static_cast<double>(dy[c]) / static_cast<double>(m);
     if (share > kDenseShare) chosen.emplace_back(-share, c);
   }
   // The dense copies stay within a few times the input's own size (densest columns first).
@@ -207,8 +207,8 @@ struct Workspace {
 
 // The k-th largest accumulated value among `docs` (leaving out `self`), or -inf when fewer.
 template <class T>
-double kth_best(const Workspace<T>& ws, std::vector<T>& scratch, const std::vector<std::uint32_t>& docs,
-                std::size_t k, std::size_t self) {
+double kth_best(const Workspace<T>& ws, std::vector<T>& scratch, const std::vector<std::uint32_t>& docs, std::size_t k,
+                std::size_t self) {
   scratch.clear();
   for (std::uint32_t j : docs)
     if (j != self) scratch.push_back(ws.acc[j]);
@@ -222,8 +222,7 @@ double kth_best(const Workspace<T>& ws, std::vector<T>& scratch, const std::vect
 // kk best (index, score) pairs to out_index / out_score. `self` is the row to leave out (or SIZE_MAX).
 template <class T, class I>
 bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::size_t b, std::size_t e, T q_size,
-               std::size_t kk, double thr, std::size_t self, Workspace<T>& ws, std::int64_t* out_index,
-               T* out_score) {
+               std::size_t kk, double thr, std::size_t self, Workspace<T>& ws, std::int64_t* out_index, T* out_score) {
   const std::size_t m = ix.rows;
   const Metric metric = ix.metric;
   T* acc = ws.acc.data();
@@ -246,9 +245,8 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
   const bool prune = nonneg && metric != Metric::jaccard && thr >= 0.0;
   const std::size_t nt = terms.size();
   if (prune) {
-    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& c) {
-      return a.bound != c.bound ? a.bound > c.bound : a.col < c.col;
-    });
+    std::sort(terms.begin(), terms.end(),
+              [](const auto& a, const auto& c) { return a.bound != c.bound ? a.bound > c.bound : a.col < c.col; });
     ws.rest.assign(nt + 1, 0.0);
     for (std::size_t i = nt; i-- > 0;) ws.rest[i] = ws.rest[i + 1] + terms[i].bound;
   }
@@ -352,7 +350,9 @@ bool top_k_row(const SimilarityIndex<T>& ix, const I* cols, const T* q, std::siz
   auto& heap = ws.cand;
   heap.clear();
   using Pair = std::pair<T, std::uint32_t>;
-  auto better = [](const Pair& a, const Pair& c) { return a.first != c.first ? a.first > c.first : a.second < c.second; };
+  auto better = [](const Pair& a, const Pair& c) {
+    return a.first != c.first ? a.first > c.first : a.second < c.second;
+  };
   auto offer = [&](T s, std::uint32_t j) {
     if (heap.size() < kk) {
       heap.emplace_back(s, j);
@@ -445,8 +445,8 @@ TopK<T> top_k_rows(const SimilarityIndex<T>& ix, const CsrView<T, I>& Q, const s
       if (ix.metric == Metric::jaccard)
         for (std::size_t k2 = Q.row_begin(r); k2 < Q.row_end(r); ++k2) q_size += qv[k2];
       part_pruned += top_k_row(ix, Q.indices, qv.data(), Q.row_begin(r), Q.row_end(r), q_size, kk, thr,
-                               symmetric ? r : std::numeric_limits<std::size_t>::max(), *ws,
-                               out.index.data() + r * kk, out.score.data() + r * kk);
+                               symmetric ? r : std::numeric_limits<std::size_t>::max(), *ws, out.index.data() + r * kk,
+                               out.score.data() + r * kk);
     }
     pruned += part_pruned;
   });
@@ -576,12 +576,15 @@ TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const Simi
   const T thr = static_cast<T>(threshold);
   const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
   const std::size_t parts = (n + kGemmRows - 1) / kGemmRows;
-  const int threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), parts));
+  const int threads =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), parts));
   const std::uint32_t* prow = post.row.data();
   const T* pval = post.value.data();
   WorkspacePool<T> pool(0);
   using Pair = std::pair<T, std::uint32_t>;
-  auto better = [](const Pair& a, const Pair& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  auto better = [](const Pair& a, const Pair& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
   parallel_for(parts, threads, [&](std::size_t p) {
     auto ws = pool.take();
     check_cancelled(cancel);
@@ -699,16 +702,16 @@ std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d,
 
 template std::vector<float> dense_similarity_matrix(const float*, std::size_t, std::size_t, const float*, std::size_t,
                                                     const SimilarityConfig&, const std::atomic<bool>*);
-template std::vector<double> dense_similarity_matrix(const double*, std::size_t, std::size_t, const double*, std::size_t,
-                                                     const SimilarityConfig&, const std::atomic<bool>*);
+template std::vector<double> dense_similarity_matrix(const double*, std::size_t, std::size_t, const double*,
+                                                     std::size_t, const SimilarityConfig&, const std::atomic<bool>*);
 
-#define MEKONG_SIM_INSTANTIATE(T, I)                                                                           \
-  template SimilarityIndex<T> build_similarity_index(const CsrView<T, I>&, Metric);                           \
-  template TopK<T> top_k_query(const SimilarityIndex<T>&, const CsrView<T, I>&, std::size_t, double,           \
-                               const SimilarityConfig&, const std::atomic<bool>*);                             \
+#define MEKONG_SIM_INSTANTIATE(T, I)                                                                             \
+  template SimilarityIndex<T> build_similarity_index(const CsrView<T, I>&, Metric);                              \
+  template TopK<T> top_k_query(const SimilarityIndex<T>&, const CsrView<T, I>&, std::size_t, double,             \
+                               const SimilarityConfig&, const std::atomic<bool>*);                               \
   template std::vector<T> similarity_matrix(const CsrView<T, I>&, const CsrView<T, I>*, const SimilarityConfig&, \
-                                            const std::atomic<bool>*);                                          \
-  template TopK<T> top_k_similar(const CsrView<T, I>&, const CsrView<T, I>*, std::size_t, double,              \
+                                            const std::atomic<bool>*);                                           \
+  template TopK<T> top_k_similar(const CsrView<T, I>&, const CsrView<T, I>*, std::size_t, double,                \
                                  const SimilarityConfig&, const std::atomic<bool>*);
 
 MEKONG_SIM_INSTANTIATE(float, std::int32_t)

@@ -45,9 +45,8 @@ void profile(const NeighbourLists& nb, std::size_t i, std::vector<std::pair<std:
 
 // Each row's listed scores re-sorted best first (ties: lower index), padding last.
 static void sort_rows(NeighbourLists& nb, std::vector<std::pair<double, std::int64_t>>& row, std::size_t i) {
-  std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(row.begin(), row.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   for (std::size_t q = 0; q < nb.k; ++q) {
     nb.index[i * nb.k + q] = q < row.size() ? row[q].second : -1;
     nb.score[i * nb.k + q] = q < row.size() ? row[q].first : std::numeric_limits<double>::quiet_NaN();
@@ -80,8 +79,10 @@ NeighbourLists rerank_neighbours(const NeighbourLists& nb, int n_jobs, const std
           if (m != j && m != static_cast<std::int64_t>(i)) nj += w * w;
         std::size_t x = 0, y = 0;
         while (x < pi.size() && y < pj.size()) {
-          if (pi[x].first < pj[y].first) ++x;
-          else if (pj[y].first < pi[x].first) ++y;
+          if (pi[x].first < pj[y].first)
+            ++x;
+          else if (pj[y].first < pi[x].first)
+            ++y;
           else {
             if (pi[x].first != j && pi[x].first != static_cast<std::int64_t>(i)) d += pi[x].second * pj[y].second;
             ++x, ++y;
@@ -116,7 +117,8 @@ NeighbourLists background_contrast(const NeighbourLists& nb) {
     for (std::size_t q = 0; q < k; ++q) {
       if (!listed(nb, i, q)) continue;
       const auto j = static_cast<std::size_t>(nb.index[i * k + q]);
-      row.emplace_back(std::max(0.0, nb.score[i * k + q] - std::max(background[i], background[j])), nb.index[i * k + q]);
+      row.emplace_back(std::max(0.0, nb.score[i * k + q] - std::max(background[i], background[j])),
+                       nb.index[i * k + q]);
     }
     sort_rows(out, row, i);
   }
@@ -180,7 +182,8 @@ NeighbourLists rescore_cosine(const NeighbourLists& nb, const std::int64_t* indp
         if (!listed(nb, i, p)) continue;
         const auto j = static_cast<std::size_t>(nb.index[i * k + p]);
         double d = 0.0;
-        for (std::int64_t q = indptr[j]; q < indptr[j + 1]; ++q) d += dense[static_cast<std::size_t>(indices[q])] * data[q];
+        for (std::int64_t q = indptr[j]; q < indptr[j + 1]; ++q)
+          d += dense[static_cast<std::size_t>(indices[q])] * data[q];
         row.emplace_back(norm[i] > 0 && norm[j] > 0 ? d / (norm[i] * norm[j]) : 0.0, nb.index[i * k + p]);
       }
       for (std::int64_t q = indptr[i]; q < indptr[i + 1]; ++q) dense[static_cast<std::size_t>(indices[q])] = 0.0;

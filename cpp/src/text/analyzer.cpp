@@ -63,7 +63,8 @@ Analyzer::Analyzer(AnalyzerConfig config) : config_(std::move(config)), normaliz
     AliasKeys keys;
     for (const auto& [from, to] : config_.alias_table) {
       const std::string a = keys.key(from), b = keys.key(to);
-      if (a.empty() || b.empty()) throw std::invalid_argument("alias table entry without letters: '" + from + "' -> '" + to + "'");
+      if (a.empty() || b.empty())
+        throw std::invalid_argument("alias table entry without letters: '" + from + "' -> '" + to + "'");
       alias_table_[a] = b;
     }
   }
@@ -97,8 +98,10 @@ void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size
     if (k > b) {  // syllables written apart join with "_"; a hyphen or a number's mark stays as written
       const Token& p = spans_[k - 1];
       const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
-      if (WordSegmenter::gap_kind(gap) == 0) out.push_back('_');
-      else out.append(gap);
+      if (WordSegmenter::gap_kind(gap) == 0)
+        out.push_back('_');
+      else
+        out.append(gap);
     }
     fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
   }
@@ -132,7 +135,8 @@ void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
 
 DocStats Analyzer::Worker::prepare(std::string_view raw, bool utf8, std::string_view& text) {
   const AnalyzerConfig& cfg = owner_.config_;
-  const Decoded d = utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
+  const Decoded d =
+      utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
   text = owner_.normalizer_.compose(d.text, composed_);
   if (owner_.cleaner_) {
     cleaned_.clear();
@@ -144,7 +148,8 @@ DocStats Analyzer::Worker::prepare(std::string_view raw, bool utf8, std::string_
 
 std::string_view Analyzer::Worker::composed(std::string_view raw, bool utf8) {
   const AnalyzerConfig& cfg = owner_.config_;
-  const Decoded d = utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
+  const Decoded d =
+      utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
   return owner_.normalizer_.compose(d.text, composed_);
 }
 
@@ -335,8 +340,9 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     const auto [b, e] = r;
     const bool prev_split = last_split;
     last_split = split[ri];
-    if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space && !syl[b].sentence_start && syl[b].capitalized &&
-        capitalized(merged.back().first, merged.back().second) && merged.back().second == b && !known_name(b, e, 1)) {
+    if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space &&
+        !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
+        merged.back().second == b && !known_name(b, e, 1)) {
       key.clear();
       fold_memo(syl[b].surface, key);
       bool caps = true;
@@ -485,8 +491,7 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
       [&](std::string_view lone) {
         if (evidence && evidence->names.find(folded(lone)) != Interner::npos) return true;
         // A spelling the user's alias table lists is a name.
-        return alias_keys_ && !owner_.alias_table_.empty() &&
-               owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
+        return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
       },
       *names);
 }
@@ -505,8 +510,9 @@ void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, Nam
   }
   if (words_) {
     NameStarts doc;
-    doc.tally(words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },
-              [&](std::string_view s, std::string& out) { fold_memo(s, out); });
+    doc.tally(
+        words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },
+        [&](std::string_view s, std::string& out) { fold_memo(s, out); });
     evidence.starts.merge(doc, /*as_document=*/true);
   }
   for (const NameSpan& nm : spans) {
@@ -539,8 +545,10 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
     if (next_name < names.size() && names[next_name].begin == i) {
       const NameSpan nm = names[next_name++];
       std::string surface(words[nm.begin].surface), unit;
-      if (words_) word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, unit);
-      else fold_memo(words[nm.begin].surface, unit);
+      if (words_)
+        word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, unit);
+      else
+        fold_memo(words[nm.begin].surface, unit);
       for (std::size_t k = nm.begin + 1; k < nm.end; ++k) {
         const char sep = words[k].gap == Gap::hyphen ? '-' : ' ';
         surface.push_back(sep);
@@ -567,8 +575,10 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
       continue;
     }
     std::string unit;
-    if (words_) word_term(text, ranges_[i].first, ranges_[i].second, unit);
-    else fold_memo(words[i].surface, unit);
+    if (words_)
+      word_term(text, ranges_[i].first, ranges_[i].second, unit);
+    else
+      fold_memo(words[i].surface, unit);
     current.push_back(std::move(unit));
     ++i;
   }
@@ -670,7 +680,8 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
       std::size_t e = b + 1;
       while (e < spans_.size() && !begins_[e]) ++e;
       // The memo's key is the word as written, spaces included.
-      const std::string_view tok = text.substr(spans_[b].begin, spans_[e - 1].begin + spans_[e - 1].length - spans_[b].begin);
+      const std::string_view tok =
+          text.substr(spans_[b].begin, spans_[e - 1].begin + spans_[e - 1].length - spans_[b].begin);
       std::uint32_t slot = ids_raw_.find(tok);
       if (slot == Interner::npos) {
         slot = ids_raw_.intern(tok);

@@ -43,7 +43,8 @@ void char_ngrams(std::string_view text, std::size_t lo, std::size_t hi, TermBuff
   collapse_spaces(text, scratch, offsets);
   const std::size_t len = offsets.size() - 1;
   for (std::size_t n = lo; n <= hi && n <= len; ++n)
-    for (std::size_t i = 0; i + n <= len; ++i) out.push(std::string_view(scratch).substr(offsets[i], offsets[i + n] - offsets[i]));
+    for (std::size_t i = 0; i + n <= len; ++i)
+      out.push(std::string_view(scratch).substr(offsets[i], offsets[i + n] - offsets[i]));
 }
 
 void char_wb_ngrams(std::string_view text, std::size_t lo, std::size_t hi, TermBuffer& out, std::string& scratch,

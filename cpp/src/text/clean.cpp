@@ -40,11 +40,21 @@ struct Entity {
   const char* name;
   const char* text;
 };
-constexpr Entity kEntities[] = {{"amp", "&"},       {"lt", "<"},      {"gt", ">"},       {"quot", "\""},
-                                {"apos", "'"},      {"nbsp", " "},    {"ndash", "\xE2\x80\x93"},
-                                {"mdash", "\xE2\x80\x94"}, {"hellip", "\xE2\x80\xA6"}, {"laquo", "\xC2\xAB"},
-                                {"raquo", "\xC2\xBB"}, {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"},
-                                {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"}};
+constexpr Entity kEntities[] = {{"amp", "&"},
+                                {"lt", "<"},
+                                {"gt", ">"},
+                                {"quot", "\""},
+                                {"apos", "'"},
+                                {"nbsp", " "},
+                                {"ndash", "\xE2\x80\x93"},
+                                {"mdash", "\xE2\x80\x94"},
+                                {"hellip", "\xE2\x80\xA6"},
+                                {"laquo", "\xC2\xAB"},
+                                {"raquo", "\xC2\xBB"},
+                                {"ldquo", "\xE2\x80\x9C"},
+                                {"rdquo", "\xE2\x80\x9D"},
+                                {"lsquo", "\xE2\x80\x98"},
+                                {"rsquo", "\xE2\x80\x99"}};
 
 // Decodes the entity at s[i] ('&'); returns its length (0 when it is not one) and appends the text.
 std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
@@ -58,9 +68,12 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
     for (std::size_t k = hex ? 2 : 1; k < body.size(); ++k) {
       const char ch = body[k];
       int d;
-      if (ch >= '0' && ch <= '9') d = ch - '0';
-      else if (hex && (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') d = (ch | 0x20) - 'a' + 10;
-      else return 0;
+      if (ch >= '0' && ch <= '9')
+        d = ch - '0';
+      else if (hex && (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+        d = (ch | 0x20) - 'a' + 10;
+      else
+        return 0;
       cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(d);
       if (cp > 0x10FFFF) return 0;
     }
@@ -141,7 +154,8 @@ std::size_t tag_length(std::string_view s, std::size_t i, std::size_t& comment_m
     // An attribute name.
     const char c0 = s[k];
     if (!(ascii_letter(c0) || c0 == '_' || c0 == ':' || c0 == '@')) return 0;
-    while (k < n && (ascii_letter(s[k]) || ascii_digit(s[k]) || std::strchr("-_:.@", s[k]) != nullptr) && s[k] != 0) ++k;
+    while (k < n && (ascii_letter(s[k]) || ascii_digit(s[k]) || std::strchr("-_:.@", s[k]) != nullptr) && s[k] != 0)
+      ++k;
     std::size_t v = k;
     while (v < n && html_space(s[v])) ++v;
     if (v < n && s[v] == '=') {
@@ -168,8 +182,8 @@ std::size_t tag_length(std::string_view s, std::size_t i, std::size_t& comment_m
 std::string marker_key(std::string_view line) { return line_key(line); }
 
 bool ends_like_a_sentence(std::string_view s) {
-  static constexpr std::string_view kEnds[] = {".", "!", "?", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", "!\xE2\x80\x9D",
-                                               "?\xE2\x80\x9D", ".)", ";", ":"};
+  static constexpr std::string_view kEnds[] = {
+      ".", "!", "?", "\xE2\x80\xA6", ".\"", ".\xE2\x80\x9D", "!\xE2\x80\x9D", "?\xE2\x80\x9D", ".)", ";", ":"};
   for (auto e : kEnds)
     if (s.size() >= e.size() && s.substr(s.size() - e.size()) == e) return true;
   return false;
@@ -177,7 +191,8 @@ bool ends_like_a_sentence(std::string_view s) {
 
 bool is_caption(std::string_view line) {
   if (line.size() >= 1 && line.front() == '|') return true;  // a markdown table cell under a photo
-  static constexpr std::string_view kStarts[] = {"Ảnh:", "Ảnh minh họa", "Ảnh minh hoạ", "(Ảnh:", "Nguồn ảnh", "Photo:"};
+  static constexpr std::string_view kStarts[] = {"Ảnh:",  "Ảnh minh họa", "Ảnh minh hoạ",
+                                                 "(Ảnh:", "Nguồn ảnh",    "Photo:"};
   for (auto s : kStarts)
     if (line.substr(0, s.size()) == s) return count_words(line) <= 40;
   return false;
@@ -186,11 +201,12 @@ bool is_caption(std::string_view line) {
 }  // namespace
 
 std::vector<std::string> CleanConfig::default_end_markers() {
-  return {"Tin bài liên quan", "Tin liên quan", "Bài liên quan", "Các tin bài khác", "Các tin khác", "Tin khác",
-          "Tin cùng chuyên mục", "Cùng chuyên mục", "Đọc nhiều", "Đọc nhiều nhất", "Đọc thêm", "Xem thêm",
-          "Tin mới nhất", "Tin mới", "Tin nổi bật", "Tin nóng", "Multimedia", "Bình luận", "Ý kiến bạn đọc",
-          "Gửi bình luận", "Từ khóa", "Từ khoá", "Tags", "Related", "Related news", "Related articles", "Read more",
-          "More news", "Most read", "Most popular"};
+  return {
+      "Tin bài liên quan",   "Tin liên quan",    "Bài liên quan", "Các tin bài khác", "Các tin khác", "Tin khác",
+      "Tin cùng chuyên mục", "Cùng chuyên mục",  "Đọc nhiều",     "Đọc nhiều nhất",   "Đọc thêm",     "Xem thêm",
+      "Tin mới nhất",        "Tin mới",          "Tin nổi bật",   "Tin nóng",         "Multimedia",   "Bình luận",
+      "Ý kiến bạn đọc",      "Gửi bình luận",    "Từ khóa",       "Từ khoá",          "Tags",         "Related",
+      "Related news",        "Related articles", "Read more",     "More news",        "Most read",    "Most popular"};
 }
 
 std::string strip_markup(std::string_view line, double* link_share) {
@@ -205,10 +221,14 @@ std::string strip_markup(std::string_view line, double* link_share) {
     for (std::size_t i = 0; i < n; ++i) {
       poll.at(i);
       const char c = line[i];
-      if (c == '[') squares.push_back(i);
-      else if (c == '(') rounds.push_back(i);
-      else if (c == ']' && !squares.empty()) match[squares.back()] = i, squares.pop_back();
-      else if (c == ')' && !rounds.empty()) match[rounds.back()] = i, rounds.pop_back();
+      if (c == '[')
+        squares.push_back(i);
+      else if (c == '(')
+        rounds.push_back(i);
+      else if (c == ']' && !squares.empty())
+        match[squares.back()] = i, squares.pop_back();
+      else if (c == ')' && !rounds.empty())
+        match[rounds.back()] = i, rounds.pop_back();
     }
   }
   // "[...](...)": the position of the closing ')' when s[open] starts a link, else none.

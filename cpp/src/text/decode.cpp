@@ -140,8 +140,8 @@ struct CallbackState {
 };
 
 // To-Unicode callback: writes U+FFFD for bytes invalid in the source encoding and counts them.
-void count_and_substitute(const void* context, UConverterToUnicodeArgs* args, const char* code_units,
-                          int32_t, UConverterCallbackReason reason, UErrorCode* err) {
+void count_and_substitute(const void* context, UConverterToUnicodeArgs* args, const char* code_units, int32_t,
+                          UConverterCallbackReason reason, UErrorCode* err) {
   if (reason > UCNV_IRREGULAR) return;  // reset / close / clone: nothing to do
   auto* state = static_cast<CallbackState*>(const_cast<void*>(context));
   if (state->replaced == 0 && code_units != nullptr && state->base != nullptr) {

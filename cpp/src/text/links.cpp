@@ -8,9 +8,7 @@
 namespace mekong {
 namespace {
 
-inline bool ascii_alnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
+inline bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
 // Bytes that end a URL: ASCII space and controls, and characters never left unescaped in one.
 inline bool url_stop(std::string_view t, std::size_t i) {
@@ -109,9 +107,8 @@ void find_links(std::string_view text, std::vector<Span>& out) {
     return;
   find_urls(text, out);
   find_emails(text, out);
-  std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
   // Keep the first of overlapping spans, widened to cover the others it overlaps.
   std::size_t kept = 0;
   for (const Span& s : out) {

@@ -143,17 +143,75 @@ std::vector<std::string> NameStarts::clipped_all() const {
 bool is_title_word(std::string_view canonical) {
   // Offices, ranks and forms of address that news capitalises before a name. A closed class: the
   // words that stand in front of a name, never a name themselves.
-  static const std::unordered_set<std::string_view> titles = {
-      "phó", "chủ_tịch", "phó_chủ_tịch", "bí_thư", "phó_bí_thư", "tổng_bí_thư", "tỉnh_trưởng",
-      "phó_tỉnh_trưởng", "thủ_tướng", "phó_thủ_tướng", "bộ_trưởng", "thứ_trưởng", "giám_đốc",
-      "phó_giám_đốc", "tổng_giám_đốc", "tổng_thống", "phó_tổng_thống", "chủ_nhiệm", "phó_chủ_nhiệm",
-      "trưởng_ban", "phó_trưởng_ban", "trưởng_đoàn", "đại_sứ", "tổng_lãnh_sự", "lãnh_sự", "đại_tướng",
-      "thượng_tướng", "trung_tướng", "thiếu_tướng", "đại_tá", "thượng_tá", "trung_tá", "thiếu_tá",
-      "chánh_văn_phòng", "chánh_án", "viện_trưởng", "quốc_vương", "nhà_vua", "hoàng_thân", "thủ_hiến",
-      "thị_trưởng", "huyện_trưởng", "chủ_tịch_nước", "phó_chủ_tịch_nước", "tổng_thư_ký", "thư_ký",
-      "giáo_sư", "phó_giáo_sư", "tiến_sĩ", "thạc_sĩ", "bác_sĩ", "đồng_chí", "ông", "bà", "anh", "chị",
-      "trưởng", "tổng", "chủ_tịch_ubnd", "bí_thư_tỉnh_ủy", "ủy_viên", "thành_viên", "đại_biểu",
-      "đại_tá_trưởng", "tổng_cục_trưởng", "cục_trưởng", "vụ_trưởng", "sở_trưởng", "trưởng_phòng"};
+  static const std::unordered_set<std::string_view> titles = {"phó",
+                                                              "chủ_tịch",
+                                                              "phó_chủ_tịch",
+                                                              "bí_thư",
+                                                              "phó_bí_thư",
+                                                              "tổng_bí_thư",
+                                                              "tỉnh_trưởng",
+                                                              "phó_tỉnh_trưởng",
+                                                              "thủ_tướng",
+                                                              "phó_thủ_tướng",
+                                                              "bộ_trưởng",
+                                                              "thứ_trưởng",
+                                                              "giám_đốc",
+                                                              "phó_giám_đốc",
+                                                              "tổng_giám_đốc",
+                                                              "tổng_thống",
+                                                              "phó_tổng_thống",
+                                                              "chủ_nhiệm",
+                                                              "phó_chủ_nhiệm",
+                                                              "trưởng_ban",
+                                                              "phó_trưởng_ban",
+                                                              "trưởng_đoàn",
+                                                              "đại_sứ",
+                                                              "tổng_lãnh_sự",
+                                                              "lãnh_sự",
+                                                              "đại_tướng",
+                                                              "thượng_tướng",
+                                                              "trung_tướng",
+                                                              "thiếu_tướng",
+                                                              "đại_tá",
+                                                              "thượng_tá",
+                                                              "trung_tá",
+                                                              "thiếu_tá",
+                                                              "chánh_văn_phòng",
+                                                              "chánh_án",
+                                                              "viện_trưởng",
+                                                              "quốc_vương",
+                                                              "nhà_vua",
+                                                              "hoàng_thân",
+                                                              "thủ_hiến",
+                                                              "thị_trưởng",
+                                                              "huyện_trưởng",
+                                                              "chủ_tịch_nước",
+                                                              "phó_chủ_tịch_nước",
+                                                              "tổng_thư_ký",
+                                                              "thư_ký",
+                                                              "giáo_sư",
+                                                              "phó_giáo_sư",
+                                                              "tiến_sĩ",
+                                                              "thạc_sĩ",
+                                                              "bác_sĩ",
+                                                              "đồng_chí",
+                                                              "ông",
+                                                              "bà",
+                                                              "anh",
+                                                              "chị",
+                                                              "trưởng",
+                                                              "tổng",
+                                                              "chủ_tịch_ubnd",
+                                                              "bí_thư_tỉnh_ủy",
+                                                              "ủy_viên",
+                                                              "thành_viên",
+                                                              "đại_biểu",
+                                                              "đại_tá_trưởng",
+                                                              "tổng_cục_trưởng",
+                                                              "cục_trưởng",
+                                                              "vụ_trưởng",
+                                                              "sở_trưởng",
+                                                              "trưởng_phòng"};
   return titles.count(canonical) != 0;
 }
 
@@ -186,7 +244,8 @@ std::string AliasKeys::key(std::string_view name) {
     if (end - at > kPiece) {
       end = at + kPiece;
       std::size_t cut = end;
-      while (cut > at && !(static_cast<unsigned char>(name[cut - 1]) < 0x80 && !std::isalnum(static_cast<unsigned char>(name[cut - 1]))))
+      while (cut > at && !(static_cast<unsigned char>(name[cut - 1]) < 0x80 &&
+                           !std::isalnum(static_cast<unsigned char>(name[cut - 1]))))
         --cut;
       if (cut > at) {
         end = cut;

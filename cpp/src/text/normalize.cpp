@@ -20,17 +20,14 @@ namespace {
 // Vietnamese vowels: 12 bases, each with 6 tones (none, grave, acute, hook, tilde, dot below), in lower
 // and upper case. Index 0 means "not a Vietnamese vowel".
 constexpr int kBases = 12;
-constexpr char32_t kBaseLower[kBases] = {U'a', U'ă', U'â', U'e', U'ê', U'i',
-                                        U'o', U'ô', U'ơ', U'u', U'ư', U'y'};
-constexpr char32_t kBaseUpper[kBases] = {U'A', U'Ă', U'Â', U'E', U'Ê', U'I',
-                                        U'O', U'Ô', U'Ơ', U'U', U'Ư', U'Y'};
+constexpr char32_t kBaseLower[kBases] = {U'a', U'ă', U'â', U'e', U'ê', U'i', U'o', U'ô', U'ơ', U'u', U'ư', U'y'};
+constexpr char32_t kBaseUpper[kBases] = {U'A', U'Ă', U'Â', U'E', U'Ê', U'I', U'O', U'Ô', U'Ơ', U'U', U'Ư', U'Y'};
 constexpr char16_t kToneMarks[6] = {0, 0x0300, 0x0301, 0x0309, 0x0303, 0x0323};
 enum Base { A = 1, A_BREVE, A_CIRC, E, E_CIRC, I, O, O_CIRC, O_HORN, U, U_HORN, Y };
 constexpr char32_t kVowelTableSize = 0x1F00;
 
 inline bool has_quality_mark(int base) {
-  return base == A_BREVE || base == A_CIRC || base == E_CIRC || base == O_CIRC || base == O_HORN ||
-         base == U_HORN;
+  return base == A_BREVE || base == A_CIRC || base == E_CIRC || base == O_CIRC || base == O_HORN || base == U_HORN;
 }
 
 struct VowelTables {
@@ -83,9 +80,9 @@ inline char consonant(char32_t c) {
 }
 
 bool valid_onset(std::string_view s) {
-  static constexpr std::string_view kOnsets[] = {
-      "",  "b",  "c",  "ch", "d",  "D",  "g",  "gh", "gi", "h",  "k", "kh", "l",  "m",
-      "n", "ng", "ngh", "nh", "p", "ph", "qu", "r",  "s",  "t",  "th", "tr", "v", "x"};
+  static constexpr std::string_view kOnsets[] = {"",   "b",  "c", "ch", "d",  "D",  "g",   "gh", "gi", "h",
+                                                 "k",  "kh", "l", "m",  "n",  "ng", "ngh", "nh", "p",  "ph",
+                                                 "qu", "r",  "s", "t",  "th", "tr", "v",   "x"};
   for (auto o : kOnsets)
     if (o == s) return true;
   return false;
@@ -294,8 +291,10 @@ std::string_view Normalizer::compose(std::string_view text, std::string& scratch
 
 void Normalizer::fold_token(std::string_view token, std::string& out) const {
   if (is_ascii(token)) {  // no tone marks possible
-    if (config_.lowercase) append_ascii_lower(token, out);
-    else out.append(token);
+    if (config_.lowercase)
+      append_ascii_lower(token, out);
+    else
+      out.append(token);
     return;
   }
   constexpr std::size_t kStack = 48;

@@ -45,8 +45,9 @@ struct Sets {
 
 Sets python_sets(bool ascii) {
   if (ascii) return {"a-zA-Z0-9_", "0-9", "\\t-\\r\\x{20}"};
-  return {"\\p{L}\\p{Numeric_Type=Decimal}\\p{Numeric_Type=Digit}\\p{Numeric_Type=Numeric}_", "\\p{Nd}",
-          "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"};
+  return {
+      "\\p{L}\\p{Numeric_Type=Decimal}\\p{Numeric_Type=Digit}\\p{Numeric_Type=Numeric}_", "\\p{Nd}",
+      "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"};
 }
 
 std::string hex_escape(char32_t c) {
@@ -74,17 +75,24 @@ class Translator {
   std::string run(std::size_t* groups, unsigned* flags) {
     unsigned f = UREGEX_UNIX_LINES;  // only "\n" ends a line, as in Python
     // Global flags come first in Python 3.11+: "(?u)", "(?i)", "(?ai)".
-    while (i_ + 2 < p_.size() && p_[i_] == '(' && p_[i_ + 1] == '?' && std::string_view("aiLmsux").find(p_[i_ + 2]) != std::string_view::npos) {
+    while (i_ + 2 < p_.size() && p_[i_] == '(' && p_[i_ + 1] == '?' &&
+           std::string_view("aiLmsux").find(p_[i_ + 2]) != std::string_view::npos) {
       std::size_t j = i_ + 2;
       std::string letters;
-      while (j < p_.size() && std::string_view("aiLmsux").find(p_[j]) != std::string_view::npos) letters.push_back(p_[j++]);
+      while (j < p_.size() && std::string_view("aiLmsux").find(p_[j]) != std::string_view::npos)
+        letters.push_back(p_[j++]);
       if (j >= p_.size() || p_[j] != ')') break;  // a scoped group "(?i:...)": handled below
       for (char c : letters) {
-        if (c == 'a') ascii_ = true;
-        else if (c == 'i') f |= UREGEX_CASE_INSENSITIVE;
-        else if (c == 'm') f |= UREGEX_MULTILINE;
-        else if (c == 's') f |= UREGEX_DOTALL;
-        else if (c != 'u') unsupported(std::string("the flag (?") + c + ")");
+        if (c == 'a')
+          ascii_ = true;
+        else if (c == 'i')
+          f |= UREGEX_CASE_INSENSITIVE;
+        else if (c == 'm')
+          f |= UREGEX_MULTILINE;
+        else if (c == 's')
+          f |= UREGEX_DOTALL;
+        else if (c != 'u')
+          unsupported(std::string("the flag (?") + c + ")");
       }
       i_ = j + 1;
     }
@@ -111,10 +119,15 @@ class Translator {
     }
     if (c == '\\' && i_ < p_.size() && p_[i_] == 'b') {
       ++i_;
-      const bool word_follows = p_.substr(i_, 2) == "\\w" && (i_ + 2 >= p_.size() || std::string_view("*?{").find(p_[i_ + 2]) == std::string_view::npos);
-      if (word_follows) out_ += "(?<!" + W() + ")";  // a word character follows
-      else if (after_word) out_ += "(?!" + W() + ")";               // one precedes
-      else out_ += "(?:(?<=" + W() + ")(?!" + W() + ")|(?<!" + W() + ")(?=" + W() + "))";
+      const bool word_follows =
+          p_.substr(i_, 2) == "\\w" &&
+          (i_ + 2 >= p_.size() || std::string_view("*?{").find(p_[i_ + 2]) == std::string_view::npos);
+      if (word_follows)
+        out_ += "(?<!" + W() + ")";  // a word character follows
+      else if (after_word)
+        out_ += "(?!" + W() + ")";  // one precedes
+      else
+        out_ += "(?:(?<=" + W() + ")(?!" + W() + ")|(?<!" + W() + ")(?=" + W() + "))";
       return;
     }
     if (c == '\\' && i_ < p_.size() && p_[i_] == 'w') after_word_ = true;
@@ -173,16 +186,36 @@ class Translator {
     if (i_ >= p_.size()) unsupported("a trailing backslash");
     const char e = p_[i_++];
     switch (e) {
-      case 'w': out_ += W(); return;
-      case 'W': out_ += "[^" + sets_.w + "]"; return;
-      case 'd': out_ += "[" + sets_.d + "]"; return;
-      case 'D': out_ += "[^" + sets_.d + "]"; return;
-      case 's': out_ += "[" + sets_.s + "]"; return;
-      case 'S': out_ += "[^" + sets_.s + "]"; return;
-      case 'b': out_ += "(?:(?<=" + W() + ")(?!" + W() + ")|(?<!" + W() + ")(?=" + W() + "))"; return;
-      case 'B': out_ += "(?:(?<=" + W() + ")(?=" + W() + ")|(?<!" + W() + ")(?!" + W() + "))"; return;
-      case 'A': out_ += "\\A"; return;
-      case 'Z': out_ += "\\z"; return;
+      case 'w':
+        out_ += W();
+        return;
+      case 'W':
+        out_ += "[^" + sets_.w + "]";
+        return;
+      case 'd':
+        out_ += "[" + sets_.d + "]";
+        return;
+      case 'D':
+        out_ += "[^" + sets_.d + "]";
+        return;
+      case 's':
+        out_ += "[" + sets_.s + "]";
+        return;
+      case 'S':
+        out_ += "[^" + sets_.s + "]";
+        return;
+      case 'b':
+        out_ += "(?:(?<=" + W() + ")(?!" + W() + ")|(?<!" + W() + ")(?=" + W() + "))";
+        return;
+      case 'B':
+        out_ += "(?:(?<=" + W() + ")(?=" + W() + ")|(?<!" + W() + ")(?!" + W() + "))";
+        return;
+      case 'A':
+        out_ += "\\A";
+        return;
+      case 'Z':
+        out_ += "\\z";
+        return;
       case 'N': {
         const std::size_t close = p_.find('}', i_);
         if (i_ >= p_.size() || p_[i_] != '{' || close == std::string_view::npos) unsupported("\\N without a name");
@@ -230,13 +263,20 @@ class Translator {
         ++i_;
         if (i_ >= p_.size()) unsupported("a trailing backslash");
         const char e = p_[i_++];
-        if (e == 'w') body += sets_.w;
-        else if (e == 'W') body += "[^" + sets_.w + "]";
-        else if (e == 'd') body += sets_.d;
-        else if (e == 'D') body += "[^" + sets_.d + "]";
-        else if (e == 's') body += sets_.s;
-        else if (e == 'S') body += "[^" + sets_.s + "]";
-        else if (e == 'b') body += hex_escape(8);
+        if (e == 'w')
+          body += sets_.w;
+        else if (e == 'W')
+          body += "[^" + sets_.w + "]";
+        else if (e == 'd')
+          body += sets_.d;
+        else if (e == 'D')
+          body += "[^" + sets_.d + "]";
+        else if (e == 's')
+          body += sets_.s;
+        else if (e == 'S')
+          body += "[^" + sets_.s + "]";
+        else if (e == 'b')
+          body += hex_escape(8);
         else if (e == 'N') {
           const std::size_t close = p_.find('}', i_);
           if (close == std::string_view::npos) unsupported("\\N without a name");
@@ -363,7 +403,8 @@ class Translator {
 std::size_t fast_run_length(std::string_view p) {
   if (p.substr(0, 4) == "(?u)") p.remove_prefix(4);
   if (p.substr(0, 2) == "\\b") p.remove_prefix(2);
-  if (p.size() >= 2 && p.substr(p.size() - 2) == "\\b" && !(p.size() >= 3 && p[p.size() - 3] == '\\')) p.remove_suffix(2);
+  if (p.size() >= 2 && p.substr(p.size() - 2) == "\\b" && !(p.size() >= 3 && p[p.size() - 3] == '\\'))
+    p.remove_suffix(2);
   std::size_t k = 0;
   while (p.substr(0, 2) == "\\w") {
     p.remove_prefix(2);
@@ -439,7 +480,14 @@ bool is_word_astral(char32_t c) { return c <= 0x10FFFF && compute_word(c); }
 bool is_space(char32_t c) {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return c >= 0x2000 && c <= 0x200A;
@@ -480,7 +528,8 @@ void lower(std::string_view text, std::string& out) {
   out.clear();
   UErrorCode status = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
-  icu::CaseMap::utf8ToLower("", 0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr, status);
+  icu::CaseMap::utf8ToLower("", 0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr,
+                            status);
   check_icu(status, "lower-casing");
 }
 
@@ -545,15 +594,15 @@ TokenPattern::TokenPattern(const std::string& python_pattern) : fast_min_run_(fa
   UErrorCode status = U_ZERO_ERROR;
   UParseError where{};
   compiled_.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(icu_pattern_), flags, where, status));
-  if (U_FAILURE(status))
-    unsupported(std::string("ICU refused the translated pattern (") + u_errorName(status) + ")");
+  if (U_FAILURE(status)) unsupported(std::string("ICU refused the translated pattern (") + u_errorName(status) + ")");
   {
     std::unique_ptr<icu::RegexMatcher> probe(compiled_->matcher(status));
     check_icu(status, "creating a regex matcher");
     groups_ = static_cast<std::size_t>(probe->groupCount());
   }
   if (groups_ > 1)
-    throw std::invalid_argument("More than 1 capturing group in token pattern. Only a single group should be captured.");
+    throw std::invalid_argument(
+        "More than 1 capturing group in token pattern. Only a single group should be captured.");
 }
 
 TokenPattern::~TokenPattern() = default;
@@ -589,8 +638,10 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
   char* run_begin = w;
   std::size_t run_len = 0;
   auto close_run = [&] {
-    if (run_len >= min_run) out.ends.push_back(static_cast<std::size_t>(w - base));
-    else w = run_begin;
+    if (run_len >= min_run)
+      out.ends.push_back(static_cast<std::size_t>(w - base));
+    else
+      w = run_begin;
     run_len = 0;
   };
   for (std::size_t i = 0; i < text.size();) {
@@ -674,7 +725,8 @@ void TokenPattern::Matcher::tokens(std::string_view text, TermBuffer& out) {
     return;
   }
   to_utf16(text, utf16_);
-  const icu::UnicodeString input(false, reinterpret_cast<const UChar*>(utf16_.data()), static_cast<int32_t>(utf16_.size()));
+  const icu::UnicodeString input(false, reinterpret_cast<const UChar*>(utf16_.data()),
+                                 static_cast<int32_t>(utf16_.size()));
   matcher_->reset(input);
   UErrorCode status = U_ZERO_ERROR;
   const int group = pattern_.groups_ == 1 ? 1 : 0;

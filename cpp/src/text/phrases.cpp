@@ -39,7 +39,8 @@ std::string joined(std::string_view a, std::string_view b) {
 void PhraseModel::learn(const PhraseConfig& config, std::vector<Segment> segments,
                         const std::function<bool(std::string_view)>& is_stop) {
   if (config.min_count < 1) throw std::invalid_argument("min_count must be >= 1");
-  if (!(config.threshold >= -1.0 && config.threshold <= 1.0)) throw std::invalid_argument("threshold must be in [-1, 1]");
+  if (!(config.threshold >= -1.0 && config.threshold <= 1.0))
+    throw std::invalid_argument("threshold must be in [-1, 1]");
   if (config.passes < 1 || config.passes > 4) throw std::invalid_argument("passes must be in [1, 4]");
   pairs_.clear();
   scores_.clear();

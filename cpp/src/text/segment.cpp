@@ -52,8 +52,7 @@ void Segmenter::emit(std::string_view text, std::size_t begin, std::size_t end, 
   out.push_back({begin, len, false});
 }
 
-void Segmenter::segment_complex(std::string_view text, std::size_t begin, std::size_t end,
-                                std::vector<Token>& out) {
+void Segmenter::segment_complex(std::string_view text, std::size_t begin, std::size_t end, std::vector<Token>& out) {
   if (!words_) words_.reset(word_break_prototype().clone());
   // ICU segments a whole dictionary range inside one call: a spaceless run longer than kComplexPiece
   // goes in pieces (cut before a code point that is not a mark), so the cancel flag is polled and
@@ -92,8 +91,7 @@ void Segmenter::segment_complex(std::string_view text, std::size_t begin, std::s
   }
 }
 
-void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::size_t end,
-                                std::vector<Token>& out) {
+void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::size_t end, std::vector<Token>& out) {
   // ICU does not break between a Latin word and Thai written against it ("COVID19ระบาด"): cut the
   // run where it passes between spaceless and spaced scripts (a mark stays with what precedes it).
   std::size_t i = begin, piece = begin;
@@ -103,8 +101,10 @@ void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::s
     const std::uint8_t cls = chars::classify(utf8::next(text.data(), j));
     const bool is_complex = (cls & chars::kComplex) != 0;
     if (!first && !(cls & chars::kMark) && is_complex != piece_complex) {
-      if (piece_complex) segment_complex(text, piece, i, out);
-      else emit(text, piece, i, piece_numbers, out);
+      if (piece_complex)
+        segment_complex(text, piece, i, out);
+      else
+        emit(text, piece, i, piece_numbers, out);
       piece = i;
       piece_numbers = true;
     }
@@ -113,8 +113,10 @@ void Segmenter::split_by_script(std::string_view text, std::size_t begin, std::s
     first = false;
     i = j;
   }
-  if (piece_complex) segment_complex(text, piece, end, out);
-  else emit(text, piece, end, piece_numbers, out);
+  if (piece_complex)
+    segment_complex(text, piece, end, out);
+  else
+    emit(text, piece, end, piece_numbers, out);
 }
 
 namespace {
@@ -151,8 +153,10 @@ inline bool next_checked(const char* s, std::size_t n, std::size_t& i, char32_t&
 template <bool kChecked>
 bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
   const chars::Tables& tab = chars::tables();
-  if (config_.links != LinkPolicy::split) find_links(text, links_);
-  else links_.clear();
+  if (config_.links != LinkPolicy::split)
+    find_links(text, links_);
+  else
+    links_.clear();
   std::size_t next_link = 0;
   const char* s = text.data();
   const std::size_t n = text.size();
@@ -211,8 +215,10 @@ bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
       any |= cls;
     }
     const bool all_numbers = (all & chars::kNumber) != 0, complex = (any & chars::kComplex) != 0;
-    if (complex) split_by_script(text, begin, i, out);
-    else emit(text, begin, i, all_numbers, out);
+    if (complex)
+      split_by_script(text, begin, i, out);
+    else
+      emit(text, begin, i, all_numbers, out);
   }
   return true;
 }

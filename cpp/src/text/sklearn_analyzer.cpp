@@ -27,8 +27,10 @@ std::string_view SkAnalyzer::Worker::preprocess(std::string_view doc) {
     text = lowered_;
   }
   if (cfg.strip_accents != StripAccents::none) {
-    if (cfg.strip_accents == StripAccents::ascii) pytext::strip_accents_ascii(text, stripped_);
-    else pytext::strip_accents_unicode(text, stripped_);
+    if (cfg.strip_accents == StripAccents::ascii)
+      pytext::strip_accents_ascii(text, stripped_);
+    else
+      pytext::strip_accents_unicode(text, stripped_);
     text = stripped_;
   }
   return text;

@@ -43,9 +43,12 @@ std::uint64_t dict_key(const std::uint64_t* h, std::size_t n) {
 
 std::uint64_t lexicon_key(const Syllable* s, std::size_t n) {
   switch (n) {
-    case 2: return key(kLexicon + 2, s[0].hash, s[1].hash);
-    case 3: return key(kLexicon + 3, s[0].hash, s[1].hash, s[2].hash);
-    default: return key(kLexicon + 4, s[0].hash, s[1].hash, s[2].hash, s[3].hash);
+    case 2:
+      return key(kLexicon + 2, s[0].hash, s[1].hash);
+    case 3:
+      return key(kLexicon + 3, s[0].hash, s[1].hash, s[2].hash);
+    default:
+      return key(kLexicon + 4, s[0].hash, s[1].hash, s[2].hash, s[3].hash);
   }
 }
 
@@ -71,13 +74,20 @@ Syllable describe(std::string_view token, std::uint64_t hash, bool known, bool l
   }
   Syllable s;
   s.hash = hash;
-  if (foreign) s.shape = kForeign;
-  else if (digits && !letters && !other) s.shape = kNumber;
-  else if (digits || other || letters == 0) s.shape = kCode;
-  else if (upper == 0) s.shape = known ? kLower : kUnknown;
-  else if (first_upper && upper == 1) s.shape = kTitle;
-  else if (upper == letters && letters >= 2) s.shape = kUpper;
-  else s.shape = kCode;
+  if (foreign)
+    s.shape = kForeign;
+  else if (digits && !letters && !other)
+    s.shape = kNumber;
+  else if (digits || other || letters == 0)
+    s.shape = kCode;
+  else if (upper == 0)
+    s.shape = known ? kLower : kUnknown;
+  else if (first_upper && upper == 1)
+    s.shape = kTitle;
+  else if (upper == letters && letters >= 2)
+    s.shape = kUpper;
+  else
+    s.shape = kCode;
   s.joinable = !link && (s.shape == kLower || s.shape == kTitle || s.shape == kUpper);
   return s;
 }
@@ -175,7 +185,9 @@ void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8
                    std::size_t i, std::vector<std::uint64_t>& out) {
   out.clear();
   auto h = [&](long k) { return k < 0 || k >= static_cast<long>(n) ? kBoundaryHash : sy[k].hash; };
-  auto s = [&](long k) -> std::uint64_t { return k < 0 || k >= static_cast<long>(n) ? std::uint64_t{kBoundary} : sy[k].shape; };
+  auto s = [&](long k) -> std::uint64_t {
+    return k < 0 || k >= static_cast<long>(n) ? std::uint64_t{kBoundary} : sy[k].shape;
+  };
   const long j = static_cast<long>(i);
   out.push_back(key(kBias, 1));
   out.push_back(key(kU0, h(j)));
@@ -231,8 +243,7 @@ void WordModel::derive_tables() {
   for (int a = 0; a < kShapes; ++a)
     for (int b = 0; b < kShapes; ++b)
       for (int c = 0; c < kShapes; ++c)
-        for (int g = 0; g < 2; ++g)
-          shape_w_[((a * 8 + b) * 8 + c) * 2 + g] = weight(key(kShape, a, b, c, g));
+        for (int g = 0; g < 2; ++g) shape_w_[((a * 8 + b) * 8 + c) * 2 + g] = weight(key(kShape, a, b, c, g));
   lex_mask_w_.assign(1u << kLexFlagCount, 0.0f);
   for (unsigned m = 0; m < lex_mask_w_.size(); ++m) lex_mask_w_[m] = weight(key(kLexMask, m));
   lex_shape_w_.assign(4 * kShapes * kShapes, 0.0f);
@@ -269,9 +280,7 @@ std::string WordModel::to_bytes() const {
 }
 
 std::shared_ptr<const WordModel> WordModel::from_bytes(std::string_view bytes, const std::string& name) {
-  auto fail = [&](const std::string& why) {
-    throw std::invalid_argument("word model " + name + ": " + why);
-  };
+  auto fail = [&](const std::string& why) { throw std::invalid_argument("word model " + name + ": " + why); };
   std::size_t pos = 0;
   auto need = [&](std::size_t n) {
     if (bytes.size() - pos < n) fail("truncated (file is " + std::to_string(bytes.size()) + " bytes)");
@@ -495,7 +504,8 @@ void WordSegmenter::decode(std::size_t n, std::uint8_t* begins) {
   float trans[2][2];
   for (int a = 0; a < 2; ++a)
     for (int b = 0; b < 2; ++b) trans[a][b] = model_->transition(a, b);
-  viterbi(n, [&](std::size_t i) { return score(i); }, allowed_.data(), trans, back_.data(), begins);
+  viterbi(
+      n, [&](std::size_t i) { return score(i); }, allowed_.data(), trans, back_.data(), begins);
 }
 
 void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
@@ -606,7 +616,8 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
         for (std::size_t i = 0; i < n; ++i) ex.allowed[i] |= ex.gold[i] ? 1 : 2;  // gold is always reachable
         ex.allowed[0] = 1;
         ex.feats.resize(n);
-        for (std::size_t i = 1; i < n; ++i) word_features(ex.sy.data(), ex.gap.data(), ws.lexstart_.data(), n, i, ex.feats[i]);
+        for (std::size_t i = 1; i < n; ++i)
+          word_features(ex.sy.data(), ex.gap.data(), ws.lexstart_.data(), n, i, ex.feats[i]);
         examples.push_back(std::move(ex));
       }
       ex = Example();

@@ -30,8 +30,8 @@ struct TermResolver {
 class TermSource {
  public:
   virtual ~TermSource() = default;
-  virtual std::size_t size() const = 0;                  // number of documents
-  virtual std::size_t weight(std::size_t doc) const = 0; // work estimate (bytes), for balancing
+  virtual std::size_t size() const = 0;                   // number of documents
+  virtual std::size_t weight(std::size_t doc) const = 0;  // work estimate (bytes), for balancing
   class Reader {
    public:
     virtual ~Reader() = default;

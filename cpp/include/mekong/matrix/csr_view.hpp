@@ -30,7 +30,8 @@ void validate_csr(const CsrView<T, I>& X, const char* name, bool finite = true) 
   const std::string who(name);
   if (X.rows > 0 && X.indptr[0] != 0) throw std::invalid_argument(who + ": indptr must start at 0");
   for (std::size_t r = 0; r < X.rows; ++r)
-    if (X.indptr[r + 1] < X.indptr[r]) throw std::invalid_argument(who + ": indptr decreases at row " + std::to_string(r));
+    if (X.indptr[r + 1] < X.indptr[r])
+      throw std::invalid_argument(who + ": indptr decreases at row " + std::to_string(r));
   for (std::size_t k = 0; k < X.nnz(); ++k) {
     if (X.indices[k] < 0 || static_cast<std::size_t>(X.indices[k]) >= X.cols)
       throw std::invalid_argument(who + ": column index " + std::to_string(static_cast<long long>(X.indices[k])) +

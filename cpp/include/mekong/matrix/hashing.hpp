@@ -31,6 +31,7 @@ struct HashingConfig {
 
 // documents x n_features: each row's terms hashed and summed, columns sorted; entries that sum to
 // zero (opposite signs colliding) are kept, as scipy's sum_duplicates keeps them.
-Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, const std::atomic<bool>* cancel = nullptr);
+Csr<double> hash_terms(const TermSource& source, const HashingConfig& config,
+                       const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace mekong

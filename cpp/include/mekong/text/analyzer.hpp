@@ -30,9 +30,9 @@ namespace mekong {
 // What a corpus says about names: syllables it writes in lower case (common words, so a
 // capital opening a sentence is not a name's) and one-syllable names it uses mid-sentence.
 struct NameEvidence {
-  Interner lower;  // folded syllables seen in lower case
-  Interner names;  // folded one-syllable names seen mid-sentence
-  Interner clipped;  // folded syllables that alone are short forms of longer names (NameStarts)
+  Interner lower;     // folded syllables seen in lower case
+  Interner names;     // folded one-syllable names seen mid-sentence
+  Interner clipped;   // folded syllables that alone are short forms of longer names (NameStarts)
   NameStarts starts;  // while learning: the tally clipped is made from
 };
 
@@ -41,13 +41,13 @@ struct AnalyzerConfig {
   NormalizeConfig normalize;
   SegmentConfig segment;
   bool clean = false;
-  CleanConfig clean_config;                         // its repeated_lines is set from the field below
-  std::shared_ptr<const Interner> repeated_lines;   // learned with RepeatedLines, or none
-  bool names = false;    // each name becomes one term ("kon_tum", "ắt-ta-pư")
-  bool aliases = false;  // each name becomes its alias key ("attapu"); implies names
+  CleanConfig clean_config;                        // its repeated_lines is set from the field below
+  std::shared_ptr<const Interner> repeated_lines;  // learned with RepeatedLines, or none
+  bool names = false;                              // each name becomes one term ("kon_tum", "ắt-ta-pư")
+  bool aliases = false;                            // each name becomes its alias key ("attapu"); implies names
   std::vector<std::pair<std::string, std::string>> alias_table;  // spelling -> the name it stands for
-  std::shared_ptr<const NameEvidence> name_evidence;  // learned with learn_name_evidence, or none
-  std::shared_ptr<const PhraseModel> phrases;       // multi-syllable words, or none
+  std::shared_ptr<const NameEvidence> name_evidence;             // learned with learn_name_evidence, or none
+  std::shared_ptr<const PhraseModel> phrases;                    // multi-syllable words, or none
   // Vietnamese words from syllables ("hợp_tác"), or none: each syllable is a term. The user
   // dictionary's words (syllables each) are forced as words.
   std::shared_ptr<const WordModel> words;
@@ -116,7 +116,8 @@ class Analyzer {
     // The document's tokens with their gaps and capitals, and (when `names` is given) its names.
     void words_and_names(std::string_view text, std::vector<WordToken>& words, std::vector<NameSpan>* names);
     // The units of the document after names, as segments; `name_surfaces` receives names.
-    void units(std::string_view text, std::vector<PhraseModel::Segment>& segments, std::vector<std::string>* name_surfaces);
+    void units(std::string_view text, std::vector<PhraseModel::Segment>& segments,
+               std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
@@ -146,9 +147,9 @@ class Analyzer {
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
     std::string title_scratch_;
-    Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
-    std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
-    Interner memo_raw_;                    // raw token -> folded form (fold_memo)
+    Interner ids_raw_;                // raw token -> slot in ids_ (term_ids' memo)
+    std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
+    Interner memo_raw_;               // raw token -> folded form (fold_memo)
     std::string memo_folded_;
     std::vector<std::size_t> memo_ends_;
     AliasObservations aliases_seen_;

@@ -10,13 +10,13 @@
 namespace mekong::chars {
 
 enum Class : std::uint8_t {
-  kToken = 1,    // letter, mark, number or connector punctuation (Unicode's word characters, \w)
-  kLetter = 2,   // general category L*
-  kNumber = 4,   // general category N*
-  kMark = 8,     // general category M*
-  kComplex = 16, // a script written without spaces between words (Thai, Lao, Khmer, Myanmar, Han, kana)
-  kUpper = 32,   // has a different lower-case form
-  kNfcYes = 64,  // NFC_Quick_Check=Yes and combining class 0: text made only of these is NFC already
+  kToken = 1,     // letter, mark, number or connector punctuation (Unicode's word characters, \w)
+  kLetter = 2,    // general category L*
+  kNumber = 4,    // general category N*
+  kMark = 8,      // general category M*
+  kComplex = 16,  // a script written without spaces between words (Thai, Lao, Khmer, Myanmar, Han, kana)
+  kUpper = 32,    // has a different lower-case form
+  kNfcYes = 64,   // NFC_Quick_Check=Yes and combining class 0: text made only of these is NFC already
 };
 
 struct Tables {
@@ -29,9 +29,7 @@ const Tables& tables();
 std::uint8_t classify_astral(char32_t c);
 char32_t lower_astral(char32_t c);
 
-inline std::uint8_t classify(char32_t c) {
-  return c < 0x10000 ? tables().cls[c] : classify_astral(c);
-}
+inline std::uint8_t classify(char32_t c) { return c < 0x10000 ? tables().cls[c] : classify_astral(c); }
 
 // Unicode simple lower-case mapping (one code point to one), as u_tolower.
 inline char32_t lower(char32_t c) { return c < 0x10000 ? tables().lower[c] : lower_astral(c); }

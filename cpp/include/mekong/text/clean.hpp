@@ -87,7 +87,9 @@ class RepeatedLines {
     bool operator==(const Signature& o) const { return a == o.a && b == o.b; }
   };
   struct SignatureHash {
-    std::size_t operator()(const Signature& s) const { return static_cast<std::size_t>(s.a ^ (s.b * 0x9E3779B97F4A7C15ull)); }
+    std::size_t operator()(const Signature& s) const {
+      return static_cast<std::size_t>(s.a ^ (s.b * 0x9E3779B97F4A7C15ull));
+    }
   };
   // Counts a document's distinct keys (ids into keys_) unless an identical document was counted.
   void count_document(const Signature& sig, const std::uint32_t* ids, std::size_t n);

@@ -19,8 +19,8 @@ namespace mekong {
 std::size_t find_invalid_utf8(std::string_view bytes);
 
 struct Decoded {
-  std::string_view text;    // valid UTF-8: either the input itself or a view of the scratch buffer
-  std::size_t replaced = 0; // invalid sequences replaced by U+FFFD
+  std::string_view text;     // valid UTF-8: either the input itself or a view of the scratch buffer
+  std::size_t replaced = 0;  // invalid sequences replaced by U+FFFD
   std::size_t first_invalid = std::string_view::npos;  // byte offset of the first one
 };
 

@@ -31,9 +31,9 @@ U_NAMESPACE_END
 namespace mekong::pytext {
 
 namespace detail {
-const std::uint8_t* word_table();   // BMP code point -> 1 when Python's \w
-const char16_t* lower_table();      // BMP code point -> its lower case, 0 when str.lower() needs
-                                    // more than a one-character mapping (U+0130, final sigma)
+const std::uint8_t* word_table();  // BMP code point -> 1 when Python's \w
+const char16_t* lower_table();     // BMP code point -> its lower case, 0 when str.lower() needs
+                                   // more than a one-character mapping (U+0130, final sigma)
 bool is_word_astral(char32_t c);
 }  // namespace detail
 

@@ -63,10 +63,10 @@ class PhraseModel {
   void apply_dictionary(Segment& units) const;
   void apply_pass(std::size_t pass, Segment& units) const;
 
-  std::vector<Interner> pairs_;               // per pass: "left right" -> index into scores_
-  std::vector<std::vector<double>> scores_;   // per pass
-  Interner dictionary_;                       // "syl1 syl2 ..." of each dictionary word
-  std::size_t dictionary_max_ = 0;            // longest dictionary word, in syllables
+  std::vector<Interner> pairs_;              // per pass: "left right" -> index into scores_
+  std::vector<std::vector<double>> scores_;  // per pass
+  Interner dictionary_;                      // "syl1 syl2 ..." of each dictionary word
+  std::size_t dictionary_max_ = 0;           // longest dictionary word, in syllables
 };
 
 }  // namespace mekong

@@ -32,9 +32,9 @@ enum class LinkPolicy {
 };
 
 struct SegmentConfig {
-  bool numbers = true;          // keep tokens made only of digits / numerals
+  bool numbers = true;  // keep tokens made only of digits / numerals
   LinkPolicy links = LinkPolicy::drop;
-  std::size_t min_length = 1;   // in code points; scikit-learn's default pattern needs 2
+  std::size_t min_length = 1;  // in code points; scikit-learn's default pattern needs 2
 };
 
 struct Token {
@@ -63,8 +63,7 @@ class Segmenter {
   const SegmentConfig& config() const { return config_; }
 
  private:
-  void emit(std::string_view text, std::size_t begin, std::size_t end, bool all_numbers,
-            std::vector<Token>& out) const;
+  void emit(std::string_view text, std::size_t begin, std::size_t end, bool all_numbers, std::vector<Token>& out) const;
   template <bool kChecked>
   bool scan(std::string_view text, std::vector<Token>& out);
   void split_by_script(std::string_view text, std::size_t begin, std::size_t end, std::vector<Token>& out);

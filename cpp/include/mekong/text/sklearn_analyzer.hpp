@@ -59,8 +59,8 @@ class SkAnalyzer {
     std::vector<std::size_t> offsets_;
     TermBuffer tokens_, word_grams_;
     std::vector<std::string_view> kept_;
-    Interner memo_words_;                    // word -> slot (char_wb)
-    std::vector<std::uint32_t> memo_ids_;    // the ids of each remembered word's n-grams, flat
+    Interner memo_words_;                  // word -> slot (char_wb)
+    std::vector<std::uint32_t> memo_ids_;  // the ids of each remembered word's n-grams, flat
     std::vector<std::size_t> memo_ends_;
   };
 

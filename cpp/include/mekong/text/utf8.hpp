@@ -26,8 +26,7 @@ inline char32_t next(const char* s, std::size_t& i) {
     return c;
   }
   char32_t c = ((b0 & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
-               ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
-               (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+               ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
   i += 4;
   return c;
 }

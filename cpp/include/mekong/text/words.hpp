@@ -74,35 +74,35 @@ inline std::uint64_t key(std::uint64_t t, std::uint64_t a, std::uint64_t b, std:
 enum Shape : std::uint8_t {
   kBoundary = 0,  // before the first / after the last syllable of a stretch
   kLower = 1,
-  kTitle = 2,     // "Hà", "X"
-  kUpper = 3,     // "UBND", "HĐND"
-  kNumber = 4,    // digits only
-  kCode = 5,      // letters with digits or "_", mixed case ("iPhone", "A320", "COVID-19"'s parts)
-  kForeign = 6,   // letters outside Latin script
-  kUnknown = 7,   // a lower-case syllable the model never saw
+  kTitle = 2,    // "Hà", "X"
+  kUpper = 3,    // "UBND", "HĐND"
+  kNumber = 4,   // digits only
+  kCode = 5,     // letters with digits or "_", mixed case ("iPhone", "A320", "COVID-19"'s parts)
+  kForeign = 6,  // letters outside Latin script
+  kUnknown = 7,  // a lower-case syllable the model never saw
   kShapes = 8,
 };
 
 // Feature templates. Values are part of the model format.
 enum Template : std::uint64_t {
   kBias = 1,
-  kU0 = 2,    // s[i]
-  kUm1 = 3,   // s[i-1]
-  kUp1 = 4,   // s[i+1]
-  kBm1 = 5,   // s[i-1] s[i]
-  kBp1 = 6,   // s[i] s[i+1]
-  kBm2 = 7,   // s[i-2] s[i-1]
-  kT0 = 8,    // s[i-1] s[i] s[i+1]
-  kTm1 = 9,   // s[i-2] s[i-1] s[i]
-  kShape = 10,    // shape[i-1], shape[i], shape[i+1], gap before i
-  kLexMask = 11,  // all lexicon flags together
-  kLexShape = 12, // lexicon flags 0 and 1 with shape[i-1], shape[i]
-  kShapeU = 13,   // shape[i-1], s[i]
-  kUShape = 14,   // s[i-1], shape[i]
-  kSkip = 15,     // s[i-1], s[i+1]
-  kLexFlag = 20,  // + flag index: one lexicon flag
-  kLexicon = 100, // + n: a lexicon word of n syllables
-  kKnown = 99,    // a known syllable
+  kU0 = 2,         // s[i]
+  kUm1 = 3,        // s[i-1]
+  kUp1 = 4,        // s[i+1]
+  kBm1 = 5,        // s[i-1] s[i]
+  kBp1 = 6,        // s[i] s[i+1]
+  kBm2 = 7,        // s[i-2] s[i-1]
+  kT0 = 8,         // s[i-1] s[i] s[i+1]
+  kTm1 = 9,        // s[i-2] s[i-1] s[i]
+  kShape = 10,     // shape[i-1], shape[i], shape[i+1], gap before i
+  kLexMask = 11,   // all lexicon flags together
+  kLexShape = 12,  // lexicon flags 0 and 1 with shape[i-1], shape[i]
+  kShapeU = 13,    // shape[i-1], s[i]
+  kUShape = 14,    // s[i-1], shape[i]
+  kSkip = 15,      // s[i-1], s[i+1]
+  kLexFlag = 20,   // + flag index: one lexicon flag
+  kLexicon = 100,  // + n: a lexicon word of n syllables
+  kKnown = 99,     // a known syllable
 };
 
 // Lexicon flags at syllable i (bit k): whether syllables [start, start + len) form a lexicon word.
@@ -110,8 +110,8 @@ struct LexFlag {
   int start;  // relative to i
   int len;
 };
-inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2}, {-2, 2}, {-2, 3}, {-1, 3}, {0, 3},
-                                        {-3, 4}, {-2, 4}, {-1, 4}, {0, 4}};
+inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2},  {-2, 2}, {-2, 3}, {-1, 3},
+                                        {0, 3},  {-3, 4}, {-2, 4}, {-1, 4}, {0, 4}};
 inline constexpr int kLexFlagCount = 10;
 inline constexpr int kMaxLexicon = 4;
 
@@ -119,7 +119,7 @@ inline constexpr int kMaxLexicon = 4;
 struct Syllable {
   std::uint64_t hash = 0;  // fnv1a of the canonical form
   std::uint8_t shape = kBoundary;
-  bool joinable = false;   // may be part of a word with its neighbours
+  bool joinable = false;           // may be part of a word with its neighbours
   float u0 = 0, um1 = 0, up1 = 0;  // weights of its unigram features (as s[i], s[i-1], s[i+1])
 };
 
@@ -255,17 +255,17 @@ class WordSegmenter {
   std::shared_ptr<const WordModel> model_;
   std::unordered_set<std::uint64_t> dictionary_;  // keys of user words
   std::size_t dictionary_max_ = 0;
-  Interner memo_raw_;                      // raw token -> index into memo_
+  Interner memo_raw_;  // raw token -> index into memo_
   std::vector<words::Syllable> memo_;
   std::string scratch_;
   // The current stretch.
   std::vector<words::Syllable> sy_;
-  std::vector<std::uint8_t> gap_;          // gap before each syllable: 0 space, 1 hyphen
-  std::vector<std::uint8_t> glue_;         // 1: a number glued to the previous one ("10.000", "5/10")
-  std::vector<std::uint16_t> lex_;         // lexicon flag mask at each syllable
-  std::vector<std::uint8_t> allowed_;      // bit 0: may be B, bit 1: may be I
+  std::vector<std::uint8_t> gap_;      // gap before each syllable: 0 space, 1 hyphen
+  std::vector<std::uint8_t> glue_;     // 1: a number glued to the previous one ("10.000", "5/10")
+  std::vector<std::uint16_t> lex_;     // lexicon flag mask at each syllable
+  std::vector<std::uint8_t> allowed_;  // bit 0: may be B, bit 1: may be I
   std::vector<std::uint8_t> back_;
-  std::vector<std::uint8_t> lexstart_;     // bit n-2: syllables [k, k+n) form a lexicon word
+  std::vector<std::uint8_t> lexstart_;  // bit n-2: syllables [k, k+n) form a lexicon word
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates
