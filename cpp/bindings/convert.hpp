@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include <pybind11/pybind11.h>
 
 #include "mekong/matrix/csr.hpp"
+#include "mekong/matrix/csr_view.hpp"
 #include "mekong/pipeline.hpp"
 #include "mekong/util/parallel.hpp"
 
@@ -149,6 +151,116 @@ inline std::size_t total_bytes(const RawDocuments& docs) {
   std::size_t n = 0;
   for (std::string_view d : docs.bytes) n += d.size();
   return n;
+}
+
+// A UTF-8 string back to Python (strict: the core only produces valid UTF-8).
+inline py::str utf8_str(std::string_view s) {
+  return py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict"));
+}
+
+// A term back to Python: lone surrogates (from a str that held them) survive the round trip.
+inline py::str term_str(std::string_view s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogatepass");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// UTF-8 views of a list of str, alive as long as `docs` and `keep`.
+inline std::vector<std::string_view> utf8_views(const py::list& docs, std::vector<py::object>& keep) {
+  std::vector<std::string_view> out;
+  out.reserve(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    PyObject* o = PyList_GET_ITEM(docs.ptr(), static_cast<Py_ssize_t>(i));
+    if (!PyUnicode_Check(o))
+      throw py::type_error("document " + std::to_string(i) + " is " + Py_TYPE(o)->tp_name + ", expected str");
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(o, &size);
+    if (!data) {
+      PyErr_Clear();
+      py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass"));
+      if (!b) throw py::error_already_set();
+      data = PyBytes_AS_STRING(b.ptr());
+      size = PyBytes_GET_SIZE(b.ptr());
+      keep.push_back(b);
+    }
+    out.emplace_back(data, static_cast<std::size_t>(size));
+  }
+  return out;
+}
+
+// A row-major rows x cols array over a vector moved to the heap; the capsule frees it with the array.
+template <class T>
+py::array_t<T> to_numpy_2d(std::vector<T>&& v, std::size_t rows, std::size_t cols) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
+                        {static_cast<py::ssize_t>(cols * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, heap->data(),
+                        owner);
+}
+
+// A CSR matrix passed from Python as (data, indices, indptr, n_rows, n_cols); arrays are kept alive
+// by the caller's references for the duration of the call.
+struct CsrArg {
+  py::array data, indices, indptr;
+  std::size_t rows = 0, cols = 0;
+};
+
+// Dtypes compared by kind and size: a dtype that went through pickle is equal but not identical.
+inline bool same_dtype(const py::dtype& a, const py::dtype& b) {
+  return a.kind() == b.kind() && a.itemsize() == b.itemsize();
+}
+inline bool is_float(const py::dtype& d, std::size_t size) {
+  return d.kind() == 'f' && static_cast<std::size_t>(d.itemsize()) == size;
+}
+inline bool is_int(const py::dtype& d, std::size_t size) {
+  return d.kind() == 'i' && static_cast<std::size_t>(d.itemsize()) == size;
+}
+
+inline CsrArg csr_arg(const py::tuple& t) {
+  if (t.size() != 5) throw py::value_error("expected (data, indices, indptr, n_rows, n_cols)");
+  CsrArg a{t[0].cast<py::array>(), t[1].cast<py::array>(), t[2].cast<py::array>(), t[3].cast<std::size_t>(),
+           t[4].cast<std::size_t>()};
+  for (const py::array* arr : {&a.data, &a.indices, &a.indptr})
+    if (!(arr->flags() & py::array::c_style)) throw py::value_error("CSR arrays must be C-contiguous");
+  if (static_cast<std::size_t>(a.indptr.size()) != a.rows + 1)
+    throw py::value_error("indptr must have n_rows + 1 entries");
+  if (!same_dtype(a.indices.dtype(), a.indptr.dtype())) throw py::value_error("indices and indptr must have one dtype");
+  if (a.indices.size() != a.data.size()) throw py::value_error("indices and data differ in length");
+  return a;
+}
+
+// Y of an (X, Y) pair: the same dtypes as X.
+inline CsrArg second_arg(const CsrArg& a, const py::object& y) {
+  CsrArg b = csr_arg(y.cast<py::tuple>());
+  if (!same_dtype(a.data.dtype(), b.data.dtype()) || !same_dtype(a.indices.dtype(), b.indices.dtype()))
+    throw py::type_error("X and Y must have the same dtypes");
+  return b;
+}
+
+template <class T, class I>
+CsrView<T, I> view(const CsrArg& a) {
+  CsrView<T, I> v;
+  v.data = static_cast<const T*>(a.data.data());
+  v.indices = static_cast<const I*>(a.indices.data());
+  v.indptr = static_cast<const I*>(a.indptr.data());
+  v.rows = a.rows;
+  v.cols = a.cols;
+  if (v.indptr[v.rows] < 0 || static_cast<std::size_t>(v.indptr[v.rows]) != static_cast<std::size_t>(a.data.size()))
+    throw py::value_error("indptr[-1] must equal the number of stored values");
+  return v;  // the core validates the rest
+}
+
+// Calls f.template operator()<T, I>() for the dtypes of `a`.
+template <class F>
+auto dispatch(const CsrArg& a, F&& f) {
+  const bool f32 = is_float(a.data.dtype(), 4), f64 = is_float(a.data.dtype(), 8);
+  const bool i32 = is_int(a.indices.dtype(), 4), i64 = is_int(a.indices.dtype(), 8);
+  if (!(f32 || f64)) throw py::type_error("matrix values must be float32 or float64");
+  if (!(i32 || i64)) throw py::type_error("matrix indices must be int32 or int64");
+  if (f32 && i32) return f.template operator()<float, std::int32_t>();
+  if (f32) return f.template operator()<float, std::int64_t>();
+  if (i32) return f.template operator()<double, std::int32_t>();
+  return f.template operator()<double, std::int64_t>();
 }
 
 }  // namespace mekong::py_convert

@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include "bind.hpp"
 #include "convert.hpp"
 #include "mekong/stories/stories.hpp"
 
@@ -10,6 +11,7 @@ namespace py = pybind11;
 using namespace mekong;
 using py_convert::run_interruptible;
 using py_convert::to_numpy;
+using py_convert::to_numpy_2d;
 
 namespace {
 
@@ -27,26 +29,9 @@ NeighbourLists lists(const IndexArray& index, const ScoreArray& score) {
   return nb;
 }
 
-py::array_t<double> to_numpy_2d(std::vector<double>&& v, std::size_t rows, std::size_t cols) {
-  auto* heap = new std::vector<double>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
-  return py::array_t<double>(
-      {static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
-      {static_cast<py::ssize_t>(cols * sizeof(double)), static_cast<py::ssize_t>(sizeof(double))}, heap->data(), owner);
-}
-
-py::array_t<std::int64_t> to_numpy_2d(std::vector<std::int64_t>&& v, std::size_t rows, std::size_t cols) {
-  auto* heap = new std::vector<std::int64_t>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<std::int64_t>*>(p); });
-  return py::array_t<std::int64_t>(
-      {static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
-      {static_cast<py::ssize_t>(cols * sizeof(std::int64_t)), static_cast<py::ssize_t>(sizeof(std::int64_t))},
-      heap->data(), owner);
-}
-
 }  // namespace
 
-void register_stories(py::module_& m) {
+void bind_stories(py::module_& m) {
   using I64 = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
   using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
   auto check_csr = [](const I64& indptr, const I64& indices, const F64& data, std::size_t rows) {

@@ -1,0 +1,11 @@
+// One binding function per core stage folder (cpp/src/<stage>/ -> cpp/bindings/<stage>.cpp); module.cpp
+// only calls them.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+void bind_text(pybind11::module_& m);
+void bind_matrix(pybind11::module_& m);
+void bind_similarity(pybind11::module_& m);
+void bind_stories(pybind11::module_& m);
+void bind_util(pybind11::module_& m);
