@@ -230,6 +230,20 @@ AliasKeys::~AliasKeys() = default;
 AliasKeys::AliasKeys(AliasKeys&&) noexcept = default;
 
 std::string AliasKeys::key(std::string_view name) {
+  constexpr std::size_t kMaxEntries = 1u << 18;  // a fixed buffer: start afresh past 262,144 names
+  bool added = false;
+  const std::uint32_t slot = memo_names_.intern(name, &added);
+  if (!added) return memo_keys_[slot];
+  memo_keys_.push_back(transliterate(name));
+  std::string out = memo_keys_.back();
+  if (memo_keys_.size() >= kMaxEntries) {
+    memo_names_ = Interner();
+    memo_keys_.clear();
+  }
+  return out;
+}
+
+std::string AliasKeys::transliterate(std::string_view name) {
   // ICU's transliterator slows down with the square of its input on long non-ASCII text ("Ắt-ta-"
   // repeated: 14 s for 600 KB). A key keeps only letters and digits, so the name is transliterated
   // in pieces of at most kPiece bytes cut after an ASCII space or punctuation byte (a syllable

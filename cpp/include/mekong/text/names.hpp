@@ -115,10 +115,16 @@ class AliasKeys {
   AliasKeys();
   ~AliasKeys();
   AliasKeys(AliasKeys&&) noexcept;
+  // The key of a name; remembered per distinct name written (a transliteration costs microseconds,
+  // and a corpus writes the same names over and over).
   std::string key(std::string_view name);
+  // The same, without the memo (what key() remembers).
+  std::string transliterate(std::string_view name);
 
  private:
   std::unique_ptr<icu::Transliterator> translit_;
+  Interner memo_names_;                 // name as written -> slot
+  std::vector<std::string> memo_keys_;  // its key
 };
 
 }  // namespace mekong
