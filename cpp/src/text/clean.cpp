@@ -104,6 +104,21 @@ std::size_t count_letters(std::string_view s) {
   return n;
 }
 
+// Whether s has a letter or a digit: count_letters(s) != 0, stopping at the first.
+bool has_letter(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // ASCII: no table lookup
+      if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') return true;
+      if (b >= '0' && b <= '9') return true;
+      ++i;
+      continue;
+    }
+    if (chars::classify(utf8::next(s.data(), i)) & (chars::kLetter | chars::kNumber)) return true;
+  }
+  return false;
+}
+
 std::size_t count_words(std::string_view s) {
   std::size_t words = 0;
   bool in = false;
@@ -209,11 +224,75 @@ std::vector<std::string> CleanConfig::default_end_markers() {
       "Related news",        "Related articles", "Read more",     "More news",        "Most read",    "Most popular"};
 }
 
+// The end of strip_markup: bare URLs and e-mail addresses removed, NFC again, the share of letters
+// inside link text.
+static std::string finish_markup(std::string out, std::size_t link_letters, double* link_share) {
+  // Bare URLs and e-mail addresses.
+  std::vector<Span> links;
+  find_links(out, links);
+  if (!links.empty()) {
+    std::string kept;
+    std::size_t at = 0;
+    for (const Span& sp : links) {
+      kept.append(out, at, sp.begin - at);
+      at = sp.end;
+    }
+    kept.append(out, at, std::string::npos);
+    out.swap(kept);
+  }
+  // Removed markup or a decoded entity can put a mark right after a letter it composes with
+  // ("a&#769;", "[a](u)" + U+0301): compose again, so that cleaned text is NFC as promised.
+  static const Normalizer nfc;
+  std::string composed;
+  const std::string_view normal = nfc.compose(out, composed);
+  if (normal.data() != out.data()) out.assign(normal);
+  if (link_share) {
+    // No letter inside a link: the share is 0 whatever the letters elsewhere (no count needed).
+    const std::size_t letters = link_letters ? count_letters(out) : 0;
+    *link_share = letters ? std::min(1.0, static_cast<double>(link_letters) / static_cast<double>(letters)) : 0.0;
+  }
+  return out;
+}
+
 std::string strip_markup(std::string_view line, double* link_share) {
-  // Matching brackets, found in one pass with a stack: no rescans, no recursion, whatever the
-  // nesting (pages do nest: "![[Video] ...](url)").
   const std::size_t n = line.size();
   constexpr std::size_t none = std::string_view::npos;
+  std::string out;
+  out.reserve(n);
+  std::size_t link_letters = 0;
+  if (line.find('[') == std::string_view::npos) {
+    // No link or image can start without "[": copy the runs between "<" and "&" whole, which is most
+    // lines (prose), instead of byte by byte.
+    std::size_t comment_miss_fast = none;
+    CancelPoll poll_fast;
+    for (std::size_t i = 0; i < n;) {
+      poll_fast.at(i);
+      std::size_t j = line.find_first_of("<&", i);
+      if (j == std::string_view::npos) j = n;
+      out.append(line.data() + i, j - i);
+      i = j;
+      if (i >= n) break;
+      if (line[i] == '<') {
+        const std::size_t len = tag_length(line, i, comment_miss_fast);
+        if (len != 0) {
+          out.push_back(' ');
+          i += len;
+          continue;
+        }
+      } else {
+        const std::size_t used = decode_entity(line, i, out);
+        if (used) {
+          i += used;
+          continue;
+        }
+      }
+      out.push_back(line[i]);
+      ++i;
+    }
+    return finish_markup(std::move(out), 0, link_share);
+  }
+  // Matching brackets, found in one pass with a stack: no rescans, no recursion, whatever the
+  // nesting (pages do nest: "![[Video] ...](url)").
   std::vector<std::size_t> match(n, none);
   {
     std::vector<std::size_t> squares, rounds;
@@ -237,9 +316,6 @@ std::string strip_markup(std::string_view line, double* link_share) {
     if (close == none || close + 1 >= n || line[close + 1] != '(' || match[close + 1] == none) return none;
     return match[close + 1];
   };
-  std::string out;
-  out.reserve(n);
-  std::size_t link_letters = 0;
   std::vector<std::pair<std::size_t, std::size_t>> open_links;  // (']' position, ')' position)
   std::size_t comment_miss = none;
   CancelPoll poll;
@@ -288,34 +364,12 @@ std::string strip_markup(std::string_view line, double* link_share) {
     out.push_back(c);
     ++i;
   }
-  // Bare URLs and e-mail addresses.
-  std::vector<Span> links;
-  find_links(out, links);
-  if (!links.empty()) {
-    std::string kept;
-    std::size_t at = 0;
-    for (const Span& sp : links) {
-      kept.append(out, at, sp.begin - at);
-      at = sp.end;
-    }
-    kept.append(out, at, std::string::npos);
-    out.swap(kept);
-  }
-  // Removed markup or a decoded entity can put a mark right after a letter it composes with
-  // ("a&#769;", "[a](u)" + U+0301): compose again, so that cleaned text is NFC as promised.
-  static const Normalizer nfc;
-  std::string composed;
-  const std::string_view normal = nfc.compose(out, composed);
-  if (normal.data() != out.data()) out.assign(normal);
-  if (link_share) {
-    const std::size_t letters = count_letters(out);
-    *link_share = letters ? std::min(1.0, static_cast<double>(link_letters) / static_cast<double>(letters)) : 0.0;
-  }
-  return out;
+  return finish_markup(std::move(out), link_letters, link_share);
 }
 
-std::string line_key(std::string_view line) {
-  const std::string plain = strip_markup(line);
+namespace {
+// line_key of a line whose markup is already stripped.
+std::string key_of_plain(std::string_view plain) {
   std::string key;
   bool space = false;
   CancelPoll poll;
@@ -332,6 +386,9 @@ std::string line_key(std::string_view line) {
   }
   return key;
 }
+}  // namespace
+
+std::string line_key(std::string_view line) { return key_of_plain(strip_markup(line)); }
 
 Cleaner::Cleaner(CleanConfig config) : config_(std::move(config)) {
   for (const std::string& m : config_.end_markers) {
@@ -364,14 +421,16 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
     double link_share = 0.0;
     std::string plain = config_.markup ? strip_markup(line, &link_share) : std::string(line);
     const std::string_view t = trim(plain);
-    if (count_letters(t) == 0) continue;  // what is left of an image, a table bar, a rule
+    if (!has_letter(t)) continue;  // what is left of an image, a table bar, a rule
     Line l;
     l.text = std::string(t);
     const std::size_t words = count_words(t);
     l.prose = words >= 12 && ends_like_a_sentence(t);
     l.headline = link_share >= 0.7 || (words <= 25 && !ends_like_a_sentence(t));
     if (config_.repeated_lines) {
-      const std::string key = line_key(line);
+      // The key strips markup first: reuse the stripped text rather than strip the line twice
+      // (trimming only removes spaces, which a key drops anyway).
+      const std::string key = config_.markup ? key_of_plain(plain) : line_key(line);
       l.repeated = !key.empty() && config_.repeated_lines->find(key) != Interner::npos;
     }
     body_seen = true;
