@@ -1,0 +1,103 @@
+// Profiling driver for counting, without Python in the profile: the passes a CountVectorizer
+// fit_transform makes (furniture lines, name evidence, phrases, then the count) with one option set.
+//
+//   python benchmarks/generate_corpus.py ...                  # or any file with one document a line
+//   python -c "from mekong.stopwords import VIETNAMESE_STOP_WORDS as S; print('\n'.join(sorted(S)))" > /tmp/stop.txt
+//   g++ -O2 -g -std=c++20 -Icpp/include benchmarks/count_driver.cpp build/<wheel-tag>/libmekong_core.a \
+//       -o /tmp/countdriver -licuuc -licui18n -licudata -lpthread
+//   perf record -g /tmp/countdriver CORPUS OPTIONS [THREADS] [STOPWORDS] [WORDMODEL]
+//
+// OPTIONS: comma-separated from plain, clean, aliases, stop, phrases, words (e.g. "clean,aliases,stop,words").
+// Environment: MEKONG_REPEATS (runs, default 1), MEKONG_MIN_DOCUMENTS (furniture: a line in at least
+// this many documents, default 2).
+// Prints the seconds of each pass (best of MEKONG_REPEATS, default 1) and the matrix's shape.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mekong/pipeline.hpp"
+
+using namespace mekong;
+
+static double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s CORPUS OPTIONS [THREADS] [STOPWORDS] [WORDMODEL]\n", argv[0]);
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "cannot read %s\n", argv[1]);
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  // Documents are lines, or, when the file has any, the stretches between record separators (0x1E):
+  // articles of several lines each.
+  const char sep = text.find('\x1e') != std::string::npos ? '\x1e' : '\n';
+  RawDocuments docs;
+  for (std::size_t b = 0; b < text.size();) {
+    std::size_t e = text.find(sep, b);
+    if (e == std::string::npos) e = text.size();
+    docs.bytes.emplace_back(text.data() + b, e - b);
+    b = e + 1;
+  }
+  const std::string opts = std::string(",") + argv[2] + ",";
+  auto has = [&](const char* o) { return opts.find(std::string(",") + o + ",") != std::string::npos; };
+  const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
+  const char* env_reps = std::getenv("MEKONG_REPEATS");
+  const int repeats = env_reps ? std::max(1, std::atoi(env_reps)) : 1;
+
+  AnalyzerConfig base;
+  if (has("stop") && argc > 4) {
+    std::ifstream sw(argv[4]);
+    for (std::string w; std::getline(sw, w);)
+      if (!w.empty()) base.stop_words.push_back(w);
+  }
+  if (has("words")) base.words = WordModel::load(argc > 5 ? argv[5] : "python/mekong/models/words.bin");
+
+  for (int rep = 0; rep < repeats; ++rep) {
+    AnalyzerConfig cfg = base;
+    double t0 = now(), t_lines = 0, t_names = 0, t_phrases = 0;
+    if (has("clean")) {
+      AnalyzerConfig plain;
+      const char* env_min = std::getenv("MEKONG_MIN_DOCUMENTS");  // 2 x copies on a replicated corpus
+      const auto lines = learn_repeated_lines(docs, Analyzer(plain), env_min ? std::atoi(env_min) : 2, threads);
+      auto keys = std::make_shared<Interner>();
+      for (const auto& l : lines) keys->intern(l);
+      cfg.clean = true;
+      cfg.repeated_lines = keys;
+      t_lines = now() - t0;
+    }
+    if (has("aliases")) {
+      const double t = now();
+      AnalyzerConfig nc = cfg;
+      nc.names = true;
+      cfg.name_evidence = std::make_shared<NameEvidence>(learn_name_evidence(docs, Analyzer(nc), threads));
+      cfg.aliases = true;
+      t_names = now() - t;
+    }
+    if (has("phrases")) {
+      const double t = now();
+      cfg.phrases = std::make_shared<PhraseModel>(learn_phrases(docs, Analyzer(cfg), PhraseConfig{}, nullptr, threads));
+      t_phrases = now() - t;
+    }
+    const double t = now();
+    CountConfig cc;
+    cc.n_jobs = threads;
+    const CorpusCounts out = count_corpus(docs, Analyzer(cfg), cc);
+    const double t_count = now() - t;
+    std::printf("%s threads=%d lines=%.3f names=%.3f phrases=%.3f count=%.3f total=%.3f  %zux%zu nnz=%zu\n", argv[2],
+                threads, t_lines, t_names, t_phrases, t_count, now() - t0, out.counts.matrix.rows,
+                out.counts.matrix.cols, out.counts.matrix.indices.size());
+  }
+  return 0;
+}
