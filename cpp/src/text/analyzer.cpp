@@ -650,6 +650,33 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
                                     std::vector<std::uint32_t>& ids) {
   const AnalyzerConfig& cfg = owner_.config_;
   ids.clear();
+  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
+  if (ids_.size() >= kMaxEntries) {
+    ids_raw_ = Interner();
+    ids_.clear();
+  }
+  if (owner_.rich_ && cfg.ngram_max == 1) {
+    // Cleaning, names or phrases: the units come from the whole document's analysis, then each
+    // unit's id (npos for a stop word) is remembered by the unit's text, so a unit seen before
+    // costs one lookup instead of a stop-word lookup, a copy and a resolution. (ids_raw_ holds
+    // units here and raw tokens on the plain path below: a worker's analyzer takes one path only.)
+    std::string_view text;
+    const DocStats stats = prepare(raw, utf8, text);
+    units(text, segments_, nullptr);
+    for (PhraseModel::Segment& seg : segments_) {
+      if (cfg.phrases && seg.size() > 1) cfg.phrases->apply(seg);
+      for (const std::string& u : seg) {
+        std::uint32_t slot = ids_raw_.find(u);
+        if (slot == Interner::npos) {
+          slot = ids_raw_.intern(u);
+          ids_.push_back(owner_.is_stop_word(u) ? Interner::npos : resolve(u));
+        }
+        const std::uint32_t id = ids_[slot];
+        if (id != Interner::npos) ids.push_back(id);
+      }
+    }
+    return stats;
+  }
   if (cfg.ngram_max > 1 || owner_.rich_) {  // terms need more than one token each: resolve each term
     const DocStats stats = analyze(raw, terms_, utf8);
     for (std::size_t t = 0; t < terms_.size(); ++t) {
@@ -667,11 +694,6 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     stats = prepare(raw, utf8, text);
     spans_.clear();
     segmenter_.segment(text, spans_);
-  }
-  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
-  if (ids_.size() >= kMaxEntries) {
-    ids_raw_ = Interner();
-    ids_.clear();
   }
   ids.reserve(spans_.size());
   if (words_) {
