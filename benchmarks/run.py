@@ -47,6 +47,21 @@ WARMUP_ROWS = 500
 
 # Targets: (what, threshold on the ratio baseline time / mekong time)
 TARGET_COUNT_1 = 20.0
+TARGET_COUNT_2 = 35.0  # plain counting on 2 threads against scikit-learn's one
+TARGET_OPTION_OVER_PLAIN = 1.3  # clean=True, aliases=True: at most this many times plain counting's time
+TARGET_MAIN_JOB = 10.0  # clean + aliases + Vietnamese stop words (+ phrases) against scikit-learn
+TARGET_PHRASES_2_THREADS = 1.7  # the main job with phrases: 2 threads against 1
+
+# The option sets of the counting rows: what the issue's table measures, each with words off and on.
+COUNT_OPTION_SETS = [
+    ("plain", {}),
+    ("clean", dict(clean=True)),
+    ("aliases", dict(aliases=True)),
+    ("clean+aliases+stop", dict(clean=True, aliases=True, stop_words="vietnamese")),
+    ("clean+aliases+stop+phrases", dict(clean=True, aliases=True, stop_words="vietnamese", phrases=True)),
+]
+# Option sets also timed on every thread count (the others on the fewest threads only).
+COUNT_ALL_THREADS = ("plain", "clean+aliases+stop+phrases")
 TARGET_COSINE = 5.0
 TARGET_TOPK = 2.0
 TARGET_SEARCH = 1.0
@@ -353,6 +368,72 @@ def bench_vectorizer(kind, docs, n_bytes, threads, repeats):
         r["ratio"] = base / r["best"]
         r["mb_s"] = n_bytes / 1e6 / r["best"]
     return rows, shapes
+
+
+def load_articles(copies_mb=None, copies=None):
+    """The project's own articles (benchmarks/events: several outlets' versions of each event, a third
+    with page furniture), one document each (title, blank line, body), replicated to about
+    ``copies_mb`` MB (or ``copies`` times). Returns (docs, copies, n_bytes, n_articles)."""
+    files = sorted((HERE / "events" / "articles").glob("*.txt"))
+    articles = [f.read_text(encoding="utf-8") for f in files]
+    size = sum(len(a.encode("utf-8")) for a in articles)
+    if copies is None:
+        copies = max(1, round(copies_mb * 1e6 / size))
+    return articles * copies, copies, size * copies, len(articles)
+
+
+def bench_counting(docs, n_bytes, threads, repeats, copies=1):
+    """CountVectorizer.fit_transform with each option set of COUNT_OPTION_SETS, words off and on,
+    against scikit-learn's CountVectorizer. On a corpus replicated ``copies`` times, a line counts as
+    furniture when it is in at least 2 * copies documents: in two of the articles, as min_documents=2
+    says of the corpus before replication."""
+    import mekong
+    from sklearn.feature_extraction import text as sktext
+
+    small = docs[:WARMUP_DOCS]
+    shapes = {}
+
+    def options(opts, words):
+        o = dict(opts, words=words)
+        if o.get("clean") and copies > 1:
+            o["clean"] = mekong.Cleaner(min_documents=2 * copies)
+        return o
+
+    def case(label, words, n, make):
+        def check(X):
+            shapes[(label, words, n)] = dict(shape=list(X.shape), nnz=int(X.nnz))
+
+        c = Case(
+            "mekong" if label != "scikit-learn" else label,
+            n,
+            lambda: make().fit_transform(docs),
+            lambda: make().fit_transform(small),
+            check,
+        )
+        c.options, c.words = label, words
+        return c
+
+    cases = [case("scikit-learn", None, 1, lambda: sktext.CountVectorizer(token_pattern=TOKEN_PATTERN))]
+    for label, opts in COUNT_OPTION_SETS:
+        for words in (False, True):
+            for n in threads if label in COUNT_ALL_THREADS else threads[:1]:
+                cases.append(
+                    case(label, words, n, lambda o=options(opts, words), n=n: mekong.CountVectorizer(n_jobs=n, **o))
+                )
+    log(f"CountVectorizer.fit_transform with each option set, {len(docs):,} documents ({n_bytes / 1e6:.1f} MB):")
+    rows = compare(cases, repeats, "counting")
+    base = rows[0]["best"]
+    for c, r in zip(cases, rows):
+        r["options"], r["words"] = c.options, c.words
+        r["ratio"] = base / r["best"]
+        r["mb_s"] = n_bytes / 1e6 / r["best"]
+    plain = {(r["words"], r["threads"]): r["best"] for r in rows if r["options"] == "plain"}
+    for r in rows:
+        if r["options"] != "scikit-learn":
+            r["over_plain"] = r["best"] / plain[(r["words"], r["threads"])]
+    for r in rows:
+        r["shape"] = shapes.get((r["options"], r["words"], r["threads"]))
+    return rows
 
 
 def tfidf_subset(docs, n_docs):
@@ -783,6 +864,7 @@ def targets(res, threads):
                 "PASS" if ok else f"MISS ({n} threads is {1 / speedup:.2f}x the time of {t1})",
             )
         )
+    out += counting_targets(res, threads)
     for n in sorted(cos):
         r = cos[n]
         what = (
@@ -815,6 +897,129 @@ def targets(res, threads):
                 )
             )
     return out
+
+
+def counting_targets(res, threads):
+    """The counting rows of the issue's table, for each corpus and words off / on."""
+    out = []
+    t1, t2 = min(threads), max(threads)
+    for key, corpus in (("counting", "generated"), ("counting_articles", "articles")):
+        rows = res.get(key) or []
+        if not rows:
+            continue
+        for words in (False, True):
+            w = f"{corpus}, words {'on' if words else 'off'}"
+            get = {(r["options"], r["threads"]): r for r in rows if r["words"] == words}
+            if ("plain", t1) not in get:
+                continue
+            r = get[("plain", t1)]
+            out.append(
+                (
+                    f"plain counting >= 20x scikit-learn, 1 thread ({w})",
+                    f"{r['ratio']:.2f}x",
+                    verdict(r["ratio"], TARGET_COUNT_1),
+                )
+            )
+            if t2 != t1 and ("plain", t2) in get:
+                r = get[("plain", t2)]
+                out.append(
+                    (
+                        f"plain counting >= 35x scikit-learn, {t2} threads ({w})",
+                        f"{r['ratio']:.2f}x",
+                        verdict(r["ratio"], TARGET_COUNT_2),
+                    )
+                )
+            for opt in ("clean", "aliases"):
+                if (opt, t1) in get:
+                    x = get[(opt, t1)]["over_plain"]
+                    out.append(
+                        (
+                            f"{opt}=True <= 1.3x plain's time ({w})",
+                            f"{x:.2f}x plain",
+                            "PASS"
+                            if x <= TARGET_OPTION_OVER_PLAIN
+                            else f"MISS (needs {x / TARGET_OPTION_OVER_PLAIN:.2f}x more speed)",
+                        )
+                    )
+            for opt in ("clean+aliases+stop", "clean+aliases+stop+phrases"):
+                for n in sorted({t1, t2}):
+                    if (opt, n) in get:
+                        r = get[(opt, n)]
+                        out.append(
+                            (
+                                f"{opt} >= 10x scikit-learn, {n} thread{'s' if n != 1 else ''} ({w})",
+                                f"{r['ratio']:.2f}x",
+                                verdict(r["ratio"], TARGET_MAIN_JOB),
+                            )
+                        )
+            opt = "clean+aliases+stop+phrases"
+            if t2 != t1 and (opt, t1) in get and (opt, t2) in get:
+                x = get[(opt, t1)]["best"] / get[(opt, t2)]["best"]
+                out.append(
+                    (f"{opt}: {t2} threads >= 1.7x one ({w})", f"{x:.2f}x", verdict(x, TARGET_PHRASES_2_THREADS))
+                )
+    return out
+
+
+def counting_section(L, res, reps):
+    for key, title in (("counting", "the generated corpus"), ("counting_articles", "the project's articles")):
+        rows = res.get(key) or []
+        if not rows:
+            continue
+        info = res[key + "_info"]
+        L.append(
+            f"## Counting with the real-article options: {title} ({info['bytes'] / 1e6:.1f} MB, "
+            f"{info['documents']:,} documents)"
+        )
+        L.append("")
+        L.append(info["about"])
+        L.append("")
+        L.append(
+            f"Best of {reps} interleaved rounds after one warm-up on the first {WARMUP_DOCS} documents. "
+            f'scikit-learn: `CountVectorizer(token_pattern=r"{TOKEN_PATTERN}")`; mekong: '
+            "`CountVectorizer(n_jobs=n, words=w, **options)` with the options of each row (stop = "
+            '`stop_words="vietnamese"`; the learning passes, furniture lines, name evidence and phrases, '
+            "are inside the timed fit_transform). \"/ plain\" is the row's time over plain counting's "
+            "with the same words setting and threads."
+        )
+        L.append("")
+        body = []
+        for r in rows:
+            sk = r["options"] == "scikit-learn"
+            body.append(
+                [
+                    r["options"],
+                    "" if sk else ("on" if r["words"] else "off"),
+                    r["threads"],
+                    fmt_s(r["best"]),
+                    f"{r['mb_s']:.1f}",
+                    f"**{r['ratio']:.2f}x**",
+                    "" if sk else f"{r['over_plain']:.2f}x",
+                    f"{r['cpu_per_wall']:.2f}",
+                    "?" if r.get("others_at_best") is None else f"{r['others_at_best']:.2f}",
+                    "" if not r.get("shape") else f"{r['shape']['shape'][1]:,} / {r['shape']['nnz']:,}",
+                    ", ".join(fmt_s(t) for t in r["times"]),
+                ]
+            )
+        L.append(
+            table(
+                [
+                    "options",
+                    "words",
+                    "threads",
+                    "best s",
+                    "MB/s",
+                    "scikit-learn / mekong",
+                    "/ plain",
+                    "CPU / wall",
+                    "others",
+                    "columns / non-zeros",
+                    f"all {reps} runs (s)",
+                ],
+                body,
+            )
+        )
+        L.append("")
 
 
 def table(headers, rows):
@@ -990,6 +1195,7 @@ def write_report(path, res):
     reps = res["repeats"]
     if res["count"] or res["tfidf"]:
         vectorizer_section(L, res, c, reps, threads)
+    counting_section(L, res, reps)
     sim = res.get("similarity")
     if sim:
         cosine_section(L, res, sim, reps)
@@ -1269,7 +1475,16 @@ def main(argv=None):
         help="corpus vocabulary (see generate_corpus.py; default: %(default)s)",
     )
     p.add_argument(
-        "--only", default=None, help="comma-separated subset of count,tfidf,cosine,topk,search,memory (default: all)"
+        "--only",
+        default=None,
+        help="comma-separated subset of count,counting,tfidf,cosine,topk,search,memory (default: all); "
+        "counting: the option rows on the generated corpus and on the project's articles",
+    )
+    p.add_argument(
+        "--articles-mb",
+        type=float,
+        default=None,
+        help="size in MB of the replicated article corpus of the counting rows (default: 40; --quick: 2)",
     )
     p.add_argument("--quick", action="store_true", help="small corpus and matrix: a smoke test")
     p.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the best counts (default: 3)")
@@ -1329,7 +1544,9 @@ def main(argv=None):
     n_sim = min(n_sim, len(docs))
     n_topk = min(args.topk_docs if args.topk_docs is not None else (3000 if args.quick else 20000), len(docs))
     n_queries = args.queries if args.queries is not None else (300 if args.quick else 2000)
-    only = set(args.only.split(",")) if args.only else {"count", "tfidf", "cosine", "topk", "search", "memory"}
+    only = (
+        set(args.only.split(",")) if args.only else {"count", "counting", "tfidf", "cosine", "topk", "search", "memory"}
+    )
     log(
         f"corpus: {corpus.name}, {n_bytes / 1e6:.1f} MB, {len(docs):,} documents; similarity on {n_sim:,}; "
         f"threads {threads}; best of {args.repeats}"
@@ -1358,6 +1575,29 @@ def main(argv=None):
     res["count"] = res["tfidf"] = res["cosine"] = res["topk"] = []
     if "count" in only:
         res["count"], count_shapes = bench_vectorizer("count", docs, n_bytes, threads, args.repeats)
+    if "counting" in only:
+        res["counting"] = bench_counting(docs, n_bytes, threads, args.repeats)
+        res["counting_info"] = dict(
+            bytes=n_bytes,
+            documents=len(docs),
+            about="The generated corpus described under Corpus: one document a line, no page furniture.",
+        )
+        articles_mb = args.articles_mb if args.articles_mb is not None else (2.0 if args.quick else 40.0)
+        adocs, copies, a_bytes, n_articles = load_articles(articles_mb)
+        res["counting_articles"] = bench_counting(adocs, a_bytes, threads, args.repeats, copies=copies)
+        res["counting_articles_info"] = dict(
+            bytes=a_bytes,
+            documents=len(adocs),
+            about=(
+                f"The {n_articles} articles of `benchmarks/events/articles` (written for the project: several "
+                "outlets' versions of each event, a third with page furniture, names in several spellings), "
+                f"each a document of several lines, the whole set repeated {copies} times for throughput. "
+                f"Furniture: `clean=mekong.Cleaner(min_documents={2 * copies})`, i.e. a line in two or more "
+                "of the articles, as the default min_documents=2 says of the set before repetition."
+            ),
+        )
+        del adocs
+        gc.collect()
     if "tfidf" in only:
         res["tfidf"], tfidf_shapes = bench_vectorizer("tfidf", docs, n_bytes, threads, args.repeats)
     if count_shapes:
