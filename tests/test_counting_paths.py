@@ -1,0 +1,188 @@
+"""Counting's fast path against a slow reference, for every combination of the real-article options.
+
+The fast path is ``fit_transform``: one core worker per thread counts every document, with its
+memos (raw token -> column, folded forms, alias keys) warm from the documents before. The
+reference counts each document on its own: ``build_analyzer()`` makes a fresh core worker (cold
+memos) and the analyzer's ``analyze`` path, whose terms are counted here with a ``Counter``. Both
+use the same fitted models (furniture lines, name evidence, phrases), so any difference is a bug
+in the fast path: a memo that returns another document's answer, a token dropped or double
+counted, a row lost.
+"""
+
+import itertools
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mekong
+
+# Pieces documents are made of: common syllables (some stop words), names in several spellings
+# (Lao place names transliterated two ways, a name in NFD), numbers, markup, links, punctuation.
+SYLLABLES = (
+    "các của và là người tỉnh kinh tế hợp tác phát triển mưa lũ đường giao thông năm ngày hoà hòa thuỷ thủy".split()
+)
+NAMES = [
+    "Attapư",
+    "Ắt-ta-pư",
+    "Attapu",
+    "Xa-va-na-khệt",
+    "Savannakhet",
+    "Kon Tum",
+    "Lê Văn An",
+    "Trung Quốc",
+    "Hà Nội",
+    "Ha\u0300 No\u0323\u0302i",  # NFD
+    "Việt Nam",
+]
+OTHER = ["3.500", "14/9", "12%", "http://a.vn/x?y=1", "**đậm**", "<b>tin</b>", "[Xem](http://b.vn)", "&amp;", "—"]
+PUNCT = [".", ",", "!", "?", ":", " -", ";"]
+FURNITURE = ["Trang chủ > Thời sự", "Chia sẻ Facebook", "Bản quyền thuộc báo Mẫu", "Xem thêm: Tin mới"]
+
+
+@st.composite
+def corpus(draw):
+    """A small corpus: documents of sentences over the pieces above, some with furniture lines."""
+    rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+    n_docs = draw(st.integers(1, 7))
+    docs = []
+    for _ in range(n_docs):
+        lines = []
+        if rnd.random() < 0.5:
+            lines.append(rnd.choice(FURNITURE))
+        for _ in range(rnd.randint(0, 4)):
+            words = []
+            for i in range(rnd.randint(1, 14)):
+                r = rnd.random()
+                if r < 0.6:
+                    w = rnd.choice(SYLLABLES)
+                    words.append(w.capitalize() if i == 0 else w)
+                elif r < 0.85:
+                    words.append(rnd.choice(NAMES))
+                else:
+                    words.append(rnd.choice(OTHER))
+            lines.append(" ".join(words) + rnd.choice(PUNCT))
+        if rnd.random() < 0.5:
+            lines.append(rnd.choice(FURNITURE))
+        docs.append("\n".join(lines))  # may be empty: the row stays
+    return docs
+
+
+COMBOS = [
+    dict(zip(("clean", "aliases", "stop_words", "phrases", "words"), values))
+    for values in itertools.product([False, True], [False, True], [None, "vietnamese"], [None, True], [False, True])
+]
+
+
+def combo_id(options):
+    on = [k if k != "stop_words" else "stop" for k, v in options.items() if v]
+    return "+".join(on) or "plain"
+
+
+def reference_counts(vectorizer, docs):
+    """Each document's terms from a fresh analyzer, counted in Python, as a dense matrix over vocabulary_."""
+    analyze = vectorizer.build_analyzer()
+    vocabulary = vectorizer.vocabulary_
+    dense = np.zeros((len(docs), len(vocabulary)), dtype=np.int64)
+    seen = set()
+    for row, doc in enumerate(docs):
+        for term, n in Counter(analyze(doc)).items():
+            seen.add(term)
+            dense[row, vocabulary[term]] = n
+    return dense, seen
+
+
+def check_against_reference(options, docs):
+    vec = mekong.CountVectorizer(**options)
+    try:
+        X = vec.fit_transform(docs)
+    except ValueError as e:
+        if "empty vocabulary" not in str(e):
+            raise
+        # The reference must agree that there is nothing to count (the models are fitted by now).
+        analyze = vec.build_analyzer()
+        assert all(not analyze(doc) for doc in docs)
+        return
+    assert X.shape[0] == len(docs)  # every document keeps its row
+    dense, seen = reference_counts(vec, docs)
+    assert seen == set(vec.vocabulary_), "the fitted vocabulary is not the set of terms the documents produce"
+    np.testing.assert_array_equal(X.toarray(), dense)
+    # Columns ascend within each row, as the CSR promises.
+    for r in range(X.shape[0]):
+        cols = X.indices[X.indptr[r] : X.indptr[r + 1]]
+        assert np.all(np.diff(cols) > 0)
+
+
+@pytest.mark.parametrize("options", COMBOS, ids=combo_id)
+@settings(max_examples=8)
+@given(docs=corpus())
+def test_fast_count_matches_per_document_reference(options, docs):
+    check_against_reference(options, docs)
+
+
+@pytest.mark.parametrize("options", COMBOS, ids=combo_id)
+def test_fast_count_matches_reference_on_one_fixed_corpus(options):
+    # One corpus with every kind of piece in several documents, so the memos are hit across documents.
+    rnd = random.Random(7)
+    docs = []
+    for d in range(12):
+        lines = [FURNITURE[d % 2]]
+        for _ in range(3):
+            words = [rnd.choice(SYLLABLES + NAMES + OTHER) for _ in range(12)]
+            lines.append("Theo " + " ".join(words) + ".")
+        lines.append(FURNITURE[2 + d % 2])
+        docs.append("\n".join(lines))
+    docs.append("")
+    check_against_reference(options, docs)
+
+
+def test_alias_key_memo_gives_each_name_its_own_key():
+    # Regression: alias keys are remembered per distinct name written; a memo keyed wrongly (by
+    # hash alone, or by the key instead of the name) would give one spelling another's key.
+    names = ["Attapư", "Ắt-ta-pư", "Attapu", "Savannakhet", "Xa-va-na-khệt", "Kon Tum", "Lê Văn An", "Chía"]
+    docs = [f"Hôm nay ở {a} và {b} có mưa." for a in names for b in names]
+    vec = mekong.CountVectorizer(aliases=True, words=False)
+    vec.fit_transform(docs)
+    assert vec.aliases_
+    for column, spellings in vec.aliases_.items():
+        for spelling in spellings:
+            assert column == "name:" + mekong.alias_key(spelling), (column, spelling)
+
+
+def _big_corpus(target_bytes=1_300_000):
+    """Over the 1 MiB under which counting stays on one thread."""
+    rnd = random.Random(3)
+    docs, size = [], 0
+    while size < target_bytes:
+        lines = [FURNITURE[len(docs) % 4]]
+        for _ in range(rnd.randint(1, 6)):
+            words = [
+                rnd.choice(SYLLABLES) if rnd.random() < 0.7 else rnd.choice(NAMES) for _ in range(rnd.randint(3, 25))
+            ]
+            words.append(f"x{rnd.randint(0, 5000)}")  # a long tail of distinct tokens
+            lines.append(" ".join(words) + rnd.choice(PUNCT))
+        doc = "\n".join(lines)
+        docs.append(doc)
+        size += len(doc.encode())
+    docs.insert(len(docs) // 2, "")
+    return docs
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(words=False), dict(clean=True, aliases=True, stop_words="vietnamese", phrases=True, words=True)],
+    ids=["plain", "main-job+phrases"],
+)
+def test_n_jobs_bit_identical_on_the_fused_path(options):
+    docs = _big_corpus()
+    one = mekong.CountVectorizer(n_jobs=1, **options)
+    two = mekong.CountVectorizer(n_jobs=2, **options)
+    A, B = one.fit_transform(docs), two.fit_transform(docs)
+    assert one.vocabulary_ == two.vocabulary_
+    for name in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(A, name), getattr(B, name))
+    if options.get("aliases"):
+        assert one.aliases_ == two.aliases_
