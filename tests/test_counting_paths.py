@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mekong
+from mekong.names import alias_key
 
 # Pieces documents are made of: common syllables (some stop words), names in several spellings
 # (Lao place names transliterated two ways, a name in NFD), numbers, markup, links, punctuation.
@@ -149,7 +150,7 @@ def test_alias_key_memo_gives_each_name_its_own_key():
     assert vec.aliases_
     for column, spellings in vec.aliases_.items():
         for spelling in spellings:
-            assert column == "name:" + mekong.alias_key(spelling), (column, spelling)
+            assert column == "name:" + alias_key(spelling), (column, spelling)
 
 
 def _big_corpus(target_bytes=1_300_000):
