@@ -1650,8 +1650,7 @@ def main(argv=None):
         )
         res["others_cores"] = others_load(stat_before, stat_after, own_before, own_after)
     res["total_seconds"] = time.perf_counter() - t_start
-    report.parent.mkdir(parents=True, exist_ok=True)
-    write_report(report, res)
+    # The numbers first: a report that fails to render loses none of them.
     results_json = (
         generate_corpus.DATA_DIR
         / f"results-{generate_corpus.format_mb(size_mb)}mb{'-quick' if args.quick else ''}.json"
@@ -1660,6 +1659,8 @@ def main(argv=None):
     serial["count_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in count_shapes.items()}
     serial["tfidf_shapes"] = {f"{k[0]}/{k[1]}": v for k, v in tfidf_shapes.items()}
     results_json.write_text(json.dumps(serial, indent=2) + "\n", encoding="utf-8")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    write_report(report, res)
 
     log("")
     for what, measured, result in targets(res, threads):
