@@ -828,6 +828,8 @@ def contended(res):
         + res["topk"]
         + res.get("search_single", [])
         + res.get("search_batch", [])
+        + (res.get("counting") or [])
+        + (res.get("counting_articles") or [])
     )
     return any((r.get("others_at_best") or 0.0) > DISTURBED for r in rows)
 
@@ -1508,9 +1510,18 @@ def main(argv=None):
         help="runs again a call that other processes disturbed, at most this often (default: %(default)s)",
     )
     p.add_argument("--memory-child", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--render", metavar="RESULTS_JSON", help="write the report again from a results file, without running anything"
+    )
     args = p.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child)
+        return 0
+    if args.render:
+        res = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        for key in ("count_shapes", "tfidf_shapes"):
+            res[key] = {tuple(k.rsplit("/", 1)[:1]) + (int(k.rsplit("/", 1)[1]),): v for k, v in res[key].items()}
+        write_report(Path(args.report) if args.report else HERE / "REPORT.md", res)
         return 0
 
     globals()["RETRIES"] = max(0, args.retries)
