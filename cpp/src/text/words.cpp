@@ -133,9 +133,16 @@ unsigned lex_mask_at(const std::uint8_t* lexstart, std::size_t n, std::size_t i)
 
 void fill_lexstart(const WordModel& model, const Syllable* sy, std::size_t n, std::uint8_t* lexstart) {
   for (std::size_t k = 0; k < n; ++k) {
+    // The keys of the 2-, 3- and 4-syllable n-grams from k, their slots prefetched before any is probed.
+    std::uint64_t keys[kMaxLexicon + 1] = {};
+    const std::size_t longest = std::min<std::size_t>(kMaxLexicon, n - k);
+    for (std::size_t len = 2; len <= longest; ++len) {
+      keys[len] = lexicon_key(sy + k, len);
+      model.prefetch_lexicon(keys[len]);
+    }
     std::uint8_t bits = 0;
-    for (std::size_t len = 2; len <= kMaxLexicon && k + len <= n; ++len)
-      if (model.in_lexicon(lexicon_key(sy + k, len))) bits |= static_cast<std::uint8_t>(1u << (len - 2));
+    for (std::size_t len = 2; len <= longest; ++len)
+      if (model.in_lexicon(keys[len])) bits |= static_cast<std::uint8_t>(1u << (len - 2));
     lexstart[k] = bits;
   }
 }
@@ -148,6 +155,17 @@ void put(std::string& out, T v) {
 }
 
 }  // namespace
+
+void KeyFilter::build(const std::vector<std::uint64_t>& keys) {
+  std::uint64_t bits = 1024;
+  while (bits < keys.size() * 16) bits *= 2;
+  bits_.assign(bits / 64, 0);
+  mask_ = bits - 1;
+  for (std::uint64_t k : keys) {
+    const std::uint64_t b = (k >> 32) & mask_;
+    bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
+}
 
 void KeySet::reserve(std::size_t n) {
   std::size_t cap = 16;
@@ -164,6 +182,7 @@ void KeySet::reserve(std::size_t n) {
 
 void KeySet::insert(std::uint64_t k) {
   if (k == 0) return;
+  filter_ = KeyFilter();  // an empty filter lets every key through until seal()
   if ((n_ + 1) * 2 > slots_.size()) reserve(std::max<std::size_t>(n_ + 1, slots_.size()));
   std::size_t i = k & mask_;
   while (slots_[i] != 0 && slots_[i] != k) i = (i + 1) & mask_;
@@ -214,7 +233,7 @@ void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8
 WordModel::WordModel() : canonical_(kCanonical) {}
 
 float WordModel::weight(std::uint64_t k) const {
-  if (slots_.empty() || k == 0) return 0.0f;
+  if (slots_.empty() || k == 0 || !filter_.maybe(k)) return 0.0f;
   for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.key == k) return s.weight;
@@ -235,6 +254,14 @@ void WordModel::set_weights(std::vector<std::pair<std::uint64_t, float>> weights
     if (slots_[i].key == 0) ++n_features_;
     slots_[i] = {k, w};
   }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(n_features_);
+  for (const Slot& slot : slots_)
+    if (slot.key) keys.push_back(slot.key);
+  filter_.build(keys);
+  lexicon_.seal();
+  lexicon_known_.seal();
+  known_.seal();
   derive_tables();
 }
 
@@ -482,14 +509,17 @@ float WordSegmenter::score(std::size_t i) const {
   e += s[i].u0;  // the unigram weights were looked up once per distinct syllable
   e += s[i - 1].um1;
   e += i + 1 < n ? s[i + 1].up1 : m.boundary_up1_;
-  e += m.weight(key(kBm1, hm1, h0));
-  e += m.weight(key(kBp1, h0, hp1));
-  e += m.weight(key(kBm2, hm2, hm1));
-  e += m.weight(key(kT0, hm1, h0, hp1));
-  e += m.weight(key(kTm1, hm2, hm1, h0));
-  e += m.weight(key(kShapeU, s[i - 1].shape, h0));
-  e += m.weight(key(kUShape, hm1, s[i].shape));
-  e += m.weight(key(kSkip, hm1, hp1));
+  // All keys first, their slots prefetched, then the lookups: the misses overlap instead of queueing.
+  const std::uint64_t keys[8] = {key(kBm1, hm1, h0),
+                                 key(kBp1, h0, hp1),
+                                 key(kBm2, hm2, hm1),
+                                 key(kT0, hm1, h0, hp1),
+                                 key(kTm1, hm2, hm1, h0),
+                                 key(kShapeU, s[i - 1].shape, h0),
+                                 key(kUShape, hm1, s[i].shape),
+                                 key(kSkip, hm1, hp1)};
+  for (std::uint64_t k : keys) m.prefetch(k);
+  for (std::uint64_t k : keys) e += m.weight(k);  // the same order as before: the same sums
   e += m.shape_weight(s[i - 1].shape, s[i].shape, sp1, gap_[i]);
   const unsigned mask = lex_[i];
   e += m.lex_mask_w_[mask];

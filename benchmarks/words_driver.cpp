@@ -1,0 +1,81 @@
+// Speed driver for the word stage (words.cpp) on one thread, without Python in the profile.
+//
+//   python -c "import mekong.datasets as d; print(d.SEGMENTATION_GOLD.read_text().replace('_', ' '))" > /tmp/gold.txt
+//   g++ -O2 -g -std=c++20 -Icpp/include benchmarks/words_driver.cpp build/cpp-release/libmekong_core.a \
+//       -o /tmp/wordsdriver -licui18n -licuuc -licudata -lpthread
+//   /tmp/wordsdriver python/mekong/models/words.bin /tmp/gold.txt 200000
+//   perf record -g /tmp/wordsdriver ...                  # or: valgrind --tool=callgrind ...
+//
+// Reads the text (one sentence a line), repeats it to at least N syllables, and times over it, best
+// of five: the syllable segmenter alone, then the segmenter and the word segmenter (WordSegmenter::
+// segment). Prints syllables per second of both and of the word stage by itself (the difference).
+// Times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID): on a shared, loaded machine wall time
+// measures the queue for a core, not the code.
+#include <algorithm>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "mekong/text/segment.hpp"
+#include "mekong/text/words.hpp"
+
+static double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: wordsdriver MODEL TEXT [MIN_SYLLABLES]\n";
+    return 2;
+  }
+  const auto model = mekong::WordModel::load(argv[1]);
+  std::ifstream in(argv[2]);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  const std::size_t min_syllables = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 200000;
+  mekong::Segmenter seg;
+  std::vector<mekong::Token> tokens;
+  std::size_t once = 0;
+  for (const auto& l : lines) {
+    tokens.clear();
+    seg.segment(l, tokens);
+    once += tokens.size();
+  }
+  if (once == 0) return 1;
+  const std::size_t reps = (min_syllables + once - 1) / once;
+  mekong::WordSegmenter ws(model);
+  std::vector<std::uint8_t> begins;
+  auto run = [&](bool words) {
+    double best = 1e30;
+    std::size_t sum = 0;
+    for (int r = 0; r < 5; ++r) {
+      const double t0 = cpu_seconds();
+      for (std::size_t k = 0; k < reps; ++k)
+        for (const auto& l : lines) {
+          tokens.clear();
+          seg.segment(l, tokens);
+          if (words) {
+            ws.segment(l, tokens, begins);
+            for (auto b : begins) sum += b;
+          }
+        }
+      best = std::min(best, cpu_seconds() - t0);
+    }
+    return std::make_pair(best, sum);
+  };
+  const auto [syl, s0] = run(false);
+  const auto [both, s1] = run(true);
+  const double n = static_cast<double>(once * reps);
+  std::printf("syllables %zu (words begun %zu)\n", once * reps, s1 / 5 + s0);
+  std::printf("segmenter alone: %.0f syllables/s (CPU time)\n", n / syl);
+  std::printf("segmenter + words: %.0f syllables/s\n", n / both);
+  std::printf("word stage alone: %.0f syllables/s\n", n / std::max(both - syl, 1e-9));
+  return 0;
+}
