@@ -388,6 +388,30 @@ def test_regression_titles_are_not_names():
         assert fragment not in names, names
 
 
+def test_regression_titles_made_of_titles_and_calendar_words_are_not_names():
+    # "Phó Tổng" and "Quyền Bộ trưởng" came out of the segmenter as one capitalised word and were
+    # listed as names; so were "Đồn" (a border post) and "Ngày" capitalised mid-text.
+    text = (
+        "Phó Tổng Giám đốc Nguyễn Văn An dự lễ. Quyền Bộ trưởng Lê Văn Thành phát biểu. "
+        "Ngày 5/10, Đồn Biên phòng Nậm Cắn bắt giữ hai đối tượng. Sau đó, Ngày hội mở cửa."
+    )
+    names = mekong.extract_names(text)
+    assert "Nguyễn Văn An" in names and "Lê Văn Thành" in names, names
+    for fragment in ("Phó", "Phó Tổng", "Quyền Bộ trưởng", "Quyền", "Ngày", "Đồn"):
+        assert fragment not in names, names
+
+
+def test_regression_lao_full_name_in_hyphenated_parts_is_one_name():
+    names = mekong.extract_names("Ông Xổm-phon Khăm-mạ-ni, Tỉnh trưởng tỉnh Attapư, tiếp đoàn Kon Tum.")
+    assert "Xổm-phon Khăm-mạ-ni" in names, names
+    assert "Xổm-phon" not in names and "Khăm-mạ-ni" not in names
+    assert "Attapư" in names and "Kon Tum" in names
+    cv = mekong.CountVectorizer(aliases=True).fit(
+        ["Ông Xổm-phon Khăm-mạ-ni tiếp đoàn.", "Ông Xổm-phon Khăm-mạ-ni nói."]
+    )
+    assert cv.aliases_["name:xomphonkhammani"] == {"Xổm-phon Khăm-mạ-ni": 2}
+
+
 def test_a_country_stays_a_name_beside_a_common_word_with_its_syllable():
     names = mekong.extract_names("Mỹ và Lào ký thỏa thuận. Công ty Mỹ bán mỹ phẩm tại Lào.")
     assert names.count("Mỹ") == 2

@@ -10,6 +10,7 @@
 
 #include "mekong/error.hpp"
 #include "mekong/text/analyzer.hpp"
+#include "mekong/text/names.hpp"
 #include "mekong/text/words.hpp"
 
 using namespace mekong;
@@ -131,4 +132,20 @@ TEST(Words, LongTextPollsTheCancelFlag) {
   cancel = false;
   ws.segment(text, tokens, begins, &cancel);
   EXPECT_EQ(begins.size(), tokens.size());
+}
+
+TEST(Names, RegressionTitlesMadeOfSeveralTitlesAreTitles) {
+  // "Phó Tổng" came out of the segmenter as one word and was listed as a name.
+  for (const char* t : {"phó_tổng", "phó_chủ_tịch", "tổng_giám_đốc", "quyền_bộ_trưởng", "nguyên_thủ_tướng",
+                        "phó_bí_thư_tỉnh_ủy", "chủ_tịch_ubnd_tỉnh", "phó_thủ_tướng", "tổng_thư_ký", "chủ_tịch"})
+    EXPECT_TRUE(is_title_word(t)) << t;
+  // A modifier alone, or before what is not a title, is not a title: "Nguyên" and "Đồng" begin names.
+  for (const char* t : {"nguyên", "đồng_nai", "nguyên_hồng", "tổng_cục", "lê_ngọc_tuấn", "bà_rịa", "tỉnh_ủy",
+                        "trung_quốc", "chủ_tịch_hồ"})
+    EXPECT_FALSE(is_title_word(t)) << t;
+}
+
+TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {
+  for (const char* w : {"Ngày", "NGÀY", "Đồn", "Theo", "Tháng", "Xã"}) EXPECT_TRUE(never_a_name(w)) << w;
+  for (const char* w : {"Lào", "Mỹ", "Attapư", "Nguyên", "Trường"}) EXPECT_FALSE(never_a_name(w)) << w;
 }

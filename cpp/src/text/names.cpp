@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <unordered_set>
+#include <vector>
 
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -81,6 +82,19 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
   }
 }
 
+bool never_a_name(std::string_view syllable) {
+  // Calendar and time words and the common nouns that stand before a place or unit's name: news
+  // capitalises them to open a sentence or a heading ("Ngày 5/10", "Đồn Biên phòng"), never as a name.
+  static const std::unordered_set<std::string_view> set = {
+      "ngày", "tháng",  "năm", "tuần",  "quý",   "sáng", "trưa",  "chiều", "tối",  "đêm",   "hôm", "thứ", "lúc", "đồn",
+      "trạm", "phường", "xã",  "huyện", "tỉnh",  "thôn", "bản",   "ấp",    "làng", "đội",   "ban", "sở",  "bộ",  "cục",
+      "vụ",   "viện",   "khu", "phòng", "theo",  "tại",  "trong", "ngoài", "sau",  "trước", "khi", "đến", "từ",  "với",
+      "của",  "cho",    "về",  "và",    "nhưng", "còn",  "đây",   "đó",    "này",  "ông",   "bà"};
+  std::string lower;
+  for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable.data(), i)));
+  return set.count(lower) != 0;
+}
+
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
                      const std::function<bool(std::size_t)>& is_title,
                      const std::function<bool(std::string_view)>& is_common,
@@ -91,10 +105,19 @@ void find_word_names(const std::vector<WordToken>& words, const std::vector<std:
     if (!w.capitalized || all_caps[i] || is_title(i)) continue;
     const bool one_syllable = w.surface.find_first_of(" -") == std::string_view::npos;
     if (one_syllable) {
+      if (never_a_name(w.surface)) continue;
       if (w.sentence_start && !is_known(w.surface)) continue;
       if (is_common(w.surface)) continue;
     }
-    out.push_back({i, i + 1});
+    // A Lao or Khmer full name is written as transliterated parts, each hyphenated, one after
+    // the other ("Xổm-phon Khăm-mạ-ni"): one name, not two.
+    std::size_t end = i + 1;
+    auto hyphenated = [&](std::size_t k) { return words[k].surface.find('-') != std::string_view::npos; };
+    while (hyphenated(end - 1) && end < words.size() && hyphenated(end) && words[end].capitalized &&
+           words[end].gap == Gap::space && !words[end].sentence_start && !all_caps[end] && !is_title(end))
+      ++end;
+    out.push_back({i, end});
+    i = end - 1;
   }
 }
 
@@ -140,79 +163,146 @@ std::vector<std::string> NameStarts::clipped_all() const {
   return out;
 }
 
+namespace {
+
+// Offices, ranks and forms of address that news capitalises before a name. A closed class: the
+// words that stand in front of a name, never a name themselves.
+const std::unordered_set<std::string_view>& titles() {
+  static const std::unordered_set<std::string_view> set = {"phó",
+                                                           "chủ_tịch",
+                                                           "bí_thư",
+                                                           "tổng_bí_thư",
+                                                           "tỉnh_trưởng",
+                                                           "thủ_tướng",
+                                                           "bộ_trưởng",
+                                                           "thứ_trưởng",
+                                                           "giám_đốc",
+                                                           "tổng_thống",
+                                                           "chủ_nhiệm",
+                                                           "trưởng_ban",
+                                                           "trưởng_đoàn",
+                                                           "đại_sứ",
+                                                           "lãnh_sự",
+                                                           "đại_tướng",
+                                                           "thượng_tướng",
+                                                           "trung_tướng",
+                                                           "thiếu_tướng",
+                                                           "đại_tá",
+                                                           "thượng_tá",
+                                                           "trung_tá",
+                                                           "thiếu_tá",
+                                                           "đại_úy",
+                                                           "thượng_úy",
+                                                           "trung_úy",
+                                                           "thiếu_úy",
+                                                           "chánh_văn_phòng",
+                                                           "chánh_án",
+                                                           "viện_trưởng",
+                                                           "quốc_vương",
+                                                           "nhà_vua",
+                                                           "vua",
+                                                           "hoàng_thân",
+                                                           "hoàng_tử",
+                                                           "công_chúa",
+                                                           "nữ_hoàng",
+                                                           "hoàng_đế",
+                                                           "thái_tử",
+                                                           "thủ_hiến",
+                                                           "thị_trưởng",
+                                                           "huyện_trưởng",
+                                                           "chủ_tịch_nước",
+                                                           "thư_ký",
+                                                           "giáo_sư",
+                                                           "tiến_sĩ",
+                                                           "thạc_sĩ",
+                                                           "bác_sĩ",
+                                                           "kỹ_sư",
+                                                           "luật_sư",
+                                                           "nhà_báo",
+                                                           "đồng_chí",
+                                                           "ông",
+                                                           "bà",
+                                                           "anh",
+                                                           "chị",
+                                                           "ngài",
+                                                           "trưởng",
+                                                           "tổng",
+                                                           "ủy_viên",
+                                                           "thành_viên",
+                                                           "đại_biểu",
+                                                           "cục_trưởng",
+                                                           "vụ_trưởng",
+                                                           "sở_trưởng",
+                                                           "trưởng_phòng",
+                                                           "tư_lệnh",
+                                                           "chính_ủy",
+                                                           "thống_đốc",
+                                                           "hiệu_trưởng",
+                                                           "chỉ_huy_trưởng",
+                                                           "chủ_tọa",
+                                                           "nghị_sĩ",
+                                                           "phát_ngôn_viên",
+                                                           "người_phát_ngôn",
+                                                           "thủ_lĩnh",
+                                                           "linh_mục",
+                                                           "giám_mục",
+                                                           "hòa_thượng",
+                                                           "thượng_tọa",
+                                                           "chủ_tịch_ubnd",
+                                                           "chủ_tịch_hđnd",
+                                                           "bí_thư_tỉnh_ủy",
+                                                           "bí_thư_thành_ủy",
+                                                           "bí_thư_huyện_ủy",
+                                                           "bí_thư_đảng_ủy",
+                                                           "chủ_tịch_ubnd_tỉnh",
+                                                           "chủ_tịch_hđnd_tỉnh"};
+  return set;
+}
+
+// Words put before a title that make another title: "Phó Chủ tịch", "Quyền Giám đốc",
+// "Nguyên Bộ trưởng". Never a title alone ("Nguyên" is also a given name).
+bool title_modifier(std::string_view piece) {
+  return piece == "phó" || piece == "quyền" || piece == "nguyên" || piece == "cựu" || piece == "tổng" ||
+         piece == "đồng" || piece == "phụ_tá";
+}
+
+}  // namespace
+
 bool is_title_word(std::string_view canonical) {
-  // Offices, ranks and forms of address that news capitalises before a name. A closed class: the
-  // words that stand in front of a name, never a name themselves.
-  static const std::unordered_set<std::string_view> titles = {"phó",
-                                                              "chủ_tịch",
-                                                              "phó_chủ_tịch",
-                                                              "bí_thư",
-                                                              "phó_bí_thư",
-                                                              "tổng_bí_thư",
-                                                              "tỉnh_trưởng",
-                                                              "phó_tỉnh_trưởng",
-                                                              "thủ_tướng",
-                                                              "phó_thủ_tướng",
-                                                              "bộ_trưởng",
-                                                              "thứ_trưởng",
-                                                              "giám_đốc",
-                                                              "phó_giám_đốc",
-                                                              "tổng_giám_đốc",
-                                                              "tổng_thống",
-                                                              "phó_tổng_thống",
-                                                              "chủ_nhiệm",
-                                                              "phó_chủ_nhiệm",
-                                                              "trưởng_ban",
-                                                              "phó_trưởng_ban",
-                                                              "trưởng_đoàn",
-                                                              "đại_sứ",
-                                                              "tổng_lãnh_sự",
-                                                              "lãnh_sự",
-                                                              "đại_tướng",
-                                                              "thượng_tướng",
-                                                              "trung_tướng",
-                                                              "thiếu_tướng",
-                                                              "đại_tá",
-                                                              "thượng_tá",
-                                                              "trung_tá",
-                                                              "thiếu_tá",
-                                                              "chánh_văn_phòng",
-                                                              "chánh_án",
-                                                              "viện_trưởng",
-                                                              "quốc_vương",
-                                                              "nhà_vua",
-                                                              "hoàng_thân",
-                                                              "thủ_hiến",
-                                                              "thị_trưởng",
-                                                              "huyện_trưởng",
-                                                              "chủ_tịch_nước",
-                                                              "phó_chủ_tịch_nước",
-                                                              "tổng_thư_ký",
-                                                              "thư_ký",
-                                                              "giáo_sư",
-                                                              "phó_giáo_sư",
-                                                              "tiến_sĩ",
-                                                              "thạc_sĩ",
-                                                              "bác_sĩ",
-                                                              "đồng_chí",
-                                                              "ông",
-                                                              "bà",
-                                                              "anh",
-                                                              "chị",
-                                                              "trưởng",
-                                                              "tổng",
-                                                              "chủ_tịch_ubnd",
-                                                              "bí_thư_tỉnh_ủy",
-                                                              "ủy_viên",
-                                                              "thành_viên",
-                                                              "đại_biểu",
-                                                              "đại_tá_trưởng",
-                                                              "tổng_cục_trưởng",
-                                                              "cục_trưởng",
-                                                              "vụ_trưởng",
-                                                              "sở_trưởng",
-                                                              "trưởng_phòng"};
-  return titles.count(canonical) != 0;
+  const auto& set = titles();
+  if (set.count(canonical)) return true;
+  // A word the segmenter made of several titles ("Phó Tổng", "Phó Chủ tịch", "Tổng Giám đốc",
+  // "Quyền Bộ trưởng", "Phó Bí thư Tỉnh ủy"... ): modifiers, then a sequence of titles and
+  // the offices' bodies, split at "_" by dynamic programming over the syllables.
+  std::vector<std::size_t> cuts{0};
+  for (std::size_t i = 0; i < canonical.size(); ++i)
+    if (canonical[i] == '_') cuts.push_back(i + 1);
+  const std::size_t n = cuts.size();
+  if (n < 2 || n > 12) return false;
+  cuts.push_back(canonical.size() + 1);
+  auto piece = [&](std::size_t a, std::size_t b) { return canonical.substr(cuts[a], cuts[b] - 1 - cuts[a]); };
+  std::size_t k = 0;
+  while (k + 1 < n && title_modifier(piece(k, k + 1))) ++k;
+  // reach[j]: syllables [k, j) are a sequence of titles (and, after the first, bodies such as "Tỉnh ủy").
+  std::vector<std::uint8_t> reach(n + 1, 0);
+  reach[k] = 1;
+  for (std::size_t i = k; i < n; ++i) {
+    if (!reach[i]) continue;
+    for (std::size_t j = i + 1; j <= n && j - i <= 4; ++j) {
+      const std::string_view p = piece(i, j);
+      if (set.count(p) || (i > k && (is_office_body(p) || title_modifier(p)))) reach[j] = 1;
+    }
+  }
+  return reach[n] && (k > 0 || n - k >= 2);
+}
+
+bool is_office_body(std::string_view canonical) {
+  // The bodies a title is held in, written after it: "Bí thư Tỉnh ủy", "Chủ tịch UBND".
+  static const std::unordered_set<std::string_view> set = {
+      "tỉnh_ủy",  "thành_ủy",  "huyện_ủy", "đảng_ủy", "ubnd",      "hđnd", "ủy_ban",
+      "quốc_hội", "chính_phủ", "tỉnh",     "huyện",   "thành_phố", "xã",   "mặt_trận",
+      "công_an",  "quân_khu",  "đảng",     "nước",    "ban",       "bộ",   "sở"};
+  return set.count(canonical) != 0;
 }
 
 AliasKeys::AliasKeys() {

@@ -65,8 +65,9 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
 // syllables are all capitalised (after a hyphen a transliteration may go on in lower case:
 // "Ắt-ta-pư"); two adjacent names stay two ("Trung Quốc" + "Tập Cận Bình"). Not names: a word in
 // capitals only (an abbreviation such as "UBND", "ASEAN": a term), a title or office ("Phó",
-// "Chủ tịch", "Bí thư": is_title), a one-syllable word that is a common word, and a lone
-// one-syllable word opening a sentence unless known as a name.
+// "Chủ tịch", "Bí thư": is_title), a one-syllable word that is a common word or never_a_name(), and a lone
+// one-syllable word opening a sentence unless known as a name. Transliterated parts written one
+// after the other, each hyphenated ("Xổm-phon Khăm-mạ-ni"), are one name of several words.
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
                      const std::function<bool(std::size_t)>& is_title,
                      const std::function<bool(std::string_view)>& is_common,
@@ -103,8 +104,19 @@ class NameStarts {
   std::string scratch_;
 };
 
-// Whether a word (canonical form: lower case, syllables joined by "_") is a title or office.
+// Whether a one-syllable word (NFC, any case) is of the closed class that is never a name alone:
+// calendar words ("Ngày", "Tháng"), nouns of the units before a name ("Đồn", "Xã", "Tỉnh") and
+// prepositions ("Theo", "Tại"), capitalised only because they open a sentence or a heading.
+bool never_a_name(std::string_view syllable);
+
+// Whether a word (canonical form: lower case, syllables joined by "_") is a title or office: one of a
+// closed list ("chủ_tịch", "bí_thư", "tỉnh_trưởng"), or a word the segmenter made of them: modifiers
+// ("phó", "quyền", "nguyên", "tổng"...) before a title, then titles and the bodies they are held in
+// ("phó_tổng", "phó_bí_thư_tỉnh_ủy", "quyền_bộ_trưởng"). A modifier alone is not a title unless
+// listed ("phó", "tổng" are; "nguyên", a given name too, is not).
 bool is_title_word(std::string_view canonical);
+// Whether a word (canonical form) is a body an office is held in, written after a title ("tỉnh_ủy", "ubnd").
+bool is_office_body(std::string_view canonical);
 
 // Describes the gap text between two tokens; *sentence_break tells whether it opens a sentence.
 Gap classify_gap(std::string_view gap, bool* sentence_break);
