@@ -12,8 +12,11 @@ listed for reference.
 
 Speed is syllables per second on one thread over the gold corpus repeated to at least 200,000
 syllables: mekong.word_tokenize is given the corpus as a list (one core call), the peers are called
-once per sentence, as their API works. The last table compares counting with words on and off
-(CountVectorizer.fit_transform, n_jobs=1) over the same corpus of sentences.
+once per sentence, as their API works; mekong's rate is also given per CPU-second (robust to a loaded
+machine). When build/cpp-release/libmekong_core.a exists (or --core-lib), benchmarks/words_driver.cpp is
+compiled against it and times the word stage alone in C++, in thread CPU time. The last table compares
+counting with words on and off (CountVectorizer.fit_transform, n_jobs=1) over the same corpus of
+sentences.
 """
 
 from __future__ import annotations
@@ -63,19 +66,52 @@ def _dist_version(name):
         return "?"
 
 
-def best_of(fn, repeats=3):
+def best_of(fn, repeats=3, clock=time.perf_counter):
     times = []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return min(times)
+
+
+def driver_speed(core_lib, text_path):
+    """The word stage alone, from C++ (benchmarks/words_driver.cpp, compiled here against `core_lib`):
+    a dict of the driver's figures, or None when the library or a compiler is missing."""
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    cxx = shutil.which("c++") or shutil.which("g++")
+    if not (cxx and Path(core_lib).is_file()):
+        print(f"C++ driver skipped: no compiler or no {core_lib} (build it with cmake first)", file=sys.stderr)
+        return None
+    exe = Path(tempfile.mkdtemp()) / "wordsdriver"
+    root = HERE.parent
+    subprocess.run(
+        [cxx, "-O2", "-std=c++20", f"-I{root / 'cpp' / 'include'}", str(HERE / "words_driver.cpp"), str(core_lib)]
+        + ["-o", str(exe), "-licui18n", "-licuuc", "-licudata", "-lpthread"],
+        check=True,
+    )
+    runs = []
+    for _ in range(3):  # median of three runs of best-of-five
+        out = subprocess.run(
+            [str(exe), str(WORD_MODEL_PATH), str(text_path), "200000"], check=True, capture_output=True, text=True
+        ).stdout
+        runs.append({m[0]: float(m[1]) for m in re.findall(r"^(.*?): (\d+) syllables/s", out, re.M)})
+    return {k: sorted(r[k] for r in runs)[1] for k in runs[0]}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(HERE / "SEGMENTATION.md"))
     ap.add_argument("--min-syllables", type=int, default=200_000)
+    ap.add_argument(
+        "--core-lib",
+        default=str(HERE.parent / "build" / "cpp-release" / "libmekong_core.a"),
+        help="static core library for the C++ driver of the word stage (skipped when absent)",
+    )
     args = ap.parse_args(argv)
 
     gold = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").splitlines()
@@ -128,9 +164,13 @@ def main(argv=None):
     corpus = gold_plain * reps
     n_syll = syllables_once * reps
     speed = []
+    load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     mekong.word_tokenize(corpus[:10])  # model loaded
     t = best_of(lambda: mekong.word_tokenize(corpus))
     speed.append(("mekong.word_tokenize (corpus as a list)", n_syll / t))
+    # CPU seconds of the process (all its threads): syllables per CPU-second is the per-thread rate,
+    # whatever else the machine runs meanwhile.
+    t_cpu = best_of(lambda: mekong.word_tokenize(corpus), clock=time.process_time)
     t = best_of(lambda: [mekong.word_tokenize(s) for s in corpus[: len(corpus) // 4]])
     speed.append(("mekong.word_tokenize (one call per sentence)", n_syll / 4 / t))
     for name, _, segment in segmenters[1:]:
@@ -140,6 +180,15 @@ def main(argv=None):
         speed.append((name, n_syll * len(part) / len(corpus) / t))
     for name, v in speed:
         print(f"{name:48s} {v:,.0f} syllables/s")
+    print(f"mekong.word_tokenize (corpus as a list): {n_syll / t_cpu:,.0f} syllables per CPU-second")
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(gold_plain) + "\n")
+    driver = driver_speed(args.core_lib, f.name)
+    os.unlink(f.name)
+    if driver:
+        print("C++ driver:", driver)
 
     count_words = best_of(lambda: mekong.CountVectorizer(words=True).fit_transform(corpus))
     count_syll = best_of(lambda: mekong.CountVectorizer(words=False).fit_transform(corpus))
@@ -182,6 +231,23 @@ def main(argv=None):
     base = speed[0][1]
     for name, v in speed:
         lines.append(f"| {name} | {v:,.0f} | {base / v:.1f}x |")
+    lines += [
+        "",
+        f"Wall-clock figures above; load average {load_start:.2f} when the speed runs began. Per CPU-second "
+        f"(the per-thread rate whatever else runs): mekong.word_tokenize over the corpus as a list "
+        f"{n_syll / t_cpu:,.0f} syllables/s.",
+    ]
+    if driver:
+        lines += [
+            "",
+            "The word stage by itself, from C++ (`benchmarks/words_driver.cpp`, compiled against "
+            f"`{Path(args.core_lib).relative_to(HERE.parent) if Path(args.core_lib).is_relative_to(HERE.parent) else args.core_lib}`, "
+            "thread CPU time, median of three best-of-five runs over the same corpus): "
+            f"syllable segmenter alone {driver['segmenter alone']:,.0f} syllables/s, segmenter + words "
+            f"{driver['segmenter + words']:,.0f}, the word stage alone (words.cpp: features, lexicon, Viterbi) "
+            f"{driver['word stage alone']:,.0f} syllables/s. The rest of `word_tokenize`'s time is the analyzer's "
+            "pass and making Python strings and lists.",
+        ]
     lines += [
         "",
         f"Counting the same corpus (`CountVectorizer().fit_transform`, n_jobs=1, best of 3): words on "
