@@ -66,13 +66,15 @@ def _dist_version(name):
         return "?"
 
 
-def best_of(fn, repeats=3, clock=time.perf_counter):
-    times = []
+def best_of(fn, repeats=3):
+    """Best wall time and best CPU time (the process's, all threads) of `repeats` runs."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t = clock()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(clock() - t)
-    return min(times)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return min(wall), min(cpu)
 
 
 def driver_speed(core_lib, text_path):
@@ -99,7 +101,7 @@ def driver_speed(core_lib, text_path):
         out = subprocess.run(
             [str(exe), str(WORD_MODEL_PATH), str(text_path), "200000"], check=True, capture_output=True, text=True
         ).stdout
-        runs.append({m[0]: float(m[1]) for m in re.findall(r"^(.*?): (\d+) syllables/s", out, re.M)})
+        runs.append({m[0]: float(m[1]) for m in re.findall(r"^(.*?): (\d+) syllables/s", out, re.MULTILINE)})
     return {k: sorted(r[k] for r in runs)[1] for k in runs[0]}
 
 
@@ -166,21 +168,20 @@ def main(argv=None):
     speed = []
     load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     mekong.word_tokenize(corpus[:10])  # model loaded
-    t = best_of(lambda: mekong.word_tokenize(corpus))
-    speed.append(("mekong.word_tokenize (corpus as a list)", n_syll / t))
-    # CPU seconds of the process (all its threads): syllables per CPU-second is the per-thread rate,
-    # whatever else the machine runs meanwhile.
-    t_cpu = best_of(lambda: mekong.word_tokenize(corpus), clock=time.process_time)
-    t = best_of(lambda: [mekong.word_tokenize(s) for s in corpus[: len(corpus) // 4]])
-    speed.append(("mekong.word_tokenize (one call per sentence)", n_syll / 4 / t))
+    # Rates per wall second and per CPU-second of the process (all its threads): the second is the
+    # per-thread rate whatever else the machine runs meanwhile, and fair to every segmenter alike.
+    t, c = best_of(lambda: mekong.word_tokenize(corpus))
+    speed.append(("mekong.word_tokenize (corpus as a list)", n_syll / t, n_syll / c))
+    t, c = best_of(lambda: [mekong.word_tokenize(s) for s in corpus[: len(corpus) // 4]])
+    speed.append(("mekong.word_tokenize (one call per sentence)", n_syll / 4 / t, n_syll / 4 / c))
     for name, _, segment in segmenters[1:]:
         segment(corpus[0])
         part = corpus[: max(1, len(corpus) // (10 if name == "pyvi" else 40))]
-        t = best_of(lambda: [segment(s) for s in part], repeats=1)
-        speed.append((name, n_syll * len(part) / len(corpus) / t))
-    for name, v in speed:
-        print(f"{name:48s} {v:,.0f} syllables/s")
-    print(f"mekong.word_tokenize (corpus as a list): {n_syll / t_cpu:,.0f} syllables per CPU-second")
+        t, c = best_of(lambda: [segment(s) for s in part], repeats=1)
+        share = n_syll * len(part) / len(corpus)
+        speed.append((name, share / t, share / c))
+    for name, v, vc in speed:
+        print(f"{name:48s} {v:,.0f} syllables/s, {vc:,.0f} per CPU-second")
     import tempfile
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
@@ -190,8 +191,8 @@ def main(argv=None):
     if driver:
         print("C++ driver:", driver)
 
-    count_words = best_of(lambda: mekong.CountVectorizer(words=True).fit_transform(corpus))
-    count_syll = best_of(lambda: mekong.CountVectorizer(words=False).fit_transform(corpus))
+    count_words = best_of(lambda: mekong.CountVectorizer(words=True).fit_transform(corpus))[0]
+    count_syll = best_of(lambda: mekong.CountVectorizer(words=False).fit_transform(corpus))[0]
     print(f"count with words {count_words:.3f}s, syllables {count_syll:.3f}s: ratio {count_words / count_syll:.2f}")
 
     try:
@@ -225,17 +226,16 @@ def main(argv=None):
         f"Speed, one thread: the {len(gold_plain)} gold sentences repeated {reps} times ({n_syll:,} syllables); "
         "peers on a slice of it (their speed does not depend on the slice).",
         "",
-        "| segmenter | syllables/s | vs mekong (corpus) |",
-        "|---|---|---|",
+        "| segmenter | syllables/s (wall) | vs mekong (corpus) | syllables per CPU-second | vs mekong (corpus) |",
+        "|---|---|---|---|---|",
     ]
-    base = speed[0][1]
-    for name, v in speed:
-        lines.append(f"| {name} | {v:,.0f} | {base / v:.1f}x |")
+    base, base_cpu = speed[0][1], speed[0][2]
+    for name, v, vc in speed:
+        lines.append(f"| {name} | {v:,.0f} | {base / v:.1f}x | {vc:,.0f} | {base_cpu / vc:.1f}x |")
     lines += [
         "",
-        f"Wall-clock figures above; load average {load_start:.2f} when the speed runs began. Per CPU-second "
-        f"(the per-thread rate whatever else runs): mekong.word_tokenize over the corpus as a list "
-        f"{n_syll / t_cpu:,.0f} syllables/s.",
+        f"Load average {load_start:.2f} when the speed runs began. CPU-seconds are the process's (all its "
+        "threads), so a rate per CPU-second is the rate of one thread, whatever else the machine runs.",
     ]
     if driver:
         lines += [
