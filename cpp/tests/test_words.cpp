@@ -1,7 +1,8 @@
 // The word stage: training on a toy treebank, decoding, constraints, the model file, long input.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -105,14 +106,24 @@ TEST(Words, CorruptOrWrongVersionModelNamesTheFile) {
 
 TEST(Words, HundredThousandSyllablesWithoutPunctuationInLinearTime) {
   const Analyzer a = word_analyzer(toy_model());
+  // This thread's CPU time, best of three: on a loaded machine (ctest -j beside other builds) wall
+  // time also counts the waits for a core, which once made ten times the input look 40x slower.
+  auto cpu_seconds = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
   auto run = [&](std::size_t n) {
     std::string text;
     for (std::size_t i = 0; i < n; ++i) text += i % 3 ? "kinh tế " : "hợp tác ";
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto v = terms(a, text);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_EQ(v.size(), n);
-    return s;
+    double best = 1e30;
+    for (int r = 0; r < 3; ++r) {
+      const double t0 = cpu_seconds();
+      const auto v = terms(a, text);
+      best = std::min(best, cpu_seconds() - t0);
+      EXPECT_EQ(v.size(), n);
+    }
+    return best;
   };
   const double small = run(10000), large = run(100000);
   // Linear: ten times the input, nowhere near a hundred times the time (generous for sanitizers).
