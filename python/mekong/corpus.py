@@ -18,10 +18,12 @@ def display_name(path) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def find_files(sources, pattern="*.txt", exclude=()):
+def find_files(sources, pattern="*.txt", exclude=(), skipped=None):
     """The files named by ``sources`` (folders searched recursively for ``pattern``, glob patterns,
-    or files), sorted within each source, each once. Paths under an ``exclude`` folder are skipped.
-    Raises FileNotFoundError naming a source that matches nothing that exists."""
+    or files; a list or any iterable of them), sorted within each source, each once. Paths under an
+    ``exclude`` folder are skipped. Raises FileNotFoundError naming a source that matches nothing
+    that exists; when ``skipped`` is a list, such a source is appended to it as ``(name, reason)``
+    instead."""
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     excluded = [Path(e).resolve() for e in exclude]
@@ -48,8 +50,25 @@ def find_files(sources, pattern="*.txt", exclude=()):
                 if q.is_file():
                     add(q)
         else:
-            raise FileNotFoundError(f"no such file or folder: {display_name(src)}")
+            error = f"no such file or folder: {display_name(src)}"
+            if skipped is None:
+                raise FileNotFoundError(error)
+            skipped.append((display_name(src), f"FileNotFoundError: {error}"))
     return files
+
+
+def _readable(files, skipped):
+    """The files that can be opened for reading; the others go to ``skipped`` as (name, reason)."""
+    out = []
+    for f in files:
+        try:
+            with open(f, "rb"):
+                pass
+        except OSError as exc:
+            skipped.append((display_name(f), f"{type(exc).__name__}: {exc.strerror}"))
+            continue
+        out.append(f)
+    return out
 
 
 def first_line(path, encoding="utf-8", limit=200) -> str:
@@ -115,13 +134,16 @@ def _match_metadata(rows, files, ids, path):
     return out
 
 
-def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=()):
-    """Files and one metadata record (dict) per file: what read_corpus and the CLI share."""
-    files = find_files(sources, pattern, exclude=exclude)
+def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(), skipped=None):
+    """Files and one metadata record (dict) per file: what read_corpus and the CLI share. With a
+    ``skipped`` list, missing sources and unreadable files are listed there instead of raising."""
+    srcs = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)  # a generator: read once
+    files = find_files(srcs, pattern, exclude=exclude, skipped=skipped)
+    if skipped is not None:
+        files = _readable(files, skipped)
     if not files:
-        where = ", ".join(display_name(s) for s in ([sources] if isinstance(sources, (str, os.PathLike)) else sources))
+        where = ", ".join(display_name(s) for s in srcs)
         raise FileNotFoundError(f"no files matching {pattern!r} in {where}")
-    srcs = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
     roots = [Path(s) for s in srcs if Path(s).is_dir()]
     ids = _ids(files, roots)
     if len(set(ids)) != len(ids):  # the same relative name under two sources: fall back to full paths
@@ -158,12 +180,12 @@ def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=())
     return files, records
 
 
-def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exclude=()):
+def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exclude=(), on_error="raise"):
     """Read a collection of articles: their texts and a table of what is known about each.
 
     Parameters
     ----------
-    source : folder, file, glob pattern ("news/**/*.txt"), or a list of these
+    source : folder, file, glob pattern ("news/**/*.txt"), or a list or any iterable of these
         Folders are searched recursively for ``pattern``; files come sorted by path, each once.
     pattern : str, default="*.txt"
     metadata : CSV file name, callable, or None
@@ -174,6 +196,10 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
     encoding : str, default="utf-8"
         Of the files; invalid bytes become U+FFFD.
     exclude : folders to skip (the CLI passes its own output folder).
+    on_error : {"raise", "skip"}, default="raise"
+        A source that does not exist or a file that cannot be read: raise an OSError naming it
+        (nothing is returned), or leave it out and list it as ``(name, reason)`` in
+        ``frame.attrs["skipped_files"]``.
 
     Returns
     -------
@@ -193,11 +219,20 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
         import pandas as pd
     except ImportError as e:  # pragma: no cover
         raise ImportError("read_corpus returns a pandas DataFrame: pip install pandas") from e
-    files, records = _scan(source, pattern, metadata, encoding, exclude)
-    texts = [f.read_bytes().decode(encoding, "replace") for f in files]
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip'; got {on_error!r}")
+    skipped = [] if on_error == "skip" else None
+    files, records = _scan(source, pattern, metadata, encoding, exclude, skipped=skipped)
+    texts = []
+    for f in files:
+        try:
+            texts.append(f.read_bytes().decode(encoding, "replace"))
+        except OSError as exc:  # nothing half-read is returned
+            raise type(exc)(exc.errno, f"cannot read {display_name(f)}: {exc.strerror}", str(f)) from None
     columns = list(BASE_COLUMNS) + [c for r in records for c in r if c not in BASE_COLUMNS]
     columns = list(dict.fromkeys(columns))
     frame = pd.DataFrame.from_records(records, columns=columns)
+    frame.attrs["skipped_files"] = list(skipped or [])
     return texts, frame
 
 

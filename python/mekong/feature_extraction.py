@@ -11,26 +11,9 @@ from . import _core
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._options import check_df, check_int, check_n_jobs, check_str, make_analyzer
 from ._sparse import as_csr
-
-
-def _read_documents(raw_documents, input, encoding):
-    """The documents as a list of str / bytes; files are read as bytes and decoded by the core."""
-    if isinstance(raw_documents, (str, bytes)):
-        raise ValueError("Iterable over raw text documents expected, string object received.")
-    docs = list(raw_documents)
-    if input == "content":
-        return docs
-    out = []
-    for i, doc in enumerate(docs):
-        if input == "filename":
-            with open(doc, "rb") as fh:
-                out.append(fh.read())
-        else:  # "file"
-            data = doc.read()
-            if not isinstance(data, (str, bytes)):
-                raise TypeError(f"document {i}: file.read() returned {type(data).__name__}")
-            out.append(data)
-    return out
+from ._stream import DocumentStream, Materialized, check_input_options
+from ._stream import count_fixed as _count_fixed_stream
+from ._stream import count_learn as _count_learn_stream
 
 
 def _unfitted_copy(estimator):
@@ -60,9 +43,21 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     ----------
     input : {"content", "filename", "file"}, default="content"
         What the documents are: texts (str, or bytes in ``encoding``), paths, or open files.
+        ``raw_documents`` may be any iterable, a generator included; with "filename" it may also be
+        one path, and each path may be a file, a folder (its ``*.txt`` files, recursively, sorted)
+        or a glob pattern ("news/**/*.txt"). Documents are read lazily and counted in batches of
+        about ``mekong._stream.BATCH_BYTES`` (32 MB), so memory holds the matrix and one batch,
+        not the corpus (see the README's "Corpora larger than memory").
     encoding : str, default="utf-8"
         Encoding of bytes documents and files; any ICU converter name ("windows-1258",
         "utf-16", ...). Invalid bytes become U+FFFD and are counted in ``n_replaced_``.
+    decode_error : {"replace", "strict", "ignore"}, default="replace"
+        What invalid bytes do: become U+FFFD (counted in ``n_replaced_``), raise
+        UnicodeDecodeError naming the document, file and byte offset, or vanish. "strict" and
+        "ignore" decode with Python's codec of ``encoding``.
+    on_error : {"raise", "skip"}, default="raise"
+        A file that is missing or cannot be read: raise an OSError naming it (nothing is returned),
+        or skip it and list it in ``skipped_files_``. Skipped files have no row.
     lowercase, tone_marks, numbers, urls, min_token_length, stop_words, ngram_range
         How text becomes terms; see :func:`mekong.tokenize`. ``stop_words="vietnamese"`` uses
         the built-in list (:mod:`mekong.stopwords`).
@@ -117,6 +112,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     n_replaced_ : ndarray of shape (n_documents,)
         For the last ``fit``/``transform`` call: invalid byte sequences (or lone surrogates)
         replaced by U+FFFD in each document.
+    skipped_files_ : list of (int, str, str)
+        For the last ``fit``/``transform`` call with ``on_error="skip"``: each skipped source's
+        position in the input, its name and the reason.
 
     Examples
     --------
@@ -135,6 +133,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         *,
         input: str = "content",
         encoding: str = "utf-8",
+        decode_error: str = "replace",
+        on_error: str = "raise",
         lowercase: bool = True,
         tone_marks: str | None = "traditional",
         numbers: bool = True,
@@ -159,6 +159,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     ):
         self.input = input
         self.encoding = encoding
+        self.decode_error = decode_error
+        self.on_error = on_error
         self.lowercase = lowercase
         self.tone_marks = tone_marks
         self.numbers = numbers
@@ -256,8 +258,14 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         return lambda doc: analyzer.terms(doc)[0]
 
     def _check_input(self):
-        if self.input not in ("content", "filename", "file"):
-            raise ValueError(f"input must be 'content', 'filename' or 'file'; got {self.input!r}")
+        check_input_options(self.input, *self._input_errors())
+
+    def _input_errors(self):  # estimators pickled before these parameters existed read as the defaults
+        return getattr(self, "decode_error", "replace"), getattr(self, "on_error", "raise")
+
+    def _documents(self, raw_documents):
+        """The documents as a lazy stream (see :class:`mekong._stream.DocumentStream`)."""
+        return DocumentStream(raw_documents, self.input, self.encoding, *self._input_errors())
 
     def _fixed_vocabulary(self, analyzer):
         """The given vocabulary, normalized like the text, as {term: column}."""
@@ -304,24 +312,25 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         """Learn the vocabulary and return the document-term matrix (``scipy.sparse.csr_matrix``)."""
         self._check_input()
         make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any work
-        docs = _read_documents(raw_documents, self.input, self.encoding)
+        stream = self._documents(raw_documents)
         n_jobs = check_n_jobs(self.n_jobs)
+        # The learning passes need every document at once: they read the stream into a list, and
+        # counting then reads that list; without them the stream is read once, batch by batch.
+        learned = Materialized(stream)
         if self.vocabulary is not None:
-            self._fit_text_models(docs)
+            self._fit_text_models(learned)
             analyzer = self._core_analyzer()
             self.vocabulary_ = self._fixed_vocabulary(analyzer)
             self.fixed_vocabulary_ = True
             self._core_vocabulary_cache = None
-            return self._transform(docs, analyzer, n_jobs)
-        if len(docs) == 0:
-            raise ValueError("empty corpus: fit needs at least one document")
-        self._fit_text_models(docs)
+            return self._transform(stream if learned.docs is None else learned.docs, analyzer, n_jobs, stream)
+        self._fit_text_models(learned)
         analyzer = self._core_analyzer()
         min_df, min_is_count = check_df("min_df", self.min_df)
         max_df, max_is_count = check_df("max_df", self.max_df)
         max_features = check_int("max_features", self.max_features, 1, allow_none=True)
-        matrix, vocabulary, (replaced, _), aliases = _core.count(
-            docs,
+        matrix, vocabulary, replaced, aliases = _count_learn_stream(
+            stream if learned.docs is None else learned.docs,
             analyzer,
             min_df,
             min_is_count,
@@ -337,6 +346,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
         self._core_vocabulary_cache = None
         self.n_replaced_ = replaced
+        self.skipped_files_ = list(stream.skipped)
         return _csr(matrix, self.dtype)
 
     def transform(self, raw_documents):
@@ -346,14 +356,15 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             return self.fit_transform(raw_documents)
         check_is_fitted(self, "vocabulary_")
         analyzer = self._core_analyzer()
-        docs = _read_documents(raw_documents, self.input, self.encoding)
-        return self._transform(docs, analyzer, check_n_jobs(self.n_jobs))
+        stream = self._documents(raw_documents)
+        return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream)
 
-    def _transform(self, docs, analyzer, n_jobs):
+    def _transform(self, docs, analyzer, n_jobs, stream=None):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
-        matrix, (replaced, _), _ = _core.count_fixed(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
+        matrix, replaced, _ = _count_fixed_stream(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
         self.n_replaced_ = replaced
+        self.skipped_files_ = list(stream.skipped) if stream is not None else []
         X = _csr(matrix, self.dtype)
         return X
 

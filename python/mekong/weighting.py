@@ -17,6 +17,15 @@ def _norm_arg(norm):
     return "none" if norm is None else norm
 
 
+def _sequential_sum(start, values):
+    """start + values[0] + values[1] + ... in float64, left to right, as the core's mean_row_sum
+    adds (NumPy's sum adds pairwise, which can differ in the last bit)."""
+    if len(values) == 0:
+        return float(start)
+    acc = np.cumsum(np.concatenate(([start], np.asarray(values, dtype=np.float64))))
+    return float(acc[-1])
+
+
 class TfidfTransformer(TransformerMixin, BaseEstimator):
     """Transform a count matrix to a tf-idf representation, exactly as scikit-learn does.
 
@@ -37,6 +46,9 @@ class TfidfTransformer(TransformerMixin, BaseEstimator):
     ----------
     idf_ : ndarray of shape (n_features,)
         Present when ``use_idf``.
+    document_frequency_ : ndarray of int64, n_samples_seen_ : int
+        The documents each term occurs in, and the documents seen, over ``fit`` or every
+        ``partial_fit`` since (when ``use_idf``).
 
     Examples
     --------
@@ -63,8 +75,32 @@ class TfidfTransformer(TransformerMixin, BaseEstimator):
         if self.use_idf:
             df = _core.document_frequency(core_args(X))
             self.idf_ = _core.tfidf_idf(df, X.shape[0], bool(self.smooth_idf), X.dtype == np.float32)
-        elif hasattr(self, "idf_"):
-            del self.idf_
+            self.document_frequency_, self.n_samples_seen_ = df, X.shape[0]
+        else:
+            for name in ("idf_", "document_frequency_", "n_samples_seen_"):
+                self.__dict__.pop(name, None)
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Add a batch of rows to the document frequencies and update ``idf_``.
+
+        Calls on the batches of a corpus give the ``idf_`` that ``fit`` on the whole gives (the same
+        document counts, the same formula), so a corpus can be weighted without holding all of its
+        counts at once. The first call fixes ``n_features_in_``; ``fit`` starts afresh.
+        """
+        _norm_arg(self.norm)
+        X = as_csr(X)
+        if not hasattr(self, "n_features_in_") or not hasattr(self, "n_samples_seen_"):
+            return self.fit(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}"
+            )
+        self.document_frequency_ = self.document_frequency_ + _core.document_frequency(core_args(X))
+        self.n_samples_seen_ += X.shape[0]
+        self.idf_ = _core.tfidf_idf(
+            self.document_frequency_, self.n_samples_seen_, bool(self.smooth_idf), X.dtype == np.float32
+        )
         return self
 
     def transform(self, X, copy=True):
@@ -111,6 +147,8 @@ class BM25Transformer(TransformerMixin, BaseEstimator):
     ----------
     idf_ : ndarray of shape (n_features,)
     avg_len_ : float
+    document_frequency_ : ndarray of int64, n_samples_seen_ : int
+        Over ``fit`` or every ``partial_fit`` since.
     """
 
     def __init__(self, *, k1=1.5, b=0.75, norm=None, n_jobs=1):
@@ -128,6 +166,29 @@ class BM25Transformer(TransformerMixin, BaseEstimator):
         df = _core.document_frequency(core_args(X))
         self.idf_ = _core.bm25_idf(df, X.shape[0], X.dtype == np.float32)
         self.avg_len_ = _core.mean_row_sum(core_args(X))
+        self.document_frequency_, self.n_samples_seen_ = df, X.shape[0]
+        self._total_len = _sequential_sum(0.0, X.data)
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Add a batch of rows to the document frequencies and lengths; update ``idf_`` and
+        ``avg_len_``. Calls on the batches of a corpus give what ``fit`` on the whole gives, bit for
+        bit (lengths are summed in the same order as the core's one pass)."""
+        _norm_arg(self.norm)
+        check_real("k1", self.k1, 0.0)
+        check_real("b", self.b, 0.0, 1.0)
+        X = as_csr(X)
+        if not hasattr(self, "n_features_in_") or not hasattr(self, "_total_len"):
+            return self.fit(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_}"
+            )
+        self.document_frequency_ = self.document_frequency_ + _core.document_frequency(core_args(X))
+        self.n_samples_seen_ += X.shape[0]
+        self._total_len = _sequential_sum(self._total_len, X.data)
+        self.idf_ = _core.bm25_idf(self.document_frequency_, self.n_samples_seen_, X.dtype == np.float32)
+        self.avg_len_ = self._total_len / self.n_samples_seen_ if self.n_samples_seen_ else 0.0
         return self
 
     def transform(self, X):
@@ -175,6 +236,8 @@ class TfidfVectorizer(CountVectorizer):
         *,
         input="content",
         encoding="utf-8",
+        decode_error="replace",
+        on_error="raise",
         lowercase=True,
         tone_marks="traditional",
         numbers=True,
@@ -204,6 +267,8 @@ class TfidfVectorizer(CountVectorizer):
         super().__init__(
             input=input,
             encoding=encoding,
+            decode_error=decode_error,
+            on_error=on_error,
             lowercase=lowercase,
             tone_marks=tone_marks,
             numbers=numbers,
