@@ -56,7 +56,10 @@ py::tuple csr_to_python(Csr<T>&& m) {
 
 // UTF-8 views of a sequence of str / bytes, kept alive by `keep` for the duration of the call.
 // A str with lone surrogates is encoded with "surrogatepass"; decode then replaces each with U+FFFD
-// and counts it.
+// and counts it. An ASCII str is its own UTF-8; any other str is encoded into a temporary bytes
+// object owned by `keep`, never with PyUnicode_AsUTF8AndSize, which caches a UTF-8 copy inside the
+// str for the str's whole life: over a corpus held in a list that cache alone was about the size of
+// the text, while temporaries last one call (one batch when the vectorizers stream).
 inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py::object>& keep) {
   RawDocuments out;
   py::sequence seq = py::reinterpret_borrow<py::sequence>(docs);
@@ -68,9 +71,11 @@ inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py
     PyObject* o = item.ptr();
     if (PyUnicode_Check(o)) {
       Py_ssize_t size = 0;
-      const char* data = PyUnicode_AsUTF8AndSize(o, &size);
-      if (data == nullptr) {
-        PyErr_Clear();
+      const char* data = nullptr;
+      if (PyUnicode_IS_ASCII(o)) {
+        data = PyUnicode_AsUTF8AndSize(o, &size);  // the str's own buffer: no copy is made
+        if (data == nullptr) throw py::error_already_set();
+      } else {
         py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass"));
         if (!b) throw py::error_already_set();
         data = PyBytes_AS_STRING(b.ptr());

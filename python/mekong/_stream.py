@@ -11,6 +11,7 @@ same counts, for any ``n_jobs``.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 from pathlib import Path
 
@@ -20,8 +21,18 @@ from . import _core
 
 #: Text handed to the core per call, in bytes (str: characters). The memory counting needs beyond
 #: the final matrix and vocabulary is a small multiple of this (the batch, its UTF-8 form and the
-#: core's work on it); see the README's "Corpora larger than memory".
-BATCH_BYTES = 64 << 20
+#: core's work on it; about 8x, measured); see the README's "Corpora larger than memory". A list
+#: already in memory is cut in batches four times as large: its text is resident anyway, and fewer
+#: batches cost less merging.
+BATCH_BYTES = 16 << 20
+_END = object()
+
+
+def _limit(stream):
+    in_memory = isinstance(stream, (list, tuple)) or (
+        isinstance(stream, DocumentStream) and stream.input == "content" and isinstance(stream.raw, (list, tuple))
+    )
+    return BATCH_BYTES * 4 if in_memory else BATCH_BYTES
 
 _INPUTS = ("content", "filename", "file")
 _DECODE_ERRORS = ("strict", "ignore", "replace")
@@ -235,7 +246,9 @@ class RowAppender:
     def _reserve(self, n):
         if n <= self.data.size:
             return
-        cap = max(n, self.data.size + self.data.size // 4, 1 << 16)
+        # Little headroom: NumPy zero-fills what it adds, so spare capacity is resident memory,
+        # and a large realloc moves pages (mremap) rather than copying them.
+        cap = max(n, self.data.size + self.data.size // 16, 1 << 16)
         self.data.resize(cap, refcheck=False)  # in place: NumPy reallocs its own buffer
         self.indices.resize(cap, refcheck=False)
 
@@ -283,21 +296,24 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
     over the whole corpus exactly as the core does (count.cpp), dropped columns removed in place,
     and each row's columns sorted.
     """
-    it = batches(stream, limit)
-    first = next(it, None)
+    docs = iter(stream)
+    limit = _limit(stream) if limit is None else limit
+    first = next(batches(docs, limit), None)
     if first is None:
         raise ValueError("empty corpus: fit needs at least one document")
-    second = next(it, None)
-    if second is None:
+    peek = next(docs, _END)  # one document, not a whole batch, tells whether more follow
+    if peek is _END:
         matrix, vocabulary, (rep, _), al = _core.count(
             first, analyzer, min_df, min_is_count, max_df, max_is_count, max_features, binary, n_jobs
         )
         return matrix, vocabulary, rep, al
+    it = batches(itertools.chain((peek,), docs), limit)
+    del peek
     prunes = (min_df, min_is_count, max_df, max_is_count, max_features) != (1, True, 1.0, False, -1)
     if prunes and getattr(stream, "rereadable", False):
         return _count_learn_twice(
             stream,
-            [first, second],
+            [first],
             it,
             analyzer,
             min_df,
@@ -319,8 +335,6 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
 
     add(first)
     del first
-    add(second)
-    del second
     for batch in it:
         add(batch)
     n_docs = appender.rows
@@ -426,7 +440,19 @@ def _append_batch(appender, ids, matrix, vocabulary, n_rows):
     appender.append(data, indices, indptr, column_map)
 
 
-_CHUNK = 1 << 22  # entries remapped per step of the in-place passes (bounded temporaries)
+_CHUNK = 1 << 20  # entries per step of the in-place passes: temporaries of a few MB
+
+
+def _column_sums(indices, data, n_terms):
+    """Each column's stored entries (document frequency) and total count, a chunk at a time: a
+    bincount over the whole would first copy the indices to intp and the counts to float64."""
+    df = np.zeros(n_terms, dtype=np.int64)
+    tf = np.zeros(n_terms, dtype=np.float64)
+    for a in range(0, len(indices), _CHUNK):
+        idx = indices[a : a + _CHUNK]
+        df += np.bincount(idx, minlength=n_terms)
+        tf += np.bincount(idx, weights=data[a : a + _CHUNK], minlength=n_terms)
+    return df, tf
 
 
 def _prune_and_sort(data, indices, indptr, ids, n_docs, min_df, min_is_count, max_df, max_is_count, max_features):
@@ -434,8 +460,7 @@ def _prune_and_sort(data, indices, indptr, ids, n_docs, min_df, min_is_count, ma
 
     terms = list(ids)
     ids.clear()
-    df = np.bincount(indices, minlength=len(terms))
-    tf = np.bincount(indices, weights=data, minlength=len(terms))
+    df, tf = _column_sums(indices, data, len(terms))
     vocabulary, col_of_id = _select(terms, df, tf, n_docs, min_df, min_is_count, max_df, max_is_count, max_features)
     kept = len(vocabulary)
     del terms, df, tf
@@ -473,7 +498,7 @@ def _prune_and_sort(data, indices, indptr, ids, n_docs, min_df, min_is_count, ma
 def count_fixed(stream, analyzer, vocabulary, binary, n_jobs, limit=None):
     """What ``_core.count_fixed`` returns for all documents of ``stream``, batch by batch."""
     parts, appender, replaced, aliases = None, None, [], {}
-    for batch in batches(stream, limit):
+    for batch in batches(stream, _limit(stream) if limit is None else limit):
         matrix, (rep, _), al = _core.count_fixed(batch, analyzer, vocabulary, binary, n_jobs)
         if parts is None and appender is None:
             parts = (matrix, rep, al)
