@@ -2,7 +2,8 @@
 # The whole test suite: C++ unit tests (plain, then under AddressSanitizer + UBSan, then under
 # ThreadSanitizer) with ctest, the libFuzzer targets for a bounded time on their seed corpora
 # (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS per target, default 20), scikit-learn's own text-vectorizer
-# tests against mekong.sklearn, then the Python tests (pytest, including the notebook and the README
+# tests against mekong.sklearn, the portable wheel (built, installed in a fresh venv, imported with
+# the system's ICU hidden), then the Python tests (pytest, including the notebook and the README
 # examples). Sets itself up first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +33,12 @@ bash scripts/fuzz.sh "${MEKONG_FUZZ_SECONDS:-20}"
 
 echo "== scikit-learn's own text-vectorizer tests against mekong.sklearn"
 "$VENV/bin/python" scripts/sklearn_tests.py
+
+echo "== portable wheel: ICU static, repaired by auditwheel, run in a fresh venv with ICU's .so files hidden"
+# Reuses the objects of the build above (only the extension is linked again), so it costs the link,
+# auditwheel and a fresh venv: see scripts/build_wheel.sh and scripts/check_wheel.sh.
+wheel="$(bash scripts/build_wheel.sh "$ROOT/build/wheelhouse")"
+bash scripts/check_wheel.sh "$wheel"
 
 echo "== Python tests"
 exec "$VENV/bin/python" -m pytest -q "$@"
