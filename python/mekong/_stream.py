@@ -34,6 +34,7 @@ def _limit(stream):
     )
     return BATCH_BYTES * 4 if in_memory else BATCH_BYTES
 
+
 _INPUTS = ("content", "filename", "file")
 _DECODE_ERRORS = ("strict", "ignore", "replace")
 _ON_ERROR = ("raise", "skip")
