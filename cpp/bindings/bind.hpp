@@ -9,3 +9,4 @@ void bind_matrix(pybind11::module_& m);
 void bind_similarity(pybind11::module_& m);
 void bind_stories(pybind11::module_& m);
 void bind_util(pybind11::module_& m);
+void bind_dedup(pybind11::module_& m);

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   bind_matrix(m);
   bind_similarity(m);
   bind_stories(m);
+  bind_dedup(m);
 }

@@ -20,6 +20,7 @@ from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
 from .corpus import read_corpus
+from .dedup import MinHash, NearDuplicates, near_duplicates
 from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories
 from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
@@ -43,6 +44,8 @@ __all__ = [
     "Cleaner",
     "Phrases",
     "CountVectorizer",
+    "MinHash",
+    "NearDuplicates",
     "SearchIndex",
     "Stories",
     "Story",
@@ -61,6 +64,7 @@ __all__ = [
     "evaluate_stories",
     "extract_names",
     "jaccard_similarity",
+    "near_duplicates",
     "normalize",
     "read_corpus",
     "stories",

@@ -314,6 +314,7 @@ def stories(
     sources=None,
     search="auto",
     n_jobs=1,
+    reprints=None,
 ):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
 
@@ -372,6 +373,12 @@ def stories(
         from each article's heaviest terms above (what keeps 100,000 articles within a minute).
     n_jobs : int, default=1
         Threads; the result is the same for any value.
+    reprints : NearDuplicates or sequence of int, optional
+        Reprint groups to collapse first (:func:`mekong.near_duplicates` on the same documents, or
+        its ``labels``; -1 for a document in no group). Each group takes part once, by its first
+        document (so ten copies of one wire story neither outweigh other reports nor move the "auto"
+        cut), and all its members receive that document's story label; a reprint group that joins
+        no other document is a story of its own.
 
     Returns
     -------
@@ -395,7 +402,18 @@ def stories(
         if seq is not None and len(seq) != X.shape[0]:
             raise ValueError(f"{name} has {len(seq)} values for {X.shape[0]} documents")
     basis = "similarity"
-    X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search)
+    if reprints is None:
+        X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search)
+    else:
+        from .dedup import reprint_rows, spread_labels
+
+        X = as_csr(X)
+        if dates is not None and len(dates) != X.shape[0]:
+            raise ValueError(f"dates has {len(dates)} values for {X.shape[0]} documents")
+        keep, rep = reprint_rows(reprints, X.shape[0])
+        kept_dates = None if dates is None else [dates[i] for i in keep.tolist()]
+        _, kept, used = _story_labels(X[keep], threshold, k, rerank, kept_dates, window, n_jobs, search)
+        labels = spread_labels(kept, rep, reprints)
     groups = _groups(X, labels, feature_names, n_terms)
     return Stories(
         labels=labels,
