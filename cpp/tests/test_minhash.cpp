@@ -19,9 +19,11 @@ TermBuffer terms_of(const std::vector<std::string>& words) {
   return t;
 }
 
-// The slow, obviously correct reduction: a 128-bit remainder.
-std::uint64_t slow_affine(std::uint64_t a, std::uint64_t x, std::uint64_t b) {
-  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(a) * x + b) % kMersenne61);
+// The slow, obviously correct slot value: the full 128-bit product, taken mod 2^64, top 32 bits.
+std::uint64_t slow_slot(std::uint64_t a, std::uint64_t h, std::uint64_t b) {
+  const std::uint64_t x = (h ^ (h >> 32)) % (std::uint64_t{1} << 32);
+  const unsigned __int128 t = static_cast<unsigned __int128>(a) * x + b;
+  return static_cast<std::uint64_t>(t % (static_cast<unsigned __int128>(1) << 64)) >> 32;
 }
 
 std::vector<std::uint64_t> signature_of(const std::vector<std::uint64_t>& shingles, const MinHashPermutations& p) {
@@ -48,35 +50,38 @@ TEST(MinHash, ShinglesOfShortAndEmptyDocuments) {
   EXPECT_TRUE(v.empty());
   shingle_values(terms_of({"x", "y"}), 3, v);  // fewer terms than a shingle: one shingle of all
   ASSERT_EQ(v.size(), 1u);
-  EXPECT_EQ(v[0], shingle_hash(terms_of({"x y"}), 0, 1) % kMersenne61);
+  EXPECT_EQ(v[0], shingle_hash(terms_of({"x y"}), 0, 1));
   shingle_values(terms_of({"a", "b", "c", "d"}), 3, v);
   ASSERT_EQ(v.size(), 2u);
-  EXPECT_EQ(v[1], shingle_hash(terms_of({"b c d"}), 0, 1) % kMersenne61);
+  EXPECT_EQ(v[1], shingle_hash(terms_of({"b c d"}), 0, 1));
 }
 
 TEST(MinHash, PermutationsInRangeAndSeeded) {
   const auto p = minhash_permutations(256, 7);
   for (std::size_t i = 0; i < 256; ++i) {
-    EXPECT_GE(p.a[i], 1u);
-    EXPECT_LT(p.a[i], kMersenne61);
-    EXPECT_LT(p.b[i], kMersenne61);
+    EXPECT_EQ(p.a_lo[i], static_cast<std::uint32_t>(p.a[i]));
+    EXPECT_EQ(p.a_hi[i], static_cast<std::uint32_t>(p.a[i] >> 32));
   }
+  // splitmix64 seeded with 0: its published first output is 0xe220a8397b1dcdaf.
+  EXPECT_EQ(minhash_permutations(1, 0).a[0], 0xe220a8397b1dcdafull);
   EXPECT_EQ(minhash_permutations(256, 7).a, p.a);
   EXPECT_NE(minhash_permutations(256, 8).a, p.a);
 }
 
-TEST(MinHash, SignatureEqualsSlowReduction) {
+TEST(MinHash, SignatureEqualsSlowProduct) {
   std::mt19937_64 g(3);
   const auto p = minhash_permutations(64, 1);
   std::vector<std::uint64_t> shingles;
-  // Edge values of x next to random ones: 0, p - 1, and values whose products overflow 64 bits.
+  // Edge values of h next to random ones: 0, all ones, 2^32 - 1.
   shingles.push_back(0);
-  shingles.push_back(kMersenne61 - 1);
-  for (int i = 0; i < 200; ++i) shingles.push_back(g() % kMersenne61);
+  shingles.push_back(~0ull);
+  shingles.push_back(0xffffffffull);
+  for (int i = 0; i < 200; ++i) shingles.push_back(g());
   const auto sig = signature_of(shingles, p);
   for (std::size_t i = 0; i < 64; ++i) {
     std::uint64_t m = ~0ull;
-    for (std::uint64_t x : shingles) m = std::min(m, slow_affine(p.a[i], x, p.b[i]));
+    for (std::uint64_t h : shingles) m = std::min(m, slow_slot(p.a[i], h, p.b[i]));
+    EXPECT_LT(m, std::uint64_t{1} << 32);
     EXPECT_EQ(sig[i], m) << "slot " << i;
   }
   EXPECT_EQ(signature_of({}, p), std::vector<std::uint64_t>(64, kEmptySignature));
@@ -90,12 +95,12 @@ TEST(MinHash, EstimateWithinBinomialBoundOfExact) {
     std::set<std::uint64_t> a, b;
     const int common = 50 + trial * 10, only = 100 - trial * 4;
     for (int i = 0; i < common; ++i) {
-      const std::uint64_t x = g() % kMersenne61;
+      const std::uint64_t x = g();
       a.insert(x);
       b.insert(x);
     }
-    for (int i = 0; i < only; ++i) a.insert(g() % kMersenne61);
-    for (int i = 0; i < only; ++i) b.insert(g() % kMersenne61);
+    for (int i = 0; i < only; ++i) a.insert(g());
+    for (int i = 0; i < only; ++i) b.insert(g());
     const std::vector<std::uint64_t> va(a.begin(), a.end()), vb(b.begin(), b.end());
     const double j = exact_jaccard(va, vb);
     const double est = estimated_jaccard(signature_of(va, p).data(), signature_of(vb, p).data(), m);
@@ -114,7 +119,7 @@ TEST(MinHash, BandingGroupsDuplicatesAndSkipsEmpty) {
   const std::size_t m = 16;
   std::mt19937_64 g(1);
   std::vector<std::uint64_t> sig(6 * m);
-  for (auto& v : sig) v = g() % kMersenne61;
+  for (auto& v : sig) v = g();
   auto row = [&](std::size_t d) { return sig.begin() + static_cast<std::ptrdiff_t>(d * m); };
   std::copy(row(0), row(1), row(3));           // 3 == 0
   std::copy(row(1), row(2), row(4));           // 4 resembles 1 in half its slots
@@ -143,7 +148,7 @@ TEST(MinHash, BandingIsTheSameForAnyThreads) {
   std::vector<std::uint64_t> sig(n * m);
   for (std::size_t d = 0; d < n; ++d)
     for (std::size_t i = 0; i < m; ++i)
-      sig[d * m + i] = (d % 7 == 0 || i % 3) ? (d % 50) * 1000 + i : g() % kMersenne61;  // many near copies
+      sig[d * m + i] = (d % 7 == 0 || i % 3) ? (d % 50) * 1000 + i : g();  // many near copies
   LshConfig one{8, 4, 0.5, 1}, four{8, 4, 0.5, 4};
   const auto a = near_duplicate_pairs(sig.data(), n, m, one), b = near_duplicate_pairs(sig.data(), n, m, four);
   EXPECT_GT(a.first.size(), 0u);

@@ -31,13 +31,28 @@ inline std::uint64_t fnv_bytes(std::uint64_t h, std::string_view s) {
   return h;
 }
 
-// (a * x + b) mod p for a, x, b < p: 2^61 = 1 mod p, so folding the high bits onto the low ones
-// twice and one conditional subtraction reduce exactly, without a division.
-inline std::uint64_t affine_mod_p(std::uint64_t a, std::uint64_t x, std::uint64_t b) {
-  const unsigned __int128 t = static_cast<unsigned __int128>(a) * x + b;                                  // < 2^123
-  std::uint64_t r = (static_cast<std::uint64_t>(t) & kMersenne61) + static_cast<std::uint64_t>(t >> 61);  // < 2^63
-  r = (r & kMersenne61) + (r >> 61);                                                                      // < 2^61 + 4
-  return r >= kMersenne61 ? r - kMersenne61 : r;
+// Slot values of one shingle key x < 2^32 for every permutation: ((a x + b) mod 2^64) >> 32, computed
+// as hi32(a_lo x + b) + a_hi x (mod 2^32) with a = a_hi 2^32 + a_lo, which is the same number and
+// needs only 32 x 32 -> 64-bit products: these vectorize (pmuludq), a 64 x 64 product does not.
+// Built twice, for AVX2 and for the baseline, and picked at load time: no -march flag is needed.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(MEKONG_NO_TARGET_CLONES)
+#define MEKONG_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MEKONG_SIMD_CLONES
+#endif
+
+MEKONG_SIMD_CLONES
+void min_slots(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+               const std::uint64_t* b, std::size_t m, std::int64_t* out) {
+  for (std::size_t s = 0; s < n; ++s) {
+    const std::uint64_t x = keys[s];
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint64_t t = static_cast<std::uint64_t>(a_lo[i]) * x + b[i];
+      // Values < 2^32, so a signed minimum is the unsigned one (AVX2 has only the signed compare).
+      const auto v = static_cast<std::int64_t>(((t >> 32) + static_cast<std::uint64_t>(a_hi[i]) * x) & 0xffffffffull);
+      out[i] = out[i] < v ? out[i] : v;
+    }
+  }
 }
 
 // Documents split into contiguous parts of about equal bytes, one per thread.
@@ -74,10 +89,14 @@ MinHashPermutations minhash_permutations(std::size_t num_perm, std::uint64_t see
   MinHashPermutations perm;
   perm.a.resize(num_perm);
   perm.b.resize(num_perm);
+  perm.a_lo.resize(num_perm);
+  perm.a_hi.resize(num_perm);
   std::uint64_t state = seed;
   for (std::size_t i = 0; i < num_perm; ++i) {
-    perm.a[i] = 1 + splitmix64(state) % (kMersenne61 - 1);
-    perm.b[i] = splitmix64(state) % kMersenne61;
+    perm.a[i] = splitmix64(state);
+    perm.b[i] = splitmix64(state);
+    perm.a_lo[i] = static_cast<std::uint32_t>(perm.a[i]);
+    perm.a_hi[i] = static_cast<std::uint32_t>(perm.a[i] >> 32);
   }
   return perm;
 }
@@ -96,11 +115,11 @@ void shingle_values(const TermBuffer& terms, std::size_t shingle, std::vector<st
   const std::size_t n = terms.size();
   if (n == 0) return;
   if (n < shingle) {
-    out.push_back(shingle_hash(terms, 0, n) % kMersenne61);
+    out.push_back(shingle_hash(terms, 0, n));
     return;
   }
   out.reserve(n - shingle + 1);
-  for (std::size_t i = 0; i + shingle <= n; ++i) out.push_back(shingle_hash(terms, i, i + shingle) % kMersenne61);
+  for (std::size_t i = 0; i + shingle <= n; ++i) out.push_back(shingle_hash(terms, i, i + shingle));
 }
 
 void minhash_signature(const std::vector<std::uint64_t>& shingles, const MinHashPermutations& perm,
@@ -110,11 +129,13 @@ void minhash_signature(const std::vector<std::uint64_t>& shingles, const MinHash
     std::fill(out, out + m, kEmptySignature);
     return;
   }
-  std::fill(out, out + m, kMersenne61);  // above every h_i
-  const std::uint64_t* a = perm.a.data();
-  const std::uint64_t* b = perm.b.data();
-  for (std::uint64_t x : shingles)
-    for (std::size_t i = 0; i < m; ++i) out[i] = std::min(out[i], affine_mod_p(a[i], x, b[i]));
+  thread_local std::vector<std::uint64_t> keys;
+  thread_local std::vector<std::int64_t> slots;
+  keys.resize(shingles.size());
+  for (std::size_t s = 0; s < shingles.size(); ++s) keys[s] = shingle_key(shingles[s]);
+  slots.assign(m, std::int64_t{0xffffffff});  // the largest slot value: any shingle's is at most it
+  min_slots(keys.data(), keys.size(), perm.a_lo.data(), perm.a_hi.data(), perm.b.data(), m, slots.data());
+  for (std::size_t i = 0; i < m; ++i) out[i] = static_cast<std::uint64_t>(slots[i]);
 }
 
 MinHashResult minhash_corpus(const RawDocuments& docs, const Analyzer& analyzer, const MinHashConfig& config,

@@ -7,14 +7,16 @@
 // - Shingles: every run of `shingle` consecutive terms, its terms joined by one space (U+0020). A
 //   document with 1 to shingle-1 terms has one shingle, all its terms joined; a document with no
 //   terms has none.
-// - x(shingle) = FNV-1a 64 of the shingle's UTF-8 bytes, mod p, where p = 2^61 - 1 (a Mersenne prime).
-// - Permutation i (0 <= i < num_perm) is h_i(x) = (a_i * x + b_i) mod p. The stream of splitmix64
-//   seeded with `seed` gives a_0, b_0, a_1, b_1, ... as a_i = 1 + s mod (p - 1), b_i = s mod p.
-// - signature[i] = min over the document's shingles of h_i(x); kEmptySignature (2^64 - 1, never a
-//   value of h_i) in every slot of a document without shingles.
-// Why p = 2^61 - 1: (a x + b) mod p is a universal family for x < p, a Mersenne prime needs no
-// division (2^61 = 1 mod p), and 61-bit values keep accidental equal slots at ~2^-61 (32-bit
-// values, as datasketch keeps, would add ~2^-32 per slot).
+// - h(shingle) = FNV-1a 64 of the shingle's UTF-8 bytes; its key x = (h XOR h >> 32) mod 2^32.
+// - Permutation i (0 <= i < num_perm) is h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32, where a_0, b_0,
+//   a_1, b_1, ... are the outputs of splitmix64 seeded with `seed`.
+// - signature[i] = min over the document's shingles of h_i(x), a value below 2^32;
+//   kEmptySignature (2^64 - 1) in every slot of a document without shingles.
+// Why this family (Dietzfelbinger's multiply-add-shift): it is strongly universal (2-independent) on
+// 32-bit keys, as datasketch's (a x + b) mod (2^61 - 1) is on 61-bit keys, and it costs one 64-bit
+// multiply-add and a shift with no modulus, in 32 x 32 -> 64-bit products that vectorize. 32-bit
+// keys and slots: two distinct shingles share a key, or two slots agree by accident, with
+// probability 2^-32 (datasketch also keeps 32-bit slots). Exact Jaccard uses the full 64-bit h.
 //
 // Estimated Jaccard of two signatures: the fraction of slots that are equal; 0 when either
 // document has no shingles (an empty document is a near-duplicate of nothing, itself included).
@@ -43,8 +45,10 @@
 
 namespace mekong {
 
-inline constexpr std::uint64_t kMersenne61 = (std::uint64_t{1} << 61) - 1;
 inline constexpr std::uint64_t kEmptySignature = ~std::uint64_t{0};
+
+// The 32-bit key of a shingle hash.
+inline std::uint64_t shingle_key(std::uint64_t h) { return (h ^ (h >> 32)) & 0xffffffffull; }
 
 struct MinHashConfig {
   std::size_t num_perm = 128;
@@ -57,7 +61,8 @@ struct MinHashConfig {
 void validate(const MinHashConfig& config);
 
 struct MinHashPermutations {
-  std::vector<std::uint64_t> a, b;  // a in [1, p), b in [0, p)
+  std::vector<std::uint64_t> a, b;
+  std::vector<std::uint32_t> a_lo, a_hi;  // the halves of a, for the vectorized kernel
 };
 
 MinHashPermutations minhash_permutations(std::size_t num_perm, std::uint64_t seed);
@@ -65,7 +70,7 @@ MinHashPermutations minhash_permutations(std::size_t num_perm, std::uint64_t see
 // FNV-1a 64 of the shingle made of terms [begin, end) joined by single spaces.
 std::uint64_t shingle_hash(const TermBuffer& terms, std::size_t begin, std::size_t end);
 
-// The shingle hashes (mod p) of one document's terms, in order (repeats kept).
+// The shingle hashes h of one document's terms, in order (repeats kept).
 void shingle_values(const TermBuffer& terms, std::size_t shingle, std::vector<std::uint64_t>& out);
 
 // Writes the num_perm slots of one document's signature to out.
@@ -74,7 +79,7 @@ void minhash_signature(const std::vector<std::uint64_t>& shingles, const MinHash
 struct MinHashResult {
   std::vector<std::uint64_t> signatures;  // rows x num_perm, row-major
   std::size_t rows = 0;
-  // With keep_shingles: each document's distinct shingle values, sorted (for exact Jaccard).
+  // With keep_shingles: each document's distinct shingle hashes h, sorted (for exact Jaccard).
   std::vector<std::vector<std::uint64_t>> shingles;
 };
 
