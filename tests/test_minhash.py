@@ -451,3 +451,12 @@ def test_stories_reprints_bad_input():
         mekong.stories(X, reprints=[-2] * len(STORY_DOCS))
     with pytest.raises(ValueError, match="dates"):
         mekong.stories(X, reprints=[-1] * len(STORY_DOCS), dates=["2025-01-01"])
+
+
+def test_docstring_examples():
+    import doctest
+
+    import mekong.dedup
+
+    failures, _ = doctest.testmod(mekong.dedup, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert failures == 0
