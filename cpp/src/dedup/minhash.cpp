@@ -34,16 +34,9 @@ inline std::uint64_t fnv_bytes(std::uint64_t h, std::string_view s) {
 // Slot values of one shingle key x < 2^32 for every permutation: ((a x + b) mod 2^64) >> 32, computed
 // as hi32(a_lo x + b) + a_hi x (mod 2^32) with a = a_hi 2^32 + a_lo, which is the same number and
 // needs only 32 x 32 -> 64-bit products: these vectorize (pmuludq), a 64 x 64 product does not.
-// Built twice, for AVX2 and for the baseline, and picked at load time: no -march flag is needed.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(MEKONG_NO_TARGET_CLONES)
-#define MEKONG_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MEKONG_SIMD_CLONES
-#endif
-
-MEKONG_SIMD_CLONES
-void min_slots(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,
-               const std::uint64_t* b, std::size_t m, std::int64_t* out) {
+__attribute__((always_inline)) inline void min_slots_body(const std::uint64_t* keys, std::size_t n,
+                                                          const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+                                                          const std::uint64_t* b, std::size_t m, std::int64_t* out) {
   for (std::size_t s = 0; s < n; ++s) {
     const std::uint64_t x = keys[s];
     for (std::size_t i = 0; i < m; ++i) {
@@ -53,6 +46,26 @@ void min_slots(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_
       out[i] = out[i] < v ? out[i] : v;
     }
   }
+}
+
+// Built for AVX2 and for the baseline; the CPU is asked once at run time, so no -march flag is
+// needed. A plain branch rather than target_clones: an ifunc resolver runs before the sanitizers'
+// runtimes start, and ThreadSanitizer crashes in it.
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2"))) void min_slots_avx2(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo,
+                                                    const std::uint32_t* a_hi, const std::uint64_t* b, std::size_t m,
+                                                    std::int64_t* out) {
+  min_slots_body(keys, n, a_lo, a_hi, b, m, out);
+}
+#endif
+
+void min_slots(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+               const std::uint64_t* b, std::size_t m, std::int64_t* out) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return min_slots_avx2(keys, n, a_lo, a_hi, b, m, out);
+#endif
+  min_slots_body(keys, n, a_lo, a_hi, b, m, out);
 }
 
 // Documents split into contiguous parts of about equal bytes, one per thread.
