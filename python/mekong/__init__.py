@@ -13,13 +13,14 @@ Quick start::
 """
 
 from . import datasets, frames, names, phrases, plot, stopwords
+from ._progress import enabled as progress
 from .cleaning import Cleaner, clean
+from .corpus import read_corpus
 from .feature_extraction import CountVectorizer
 from .names import extract_names
 from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
-from .corpus import read_corpus
 from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories
 from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
@@ -56,6 +57,7 @@ __all__ = [
     "names",
     "phrases",
     "plot",
+    "progress",
     "stopwords",
     "decode",
     "evaluate_stories",

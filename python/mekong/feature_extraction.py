@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_df, check_int, check_n_jobs, check_str, make_analyzer
+from ._options import check_decode_error, check_df, check_int, check_n_jobs, check_str, make_analyzer
 from ._sparse import as_csr
 
 
@@ -63,6 +63,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     encoding : str, default="utf-8"
         Encoding of bytes documents and files; any ICU converter name ("windows-1258",
         "utf-16", ...). Invalid bytes become U+FFFD and are counted in ``n_replaced_``.
+    decode_error : {"replace", "strict"}, default="replace"
+        ``"strict"``: an invalid byte sequence (or a lone surrogate) is a ValueError naming the
+        document and the byte offset of the first one, instead of a counted U+FFFD.
     lowercase, tone_marks, numbers, urls, min_token_length, stop_words, ngram_range
         How text becomes terms; see :func:`mekong.tokenize`. ``stop_words="vietnamese"`` uses
         the built-in list (:mod:`mekong.stopwords`).
@@ -103,6 +106,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Type of the returned matrix.
     n_jobs : int, default=1
         Threads for the core: 1 serial, -1 all cores. Results are identical for any value.
+    progress : bool, default=False
+        Show a progress bar (documents done) in ``fit`` and ``transform`` through tqdm when it is installed; without tqdm
+        nothing is shown. The result is the same either way.
 
     Attributes
     ----------
@@ -117,6 +123,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     n_replaced_ : ndarray of shape (n_documents,)
         For the last ``fit``/``transform`` call: invalid byte sequences (or lone surrogates)
         replaced by U+FFFD in each document.
+    first_invalid_ : ndarray of shape (n_documents,)
+        For the last ``fit``/``transform`` call: the byte offset of each document's first invalid
+        sequence (in the document as given: its UTF-8 for a str), -1 where there is none.
 
     Examples
     --------
@@ -135,6 +144,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         *,
         input: str = "content",
         encoding: str = "utf-8",
+        decode_error: str = "replace",
         lowercase: bool = True,
         tone_marks: str | None = "traditional",
         numbers: bool = True,
@@ -156,9 +166,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         binary: bool = False,
         dtype=np.int64,
         n_jobs: int | None = 1,
+        progress: bool = False,
     ):
         self.input = input
         self.encoding = encoding
+        self.decode_error = decode_error
         self.lowercase = lowercase
         self.tone_marks = tone_marks
         self.numbers = numbers
@@ -180,6 +192,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.binary = binary
         self.dtype = dtype
         self.n_jobs = n_jobs
+        self.progress = progress
 
     # -- the analyzer ---------------------------------------------------------------------------
     def _analyzer_options(self, fitted=True):
@@ -229,7 +242,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
             options = self._analyzer_options(fitted=False)
             options["clean"] = getattr(self, "cleaner_", None)
-            evidence = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
+            with _progress.bar(len(docs), "names: evidence") as pb:
+                evidence = _core.learn_name_evidence(
+                    docs, make_analyzer(**options), check_n_jobs(self.n_jobs), progress=pb
+                )
             self.name_evidence_ = tuple(list(part) for part in evidence)  # (lower, names, clipped)
         phrases = self.phrases
         if phrases in (None, False) and self.user_dictionary is not None and not self.words:
@@ -302,6 +318,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the document-term matrix (``scipy.sparse.csr_matrix``)."""
+        with _progress.enabled(self.progress):
+            return self._fit_transform(raw_documents)
+
+    def _fit_transform(self, raw_documents):
         self._check_input()
         make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any work
         docs = _read_documents(raw_documents, self.input, self.encoding)
@@ -320,23 +340,26 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         min_df, min_is_count = check_df("min_df", self.min_df)
         max_df, max_is_count = check_df("max_df", self.max_df)
         max_features = check_int("max_features", self.max_features, 1, allow_none=True)
-        matrix, vocabulary, (replaced, _), aliases = _core.count(
-            docs,
-            analyzer,
-            min_df,
-            min_is_count,
-            max_df,
-            max_is_count,
-            -1 if max_features is None else max_features,
-            bool(self.binary),
-            n_jobs,
-        )
+        with _progress.bar(len(docs), "count") as pb:
+            matrix, vocabulary, (replaced, first), aliases = _core.count(
+                docs,
+                analyzer,
+                min_df,
+                min_is_count,
+                max_df,
+                max_is_count,
+                -1 if max_features is None else max_features,
+                bool(self.binary),
+                n_jobs,
+                strict_decode=check_decode_error(self.decode_error),
+                progress=pb,
+            )
         self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
         self.fixed_vocabulary_ = False
         if self.aliases:
             self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
         self._core_vocabulary_cache = None
-        self.n_replaced_ = replaced
+        self.n_replaced_, self.first_invalid_ = replaced, first
         return _csr(matrix, self.dtype)
 
     def transform(self, raw_documents):
@@ -347,13 +370,23 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vocabulary_")
         analyzer = self._core_analyzer()
         docs = _read_documents(raw_documents, self.input, self.encoding)
-        return self._transform(docs, analyzer, check_n_jobs(self.n_jobs))
+        with _progress.enabled(self.progress):
+            return self._transform(docs, analyzer, check_n_jobs(self.n_jobs))
 
     def _transform(self, docs, analyzer, n_jobs):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
-        matrix, (replaced, _), _ = _core.count_fixed(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
-        self.n_replaced_ = replaced
+        with _progress.bar(len(docs), "count") as pb:
+            matrix, (replaced, first), _ = _core.count_fixed(
+                docs,
+                analyzer,
+                self._core_vocabulary(),
+                bool(self.binary),
+                n_jobs,
+                strict_decode=check_decode_error(self.decode_error),
+                progress=pb,
+            )
+        self.n_replaced_, self.first_invalid_ = replaced, first
         X = _csr(matrix, self.dtype)
         return X
 

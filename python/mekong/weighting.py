@@ -175,6 +175,7 @@ class TfidfVectorizer(CountVectorizer):
         *,
         input="content",
         encoding="utf-8",
+        decode_error="replace",
         lowercase=True,
         tone_marks="traditional",
         numbers=True,
@@ -200,10 +201,12 @@ class TfidfVectorizer(CountVectorizer):
         smooth_idf=True,
         sublinear_tf=False,
         n_jobs=1,
+        progress=False,
     ):
         super().__init__(
             input=input,
             encoding=encoding,
+            decode_error=decode_error,
             lowercase=lowercase,
             tone_marks=tone_marks,
             numbers=numbers,
@@ -225,6 +228,7 @@ class TfidfVectorizer(CountVectorizer):
             binary=binary,
             dtype=dtype,
             n_jobs=n_jobs,
+            progress=progress,
         )
         self.norm = norm
         self.use_idf = use_idf
