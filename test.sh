@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: C++ unit tests (plain, then under AddressSanitizer + UBSan, then under
-# ThreadSanitizer) with ctest, the libFuzzer targets for a bounded time on their seed corpora
-# (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS per target, default 20), scikit-learn's own text-vectorizer
-# tests against mekong.sklearn, then the Python tests (pytest, including the notebook and the README
-# examples). Sets itself up first.
+# The whole test suite: the quality gates (scripts/lint.sh: ruff, clang-format, stubs), C++ unit
+# tests (plain, then under AddressSanitizer + UBSan, then under ThreadSanitizer) with ctest, the
+# libFuzzer targets for a bounded time on their seed corpora (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS
+# per target, default 20), scikit-learn's own text-vectorizer tests against mekong.sklearn, then the
+# Python tests (pytest, including the notebook and the README examples). Sets itself up first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -12,6 +12,9 @@ VENV="${MEKONG_VENV:-$ROOT/.venv}"
 "$VENV/bin/python" -m pip install -q cmake ninja 2>&1 | grep -v "^WARNING: Location" >&2 || true
 export PATH="$VENV/bin:$PATH"
 JOBS="$(nproc 2>/dev/null || echo 2)"
+
+echo "== Quality gates: ruff, clang-format, _core.pyi stubs, py.typed"
+bash scripts/lint.sh
 
 for variant in release sanitize thread; do
   dir="build/cpp-$variant"

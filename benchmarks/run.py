@@ -339,8 +339,9 @@ def versions():
 # ----------------------------------------------------------------------------------------------
 def bench_vectorizer(kind, docs, n_bytes, threads, repeats):
     """kind: 'count' or 'tfidf'. Returns rows and the matrices' shapes."""
-    import mekong
     from sklearn.feature_extraction import text as sktext
+
+    import mekong
 
     sk_cls = sktext.CountVectorizer if kind == "count" else sktext.TfidfVectorizer
     mk_cls = mekong.CountVectorizer if kind == "count" else mekong.TfidfVectorizer
@@ -451,8 +452,9 @@ def max_abs_diff(A, B, chunk=1000):
 
 
 def bench_cosine(X, threads, repeats):
-    import mekong
     from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
+
+    import mekong
 
     small = X[:WARMUP_ROWS]
     ref = {}
@@ -557,8 +559,9 @@ def dense_top_k(X, k, n_jobs):
 
 
 def bench_topk(X, threads, repeats, k=10, sample_rows=1000, seed=0):
-    import mekong
     from sparse_dot_topn import sp_matmul_topn
+
+    import mekong
 
     XT = X.T.tocsr()  # sparse_dot_topn wants B in CSR; transposed once, outside the timings
     small, small_t = X[:WARMUP_ROWS], X[:WARMUP_ROWS].T.tocsr()
@@ -644,6 +647,7 @@ def make_queries(docs, n, seed=0):
 
 def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
     import bm25s
+
     import mekong
 
     queries = make_queries(docs, n_queries)

@@ -136,7 +136,7 @@ def main(argv=None):
     for name, _, segment in segmenters[1:]:
         segment(corpus[0])
         part = corpus[: max(1, len(corpus) // (10 if name == "pyvi" else 40))]
-        t = best_of(lambda: [segment(s) for s in part], repeats=1)
+        t = best_of(lambda segment=segment, part=part: [segment(s) for s in part], repeats=1)
         speed.append((name, n_syll * len(part) / len(corpus) / t))
     for name, v in speed:
         print(f"{name:48s} {v:,.0f} syllables/s")
