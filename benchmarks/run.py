@@ -388,8 +388,9 @@ def bench_counting(docs, n_bytes, threads, repeats, copies=1):
     against scikit-learn's CountVectorizer. On a corpus replicated ``copies`` times, a line counts as
     furniture when it is in at least 2 * copies documents: in two of the articles, as min_documents=2
     says of the corpus before replication."""
-    import mekong
     from sklearn.feature_extraction import text as sktext
+
+    import mekong
 
     small = docs[:WARMUP_DOCS]
     shapes = {}
@@ -417,10 +418,9 @@ def bench_counting(docs, n_bytes, threads, repeats, copies=1):
     cases = [case("scikit-learn", None, 1, lambda: sktext.CountVectorizer(token_pattern=TOKEN_PATTERN))]
     for label, opts in COUNT_OPTION_SETS:
         for words in (False, True):
+            o = options(opts, words)
             for n in threads if label in COUNT_ALL_THREADS else threads[:1]:
-                cases.append(
-                    case(label, words, n, lambda o=options(opts, words), n=n: mekong.CountVectorizer(n_jobs=n, **o))
-                )
+                cases.append(case(label, words, n, lambda o=o, n=n: mekong.CountVectorizer(n_jobs=n, **o)))
     log(f"CountVectorizer.fit_transform with each option set, {len(docs):,} documents ({n_bytes / 1e6:.1f} MB):")
     rows = compare(cases, repeats, "counting")
     base = rows[0]["best"]
