@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: C++ unit tests (plain, then under AddressSanitizer + UBSan, then under
-# ThreadSanitizer) with ctest, the libFuzzer targets for a bounded time on their seed corpora
-# (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS per target, default 20), scikit-learn's own text-vectorizer
-# tests against mekong.sklearn, the portable wheel (built, installed in a fresh venv, imported with
-# the system's ICU hidden), then the Python tests (pytest, including the notebook and the README
-# examples). Sets itself up first.
+# The whole test suite: the quality gates (scripts/lint.sh: ruff, clang-format, stubs), C++ unit
+# tests (plain, then under AddressSanitizer + UBSan, then under ThreadSanitizer) with ctest, the
+# libFuzzer targets for a bounded time on their seed corpora (scripts/fuzz.sh; MEKONG_FUZZ_SECONDS
+# per target, default 20), scikit-learn's own text-vectorizer tests against mekong.sklearn, the
+# portable wheel (built, installed in a fresh venv, imported with the system's ICU hidden), then the
+# Python tests (pytest, including the notebook and the README examples). Sets itself up first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -13,6 +13,9 @@ VENV="${MEKONG_VENV:-$ROOT/.venv}"
 "$VENV/bin/python" -m pip install -q cmake ninja 2>&1 | grep -v "^WARNING: Location" >&2 || true
 export PATH="$VENV/bin:$PATH"
 JOBS="$(nproc 2>/dev/null || echo 2)"
+
+echo "== Quality gates: ruff, clang-format, _core.pyi stubs, py.typed"
+bash scripts/lint.sh
 
 for variant in release sanitize thread; do
   dir="build/cpp-$variant"
@@ -34,7 +37,7 @@ bash scripts/fuzz.sh "${MEKONG_FUZZ_SECONDS:-20}"
 echo "== scikit-learn's own text-vectorizer tests against mekong.sklearn"
 "$VENV/bin/python" scripts/sklearn_tests.py
 
-echo "== portable wheel: ICU static, repaired by auditwheel, run in a fresh venv with ICU's .so files hidden"
+echo "== portable wheel: ICU bundled by auditwheel, run in a fresh venv with ICU's .so files hidden"
 # Reuses the objects of the build above (only the extension is linked again), so it costs the link,
 # auditwheel and a fresh venv: see scripts/build_wheel.sh and scripts/check_wheel.sh.
 wheel="$(bash scripts/build_wheel.sh "$ROOT/build/wheelhouse")"

@@ -146,7 +146,6 @@ def main(argv=None):
         return
 
     from generate_corpus import corpus_path, generate
-    from run import machine_info, versions
 
     path = corpus_path(args.max_mb + 1)
     if not path.exists():

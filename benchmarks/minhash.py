@@ -43,9 +43,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import mekong  # noqa: E402
 import numpy as np  # noqa: E402
 from generate_corpus import corpus_path, generate  # noqa: E402
+
+import mekong  # noqa: E402
 
 NUM_PERM = 128
 SHINGLE = 3

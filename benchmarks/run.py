@@ -339,8 +339,9 @@ def versions():
 # ----------------------------------------------------------------------------------------------
 def bench_vectorizer(kind, docs, n_bytes, threads, repeats):
     """kind: 'count' or 'tfidf'. Returns rows and the matrices' shapes."""
-    import mekong
     from sklearn.feature_extraction import text as sktext
+
+    import mekong
 
     sk_cls = sktext.CountVectorizer if kind == "count" else sktext.TfidfVectorizer
     mk_cls = mekong.CountVectorizer if kind == "count" else mekong.TfidfVectorizer
@@ -387,8 +388,9 @@ def bench_counting(docs, n_bytes, threads, repeats, copies=1):
     against scikit-learn's CountVectorizer. On a corpus replicated ``copies`` times, a line counts as
     furniture when it is in at least 2 * copies documents: in two of the articles, as min_documents=2
     says of the corpus before replication."""
-    import mekong
     from sklearn.feature_extraction import text as sktext
+
+    import mekong
 
     small = docs[:WARMUP_DOCS]
     shapes = {}
@@ -416,10 +418,9 @@ def bench_counting(docs, n_bytes, threads, repeats, copies=1):
     cases = [case("scikit-learn", None, 1, lambda: sktext.CountVectorizer(token_pattern=TOKEN_PATTERN))]
     for label, opts in COUNT_OPTION_SETS:
         for words in (False, True):
+            o = options(opts, words)
             for n in threads if label in COUNT_ALL_THREADS else threads[:1]:
-                cases.append(
-                    case(label, words, n, lambda o=options(opts, words), n=n: mekong.CountVectorizer(n_jobs=n, **o))
-                )
+                cases.append(case(label, words, n, lambda o=o, n=n: mekong.CountVectorizer(n_jobs=n, **o)))
     log(f"CountVectorizer.fit_transform with each option set, {len(docs):,} documents ({n_bytes / 1e6:.1f} MB):")
     rows = compare(cases, repeats, "counting")
     base = rows[0]["best"]
@@ -451,8 +452,9 @@ def max_abs_diff(A, B, chunk=1000):
 
 
 def bench_cosine(X, threads, repeats):
-    import mekong
     from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
+
+    import mekong
 
     small = X[:WARMUP_ROWS]
     ref = {}
@@ -557,8 +559,9 @@ def dense_top_k(X, k, n_jobs):
 
 
 def bench_topk(X, threads, repeats, k=10, sample_rows=1000, seed=0):
-    import mekong
     from sparse_dot_topn import sp_matmul_topn
+
+    import mekong
 
     XT = X.T.tocsr()  # sparse_dot_topn wants B in CSR; transposed once, outside the timings
     small, small_t = X[:WARMUP_ROWS], X[:WARMUP_ROWS].T.tocsr()
@@ -644,6 +647,7 @@ def make_queries(docs, n, seed=0):
 
 def bench_search(docs, threads, repeats, n_queries, n_single, k=10):
     import bm25s
+
     import mekong
 
     queries = make_queries(docs, n_queries)

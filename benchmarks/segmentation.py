@@ -177,7 +177,7 @@ def main(argv=None):
     for name, _, segment in segmenters[1:]:
         segment(corpus[0])
         part = corpus[: max(1, len(corpus) // (10 if name == "pyvi" else 40))]
-        t, c = best_of(lambda: [segment(s) for s in part], repeats=1)
+        t, c = best_of(lambda segment=segment, part=part: [segment(s) for s in part], repeats=1)
         share = n_syll * len(part) / len(corpus)
         speed.append((name, share / t, share / c))
     for name, v, vc in speed:

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   const auto data = read_all<double>(prefix + ".data");
   const auto shape = read_all<std::int64_t>(prefix + ".shape");
   mekong::CsrView<double, std::int32_t> X{indptr.data(), indices.data(), data.data(),
-                                           static_cast<std::size_t>(shape[0]), static_cast<std::size_t>(shape[1])};
+                                          static_cast<std::size_t>(shape[0]), static_cast<std::size_t>(shape[1])};
   mekong::SimilarityConfig cfg;
   cfg.n_jobs = jobs;
   double best = 1e30, check = 0;

@@ -263,10 +263,11 @@ def versions():
 def machine():
     cpu = "unknown"
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
@@ -281,8 +282,9 @@ def main(argv=None):
     ap.add_argument("--corpus", type=Path, default=None, help="default: benchmarks/data/longtail-<MB>mb.txt")
     args = ap.parse_args(argv)
 
-    import mekong.sklearn as mk
     import sklearn.feature_extraction.text as sk
+
+    import mekong.sklearn as mk
 
     mk.set_n_jobs(1)
     path = args.corpus or HERE / "data" / f"longtail-{args.size_mb:g}mb.txt"

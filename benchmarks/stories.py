@@ -106,7 +106,7 @@ def mean_average_precision(X, events, rerank):
 
 def quality():
     rows = []
-    for name, texts, events, dates, sources in corpora():
+    for name, texts, events, dates, _sources in corpora():
         n_events = len({e for e in events if e})
         for setting, vectorize in settings():
             X = vectorize(texts)

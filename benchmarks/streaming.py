@@ -78,13 +78,14 @@ print(json.dumps(out))
 
 
 def machine():
-    import mekong
     import numpy
     import scipy
 
+    import mekong
+
     cpu = ""
     try:
-        for line in open("/proc/cpuinfo"):
+        for line in open("/proc/cpuinfo"):  # noqa: SIM115
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -92,7 +93,7 @@ def machine():
         pass
     mem = ""
     try:
-        for line in open("/proc/meminfo"):
+        for line in open("/proc/meminfo"):  # noqa: SIM115
             if line.startswith("MemTotal"):
                 mem = f"{int(line.split()[1]) / 1e6:.1f} GB"
     except OSError:
@@ -131,7 +132,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     sizes = [float(s) for s in args.sizes.split(",")]
     if args.report_from:
-        rows = [json.loads(line) for line in open(args.report_from, encoding="utf-8") if line.startswith("{")]
+        rows = [json.loads(line) for line in open(args.report_from, encoding="utf-8") if line.startswith("{")]  # noqa: SIM115
         options = dict(input="content", min_df=args.min_df, max_df=args.max_df, n_jobs=args.n_jobs)
         sys.path.insert(0, str(HERE))
         import generate_corpus

@@ -6,9 +6,10 @@ import math
 import random
 import unicodedata
 
-import mekong
 import numpy as np
 import pytest
+
+import mekong
 from mekong.dedup import lsh_params
 
 MASK = 2**64 - 1

@@ -25,7 +25,7 @@ def ref_neighbours(X, k):
     index = np.full((n, kk), -1)
     score = np.full((n, kk), np.nan)
     for i in range(n):
-        cand = sorted(((-S[i, j], j) for j in range(n) if j != i and S[i, j] > 0))[:kk]
+        cand = sorted((-S[i, j], j) for j in range(n) if j != i and S[i, j] > 0)[:kk]
         for q, (s, j) in enumerate(cand):
             index[i, q], score[i, q] = j, -s
     return index, score
@@ -106,10 +106,8 @@ def ref_linkage(index, score, threshold):
         a, b = pair
         groups[a] += groups.pop(b)
     labels = np.full(n, -1)
-    nxt = 0
-    for g in sorted((sorted(g) for g in groups if len(g) > 1), key=lambda g: g[0]):
+    for nxt, g in enumerate(sorted((sorted(g) for g in groups if len(g) > 1), key=lambda g: g[0])):
         labels[g] = nxt
-        nxt += 1
     return labels
 
 
@@ -270,7 +268,7 @@ def test_evaluate_stories_takes_stories_and_nan_events():
 
 
 def test_story_clusterer_in_model_selection():
-    sklearn = pytest.importorskip("sklearn")
+    pytest.importorskip("sklearn")
     import sklearn.metrics
     from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV

@@ -166,7 +166,7 @@ def test_paths_folders_globs_and_generators_equal_the_texts(folder, small_batche
         _same(X, cv.fit_transform(raw))
         assert cv.skipped_files_ == []
     with_files = mekong.CountVectorizer(input="file")
-    handles = [open(f, "rb") for f in files]
+    handles = [open(f, "rb") for f in files]  # noqa: SIM115
     try:
         _same(X, with_files.fit_transform(iter(handles)))
     finally:
@@ -212,7 +212,7 @@ def test_mixed_encodings(tmp_path, small_batches):
 
 
 def test_decode_error_strict_ignore_replace(tmp_path, small_batches):
-    good = "Hợp tác với Lào".encode("utf-8")
+    good = "Hợp tác với Lào".encode()
     bad = good[:4] + b"\xff\xfe" + good[4:]
     (tmp_path / "0.txt").write_bytes(good)
     (tmp_path / "1.txt").write_bytes(bad)
@@ -395,7 +395,7 @@ def test_files_with_pruning_are_read_twice_not_held(folder, monkeypatch):
     calls = {"count": 0, "count_fixed": 0}
     for name in calls:
 
-        def spy(*a, _real=getattr(mekong._core, name), _name=name, **k):
+        def spy(*a, _real=getattr(mekong._core, name), _name=name, **k):  # noqa: B008
             calls[_name] += 1
             return _real(*a, **k)
 

@@ -144,7 +144,10 @@ def test_placement_styles_agree_up_to_the_placement(text):
     trad = mekong.tokenize(text, tone_marks="traditional")
     modern = mekong.tokenize(text, tone_marks="modern")
     assert len(trad) == len(modern)
-    strip = lambda s: unicodedata.normalize("NFD", s)  # same letters and marks, maybe reordered
+
+    def strip(s):  # same letters and marks, maybe reordered
+        return unicodedata.normalize("NFD", s)
+
     for a, b in zip(trad, modern):
         assert sorted(strip(a)) == sorted(strip(b))
     # normalizing twice changes nothing

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfTransformer as SkTfidfTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidfVectorizer
+from test_count_vectorizer import SK_PATTERN, ascii_corpus
 
 import mekong
-from test_count_vectorizer import SK_PATTERN, ascii_corpus
 
 counts = (
     st.integers(1, 30)

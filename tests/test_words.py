@@ -249,7 +249,7 @@ def decode(model, stretch):
         tag = back[i][tag]
     tags.reverse()
     words = []
-    for i, (t, g, glued) in enumerate(stretch):
+    for i, (t, _g, _glued) in enumerate(stretch):
         if tags[i] == 0 or not words:
             words.append([t])
         else:

@@ -96,59 +96,112 @@ inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py
   return out;
 }
 
-// Runs fn(cancel) without the GIL on a core thread while this thread polls for Ctrl-C; on a signal
-// the core is told to stop and the Python exception (KeyboardInterrupt) is raised here.
+// Every long call of the core goes through one CoreCall: it runs fn(cancel) without the GIL on a core
+// thread with the call's cancel flag and progress counter installed (CancelScope, ProgressScope;
+// parallel_for hands both on to its pool), while this thread wakes every 100 ms to check for Ctrl-C
+// and to move the progress bar, both with the GIL. On a signal the core is told to stop and the
+// Python exception (KeyboardInterrupt) is raised here; a core exception is re-thrown here.
+//
+// `bar` is None or an object with update(n) (a tqdm bar, made by mekong._progress): it receives the
+// units (documents, rows) the core's threads have finished since the last wake. No worker touches it.
+class CoreCall {
+ public:
+  explicit CoreCall(py::object bar = py::none()) : bar_(std::move(bar)) {}
+
+  template <class F>
+  auto run(F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
+    using R = decltype(fn(static_cast<const std::atomic<bool>*>(nullptr)));
+    std::optional<R> result;
+    std::exception_ptr error;
+    bool interrupted = false;
+    {
+      std::mutex m;
+      std::condition_variable cv;
+      bool done = false;
+      py::gil_scoped_release release;
+      std::thread worker([&] {
+        CancelScope scope(&cancel_);         // polled inside documents too, not only between them
+        ProgressScope counting(&progress_);  // advanced by the stages as units finish
+        try {
+          result.emplace(fn(&cancel_));
+        } catch (...) {
+          error = std::current_exception();
+        }
+        std::lock_guard<std::mutex> guard(m);
+        done = true;
+        cv.notify_one();
+      });
+      std::unique_lock<std::mutex> lock(m);
+      while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
+        lock.unlock();
+        {
+          py::gil_scoped_acquire acquire;
+          if (!interrupted && PyErr_CheckSignals() != 0) {
+            interrupted = true;
+            cancel_ = true;
+          }
+          if (!interrupted) {
+            try {
+              report();
+            } catch (py::error_already_set& e) {  // the bar failed: stop the core, raise its error here
+              e.restore();
+              interrupted = true;
+              cancel_ = true;
+            }
+          }
+        }
+        lock.lock();
+      }
+      lock.unlock();
+      worker.join();
+    }
+    if (interrupted) throw py::error_already_set();
+    if (error) std::rethrow_exception(error);
+    report();
+    return std::move(*result);
+  }
+
+  // run() for work of `bytes` input bytes; below about a millisecond of work the thread it starts
+  // would cost more than the call, so small inputs run here with the GIL released (and, with a bar,
+  // report once at the end).
+  template <class F>
+  auto run_small(std::size_t bytes, F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
+    constexpr std::size_t kThreadWorthBytes = std::size_t{1} << 18;
+    if (bytes >= kThreadWorthBytes) return run(std::forward<F>(fn));
+    auto out = [&] {
+      py::gil_scoped_release release;
+      ProgressScope counting(&progress_);
+      return fn(static_cast<const std::atomic<bool>*>(nullptr));
+    }();
+    report();
+    return out;
+  }
+
+ private:
+  // Hands the units finished since the last report to the bar (with the GIL held).
+  void report() {
+    const std::size_t now = progress_.done.load(std::memory_order_relaxed);
+    if (bar_.is_none() || now == reported_) return;
+    bar_.attr("update")(now - reported_);
+    reported_ = now;
+  }
+
+  py::object bar_;
+  std::atomic<bool> cancel_{false};
+  Progress progress_;
+  std::size_t reported_ = 0;
+};
+
+// A CoreCall without a progress bar.
 template <class F>
 auto run_interruptible(F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
-  using R = decltype(fn(static_cast<const std::atomic<bool>*>(nullptr)));
-  std::atomic<bool> cancel{false};
-  std::optional<R> result;
-  std::exception_ptr error;
-  bool interrupted = false;
-  {
-    std::mutex m;
-    std::condition_variable cv;
-    bool done = false;
-    py::gil_scoped_release release;
-    std::thread worker([&] {
-      CancelScope scope(&cancel);  // polled inside documents too, not only between them
-      try {
-        result.emplace(fn(&cancel));
-      } catch (...) {
-        error = std::current_exception();
-      }
-      std::lock_guard<std::mutex> guard(m);
-      done = true;
-      cv.notify_one();
-    });
-    std::unique_lock<std::mutex> lock(m);
-    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
-      lock.unlock();
-      {
-        py::gil_scoped_acquire acquire;
-        if (!interrupted && PyErr_CheckSignals() != 0) {
-          interrupted = true;
-          cancel = true;
-        }
-      }
-      lock.lock();
-    }
-    lock.unlock();
-    worker.join();
-  }
-  if (interrupted) throw py::error_already_set();
-  if (error) std::rethrow_exception(error);
-  return std::move(*result);
+  return CoreCall().run(std::forward<F>(fn));
 }
 
-// run_interruptible for work of `bytes` input bytes; below about a millisecond of work the thread
-// it starts would cost more than the call, so small inputs run here with the GIL released.
+// A CoreCall without a progress bar for work of `bytes` input bytes (see CoreCall::run_small).
 template <class F>
 auto run_cancellable(std::size_t bytes, F&& fn) -> decltype(fn(static_cast<const std::atomic<bool>*>(nullptr))) {
-  constexpr std::size_t kThreadWorthBytes = std::size_t{1} << 18;
-  if (bytes >= kThreadWorthBytes) return run_interruptible(std::forward<F>(fn));
-  py::gil_scoped_release release;
-  return fn(static_cast<const std::atomic<bool>*>(nullptr));
+  return CoreCall().run_small(bytes, std::forward<F>(fn));
 }
 
 // Total bytes of a corpus, for run_cancellable.

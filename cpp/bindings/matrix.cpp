@@ -65,22 +65,18 @@ Norm norm_arg(const std::string& s) {
 void bind_matrix(py::module_& m) {
   py::class_<Vocabulary>(m, "Vocabulary")
       .def(py::init([](const std::vector<std::string>& terms) {
-        auto v = std::make_unique<Vocabulary>();
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-          bool added = false;
-          v->terms.intern(terms[i], &added);
-          if (!added) throw py::value_error("Duplicate term in vocabulary: '" + terms[i] + "'");
-        }
-        return v;
+        return std::make_unique<Vocabulary>(Vocabulary{Interner::of_unique(terms)});
       }))
       .def("__len__", [](const Vocabulary& v) { return v.terms.size(); });
 
   m.def(
       "count",
       [](const py::handle& docs, const Analyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
-         bool max_df_is_count, std::int64_t max_features, bool binary, int n_jobs) {
+         bool max_df_is_count, std::int64_t max_features, bool binary, int n_jobs, bool strict_decode,
+         const py::object& progress) {
         std::vector<py::object> keep;
-        const RawDocuments raw = documents_from_python(docs, keep);
+        RawDocuments raw = documents_from_python(docs, keep);
+        raw.strict = strict_decode;
         CountConfig cfg;
         cfg.min_df = min_df;
         cfg.min_df_is_count = min_df_is_count;
@@ -89,7 +85,7 @@ void bind_matrix(py::module_& m) {
         cfg.max_features = max_features;
         cfg.binary = binary;
         cfg.n_jobs = n_jobs;
-        CorpusCounts out = run_interruptible(
+        CorpusCounts out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return count_corpus(raw, analyzer, cfg, cancel); });
         py::list vocabulary(out.counts.vocabulary.size());
         for (std::size_t i = 0; i < out.counts.vocabulary.size(); ++i)
@@ -99,25 +95,29 @@ void bind_matrix(py::module_& m) {
                               stats_to_python(out.stats), aliases_to_python(out.aliases));
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
-      py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"));
+      py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"),
+      py::arg("strict_decode") = false, py::arg("progress") = py::none());
 
   m.def(
       "count_fixed",
-      [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs) {
+      [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs,
+         bool strict_decode, const py::object& progress) {
         std::vector<py::object> keep;
-        const RawDocuments raw = documents_from_python(docs, keep);
-        FixedCounts out = run_interruptible([&](const std::atomic<bool>* cancel) {
+        RawDocuments raw = documents_from_python(docs, keep);
+        raw.strict = strict_decode;
+        FixedCounts out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
           return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel);
         });
         return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats),
                               aliases_to_python(out.aliases));
       },
-      py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"));
+      py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"),
+      py::arg("strict_decode") = false, py::arg("progress") = py::none());
 
   m.def(
       "sk_count",
       [](const py::list& docs, const SkAnalyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
-         bool max_df_is_count, int n_jobs) {
+         bool max_df_is_count, int n_jobs, const py::object& progress) {
         std::vector<py::object> keep;
         const auto views = utf8_views(docs, keep);
         SkCorpus corpus(views, analyzer);
@@ -127,48 +127,46 @@ void bind_matrix(py::module_& m) {
         cfg.max_df = max_df;
         cfg.max_df_is_count = max_df_is_count;
         cfg.n_jobs = n_jobs;
-        CountResult out =
-            run_interruptible([&](const std::atomic<bool>* cancel) { return count_and_learn(corpus, cfg, cancel); });
+        CountResult out = py_convert::CoreCall(progress).run(
+            [&](const std::atomic<bool>* cancel) { return count_and_learn(corpus, cfg, cancel); });
         py::list vocabulary(out.vocabulary.size());
         for (std::size_t i = 0; i < out.vocabulary.size(); ++i) vocabulary[i] = term_str(out.vocabulary[i]);
         out.vocabulary = {};
         return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), vocabulary);
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
-      py::arg("max_df_is_count"), py::arg("n_jobs"));
+      py::arg("max_df_is_count"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
   m.def(
       "sk_count_fixed",
-      [](const py::list& docs, const SkAnalyzer& analyzer, const py::list& terms_by_column, int n_jobs) {
+      [](const py::list& docs, const SkAnalyzer& analyzer, const py::list& terms_by_column, int n_jobs,
+         const py::object& progress) {
         std::vector<py::object> keep;
         const auto views = utf8_views(docs, keep);
         const auto terms = utf8_views(terms_by_column, keep);
-        Interner vocabulary;
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-          bool added = false;
-          vocabulary.intern(terms[i], &added);
-          if (!added) throw py::value_error("Duplicate term in vocabulary: " + std::string(terms[i]));
-        }
+        const Interner vocabulary = Interner::of_unique(terms);
         SkCorpus corpus(views, analyzer);
-        Csr<std::int64_t> out = run_interruptible(
+        Csr<std::int64_t> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return count_fixed(corpus, vocabulary, false, n_jobs, cancel); });
         return py_convert::csr_to_python(std::move(out));
       },
-      py::arg("docs"), py::arg("analyzer"), py::arg("terms_by_column"), py::arg("n_jobs"));
+      py::arg("docs"), py::arg("analyzer"), py::arg("terms_by_column"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 
   m.def(
       "sk_hash",
-      [](const py::list& docs, const SkAnalyzer& analyzer, std::int64_t n_features, bool alternate_sign, int n_jobs) {
-        if (n_features < 1 || n_features > INT32_MAX) throw py::value_error("n_features must be in [1, 2**31 - 1]");
+      [](const py::list& docs, const SkAnalyzer& analyzer, std::int32_t n_features, bool alternate_sign, int n_jobs,
+         const py::object& progress) {
         std::vector<py::object> keep;
         const auto views = utf8_views(docs, keep);
         SkCorpus corpus(views, analyzer);
-        HashingConfig cfg{static_cast<std::int32_t>(n_features), alternate_sign, n_jobs};
-        Csr<double> out =
-            run_interruptible([&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
+        HashingConfig cfg{n_features, alternate_sign, n_jobs};
+        Csr<double> out = py_convert::CoreCall(progress).run(
+            [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));
       },
-      py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"));
+      py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 
   m.def(
       "murmurhash3_32",

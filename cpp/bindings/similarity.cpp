@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <limits>
 #include <type_traits>
 
 #include "bind.hpp"
@@ -48,31 +49,30 @@ void register_similarity_index(py::module_& m, const char* name) {
           }
         });
       }))
-      .def("top_k",
-           [](const SimilarityIndex<T>& ix, const py::tuple& q, std::size_t k, double threshold, int n_jobs) {
-             const CsrArg a = csr_arg(q);
-             if (!is_float(a.data.dtype(), sizeof(T)))
-               throw py::type_error("queries must have the index's value dtype");
-             SimilarityConfig cfg{ix.metric, n_jobs, 0};
-             return dispatch(a, [&]<class U, class I>() -> py::object {
-               if constexpr (std::is_same_v<U, T>) {
-                 const CsrView<T, I> v = view<T, I>(a);
-                 TopK<T> out;
-                 if (v.nnz() <= 4096) {  // a few queries: milliseconds at most, no watcher thread to start
-                   py::gil_scoped_release release;
-                   out = top_k_query(ix, v, k, threshold, cfg, nullptr);
-                 } else {
-                   out = run_interruptible(
-                       [&](const std::atomic<bool>* cancel) { return top_k_query(ix, v, k, threshold, cfg, cancel); });
-                 }
-                 const std::size_t rows = out.rows, kk = out.k;
-                 return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk),
-                                       to_numpy_2d(std::move(out.score), rows, kk));
-               } else {
-                 throw py::type_error("queries must have the index's value dtype");
-               }
-             });
-           })
+      .def(
+          "top_k",
+          [](const SimilarityIndex<T>& ix, const py::tuple& q, std::size_t k, double threshold, int n_jobs,
+             const py::object& progress) {
+            const CsrArg a = csr_arg(q);
+            if (!is_float(a.data.dtype(), sizeof(T))) throw py::type_error("queries must have the index's value dtype");
+            SimilarityConfig cfg{ix.metric, n_jobs, 0};
+            return dispatch(a, [&]<class U, class I>() -> py::object {
+              if constexpr (std::is_same_v<U, T>) {
+                const CsrView<T, I> v = view<T, I>(a);
+                TopK<T> out;
+                // A few queries (nnz <= 4096): milliseconds at most, no watcher thread to start.
+                out = py_convert::CoreCall(progress).run_small(
+                    v.nnz() <= 4096 ? 0 : std::numeric_limits<std::size_t>::max(),
+                    [&](const std::atomic<bool>* cancel) { return top_k_query(ix, v, k, threshold, cfg, cancel); });
+                const std::size_t rows = out.rows, kk = out.k;
+                return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk),
+                                      to_numpy_2d(std::move(out.score), rows, kk));
+              } else {
+                throw py::type_error("queries must have the index's value dtype");
+              }
+            });
+          },
+          py::arg("queries"), py::arg("k"), py::arg("threshold"), py::arg("n_jobs"), py::arg("progress") = py::none())
       .def_property_readonly("rows", [](const SimilarityIndex<T>& ix) { return ix.rows; })
       .def_property_readonly("cols", [](const SimilarityIndex<T>& ix) { return ix.cols; })
       .def_property_readonly("nnz", [](const SimilarityIndex<T>& ix) { return ix.nnz(); })
@@ -85,23 +85,27 @@ void bind_similarity(py::module_& m) {
   register_similarity_index<float>(m, "SimilarityIndex32");
   register_similarity_index<double>(m, "SimilarityIndex64");
 
-  m.def("similarity_matrix",
-        [](const py::tuple& x, const py::object& y, const std::string& metric, int n_jobs, std::size_t memory_budget) {
-          const CsrArg a = csr_arg(x);
-          const bool symmetric = y.is_none();
-          const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
-          SimilarityConfig cfg{metric_arg(metric), n_jobs, memory_budget};
-          return dispatch(a, [&]<class T, class I>() -> py::object {
-            const CsrView<T, I> vx = view<T, I>(a);
-            CsrView<T, I> vy;
-            if (!symmetric) vy = view<T, I>(b);
-            const std::size_t cols = symmetric ? vx.rows : vy.rows;
-            std::vector<T> out = run_interruptible([&](const std::atomic<bool>* cancel) {
-              return similarity_matrix(vx, symmetric ? nullptr : &vy, cfg, cancel);
-            });
-            return to_numpy_2d(std::move(out), vx.rows, cols);
+  m.def(
+      "similarity_matrix",
+      [](const py::tuple& x, const py::object& y, const std::string& metric, int n_jobs, std::size_t memory_budget,
+         const py::object& progress) {
+        const CsrArg a = csr_arg(x);
+        const bool symmetric = y.is_none();
+        const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
+        SimilarityConfig cfg{metric_arg(metric), n_jobs, memory_budget};
+        return dispatch(a, [&]<class T, class I>() -> py::object {
+          const CsrView<T, I> vx = view<T, I>(a);
+          CsrView<T, I> vy;
+          if (!symmetric) vy = view<T, I>(b);
+          const std::size_t cols = symmetric ? vx.rows : vy.rows;
+          std::vector<T> out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
+            return similarity_matrix(vx, symmetric ? nullptr : &vy, cfg, cancel);
           });
+          return to_numpy_2d(std::move(out), vx.rows, cols);
         });
+      },
+      py::arg("x"), py::arg("y"), py::arg("metric"), py::arg("n_jobs"), py::arg("memory_budget"),
+      py::arg("progress") = py::none());
 
   m.def("dense_similarity_matrix",
         [](const py::array& x, const py::object& y, const std::string& metric, int n_jobs,
@@ -127,23 +131,28 @@ void bind_similarity(py::module_& m) {
           return f32 ? run(float{}) : run(double{});
         });
 
-  m.def("top_k_similar", [](const py::tuple& x, const py::object& y, std::size_t k, double threshold,
-                            const std::string& metric, int n_jobs) {
-    const CsrArg a = csr_arg(x);
-    const bool symmetric = y.is_none();
-    const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
-    SimilarityConfig cfg{metric_arg(metric), n_jobs, 0};
-    return dispatch(a, [&]<class T, class I>() -> py::object {
-      const CsrView<T, I> vx = view<T, I>(a);
-      CsrView<T, I> vy;
-      if (!symmetric) vy = view<T, I>(b);
-      TopK<T> out = run_interruptible([&](const std::atomic<bool>* cancel) {
-        return top_k_similar(vx, symmetric ? nullptr : &vy, k, threshold, cfg, cancel);
-      });
-      const std::size_t rows = out.rows, kk = out.k;
-      return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk), to_numpy_2d(std::move(out.score), rows, kk));
-    });
-  });
+  m.def(
+      "top_k_similar",
+      [](const py::tuple& x, const py::object& y, std::size_t k, double threshold, const std::string& metric,
+         int n_jobs, const py::object& progress) {
+        const CsrArg a = csr_arg(x);
+        const bool symmetric = y.is_none();
+        const CsrArg b = symmetric ? CsrArg{} : second_arg(a, y);
+        SimilarityConfig cfg{metric_arg(metric), n_jobs, 0};
+        return dispatch(a, [&]<class T, class I>() -> py::object {
+          const CsrView<T, I> vx = view<T, I>(a);
+          CsrView<T, I> vy;
+          if (!symmetric) vy = view<T, I>(b);
+          TopK<T> out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
+            return top_k_similar(vx, symmetric ? nullptr : &vy, k, threshold, cfg, cancel);
+          });
+          const std::size_t rows = out.rows, kk = out.k;
+          return py::make_tuple(to_numpy_2d(std::move(out.index), rows, kk),
+                                to_numpy_2d(std::move(out.score), rows, kk));
+        });
+      },
+      py::arg("x"), py::arg("y"), py::arg("k"), py::arg("threshold"), py::arg("metric"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

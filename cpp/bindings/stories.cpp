@@ -56,24 +56,31 @@ void bind_stories(py::module_& m) {
                           to_numpy(std::move(out.indptr)));
   });
 
-  m.def("rescore_cosine", [check_csr](const IndexArray& index, const ScoreArray& score, const I64& indptr,
-                                      const I64& indices, const F64& data, std::size_t cols, int n_jobs) {
-    NeighbourLists nb = lists(index, score);
-    check_csr(indptr, indices, data, nb.rows);
-    NeighbourLists out = run_interruptible([&](const std::atomic<bool>* cancel) {
-      return rescore_cosine(nb, indptr.data(), indices.data(), data.data(), cols, n_jobs, cancel);
-    });
-    const std::size_t rows = out.rows, k = out.k;
-    return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
-  });
+  m.def(
+      "rescore_cosine",
+      [check_csr](const IndexArray& index, const ScoreArray& score, const I64& indptr, const I64& indices,
+                  const F64& data, std::size_t cols, int n_jobs, const py::object& progress) {
+        NeighbourLists nb = lists(index, score);
+        check_csr(indptr, indices, data, nb.rows);
+        NeighbourLists out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
+          return rescore_cosine(nb, indptr.data(), indices.data(), data.data(), cols, n_jobs, cancel);
+        });
+        const std::size_t rows = out.rows, k = out.k;
+        return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
+      },
+      py::arg("index"), py::arg("score"), py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("cols"),
+      py::arg("n_jobs"), py::arg("progress") = py::none());
 
-  m.def("rerank_neighbours", [](const IndexArray& index, const ScoreArray& score, int n_jobs) {
-    NeighbourLists nb = lists(index, score);
-    NeighbourLists out =
-        run_interruptible([&](const std::atomic<bool>* cancel) { return rerank_neighbours(nb, n_jobs, cancel); });
-    const std::size_t rows = out.rows, k = out.k;
-    return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
-  });
+  m.def(
+      "rerank_neighbours",
+      [](const IndexArray& index, const ScoreArray& score, int n_jobs, const py::object& progress) {
+        NeighbourLists nb = lists(index, score);
+        NeighbourLists out = py_convert::CoreCall(progress).run(
+            [&](const std::atomic<bool>* cancel) { return rerank_neighbours(nb, n_jobs, cancel); });
+        const std::size_t rows = out.rows, k = out.k;
+        return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
+      },
+      py::arg("index"), py::arg("score"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
   m.def("background_contrast", [](const IndexArray& index, const ScoreArray& score) {
     NeighbourLists out = background_contrast(lists(index, score));

@@ -292,52 +292,63 @@ void bind_text(py::module_& m) {
 
   m.def(
       "decode",
-      [](const py::bytes& data, const std::string& encoding) {
+      [](const py::bytes& data, const std::string& encoding, bool strict) {
         std::string_view view(PyBytes_AS_STRING(data.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(data.ptr())));
         std::string scratch;
         const Decoded d = run_cancellable(view.size(), [&](const std::atomic<bool>*) {
           return encoding.empty() ? decode_utf8(view, scratch) : decode_bytes(view, encoding, scratch);
         });
+        if (strict) require_valid(d.replaced, d.first_invalid);
         return py::make_tuple(utf8_str(d.text), d.replaced);
       },
-      py::arg("data"), py::arg("encoding") = "");
+      py::arg("data"), py::arg("encoding") = "", py::arg("strict") = false);
 
-  m.def("learn_repeated_lines", [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents,
-                                   int n_jobs) {
-    std::vector<py::object> keep;
-    const RawDocuments raw = documents_from_python(docs, keep);
-    const std::vector<std::string> out = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
-      return learn_repeated_lines(raw, analyzer, min_documents, n_jobs);
-    });
-    py::list l;
-    for (const auto& k : out) l.append(utf8_str(k));
-    return l;
-  });
+  m.def(
+      "learn_repeated_lines",
+      [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_documents, int n_jobs,
+         const py::object& progress) {
+        std::vector<py::object> keep;
+        const RawDocuments raw = documents_from_python(docs, keep);
+        const std::vector<std::string> out = py_convert::CoreCall(progress).run_small(
+            py_convert::total_bytes(raw),
+            [&](const std::atomic<bool>*) { return learn_repeated_lines(raw, analyzer, min_documents, n_jobs); });
+        py::list l;
+        for (const auto& k : out) l.append(utf8_str(k));
+        return l;
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("min_documents"), py::arg("n_jobs"),
+      py::arg("progress") = py::none());
 
-  m.def("learn_name_evidence", [](const py::handle& docs, const Analyzer& analyzer, int n_jobs) {
-    std::vector<py::object> keep;
-    const RawDocuments raw = documents_from_python(docs, keep);
-    const NameEvidence ev = run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
-      return learn_name_evidence(raw, analyzer, n_jobs);
-    });
-    py::list lower, names, clipped;
-    for (std::uint32_t i = 0; i < ev.lower.size(); ++i) lower.append(utf8_str(ev.lower.str(i)));
-    for (std::uint32_t i = 0; i < ev.names.size(); ++i) names.append(utf8_str(ev.names.str(i)));
-    for (std::uint32_t i = 0; i < ev.clipped.size(); ++i) clipped.append(utf8_str(ev.clipped.str(i)));
-    return py::make_tuple(lower, names, clipped);
-  });
+  m.def(
+      "learn_name_evidence",
+      [](const py::handle& docs, const Analyzer& analyzer, int n_jobs, const py::object& progress) {
+        std::vector<py::object> keep;
+        const RawDocuments raw = documents_from_python(docs, keep);
+        const NameEvidence ev = py_convert::CoreCall(progress).run_small(
+            py_convert::total_bytes(raw),
+            [&](const std::atomic<bool>*) { return learn_name_evidence(raw, analyzer, n_jobs); });
+        py::list lower, names, clipped;
+        for (std::uint32_t i = 0; i < ev.lower.size(); ++i) lower.append(utf8_str(ev.lower.str(i)));
+        for (std::uint32_t i = 0; i < ev.names.size(); ++i) names.append(utf8_str(ev.names.str(i)));
+        for (std::uint32_t i = 0; i < ev.clipped.size(); ++i) clipped.append(utf8_str(ev.clipped.str(i)));
+        return py::make_tuple(lower, names, clipped);
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
-  m.def("learn_phrases", [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold,
-                            std::size_t passes, std::shared_ptr<const PhraseModel> dictionary, int n_jobs) {
-    std::vector<py::object> keep;
-    const RawDocuments raw = documents_from_python(docs, keep);
-    PhraseConfig cfg{min_count, threshold, passes};
-    auto model =
-        std::make_shared<PhraseModel>(run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>*) {
-          return learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs);
-        }));
-    return model;
-  });
+  m.def(
+      "learn_phrases",
+      [](const py::handle& docs, const Analyzer& analyzer, std::size_t min_count, double threshold, std::size_t passes,
+         std::shared_ptr<const PhraseModel> dictionary, int n_jobs, const py::object& progress) {
+        std::vector<py::object> keep;
+        const RawDocuments raw = documents_from_python(docs, keep);
+        PhraseConfig cfg{min_count, threshold, passes};
+        auto model = std::make_shared<PhraseModel>(py_convert::CoreCall(progress).run_small(
+            py_convert::total_bytes(raw),
+            [&](const std::atomic<bool>*) { return learn_phrases(raw, analyzer, cfg, dictionary.get(), n_jobs); }));
+        return model;
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("min_count"), py::arg("threshold"), py::arg("passes"),
+      py::arg("dictionary"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
   m.def("alias_key", [](const std::string& name) {
     AliasKeys keys;

@@ -9,6 +9,7 @@ several option values in front of each text. Run again after changing this file:
 
     python3 cpp/fuzz/make_seeds.py
 """
+
 import hashlib
 import pathlib
 
@@ -18,7 +19,7 @@ SEP = b"\x1e"  # document separator of the clean, names and count targets
 TEXTS = {
     "vi_nfc": "Tỉnh uỷ Kon Tum làm việc tại cửa khẩu Bờ Y. Hoà bình, TỈNH UỶ, qúy, gìa, thuỷ, khoẻ.",
     "vi_nfd": "Vie\u0323\u0302t Nam ho\u031b\u0323p ta\u0301c kinh te\u0302\u0301 vo\u031b\u0301i La\u0300o.",
-    "names": "Đoàn tỉnh Kon Tum thăm tỉnh Ắt-ta-pư (Lào). Ông Lê Ngọc Tuấn nói: \"Attapư và Attapu là một.\"",
+    "names": 'Đoàn tỉnh Kon Tum thăm tỉnh Ắt-ta-pư (Lào). Ông Lê Ngọc Tuấn nói: "Attapư và Attapu là một."',
     "lao": "ສະບາຍດີ ປະເທດລາວ ແຂວງອັດຕະປື",
     "thai": "ประเทศไทยสวัสดีครับ COVID19ระบาด",
     "khmer": "ព្រះរាជាណាចក្រកម្ពុជា ភ្នំពេញ",
@@ -27,7 +28,7 @@ TEXTS = {
     "markdown": "![ảnh](http://x.vn/a.jpg)\n[Tin chính](https://a.vn/b) ở đây.\n| Ảnh: TTXVN |\nẢnh: tư liệu",
     "html": "<p>Đoạn <b>một</b> &amp; &#769;hai &#x1F600; &nbsp;&hellip;</p><!-- x --> a<b và c>d",
     "furniture": "Trang chủ\r\nThời sự\r\nBão số 4 đổ bộ vào Quảng Trị, gây mưa lớn ở nhiều nơi trong tỉnh và các vùng lân cận.\r\n"
-                 "Tin liên quan\r\nMưa lớn\r\nLũ về\r\nĐường ngập",
+    "Tin liên quan\r\nMưa lớn\r\nLũ về\r\nĐường ngập",
     "numbers": "Năm 2024 có 1.234 ca, ٣٤ và ⅷ; x_y_z 12ab ²³",
     "mixed_case": "İstanbul ǅemal ẞtraße Σίσυφος ΌΣΟΣ ﬁnal K\u212a",
     "spaces": "a\u00a0b\u2003c\u3000d\te\f\vf\u200bg",
@@ -100,7 +101,13 @@ def main():
             write("clean", f"{name}-{opt}", bytes([opt]) + data)
         for opt in (0, 1, 3):
             write("names", f"{name}-{opt}", bytes([opt]) + data)
-        for opts in (b"\x00\x00\x00\xff", b"\x00\x07\x00\xaa", b"\x21\x16\x46\x0f", b"\x12\x68\x05\x00", b"\x00\x01\x02\xff"):
+        for opts in (
+            b"\x00\x00\x00\xff",
+            b"\x00\x07\x00\xaa",
+            b"\x21\x16\x46\x0f",
+            b"\x12\x68\x05\x00",
+            b"\x00\x01\x02\xff",
+        ):
             write("count", f"{name}-{opts.hex()}", opts + data)
     if (HERE / "fuzz_words.cpp").exists():  # the word stage's target: texts, then model files (0x80)
         for name, data in texts.items():
@@ -116,11 +123,62 @@ def main():
     write("similarity", "explicit_zeros", b"\x47\x01" + b"\xff\x0f\x0c\x0c\x0c\x0c" * 8)
 
     dictionaries = {
-        "text": ["://", "http://", "https://", "www.", "@", ".vn", "\u0301", "\u0323", "\u0300", "\u0309",
-                 "\u0303", "\u0302", "\u031b", "ư", "Đ", "\u00a0", "\r\n", "\n", "-", "_", "ສ", "ก", "ក", "中",
-                 b"\xff", b"\xed\xa0\x80", b"\x00"],
-        "clean": ["![", "](", "[", "]", "(", ")", "<", ">", "</", "<!--", "&amp;", "&#", "&#x", ";", "|",
-                  "Ảnh:", "Tin liên quan", "Đọc nhiều", "\r\n", "\n", b"\x1e", "http://", "www.", "@", "\u0301"],
+        "text": [
+            "://",
+            "http://",
+            "https://",
+            "www.",
+            "@",
+            ".vn",
+            "\u0301",
+            "\u0323",
+            "\u0300",
+            "\u0309",
+            "\u0303",
+            "\u0302",
+            "\u031b",
+            "ư",
+            "Đ",
+            "\u00a0",
+            "\r\n",
+            "\n",
+            "-",
+            "_",
+            "ສ",
+            "ก",
+            "ក",
+            "中",
+            b"\xff",
+            b"\xed\xa0\x80",
+            b"\x00",
+        ],
+        "clean": [
+            "![",
+            "](",
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "</",
+            "<!--",
+            "&amp;",
+            "&#",
+            "&#x",
+            ";",
+            "|",
+            "Ảnh:",
+            "Tin liên quan",
+            "Đọc nhiều",
+            "\r\n",
+            "\n",
+            b"\x1e",
+            "http://",
+            "www.",
+            "@",
+            "\u0301",
+        ],
     }
     for name, words in dictionaries.items():
         lines = ["# " + ("tokens the text targets look for" if name == "text" else "markup the cleaner reads")]

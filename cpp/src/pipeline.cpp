@@ -1,5 +1,6 @@
 #include "mekong/pipeline.hpp"
 
+#include "mekong/text/decode.hpp"
 #include "mekong/util/parallel.hpp"
 
 namespace mekong {
@@ -19,10 +20,12 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
   void terms(std::size_t doc, TermBuffer& out) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
     corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
+    if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
     corpus_.stats_[doc] = worker_.term_ids(corpus_.docs_.bytes[doc], utf8, resolve, ids);
+    if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
 
  private:
@@ -79,6 +82,7 @@ void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n
     for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
       check_cancelled(cancel);  // between documents; the stages poll inside each one
       fn(p, worker, docs.bytes[i], doc_is_utf8(docs, i));
+      progress_advance(1);
     }
   });
 }

@@ -161,6 +161,29 @@ TEST(Pipeline, AnalyzerFeedsTheCount) {
   EXPECT_EQ(r.stats[0].replaced, 0u);
 }
 
+TEST(Pipeline, StrictDecodingNamesTheDocumentAndByte) {
+  Analyzer analyzer(AnalyzerConfig{});
+  RawDocuments docs;
+  const std::string bad = "Ho\xC3 hoà";
+  docs.bytes = {"Tỉnh uỷ", "", bad};
+  docs.strict = true;
+  for (int n_jobs : {1, 3}) {
+    CountConfig cfg;
+    cfg.n_jobs = n_jobs;
+    try {
+      count_corpus(docs, analyzer, cfg);
+      FAIL() << "strict decoding counted an invalid document";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.document, 2u);
+      EXPECT_EQ(e.offset, 2u);
+    }
+  }
+  Interner vocabulary = Interner::of_unique(std::vector<std::string>{"tỉnh"});
+  EXPECT_THROW(count_corpus_fixed(docs, analyzer, vocabulary, false, 1), InputError);
+  docs.bytes.pop_back();
+  EXPECT_EQ(count_corpus(docs, analyzer, {}).counts.matrix.rows, 2u);  // valid input: counted as ever
+}
+
 TEST(Pipeline, StopWordsAndNgrams) {
   AnalyzerConfig ac;
   ac.stop_words = {"Và"};

@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "mekong/error.hpp"
 #include "mekong/util/interner.hpp"
+#include "mekong/util/memory_budget.hpp"
 #include "mekong/util/parallel.hpp"
 
 using namespace mekong;
@@ -47,4 +49,57 @@ TEST(Parallel, FirstExceptionIsRethrown) {
   std::vector<int> seen(100, 0);
   parallel_for(100, 3, [&](std::size_t p) { seen[p] += 1; });
   EXPECT_EQ(std::set<int>(seen.begin(), seen.end()), std::set<int>{1});
+}
+
+TEST(Progress, ParallelForHandsTheCallersCounterToItsPool) {
+  constexpr std::size_t kParts = 37;
+  for (int threads : {1, 4}) {
+    Progress progress;
+    std::atomic<int> with_counter{0};
+    {
+      ProgressScope scope(&progress);
+      parallel_for(kParts, threads, [&](std::size_t p) {
+        with_counter += current_progress() == &progress;
+        progress_advance(p + 1);  // unequal units per part, each part counted once
+      });
+    }
+    EXPECT_EQ(with_counter.load(), static_cast<int>(kParts));
+    EXPECT_EQ(progress.done.load(), kParts * (kParts + 1) / 2);
+    EXPECT_EQ(current_progress(), nullptr);  // the scope restored "none"
+  }
+  progress_advance(5);  // no counter installed: nothing to do, no crash
+}
+
+TEST(Interner, OfUniqueRefusesARepeatedTerm) {
+  const std::vector<std::string> terms{"kon_tum", "attapư", "hợp_tác"};
+  const Interner v = Interner::of_unique(terms);
+  for (std::size_t j = 0; j < terms.size(); ++j) EXPECT_EQ(v.find(terms[j]), j);
+  try {
+    Interner::of_unique(std::vector<std::string>{"a", "b", "a"});
+    FAIL() << "a repeated term was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "Duplicate term in vocabulary: 'a'");
+  }
+}
+
+TEST(MemoryBudget, RefusesOverTheBudgetWithOneMessage) {
+  EXPECT_NO_THROW(check_memory_budget(1000, 1000, 8, 0, "matrix", "advice"));         // 0: no limit
+  EXPECT_NO_THROW(check_memory_budget(1024, 1024, 8, 8u << 20, "matrix", "advice"));  // exactly the budget
+  try {
+    check_memory_budget(2048, 1024, 8, 8u << 20, "similarity matrix", "use top-k");
+    FAIL() << "16 MiB passed an 8 MiB budget";
+  } catch (const MemoryBudgetError& e) {
+    EXPECT_STREQ(e.what(), "a dense 2048 x 1024 similarity matrix needs 16 MiB, over the budget of 8 MiB; use top-k");
+  }
+  EXPECT_THROW(check_memory_budget(2048, 1024, 8, 8u << 20, "m", "a"), std::bad_alloc);  // MemoryError
+}
+
+TEST(InputError, NamesTheDocumentAndTheByteOffset) {
+  const InputError in_corpus(3, 17, "invalid byte sequence");
+  EXPECT_STREQ(in_corpus.what(), "document 3, byte offset 17: invalid byte sequence");
+  EXPECT_EQ(in_corpus.document, 3u);
+  EXPECT_EQ(in_corpus.offset, 17u);
+  const InputError one_text(InputError::kNoDocument, 0, "x");
+  EXPECT_STREQ(one_text.what(), "byte offset 0: x");
+  EXPECT_THROW(throw InputError(0, 0, "x"), std::invalid_argument);  // ValueError in Python
 }

@@ -13,14 +13,15 @@ Quick start::
 """
 
 from . import datasets, frames, names, phrases, plot, stopwords
+from ._progress import enabled as progress
 from .cleaning import Cleaner, clean
+from .corpus import read_corpus
+from .dedup import MinHash, NearDuplicates, near_duplicates
 from .feature_extraction import CountVectorizer
 from .names import extract_names
 from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
-from .corpus import read_corpus
-from .dedup import MinHash, NearDuplicates, near_duplicates
 from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories
 from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
@@ -59,6 +60,7 @@ __all__ = [
     "names",
     "phrases",
     "plot",
+    "progress",
     "stopwords",
     "decode",
     "evaluate_stories",

@@ -2,8 +2,8 @@
 
 Analyses a folder of .txt articles, or the bundled sample when given none: prints a corpus summary,
 the top terms of each article, the groups of articles that tell the same story and each article's
-nearest neighbour, and writes the matrices and tables to an output folder. ``--quiet`` prints the
-summary only. Usage errors (bad options, missing folders, metadata that does not match the files)
+nearest neighbour, and writes the matrices and tables to an output folder, with progress bars on a
+terminal (through tqdm, when installed). ``--quiet`` prints the summary only, without bars. Usage errors (bad options, missing folders, metadata that does not match the files)
 exit with status 2 and a one-line message; a corpus the analysis cannot use exits with status 1.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from . import __version__
+from . import __version__, _progress
 from .corpus import _scan, display_name
 from .datasets import sample_path
 from .feature_extraction import CountVectorizer
@@ -110,7 +110,12 @@ def build_parser():
         action="store_true",
         help="count the files as they are: no cleaning, stop words or name keys (scikit-learn-like)",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="print the summary only (files are written as usual)")
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print the summary only, no progress bars (files are written as usual)",
+    )
     p.add_argument("--version", action="version", version=f"mekong {__version__}")
     return p
 
@@ -323,8 +328,11 @@ def main(argv=None):
     for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show must not stop the job
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    # Progress bars (tqdm, when installed) on a terminal unless --quiet; never into a pipe or a log.
+    show_progress = not args.quiet and sys.stderr.isatty()
     try:
-        return run(args)
+        with _progress.enabled(show_progress):
+            return run(args)
     except UsageError as e:
         parser.print_usage(sys.stderr)
         print(f"mekong: error: {e}", file=sys.stderr)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from . import _core
 
@@ -60,6 +60,14 @@ def check_encoding(encoding):
     if "\0" in encoding:
         raise ValueError(f"encoding name {encoding!r} contains a NUL character")
     return encoding
+
+
+def check_decode_error(decode_error):
+    """decode_error as scikit-learn names it: "replace" (U+FFFD, counted) or "strict" (an error naming
+    the document and the byte offset). Returns True for strict."""
+    if decode_error not in ("replace", "strict"):
+        raise ValueError(f"decode_error must be 'replace' or 'strict'; got {decode_error!r}")
+    return decode_error == "strict"
 
 
 def check_real(name, value, low=None, high=None):

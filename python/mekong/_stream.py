@@ -11,8 +11,11 @@ same counts, for any ``n_jobs``.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
 import itertools
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +136,7 @@ class DocumentStream:
                 exc.object,
                 exc.start,
                 exc.end,
-                f"{exc.reason} (document {position}, {name}, byte offset {exc.start})",
+                f"{name}: document {position}, byte offset {exc.start}: invalid byte sequence ({exc.reason})",
             ) from None
         return data if self.decode_error == "strict" else text  # strict and valid: the core reads the bytes
 
@@ -281,9 +284,55 @@ def _merge_aliases(total, part):
             acc[form] = acc.get(form, 0) + n
 
 
+class CountExtras:
+    """What a vectorizer asks of the core beside the counts, for every batch of one call: strict
+    decoding, a progress bar, and each document's first invalid byte offset (collected here)."""
+
+    def __init__(self, strict=False, bar=None):
+        self.strict, self.bar, self.first, self.done = strict, bar, [], 0
+
+    def restart(self):
+        """A second pass over the same documents: offsets and document numbers start again."""
+        self.first, self.done = [], 0
+
+    def first_invalid(self):
+        return np.concatenate(self.first) if self.first else np.zeros(0, np.int64)
+
+
+_extras = contextvars.ContextVar("mekong_count_extras", default=None)
+
+
+@contextlib.contextmanager
+def extras(value):
+    """Hands ``value`` (a CountExtras) to every core call of the counting functions below."""
+    token = _extras.set(value)
+    try:
+        yield value
+    finally:
+        _extras.reset(token)
+
+
+def _call(fn, batch, *args):
+    """``fn(batch, *args)`` (``_core.count`` or ``_core.count_fixed``) with the call's extras: a
+    strict-decoding error names the document's position in the whole corpus, not in its batch."""
+    e = _extras.get()
+    if e is None:
+        return fn(batch, *args)
+    try:
+        out = fn(batch, *args, strict_decode=e.strict, progress=e.bar)
+    except ValueError as exc:
+        m = re.match(r"document (\d+), (.*)", str(exc), re.S)
+        if m is None or not e.done:
+            raise
+        raise ValueError(f"document {int(m.group(1)) + e.done}, {m.group(2)}") from None
+    e.first.append(out[2][1] if fn is _core.count else out[1][1])
+    e.done += len(batch)
+    return out
+
+
 def _empty_batch_stats(batch, analyzer, binary, n_jobs):
     """The per-document stats of a batch without any term (its rows are empty)."""
-    _, (rep, _), aliases = _core.count_fixed(batch, analyzer, _core.Vocabulary(["a"]), binary, n_jobs)
+    _, (rep, _), aliases = _call(_core.count_fixed, batch, analyzer, _core.Vocabulary(["a"]), binary, n_jobs)
     return rep, aliases
 
 
@@ -304,8 +353,8 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
         raise ValueError("empty corpus: fit needs at least one document")
     peek = next(docs, _END)  # one document, not a whole batch, tells whether more follow
     if peek is _END:
-        matrix, vocabulary, (rep, _), al = _core.count(
-            first, analyzer, min_df, min_is_count, max_df, max_is_count, max_features, binary, n_jobs
+        matrix, vocabulary, (rep, _), al = _call(
+            _core.count, first, analyzer, min_df, min_is_count, max_df, max_is_count, max_features, binary, n_jobs
         )
         return matrix, vocabulary, rep, al
     it = batches(itertools.chain((peek,), docs), limit)
@@ -350,7 +399,7 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
 def _count_batch(batch, analyzer, binary, n_jobs):
     """(matrix parts or None, vocabulary, replaced, aliases) of one batch, every term kept."""
     try:
-        matrix, vocabulary, (rep, _), al = _core.count(batch, analyzer, 1, True, 1.0, False, -1, binary, n_jobs)
+        matrix, vocabulary, (rep, _), al = _call(_core.count, batch, analyzer, 1, True, 1.0, False, -1, binary, n_jobs)
     except ValueError as exc:
         if not str(exc).startswith("empty vocabulary"):
             raise
@@ -392,6 +441,8 @@ def _count_learn_twice(
     vocabulary, _ = _select(terms, df, tf, n_docs, min_df, min_is_count, max_df, max_is_count, max_features)
     del terms, df, tf
     core_vocabulary = _core.Vocabulary(vocabulary)
+    if _extras.get() is not None:
+        _extras.get().restart()
     matrix, replaced, _ = count_fixed(stream, analyzer, core_vocabulary, binary, n_jobs, limit)
     if matrix[3][0] != n_docs:
         raise RuntimeError("the documents changed between the two passes over them (a file was added or removed)")
@@ -500,7 +551,7 @@ def count_fixed(stream, analyzer, vocabulary, binary, n_jobs, limit=None):
     """What ``_core.count_fixed`` returns for all documents of ``stream``, batch by batch."""
     parts, appender, replaced, aliases = None, None, [], {}
     for batch in batches(stream, _limit(stream) if limit is None else limit):
-        matrix, (rep, _), al = _core.count_fixed(batch, analyzer, vocabulary, binary, n_jobs)
+        matrix, (rep, _), al = _call(_core.count_fixed, batch, analyzer, vocabulary, binary, n_jobs)
         if parts is None and appender is None:
             parts = (matrix, rep, al)
             continue
@@ -515,7 +566,7 @@ def count_fixed(stream, analyzer, vocabulary, binary, n_jobs, limit=None):
         _merge_aliases(aliases, al)
     if appender is None:
         if parts is None:  # no documents: an empty matrix, as the core gives for an empty list
-            return _core.count_fixed([], analyzer, vocabulary, binary, n_jobs)[0], np.zeros(0, np.int64), {}
+            return _call(_core.count_fixed, [], analyzer, vocabulary, binary, n_jobs)[0], np.zeros(0, np.int64), {}
         return parts
     rows = appender.rows
     data, indices, indptr = appender.finish()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._options import check_encoding, check_int, check_n_jobs, check_str
 
@@ -138,9 +138,11 @@ class Cleaner(TransformerMixin, BaseEstimator):
         min_docs = check_int("min_documents", self.min_documents, 2)
         plain = _core.AnalyzerConfig()
         plain.encoding = check_encoding(encoding)
-        self.repeated_lines_ = list(
-            _core.learn_repeated_lines(docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs))
-        )
+        with _progress.bar(len(docs), "clean: repeated lines") as pb:
+            lines = _core.learn_repeated_lines(
+                docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs), progress=pb
+            )
+        self.repeated_lines_ = list(lines)
         return self
 
     def transform(self, documents: Iterable):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._options import check_df, check_int, check_n_jobs, check_str, make_analyzer
 from ._sparse import as_csr
+from ._stream import CountExtras as _CountExtras
 from ._stream import DocumentStream, Materialized, check_input_options
 from ._stream import count_fixed as _count_fixed_stream
 from ._stream import count_learn as _count_learn_stream
+from ._stream import extras as _stream_extras
 
 
 def _unfitted_copy(estimator):
@@ -98,6 +100,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         Type of the returned matrix.
     n_jobs : int, default=1
         Threads for the core: 1 serial, -1 all cores. Results are identical for any value.
+    progress : bool, default=False
+        Show a progress bar (documents done) in ``fit`` and ``transform`` through tqdm when it is installed; without tqdm
+        nothing is shown. The result is the same either way.
 
     Attributes
     ----------
@@ -115,6 +120,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     skipped_files_ : list of (int, str, str)
         For the last ``fit``/``transform`` call with ``on_error="skip"``: each skipped source's
         position in the input, its name and the reason.
+    first_invalid_ : ndarray of shape (n_documents,)
+        For the last ``fit``/``transform`` call: the byte offset of each document's first invalid
+        sequence (in the document as given: its UTF-8 for a str), -1 where there is none.
 
     Examples
     --------
@@ -156,6 +164,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         binary: bool = False,
         dtype=np.int64,
         n_jobs: int | None = 1,
+        progress: bool = False,
     ):
         self.input = input
         self.encoding = encoding
@@ -182,6 +191,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.binary = binary
         self.dtype = dtype
         self.n_jobs = n_jobs
+        self.progress = progress
 
     # -- the analyzer ---------------------------------------------------------------------------
     def _analyzer_options(self, fitted=True):
@@ -231,7 +241,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
             options = self._analyzer_options(fitted=False)
             options["clean"] = getattr(self, "cleaner_", None)
-            evidence = _core.learn_name_evidence(docs, make_analyzer(**options), check_n_jobs(self.n_jobs))
+            with _progress.bar(len(docs), "names: evidence") as pb:
+                evidence = _core.learn_name_evidence(
+                    docs, make_analyzer(**options), check_n_jobs(self.n_jobs), progress=pb
+                )
             self.name_evidence_ = tuple(list(part) for part in evidence)  # (lower, names, clipped)
         phrases = self.phrases
         if phrases in (None, False) and self.user_dictionary is not None and not self.words:
@@ -310,6 +323,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the document-term matrix (``scipy.sparse.csr_matrix``)."""
+        with _progress.enabled(self.progress):
+            return self._fit_transform(raw_documents)
+
+    def _fit_transform(self, raw_documents):
         self._check_input()
         make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any work
         stream = self._documents(raw_documents)
@@ -329,23 +346,28 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         min_df, min_is_count = check_df("min_df", self.min_df)
         max_df, max_is_count = check_df("max_df", self.max_df)
         max_features = check_int("max_features", self.max_features, 1, allow_none=True)
-        matrix, vocabulary, replaced, aliases = _count_learn_stream(
-            stream if learned.docs is None else learned.docs,
-            analyzer,
-            min_df,
-            min_is_count,
-            max_df,
-            max_is_count,
-            -1 if max_features is None else max_features,
-            bool(self.binary),
-            n_jobs,
-        )
+        with (
+            _progress.bar(len(learned.docs) if learned.docs is not None else 0, "count") as pb,
+            _stream_extras(_CountExtras(self.decode_error == "strict", pb)) as extras,
+        ):
+            matrix, vocabulary, replaced, aliases = _count_learn_stream(
+                stream if learned.docs is None else learned.docs,
+                analyzer,
+                min_df,
+                min_is_count,
+                max_df,
+                max_is_count,
+                -1 if max_features is None else max_features,
+                bool(self.binary),
+                n_jobs,
+            )
         self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
         self.fixed_vocabulary_ = False
         if self.aliases:
             self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
         self._core_vocabulary_cache = None
         self.n_replaced_ = replaced
+        self.first_invalid_ = extras.first_invalid()
         self.skipped_files_ = list(stream.skipped)
         return _csr(matrix, self.dtype)
 
@@ -357,13 +379,22 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vocabulary_")
         analyzer = self._core_analyzer()
         stream = self._documents(raw_documents)
-        return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream)
+        with _progress.enabled(self.progress):
+            return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream)
 
     def _transform(self, docs, analyzer, n_jobs, stream=None):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
-        matrix, replaced, _ = _count_fixed_stream(docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs)
+        total = len(docs) if hasattr(docs, "__len__") else 0
+        with (
+            _progress.bar(total, "count") as pb,
+            _stream_extras(_CountExtras(self.decode_error == "strict", pb)) as extras,
+        ):
+            matrix, replaced, _ = _count_fixed_stream(
+                docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs
+            )
         self.n_replaced_ = replaced
+        self.first_invalid_ = extras.first_invalid()
         self.skipped_files_ = list(stream.skipped) if stream is not None else []
         X = _csr(matrix, self.dtype)
         return X

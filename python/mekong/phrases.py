@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, check_is_fitted
 from ._options import check_int, check_n_jobs, check_real
 
@@ -122,9 +122,18 @@ class Phrases(BaseEstimator):
         options["stop_words"] = self.stop_words
         options.pop("phrases", None)
         analyzer = make_analyzer(**options)
-        model = _core.learn_phrases(
-            list(documents), analyzer, min_count, threshold, passes, self._dictionary_model(), check_n_jobs(self.n_jobs)
-        )
+        docs = list(documents)
+        with _progress.bar(len(docs), "phrases") as pb:  # one reading pass; the scoring passes are in memory
+            model = _core.learn_phrases(
+                docs,
+                analyzer,
+                min_count,
+                threshold,
+                passes,
+                self._dictionary_model(),
+                check_n_jobs(self.n_jobs),
+                progress=pb,
+            )
         self.pairs_ = [tuple(p) for p in model.pairs()]
         self.dictionary_ = list(model.dictionary())
         self._model = model

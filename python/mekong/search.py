@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, check_is_fitted
 from ._options import check_int, check_n_jobs
 from ._sparse import as_csr, core_args
@@ -123,6 +123,9 @@ class SearchIndex(BaseEstimator):
         Threads for fitting and for batches of queries; results are identical for any value.
     vectorizer_options : dict, optional
         Passed to the vectorizer (``{"stop_words": "vietnamese", "aliases": True}``, ...).
+    progress : bool, default=False
+        Progress bars (tqdm, when installed; nothing without it) while ``fit`` vectorizes and
+        ``rank`` searches.
 
     Attributes
     ----------
@@ -151,13 +154,16 @@ class SearchIndex(BaseEstimator):
     1
     """
 
-    def __init__(self, *, method="cosine", k1=1.5, b=0.75, accents="auto", n_jobs=1, vectorizer_options=None):
+    def __init__(
+        self, *, method="cosine", k1=1.5, b=0.75, accents="auto", n_jobs=1, vectorizer_options=None, progress=False
+    ):
         self.method = method
         self.k1 = k1
         self.b = b
         self.accents = accents
         self.n_jobs = n_jobs
         self.vectorizer_options = vectorizer_options
+        self.progress = progress
 
     def _check_params(self):
         if self.method not in ("cosine", "bm25"):
@@ -182,6 +188,10 @@ class SearchIndex(BaseEstimator):
         self._check_params()
         self.__dict__.pop("_index", None)
         self.__dict__.pop("_lookup", None)
+        with _progress.enabled(self.progress):
+            return self._fit(documents, vectorizer, matrix)
+
+    def _fit(self, documents, vectorizer, matrix):
         if matrix is not None and vectorizer is None:
             raise ValueError("matrix needs the vectorizer that made it: fit(vectorizer=..., matrix=...)")
         if vectorizer is not None:
@@ -344,7 +354,9 @@ class SearchIndex(BaseEstimator):
         for q in queries:
             if not isinstance(q, str):
                 raise TypeError(f"queries must be str; got {type(q).__name__}")
-        return self._core_index().top_k(self._query_matrix(queries), k, 0.0, check_n_jobs(self.n_jobs))
+        Q = self._query_matrix(queries)
+        with _progress.enabled(self.progress), _progress.bar(len(queries), "search", unit="query") as pb:
+            return self._core_index().top_k(Q, k, 0.0, check_n_jobs(self.n_jobs), progress=pb)
 
 
 __all__ = ["SearchIndex", "fold"]

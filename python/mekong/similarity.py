@@ -8,7 +8,7 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-from . import _core
+from . import _core, _progress
 from ._options import check_int, check_n_jobs
 from ._sparse import as_csr, core_args
 
@@ -84,13 +84,20 @@ def _similarity(X, Y, metric, dense_output, n_jobs, max_memory):
         out = _core.dense_similarity_matrix(dx, dy, metric, check_n_jobs(n_jobs), _budget(max_memory))
         return out if dense_output else sp.csr_matrix(out)
     X, Y = _pair(X, Y)
-    out = _core.similarity_matrix(
-        core_args(X), None if Y is None else core_args(Y), metric, check_n_jobs(n_jobs), _budget(max_memory)
-    )
+    with _progress.bar(X.shape[0], f"{metric} similarity", unit="row") as pb:
+        out = _core.similarity_matrix(
+            core_args(X),
+            None if Y is None else core_args(Y),
+            metric,
+            check_n_jobs(n_jobs),
+            _budget(max_memory),
+            progress=pb,
+        )
     return out if dense_output else sp.csr_matrix(out)
 
 
-def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None):
+@_progress.reports_progress
+def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None, progress=False):
     """Cosine similarity between the rows of X and the rows of Y (or X).
 
     Equal to ``sklearn.metrics.pairwise.cosine_similarity`` within float tolerance; all-zero rows
@@ -107,6 +114,9 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
         Return a NumPy array (else a csr_matrix of it).
     n_jobs : int, default=1
         Threads (-1: all cores). Results are identical for any value.
+    progress : bool, default=False
+        Show a progress bar (documents or rows done) through tqdm when it is installed; without tqdm
+        nothing is shown. The result is the same either way.
     max_memory : int or None
         Bytes the dense result may take; default half the memory available. A larger result raises
         MemoryError before anything is allocated: use :func:`top_k_similar` instead. Any positive
@@ -122,7 +132,8 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
     return _similarity(X, Y, "cosine", dense_output, n_jobs, max_memory)
 
 
-def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None):
+@_progress.reports_progress
+def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None, progress=False):
     """Jaccard similarity of the sets of non-zero columns (terms) of each pair of rows.
 
     ``|A & B| / |A | B|``; two empty rows give 0. Returns a dense NumPy array.
@@ -130,8 +141,19 @@ def jaccard_similarity(X, Y=None, *, n_jobs=1, max_memory=None):
     return _similarity(X, Y, "jaccard", True, n_jobs, max_memory)
 
 
+@_progress.reports_progress
 def top_k_similar(
-    X, Y=None, k=10, threshold=0.0, *, metric="cosine", as_csr=False, n_jobs=1, rerank=None, masked=False
+    X,
+    Y=None,
+    k=10,
+    threshold=0.0,
+    *,
+    metric="cosine",
+    as_csr=False,
+    n_jobs=1,
+    rerank=None,
+    masked=False,
+    progress=False,
 ):
     """The ``k`` most similar rows of Y (or X) for every row of X, without the full matrix.
 
@@ -147,6 +169,9 @@ def top_k_similar(
     as_csr : bool, default=False
         Return a (n_samples_X, n_samples_Y) csr_matrix holding the kept scores instead.
     n_jobs : int, default=1
+    progress : bool, default=False
+        Show a progress bar (documents or rows done) through tqdm when it is installed; without tqdm
+        nothing is shown. The result is the same either way.
     rerank : None or "neighbours", default=None
         ``"neighbours"`` re-orders each row's k neighbours with the neighbours' own evidence
         (:func:`mekong.stories.rerank_neighbours`; scores become the re-ranked scores). A layer over
@@ -177,9 +202,16 @@ def top_k_similar(
         raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
     if rerank is not None and Y is not None:
         raise ValueError("rerank='neighbours' needs Y=None (the neighbours' own lists come from X itself)")
-    indices, scores = _core.top_k_similar(
-        core_args(Xc), None if Yc is None else core_args(Yc), k, float(threshold), metric, check_n_jobs(n_jobs)
-    )
+    with _progress.bar(Xc.shape[0], "top-k", unit="row") as pb:
+        indices, scores = _core.top_k_similar(
+            core_args(Xc),
+            None if Yc is None else core_args(Yc),
+            k,
+            float(threshold),
+            metric,
+            check_n_jobs(n_jobs),
+            progress=pb,
+        )
     if rerank is not None:  # a layer over the kernel's lists (mekong.stories), not inside it
         from .stories import rerank_neighbours
 

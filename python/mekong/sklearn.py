@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from itertools import islice
 
 try:
     from sklearn.feature_extraction import text as _sk
@@ -54,7 +53,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from . import _core
+from . import _core, _progress
 from ._options import check_n_jobs
 
 try:  # scikit-learn >= 1.9 returns sparse arrays or matrices as configured
@@ -191,7 +190,8 @@ class _CoreCounting:
             if not all(type(t) is str for t in vocabulary):
                 return super()._count_vocab(raw, fixed_vocab)
             terms = sorted(vocabulary, key=vocabulary.__getitem__)
-            X = _csr(_core.sk_count_fixed(docs, analyzer, terms, n_jobs), self.dtype)
+            with _progress.bar(len(docs), "count") as pb:
+                X = _csr(_core.sk_count_fixed(docs, analyzer, terms, n_jobs, progress=pb), self.dtype)
             return vocabulary, _align_api_if_sparse(X)
         if not docs:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
@@ -200,7 +200,10 @@ class _CoreCounting:
         min_doc = min_df if min_is_count else min_df * len(docs)
         if max_doc < min_doc:  # scikit-learn raises about it after counting: count everything
             min_df, min_is_count, max_df, max_is_count = 1.0, True, 1.0, False
-        parts, terms = _core.sk_count(docs, analyzer, min_df, min_is_count, max_df, max_is_count, n_jobs)
+        with _progress.bar(len(docs), "count") as pb:
+            parts, terms = _core.sk_count(
+                docs, analyzer, min_df, min_is_count, max_df, max_is_count, n_jobs, progress=pb
+            )
         # The core returns the vocabulary sorted, already pruned by document frequency: the
         # Python passes scikit-learn makes over it next have nothing left to do.
         vocabulary = dict(zip(terms, range(len(terms))))
@@ -301,7 +304,10 @@ class HashingVectorizer(_sk.HashingVectorizer, auto_wrap_output_keys=None):  # n
             raw, docs = _decode_all(self, chunk, first_index=done)
             if docs is None:  # a document that is not text: scikit-learn's path raises its error
                 return super().transform(raw)
-            parts = _core.sk_hash(docs, analyzer, int(self.n_features), bool(self.alternate_sign), _n_jobs)
+            with _progress.bar(len(docs), "hash") as pb:
+                parts = _core.sk_hash(
+                    docs, analyzer, int(self.n_features), bool(self.alternate_sign), _n_jobs, progress=pb
+                )
             pieces.append(_csr(parts, self.dtype))
             done += len(docs)
         if not pieces:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _core
+from . import _core, _progress
 from ._base import BaseEstimator, check_is_fitted
 from ._options import check_int, check_n_jobs
 from ._sparse import as_csr
@@ -181,7 +181,8 @@ def rerank_neighbours(indices, scores, *, n_jobs=1):
     if isinstance(index, np.ma.MaskedArray) or np.ma.isMaskedArray(indices):
         index = np.ma.filled(indices, -1)
         score = np.ma.filled(np.ma.asarray(scores, dtype=np.float64), np.nan)
-    return _core.rerank_neighbours(index.astype(np.int64), score, check_n_jobs(n_jobs))
+    with _progress.bar(index.shape[0], "re-rank", unit="row") as pb:
+        return _core.rerank_neighbours(index.astype(np.int64), score, check_n_jobs(n_jobs), progress=pb)
 
 
 def _check_threshold(threshold):
@@ -219,9 +220,10 @@ def neighbour_lists(X, k=10, *, search="auto", n_jobs=1):
 
     P = sp.csr_matrix((pd_, pi_, pp_), shape=X.shape)
     cand, _ = top_k_similar(P, k=2 * k, n_jobs=n_jobs)
-    index, score = _core.rescore_cosine(
-        cand, np.zeros(cand.shape), indptr, indices, data, X.shape[1], check_n_jobs(n_jobs)
-    )
+    with _progress.bar(cand.shape[0], "rescore", unit="row") as pb:
+        index, score = _core.rescore_cosine(
+            cand, np.zeros(cand.shape), indptr, indices, data, X.shape[1], check_n_jobs(n_jobs), progress=pb
+        )
     return np.ascontiguousarray(index[:, :k]), np.ascontiguousarray(score[:, :k])
 
 
@@ -300,6 +302,7 @@ def _groups(X, labels, feature_names, n_terms):
     return groups
 
 
+@_progress.reports_progress
 def stories(
     X,
     *,
@@ -315,6 +318,7 @@ def stories(
     search="auto",
     n_jobs=1,
     reprints=None,
+    progress=False,
 ):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
 
@@ -379,6 +383,9 @@ def stories(
         document (so ten copies of one wire story neither outweigh other reports nor move the "auto"
         cut), and all its members receive that document's story label; a reprint group that joins
         no other document is a story of its own.
+    progress : bool, default=False
+        Show a progress bar (documents or rows done) through tqdm when it is installed; without tqdm
+        nothing is shown. The result is the same either way.
 
     Returns
     -------

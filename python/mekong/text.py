@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import _core
-from ._options import check_encoding, make_analyzer
+from ._options import check_decode_error, check_encoding, make_analyzer
 
 
 def tokenize(
@@ -157,10 +157,11 @@ def normalize(text: str, *, lowercase: bool = True, tone_marks: str | None = "tr
     return analyzer.normalize_text(text.encode("utf-8", "surrogatepass"))
 
 
-def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
+def decode(data: bytes, encoding: str = "utf-8", decode_error: str = "replace") -> tuple[str, int]:
     """Decode bytes to ``str``, replacing invalid sequences with U+FFFD.
 
-    Returns the text and the number of replacements, so nothing is lost silently.
+    Returns the text and the number of replacements, so nothing is lost silently. With
+    ``decode_error="strict"`` an invalid sequence is a ValueError naming its byte offset instead.
 
     >>> import mekong
     >>> mekong.decode(b"H\\xc3\\xa0 N\\xe1\\xbb\\x99i \\xff")
@@ -169,9 +170,10 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes; got {type(data).__name__}")
     check_encoding(encoding)
+    strict = check_decode_error(decode_error)
     enc = "" if encoding.lower().replace("-", "").replace("_", "") == "utf8" else encoding
     try:
-        return _core.decode(bytes(data), enc)
+        return _core.decode(bytes(data), enc, strict)
     except ValueError:
         raise
     except RuntimeError as e:  # pragma: no cover - ICU failures other than a bad name

@@ -263,6 +263,7 @@ class TfidfVectorizer(CountVectorizer):
         smooth_idf=True,
         sublinear_tf=False,
         n_jobs=1,
+        progress=False,
     ):
         super().__init__(
             input=input,
@@ -290,6 +291,7 @@ class TfidfVectorizer(CountVectorizer):
             binary=binary,
             dtype=dtype,
             n_jobs=n_jobs,
+            progress=progress,
         )
         self.norm = norm
         self.use_idf = use_idf

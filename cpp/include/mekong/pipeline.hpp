@@ -21,6 +21,9 @@ namespace mekong {
 struct RawDocuments {
   std::vector<std::string_view> bytes;
   std::vector<char> utf8;  // empty: all in the configured encoding
+  // decode_error="strict": counting a document with an invalid sequence throws InputError (its
+  // index and the sequence's byte offset) instead of counting a U+FFFD.
+  bool strict = false;
 };
 
 // The documents of a corpus seen through an analyzer; records each document's DocStats.

@@ -48,6 +48,7 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
       }
     }
     rows.row_sizes.push_back(rows.ids.size() - row_start);
+    progress_advance(1);
   }
 }
 

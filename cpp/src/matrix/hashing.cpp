@@ -77,6 +77,7 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
       reader->terms(doc, terms);
+      progress_advance(1);
       row.clear();
       row.reserve(terms.size());
       for (std::size_t t = 0; t < terms.size(); ++t) {

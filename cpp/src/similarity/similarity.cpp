@@ -16,6 +16,12 @@
 namespace mekong {
 namespace {
 
+void check_similarity_budget(std::size_t n, std::size_t m, std::size_t element_size, std::size_t budget) {
+  check_memory_budget(n, m, element_size, budget, "similarity matrix",
+                      "use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
+}
+
+
 template <class T, class I>
 void check_view(const CsrView<T, I>& X, const char* name) {
   if (X.rows > std::numeric_limits<std::uint32_t>::max())
@@ -449,6 +455,7 @@ TopK<T> top_k_rows(const SimilarityIndex<T>& ix, const CsrView<T, I>& Q, const s
                                out.score.data() + r * kk);
     }
     pruned += part_pruned;
+    progress_advance(std::min(n, (p + 1) * block) - p * block);
   });
   check_cancelled(cancel);
   out.rows_pruned = pruned.load();
@@ -487,13 +494,7 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   const CsrView<T, I>& Y = symmetric ? X : *Yp;
   check_pair(X, Y, symmetric);
   const std::size_t n = X.rows, m = Y.rows;
-  const double bytes = static_cast<double>(n) * static_cast<double>(m) * sizeof(T);
-  if (cfg.memory_budget > 0 && bytes > static_cast<double>(cfg.memory_budget)) {
-    throw MemoryBudgetError("a dense " + std::to_string(n) + " x " + std::to_string(m) + " similarity matrix needs " +
-                            std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MiB, over the budget of " +
-                            std::to_string(cfg.memory_budget / 1048576) +
-                            " MiB; use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
-  }
+  check_similarity_budget(n, m, sizeof(T), cfg.memory_budget);
   const int threads = resolve_n_jobs(cfg.n_jobs);
   const std::vector<T> xv = metric_values(X, cfg.metric);
   const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
@@ -538,6 +539,7 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
       if (cfg.metric == Metric::jaccard)
         for (std::size_t j = first; j < m; ++j) row[j] = jaccard_from_intersection(row[j], xn[r], post.set_size[j]);
     }
+    progress_advance(std::min(n, (p + 1) * block) - p * block);
   });
   check_cancelled(cancel);
   if (symmetric) {  // mirror the upper triangle, in tiles for the cache
@@ -625,6 +627,7 @@ TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const Simi
         out.score[r * kk + q] = heap[q].first;
       }
     }
+    progress_advance(r1 - r0);
   });
   check_cancelled(cancel);
   return out;
@@ -658,12 +661,7 @@ std::vector<T> dense_similarity_matrix(const T* X, std::size_t n, std::size_t d,
   if (cfg.metric == Metric::jaccard) throw std::invalid_argument("Jaccard similarity needs sets: pass a sparse matrix");
   const bool symmetric = Yp == nullptr;
   if (symmetric) m = n;
-  const double bytes = static_cast<double>(n) * static_cast<double>(m) * sizeof(T);
-  if (cfg.memory_budget > 0 && bytes > static_cast<double>(cfg.memory_budget))
-    throw MemoryBudgetError("a dense " + std::to_string(n) + " x " + std::to_string(m) + " similarity matrix needs " +
-                            std::to_string(static_cast<long long>(bytes / 1048576.0)) + " MiB, over the budget of " +
-                            std::to_string(cfg.memory_budget / 1048576) +
-                            " MiB; use mekong.top_k_similar for the nearest neighbours only, or raise max_memory");
+  check_similarity_budget(n, m, sizeof(T), cfg.memory_budget);
   auto unit_rows = [&](const T* data, std::size_t rows, const char* name) {
     Mat M = Eigen::Map<const Mat>(data, static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
     if (!M.allFinite()) throw std::invalid_argument(std::string(name) + " contains NaN or infinity");

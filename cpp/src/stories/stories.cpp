@@ -93,6 +93,7 @@ NeighbourLists rerank_neighbours(const NeighbourLists& nb, int n_jobs, const std
         row.emplace_back(std::max(0.0, nb.score[i * k + q]) * 0.5 * (1.0 + c), j);
       }
       sort_rows(out, row, i);
+      progress_advance(1);
     }
   });
   check_cancelled(cancel);
@@ -188,6 +189,7 @@ NeighbourLists rescore_cosine(const NeighbourLists& nb, const std::int64_t* indp
       }
       for (std::int64_t q = indptr[i]; q < indptr[i + 1]; ++q) dense[static_cast<std::size_t>(indices[q])] = 0.0;
       sort_rows(out, row, i);
+      progress_advance(1);
     }
   });
   check_cancelled(cancel);

@@ -228,4 +228,10 @@ Decoded decode_bytes(std::string_view bytes, const std::string& encoding, std::s
   return out;
 }
 
+void require_valid(std::size_t replaced, std::size_t first_invalid, std::size_t document) {
+  if (replaced == 0) return;
+  throw InputError(document, first_invalid,
+                   "invalid byte sequence (decode_error='strict'; 'replace' writes U+FFFD and counts it)");
+}
+
 }  // namespace mekong

@@ -35,6 +35,7 @@ std::vector<std::size_t> balanced_bounds(std::size_t n, std::size_t parts,
 
 namespace {
 thread_local const std::atomic<bool>* tls_cancel = nullptr;
+thread_local Progress* tls_progress = nullptr;
 }  // namespace
 
 const std::atomic<bool>* current_cancel() { return tls_cancel; }
@@ -42,9 +43,19 @@ const std::atomic<bool>* current_cancel() { return tls_cancel; }
 CancelScope::CancelScope(const std::atomic<bool>* cancel) : previous_(tls_cancel) { tls_cancel = cancel; }
 CancelScope::~CancelScope() { tls_cancel = previous_; }
 
+Progress* current_progress() { return tls_progress; }
+
+ProgressScope::ProgressScope(Progress* progress) : previous_(tls_progress) { tls_progress = progress; }
+ProgressScope::~ProgressScope() { tls_progress = previous_; }
+
+void progress_advance(std::size_t units) {
+  if (tls_progress != nullptr) tls_progress->done.fetch_add(units, std::memory_order_relaxed);
+}
+
 void parallel_for(std::size_t parts, int threads, const std::function<void(std::size_t)>& fn) {
   threads = std::max(1, std::min<int>(threads, static_cast<int>(parts)));
   const std::atomic<bool>* cancel = tls_cancel;
+  Progress* progress = tls_progress;
   if (threads <= 1) {
     for (std::size_t p = 0; p < parts; ++p) {
       check_cancelled(cancel);
@@ -56,7 +67,8 @@ void parallel_for(std::size_t parts, int threads, const std::function<void(std::
   std::exception_ptr first;
   std::mutex lock;
   auto work = [&] {
-    CancelScope scope(cancel);  // the pool polls the caller's flag
+    CancelScope scope(cancel);         // the pool polls the caller's flag
+    ProgressScope counting(progress);  // and counts into the caller's progress
     for (std::size_t p = next++; p < parts; p = next++) {
       try {
         check_cancelled(cancel);

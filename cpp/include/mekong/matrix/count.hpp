@@ -1,6 +1,6 @@
 // Stage 6, count: a vocabulary and a CSR term-frequency matrix (documents x terms).
 //
-// The count stage reads terms from a TermSource and knows nothing of text. Vocabulary order is
+// The count stage reads terms from a TermSource (terms/term_source.hpp) and knows nothing of text. Vocabulary order is
 // scikit-learn's: terms sorted by code point (UTF-8 byte order is the same order). Results are
 // bit-identical for any number of threads.
 #pragma once
@@ -13,45 +13,10 @@
 #include <vector>
 
 #include "mekong/matrix/csr.hpp"
-#include "mekong/text/terms.hpp"
+#include "mekong/terms/term_source.hpp"  // TermSource, TermResolver: shared with the analyzers
 #include "mekong/util/interner.hpp"
 
 namespace mekong {
-
-// The count stage's vocabulary lookup as a reader sees it: term -> column id, or Interner::npos to
-// leave the term out.
-struct TermResolver {
-  std::uint32_t (*fn)(void* context, std::string_view term);
-  void* context;
-  std::uint32_t operator()(std::string_view term) const { return fn(context, term); }
-};
-
-// Where the terms of each document come from. A Reader is used by one thread at a time.
-class TermSource {
- public:
-  virtual ~TermSource() = default;
-  virtual std::size_t size() const = 0;                   // number of documents
-  virtual std::size_t weight(std::size_t doc) const = 0;  // work estimate (bytes), for balancing
-  class Reader {
-   public:
-    virtual ~Reader() = default;
-    virtual void terms(std::size_t doc, TermBuffer& out) = 0;
-    // The ids `resolve` gives the document's terms, in order, npos left out. A reader may remember
-    // ids (by raw token), so one reader must always be given resolvers that agree.
-    virtual void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
-      terms(doc, buffer_);
-      ids.clear();
-      for (std::size_t t = 0; t < buffer_.size(); ++t) {
-        const std::uint32_t id = resolve(buffer_[t]);
-        if (id != Interner::npos) ids.push_back(id);
-      }
-    }
-
-   private:
-    TermBuffer buffer_;
-  };
-  virtual std::unique_ptr<Reader> reader() const = 0;
-};
 
 struct CountConfig {
   // scikit-learn's min_df / max_df: a document count when *_is_count, else a proportion of documents.

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "mekong/util/memory_budget.hpp"  // MemoryBudgetError, thrown before a dense result
 #include "mekong/matrix/csr_view.hpp"
 
 namespace mekong {
@@ -34,13 +35,6 @@ enum class Metric {
   cosine,   // x.y / (|x| |y|); rows of norm 0 give 0
   dot,      // x.y
   jaccard,  // |A & B| / |A | B| over the sets of non-zero columns; two empty sets give 0
-};
-
-// Thrown before allocating a dense result larger than the memory budget (MemoryError in Python).
-struct MemoryBudgetError : std::bad_alloc {
-  std::string message;
-  explicit MemoryBudgetError(std::string m) : message(std::move(m)) {}
-  const char* what() const noexcept override { return message.c_str(); }
 };
 
 struct SimilarityConfig {

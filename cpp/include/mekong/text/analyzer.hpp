@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "mekong/matrix/count.hpp"
+#include "mekong/terms/term_source.hpp"
 #include "mekong/text/clean.hpp"
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "mekong/error.hpp"
+
 namespace mekong {
 
 // Returns the byte offset of the first invalid sequence, or npos when `bytes` is valid UTF-8.
@@ -23,6 +25,10 @@ struct Decoded {
   std::size_t replaced = 0;  // invalid sequences replaced by U+FFFD
   std::size_t first_invalid = std::string_view::npos;  // byte offset of the first one
 };
+
+// decode_error="strict": throws InputError naming `document` (InputError::kNoDocument for a single
+// text) and the byte offset of the first invalid sequence when anything was replaced.
+void require_valid(std::size_t replaced, std::size_t first_invalid, std::size_t document = InputError::kNoDocument);
 
 // Validates `bytes`; when invalid, writes a repaired copy into `scratch` and returns a view of it.
 Decoded decode_utf8(std::string_view bytes, std::string& scratch);

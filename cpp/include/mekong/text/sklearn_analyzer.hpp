@@ -11,8 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mekong/matrix/count.hpp"
-#include "mekong/pipeline.hpp"
+#include "mekong/terms/term_source.hpp"
 #include "mekong/text/pattern.hpp"
 #include "mekong/text/terms.hpp"
 #include "mekong/util/interner.hpp"

@@ -65,6 +65,19 @@ class Interner {
 
   Interner() { rehash(64); }
 
+  // A fixed vocabulary: terms[j] gets id j. Throws std::invalid_argument naming the first term listed
+  // twice, since a column can hold only one term.
+  template <class Terms>
+  static Interner of_unique(const Terms& terms) {
+    Interner out;
+    for (const auto& t : terms) {
+      bool added = false;
+      out.intern(std::string_view(t), &added);
+      if (!added) throw std::invalid_argument("Duplicate term in vocabulary: '" + std::string(t) + "'");
+    }
+    return out;
+  }
+
   std::size_t size() const { return offsets_.size() - 1; }
 
   std::string_view str(std::uint32_t id) const {

@@ -5,6 +5,11 @@
 // CancelScope, parallel_for hands it on to its pool, and every long per-document loop (decode,
 // normalize, clean, links, segment) polls it with a CancelPoll every kCancelStride bytes. A poll is
 // one relaxed load; nothing is polled when no flag is installed.
+//
+// Progress travels the same way: the binding installs a Progress counter with ProgressScope,
+// parallel_for hands it on, and the stages add the units (documents, rows) they finish with
+// progress_advance (one relaxed atomic add; nothing when no counter is installed). The caller's
+// thread reads the counter while it waits, so no worker touches Python.
 #pragma once
 
 #include <atomic>
@@ -43,6 +48,31 @@ class CancelScope {
  private:
   const std::atomic<bool>* previous_;
 };
+
+// Units of work finished in a long call (documents or rows), written by the core's threads and read
+// by the thread that waits for them.
+struct Progress {
+  std::atomic<std::size_t> done{0};
+};
+
+// The progress counter installed for this thread (null when none).
+Progress* current_progress();
+
+// Installs `progress` as this thread's counter for its lifetime (restores the previous one after).
+class ProgressScope {
+ public:
+  explicit ProgressScope(Progress* progress);
+  ~ProgressScope();
+  ProgressScope(const ProgressScope&) = delete;
+  ProgressScope& operator=(const ProgressScope&) = delete;
+
+ private:
+  Progress* previous_;
+};
+
+// Adds `units` finished units to this thread's counter, if one is installed. Each stage reports
+// every unit of its main pass exactly once, so the count ends at the call's total.
+void progress_advance(std::size_t units);
 
 // Bytes of input a scanner may walk between two polls: about a millisecond of the slowest stage.
 inline constexpr std::size_t kCancelStride = std::size_t{1} << 16;
