@@ -14,8 +14,8 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 db = pytest.importorskip("dask.bag")
 
-import mekong  # noqa: E402
-import mekong.dask as md  # noqa: E402
+import mekong
+import mekong.dask as md
 
 pytestmark = [
     # distributed's own shutdown chatter (closed comms, a restarted worker) is not ours to fail on
@@ -98,8 +98,21 @@ COUNT_PARAMS = [
 ]
 
 
-@pytest.mark.parametrize("params", COUNT_PARAMS, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "default")
-@pytest.mark.parametrize("partitioning", sorted(PARTITIONINGS))
+def _name(params):
+    return ",".join(f"{k}={v}" for k, v in params.items()) or "default"
+
+
+# Each option set on the partitioning with empty partitions and on one other (in turn), which keeps
+# the cluster's work, and so CI's time, small while every partitioning meets several option sets.
+_OTHERS = ["one", "three", "singletons-head"]
+COUNT_CASES = [
+    pytest.param(params, part, id=f"{_name(params)}-{part}")
+    for i, params in enumerate(COUNT_PARAMS)
+    for part in ("uneven-with-empty", _OTHERS[i % len(_OTHERS)])
+]
+
+
+@pytest.mark.parametrize("params, partitioning", COUNT_CASES)
 def test_count_vectorizer_equals_in_memory(client, params, partitioning):
     ref = mekong.CountVectorizer(**params)
     expected = ref.fit_transform(DOCS)
@@ -124,8 +137,14 @@ TFIDF_PARAMS = [
 ]
 
 
-@pytest.mark.parametrize("params", TFIDF_PARAMS, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "default")
-@pytest.mark.parametrize("partitioning", ["three", "uneven-with-empty"])
+TFIDF_CASES = [
+    pytest.param(params, part, id=f"{_name(params)}-{part}")
+    for i, params in enumerate(TFIDF_PARAMS)
+    for part in ("uneven-with-empty", _OTHERS[i % len(_OTHERS)])
+]
+
+
+@pytest.mark.parametrize("params, partitioning", TFIDF_CASES)
 def test_tfidf_vectorizer_equals_in_memory(client, params, partitioning):
     ref = mekong.TfidfVectorizer(**params)
     expected = ref.fit_transform(DOCS)
@@ -182,6 +201,8 @@ def test_transform_of_new_documents_and_to_local(client):
     assert local.vocabulary_ == cv.vocabulary_ and np.array_equal(local.idf_, cv.idf_)
     _same_csr(md.to_csr(X), local.transform(new))
     _same_csr(md.to_csr(X_known), mekong.TfidfVectorizer(max_features=80).fit(DOCS).transform(new))
+    empty = cv.transform(_bag(["", ""], [0, 2, 0]), lengths=True)  # every row kept, even with no terms
+    assert md.to_csr(empty).shape == (2, len(cv.vocabulary_)) and md.to_csr(empty).nnz == 0
     again = pickle.loads(pickle.dumps(cv))
     _same_csr(md.to_csr(again.transform(db.from_sequence(new, npartitions=2))), local.transform(new))
 
@@ -287,8 +308,7 @@ def _slow_top_k(X, k, same=True):
     return idx, sc
 
 
-@pytest.mark.parametrize("partitioning", ["one", "three", "uneven-with-empty"])
-@pytest.mark.parametrize("k", [1, 5, 200])
+@pytest.mark.parametrize("partitioning, k", [("one", 5), ("three", 1), ("uneven-with-empty", 5), ("three", 200)])
 def test_top_k_similar_equals_in_memory(client, partitioning, k):
     tv = md.TfidfVectorizer(min_df=2)
     X = tv.fit_transform(_bag(DOCS, PARTITIONINGS[partitioning]))
@@ -310,6 +330,8 @@ def test_top_k_similar_against_y_threshold_and_metrics(client):
     X32 = X.astype(np.float32)
     got = md.top_k_similar([X32[:25], X32[25:]], k=3)
     _assert_top_k_equal(got, mekong.top_k_similar(X32, k=3), atol=1e-6)
+    lazy = md.top_k_similar(blocks, k=4, compute=False)  # a Delayed of the pair
+    _assert_top_k_equal(dask.compute(lazy)[0], mekong.top_k_similar(X, k=4))
     with pytest.raises(ValueError, match="k must be"):
         md.top_k_similar(blocks, k=0)
     with pytest.raises(ValueError, match="columns"):
@@ -348,3 +370,19 @@ def test_worker_killed_mid_computation_result_still_equal(client, tmp_path):
     _same_csr(got, ref.fit_transform(DOCS))
     assert np.array_equal(tv.idf_, ref.idf_)
     client.wait_for_workers(2, timeout=30)
+
+
+def test_docstring_examples(client):
+    import doctest
+
+    failures, tried = doctest.testmod(md, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert tried > 0 and failures == 0
+
+
+def test_import_mekong_needs_no_dask():
+    """`import mekong` must not import dask (mekong.dask is the only module that does)."""
+    import subprocess
+    import sys
+
+    code = "import sys, mekong; assert 'dask' not in sys.modules and 'mekong.dask' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -37,11 +37,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
+from ._options import check_df, check_int, check_n_jobs, make_analyzer
 from .feature_extraction import CountVectorizer as _LocalCountVectorizer
 from .weighting import TfidfVectorizer as _LocalTfidfVectorizer
-from ._options import check_df, check_int, check_n_jobs, make_analyzer
 
-__all__ = ["CountVectorizer", "HashingVectorizer", "TfidfVectorizer", "story_candidates", "to_csr", "top_k_similar"]
+# HashingVectorizer is left out: it is built on first use (it needs scikit-learn), as in mekong.
+__all__ = ["CountVectorizer", "TfidfVectorizer", "story_candidates", "to_csr", "top_k_similar"]
 
 _SPLIT_EVERY = 8
 
@@ -339,7 +340,7 @@ class _DaskVectorizer:
         else:
             n_docs, terms, df, tf = total
             keep_columns = _select(n_docs, terms, df, tf, self.min_df, self.max_df, self.max_features, self.binary)
-            local.vocabulary_ = {str(t): i for i, t in enumerate(terms[keep_columns])}
+            local.vocabulary_ = dict(zip(terms[keep_columns].tolist(), range(len(keep_columns))))
             local.fixed_vocabulary_ = False
             df = df[keep_columns]
         if n_docs == 0:
@@ -620,8 +621,8 @@ def top_k_similar(
     ``rerank``) mean the same here. Memory per task: two blocks and their rows' k-lists.
 
     Returns ``(indices, scores)`` NumPy arrays of shape (n_rows, min(k, candidates)), -1 / NaN
-    padded, as :func:`mekong.top_k_similar` does; with ``compute=False`` the two lazy objects
-    (``dask.compute(*result)``). ``rerank="neighbours"`` re-orders the gathered lists (N x k, not
+    padded, as :func:`mekong.top_k_similar` does; with ``compute=False`` a ``Delayed`` of that
+    pair. ``rerank="neighbours"`` re-orders the gathered lists (N x k, not
     N x N) with :func:`mekong.stories.rerank_neighbours`, as the in-memory function does.
 
     Scores equal the in-memory ones to rounding (a block sees other dense columns than the whole
@@ -661,15 +662,20 @@ def top_k_similar(
         ]
         rows.append(_tree(pairs, functools.partial(_merge_top_k, k=k), split_every))
     lazy = dask.delayed(_gather_rows, pure=True)(rows)
+    if rerank is not None:
+        lazy = dask.delayed(_rerank, pure=True)(lazy, n_jobs)
     if not compute:
         return lazy
-    (indices, scores), dtype = dask.compute(lazy)[0]
-    if rerank is not None:
-        from .stories import rerank_neighbours
+    return tuple(dask.compute(lazy)[0])
 
-        indices, reranked = rerank_neighbours(indices, scores, n_jobs=n_jobs)
-        scores = reranked.astype(scores.dtype)
-    return indices, scores
+
+def _rerank(result, n_jobs):
+    """The in-memory top_k_similar's rerank layer, on the gathered N x k lists."""
+    from .stories import rerank_neighbours
+
+    indices, scores = result
+    indices, reranked = rerank_neighbours(indices, scores, n_jobs=n_jobs)
+    return indices, reranked.astype(scores.dtype)
 
 
 def _gather_rows(rows):
@@ -686,7 +692,7 @@ def _gather_rows(rows):
             full_sc[:, :w] = sc
         idx_out.append(full_idx)
         sc_out.append(full_sc)
-    return (np.concatenate(idx_out), np.concatenate(sc_out)), dtype
+    return np.concatenate(idx_out), np.concatenate(sc_out)
 
 
 def story_candidates(X, k=10, *, n_jobs=1, split_every=_SPLIT_EVERY):
