@@ -168,6 +168,17 @@ def test_idf_is_global_not_per_partition(client):
     assert list(cv.get_feature_names_out()) == ["mekong"]
 
 
+def test_partition_without_terms_keeps_its_rows(client):
+    """A partition of empty and stop-word-only documents has no terms of its own; its rows stay, empty."""
+    docs = DOCS[:6] + ["", "và của những", ""] + DOCS[6:10]
+    params = {"stop_words": "vietnamese"}
+    tv = md.TfidfVectorizer(**params)
+    X = md.to_csr(tv.fit_transform(_bag(docs, [6, 3, 4])))
+    ref = mekong.TfidfVectorizer(**params)
+    _same_csr(X, ref.fit_transform(docs))
+    assert X[6:9].nnz == 0 and np.array_equal(tv.idf_, ref.idf_)
+
+
 def test_max_features_tie_goes_to_the_term_that_sorts_first(client):
     """Counts tie across partitions: the in-memory rule keeps the terms that sort first."""
     docs = ["d c", "b a", "e", "d c b a"]  # a, b, c, d: 2 each; e: 1
