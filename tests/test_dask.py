@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -381,6 +382,30 @@ def test_worker_killed_mid_computation_result_still_equal(client, tmp_path):
     _same_csr(got, ref.fit_transform(DOCS))
     assert np.array_equal(tv.idf_, ref.idf_)
     client.wait_for_workers(2, timeout=30)
+
+
+def test_worker_killed_between_the_passes_of_fit_transform(client):
+    """fit_transform keeps pass 1's counts on the workers; when one holding them dies, Dask recomputes
+    the lost partitions from the graph and the matrix still equals the in-memory one."""
+    params = {"max_df": 0.6}
+    X = md.TfidfVectorizer(**params).fit_transform(_bag(DOCS, PARTITIONINGS["three"]))
+    held = client.has_what()  # worker -> keys in its memory: pass 1's counts, persisted
+    victim = max(sorted(held), key=lambda w: len(held[w]))
+    assert held[victim]
+    try:
+        client.run(_kill_self, workers=[victim])
+    except OSError:  # CommClosedError: the call cannot answer, its worker is gone
+        pass
+    deadline = time.monotonic() + 30
+    while victim in client.scheduler_info()["workers"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert victim not in client.scheduler_info()["workers"]  # the worker and its share of pass 1 are gone
+    _same_csr(md.to_csr(X), mekong.TfidfVectorizer(**params).fit_transform(DOCS))
+    client.wait_for_workers(2, timeout=30)
+
+
+def _kill_self():
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_docstring_examples(client):
