@@ -136,7 +136,7 @@ def test_cli_non_utf8_file_name_defect_7(tmp_path):
         (["MISSING-FOLDER"], "no such file or folder"),
         (["--pattern", "*.nothing"], "no files matching"),
         (["--metadata", "MISSING.csv"], "MISSING.csv"),
-        (["--window", "3"], "--window needs dates"),
+        ([CHECK / "articles", "--window", "3"], "--window needs dates"),  # the sample has dates; a folder may not
     ],
 )
 def test_cli_usage_errors_exit_2_without_traceback(tmp_path, args, message):
@@ -152,3 +152,70 @@ def test_cli_empty_corpus_is_an_error_not_a_traceback(tmp_path):
     (src / "a.txt").write_text("", encoding="utf-8")
     res = run_cli(src, "-o", tmp_path / "out")
     assert res.returncode == 1 and "mekong: error:" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_no_text_in_empty_files_says_so(tmp_path):
+    src = tmp_path / "articles"
+    src.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (src / name).write_text("  \n" if name == "b.txt" else "", encoding="utf-8")
+    res = run_cli(src, "-o", tmp_path / "out")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "no text in the 3 files read" in res.stderr and "empty vocabulary" not in res.stderr
+
+
+def split_metadata(tmp_path):
+    """The check corpus' metadata split into two CSVs by row parity."""
+    rows = read_csv(CHECK / "metadata.csv")
+    paths = []
+    for part in (0, 1):
+        p = tmp_path / f"meta-{part}.csv"
+        with open(p, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows[part::2])
+        paths.append(p)
+    return rows, paths
+
+
+@pytest.mark.parametrize("how", ["repeated", "glob"])
+def test_cli_takes_several_metadata_files(tmp_path, how):
+    rows, paths = split_metadata(tmp_path)
+    meta_args = (
+        ["--metadata", paths[0], "--metadata", paths[1]]
+        if how == "repeated"
+        else ["--metadata", tmp_path / "meta-*.csv"]
+    )
+    out = tmp_path / "out"
+    res = run_cli(CHECK / "articles", *meta_args, "-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    docs = {r["id"]: r for r in read_csv(out / "documents.csv")}
+    assert {i: (d["date"], d["source"]) for i, d in docs.items()} == {r["id"]: (r["date"], r["source"]) for r in rows}
+
+
+def test_read_corpus_takes_a_list_of_metadata_files(tmp_path):
+    rows, paths = split_metadata(tmp_path)
+    _, meta = mekong.read_corpus(CHECK / "articles", metadata=paths)
+    _, whole = mekong.read_corpus(CHECK / "articles", metadata=CHECK / "metadata.csv")
+    pd.testing.assert_frame_equal(meta, whole)
+    # An id described twice across the files names the file and row of the second.
+    with open(paths[1], "a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerow([rows[0][k] for k in rows[0]])
+    with pytest.raises(ValueError, match=r"appears twice \(.*meta-1\.csv row 19\)"):
+        mekong.read_corpus(CHECK / "articles", metadata=paths)
+
+
+def test_cli_metadata_glob_that_matches_nothing_is_a_usage_error(tmp_path):
+    res = run_cli(CHECK / "articles", "--metadata", tmp_path / "none-*.csv", "-o", tmp_path / "out")
+    assert res.returncode == 2 and "matches no file" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_on_the_bundled_sample_fills_dates_and_sources(tmp_path):
+    out = tmp_path / "out"
+    res = run_cli("-o", out, "-q")
+    assert res.returncode == 0, res.stderr
+    sample = mekong.datasets.load_sample()
+    want = {f.stem: (d or "", s or "") for f, d, s in zip(sample.files, sample.dates, sample.sources)}
+    docs = read_csv(out / "documents.csv")
+    assert {d["id"]: (d["date"], d["source"]) for d in docs} == want
+    assert all(r["first_date"] and r["sources"] for r in read_csv(out / "stories.csv"))

@@ -177,3 +177,19 @@ def test_top_k_pruning_equals_brute_force_on_long_tailed_rows():
     a = mekong.top_k_similar(X, Y, k=5, n_jobs=1)
     b = mekong.top_k_similar(X, Y, k=5, n_jobs=2)
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_symmetric_cosine_from_own_posting_with_dense_and_sparse_columns(seed):
+    """The symmetric product starts each sparse column at the row's own posting (no search); the
+    columns that go through the dense product have no postings and must be skipped, not scanned
+    from the start (a first version did, and summed whole columns into every row)."""
+    rng = np.random.default_rng(seed)
+    n = 300  # above the dense product's 64-row blocks
+    common = (rng.random((n, 6)) < 0.8) * rng.random((n, 6))  # in most rows: the dense product
+    rare = random_sparse(n, 400, 0.02, seed + 1)  # in few rows: postings
+    X = sp.hstack([sp.csr_matrix(common), rare]).tocsr()
+    S = mekong.cosine_similarity(X)
+    np.testing.assert_allclose(S, sk_cosine(X), rtol=1e-12, atol=1e-13)
+    assert np.array_equal(S, S.T)
+    assert np.array_equal(S, mekong.cosine_similarity(X, n_jobs=2))

@@ -82,12 +82,6 @@ void bind_stories(py::module_& m) {
       },
       py::arg("index"), py::arg("score"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
-  m.def("background_contrast", [](const IndexArray& index, const ScoreArray& score) {
-    NeighbourLists out = background_contrast(lists(index, score));
-    const std::size_t rows = out.rows, k = out.k;
-    return py::make_tuple(to_numpy_2d(std::move(out.index), rows, k), to_numpy_2d(std::move(out.score), rows, k));
-  });
-
   m.def("calibrate_threshold", [](const IndexArray& index, const ScoreArray& score, double floor) {
     NeighbourLists nb = lists(index, score);
     validate_neighbours(nb);

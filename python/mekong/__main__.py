@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import glob
+import json
 import sys
 from pathlib import Path
 
@@ -87,8 +89,12 @@ def build_parser():
     p.add_argument("--pattern", default="*.txt", help="file names to read in folders (default: %(default)s)")
     p.add_argument(
         "--metadata",
+        action="append",
+        metavar="CSV",
         help="CSV with one row per file: an id (file name without suffix), file or "
-        "path column, and title, date, source, ... as known",
+        "path column, and title, date, source, ... as known; repeat it or give a glob "
+        "('meta/*.csv') for a collection described in several files (default: the bundled "
+        "sample's own metadata when no paths are given)",
     )
     p.add_argument("--top", type=_positive_int, default=8, help="top terms shown per article (default: %(default)s)")
     p.add_argument("--encoding", default="utf-8", help="encoding of the files (default: %(default)s)")
@@ -120,6 +126,36 @@ def build_parser():
     return p
 
 
+def _metadata_files(values):
+    """--metadata values as CSV paths: each a file or a glob; a glob that matches nothing is an error."""
+    out = []
+    for v in values:
+        if glob.has_magic(v):
+            found = sorted(glob.glob(v, recursive=True))
+            if not found:
+                raise UsageError(f"--metadata {v!r} matches no file")
+            out.extend(found)
+        else:
+            out.append(v)
+    return list(dict.fromkeys(out))
+
+
+def _sample_metadata():
+    """The bundled sample's metadata.json as a metadata callable (by file name)."""
+    rows = {r["file"]: r for r in json.loads((sample_path().parent / "metadata.json").read_text(encoding="utf-8"))}
+
+    def lookup(path):
+        r = rows.get(Path(path).name)
+        return None if r is None else {k: r.get(k) for k in ("title", "date", "source", "event")}
+
+    return lookup
+
+
+def _no_text(files, encoding):
+    """How many of the files hold nothing but white space."""
+    return sum(1 for f in files if not Path(f).read_bytes().decode(encoding, "replace").strip())
+
+
 def _say(quiet):
     return (lambda *a, **k: None) if quiet else print
 
@@ -127,8 +163,11 @@ def _say(quiet):
 def run(args):
     paths = args.paths or [str(sample_path())]
     out = Path(args.output)
+    metadata = _metadata_files(args.metadata) if args.metadata else None
+    if metadata is None and not args.paths:
+        metadata = _sample_metadata()  # the bundled sample carries its dates, sources and titles
     try:
-        files, meta = _scan(paths, args.pattern, args.metadata, args.encoding, exclude=[out])
+        files, meta = _scan(paths, args.pattern, metadata, args.encoding, exclude=[out])
     except (FileNotFoundError, ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
     except UnicodeDecodeError as e:
@@ -150,6 +189,17 @@ def run(args):
         counts = cv.fit_transform([str(f) for f in files])
     except LookupError as e:
         raise UsageError(f"unknown encoding {args.encoding!r}") from e
+    except ValueError as e:
+        if "empty vocabulary" not in str(e):
+            raise
+        # Say what is wrong with the input rather than the vectorizer's internal term.
+        blank = _no_text(files, args.encoding)
+        if blank == len(files):
+            raise ValueError(f"no text in the {len(files)} file{'s' if len(files) != 1 else ''} read") from None
+        raise ValueError(
+            f"no terms to count: {blank} of {len(files)} files are empty and the rest hold only "
+            "stop words, numbers or page furniture" + ("" if args.raw else " (try --raw)")
+        ) from None
     tfidf = TfidfTransformer(sublinear_tf=True, n_jobs=args.n_jobs).fit_transform(counts)
     names = cv.readable_feature_names()
     titles = [m.get("title") or "" for m in meta]

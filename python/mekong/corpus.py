@@ -108,15 +108,18 @@ def _read_metadata_csv(path):
     return rows
 
 
-def _match_metadata(rows, files, ids, path):
-    """One metadata row per file, matched by id (file name without suffix), file name or path."""
+def _match_metadata(rows, files, ids, path, where=None):
+    """One metadata row per file, matched by id (file name without suffix), file name or path.
+
+    ``where`` names each row's place ("a.csv row 3") when the rows come from several files."""
+    where = where or [f"row {n + 2}" for n in range(len(rows))]
     by_key = {}
     for n, row in enumerate(rows):
         for col in ("id", "file", "path"):
             v = (row.get(col) or "").strip()
             if v:
                 if v in by_key and by_key[v] is not row and col == "id":
-                    raise ValueError(f"metadata file {path}: id {v!r} appears twice (row {n + 2})")
+                    raise ValueError(f"metadata file {path}: id {v!r} appears twice ({where[n]})")
                 by_key.setdefault(v, row)
     used = set()
     out = []
@@ -130,7 +133,7 @@ def _match_metadata(rows, files, ids, path):
     for n, row in enumerate(rows):
         if id(row) not in used:
             key = row.get("id") or row.get("file") or row.get("path")
-            raise ValueError(f"metadata file {path}: row {n + 2} ({key!r}) matches none of the files read")
+            raise ValueError(f"metadata file {path}: {where[n]} ({key!r}) matches none of the files read")
     return out
 
 
@@ -157,10 +160,23 @@ def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(),
             if got is not None and not isinstance(got, dict):
                 raise TypeError(f"metadata({display_name(f)!r}) returned {type(got).__name__}; expected a dict or None")
             extra.append(dict(got or {}))
-    elif isinstance(metadata, (str, os.PathLike)):
-        extra = [dict(r) for r in _match_metadata(_read_metadata_csv(metadata), files, ids, display_name(metadata))]
+    elif isinstance(metadata, (str, os.PathLike)) or (
+        isinstance(metadata, (list, tuple)) and metadata and all(isinstance(m, (str, os.PathLike)) for m in metadata)
+    ):
+        # Several CSVs (one per part of a collection) read as one table: an id in two of them is an error.
+        csvs = [metadata] if isinstance(metadata, (str, os.PathLike)) else list(metadata)
+        parts = [(m, _read_metadata_csv(m)) for m in csvs]
+        rows = [r for _, part in parts for r in part]
+        where = [
+            f"{display_name(m)} row {n + 2}" if len(csvs) > 1 else f"row {n + 2}"
+            for m, p in parts
+            for n in range(len(p))
+        ]
+        extra = [dict(r) for r in _match_metadata(rows, files, ids, ", ".join(display_name(m) for m in csvs), where)]
     else:
-        raise TypeError(f"metadata must be a CSV file name or a callable; got {type(metadata).__name__}")
+        raise TypeError(
+            f"metadata must be a CSV file name, a list of them, or a callable; got {type(metadata).__name__}"
+        )
     records = []
     for f, i, e in zip(files, ids, extra):
         rec = {"id": i, "path": str(f), "title": None, "date": None, "source": None}
@@ -188,10 +204,11 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
     source : folder, file, glob pattern ("news/**/*.txt"), or a list or any iterable of these
         Folders are searched recursively for ``pattern``; files come sorted by path, each once.
     pattern : str, default="*.txt"
-    metadata : CSV file name, callable, or None
+    metadata : CSV file name, list of CSV file names, callable, or None
         A CSV with an ``id`` (file name without suffix), ``file`` or ``path`` column and any
         others (``title``, ``date``, ``source``, ``event``, ...): one row per file, else ValueError
-        naming the first file without a row or row without a file. A callable gets each file's
+        naming the first file without a row or row without a file. Several CSVs are read as one
+        table (their rows together; an id in two of them is an error). A callable gets each file's
         ``pathlib.Path`` and returns a dict of fields (or None).
     encoding : str, default="utf-8"
         Of the files; invalid bytes become U+FFFD.

@@ -172,10 +172,13 @@ def top_k_similar(
     progress : bool, default=False
         Show a progress bar (documents or rows done) through tqdm when it is installed; without tqdm
         nothing is shown. The result is the same either way.
-    rerank : None or "neighbours", default=None
+    rerank : None, "neighbours" or "expansion", default=None
         ``"neighbours"`` re-orders each row's k neighbours with the neighbours' own evidence
-        (:func:`mekong.stories.rerank_neighbours`; scores become the re-ranked scores). A layer over
-        the kernel's result; needs ``Y=None``.
+        (:func:`mekong.stories.rerank_neighbours`; scores become the re-ranked scores).
+        ``"expansion"`` searches again with each row expanded by its 3 nearest neighbours
+        (:func:`mekong.stories.expand_rows`, cosine only; scores become the cosines of the expanded
+        rows): the other versions of a story lend a row the facts it left out. Layers over the
+        kernel's result; both need ``Y=None``.
     masked : bool, default=False
         Return ``numpy.ma.MaskedArray`` results whose padding is masked, so that indexing with them
         cannot turn a -1 into the last row.
@@ -198,10 +201,17 @@ def top_k_similar(
     if metric != "dot" and not -1.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [-1, 1]; got {threshold!r}")
     Xc, Yc = _pair(X, Y)
-    if rerank not in (None, "neighbours"):
-        raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
+    if rerank not in (None, "neighbours", "expansion"):
+        raise ValueError(f"rerank must be None, 'neighbours' or 'expansion'; got {rerank!r}")
     if rerank is not None and Y is not None:
-        raise ValueError("rerank='neighbours' needs Y=None (the neighbours' own lists come from X itself)")
+        raise ValueError(f"rerank={rerank!r} needs Y=None (the neighbours' own lists come from X itself)")
+    if rerank == "expansion" and metric != "cosine":
+        raise ValueError(f"rerank='expansion' needs metric='cosine'; got {metric!r}")
+    if rerank == "expansion":  # a layer over the kernel (mekong.stories): search, expand, search again
+        from .stories import EXPAND_NEIGHBOURS, expand_rows
+
+        first = _core.top_k_similar(core_args(Xc), None, EXPAND_NEIGHBOURS, 0.0, metric, check_n_jobs(n_jobs))
+        Xc, _ = _pair(expand_rows(Xc, *first).astype(Xc.dtype), None)
     with _progress.bar(Xc.shape[0], "top-k", unit="row") as pb:
         indices, scores = _core.top_k_similar(
             core_args(Xc),
@@ -212,7 +222,7 @@ def top_k_similar(
             check_n_jobs(n_jobs),
             progress=pb,
         )
-    if rerank is not None:  # a layer over the kernel's lists (mekong.stories), not inside it
+    if rerank == "neighbours":  # a layer over the kernel's lists (mekong.stories), not inside it
         from .stories import rerank_neighbours
 
         indices, reranked = rerank_neighbours(indices, scores, n_jobs=n_jobs)

@@ -76,10 +76,13 @@ std::vector<T> metric_values(const CsrView<T, I>& X, Metric metric) {
 }
 
 // Y's postings. Columns with skip[c] >= 0 (taken by the dense product, see DenseColumns) are left
-// out of the postings; set sizes still count them.
+// out of the postings; set sizes still count them. With `where`, where[k] is the position of Y's
+// entry k in its column's postings (unset for skipped columns): the symmetric product starts each
+// column's scan at the row's own posting without searching for it.
 template <class T, class I>
 SimilarityIndex<T> index_of(const CsrView<T, I>& Y, const std::vector<T>& values, Metric metric,
-                            const std::vector<std::int64_t>* skip = nullptr) {
+                            const std::vector<std::int64_t>* skip = nullptr,
+                            std::vector<std::size_t>* where = nullptr) {
   SimilarityIndex<T> p;
   p.metric = metric;
   p.rows = Y.rows;
@@ -93,11 +96,13 @@ SimilarityIndex<T> index_of(const CsrView<T, I>& Y, const std::vector<T>& values
   p.value.resize(p.start[Y.cols]);
   p.col_max.assign(Y.cols, T(0));
   std::vector<std::size_t> fill(p.start.begin(), p.start.end() - 1);
+  if (where != nullptr) where->assign(Y.nnz(), 0);
   for (std::size_t r = 0; r < Y.rows; ++r) {
     for (std::size_t k = Y.row_begin(r); k < Y.row_end(r); ++k) {
       const auto c = static_cast<std::size_t>(Y.indices[k]);
       if (skipped(c)) continue;
       const std::size_t at = fill[c]++;
+      if (where != nullptr) (*where)[k] = at;
       p.row[at] = static_cast<std::uint32_t>(r);
       p.value[at] = values[k];
       p.col_max[c] = std::max(p.col_max[c], values[k]);
@@ -500,7 +505,9 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
   const std::vector<T>& yv = symmetric ? xv : yv_own;
   const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
-  const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr);
+  std::vector<std::size_t> own;  // symmetric: each entry's place in its column's postings
+  const SimilarityIndex<T> post =
+      index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr, symmetric ? &own : nullptr);
   std::vector<T> xn;  // X's set sizes (Jaccard)
   if (cfg.metric == Metric::jaccard) {
     xn.assign(n, T(0));
@@ -531,9 +538,18 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
         const T x = xv[k];
         if (x == T(0)) continue;
         const auto c = static_cast<std::size_t>(X.indices[k]);
-        std::size_t b = post.start[c];
         const std::size_t e = post.start[c + 1];
-        if (first > 0) b = static_cast<std::size_t>(std::lower_bound(prow + b, prow + e, first) - prow);
+        std::size_t b = post.start[c];
+        if (b == e) continue;  // no postings: a column of the dense product (own[k] is unset there)
+        if (symmetric) {
+          // The upper triangle: from row r's own posting on (the first with a row >= r; the
+          // rows before it in the postings are lower). A binary search here cost a fifth of the
+          // kernel (perf on benchmarks/similarity_driver.cpp). Duplicate columns in a row: back
+          // to the first of them.
+          const std::size_t lo = b;
+          b = own[k];
+          while (b > lo && prow[b - 1] == r) --b;
+        }
         for (std::size_t q = b; q < e; ++q) row[prow[q]] += x * pval[q];  // the hot loop
       }
       if (cfg.metric == Metric::jaccard)

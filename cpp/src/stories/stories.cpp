@@ -100,32 +100,6 @@ NeighbourLists rerank_neighbours(const NeighbourLists& nb, int n_jobs, const std
   return out;
 }
 
-NeighbourLists background_contrast(const NeighbourLists& nb) {
-  validate_neighbours(nb);
-  const std::size_t n = nb.rows, k = nb.k;
-  NeighbourLists out = nb;
-  if (n == 0 || k == 0) return out;
-  // A row's background: the median of its k scores, an unlisted place counting 0.
-  std::vector<double> background(n), v(k);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t q = 0; q < k; ++q) v[q] = listed(nb, i, q) ? std::max(0.0, nb.score[i * k + q]) : 0.0;
-    std::sort(v.begin(), v.end());
-    background[i] = k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-  }
-  std::vector<std::pair<double, std::int64_t>> row;
-  for (std::size_t i = 0; i < n; ++i) {
-    row.clear();
-    for (std::size_t q = 0; q < k; ++q) {
-      if (!listed(nb, i, q)) continue;
-      const auto j = static_cast<std::size_t>(nb.index[i * k + q]);
-      row.emplace_back(std::max(0.0, nb.score[i * k + q] - std::max(background[i], background[j])),
-                       nb.index[i * k + q]);
-    }
-    sort_rows(out, row, i);
-  }
-  return out;
-}
-
 SparseRows prune_rows(const std::int64_t* indptr, const std::int64_t* indices, const double* data, std::size_t rows,
                       std::size_t cols, std::size_t m) {
   SparseRows out;

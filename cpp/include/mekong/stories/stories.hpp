@@ -3,7 +3,6 @@
 // and never forms an n x n matrix: everything below works on the n x k neighbour lists.
 //
 //   rerank_neighbours   neighbour-aware similarity (each document's neighbour profile), O(n k^2)
-//   background_contrast how far a pair stands out from both documents' other neighbours, O(n k log k)
 //   calibrate_threshold the corpus's own cut between "same event" and "same topic", O(n k log(n k))
 //   story_linkage       average linkage (UPGMA) over the sparse graph, O(n k log(n k)) merges
 //
@@ -56,13 +55,6 @@ void validate_neighbours(const NeighbourLists& nb);
 // share nothing (c = 1 when neither has a third neighbour: no evidence either way). Rows are
 // re-sorted (ties: lower index). O(n k^2); the same for any n_jobs.
 NeighbourLists rerank_neighbours(const NeighbourLists& nb, int n_jobs = 1, const std::atomic<bool>* cancel = nullptr);
-
-// How far each pair stands out from the two documents' backgrounds: s(i, j) - max(b_i, b_j),
-// clipped at 0, where b_i is the median of row i's k scores (an unlisted place counts 0). With k
-// above the usual story size, the median of a row is a score to an article on another event, so the
-// background is what the row's topic, length and page furniture give any pair; a generic article
-// (a round-up, a page of boilerplate) has a high background and needs a closer partner. O(n k log k).
-NeighbourLists background_contrast(const NeighbourLists& nb);
 
 // The cut between "same event" and "the rest", read off the corpus itself: Otsu's threshold (the
 // split maximising the between-class variance) of the pooled positive scores of all rows, binned
