@@ -47,12 +47,13 @@ def main(argv=None):
     import dask
     import dask.bag as db
     import distributed
-    import mekong
-    import mekong.dask as md
     import numpy as np
     import scipy
     from generate_corpus import corpus_path, generate
     from run import machine_info
+
+    import mekong
+    import mekong.dask as md
 
     path = corpus_path(args.size_mb)
     if not path.exists():
