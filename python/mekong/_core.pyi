@@ -20,7 +20,6 @@ __all__: list[str] = [
     "Vocabulary",
     "WordModel",
     "alias_key",
-    "background_contrast",
     "bm25_idf",
     "bm25_weight",
     "calibrate_threshold",
@@ -33,7 +32,10 @@ __all__: list[str] = [
     "learn_phrases",
     "learn_repeated_lines",
     "mean_row_sum",
+    "minhash",
     "murmurhash3_32",
+    "near_duplicates_documents",
+    "near_duplicates_signatures",
     "prune_rows",
     "rerank_neighbours",
     "rescore_cosine",
@@ -277,10 +279,6 @@ class SimilarityIndex64:
     def rows(self) -> int: ...
 
 def alias_key(arg0: str) -> str: ...
-def background_contrast(
-    arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-    arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
-) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.float64]]: ...
 def bm25_idf(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
     arg1: typing.SupportsInt | typing.SupportsIndex,
@@ -352,7 +350,34 @@ def learn_repeated_lines(
     progress: typing.Any = None,
 ) -> list: ...
 def mean_row_sum(arg0: tuple) -> float: ...
+def minhash(
+    docs: typing.Any,
+    analyzer: Analyzer,
+    num_perm: typing.SupportsInt | typing.SupportsIndex,
+    shingle: typing.SupportsInt | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    n_jobs: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.uint64]: ...
 def murmurhash3_32(key: bytes, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> int: ...
+def near_duplicates_documents(
+    docs: typing.Any,
+    analyzer: Analyzer,
+    num_perm: typing.SupportsInt | typing.SupportsIndex,
+    shingle: typing.SupportsInt | typing.SupportsIndex,
+    seed: typing.SupportsInt | typing.SupportsIndex,
+    bands: typing.SupportsInt | typing.SupportsIndex,
+    rows: typing.SupportsInt | typing.SupportsIndex,
+    threshold: typing.SupportsFloat | typing.SupportsIndex,
+    exact: bool,
+    n_jobs: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple[numpy.typing.NDArray[numpy.uint64], tuple]: ...
+def near_duplicates_signatures(
+    signatures: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    bands: typing.SupportsInt | typing.SupportsIndex,
+    rows: typing.SupportsInt | typing.SupportsIndex,
+    threshold: typing.SupportsFloat | typing.SupportsIndex,
+    n_jobs: typing.SupportsInt | typing.SupportsIndex,
+) -> tuple: ...
 def prune_rows(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
     arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
