@@ -47,11 +47,10 @@ def _csr(parts, dtype):
     return X
 
 
-@document("CountVectorizer")
 def _count_terms(docs, analyzer, config):
     """Counts the terms a Python analyzer gives (an overridden build_analyzer), with the core's rules:
     vocabulary sorted by code point, min_df / max_df, then the max_features most frequent terms
-    (ties: the term that sorts first)."""
+    (ties: the term that sorts first; with binary, the most frequent in documents)."""
     rows = [analyzer(doc) for doc in docs]
     n = len(rows)
     df, total = {}, {}
@@ -66,7 +65,8 @@ def _count_terms(docs, analyzer, config):
         raise ValueError("max_df corresponds to < documents than min_df")
     kept = [t for t in sorted(df) if low <= df[t] <= high]
     if config.max_features >= 0 and len(kept) > config.max_features:
-        best = sorted(kept, key=lambda t: (-total[t], t))[: config.max_features]
+        weight = df if config.binary else total  # as scikit-learn: counts are made binary first
+        best = sorted(kept, key=lambda t: (-weight[t], t))[: config.max_features]
         kept = sorted(best)
     if not kept:
         if not df:
@@ -98,6 +98,7 @@ def _rows_to_csr(rows, vocabulary, binary):
     return parts + (shape,), np.zeros(len(rows), dtype=np.int64)
 
 
+@document("CountVectorizer")
 class CountVectorizer(TransformerMixin, BaseEstimator):
     """Convert a collection of Vietnamese (or any) text documents to a matrix of term counts.
 
@@ -236,28 +237,31 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         learning = _core.TextModelsConfig()
         # A Cleaner or Phrases given fitted is used as it is; an unfitted one is a recipe: a copy is
         # fitted here, so the parameter itself never changes (a refit learns afresh).
+        learn_lines = cleaner is not None and "furniture_" not in cleaner.__dict__
+        learn_phrases = phrases is not None and "model_" not in phrases.__dict__
         if cleaner is not None:
             cleaner._configure(cfg)
-            if "furniture_" not in cleaner.__dict__:
+            if learn_lines:
                 cleaner = _unfitted_copy(cleaner)
                 cleaner._learning(learning)
         if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
             learning.name_evidence = True
-        if phrases is not None:
-            if "model_" in phrases.__dict__:
-                cfg.phrases = phrases.model_
-            else:
-                phrases = _unfitted_copy(phrases)
-                phrases._learning(learning)
+        if learn_phrases:
+            phrases = _unfitted_copy(phrases)
+            phrases._learning(learning)
+        elif phrases is not None:
+            cfg.phrases = phrases.model_
         models = _core.fit_text_models(docs, cfg, learning, n_jobs)
-        if cleaner is not None:
+        if learn_lines:
             cleaner.furniture_ = models.repeated_lines
+        if learn_phrases:
+            phrases.model_ = models.phrases
+        if cleaner is not None:
             self.cleaner_ = cleaner
+        if phrases is not None:
+            self.phrases_ = phrases
         if learning.name_evidence:
             self.name_evidence_ = models.name_evidence
-        if phrases is not None:
-            phrases.model_ = models.phrases
-            self.phrases_ = phrases
         cfg.repeated_lines = models.repeated_lines
         cfg.name_evidence = models.name_evidence
         cfg.phrases = models.phrases
