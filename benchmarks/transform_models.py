@@ -13,7 +13,8 @@ rich / core is what the Python layer adds per call (the target: within 1.3x; bef
 core objects each transform rebuilt the analyzer and re-sent the furniture lines, name evidence and
 phrases); rich / plain is what the cleaning, name and phrase stages cost per document on top.
 
-    .venv/bin/python benchmarks/transform_models.py [--rounds 15] [--repeat 1] [--report benchmarks/TRANSFORM_MODELS.md]
+    .venv/bin/python benchmarks/transform_models.py [--rounds 15] [--repeat 1] [--batch N --calls M]
+        [--report benchmarks/TRANSFORM_MODELS.md]
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--repeat", type=int, default=1, help="the sample repeated this many times per call")
     p.add_argument("--batch", type=int, default=0, help="documents per transform call (0: the whole corpus)")
+    p.add_argument("--calls", type=int, default=1, help="calls per timing (many for small batches)")
     p.add_argument("--report", help="also write the results to this Markdown file")
     args = p.parse_args(argv)
 
@@ -67,14 +69,17 @@ def main(argv=None):
     X = t_rich()
     data, _, _, shape = t_core()[0]
     assert X.nnz == len(data) and tuple(shape) == X.shape
-    learning = _core.learning_calls()
+    # (getattr: the script also runs on a build from before the counter, for the "before" figure)
+    counter = getattr(_core, "learning_calls", lambda: 0)
+    learning = counter()
     times = {"rich": [], "core": [], "plain": []}
     for _ in range(args.rounds):
         for name, fn in (("rich", t_rich), ("core", t_core), ("plain", t_plain)):
             start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    assert _core.learning_calls() == learning, "transform learned something"
+            for _ in range(args.calls):
+                fn()
+            times[name].append((time.perf_counter() - start) / args.calls)
+    assert counter() == learning, "transform learned something"
     load_after = _uptime()
 
     rich_core = statistics.median(r / c for r, c in zip(times["rich"], times["core"]))
@@ -84,6 +89,7 @@ def main(argv=None):
         "",
         f"Command: `.venv/bin/python benchmarks/transform_models.py --rounds {args.rounds} --repeat {args.repeat}"
         + (f" --batch {args.batch}" if args.batch else "")
+        + (f" --calls {args.calls}" if args.calls != 1 else "")
         + "`",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; Python {platform.python_version()};"
@@ -95,7 +101,7 @@ def main(argv=None):
         + (f", {len(docs)} documents per call" if args.batch else f" = {len(docs)} documents per call")
         + "; fitted on the sample once; n_jobs=1.",
         "",
-        "| path | median seconds | min |",
+        "| path | median seconds per call | min |",
         "| --- | --- | --- |",
     ]
     for name in ("rich", "core", "plain"):
