@@ -112,6 +112,9 @@ def main(argv=None):
         "",
         f"rich / plain (cleaning, names and phrases on top of the plain path): **{rich_plain:.3f}**",
         "",
+        f"The same ratios of the fastest rounds (least disturbed by other processes): rich / core"
+        f" {min(times['rich']) / min(times['core']):.3f}, rich / plain {min(times['rich']) / min(times['plain']):.3f}.",
+        "",
         "Ratios are medians of per-round ratios (rich, core and plain run in turn in each round).",
         "No learning pass ran during the timed transforms (the core's learning counter did not move).",
     ]

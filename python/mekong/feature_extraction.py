@@ -251,20 +251,24 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             phrases._learning(learning)
         elif phrases is not None:
             cfg.phrases = phrases.model_
-        models = _core.fit_text_models(docs, cfg, learning, n_jobs)
+        if learn_lines or learning.name_evidence or learn_phrases:
+            models = _core.fit_text_models(docs, cfg, learning, n_jobs)
+            lines, evidence, learned = models.repeated_lines, models.name_evidence, models.phrases
+        else:  # nothing to learn: the documents are not handed to the core for it
+            lines, evidence, learned = cfg.repeated_lines, cfg.name_evidence, cfg.phrases
         if learn_lines:
-            cleaner.furniture_ = models.repeated_lines
+            cleaner.furniture_ = lines
         if learn_phrases:
-            phrases.model_ = models.phrases
+            phrases.model_ = learned
         if cleaner is not None:
             self.cleaner_ = cleaner
         if phrases is not None:
             self.phrases_ = phrases
         if learning.name_evidence:
-            self.name_evidence_ = models.name_evidence
-        cfg.repeated_lines = models.repeated_lines
-        cfg.name_evidence = models.name_evidence
-        cfg.phrases = models.phrases
+            self.name_evidence_ = evidence
+        cfg.repeated_lines = lines
+        cfg.name_evidence = evidence
+        cfg.phrases = learned
         self._analyzer = (_core.Analyzer(cfg), self._analyzer_key())
 
     def _core_analyzer(self):
