@@ -71,8 +71,8 @@ int main(int argc, char** argv) {
       AnalyzerConfig plain;
       const char* env_min = std::getenv("MEKONG_MIN_DOCUMENTS");  // 2 x copies on a replicated corpus
       const auto lines = learn_repeated_lines(docs, Analyzer(plain), env_min ? std::atoi(env_min) : 2, threads);
-      auto keys = std::make_shared<Interner>();
-      for (const auto& l : lines) keys->intern(l);
+      auto keys = std::make_shared<FurnitureLines>();
+      for (const auto& l : lines) keys->keys.intern(l);
       cfg.clean = true;
       cfg.repeated_lines = keys;
       t_lines = now() - t0;

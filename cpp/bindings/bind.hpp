@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 void bind_text(pybind11::module_& m);
+void bind_text_config(pybind11::module_& m);  // called by bind_text (text_config.cpp)
 void bind_matrix(pybind11::module_& m);
 void bind_similarity(pybind11::module_& m);
 void bind_stories(pybind11::module_& m);

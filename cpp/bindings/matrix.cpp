@@ -6,6 +6,7 @@
 
 #include "bind.hpp"
 #include "convert.hpp"
+#include "fields.hpp"
 #include "mekong/matrix/count.hpp"
 #include "mekong/matrix/hashing.hpp"
 #include "mekong/matrix/weight.hpp"
@@ -63,6 +64,15 @@ Norm norm_arg(const std::string& s) {
 }  // namespace
 
 void bind_matrix(py::module_& m) {
+  py::class_<CountConfig> count(m, "CountConfig");
+  count.def(py::init<>());
+  py_fields::field(count, "min_df", &CountConfig::min_df);
+  py_fields::field(count, "min_df_is_count", &CountConfig::min_df_is_count);
+  py_fields::field(count, "max_df", &CountConfig::max_df);
+  py_fields::field(count, "max_df_is_count", &CountConfig::max_df_is_count);
+  py_fields::field(count, "max_features", &CountConfig::max_features);
+  py_fields::field(count, "binary", &CountConfig::binary);
+
   py::class_<Vocabulary>(m, "Vocabulary")
       .def(py::init([](const std::vector<std::string>& terms) {
         return std::make_unique<Vocabulary>(Vocabulary{Interner::of_unique(terms)});
@@ -71,20 +81,13 @@ void bind_matrix(py::module_& m) {
 
   m.def(
       "count",
-      [](const py::handle& docs, const Analyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
-         bool max_df_is_count, std::int64_t max_features, bool binary, int n_jobs, bool strict_decode,
+      [](const py::handle& docs, const Analyzer& analyzer, const CountConfig& config, int n_jobs, bool strict_decode,
          const py::object& progress) {
         std::vector<py::object> keep;
         RawDocuments raw = documents_from_python(docs, keep);
         raw.strict = strict_decode;
-        CountConfig cfg;
-        cfg.min_df = min_df;
-        cfg.min_df_is_count = min_df_is_count;
-        cfg.max_df = max_df;
-        cfg.max_df_is_count = max_df_is_count;
-        cfg.max_features = max_features;
-        cfg.binary = binary;
-        cfg.n_jobs = n_jobs;
+        CountConfig cfg = config;
+        cfg.n_jobs = n_jobs;  // n_jobs reaches every core call as this one int argument
         CorpusCounts out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return count_corpus(raw, analyzer, cfg, cancel); });
         py::list vocabulary(out.counts.vocabulary.size());
@@ -94,9 +97,8 @@ void bind_matrix(py::module_& m) {
         return py::make_tuple(py_convert::csr_to_python(std::move(out.counts.matrix)), vocabulary,
                               stats_to_python(out.stats), aliases_to_python(out.aliases));
       },
-      py::arg("docs"), py::arg("analyzer"), py::arg("min_df"), py::arg("min_df_is_count"), py::arg("max_df"),
-      py::arg("max_df_is_count"), py::arg("max_features"), py::arg("binary"), py::arg("n_jobs"),
-      py::arg("strict_decode") = false, py::arg("progress") = py::none());
+      py::arg("docs"), py::arg("analyzer"), py::arg("config"), py::arg("n_jobs"), py::arg("strict_decode") = false,
+      py::arg("progress") = py::none());
 
   m.def(
       "count_fixed",

@@ -44,17 +44,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   mekong::AnalyzerConfig cfg;
   cfg.normalize.lowercase = !(o1 & 1);
-  cfg.normalize.tones = static_cast<mekong::ToneStyle>((o1 >> 1) % 3);
+  cfg.normalize.tone_marks = static_cast<mekong::ToneStyle>((o1 >> 1) % 3);
   cfg.segment.numbers = !(o1 & 8);
-  cfg.segment.links = static_cast<mekong::LinkPolicy>(((o1 >> 4) & 3) % 3);
-  cfg.segment.min_length = 1 + ((o1 >> 6) & 1);
+  cfg.segment.urls = static_cast<mekong::LinkPolicy>(((o1 >> 4) & 3) % 3);
+  cfg.segment.min_token_length = 1 + ((o1 >> 6) & 1);
   cfg.clean = o2 & 1;
   cfg.names = o2 & 2;
   cfg.aliases = o2 & 4;
   if (o2 & 8) cfg.encoding = "windows-1258";
   if (o2 & 16) cfg.stop_words = {"và", "của", "the", "a", "hợp tác"};
-  cfg.ngram_min = 1 + ((o2 >> 5) & 1);
-  cfg.ngram_max = cfg.ngram_min + ((o2 >> 6) & 1);
+  cfg.ngram_range.first = 1 + ((o2 >> 5) & 1);
+  cfg.ngram_range.second = cfg.ngram_range.first + ((o2 >> 6) & 1);
   mekong::CountConfig cc;
   cc.binary = o3 & 1;
   cc.min_df = 1 + ((o3 >> 1) & 1);

@@ -6,7 +6,7 @@
 //   Tokens are in order, disjoint, on code point boundaries, made of word characters (ICU's
 //   general categories L, M, N, Pc) unless they are links; with links split, a run of word
 //   characters in no spaceless script is exactly one token (before the length and number filters).
-//   The first byte picks numbers / link policy / min_length.
+//   The first byte picks numbers / link policy / min_token_length.
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
@@ -81,8 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t opt = in.byte();
   mekong::SegmentConfig cfg;
   cfg.numbers = opt & 1;
-  cfg.links = static_cast<mekong::LinkPolicy>(((opt >> 1) & 3) % 3);
-  cfg.min_length = 1 + ((opt >> 3) & 3);
+  cfg.urls = static_cast<mekong::LinkPolicy>(((opt >> 1) & 3) % 3);
+  cfg.min_token_length = 1 + ((opt >> 3) & 3);
   const std::string_view raw = in.rest();
 
   static const mekong::Normalizer norm;
@@ -101,17 +101,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(boundary(text, t.begin) && boundary(text, t.begin + t.length), "token cuts a code point");
     const std::string_view tok = text.substr(t.begin, t.length);
     if (t.link) {
-      FUZZ_CHECK(cfg.links == mekong::LinkPolicy::keep, "a link token although links are not kept");
+      FUZZ_CHECK(cfg.urls == mekong::LinkPolicy::keep, "a link token although links are not kept");
     } else {
       const std::u32string cps = fuzz::code_points(tok);
       for (char32_t c : cps) FUZZ_CHECK(fuzz::word_char(c), "token holds U+%04X, not a word character", unsigned(c));
-      FUZZ_CHECK(cps.size() >= cfg.min_length, "token shorter than min_length");
+      FUZZ_CHECK(cps.size() >= cfg.min_token_length, "token shorter than min_length");
       if (!cfg.numbers) FUZZ_CHECK(!all_numbers(tok), "number token with numbers=false");
     }
     prev_end = t.begin + t.length;
   }
 
-  if (cfg.links == mekong::LinkPolicy::split) {
+  if (cfg.urls == mekong::LinkPolicy::split) {
     // Runs outside spaceless scripts are one token each; spaceless runs are cut by ICU inside them.
     std::vector<mekong::Token> expect_plain;
     std::size_t k = 0;
@@ -124,7 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       if (r.spaceless) continue;
       const std::string_view whole = text.substr(r.begin, r.end - r.begin);
-      const bool kept = fuzz::code_points(whole).size() >= cfg.min_length && (cfg.numbers || !all_numbers(whole));
+      const bool kept = fuzz::code_points(whole).size() >= cfg.min_token_length && (cfg.numbers || !all_numbers(whole));
       FUZZ_CHECK(inside.size() == (kept ? 1u : 0u), "a run without spaceless script gave %zu tokens", inside.size());
       if (kept) FUZZ_CHECK(inside[0].begin == r.begin && inside[0].length == r.end - r.begin, "run not one token");
     }

@@ -137,7 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The analyzer in word mode: analyze() against the count stage's path.
   mekong::AnalyzerConfig cfg;
   cfg.words = model;
-  if (with_dictionary) cfg.word_dictionary = dictionary();
+  if (with_dictionary) cfg.user_dictionary = dictionary();
   cfg.names = opt & 2;
   const mekong::Analyzer analyzer(cfg);
   auto w = analyzer.worker();

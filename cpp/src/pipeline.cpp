@@ -91,6 +91,7 @@ void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n
 
 std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
                                               std::size_t min_documents, int n_jobs) {
+  count_learning_call();
   std::vector<RepeatedLines> parts(part_count(docs, n_jobs));
   for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
     parts[p].add_document(w.composed(raw, utf8));
@@ -101,6 +102,7 @@ std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const An
 }
 
 NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs) {
+  count_learning_call();
   std::vector<NameEvidence> parts(part_count(docs, n_jobs));
   for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
     w.gather_name_evidence(raw, utf8, parts[p]);
@@ -122,6 +124,7 @@ NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analy
 
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
                           const PhraseModel* dictionary, int n_jobs) {
+  count_learning_call();
   std::vector<std::vector<PhraseModel::Segment>> parts(part_count(docs, n_jobs));
   for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
     std::vector<PhraseModel::Segment> segs;

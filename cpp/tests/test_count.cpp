@@ -187,8 +187,8 @@ TEST(Pipeline, StrictDecodingNamesTheDocumentAndByte) {
 TEST(Pipeline, StopWordsAndNgrams) {
   AnalyzerConfig ac;
   ac.stop_words = {"Và"};
-  ac.ngram_min = 1;
-  ac.ngram_max = 2;
+  ac.ngram_range.first = 1;
+  ac.ngram_range.second = 2;
   Analyzer analyzer(ac);
   auto w = analyzer.worker();
   TermBuffer out;

@@ -34,7 +34,7 @@ TEST(Segment, NumbersKeptOrDropped) {
 
 TEST(Segment, MinimumLengthInCodePoints) {
   SegmentConfig c;
-  c.min_length = 2;
+  c.min_token_length = 2;
   EXPECT_EQ(seg("ở Bờ Y có y tế", c), (V{"Bờ", "có", "tế"}));
 }
 
@@ -44,11 +44,11 @@ TEST(Segment, LinksDroppedKeptOrSplit) {
   const std::string text = "Xem [bài](https://tin.example.vn/a-b?x=1). Gửi tới ban.bt@example.vn nhé, www.abc.vn";
   EXPECT_EQ(seg(text), (V{"Xem", "bài", "Gửi", "tới", "nhé"}));
   SegmentConfig keep;
-  keep.links = LinkPolicy::keep;
+  keep.urls = LinkPolicy::keep;
   EXPECT_EQ(seg(text, keep), (V{"Xem", "bài", "https://tin.example.vn/a-b?x=1", "Gửi", "tới", "ban.bt@example.vn",
                                 "nhé", "www.abc.vn"}));
   SegmentConfig split;
-  split.links = LinkPolicy::split;
+  split.urls = LinkPolicy::split;
   EXPECT_EQ(seg("a@b.vn", split), (V{"a", "b", "vn"}));
 }
 

@@ -66,7 +66,7 @@ AnalyzerConfig rich_config() {
   ac.clean = true;
   ac.aliases = true;
   ac.stop_words = {"và", "của"};
-  ac.ngram_max = 2;
+  ac.ngram_range.second = 2;
   return ac;
 }
 

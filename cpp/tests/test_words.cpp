@@ -41,7 +41,7 @@ std::vector<std::string> terms(const Analyzer& a, std::string_view text) {
 Analyzer word_analyzer(std::shared_ptr<const WordModel> m, std::vector<std::vector<std::string>> dict = {}) {
   AnalyzerConfig cfg;
   cfg.words = std::move(m);
-  cfg.word_dictionary = std::move(dict);
+  cfg.user_dictionary = std::move(dict);
   return Analyzer(cfg);
 }
 

@@ -14,6 +14,8 @@ import contextlib
 import contextvars
 import functools
 
+from . import _core
+
 _enabled = contextvars.ContextVar("mekong_progress", default=False)
 
 
@@ -65,3 +67,41 @@ def reports_progress(fn):
             return fn(*args, progress=progress, **kwargs)
 
     return wrapper
+
+
+class _Passes:
+    """One core call that reads the documents in several passes, one after another, shown as one
+    bar a pass: the core's units go to the first bar until it holds its total, then to the next."""
+
+    def __init__(self, bars):
+        self.bars, self.filled, self.i = bars, [0] * len(bars), 0
+
+    def update(self, n=1):
+        while n > 0 and self.bars:
+            i = self.i
+            room = self.bars[i].total - self.filled[i]
+            if room <= 0 and i + 1 < len(self.bars):
+                self.i += 1
+                continue
+            take = n if i + 1 == len(self.bars) else min(n, room)  # the last bar takes any excess
+            self.bars[i].update(take)
+            self.filled[i] += take
+            n -= take
+
+
+#: The learning passes of ``_core.fit_text_models``, in the order it runs them, and their bars.
+_TEXT_MODEL_PASSES = (
+    ("furniture", "repeated_lines", "clean: repeated lines"),
+    ("name_evidence", "name_evidence", "names: evidence"),
+    ("phrases", "phrases", "phrases"),
+)
+
+
+def fit_text_models(docs, base, learning, n_jobs):
+    """``_core.fit_text_models`` with a bar for each learning pass it runs (a pass runs when the
+    TextModelsConfig asks for its model and the base AnalyzerConfig does not already hold one)."""
+    descs = [desc for ask, held, desc in _TEXT_MODEL_PASSES if getattr(learning, ask) and getattr(base, held) is None]
+    with contextlib.ExitStack() as stack:
+        bars = [stack.enter_context(bar(len(docs), desc)) for desc in descs]
+        progress = _Passes(bars) if bars and all(b is not None for b in bars) else None
+        return _core.fit_text_models(docs, base, learning, n_jobs, progress=progress)

@@ -115,6 +115,11 @@ class DocumentStream:
                     "(decode_error='replace' reads any ICU converter name)"
                 ) from None
 
+    def size_hint(self):
+        """The number of documents when known before reading them (a sized input of contents: one
+        document an item), else 0 (files, folders, generators); what a progress bar shows as total."""
+        return len(self.raw) if self.input == "content" and hasattr(self.raw, "__len__") else 0
+
     def _fail(self, position, name, exc):
         if self.on_error == "skip":
             self.skipped.append((position, name, f"{type(exc).__name__}: {exc}"))
@@ -336,9 +341,10 @@ def _empty_batch_stats(batch, analyzer, binary, n_jobs):
     return rep, aliases
 
 
-def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, max_features, binary, n_jobs, limit=None):
-    """What ``_core.count`` returns for all documents of ``stream`` (matrix parts, vocabulary,
-    replaced counts, aliases), counted batch by batch.
+def count_learn(stream, analyzer, config, n_jobs, limit=None):
+    """What ``_core.count(docs, analyzer, config, n_jobs)`` returns for all documents of ``stream``
+    (matrix parts, vocabulary, replaced counts, aliases), counted batch by batch; ``config`` is the
+    core's CountConfig (min_df / max_df / max_features / binary).
 
     A corpus of one batch is counted by the core in one call, as before. Otherwise each batch is
     counted with every term kept, its columns mapped to ids in order of first sight and its rows
@@ -346,6 +352,9 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
     over the whole corpus exactly as the core does (count.cpp), dropped columns removed in place,
     and each row's columns sorted.
     """
+    min_df, min_is_count = config.min_df, config.min_df_is_count
+    max_df, max_is_count = config.max_df, config.max_df_is_count
+    max_features, binary = config.max_features, config.binary
     docs = iter(stream)
     limit = _limit(stream) if limit is None else limit
     first = next(batches(docs, limit), None)
@@ -353,9 +362,7 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
         raise ValueError("empty corpus: fit needs at least one document")
     peek = next(docs, _END)  # one document, not a whole batch, tells whether more follow
     if peek is _END:
-        matrix, vocabulary, (rep, _), al = _call(
-            _core.count, first, analyzer, min_df, min_is_count, max_df, max_is_count, max_features, binary, n_jobs
-        )
+        matrix, vocabulary, (rep, _), al = _call(_core.count, first, analyzer, config, n_jobs)
         return matrix, vocabulary, rep, al
     it = batches(itertools.chain((peek,), docs), limit)
     del peek
@@ -399,7 +406,9 @@ def count_learn(stream, analyzer, min_df, min_is_count, max_df, max_is_count, ma
 def _count_batch(batch, analyzer, binary, n_jobs):
     """(matrix parts or None, vocabulary, replaced, aliases) of one batch, every term kept."""
     try:
-        matrix, vocabulary, (rep, _), al = _call(_core.count, batch, analyzer, 1, True, 1.0, False, -1, binary, n_jobs)
+        keep_all = _core.CountConfig()  # the defaults keep every term
+        keep_all.binary = binary
+        matrix, vocabulary, (rep, _), al = _call(_core.count, batch, analyzer, keep_all, n_jobs)
     except ValueError as exc:
         if not str(exc).startswith("empty vocabulary"):
             raise

@@ -6,30 +6,22 @@ from collections.abc import Iterable
 
 from . import _core, _progress
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_encoding, check_int, check_n_jobs, check_str
+from ._options import OPTIONS, check_encoding, check_markers, check_n_jobs, document, set_field
 
 #: Section markers after which a news page stops being the article (a line that is only the marker).
-DEFAULT_END_MARKERS = tuple(_core.AnalyzerConfig().end_markers)
+DEFAULT_END_MARKERS = tuple(_core.CleanConfig().end_markers)
 
 
-def _apply_clean_options(
-    cfg, *, markup=True, captions=True, headline_lists=True, end_markers=None, extra_end_markers=(), repeated_lines=()
+def _configure_cleaning(
+    cfg, *, markup=True, captions=True, headline_lists=True, end_markers=None, extra_end_markers=()
 ):
+    """Cleaning on in a core AnalyzerConfig, with the options validated and set by the table."""
     cfg.clean = True
-    cfg.clean_markup = bool(markup)
-    cfg.clean_captions = bool(captions)
-    cfg.clean_headline_lists = bool(headline_lists)
-    markers = []
-    for name, given in (
-        ("end_markers", DEFAULT_END_MARKERS if end_markers is None else end_markers),
-        ("extra_end_markers", extra_end_markers),
-    ):
-        for i, m in enumerate(given):
-            if not isinstance(m, str):
-                raise TypeError(f"{name}[{i}] is {type(m).__name__}, expected str")
-            markers.append(check_str(f"{name}[{i}]", m))
-    cfg.end_markers = markers
-    cfg.repeated_lines = list(repeated_lines)
+    for name, value in (("markup", markup), ("captions", captions), ("headline_lists", headline_lists)):
+        set_field(cfg, OPTIONS[name].field, OPTIONS[name].check(name, value))
+    markers = check_markers(DEFAULT_END_MARKERS if end_markers is None else end_markers, "end_markers")
+    markers += check_markers(extra_end_markers, "extra_end_markers")
+    set_field(cfg, OPTIONS["end_markers"].field, markers)
     return cfg
 
 
@@ -51,7 +43,7 @@ def clean(text, *, markup=True, captions=True, headline_lists=True, end_markers=
     """
     if not isinstance(text, (str, bytes)):
         raise TypeError(f"text must be str or bytes; got {type(text).__name__}")
-    cfg = _apply_clean_options(
+    cfg = _configure_cleaning(
         _core.AnalyzerConfig(),
         markup=markup,
         captions=captions,
@@ -62,6 +54,7 @@ def clean(text, *, markup=True, captions=True, headline_lists=True, end_markers=
     return _core.Analyzer(cfg).cleaned(text)
 
 
+@document("Cleaner")
 class Cleaner(TransformerMixin, BaseEstimator):
     """Cleaning that learns from a corpus which lines are furniture.
 
@@ -75,17 +68,13 @@ class Cleaner(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    min_documents : int, default=2
-        A line is furniture when this many documents carry it.
-    markup, captions, headline_lists : bool, default=True
-    end_markers : list of str or None
-        Section markers that end an article; None means ``DEFAULT_END_MARKERS``.
-    extra_end_markers : list of str
-        Markers added to those (for sites with their own).
-    n_jobs : int, default=1
+    {parameters}
 
     Attributes
     ----------
+    furniture_ : mekong._core.FurnitureLines
+        The learned lines, held by the core (pickled through its versioned bytes) and shared with
+        every analyzer that cleans with them.
     repeated_lines_ : list of str
         The learned lines, in the normalized form they are compared in.
     """
@@ -109,47 +98,58 @@ class Cleaner(TransformerMixin, BaseEstimator):
         self.extra_end_markers = extra_end_markers
         self.n_jobs = n_jobs
 
-    def _config(self, repeated=()):
-        return _apply_clean_options(
-            _core.AnalyzerConfig(),
-            markup=self.markup,
-            captions=self.captions,
-            headline_lists=self.headline_lists,
-            end_markers=self.end_markers,
-            extra_end_markers=self.extra_end_markers,
-            repeated_lines=repeated,
-        )
+    @property
+    def repeated_lines_(self):
+        check_is_fitted(self, "furniture_")
+        return self.furniture_.lines()
 
-    def apply_to(self, cfg):
-        """Set the cleaning options (and learned lines) of a core AnalyzerConfig."""
-        check_is_fitted(self, "repeated_lines_")
-        return _apply_clean_options(
+    def _configure(self, cfg):
+        """Cleaning as this Cleaner does it, in a core AnalyzerConfig; its lines when fitted."""
+        _configure_cleaning(
             cfg,
             markup=self.markup,
             captions=self.captions,
             headline_lists=self.headline_lists,
             end_markers=self.end_markers,
             extra_end_markers=self.extra_end_markers,
-            repeated_lines=self.repeated_lines_,
         )
+        cfg.repeated_lines = self.__dict__.get("furniture_")
+        return cfg
+
+    def _learning(self, config):
+        """Asks a core TextModelsConfig for this Cleaner's lines."""
+        config.furniture = True
+        config.min_documents = OPTIONS["min_documents"].check("min_documents", self.min_documents)
+        return config
 
     def fit(self, documents: Iterable, y=None, encoding="utf-8"):
+        """Learn the lines that at least ``min_documents`` documents carry."""
         docs = _documents(documents)
-        min_docs = check_int("min_documents", self.min_documents, 2)
-        plain = _core.AnalyzerConfig()
-        plain.encoding = check_encoding(encoding)
-        with _progress.bar(len(docs), "clean: repeated lines") as pb:
-            lines = _core.learn_repeated_lines(
-                docs, _core.Analyzer(plain), min_docs, check_n_jobs(self.n_jobs), progress=pb
-            )
-        self.repeated_lines_ = list(lines)
+        learning = self._learning(_core.TextModelsConfig())
+        base = self._configure(_core.AnalyzerConfig())
+        base.repeated_lines = None  # a refit learns afresh
+        base.encoding = check_encoding(encoding)
+        models = _progress.fit_text_models(docs, base, learning, check_n_jobs(self.n_jobs))
+        self.furniture_ = models.repeated_lines
+        self.__dict__.pop("_analyzer", None)
         return self
 
     def transform(self, documents: Iterable):
         """The cleaned texts, one str per document (an all-furniture document gives "")."""
-        check_is_fitted(self, "repeated_lines_")
-        analyzer = _core.Analyzer(self._config(self.repeated_lines_))
-        return [analyzer.cleaned(d) for d in _documents(documents)]
+        check_is_fitted(self, "furniture_")
+        analyzer = self.__dict__.get("_analyzer")
+        if analyzer is None or analyzer[1] != self._key():
+            analyzer = (_core.Analyzer(self._configure(_core.AnalyzerConfig())), self._key())
+            self._analyzer = analyzer  # built once per fit: the lines are not sent again
+        return [analyzer[0].cleaned(d) for d in _documents(documents)]
+
+    def _key(self):
+        return repr([self.markup, self.captions, self.headline_lists, self.end_markers, self.extra_end_markers])
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_analyzer", None)  # rebuilt on demand from furniture_
+        return state
 
 
 def _documents(documents):

@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core
-from ._options import check_df, check_int, check_n_jobs, make_analyzer
+from ._options import check_df, check_int, check_n_jobs
 from .feature_extraction import CountVectorizer as _LocalCountVectorizer
 from .weighting import TfidfVectorizer as _LocalTfidfVectorizer
 
@@ -283,11 +283,11 @@ class _DaskVectorizer:
             )
         learned = {
             "clean": self.clean is True
-            or (isinstance(self.clean, Cleaner) and not hasattr(self.clean, "repeated_lines_")),
+            or (isinstance(self.clean, Cleaner) and "furniture_" not in self.clean.__dict__),
             "names": bool(self.names),
             "aliases": bool(self.aliases),
             "phrases": self.phrases is True
-            or (isinstance(self.phrases, Phrases) and not hasattr(self.phrases, "pairs_")),
+            or (isinstance(self.phrases, Phrases) and "model_" not in self.phrases.__dict__),
         }
         for option, refused in learned.items():
             if refused:
@@ -299,13 +299,13 @@ class _DaskVectorizer:
                     f"mekong.dask does not learn text models from a partitioned corpus: "
                     f"{option}={getattr(self, option)!r} learns from evidence across all documents; {fix}"
                 )
-        make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any task runs
+        self._base_config()  # bad options fail before any task runs
         check_n_jobs(self.n_jobs)
 
     def _new_local(self):
         """An in-memory vectorizer with this one's parameters and its text models (all given, none learned)."""
         local = self._local_class(**self.get_params(deep=False))
-        local._fit_text_models([])
+        local._fit_text_models([], check_n_jobs(self.n_jobs))  # every model given: the core learns nothing
         return local
 
     def _pass1(self, raw_documents, split_every, keep):

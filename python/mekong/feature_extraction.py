@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from . import _core, _progress
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
-from ._options import check_df, check_int, check_n_jobs, check_str, make_analyzer
+from ._options import ANALYZER_OPTIONS, OPTIONS, analyzer_config, check_n_jobs, check_str, document, set_field
 from ._sparse import as_csr
 from ._stream import CountExtras as _CountExtras
 from ._stream import DocumentStream, Materialized, check_input_options
@@ -32,6 +32,58 @@ def _csr(parts, dtype):
     return X
 
 
+def _count_terms(docs, analyzer, config):
+    """Counts the terms a Python analyzer gives (an overridden build_analyzer), with the core's rules:
+    vocabulary sorted by code point, min_df / max_df, then the max_features most frequent terms
+    (ties: the term that sorts first; with binary, the most frequent in documents)."""
+    rows = [analyzer(doc) for doc in docs]
+    n = len(rows)
+    df, total = {}, {}
+    for terms in rows:
+        for t in set(terms):
+            df[t] = df.get(t, 0) + 1
+        for t in terms:
+            total[t] = total.get(t, 0) + 1
+    high = config.max_df if config.max_df_is_count else config.max_df * n
+    low = config.min_df if config.min_df_is_count else config.min_df * n
+    if high < low:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    kept = [t for t in sorted(df) if low <= df[t] <= high]
+    if config.max_features >= 0 and len(kept) > config.max_features:
+        weight = df if config.binary else total  # as scikit-learn: counts are made binary first
+        best = sorted(kept, key=lambda t: (-weight[t], t))[: config.max_features]
+        kept = sorted(best)
+    if not kept:
+        if not df:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
+    vocabulary = {t: i for i, t in enumerate(kept)}
+    matrix, replaced = _rows_to_csr(rows, vocabulary, config.binary)
+    return matrix, kept, replaced, {}
+
+
+def _count_terms_fixed(docs, analyzer, vocabulary, binary):
+    return _rows_to_csr([analyzer(doc) for doc in docs], vocabulary, binary)
+
+
+def _rows_to_csr(rows, vocabulary, binary):
+    indptr, indices, data = [0], [], []
+    for terms in rows:
+        counts = {}
+        for t in terms:
+            j = vocabulary.get(t)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        for j in sorted(counts):
+            indices.append(j)
+            data.append(1 if binary else counts[j])
+        indptr.append(len(indices))
+    shape = (len(rows), len(vocabulary))
+    parts = (np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32))
+    return parts + (shape,), np.zeros(len(rows), dtype=np.int64)
+
+
+@document("CountVectorizer")
 class CountVectorizer(TransformerMixin, BaseEstimator):
     """Convert a collection of Vietnamese (or any) text documents to a matrix of term counts.
 
@@ -43,66 +95,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    input : {"content", "filename", "file"}, default="content"
-        What the documents are: texts (str, or bytes in ``encoding``), paths, or open files.
-        ``raw_documents`` may be any iterable, a generator included; with "filename" it may also be
-        one path, and each path may be a file, a folder (its ``*.txt`` files, recursively, sorted)
-        or a glob pattern ("news/**/*.txt"). Documents are read lazily and counted in batches of
-        about ``mekong._stream.BATCH_BYTES`` (32 MB), so memory holds the matrix and one batch,
-        not the corpus (see the README's "Corpora larger than memory").
-    encoding : str, default="utf-8"
-        Encoding of bytes documents and files; any ICU converter name ("windows-1258",
-        "utf-16", ...). Invalid bytes become U+FFFD and are counted in ``n_replaced_``.
-    decode_error : {"replace", "strict", "ignore"}, default="replace"
-        What invalid bytes do: become U+FFFD (counted in ``n_replaced_``), raise
-        UnicodeDecodeError naming the document, file and byte offset, or vanish. "strict" and
-        "ignore" decode with Python's codec of ``encoding``.
-    on_error : {"raise", "skip"}, default="raise"
-        A file that is missing or cannot be read: raise an OSError naming it (nothing is returned),
-        or skip it and list it in ``skipped_files_``. Skipped files have no row.
-    lowercase, tone_marks, numbers, urls, min_token_length, stop_words, ngram_range
-        How text becomes terms; see :func:`mekong.tokenize`. ``stop_words="vietnamese"`` uses
-        the built-in list (:mod:`mekong.stopwords`).
-    clean : bool or Cleaner, default=False
-        Drop page furniture before counting (:class:`mekong.Cleaner`): True learns the lines the
-        fitted corpus repeats; an unfitted Cleaner is fitted on it. Off by default, as in
-        scikit-learn; recommended for scraped articles.
-    names : bool, default=False
-        Each name ("Kon Tum", "Ắt-ta-pư") becomes one term ("kon_tum").
-    aliases : bool, default=False
-        Each name becomes its accent- and hyphen-free key, so "Attapư", "Attapu" and "Ắt-ta-pư"
-        share one column ("name:attapu"); the spellings seen are in ``aliases_``. Implies ``names``.
-    alias_table : mapping of str to str, optional
-        Spellings to count as another name: ``{"Attapeu": "Attapư"}``.
-    phrases : bool or Phrases, optional
-        Multi-syllable words: True learns them from the fitted corpus (:class:`mekong.Phrases`
-        defaults); an unfitted Phrases is fitted on it; a fitted one is used as it is.
-    user_dictionary : list of str or path, optional
-        Words to join by longest match ("hợp tác", "Kon Tum"), one per line in a file. With
-        ``words=True`` they are forced as words in the segmenter.
-    words : bool, default=True
-        Terms are Vietnamese words ("hợp_tác", "kinh_tế"), found by the word segmenter in the core
-        (see :func:`mekong.word_tokenize`); False counts syllables ("hợp", "tác"), which is what
-        scikit-learn's token pattern sees.
-    max_df : float in [0.0, 1.0] or int, default=1.0
-        Ignore terms in more than this proportion (float) or number (int) of documents.
-    min_df : float in [0.0, 1.0] or int, default=1
-        Ignore terms in fewer than this proportion (float) or number (int) of documents.
-    max_features : int or None, default=None
-        Keep only the ``max_features`` terms with the highest total count (ties: the term that
-        sorts first).
-    vocabulary : Mapping or iterable of str, default=None
-        A fixed vocabulary (term -> column, or a list giving the column order). Terms are
-        normalized like the text.
-    binary : bool, default=False
-        Record 1 for every term present instead of its count.
-    dtype : dtype, default=np.int64
-        Type of the returned matrix.
-    n_jobs : int, default=1
-        Threads for the core: 1 serial, -1 all cores. Results are identical for any value.
-    progress : bool, default=False
-        Show a progress bar (documents done) in ``fit`` and ``transform`` through tqdm when it is installed; without tqdm
-        nothing is shown. The result is the same either way.
+    {parameters}
 
     Attributes
     ----------
@@ -111,6 +104,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     fixed_vocabulary_ : bool
         True when the vocabulary was given.
     cleaner_, phrases_ : the fitted Cleaner / Phrases, when used
+    name_evidence_ : mekong._core.NameEvidence
+        With ``names`` or ``aliases``: what the fitted corpus says about names (its ``lower``,
+        ``names`` and ``clipped`` lists), held by the core.
     aliases_ : dict of str -> dict of str -> int
         With ``aliases``: each name column's key, the spellings seen in the fitted corpus and their
         counts.
@@ -194,81 +190,116 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.progress = progress
 
     # -- the analyzer ---------------------------------------------------------------------------
-    def _analyzer_options(self, fitted=True):
-        options = dict(
-            lowercase=self.lowercase,
-            tone_marks=self.tone_marks,
-            numbers=self.numbers,
-            urls=self.urls,
-            min_token_length=self.min_token_length,
-            stop_words=self.stop_words,
-            ngram_range=self.ngram_range,
-            encoding=self.encoding,
-            names=self.names,
-            aliases=self.aliases,
-            alias_table=self.alias_table,
-            words=self.words,
-        )
-        if self.words and self.user_dictionary is not None:
-            from .phrases import read_user_dictionary
+    # The learned models (cleaner_.furniture_, name_evidence_, phrases_.model_) are core objects,
+    # fitted once in one fit_text_models call; the core analyzer built on them is kept and reused by
+    # every transform until a parameter changes, so a transform learns nothing and sends nothing.
 
-            options["user_dictionary"] = read_user_dictionary(self.user_dictionary)
-        if fitted:
-            options["clean"] = getattr(self, "cleaner_", None)
-            options["phrases"] = getattr(self, "phrases_", None)
-            options["name_evidence"] = getattr(self, "name_evidence_", None)
-        return options
+    def _analyzer_key(self):
+        return repr([getattr(self, name) for name in ANALYZER_OPTIONS + ("clean", "phrases")])
 
-    def _fit_text_models(self, docs):
-        """Fits what the analyzer learns from the corpus: furniture lines, then phrases."""
+    def _base_config(self):
+        """The core AnalyzerConfig of this vectorizer's options, every one validated by the table."""
+        return analyzer_config(**{name: getattr(self, name) for name in ANALYZER_OPTIONS})
+
+    def _recipes(self):
+        """The Cleaner and Phrases this vectorizer uses (fitted or to fit), or None each."""
         from .cleaning import Cleaner
         from .phrases import Phrases
 
-        for name in ("cleaner_", "phrases_", "name_evidence_", "aliases_"):
-            self.__dict__.pop(name, None)
-        # A Cleaner or Phrases given fitted is used as it is; an unfitted one is a recipe: a copy is
-        # fitted here, so the parameter itself never changes (a refit learns afresh).
-        if self.clean is True:
-            self.cleaner_ = Cleaner(n_jobs=self.n_jobs).fit(docs, encoding=self.encoding)
-        elif isinstance(self.clean, Cleaner):
-            self.cleaner_ = (
-                self.clean
-                if hasattr(self.clean, "repeated_lines_")
-                else _unfitted_copy(self.clean).fit(docs, encoding=self.encoding)
-            )
-        elif self.clean not in (False, None):
+        cleaner = self.clean
+        if cleaner is True:
+            cleaner = Cleaner(n_jobs=self.n_jobs)
+        elif cleaner is False or cleaner is None:
+            cleaner = None
+        elif not isinstance(cleaner, Cleaner):
             raise ValueError(f"clean must be a bool or a mekong.Cleaner; got {self.clean!r}")
-        if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
-            options = self._analyzer_options(fitted=False)
-            options["clean"] = getattr(self, "cleaner_", None)
-            with _progress.bar(len(docs), "names: evidence") as pb:
-                evidence = _core.learn_name_evidence(
-                    docs, make_analyzer(**options), check_n_jobs(self.n_jobs), progress=pb
-                )
-            self.name_evidence_ = tuple(list(part) for part in evidence)  # (lower, names, clipped)
         phrases = self.phrases
         if phrases in (None, False) and self.user_dictionary is not None and not self.words:
             phrases = Phrases.dictionary_only(self.user_dictionary)
         elif phrases is True:
             phrases = Phrases(user_dictionary=self.user_dictionary, n_jobs=self.n_jobs)
-        if isinstance(phrases, Phrases):
-            if not hasattr(phrases, "pairs_"):
-                phrases = _unfitted_copy(phrases)
-                options = self._analyzer_options(fitted=False)
-                options["clean"] = getattr(self, "cleaner_", None)
-                options["name_evidence"] = getattr(self, "name_evidence_", None)
-                phrases.fit(docs, analyzer_options=options)
+        elif phrases in (None, False):
+            phrases = None
+        elif not isinstance(phrases, Phrases):
+            raise ValueError(f"phrases must be a bool or a mekong.Phrases; got {self.phrases!r}")
+        return cleaner, phrases
+
+    def _fit_text_models(self, docs, n_jobs):
+        """Fits what the analyzer learns from the corpus (furniture lines, name evidence, phrases) in
+        one core call, and keeps the analyzer built on them for the counting pass and transforms."""
+        for name in ("cleaner_", "phrases_", "name_evidence_", "aliases_", "_analyzer"):
+            self.__dict__.pop(name, None)
+        cleaner, phrases = self._recipes()
+        cfg = self._base_config()
+        learning = _core.TextModelsConfig()
+        # A Cleaner or Phrases given fitted is used as it is; an unfitted one is a recipe: a copy is
+        # fitted here, so the parameter itself never changes (a refit learns afresh).
+        learn_lines = cleaner is not None and "furniture_" not in cleaner.__dict__
+        learn_phrases = phrases is not None and "model_" not in phrases.__dict__
+        if cleaner is not None:
+            cleaner._configure(cfg)
+            if learn_lines:
+                cleaner = _unfitted_copy(cleaner)
+                cleaner._learning(learning)
+        if self.names or self.aliases:  # which capitals are names: learned over the whole corpus
+            learning.name_evidence = True
+        if learn_phrases:
+            phrases = _unfitted_copy(phrases)
+            phrases._learning(learning)
+        elif phrases is not None:
+            cfg.phrases = phrases.model_
+        if learn_lines or learning.name_evidence or learn_phrases:
+            models = _progress.fit_text_models(docs, cfg, learning, n_jobs)
+            lines, evidence, learned = models.repeated_lines, models.name_evidence, models.phrases
+        else:  # nothing to learn: the documents are not handed to the core for it
+            lines, evidence, learned = cfg.repeated_lines, cfg.name_evidence, cfg.phrases
+        if learn_lines:
+            cleaner.furniture_ = lines
+        if learn_phrases:
+            phrases.model_ = learned
+        if cleaner is not None:
+            self.cleaner_ = cleaner
+        if phrases is not None:
             self.phrases_ = phrases
-        elif phrases not in (None, False):
-            raise ValueError(f"phrases must be a bool or a mekong.Phrases; got {phrases!r}")
+        if learning.name_evidence:
+            self.name_evidence_ = evidence
+        cfg.repeated_lines = lines
+        cfg.name_evidence = evidence
+        cfg.phrases = learned
+        self._analyzer = (_core.Analyzer(cfg), self._analyzer_key())
 
     def _core_analyzer(self):
-        return make_analyzer(**self._analyzer_options())
+        """The core analyzer of the fitted models and current options: the one fit built, or (after
+        unpickling or set_params) one rebuilt around the same core models."""
+        key = self._analyzer_key()
+        cached = self.__dict__.get("_analyzer")
+        if cached is not None and cached[1] == key:
+            return cached[0]
+        cfg = self._base_config()
+        cleaner = self.__dict__.get("cleaner_")
+        if cleaner is not None:
+            cleaner._configure(cfg)
+        cfg.name_evidence = self.__dict__.get("name_evidence_")
+        phrases = self.__dict__.get("phrases_")
+        if phrases is not None:
+            cfg.phrases = phrases._fitted_model()
+        analyzer = _core.Analyzer(cfg)
+        self._analyzer = (analyzer, key)
+        return analyzer
 
     def build_analyzer(self):
-        """Return a callable that turns one document into its list of terms."""
+        """Return a callable that turns one document into its list of terms.
+
+        ``fit`` and ``transform`` use it when a subclass overrides it (as scikit-learn's do): the
+        terms it returns are counted (in Python, so slower than the core's own path)."""
         analyzer = self._core_analyzer()
         return lambda doc: analyzer.terms(doc)[0]
+
+    def _custom_analyzer(self):
+        """The overriding build_analyzer()'s callable, or None when the core's analyzer is used."""
+        if type(self).build_analyzer is CountVectorizer.build_analyzer:
+            return None
+        return self.build_analyzer()
 
     def _check_input(self):
         check_input_options(self.input, *self._input_errors())
@@ -323,51 +354,53 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the document-term matrix (``scipy.sparse.csr_matrix``)."""
-        with _progress.enabled(self.progress):
+        with _progress.enabled(getattr(self, "progress", False)):
             return self._fit_transform(raw_documents)
 
     def _fit_transform(self, raw_documents):
         self._check_input()
-        make_analyzer(**self._analyzer_options(fitted=False))  # bad options fail before any work
+        self._base_config()  # bad options fail before any work
         stream = self._documents(raw_documents)
         n_jobs = check_n_jobs(self.n_jobs)
         # The learning passes need every document at once: they read the stream into a list, and
         # counting then reads that list; without them the stream is read once, batch by batch.
         learned = Materialized(stream)
+        self._fit_text_models(learned, n_jobs)
+        analyzer = self._core_analyzer()
+        self._core_vocabulary_cache = None
+        custom = self._custom_analyzer()
         if self.vocabulary is not None:
-            self._fit_text_models(learned)
-            analyzer = self._core_analyzer()
             self.vocabulary_ = self._fixed_vocabulary(analyzer)
             self.fixed_vocabulary_ = True
-            self._core_vocabulary_cache = None
-            return self._transform(stream if learned.docs is None else learned.docs, analyzer, n_jobs, stream)
-        self._fit_text_models(learned)
-        analyzer = self._core_analyzer()
-        min_df, min_is_count = check_df("min_df", self.min_df)
-        max_df, max_is_count = check_df("max_df", self.max_df)
-        max_features = check_int("max_features", self.max_features, 1, allow_none=True)
-        with (
-            _progress.bar(len(learned.docs) if learned.docs is not None else 0, "count") as pb,
-            _stream_extras(_CountExtras(self.decode_error == "strict", pb)) as extras,
-        ):
-            matrix, vocabulary, replaced, aliases = _count_learn_stream(
-                stream if learned.docs is None else learned.docs,
-                analyzer,
-                min_df,
-                min_is_count,
-                max_df,
-                max_is_count,
-                -1 if max_features is None else max_features,
-                bool(self.binary),
-                n_jobs,
-            )
+            return self._transform(stream if learned.docs is None else learned.docs, analyzer, n_jobs, stream, custom)
+        config = _core.CountConfig()
+        for name in ("min_df", "max_df"):
+            value, is_count = OPTIONS[name].check(name, getattr(self, name))
+            set_field(config, OPTIONS[name].field, value)
+            setattr(config, name + "_is_count", is_count)
+        max_features = OPTIONS["max_features"].check("max_features", self.max_features)
+        config.max_features = -1 if max_features is None else max_features
+        config.binary = OPTIONS["binary"].check("binary", self.binary)
+        if custom is not None:  # a Python analyzer's terms are counted in Python, on all documents at once
+            if len(learned) == 0:
+                raise ValueError("empty corpus: fit needs at least one document")
+            matrix, vocabulary, replaced, aliases = _count_terms(learned.docs, custom, config)
+            first_invalid = np.full(len(learned.docs), -1, dtype=np.int64)
+        else:
+            with (
+                _progress.bar(len(learned.docs) if learned.docs is not None else stream.size_hint(), "count") as pb,
+                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb)) as extras,
+            ):
+                matrix, vocabulary, replaced, aliases = _count_learn_stream(
+                    stream if learned.docs is None else learned.docs, analyzer, config, n_jobs
+                )
+            first_invalid = extras.first_invalid()
         self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
         self.fixed_vocabulary_ = False
         if self.aliases:
             self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
-        self._core_vocabulary_cache = None
         self.n_replaced_ = replaced
-        self.first_invalid_ = extras.first_invalid()
+        self.first_invalid_ = first_invalid
         self.skipped_files_ = list(stream.skipped)
         return _csr(matrix, self.dtype)
 
@@ -379,25 +412,29 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vocabulary_")
         analyzer = self._core_analyzer()
         stream = self._documents(raw_documents)
-        with _progress.enabled(self.progress):
-            return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream)
+        with _progress.enabled(getattr(self, "progress", False)):
+            return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream, self._custom_analyzer())
 
-    def _transform(self, docs, analyzer, n_jobs, stream=None):
+    def _transform(self, docs, analyzer, n_jobs, stream=None, custom=None):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
-        total = len(docs) if hasattr(docs, "__len__") else 0
-        with (
-            _progress.bar(total, "count") as pb,
-            _stream_extras(_CountExtras(self.decode_error == "strict", pb)) as extras,
-        ):
-            matrix, replaced, _ = _count_fixed_stream(
-                docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs
-            )
+        if custom is not None:
+            matrix, replaced = _count_terms_fixed(docs, custom, self.vocabulary_, bool(self.binary))
+            first_invalid = np.full(len(replaced), -1, dtype=np.int64)
+        else:
+            total = len(docs) if hasattr(docs, "__len__") else docs.size_hint() if hasattr(docs, "size_hint") else 0
+            with (
+                _progress.bar(total, "count") as pb,
+                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb)) as extras,
+            ):
+                matrix, replaced, _ = _count_fixed_stream(
+                    docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs
+                )
+            first_invalid = extras.first_invalid()
         self.n_replaced_ = replaced
-        self.first_invalid_ = extras.first_invalid()
+        self.first_invalid_ = first_invalid
         self.skipped_files_ = list(stream.skipped) if stream is not None else []
-        X = _csr(matrix, self.dtype)
-        return X
+        return _csr(matrix, self.dtype)
 
     def get_feature_names_out(self, input_features=None):
         """The terms, in column order, as an object array (as scikit-learn returns them)."""
@@ -426,10 +463,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         names = self.get_feature_names_out()
         return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]] for i in range(X.shape[0])]
 
-    # -- pickling: the core objects are rebuilt on demand --------------------------------------
+    # -- pickling: the learned models pickle through the core; the analyzer is rebuilt on demand --
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_core_vocabulary_cache", None)
+        state.pop("_analyzer", None)
         return state
 
     def __sklearn_is_fitted__(self):

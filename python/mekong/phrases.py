@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import _core, _progress
 from ._base import BaseEstimator, check_is_fitted
-from ._options import check_int, check_n_jobs, check_real
+from ._options import OPTIONS, check_n_jobs, document, stop_word_list
 
 
 def read_user_dictionary(source, analyzer=None):
@@ -44,6 +44,7 @@ def read_user_dictionary(source, analyzer=None):
     return words
 
 
+@document("Phrases")
 class Phrases(BaseEstimator):
     """Learn multi-syllable words from a corpus: "hợp tác" -> "hợp_tác".
 
@@ -55,20 +56,13 @@ class Phrases(BaseEstimator):
 
     Parameters
     ----------
-    min_count : int, default=3
-    threshold : float in [-1, 1], default=0.4
-    passes : int in [1, 4], default=1
-        More passes make longer words ("ủy_ban_nhân_dân") and, on the gold set, more over-joins.
-    stop_words : list of str, "vietnamese" or None, default="vietnamese"
-        Syllables that never join by learning.
-    user_dictionary : list of str or path, optional
-    words : bool, default=True
-        Learn over the word segmenter's words ("ủy_ban" + "nhân_dân" -> "ủy_ban_nhân_dân"), as the
-        vectorizers count them; False learns over syllables (unsupervised segmentation).
-    n_jobs : int, default=1
+    {parameters}
 
     Attributes
     ----------
+    model_ : mekong._core.PhraseModel
+        The fitted model, held by the core (pickled through its versioned bytes) and shared with
+        every analyzer that joins with it.
     pairs_ : list of (pass, left, right, score)
     dictionary_ : list of str
 
@@ -107,77 +101,58 @@ class Phrases(BaseEstimator):
                 model.add_word(syllables)
         return model
 
-    def fit(self, documents: Iterable, y=None, analyzer_options=None):
+    def _learning(self, config):
+        """Asks a core TextModelsConfig for phrases learned as this Phrases learns them."""
+        config.phrases = True
+        pc = config.phrase_config  # a reference into config
+        for name in ("min_count", "threshold", "passes"):
+            setattr(pc, name, OPTIONS[name].check(name, getattr(self, name)))
+        pc.stop_words = stop_word_list(self.stop_words)
+        config.user_dictionary = self._dictionary_model()
+        return config
+
+    def fit(self, documents: Iterable, y=None):
         """Learn phrases from documents (text is segmented as the vectorizers do)."""
-        from ._options import make_analyzer
+        from ._options import analyzer_config
 
         if isinstance(documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
-        min_count = check_int("min_count", self.min_count, 1)
-        passes = check_int("passes", self.passes, 1)
-        if passes > 4:
-            raise ValueError(f"passes must be in [1, 4]; got {passes}")
-        threshold = check_real("threshold", self.threshold, -1.0, 1.0)  # NumPy scalars too
-        options = dict(analyzer_options or {"words": self.words})
-        options["stop_words"] = self.stop_words
-        options.pop("phrases", None)
-        analyzer = make_analyzer(**options)
-        docs = list(documents)
-        with _progress.bar(len(docs), "phrases") as pb:  # one reading pass; the scoring passes are in memory
-            model = _core.learn_phrases(
-                docs,
-                analyzer,
-                min_count,
-                threshold,
-                passes,
-                self._dictionary_model(),
-                check_n_jobs(self.n_jobs),
-                progress=pb,
-            )
-        self.pairs_ = [tuple(p) for p in model.pairs()]
-        self.dictionary_ = list(model.dictionary())
-        self._model = model
+        learning = self._learning(_core.TextModelsConfig())
+        base = analyzer_config(words=self.words)
+        models = _progress.fit_text_models(list(documents), base, learning, check_n_jobs(self.n_jobs))
+        self.model_ = models.phrases
         return self
+
+    @property
+    def pairs_(self):
+        return [tuple(p) for p in self._fitted_model().pairs()]
+
+    @property
+    def dictionary_(self):
+        return list(self._fitted_model().dictionary())
 
     @classmethod
     def dictionary_only(cls, user_dictionary):
         """A fitted Phrases that joins only the words of ``user_dictionary`` (nothing learned)."""
         ph = cls(user_dictionary=user_dictionary)
-        ph._model = ph._dictionary_model()
-        ph.pairs_ = []
-        ph.dictionary_ = list(ph._model.dictionary())
+        ph.model_ = ph._dictionary_model()
         return ph
 
-    def core_model(self):
-        """The fitted model as the core uses it (rebuilt after unpickling)."""
-        check_is_fitted(self, "pairs_")
-        model = getattr(self, "_model", None)
-        if model is None:
-            model = _core.PhraseModel()
-            for word in self.dictionary_:
-                model.add_word(word.split(" "))
-            for p in self.pairs_:
-                model.add_pair(*p)
-            self._model = model
-        return model
+    def _fitted_model(self):
+        check_is_fitted(self, "model_")
+        return self.model_
 
     def transform_text(self, text, **analyzer_options):
         """The terms of one text with the learned phrases joined."""
         from ._options import make_analyzer
 
         analyzer_options.setdefault("words", self.words)
-        analyzer = make_analyzer(phrases=self, **analyzer_options)
+        analyzer = make_analyzer(phrases=self._fitted_model(), **analyzer_options)
         return analyzer.terms(text)[0]
 
     def phrases(self):
         """The learned multi-syllable words ("hợp_tác"), best-scored first."""
-        check_is_fitted(self, "pairs_")
         return [f"{a}_{b}" for _, a, b, _ in sorted(self.pairs_, key=lambda p: (-p[3], p[1], p[2]))]
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        state.pop("_model", None)
-        return state
 
 
 def _syllable_spans(segmented_line):

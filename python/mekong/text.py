@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import _core
-from ._options import check_decode_error, check_encoding, make_analyzer
+from ._options import check_decode_error, check_encoding, document, make_analyzer
 
 
+@document("tokenize")
 def tokenize(
     text: str | bytes,
     *,
@@ -27,29 +28,7 @@ def tokenize(
     ----------
     text : str or bytes
         A ``str``, or ``bytes`` in ``encoding``. Invalid bytes become U+FFFD.
-    lowercase : bool, default=True
-        Lower-case every token (Unicode simple case mapping: "Đ" -> "đ").
-    tone_marks : {"traditional", "modern", None}, default="traditional"
-        Where the tone mark of a Vietnamese syllable goes. "traditional" writes "hòa, khỏe, thủy"
-        (the placement most news uses), "modern" writes "hoà, khoẻ, thuỷ" (the 2018 school rule);
-        either way both spellings become one term. None leaves marks where they are.
-    numbers : bool, default=True
-        Keep tokens made only of digits ("2025", "747").
-    urls : {"drop", "keep", "split"}, default="drop"
-        URLs and e-mail addresses: dropped, kept whole as one token, or split like ordinary text
-        (scikit-learn's behaviour).
-    min_token_length : int, default=1
-        Shortest token kept, in characters. Vietnamese has meaningful one-letter syllables ("Bờ Y",
-        "y tế"); scikit-learn's default pattern corresponds to 2.
-    stop_words : list of str, "vietnamese" or None
-        Words removed before n-grams are formed; normalized like the text.
-    ngram_range : (int, int), default=(1, 1)
-        Token n-grams, joined by a space.
-    encoding : str, default="utf-8"
-        Encoding of ``bytes`` input (any ICU converter name, e.g. "windows-1258", "utf-16").
-    words : bool, default=True
-        Terms are Vietnamese words, their syllables joined by "_" ("hợp_tác"), as the word
-        segmenter finds them (see :func:`word_tokenize`); False gives one term per syllable.
+    {parameters}
 
     Returns
     -------
@@ -112,12 +91,7 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
     """
     if format not in (None, "text"):
         raise ValueError(f"format must be None or 'text'; got {format!r}")
-    dictionary = None
-    if user_dictionary is not None:
-        from .phrases import read_user_dictionary
-
-        dictionary = read_user_dictionary(user_dictionary)
-    analyzer = make_analyzer(words=True if model is None else model, user_dictionary=dictionary)
+    analyzer = make_analyzer(words=True if model is None else model, user_dictionary=user_dictionary)
     if isinstance(text, str):
         out = analyzer.written_words(text)
         return " ".join(w.replace(" ", "_") for w in out) if format == "text" else out
@@ -153,7 +127,7 @@ def normalize(text: str, *, lowercase: bool = True, tone_marks: str | None = "tr
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str; got {type(text).__name__}")
-    analyzer = make_analyzer(lowercase=lowercase, tone_marks=tone_marks)
+    analyzer = make_analyzer(lowercase=lowercase, tone_marks=tone_marks, words=False)
     return analyzer.normalize_text(text.encode("utf-8", "surrogatepass"))
 
 

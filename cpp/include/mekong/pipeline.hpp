@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -80,5 +81,10 @@ NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analy
 // is kept and applied first.
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,
                           const PhraseModel* dictionary, int n_jobs);
+
+// Calls of the three learning passes above since the process started (relaxed; never reset): how the
+// tests check that a transform learns nothing.
+std::uint64_t learning_calls();
+void count_learning_call();
 
 }  // namespace mekong

@@ -41,7 +41,7 @@ bool starts_upper(std::string_view s) {
 }  // namespace
 
 Analyzer::Analyzer(AnalyzerConfig config) : config_(std::move(config)), normalizer_(config_.normalize) {
-  if (config_.ngram_min < 1 || config_.ngram_max < config_.ngram_min)
+  if (config_.ngram_range.first < 1 || config_.ngram_range.second < config_.ngram_range.first)
     throw std::invalid_argument("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
   if (!is_utf8(config_.encoding)) {
     std::string scratch;
@@ -56,7 +56,7 @@ Analyzer::Analyzer(AnalyzerConfig config) : config_(std::move(config)), normaliz
   if (config_.aliases) config_.names = true;
   if (config_.clean) {
     CleanConfig cc = config_.clean_config;
-    cc.repeated_lines = config_.repeated_lines.get();
+    cc.repeated_lines = config_.repeated_lines ? &config_.repeated_lines->keys : nullptr;
     cleaner_ = std::make_unique<Cleaner>(std::move(cc));
   }
   if (!config_.alias_table.empty()) {
@@ -81,7 +81,7 @@ std::string Analyzer::normalize_term(std::string_view term) const {
 Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owner.config_.segment) {
   if (owner.config_.aliases) alias_keys_ = std::make_unique<AliasKeys>();
   if (owner.config_.words)
-    words_ = std::make_unique<WordSegmenter>(owner.config_.words, &owner.config_.word_dictionary);
+    words_ = std::make_unique<WordSegmenter>(owner.config_.words, &owner.config_.user_dictionary);
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
@@ -619,7 +619,7 @@ void Analyzer::Worker::finish_terms(std::vector<PhraseModel::Segment>& segs, Ter
   for (const PhraseModel::Segment& s : segs)
     for (const std::string& u : s)
       if (!owner_.is_stop_word(u)) kept.push_back(u);
-  write_ngrams(kept, cfg.ngram_min, cfg.ngram_max, out);
+  write_ngrams(kept, cfg.ngram_range.first, cfg.ngram_range.second, out);
 }
 
 DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool utf8) {
@@ -631,7 +631,7 @@ DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool u
     finish_terms(segments_, out);
     return stats;
   }
-  const bool plain = cfg.ngram_max == 1 && owner_.stop_words_.size() == 0;
+  const bool plain = cfg.ngram_range.second == 1 && owner_.stop_words_.size() == 0;
   if (plain) return tokens(raw, out, utf8);
   const DocStats stats = tokens(raw, tokens_, utf8);
   out.clear();
@@ -642,7 +642,7 @@ DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool u
     const std::string_view t = tokens_[i];
     if (!owner_.is_stop_word(t)) kept.push_back(t);
   }
-  write_ngrams(kept, cfg.ngram_min, cfg.ngram_max, out);
+  write_ngrams(kept, cfg.ngram_range.first, cfg.ngram_range.second, out);
   return stats;
 }
 
@@ -655,7 +655,7 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     ids_raw_ = Interner();
     ids_.clear();
   }
-  if (owner_.rich_ && cfg.ngram_max == 1) {
+  if (owner_.rich_ && cfg.ngram_range.second == 1) {
     // Cleaning, names or phrases: the units come from the whole document's analysis, then each
     // unit's id (npos for a stop word) is remembered by the unit's text, so a unit seen before
     // costs one lookup instead of a stop-word lookup, a copy and a resolution. (ids_raw_ holds
@@ -677,7 +677,7 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     }
     return stats;
   }
-  if (cfg.ngram_max > 1 || owner_.rich_) {  // terms need more than one token each: resolve each term
+  if (cfg.ngram_range.second > 1 || owner_.rich_) {  // terms need more than one token each: resolve each term
     const DocStats stats = analyze(raw, terms_, utf8);
     for (std::size_t t = 0; t < terms_.size(); ++t) {
       const std::uint32_t id = resolve(terms_[t]);

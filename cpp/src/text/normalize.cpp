@@ -314,7 +314,7 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
     toned |= vowel_tone(v, c) != 0;
     cps[n++] = c;
   }
-  if (toned && config_.tones != ToneStyle::keep) {
+  if (toned && config_.tone_marks != ToneStyle::keep) {
     // Each run of letters is one candidate syllable ("hoà_bình" holds two).
     std::u32string syl;
     for (std::size_t k = 0; k < n;) {
@@ -325,7 +325,7 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
       std::size_t end = k;
       while (end < n && (chars::classify(cps[end]) & chars::kLetter)) ++end;
       syl.assign(cps + k, end - k);
-      if (place_tone(syl, config_.tones)) std::copy(syl.begin(), syl.end(), cps + k);
+      if (place_tone(syl, config_.tone_marks)) std::copy(syl.begin(), syl.end(), cps + k);
       k = end;
     }
   }
@@ -339,7 +339,7 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
     std::string piece = out.substr(start), composed;
     out.resize(start);
     const std::string_view nfc = compose(piece, composed);
-    if (nfc.data() != piece.data() && config_.tones != ToneStyle::keep) {
+    if (nfc.data() != piece.data() && config_.tone_marks != ToneStyle::keep) {
       // A mark composed that could not before: one a misplaced tone mark blocked ("uà" + U+0302 ->
       // "ùâ"), or a tone mark on a letter lower-casing changed ("İ" + U+0309 -> "ỉ"). The syllable
       // changed, so place the tone again. Each pass composes at least one mark, so this

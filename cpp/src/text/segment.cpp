@@ -46,8 +46,8 @@ void Segmenter::emit(std::string_view text, std::size_t begin, std::size_t end, 
                      std::vector<Token>& out) const {
   if (all_numbers && !config_.numbers) return;
   const std::size_t len = end - begin;
-  if (config_.min_length > 1 && (len < config_.min_length ||  // bytes >= code points
-                                 count_code_points(text.substr(begin, len)) < config_.min_length))
+  if (config_.min_token_length > 1 && (len < config_.min_token_length ||  // bytes >= code points
+                                       count_code_points(text.substr(begin, len)) < config_.min_token_length))
     return;
   out.push_back({begin, len, false});
 }
@@ -153,7 +153,7 @@ inline bool next_checked(const char* s, std::size_t n, std::size_t& i, char32_t&
 template <bool kChecked>
 bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
   const chars::Tables& tab = chars::tables();
-  if (config_.links != LinkPolicy::split)
+  if (config_.urls != LinkPolicy::split)
     find_links(text, links_);
   else
     links_.clear();
@@ -190,7 +190,7 @@ bool Segmenter::scan(std::string_view text, std::vector<Token>& out) {
         for (std::size_t j = link.begin; j < link.end;)
           if (!read(j)) return false;
       }
-      if (config_.links == LinkPolicy::keep) out.push_back({link.begin, link.end - link.begin, true});
+      if (config_.urls == LinkPolicy::keep) out.push_back({link.begin, link.end - link.begin, true});
       i = link.end;
       continue;
     }

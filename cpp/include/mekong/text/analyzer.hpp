@@ -36,25 +36,32 @@ struct NameEvidence {
   NameStarts starts;  // while learning: the tally clipped is made from
 };
 
+// Lines a corpus repeats (learned by fit_text_models, models.hpp), shared read-only.
+struct FurnitureLines {
+  Interner keys;  // line_key of each line, in the order learned
+  std::vector<std::string> list() const;
+};
+
+// Every field keeps the name of the Python option it comes from (python/mekong/_options.py), from
+// the parameter down to here: tone_marks, urls, min_token_length, ngram_range, user_dictionary, ...
 struct AnalyzerConfig {
   std::string encoding;  // "" or "utf-8": UTF-8 checked in place; else an ICU converter name
   NormalizeConfig normalize;
   SegmentConfig segment;
   bool clean = false;
-  CleanConfig clean_config;                        // its repeated_lines is set from the field below
-  std::shared_ptr<const Interner> repeated_lines;  // learned with RepeatedLines, or none
-  bool names = false;                              // each name becomes one term ("kon_tum", "ắt-ta-pư")
-  bool aliases = false;                            // each name becomes its alias key ("attapu"); implies names
+  CleanConfig clean_config;                              // its repeated_lines is set from the field below
+  std::shared_ptr<const FurnitureLines> repeated_lines;  // learned by fit_text_models (models.hpp), or none
+  bool names = false;                                    // each name becomes one term ("kon_tum", "ắt-ta-pư")
+  bool aliases = false;                                  // each name becomes its alias key ("attapu"); implies names
   std::vector<std::pair<std::string, std::string>> alias_table;  // spelling -> the name it stands for
   std::shared_ptr<const NameEvidence> name_evidence;             // learned with learn_name_evidence, or none
   std::shared_ptr<const PhraseModel> phrases;                    // multi-syllable words, or none
   // Vietnamese words from syllables ("hợp_tác"), or none: each syllable is a term. The user
   // dictionary's words (syllables each) are forced as words.
   std::shared_ptr<const WordModel> words;
-  std::vector<std::vector<std::string>> word_dictionary;
-  std::vector<std::string> stop_words;  // normalized like the text before use
-  std::size_t ngram_min = 1;
-  std::size_t ngram_max = 1;
+  std::vector<std::vector<std::string>> user_dictionary;
+  std::vector<std::string> stop_words;                    // normalized like the text before use
+  std::pair<std::size_t, std::size_t> ngram_range{1, 1};  // (min_n, max_n) tokens per n-gram
 };
 
 struct DocStats {

@@ -25,7 +25,7 @@ enum class ToneStyle { keep, traditional, modern };
 
 struct NormalizeConfig {
   bool lowercase = true;
-  ToneStyle tones = ToneStyle::traditional;
+  ToneStyle tone_marks = ToneStyle::traditional;  // Python: tone_marks ("traditional", "modern", None = keep)
 };
 
 class Normalizer {

@@ -27,6 +27,7 @@ struct PhraseConfig {
   std::size_t min_count = 3;
   double threshold = 0.4;
   std::size_t passes = 1;
+  std::vector<std::string> stop_words;  // never joined by learning (fit_text_models analyzes with them)
 };
 
 class PhraseModel {

@@ -32,9 +32,9 @@ enum class LinkPolicy {
 };
 
 struct SegmentConfig {
-  bool numbers = true;  // keep tokens made only of digits / numerals
-  LinkPolicy links = LinkPolicy::drop;
-  std::size_t min_length = 1;  // in code points; scikit-learn's default pattern needs 2
+  bool numbers = true;                 // keep tokens made only of digits / numerals
+  LinkPolicy urls = LinkPolicy::drop;  // URLs and e-mail addresses: dropped, kept whole or split like text
+  std::size_t min_token_length = 1;    // in code points; scikit-learn's default pattern needs 2
 };
 
 struct Token {

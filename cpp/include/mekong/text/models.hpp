@@ -1,0 +1,66 @@
+// Learned text models: what the text stages learn from a corpus, fitted once, held by the core and
+// shared read-only by every analyzer built on them (AnalyzerConfig holds them by shared_ptr, so a
+// model is never copied or re-sent per call).
+//
+//   FurnitureLines  lines a corpus repeats (navigation, footers), for the clean stage
+//   NameEvidence    what tells a name from a capital that only opens a sentence (analyzer.hpp)
+//   PhraseModel     learned multi-syllable words and the user dictionary (phrases.hpp)
+//   WordModel       the word segmenter's model (words.hpp; its own file format and version)
+//
+// Serialization: each model writes versioned bytes (magic, kind, format version, payload); reading
+// bytes of another kind or version throws std::invalid_argument naming both versions. Python pickles
+// the models through these bytes.
+//
+// fit_text_models learns the models a vectorizer asks for in one call. They cannot all come from one
+// pass over the corpus: furniture lines are learned from the raw (decoded, NFC) lines; name evidence
+// needs the text cleaned with those lines; phrases are learned over units in which names are already
+// joined, which needs the evidence of the whole corpus. So: pass 1 furniture lines, pass 2 name
+// evidence, pass 3 phrases; each pass runs only when its model is asked for and not given.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mekong/pipeline.hpp"
+#include "mekong/text/analyzer.hpp"
+#include "mekong/text/phrases.hpp"
+#include "mekong/util/interner.hpp"
+
+namespace mekong {
+
+// The format version every model kind below writes; bytes of another version are refused.
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+
+std::string model_to_bytes(const FurnitureLines& m);
+std::string model_to_bytes(const NameEvidence& m);
+std::string model_to_bytes(const PhraseModel& m);
+FurnitureLines furniture_lines_from_bytes(std::string_view bytes);
+NameEvidence name_evidence_from_bytes(std::string_view bytes);
+PhraseModel phrase_model_from_bytes(std::string_view bytes);
+
+// What fit_text_models learns. A model already given in the base AnalyzerConfig is used as it is.
+struct TextModelsConfig {
+  bool furniture = false;                              // learn furniture lines (base.clean must be on)
+  std::size_t min_documents = 2;                       // a furniture line is in at least this many documents
+  bool name_evidence = false;                          // learn name evidence (for names / aliases)
+  bool phrases = false;                                // learn phrases
+  PhraseConfig phrase_config;                          // min_count, threshold, passes, stop_words
+  std::shared_ptr<const PhraseModel> user_dictionary;  // the phrases' user dictionary, applied first (may be null)
+};
+
+struct TextModels {
+  std::shared_ptr<const FurnitureLines> repeated_lines;
+  std::shared_ptr<const NameEvidence> name_evidence;
+  std::shared_ptr<const PhraseModel> phrases;
+};
+
+// Learns, in order, the furniture lines, the name evidence and the phrases of a corpus, each pass
+// through an analyzer built from `base` plus the models learned before it (the analyzer the counting
+// pass uses, without the models not yet learned). O(total bytes) per pass; n_jobs as everywhere.
+TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base, const TextModelsConfig& config,
+                           int n_jobs);
+
+}  // namespace mekong

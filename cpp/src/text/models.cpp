@@ -1,0 +1,239 @@
+#include "mekong/text/models.hpp"
+
+#include <atomic>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace mekong {
+
+namespace {
+
+constexpr char kMagic[8] = {'M', 'K', 'M', 'O', 'D', 'E', 'L', '\0'};
+
+// Little-endian fixed-width integers and length-prefixed strings.
+class Writer {
+ public:
+  Writer(std::string_view kind) {
+    out_.append(kMagic, sizeof kMagic);
+    str(kind);
+    u64(kModelFormatVersion);
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  void f64(double v) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    u64(bits);
+  }
+  void str(std::string_view s) {
+    u64(s.size());
+    out_.append(s.data(), s.size());
+  }
+  void interner(const Interner& in) {
+    u64(in.size());
+    for (std::uint32_t i = 0; i < in.size(); ++i) str(in.str(i));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  Reader(std::string_view bytes, std::string_view kind) : in_(bytes), kind_(kind) {
+    if (in_.size() < sizeof kMagic || std::memcmp(in_.data(), kMagic, sizeof kMagic) != 0)
+      fail("not mekong model bytes");
+    at_ = sizeof kMagic;
+    const std::string got = str();
+    if (got != kind) fail("these bytes hold a " + got + " model");
+    const std::uint64_t version = u64();
+    if (version != kModelFormatVersion)
+      fail("model format version " + std::to_string(version) + ", but this mekong reads version " +
+           std::to_string(kModelFormatVersion) + "; fit the model again with this version");
+  }
+  std::uint64_t u64() {
+    need(8);
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= std::uint64_t(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
+    at_ += 8;
+    return v;
+  }
+  double f64() {
+    const std::uint64_t bits = u64();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  std::string str() {
+    const std::uint64_t n = u64();
+    need(n);
+    std::string s(in_.substr(at_, n));
+    at_ += n;
+    return s;
+  }
+  // A count of items each at least `min_bytes` long: refused before anything is allocated for it
+  // when the bytes left cannot hold that many.
+  std::uint64_t count(std::size_t min_bytes) {
+    const std::uint64_t n = u64();
+    if (n > (in_.size() - at_) / min_bytes) fail("truncated or corrupt (count " + std::to_string(n) + ")");
+    return n;
+  }
+  void interner(Interner& out) {
+    const std::uint64_t n = count(8);
+    for (std::uint64_t i = 0; i < n; ++i) out.intern(str());
+  }
+  void end() {
+    if (at_ != in_.size()) fail("trailing bytes after the model");
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw std::invalid_argument("cannot read a " + std::string(kind_) + " model: " + why);
+  }
+
+ private:
+  void need(std::uint64_t n) {
+    if (n > in_.size() - at_) fail("truncated or corrupt");
+  }
+  std::string_view in_;
+  std::string_view kind_;
+  std::size_t at_ = 0;
+};
+
+std::atomic<std::uint64_t> g_learning_calls{0};
+
+}  // namespace
+
+std::uint64_t learning_calls() { return g_learning_calls.load(std::memory_order_relaxed); }
+void count_learning_call() { g_learning_calls.fetch_add(1, std::memory_order_relaxed); }
+
+std::vector<std::string> FurnitureLines::list() const {
+  std::vector<std::string> out;
+  out.reserve(keys.size());
+  for (std::uint32_t i = 0; i < keys.size(); ++i) out.emplace_back(keys.str(i));
+  return out;
+}
+
+std::string model_to_bytes(const FurnitureLines& m) {
+  Writer w("FurnitureLines");
+  w.interner(m.keys);
+  return w.take();
+}
+
+FurnitureLines furniture_lines_from_bytes(std::string_view bytes) {
+  Reader r(bytes, "FurnitureLines");
+  FurnitureLines m;
+  r.interner(m.keys);
+  r.end();
+  return m;
+}
+
+std::string model_to_bytes(const NameEvidence& m) {
+  Writer w("NameEvidence");
+  w.interner(m.lower);
+  w.interner(m.names);
+  w.interner(m.clipped);
+  return w.take();
+}
+
+NameEvidence name_evidence_from_bytes(std::string_view bytes) {
+  Reader r(bytes, "NameEvidence");
+  NameEvidence m;
+  r.interner(m.lower);
+  r.interner(m.names);
+  r.interner(m.clipped);
+  r.end();
+  return m;
+}
+
+std::string model_to_bytes(const PhraseModel& m) {
+  Writer w("PhraseModel");
+  const std::vector<std::string> words = m.dictionary();
+  w.u64(words.size());
+  for (const auto& word : words) w.str(word);
+  const std::vector<PhraseModel::Pair> pairs = m.pairs();
+  w.u64(pairs.size());
+  for (const auto& p : pairs) {
+    w.u64(p.pass);
+    w.str(p.left);
+    w.str(p.right);
+    w.f64(p.score);
+  }
+  return w.take();
+}
+
+PhraseModel phrase_model_from_bytes(std::string_view bytes) {
+  Reader r(bytes, "PhraseModel");
+  PhraseModel m;
+  const std::uint64_t n_words = r.count(8);
+  for (std::uint64_t i = 0; i < n_words; ++i) {
+    const std::string word = r.str();
+    std::vector<std::string> syllables;
+    for (std::size_t b = 0;;) {  // dictionary() joins the syllables of a word with " "
+      const std::size_t e = word.find(' ', b);
+      syllables.emplace_back(word.substr(b, e == std::string::npos ? std::string::npos : e - b));
+      if (e == std::string::npos) break;
+      b = e + 1;
+    }
+    try {
+      m.add_word(syllables);
+    } catch (const std::invalid_argument& e) {
+      r.fail(e.what());
+    }
+  }
+  const std::uint64_t n_pairs = r.count(32);
+  for (std::uint64_t i = 0; i < n_pairs; ++i) {
+    PhraseModel::Pair p;
+    p.pass = static_cast<std::size_t>(r.u64());
+    p.left = r.str();
+    p.right = r.str();
+    p.score = r.f64();
+    if (p.pass >= 64) r.fail("pass " + std::to_string(p.pass) + " out of range");
+    m.add_pair(p);
+  }
+  r.end();
+  return m;
+}
+
+TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base, const TextModelsConfig& config,
+                           int n_jobs) {
+  TextModels out;
+  AnalyzerConfig cfg = base;
+  cfg.phrases = nullptr;  // phrases are learned over units before any phrase joins them
+  out.repeated_lines = base.repeated_lines;
+  out.name_evidence = base.name_evidence;
+  out.phrases = base.phrases;
+
+  // Pass 1: furniture lines, from the decoded NFC lines before any cleaning.
+  if (config.furniture && !out.repeated_lines) {
+    if (!base.clean) throw std::invalid_argument("fit_text_models: furniture lines need clean on in the config");
+    AnalyzerConfig plain;
+    plain.encoding = base.encoding;
+    const Analyzer line_analyzer(plain);
+    auto lines = std::make_shared<FurnitureLines>();
+    for (const std::string& k : learn_repeated_lines(docs, line_analyzer, config.min_documents, n_jobs))
+      lines->keys.intern(k);
+    out.repeated_lines = std::move(lines);
+  }
+  cfg.repeated_lines = out.repeated_lines;
+
+  // Pass 2: name evidence, over the cleaned text.
+  if (config.name_evidence && !out.name_evidence) {
+    cfg.name_evidence = nullptr;
+    const Analyzer analyzer(cfg);
+    out.name_evidence = std::make_shared<NameEvidence>(learn_name_evidence(docs, analyzer, n_jobs));
+  }
+  cfg.name_evidence = out.name_evidence;
+
+  // Pass 3: phrases, over units with names joined by that evidence.
+  if (config.phrases && !out.phrases) {
+    cfg.stop_words = config.phrase_config.stop_words;
+    const Analyzer analyzer(cfg);
+    out.phrases = std::make_shared<PhraseModel>(
+        learn_phrases(docs, analyzer, config.phrase_config, config.user_dictionary.get(), n_jobs));
+  }
+  return out;
+}
+
+}  // namespace mekong
