@@ -7,6 +7,7 @@ import io
 import os
 import pickle
 import random
+import re
 
 import numpy as np
 import pytest
@@ -413,3 +414,35 @@ def test_files_with_pruning_are_read_twice_not_held(folder, monkeypatch):
     assert cv.vocabulary_ == whole.vocabulary_
     assert calls["count"] > 3 and calls["count_fixed"] > 3  # two passes, batch by batch
     assert sum(appended) == X.nnz  # only the kept entries were ever stored
+
+
+def _python_first_invalid(doc):
+    """The byte offset of a document's first invalid UTF-8 sequence by Python's own decoder, -1 if none."""
+    if isinstance(doc, str):
+        doc = doc.encode("utf-8", "surrogatepass")
+    try:
+        doc.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return -1
+
+
+def test_first_invalid_and_strict_errors_keep_corpus_positions_across_batches(small_batches):
+    # Batches of about 3 KB: the invalid documents sit in later batches, where a batch-local
+    # position would be wrong.
+    good = "Kon Tum hợp tác với Attapư về thương mại và du lịch. " * 20
+    docs = [good] * 30
+    docs[17] = good.encode("utf-8") + b"x\xff"
+    docs[26] = good + "\ud800"
+    for fixed in (False, True):
+        cv = mekong.CountVectorizer(words=False)
+        if fixed:
+            cv.fit([good])
+            cv.transform(docs)
+        else:
+            cv.fit(docs)
+        assert cv.first_invalid_.tolist() == [_python_first_invalid(d) for d in docs]
+    # Strict: the str with a lone surrogate is document 25 once document 17 is left out.
+    want = f"document 25, byte offset {_python_first_invalid(docs[26])}: "
+    with pytest.raises(ValueError, match=re.escape(want)):
+        mekong.CountVectorizer(words=False, decode_error="strict").fit(docs[:17] + docs[18:])
