@@ -297,6 +297,129 @@ def neighbour_lists(X, k=10, *, search="auto", n_jobs=1):
     return np.ascontiguousarray(index[:, :k]), np.ascontiguousarray(score[:, :k])
 
 
+#: With dates, :func:`story_neighbours` looks for each row's in-window documents among this many
+#: times ``k`` nearest candidates (at least ``k + STORY_CANDIDATES_MIN``), so that documents of
+#: another week that outscore them cannot push them off the list.
+STORY_CANDIDATE_FACTOR = 4
+STORY_CANDIDATES_MIN = 10
+
+
+def _in_window_first(index, score, day, window):
+    """Each row's list re-ordered: candidates within ``window`` days of the row (or with an unknown
+    date on either side) first, the others after them; each part keeps its order (best first)."""
+    index = np.asarray(index, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    if day is None or window is None or index.size == 0:
+        return index, score
+    other = day[np.where(index >= 0, index, 0)]
+    far = (index >= 0) & np.isfinite(day)[:, None] & np.isfinite(other) & (np.abs(day[:, None] - other) > window)
+    rank = np.where(index < 0, 2, far.astype(np.int64))  # in window, then outside, then padding
+    order = np.argsort(rank, axis=1, kind="stable")
+    return np.take_along_axis(index, order, 1), np.take_along_axis(score, order, 1)
+
+
+@_progress.reports_progress
+def story_neighbours(
+    X, k=10, *, dates=None, window="auto", expand="auto", search="auto", masked=True, n_jobs=1, progress=False
+):
+    """Same-story retrieval: each document's ``k`` documents most likely to report its story, best first.
+
+    Plain cosine (:func:`mekong.top_k_similar`) ranks by shared words, so an article on the same
+    topic (the rice price of another season, the previous storm) can outrank another outlet's
+    version of the same event that chose other facts. Two things hold for news in general, and
+    this ranking is built on them, with the constants :func:`stories` already uses:
+
+    1. *Versions complete each other* (query expansion, :func:`expand_rows`): each row is searched
+       again with its ``expand`` nearest neighbours averaged in (by their cosine), so that it also
+       carries the facts the other versions report. With dates, only neighbours within the window
+       take part (the first ``expand`` in-window ones among the candidates), so a same-topic
+       article of another week cannot pull the row toward its own event.
+    2. *A story is days, not years* (``window``): with ``dates``, documents within the window of
+       the row (or with an unknown date) are ranked before those further away; each part keeps the
+       expanded-cosine order. The far ones are demoted, not dropped: a list still holds ``k``
+       documents when the row's story has fewer in-window versions.
+
+    Measured mean average precision of same-story retrieval is in ``benchmarks/STORIES.md``. Work:
+    two neighbour searches (the second over rows about ``expand + 1`` times as long), no n x n
+    matrix. With dates the in-window documents are looked for among the
+    ``max(STORY_CANDIDATE_FACTOR * k, k + STORY_CANDIDATES_MIN)`` nearest candidates.
+
+    Parameters
+    ----------
+    X : sparse matrix or array (n_documents, n_terms), e.g. tf-idf
+    k : int, default=10
+        Documents per row; clipped to ``n - 1``.
+    dates : sequence of date-like, optional
+        One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown).
+    window : "auto", float (days), timedelta or None, default="auto"
+        As in :func:`stories`: "auto" is ``AUTO_WINDOW_DAYS`` (7) with dates and no window
+        without them; a window without ``dates`` is an error. Documents with an unknown date are
+        never demoted.
+    expand : "auto", int >= 0 or None, default="auto"
+        Neighbours averaged into each row before the second search; "auto" is ``EXPAND_NEIGHBOURS``
+        (3); None or 0 ranks by plain cosine (then by the window).
+    search : "auto", "exact" or "pruned", default="auto"
+        How neighbours are found (:func:`neighbour_lists`).
+    masked : bool, default=True
+        Return ``numpy.ma.MaskedArray`` results with the padding masked (a row with fewer than
+        ``k`` documents sharing a term), so that indexing cannot turn a pad into the last row;
+        ``False`` returns plain arrays padded with -1 / NaN.
+    n_jobs : int, default=1
+        Threads; the result is the same for any value.
+    progress : bool, default=False
+        Progress bars through tqdm when installed.
+
+    Returns
+    -------
+    indices : (masked) ndarray of int64, shape (n, min(k, n - 1))
+    scores : (masked) ndarray of float64, the same shape: cosines of the expanded rows (plain
+        cosines with ``expand=None``); with dates, not decreasing across the in-window / far boundary.
+
+    Examples
+    --------
+    >>> import mekong
+    >>> from mekong.stories import story_neighbours
+    >>> docs = ["giá lúa tăng ở An Giang", "An Giang: giá lúa tăng mạnh", "giá lúa tăng ở An Giang vụ mới"]
+    >>> X = mekong.TfidfVectorizer().fit_transform(docs)
+    >>> idx, _ = story_neighbours(X, k=1, dates=["2026-03-02", "2026-03-03", "2026-10-20"])
+    >>> idx.tolist()
+    [[1], [0], [0]]
+    """
+    k = check_int("k", k)
+    if k <= 0:
+        raise ValueError(f"k must be a positive integer; got {k}")
+    m = _check_expand(expand)
+    X = as_csr(X)
+    n = X.shape[0]
+    window = _window_days(window, dates is not None)
+    day = None
+    if dates is not None:
+        if len(dates) != n:
+            raise ValueError(f"dates has {len(dates)} values for {n} documents")
+        day = _days(list(dates))
+    elif window is not None:
+        raise ValueError("window needs dates: pass dates=[...] (one per document; None where unknown)")
+    kk = min(k, max(n - 1, 0))
+    wide = kk if window is None else min(max(n - 1, 0), max(STORY_CANDIDATE_FACTOR * kk, kk + STORY_CANDIDATES_MIN))
+    if kk == 0:
+        index, score = np.full((n, 0), -1, dtype=np.int64), np.full((n, 0), np.nan)
+    else:
+        E = X
+        if m:
+            first, fscore = neighbour_lists(
+                X, wide if window is not None else min(m, n - 1), search=search, n_jobs=n_jobs
+            )
+            first, fscore = _in_window_first(first, fscore, day, window)
+            E = expand_rows(X, first, fscore, m, dates=dates if window is not None else None, window=window)
+        index, score = neighbour_lists(E, wide, search=search, n_jobs=n_jobs)
+        index, score = _in_window_first(index, score, day, window)
+        index, score = np.ascontiguousarray(index[:, :kk]), np.ascontiguousarray(score[:, :kk])
+    if not masked:
+        return index, score
+    pad = index < 0
+    return np.ma.MaskedArray(index, mask=pad), np.ma.MaskedArray(score, mask=pad)
+
+
 def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto", expand="auto"):
     """Labels and the threshold used; shared by stories() and StoryClusterer."""
 
@@ -727,4 +850,5 @@ __all__ = [
     "neighbour_lists",
     "rerank_neighbours",
     "stories",
+    "story_neighbours",
 ]
