@@ -135,7 +135,7 @@ def test_cli_non_utf8_file_name_defect_7(tmp_path):
         (["--no-such-option"], "unrecognized arguments"),
         (["MISSING-FOLDER"], "no such file or folder"),
         (["--pattern", "*.nothing"], "no files matching"),
-        (["--metadata", "MISSING.csv"], "MISSING.csv"),
+        (["--metadata", "MISSING.csv"], "metadata file MISSING.csv does not exist"),
         ([CHECK / "articles", "--window", "3"], "--window needs dates"),  # the sample has dates; a folder may not
     ],
 )

@@ -376,9 +376,12 @@ def test_stories_index_iterate_and_frame():
     sources = ["A" if i % 2 else "B" for i in range(n)]
     result = mekong.stories(X, ids=ids, dates=dates, sources=sources)
     assert len(result) >= 2 and [g.label for g in result] == list(range(len(result)))
-    assert result[0] is result.groups[0] and result[-1] is result.groups[-1]
+    assert result[0] is result.groups[0] and result[len(result) - 1] is result.groups[-1]
+    assert result[0:2] == result.groups[0:2]
     with pytest.raises(TypeError):
         result["0"]
+    with pytest.raises(IndexError, match="no story labelled"):
+        result[len(result)]
     frame = result.to_frame()
     assert list(frame.columns) == [
         "story",
@@ -397,6 +400,17 @@ def test_stories_index_iterate_and_frame():
     tl = mekong.frames.timeline_frame(result)
     assert tl["articles"].sum() == int((result.labels >= 0).sum())
     assert list(tl.columns) == ["story", "date", "source", "articles", "members"]
+
+
+def test_label_minus_one_of_a_document_in_no_story_gave_the_last_story():
+    """stories[labels[i]] for a document in no story (label -1) used to return the last story, the
+    -1 trap of the issue; a negative label now raises."""
+    docs = ["bão số 4 đổ bộ Quảng Trị", "Quảng Trị: bão số 4 đổ bộ", "giá lúa tăng ở An Giang"]
+    result = mekong.stories(mekong.TfidfVectorizer().fit_transform(docs), threshold=0.3)
+    assert result.labels.tolist() == [0, 0, -1]
+    for label in (result.labels[2], -1, np.int64(-1)):
+        with pytest.raises(IndexError, match="no story"):
+            result[label]
 
 
 def test_masked_top_k_and_frames_drop_padding():

@@ -22,7 +22,7 @@ from .names import extract_names
 from .phrases import Phrases
 from .search import SearchIndex
 from .similarity import cosine_similarity, jaccard_similarity, top_k_similar
-from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories
+from .stories import Stories, Story, StoryClusterer, evaluate_stories, stories, story_neighbours
 from .text import decode, normalize, tokenize, word_tokenize
 from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 
@@ -70,6 +70,7 @@ __all__ = [
     "normalize",
     "read_corpus",
     "stories",
+    "story_neighbours",
     "tokenize",
     "top_k_similar",
     "word_tokenize",

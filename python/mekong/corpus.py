@@ -98,6 +98,8 @@ def _ids(files, roots):
 
 
 def _read_metadata_csv(path):
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"metadata file {display_name(path)} does not exist")
     with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     if not rows:

@@ -59,7 +59,8 @@ class Story:
 class Stories:
     """Result of :func:`stories`: a label per document and the groups.
 
-    Indexable and iterable over the groups (``stories[0]`` is the :class:`Story` labelled 0);
+    Indexable and iterable over the groups (``stories[0]`` is the :class:`Story` labelled 0; a
+    negative label raises IndexError, since -1 is not a story);
     ``labels`` holds one label per document, -1 for a document in no story. ``threshold`` is the
     cut that was used (the calibrated one under ``threshold="auto"``). ``ids``, ``dates`` and
     ``sources`` (one per document, when given) label :meth:`to_frame`'s rows.
@@ -82,6 +83,16 @@ class Stories:
     def __getitem__(self, label):
         if isinstance(label, (bool, np.bool_)) or not isinstance(label, (numbers.Integral, slice)):
             raise TypeError(f"stories are indexed by label (int) or slice; got {label!r}")
+        if isinstance(label, slice):
+            return self.groups[label]
+        # By label, never from the end: -1 is the label of a document in no story, and reading it
+        # as "the last story" would hand that document a story it is not in.
+        if label < 0:
+            raise IndexError(
+                f"story label {int(label)}: -1 marks a document in no story; labels run 0..{len(self) - 1}"
+            )
+        if label >= len(self.groups):
+            raise IndexError(f"no story labelled {int(label)}: there are {len(self)} (labels 0..{len(self) - 1})")
         return self.groups[label]
 
     def to_frame(self):
