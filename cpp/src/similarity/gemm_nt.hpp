@@ -3,8 +3,9 @@
 //
 // Why not Eigen: the package is built without -march (wheels must run on any x86-64), so Eigen's
 // GEMM is compiled for SSE2. This kernel has an AVX2 + FMA version picked at run time
-// (__builtin_cpu_supports, as the MinHash kernel does; target_clones' ifunc broke the TSan build),
-// about 3x faster here than Eigen's SSE2 product (benchmarks/SIMILARITY.md).
+// (__builtin_cpu_supports, as the MinHash kernel does; target_clones' ifunc broke the TSan build):
+// a 6 x 8 register tile of fused multiply-adds over panels of B packed once (benchmarks/SIMILARITY.md
+// has the kernels' times against the Eigen build).
 //
 // Every element is summed in the same order, t = 0 .. d-1, whatever the tile it falls in, the
 // block sizes or the thread count: results are bit-identical for any n_jobs on one machine. (The
