@@ -193,3 +193,69 @@ def test_symmetric_cosine_from_own_posting_with_dense_and_sparse_columns(seed):
     np.testing.assert_allclose(S, sk_cosine(X), rtol=1e-12, atol=1e-13)
     assert np.array_equal(S, S.T)
     assert np.array_equal(S, mekong.cosine_similarity(X, n_jobs=2))
+
+
+def _long_tailed_or_dense(n, m, seed, dense_ish):
+    """n x m rows past the dense product's 64-row blocks: dense-ish (every column in about half the
+    rows) or long-tailed (column c in a share ~ 1/(c+1) of the rows: a few common columns through
+    the dense product, the rest through postings)."""
+    rng = np.random.default_rng(seed)
+    share = np.full(m, 0.5) if dense_ish else np.minimum(1.0, 3.0 / (np.arange(m) + 1.0))
+    mask = rng.random((n, m)) < share
+    return sp.csr_matrix(mask * rng.integers(1, 6, size=(n, m)).astype(np.float64))
+
+
+@given(
+    st.integers(64, 160),
+    st.integers(2, 60),
+    st.integers(0, 2**31),
+    st.booleans(),
+    st.sampled_from([np.float64, np.float32]),
+    st.sampled_from([0.0, 0.25]),
+)
+def test_dense_product_path_against_sklearn_and_for_any_n_jobs(n, m, seed, dense_ish, dtype, threshold):
+    """The common columns go through the AVX2 product kernel (or its portable twin): cosine equals
+    scikit-learn's, top-k (symmetric: one triangle, each score offered to both rows) equals the
+    stable order of that matrix, and both are bit-identical for n_jobs 1 and 3."""
+    X = _long_tailed_or_dense(n, m, seed, dense_ish).astype(dtype)
+    Y = _long_tailed_or_dense(n // 2 + 64, m, seed + 1, not dense_ish).astype(dtype)
+    rtol, atol = (1e-12, 1e-13) if dtype == np.float64 else (1e-5, 1e-6)
+    S = mekong.cosine_similarity(X)
+    np.testing.assert_allclose(S, sk_cosine(X.astype(np.float64)), rtol=rtol, atol=atol)
+    assert np.array_equal(S, mekong.cosine_similarity(X, n_jobs=3)) and np.array_equal(S, S.T)
+    C = mekong.cosine_similarity(X, Y)
+    np.testing.assert_allclose(C, sk_cosine(X.astype(np.float64), Y.astype(np.float64)), rtol=rtol, atol=atol)
+    k = 5
+    for other, ref in ((None, S), (Y, C)):
+        idx, sc = mekong.top_k_similar(X, other, k=k, threshold=threshold)
+        idx3, sc3 = mekong.top_k_similar(X, other, k=k, threshold=threshold, n_jobs=3)
+        assert np.array_equal(idx, idx3) and np.array_equal(sc, sc3, equal_nan=True)
+        R = ref.astype(np.float64).copy()
+        if other is None:
+            np.fill_diagonal(R, -np.inf)
+        for i in range(n):
+            order = [j for j in np.argsort(-R[i], kind="stable") if R[i, j] > threshold][:k]
+            got = [int(j) for j in idx[i] if j >= 0]
+            assert len(got) == len(order)
+            np.testing.assert_allclose(sc[i, : len(got)], R[i, order], rtol=rtol, atol=atol)
+
+
+def test_dense_product_path_reads_non_canonical_input_as_scipy_does():
+    """Duplicates and unsorted indices in a matrix large enough for the dense product: the same
+    result as the canonical matrix, as SciPy reads it (duplicates summed)."""
+    rng = np.random.default_rng(5)
+    X = _long_tailed_or_dense(150, 30, 6, False).tocoo()
+    # every stored value split into two duplicates, the entries of each row shuffled
+    order = rng.permutation(2 * X.nnz)
+    rows = np.concatenate([X.row, X.row])[order]
+    cols = np.concatenate([X.col, X.col])[order]
+    vals = np.concatenate([0.25 * X.data, 0.75 * X.data])[order]
+    by_row = np.argsort(rows, kind="stable")
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=150))])
+    D = sp.csr_matrix((vals[by_row], cols[by_row], indptr), shape=X.shape)
+    assert not D.has_canonical_format
+    canonical = X.tocsr()
+    np.testing.assert_allclose(mekong.cosine_similarity(D), sk_cosine(canonical), rtol=1e-12, atol=1e-13)
+    a = mekong.top_k_similar(D, k=4)
+    b = mekong.top_k_similar(canonical, k=4)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-12, atol=1e-13)

@@ -378,3 +378,104 @@ TEST(Similarity, Defect6ExtremeValuesGiveUnitRows) {
     EXPECT_NEAR(d[1], s[1], 1e-12) << scale;
   }
 }
+
+// The dense part's product kernel (cpp/src/similarity/gemm_nt.hpp): AVX2 (when the CPU has it)
+// and portable kernels against a plain double loop, over shapes that leave partial tiles and
+// panels; and each element's bits do not depend on which tile or column range computed it.
+#include "../src/similarity/gemm_nt.hpp"
+
+namespace {
+template <class T>
+void check_gemm(std::size_t rows, std::size_t m, std::size_t d, unsigned seed) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> A(rows * d), B(m * d);
+  for (auto& a : A) a = static_cast<T>(u(g));
+  for (auto& b : B) b = static_cast<T>(u(g));
+  const auto P = gemm::pack<T>(m, d, [&](std::size_t r, T* dst) {
+    for (std::size_t t = 0; t < d; ++t) dst[t] += B[r * d + t];
+  });
+  const double tol = sizeof(T) == 4 ? 1e-4 : 1e-12;
+  for (bool simd : {false, true}) {
+    std::vector<T> C(rows * m, T(-7));
+    gemm::multiply(A.data(), d, rows, P, 0, m, C.data(), m, simd);
+    for (std::size_t i = 0; i < rows; ++i)
+      for (std::size_t j = 0; j < m; ++j) {
+        double ref = 0;
+        for (std::size_t t = 0; t < d; ++t)
+          ref += static_cast<double>(A[i * d + t]) * static_cast<double>(B[j * d + t]);
+        ASSERT_NEAR(C[i * m + j], ref, tol * (1 + std::sqrt(static_cast<double>(d))))
+            << rows << "x" << m << "x" << d << " simd " << simd << " at " << i << "," << j;
+      }
+    // A sub-range of rows and columns, written at another stride: the same bits.
+    if (rows > 2 && m > 3) {
+      const std::size_t i0 = 1, j0 = 3, w = m - j0;
+      std::vector<T> D((rows - i0) * w);
+      gemm::multiply(A.data() + i0 * d, d, rows - i0, P, j0, m, D.data(), w, simd);
+      for (std::size_t i = i0; i < rows; ++i)
+        for (std::size_t j = j0; j < m; ++j) ASSERT_EQ(D[(i - i0) * w + (j - j0)], C[i * m + j]);
+    }
+  }
+}
+}  // namespace
+
+TEST(Similarity, GemmKernelEqualsPlainLoopOnPartialTiles) {
+  unsigned seed = 1;
+  for (std::size_t rows : {1u, 5u, 6u, 13u})
+    for (std::size_t m : {1u, 7u, 8u, 17u, 33u})
+      for (std::size_t d : {0u, 1u, 3u, 40u}) {
+        check_gemm<double>(rows, m, d, seed++);
+        check_gemm<float>(rows, m, d, seed++);
+      }
+}
+
+// Top-k through the dense product, symmetric: only the upper triangle is computed and each score
+// is offered to both rows; the threads keep their own k best of every row and merge. Against the
+// full matrix (computed with the same sums: the same bits) and brute force, for n_jobs 1, 2, 3.
+TEST(Similarity, SymmetricDenseTopKEqualsTheFullMatrixForAnyNJobs) {
+  for (unsigned seed : {3u, 4u}) {
+    const Owned x = zipf_csr(230, 120, seed, 14.0);
+    const auto v = x.view();
+    const auto* none = static_cast<const CsrView<double, std::int32_t>*>(nullptr);
+    for (Metric metric : {Metric::cosine, Metric::dot, Metric::jaccard}) {
+      SimilarityConfig c;
+      c.metric = metric;
+      const auto full = similarity_matrix(v, none, c);
+      for (double thr : {0.0, 0.3}) {
+        for (std::size_t k : {1u, 4u, 300u}) {
+          TopK<double> first;
+          for (int jobs : {1, 2, 3}) {
+            c.n_jobs = jobs;
+            const auto top = top_k_similar(v, none, k, thr, c);
+            if (jobs == 1) {
+              first = top;
+              ASSERT_EQ(top.k, std::min<std::size_t>(k, 229));
+              for (std::size_t i = 0; i < 230; ++i) {
+                std::vector<std::pair<double, std::int64_t>> all;
+                for (std::size_t j = 0; j < 230; ++j)
+                  if (j != i && full[i * 230 + j] > thr) all.emplace_back(-full[i * 230 + j], std::int64_t(j));
+                std::sort(all.begin(), all.end());
+                for (std::size_t q = 0; q < top.k; ++q) {
+                  if (q < all.size()) {
+                    ASSERT_EQ(top.index[i * top.k + q], all[q].second) << i << " " << q;
+                    ASSERT_EQ(top.score[i * top.k + q], -all[q].first) << i << " " << q;
+                  } else {
+                    ASSERT_EQ(top.index[i * top.k + q], -1);
+                  }
+                }
+              }
+            } else {
+              EXPECT_EQ(top.index, first.index) << jobs;
+              for (std::size_t q = 0; q < top.score.size(); ++q)
+                ASSERT_TRUE(top.score[q] == first.score[q] || (std::isnan(top.score[q]) && std::isnan(first.score[q])));
+            }
+          }
+        }
+      }
+      if (metric == Metric::cosine) {
+        const auto top = top_k_similar(v, none, 6, 0.0, {});
+        expect_top_k_equals_brute_force(top, x.dense(), x.dense(), 230, 120, 0.0, true, false);
+      }
+    }
+  }
+}

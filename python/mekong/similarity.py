@@ -103,8 +103,10 @@ def cosine_similarity(X, Y=None, *, dense_output=True, n_jobs=1, max_memory=None
     Equal to ``sklearn.metrics.pairwise.cosine_similarity`` within float tolerance; all-zero rows
     give 0, never NaN. With ``Y=None`` one triangle is computed and mirrored, so the result is
     exactly symmetric. float32 input gives a float32 result. Sparse rows (term matrices) are
-    compared through an inverted index of Y, work following the terms rows share; dense arrays
-    (embeddings, LSA components) through Eigen's matrix product.
+    compared through an inverted index of Y, work following the terms rows share, except the few
+    columns common to many rows (function words), which go through a dense matrix product (an
+    AVX2 + FMA kernel when the CPU has one, chosen at run time); dense arrays (embeddings, LSA
+    components) through Eigen's matrix product.
 
     Parameters
     ----------
@@ -156,6 +158,11 @@ def top_k_similar(
     progress=False,
 ):
     """The ``k`` most similar rows of Y (or X) for every row of X, without the full matrix.
+
+    Common columns go through a dense product of blocks of rows, the rest through postings (a
+    fitted :class:`SearchIndex` prunes with score bounds instead). With ``Y=None`` only one
+    triangle of scores is computed, each score offered to both of its rows; every thread keeps
+    its own k best per row and they are merged, so the result is the same for any ``n_jobs``.
 
     Parameters
     ----------

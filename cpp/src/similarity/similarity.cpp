@@ -12,6 +12,7 @@
 #include <queue>
 
 #include "mekong/util/parallel.hpp"
+#include "gemm_nt.hpp"
 
 namespace mekong {
 namespace {
@@ -123,7 +124,7 @@ inline T jaccard_from_intersection(T inter, T a, T b) {
   return uni > T(0) ? inter / uni : T(0);
 }
 
-// Columns common in both X and Y go through a dense matrix product (Eigen's GEMM) instead of
+// Columns common in both X and Y go through a dense matrix product (gemm_nt.hpp) instead of
 // postings. A column in a share dx of X's rows and dy of Y's costs dx * dy * n * m scattered
 // multiply-adds through postings against n * m streamed ones in a GEMM, which runs several times
 // faster per multiply-add (measured: benchmarks/README.md); the column goes dense when
@@ -133,25 +134,21 @@ constexpr double kDenseShare = 0.15;
 constexpr std::size_t kGemmRows = 64;  // fixed row blocks: the same GEMM shapes, so bits, for any n_jobs
 
 template <class T>
-using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-template <class T>
 struct DenseColumns {
-  std::vector<std::int64_t> slot;  // per column: its position in Xd / Yd, or -1 (sparse)
+  std::vector<std::int64_t> slot;  // per column: its position in Xd / Yp, or -1 (sparse)
   std::size_t d = 0;
-  RowMat<T> Xd, Yd;  // n x d and m x d; Yd empty when symmetric (Xd serves both)
+  std::vector<T> Xd;   // n x d, row-major: the left operand of the product
+  gemm::Panels<T> Yp;  // Y's (symmetric: X's) dense part, packed for gemm::multiply
 };
 
+// Row r's values in the dense columns, added into dst (d values, zeroed by the caller).
 template <class T, class I>
-RowMat<T> dense_part(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vector<std::int64_t>& slot,
-                     std::size_t d) {
-  RowMat<T> M = RowMat<T>::Zero(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(d));
-  for (std::size_t r = 0; r < X.rows; ++r)
-    for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
-      const std::int64_t s = slot[static_cast<std::size_t>(X.indices[k])];
-      if (s >= 0) M(static_cast<Eigen::Index>(r), s) = xv[k];
-    }
-  return M;
+void dense_row(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vector<std::int64_t>& slot, std::size_t r,
+               T* dst) {
+  for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+    const std::int64_t s = slot[static_cast<std::size_t>(X.indices[k])];
+    if (s >= 0) dst[s] += xv[k];
+  }
 }
 
 template <class T, class I>
@@ -182,8 +179,9 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   for (const auto& ch : chosen) dc.slot[ch.second] = static_cast<std::int64_t>(dc.d++);
   if (dc.d == 0) return dc;
-  dc.Xd = dense_part(X, xv, dc.slot, dc.d);
-  if (!symmetric) dc.Yd = dense_part(Y, yv, dc.slot, dc.d);
+  dc.Xd.assign(n * dc.d, T(0));
+  for (std::size_t r = 0; r < n; ++r) dense_row(X, xv, dc.slot, r, dc.Xd.data() + r * dc.d);
+  dc.Yp = gemm::pack<T>(m, dc.d, [&](std::size_t r, T* dst) { dense_row(Y, yv, dc.slot, r, dst); });
   return dc;
 }
 
@@ -207,7 +205,12 @@ struct Workspace {
   };
   std::vector<Term> terms;
   std::vector<double> rest;  // rest[i]: sum of the bounds of terms i.. (upper bound of what they add)
-  RowMat<T> block;           // dense path: a block of rows x all of Y
+  std::vector<T> block;      // dense path: a block of rows x all of Y
+  struct Best {              // dense path: the k best of every row seen by this workspace
+    std::vector<std::pair<T, std::uint32_t>> heap;  // rows x k heaps, front = the worst kept
+    std::vector<std::uint32_t> size;
+    std::vector<T> floor;  // the front's score once a heap is full: rejects most offers at a glance
+  } best;
   void size_for(std::size_t m) {
     if (acc.size() != m) {
       acc.assign(m, T(0));
@@ -409,6 +412,11 @@ class WorkspacePool {
   };
   using Lease = std::unique_ptr<Workspace<T>, Returner>;
   explicit WorkspacePool(std::size_t m) : m_(m) {}
+  // Every workspace handed out so far; only once no lease is held.
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& w : owned_) f(*w);
+  }
   Lease take() {
     std::lock_guard<std::mutex> g(lock_);
     if (free_.empty()) {
@@ -520,16 +528,12 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   const std::size_t parts = (n + block - 1) / block;
   const std::uint32_t* prow = post.row.data();
   const T* pval = post.value.data();
-  Eigen::Map<RowMat<T>> O(out.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
-  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
   parallel_for(parts, threads, [&](std::size_t p) {
     check_cancelled(cancel);
-    if (dc.d > 0) {  // the common columns: one GEMM for the block (the upper part when symmetric)
-      const auto r0 = static_cast<Eigen::Index>(p * block);
-      const auto rows = static_cast<Eigen::Index>(std::min(n, (p + 1) * block) - p * block);
-      const Eigen::Index c0 = symmetric ? r0 : 0;
-      O.block(r0, c0, rows, static_cast<Eigen::Index>(m) - c0).noalias() =
-          dc.Xd.middleRows(r0, rows) * Yd.middleRows(c0, static_cast<Eigen::Index>(m) - c0).transpose();
+    if (dc.d > 0) {  // the common columns: one product for the block (the upper part when symmetric)
+      const std::size_t r0 = p * block, rows = std::min(n, (p + 1) * block) - r0;
+      const std::size_t c0 = symmetric ? r0 : 0;
+      gemm::multiply(dc.Xd.data() + r0 * dc.d, dc.d, rows, dc.Yp, c0, m, out.data() + r0 * m + c0, m);
     }
     for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
       T* row = out.data() + r * m;
@@ -576,12 +580,16 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
 namespace {
 
 // Top-k when common columns go through the dense product: per fixed block of rows, the block's
-// scores against all of Y from one GEMM, the sparse columns scattered on top, then one pass over
-// each row keeping the k best in a small heap. No pruning here: the GEMM computes every score.
+// scores from one product, the sparse columns scattered on top, then each score offered to its
+// row's k best. No pruning here: the product computes every score. Symmetric (Y = X): only the
+// upper triangle is computed, each score offered to both its rows (half the work). The k best of
+// a row are kept per thread (flat heaps, all rows) and merged at the end: the k best of a set
+// under one strict order (score, then lower index) do not depend on the order of the offers, so
+// the result is the same for any n_jobs.
 template <class T, class I>
 TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
-                    const DenseColumns<T>& dc, std::size_t k, double threshold, bool symmetric,
-                    const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+                    const std::vector<std::size_t>& own, const DenseColumns<T>& dc, std::size_t k, double threshold,
+                    bool symmetric, const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
   const std::size_t n = X.rows, m = post.rows;
   const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
   TopK<T> out;
@@ -592,60 +600,91 @@ TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const Simi
   if (out.k == 0 || n == 0) return out;
   const std::size_t kk = out.k;
   const T thr = static_cast<T>(threshold);
-  const RowMat<T>& Yd = symmetric ? dc.Xd : dc.Yd;
   const std::size_t parts = (n + kGemmRows - 1) / kGemmRows;
   const int threads =
       static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolve_n_jobs(cfg.n_jobs)), parts));
   const std::uint32_t* prow = post.row.data();
   const T* pval = post.value.data();
-  WorkspacePool<T> pool(0);
   using Pair = std::pair<T, std::uint32_t>;
   auto better = [](const Pair& a, const Pair& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
+  WorkspacePool<T> pool(0);
+  std::vector<T> q_size(n, T(0));  // Jaccard: the rows' set sizes
+  if (post.metric == Metric::jaccard)
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) q_size[r] += xv[q];
   parallel_for(parts, threads, [&](std::size_t p) {
-    auto ws = pool.take();
+    auto ws = pool.take();  // a workspace is never used by two parts at once: its heaps need no lock
     check_cancelled(cancel);
+    auto* best = &ws->best;
+    if (best->size.size() != n) {
+      best->heap.resize(n * kk);
+      best->size.assign(n, 0);
+      best->floor.assign(n, -std::numeric_limits<T>::infinity());
+    }
+    auto offer = [&](std::size_t r, T sc, std::uint32_t j) {
+      if (sc < best->floor[r]) return;
+      Pair* h = best->heap.data() + r * kk;
+      std::uint32_t& sz = best->size[r];
+      const Pair cand(sc, j);
+      if (sz < kk) {
+        h[sz++] = cand;
+        std::push_heap(h, h + sz, better);
+        if (sz == kk) best->floor[r] = h[0].first;
+      } else if (better(cand, h[0])) {
+        std::pop_heap(h, h + kk, better);
+        h[kk - 1] = cand;
+        std::push_heap(h, h + kk, better);
+        best->floor[r] = h[0].first;
+      }
+    };
     const std::size_t r0 = p * kGemmRows, r1 = std::min(n, r0 + kGemmRows);
-    RowMat<T>& B = ws->block;
-    B.resize(static_cast<Eigen::Index>(r1 - r0), static_cast<Eigen::Index>(m));
-    B.noalias() = dc.Xd.middleRows(static_cast<Eigen::Index>(r0), static_cast<Eigen::Index>(r1 - r0)) * Yd.transpose();
-    auto& heap = ws->cand;
+    const std::size_t c0 = symmetric ? r0 : 0, width = m - c0;
+    std::vector<T>& B = ws->block;
+    B.resize((r1 - r0) * width);
+    gemm::multiply(dc.Xd.data() + r0 * dc.d, dc.d, r1 - r0, dc.Yp, c0, m, B.data(), width);
     for (std::size_t r = r0; r < r1; ++r) {
-      T* row = B.row(static_cast<Eigen::Index>(r - r0)).data();
-      T q_size = T(0);
+      T* row = B.data() + (r - r0) * width - c0;  // row[j] for j >= c0
       for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
         const T x = xv[q];
-        q_size += x;
         if (x == T(0)) continue;
         const auto c = static_cast<std::size_t>(X.indices[q]);
-        for (std::size_t e = post.start[c]; e < post.start[c + 1]; ++e) row[prow[e]] += x * pval[e];
-      }
-      heap.clear();  // the kk best so far; front = the worst of them
-      for (std::size_t j = 0; j < m; ++j) {
-        if (symmetric && j == r) continue;
-        T sc = row[j];
-        if (post.metric == Metric::jaccard) sc = jaccard_from_intersection(sc, q_size, post.set_size[j]);
-        if (!(sc > thr)) continue;
-        const Pair cand(sc, static_cast<std::uint32_t>(j));
-        if (heap.size() < kk) {
-          heap.push_back(cand);
-          std::push_heap(heap.begin(), heap.end(), better);
-        } else if (better(cand, heap.front())) {
-          std::pop_heap(heap.begin(), heap.end(), better);
-          heap.back() = cand;
-          std::push_heap(heap.begin(), heap.end(), better);
+        const std::size_t lo = post.start[c], e = post.start[c + 1];
+        if (lo == e) continue;  // a dense (or empty) column
+        std::size_t b = lo;
+        if (symmetric) {  // from row r's own posting: the upper triangle (as similarity_matrix)
+          b = own[q];
+          while (b > lo && prow[b - 1] == r) --b;
         }
+        for (; b < e; ++b) row[prow[b]] += x * pval[b];
       }
-      std::sort_heap(heap.begin(), heap.end(), better);
-      for (std::size_t q = 0; q < heap.size(); ++q) {
-        out.index[r * kk + q] = heap[q].second;
-        out.score[r * kk + q] = heap[q].first;
+      for (std::size_t j = symmetric ? r + 1 : 0; j < m; ++j) {
+        T sc = row[j];
+        if (post.metric == Metric::jaccard) sc = jaccard_from_intersection(sc, q_size[r], post.set_size[j]);
+        if (!(sc > thr)) continue;
+        offer(r, sc, static_cast<std::uint32_t>(j));
+        if (symmetric) offer(j, sc, static_cast<std::uint32_t>(r));
       }
     }
     progress_advance(r1 - r0);
   });
   check_cancelled(cancel);
+  // Merge the threads' k best of each row.
+  std::vector<Pair> merged;
+  for (std::size_t r = 0; r < n; ++r) {
+    merged.clear();
+    pool.for_each([&](const Workspace<T>& w) {
+      const auto* h = w.best.heap.data() + r * kk;
+      if (!w.best.size.empty()) merged.insert(merged.end(), h, h + w.best.size[r]);
+    });
+    const std::size_t keep = std::min(kk, merged.size());
+    std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(), better);
+    for (std::size_t q = 0; q < keep; ++q) {
+      out.index[r * kk + q] = merged[q].second;
+      out.score[r * kk + q] = merged[q].first;
+    }
+  }
   return out;
 }
 
@@ -663,8 +702,9 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   const std::vector<T>& yv = symmetric ? xv : yv_own;
   const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
   if (dc.d > 0) {
-    const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, &dc.slot);
-    return top_k_dense(X, xv, post, dc, k, threshold, symmetric, cfg, cancel);
+    std::vector<std::size_t> own;
+    const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, &dc.slot, symmetric ? &own : nullptr);
+    return top_k_dense(X, xv, post, own, dc, k, threshold, symmetric, cfg, cancel);
   }
   const SimilarityIndex<T> ix = index_of(Y, yv, cfg.metric);
   return top_k_rows(ix, X, xv, k, threshold, symmetric, cfg, cancel);
