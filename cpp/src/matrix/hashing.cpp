@@ -82,7 +82,12 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     // and terms that collide in a column are summed.
     std::unique_ptr<TermSource::Reader> reader;
     detail::TermTable memo;
-    std::vector<std::uint32_t> code, ids, last_seen, slot;
+    std::vector<std::uint32_t> code, ids;
+    struct Seen {  // per term: the last document it was seen in and its place in that row
+      std::uint32_t stamp = Interner::npos;
+      std::uint32_t slot = 0;
+    };
+    std::vector<Seen> seen;
     struct Memo {
       detail::TermTable* memo;
       std::vector<std::uint32_t>* code;
@@ -103,6 +108,11 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     std::vector<std::uint32_t> entry_code;  // per row, one entry per distinct term
     std::vector<std::int64_t> entry_count;
     std::vector<std::size_t> row_at{0};
+    row_at.reserve(bounds[p + 1] - bounds[p] + 1);
+    std::size_t bytes = 0;  // room for about one entry per 8 bytes, as the count stage reserves
+    for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) bytes += source.weight(doc);
+    entry_code.reserve(bytes / 8);
+    entry_count.reserve(bytes / 8);
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
       if (!reader || memo.size() >= kMaxMemo) {
@@ -110,23 +120,20 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
         reader = source.reader();
         memo = detail::TermTable();
         code.clear();
-        last_seen.clear();
-        slot.clear();
+        seen.clear();
       }
       reader->term_ids(doc, resolve, ids);
       progress_advance(1);
       const std::size_t row_start = entry_code.size();
       const auto stamp = static_cast<std::uint32_t>(doc - bounds[p]);
       for (const std::uint32_t id : ids) {
-        if (id >= last_seen.size()) {
-          last_seen.resize(std::max<std::size_t>(std::size_t{id} + 1, last_seen.size() * 2), Interner::npos);
-          slot.resize(last_seen.size());
-        }
-        if (last_seen[id] == stamp) {
-          ++entry_count[row_start + slot[id]];
+        if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
+        Seen& s = seen[id];
+        if (s.stamp == stamp) {
+          ++entry_count[row_start + s.slot];
         } else {
-          last_seen[id] = stamp;
-          slot[id] = static_cast<std::uint32_t>(entry_code.size() - row_start);
+          s.stamp = stamp;
+          s.slot = static_cast<std::uint32_t>(entry_code.size() - row_start);
           entry_code.push_back(code[id]);
           entry_count.push_back(1);
         }
