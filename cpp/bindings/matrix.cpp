@@ -167,7 +167,10 @@ void bind_matrix(py::module_& m) {
         std::vector<py::object> keep;
         const auto views = utf8_views(docs, keep);
         SkCorpus corpus(views, analyzer);
-        HashingConfig cfg{n_features, alternate_sign, n_jobs};
+        HashingConfig cfg;
+        cfg.n_features = n_features;
+        cfg.alternate_sign = alternate_sign;
+        cfg.n_jobs = n_jobs;
         Csr<double> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));

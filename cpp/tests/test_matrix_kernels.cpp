@@ -1,9 +1,11 @@
 // The count stage's private kernels against obviously-correct references: the term table against
-// std::unordered_map, the chunked radix row sort against a stable sort of each row.
+// std::unordered_map, the chunked radix row sort against a stable sort of each row, and hashing
+// against a per-row map of columns.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -11,6 +13,8 @@
 
 #include "../src/matrix/row_sort.hpp"
 #include "../src/matrix/term_table.hpp"
+#include "mekong/matrix/hashing.hpp"
+#include "mekong/text/sklearn_analyzer.hpp"
 
 using mekong::detail::RowSorter;
 using mekong::detail::TermTable;
@@ -95,6 +99,56 @@ TEST(RowSorter, EqualsAStableSortOfEachRow) {
         if (column[k] >= 0) want[r].emplace_back(column[k], k);
       std::stable_sort(want[r].begin(), want[r].end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       ASSERT_EQ(got[r], want[r]) << "cols " << cols << ", row " << r;
+    }
+  }
+}
+
+TEST(HashTerms, RegressionMemoStartingAfreshNeverChangesTheMatrix) {
+  // The memo of hashed terms is bounded; when it starts afresh the reader must start afresh too
+  // (char_wb readers remember the ids they were given), or later words get other terms' columns.
+  std::vector<std::string> texts;
+  std::mt19937 rng(3);
+  for (int d = 0; d < 200; ++d) {
+    std::string doc;
+    for (int w = 0; w < 30; ++w) {
+      doc += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 5)(rng));
+      doc += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 5)(rng));
+      doc += w % 7 ? " " : "  ";
+    }
+    texts.push_back(doc);
+  }
+  const std::vector<std::string_view> docs(texts.begin(), texts.end());
+  for (const auto kind : {mekong::SkAnalyzerKind::word, mekong::SkAnalyzerKind::chars_wb}) {
+    mekong::SkAnalyzerConfig acfg;
+    acfg.kind = kind;
+    acfg.ngram_min = 1;
+    acfg.ngram_max = 3;
+    const mekong::SkAnalyzer analyzer(acfg);
+    const mekong::SkCorpus corpus(docs, analyzer);
+    mekong::HashingConfig cfg;
+    cfg.n_features = 13;  // collisions in every row
+    const auto whole = mekong::hash_terms(corpus, cfg);
+    cfg.memo_terms = 3;
+    const auto small = mekong::hash_terms(corpus, cfg);
+    EXPECT_EQ(small.indptr, whole.indptr);
+    EXPECT_EQ(small.indices, whole.indices);
+    EXPECT_EQ(small.data, whole.data);
+    // And against a reference: each term's column and sign summed per row, from the analyzer's terms.
+    mekong::SkAnalyzer::Worker worker(analyzer);
+    mekong::TermBuffer terms;
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      worker.analyze(docs[d], terms);
+      std::map<std::int32_t, double> row;
+      for (std::size_t t = 0; t < terms.size(); ++t) {
+        const std::int32_t h = mekong::murmurhash3_32(terms[t]);
+        row[mekong::hashed_column(h, 13)] += h < 0 ? -1.0 : 1.0;
+      }
+      std::vector<std::int32_t> cols;
+      std::vector<double> vals;
+      for (const auto& [c, v] : row) cols.push_back(c), vals.push_back(v);
+      const auto b = static_cast<std::size_t>(whole.indptr[d]), e = static_cast<std::size_t>(whole.indptr[d + 1]);
+      EXPECT_EQ(std::vector<std::int32_t>(whole.indices.begin() + b, whole.indices.begin() + e), cols) << d;
+      EXPECT_EQ(std::vector<double>(whole.data.begin() + b, whole.data.begin() + e), vals) << d;
     }
   }
 }

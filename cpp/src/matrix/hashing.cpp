@@ -62,9 +62,6 @@ struct PartRows {
   std::vector<std::int32_t> indices;
   std::vector<double> data;
 };
-
-// Terms remembered per part before starting afresh, which bounds the memory of hashing a stream.
-constexpr std::size_t kMaxMemo = std::size_t{1} << 20;
 }  // namespace
 
 Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, const std::atomic<bool>* cancel) {
@@ -115,7 +112,7 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     entry_count.reserve(bytes / 8);
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
-      if (!reader || memo.size() >= kMaxMemo) {
+      if (!reader || memo.size() >= std::max<std::size_t>(config.memo_terms, 1)) {
         // A reader may remember ids it was given (char_wb does), so a fresh memo needs a fresh reader.
         reader = source.reader();
         memo = detail::TermTable();
