@@ -196,14 +196,21 @@ CASES = [
 ]
 
 
-NOTES = """Where the time goes (perf on the core counting this corpus with the default pattern): the
-one-pass lower-case + tokenize scan about 30%, looking terms up in the vocabulary about 20%, the
-CSR assembly (sorting each row's columns) about 13%, the rest per-document bookkeeping. The word
-cases miss their targets because scikit-learn's own path is already C for the expensive part
-(`re.findall`) and spends Python only per token; the core is about 75-85 MB/s per thread here. The
-ICU case pays for ICU's regex engine, which is slower per character than Python's `re` on these
-sets (`\\w` spelt out as `[\\p{L}\\p{Numeric_Type=...}_]`); its gain is the counting. char_wb
-meets its target because each distinct word's n-grams are resolved once and remembered."""
+NOTES = """Where the time goes (`perf record` on `benchmarks/sk_driver.cpp`, the core alone counting this
+corpus with the default pattern, after the changes of 2026-11-30 afternoon): the one-pass lower-case +
+tokenize scan about 32% (branch mispredictions at token edges and at every non-ASCII letter: a
+16-byte SSE2 step over ASCII runs was tried and gained nothing here, Vietnamese words being 2-6
+bytes with a non-ASCII letter in most of them), the term table about 17% (terms of up to 8 bytes
+are stored whole in the slot, so a lookup reads no string), putting each row's columns in order
+about 11% (a chunked radix sort), the per-row duplicate check about 8%, document frequencies and
+column maps about 5%, sorting the vocabulary about 2% (integer keys on 8-byte prefixes); Python
+adds a few percent (the vocabulary dict is built in the binding). Hashing hashes each distinct
+term once and radix-sorts rows instead of sorting every token. The word cases miss 15x because
+scikit-learn's own path is already C for the expensive part (`re.findall`) and spends Python
+only per token: 15x would need the core at about 190 MB/s end to end, it does 85-110 MB/s per
+thread here. The ICU case pays for ICU's regex engine (`RegexMatcher::MatchChunkAt` is 40% of
+its profile: `\\w` is spelt out as a set ICU tests per character); its gain is the counting.
+char_wb meets its target because each distinct word's n-grams are resolved once and remembered."""
 
 
 def same(a, b, ea, eb):
@@ -287,6 +294,7 @@ def main(argv=None):
     import mekong.sklearn as mk
 
     mk.set_n_jobs(1)
+    load_before = os.getloadavg()
     path = args.corpus or HERE / "data" / f"longtail-{args.size_mb:g}mb.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = make_corpus(args.size_mb, args.seed, path)
@@ -346,7 +354,8 @@ def main(argv=None):
         )
     lines += [
         "",
-        f"Load average while it ran (1, 5, 15 min): {os.getloadavg()}.",
+        f"Load average (1, 5, 15 min) when it started: {tuple(round(x, 2) for x in load_before)}, when it ended: "
+        f"{tuple(round(x, 2) for x in os.getloadavg())}.",
         "",
         "Same result: vocabulary, idf and every matrix entry equal (hashing: every entry).",
         "",

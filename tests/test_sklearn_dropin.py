@@ -372,3 +372,53 @@ def test_top_level_hashing_vectorizer_is_exported():
 def test_regression_nested_negated_class_translates_to_a_nested_set():
     # [^\W\d] (letters and "_") needs ICU's nested-set syntax: a flat translation would be wrong.
     assert_same(outcome("CountVectorizer", dict(token_pattern=r"[^\W\d]+"), ["ab12_c đ3 ٣x"]))
+
+
+def csr_parts(X):
+    X = X.tocsr()
+    return X.indptr.tolist(), X.indices.tolist(), X.data.tolist()
+
+
+# The core's term table stores terms of up to 8 bytes whole in their slot, and sorts the vocabulary
+# on 8-byte prefixes: terms over a tiny alphabet (NUL and a 2-byte letter among them) of lengths
+# around 8 bytes collide in exactly the ways those shortcuts must get right.
+TINY = "ab\x00đ "
+
+
+@given(
+    docs=st.lists(st.text(alphabet=TINY, max_size=60), min_size=1, max_size=8),
+    ngrams=st.sampled_from([(1, 4), (3, 5), (7, 10)]),
+)
+def test_vocabulary_order_and_counts_of_terms_sharing_8_byte_prefixes(docs, ngrams):
+    assert_same(outcome("CountVectorizer", dict(analyzer="char", ngram_range=ngrams, lowercase=False), docs))
+
+
+@given(
+    words=st.lists(st.text(alphabet="abcđêọ", min_size=1, max_size=4), min_size=1, max_size=30),
+    n_docs=st.integers(1, 5),
+    n_features=st.sampled_from([1, 3, 64, 2**11, 2**11 + 1, 2**20]),
+    alternate_sign=st.booleans(),
+)
+def test_hashing_entries_equal_scikit_learns_exactly(words, n_docs, n_features, alternate_sign):
+    # Colliding terms are summed after the rows are sorted by column; entries that cancel to 0 are
+    # kept, as scikit-learn keeps them. Compared as CSR arrays, not densely.
+    docs = [" ".join(words[i::n_docs]) for i in range(n_docs)]
+    params = dict(n_features=n_features, alternate_sign=alternate_sign, norm=None, token_pattern=r"\S+")
+    theirs = sk.HashingVectorizer(**params).transform(docs)
+    theirs.sort_indices()
+    assert csr_parts(mk.HashingVectorizer(**params).transform(docs)) == csr_parts(theirs)
+
+
+def test_regression_rows_longer_than_a_radix_chunk_keep_every_entry_in_order():
+    # A row of 40,000 distinct terms is bigger than the row sort's chunk (2^15 entries); small rows
+    # around it share chunks. Counts and hashed entries must equal scikit-learn's, array for array.
+    big = " ".join(f"w{i}x" for i in range(40_000))
+    docs = ["w1x w2x w1x", big, "", "w39999x zz zz"] + [f"w{i}x q{i % 7}" for i in range(300)]
+    theirs = sk.CountVectorizer().fit(docs)
+    ours = mk.CountVectorizer().fit(docs)
+    assert ours.vocabulary_ == theirs.vocabulary_
+    assert csr_parts(ours.transform(docs)) == csr_parts(theirs.transform(docs))
+    assert csr_parts(mk.CountVectorizer().fit_transform(docs)) == csr_parts(theirs.transform(docs))
+    h_theirs = sk.HashingVectorizer(n_features=2**18, norm=None).transform(docs)
+    h_theirs.sort_indices()
+    assert csr_parts(mk.HashingVectorizer(n_features=2**18, norm=None).transform(docs)) == csr_parts(h_theirs)

@@ -131,8 +131,13 @@ void bind_matrix(py::module_& m) {
         cfg.n_jobs = n_jobs;
         CountResult out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return count_and_learn(corpus, cfg, cancel); });
-        py::list vocabulary(out.vocabulary.size());
-        for (std::size_t i = 0; i < out.vocabulary.size(); ++i) vocabulary[i] = term_str(out.vocabulary[i]);
+        // vocabulary_ itself (term -> column), built here in one pass: no list of terms to zip in Python.
+        py::dict vocabulary;
+        for (std::size_t i = 0; i < out.vocabulary.size(); ++i) {
+          const py::str term = term_str(out.vocabulary[i]);
+          const py::int_ column(i);
+          if (PyDict_SetItem(vocabulary.ptr(), term.ptr(), column.ptr()) != 0) throw py::error_already_set();
+        }
         out.vocabulary = {};
         return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), vocabulary);
       },
@@ -162,7 +167,10 @@ void bind_matrix(py::module_& m) {
         std::vector<py::object> keep;
         const auto views = utf8_views(docs, keep);
         SkCorpus corpus(views, analyzer);
-        HashingConfig cfg{n_features, alternate_sign, n_jobs};
+        HashingConfig cfg;
+        cfg.n_features = n_features;
+        cfg.alternate_sign = alternate_sign;
+        cfg.n_jobs = n_jobs;
         Csr<double> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));

@@ -569,7 +569,7 @@ def sk_count(
     max_df_is_count: bool,
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
     progress: typing.Any = None,
-) -> tuple[tuple, list]: ...
+) -> tuple[tuple, dict]: ...
 def sk_count_fixed(
     docs: list,
     analyzer: SkAnalyzer,

@@ -201,12 +201,11 @@ class _CoreCounting:
         if max_doc < min_doc:  # scikit-learn raises about it after counting: count everything
             min_df, min_is_count, max_df, max_is_count = 1.0, True, 1.0, False
         with _progress.bar(len(docs), "count") as pb:
-            parts, terms = _core.sk_count(
+            parts, vocabulary = _core.sk_count(
                 docs, analyzer, min_df, min_is_count, max_df, max_is_count, n_jobs, progress=pb
             )
-        # The core returns the vocabulary sorted, already pruned by document frequency: the
-        # Python passes scikit-learn makes over it next have nothing left to do.
-        vocabulary = dict(zip(terms, range(len(terms))))
+        # The core returns the vocabulary (term -> column) sorted, already pruned by document
+        # frequency: the Python passes scikit-learn makes over it next have nothing left to do.
         self._mekong_sorted = vocabulary
         return vocabulary, _align_api_if_sparse(_csr(parts, self.dtype))
 

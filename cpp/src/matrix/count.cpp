@@ -5,8 +5,12 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include "mekong/util/parallel.hpp"
+#include "row_sort.hpp"
+#include "term_table.hpp"
 
 namespace mekong {
 namespace {
@@ -24,25 +28,36 @@ template <class IdOf>
 void count_part(const TermSource& source, std::size_t begin, std::size_t end, PartRows& rows,
                 const std::atomic<bool>* cancel, IdOf&& id_of) {
   auto reader = source.reader();
-  std::vector<std::uint32_t> ids, last_seen, slot;
+  std::vector<std::uint32_t> ids;
+  // Per term: the last document it was seen in and its place in that row; one struct so the check
+  // of every token reads one cache line.
+  struct Seen {
+    std::uint32_t stamp = Interner::npos;
+    std::uint32_t slot = 0;
+  };
+  std::vector<Seen> seen;
   const TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<IdOf*>(ctx))(term); },
                              static_cast<void*>(&id_of)};
   rows.row_sizes.reserve(end - begin);
+  // Room for about one entry per 8 bytes of text (words of news text), so the arrays are rarely
+  // copied as they grow; memory is only touched as entries arrive.
+  std::size_t bytes = 0;
+  for (std::size_t doc = begin; doc < end; ++doc) bytes += source.weight(doc);
+  rows.ids.reserve(bytes / 8);
+  rows.counts.reserve(bytes / 8);
   for (std::size_t doc = begin; doc < end; ++doc) {
     check_cancelled(cancel);  // every document: a relaxed load, so Ctrl-C lands within one document
     reader->term_ids(doc, resolve, ids);
     const std::size_t row_start = rows.ids.size();
     const auto stamp = static_cast<std::uint32_t>(doc - begin);
     for (const std::uint32_t id : ids) {
-      if (id >= last_seen.size()) {
-        last_seen.resize(std::max<std::size_t>(std::size_t{id} + 1, last_seen.size() * 2), Interner::npos);
-        slot.resize(last_seen.size());
-      }
-      if (last_seen[id] == stamp) {
-        ++rows.counts[row_start + slot[id]];
+      if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
+      Seen& s = seen[id];
+      if (s.stamp == stamp) {
+        ++rows.counts[row_start + s.slot];
       } else {
-        last_seen[id] = stamp;
-        slot[id] = static_cast<std::uint32_t>(rows.ids.size() - row_start);
+        s.stamp = stamp;
+        s.slot = static_cast<std::uint32_t>(rows.ids.size() - row_start);
         rows.ids.push_back(id);
         rows.counts.push_back(1);
       }
@@ -50,6 +65,34 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
     rows.row_sizes.push_back(rows.ids.size() - row_start);
     progress_advance(1);
   }
+}
+
+// The ids of `terms` in byte order (code point order for UTF-8). Sorting (8-byte big-endian
+// prefix, id) pairs keeps the comparisons on integers; only terms sharing their first 8 bytes are
+// compared as strings. Zero padding keeps the order: where two prefixes differ, a padded position
+// can only lose to a real byte of a term that the shorter one is a prefix of.
+template <class Terms>
+std::vector<std::uint32_t> sorted_order(const Terms& terms) {
+  const std::size_t n = terms.size();
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(n);
+  for (std::uint32_t id = 0; id < n; ++id) {
+    const std::string_view s = terms.str(id);
+    std::uint64_t key = 0;
+    for (std::size_t b = 0; b < 8; ++b) key = key << 8 | (b < s.size() ? static_cast<unsigned char>(s[b]) : 0u);
+    keyed[id] = {key, id};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && keyed[j].first == keyed[i].first) ++j;
+    if (j - i > 1)
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
+                [&](std::uint32_t a, std::uint32_t b) { return terms.str(a) < terms.str(b); });
+    i = j;
+  }
+  return order;
 }
 
 std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
@@ -61,7 +104,7 @@ std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
 }
 
 // Builds the final CSR from the parts, mapping part-local ids through col_of[part][id] (-1 = dropped).
-// Rows come out with sorted columns through a counting sort by column (rows -> columns -> rows):
+// Rows come out with sorted columns through a radix sort by column over chunks of rows (row_sort.hpp):
 // linear passes instead of a comparison sort of every row. Each part sorts its own rows, in
 // parallel, into its own slice of the output.
 Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
@@ -90,49 +133,19 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
   parallel_for(parts.size(), threads, [&](std::size_t p) {
     PartRows& part = parts[p];
     const std::size_t r0 = first_row[p], nrows = part.row_sizes.size();
-    // Rows are sorted in chunks whose entries fill a buffer of a fixed size: at least 2^16 and
-    // eight times the columns, so the pass over the column counts costs little per entry. The
-    // buffer is bounded by the vocabulary, not by the corpus.
-    const std::size_t chunk_cap = std::max<std::size_t>(std::size_t{1} << 16, 8 * cols);
-    std::vector<std::size_t> colptr(cols + 1);
-    std::vector<std::uint32_t> by_col_row;
-    std::vector<std::int64_t> by_col_val;
     std::vector<std::size_t> row_at(nrows + 1, 0);  // where each row starts in part.ids
     for (std::size_t r = 0; r < nrows; ++r) row_at[r + 1] = row_at[r] + part.row_sizes[r];
-    for (std::size_t c0 = 0; c0 < nrows;) {
-      std::size_t c1 = c0 + 1;
-      while (c1 < nrows && row_at[c1 + 1] - row_at[c0] <= chunk_cap) ++c1;
-      // Rows -> columns: rows ascend within each column.
-      std::fill(colptr.begin(), colptr.end(), 0);
-      for (std::size_t k = row_at[c0]; k < row_at[c1]; ++k) {
-        const std::int64_t c = col_of[p][part.ids[k]];
-        if (c >= 0) ++colptr[static_cast<std::size_t>(c) + 1];
-      }
-      for (std::size_t c = 0; c < cols; ++c) colptr[c + 1] += colptr[c];
-      by_col_row.resize(colptr[cols]);
-      by_col_val.resize(colptr[cols]);
-      for (std::size_t r = c0; r < c1; ++r) {
-        for (std::size_t k = row_at[r]; k < row_at[r + 1]; ++k) {
-          const std::int64_t c = col_of[p][part.ids[k]];
-          if (c < 0) continue;
-          const std::size_t dst = colptr[static_cast<std::size_t>(c)]++;
-          by_col_row[dst] = static_cast<std::uint32_t>(r - c0);
-          by_col_val[dst] = binary ? 1 : part.counts[k];
-        }
-      }
-      // Columns -> rows: columns ascend within each row. colptr[c] now ends column c.
-      std::vector<std::size_t> fill(c1 - c0);
-      for (std::size_t r = c0; r < c1; ++r) fill[r - c0] = static_cast<std::size_t>(m.indptr[r0 + r]);
-      std::size_t k = 0;
-      for (std::size_t c = 0; c < cols; ++c) {
-        for (; k < colptr[c]; ++k) {
-          const std::size_t dst = fill[by_col_row[k]]++;
+    std::vector<std::size_t> fill(nrows);  // the next free place of each row in the output
+    for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
+    const std::vector<std::int64_t>& col = col_of[p];
+    detail::RowSorter sorter;
+    sorter.sort(
+        nrows, row_at.data(), cols, [&](std::size_t k) { return col[part.ids[k]]; },
+        [&](std::size_t r, std::size_t k, std::int64_t c) {
+          const std::size_t dst = fill[r]++;
           m.indices[dst] = static_cast<std::int32_t>(c);
-          m.data[dst] = by_col_val[k];
-        }
-      }
-      c0 = c1;
-    }
+          m.data[dst] = binary ? 1 : part.counts[k];
+        });
     part = PartRows{};  // free this part's buffers as soon as they are copied
   });
   return m;
@@ -153,16 +166,16 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
   const std::vector<std::size_t> bounds = part_bounds(source, threads);
   const std::size_t n_parts = bounds.size() - 1;
   std::vector<PartRows> parts(n_parts);
-  std::vector<Interner> local(n_parts);
+  std::vector<detail::TermTable> local(n_parts);
   parallel_for(n_parts, threads, [&](std::size_t p) {
-    Interner& voc = local[p];
+    detail::TermTable& voc = local[p];
     count_part(source, bounds[p], bounds[p + 1], parts[p], cancel,
                [&](std::string_view term) { return voc.intern(term); });
   });
   check_cancelled(cancel);
 
   // One vocabulary over all parts, then its sorted order.
-  Interner merged;
+  detail::TermTable merged;
   std::vector<std::vector<std::uint32_t>> to_merged(n_parts);
   if (n_parts == 1) {
     merged = std::move(local[0]);
@@ -172,17 +185,14 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
     for (std::size_t p = 0; p < n_parts; ++p) {
       to_merged[p].resize(local[p].size());
       for (std::uint32_t id = 0; id < local[p].size(); ++id) to_merged[p][id] = merged.intern(local[p].str(id));
-      local[p] = Interner{};
+      local[p] = detail::TermTable{};
     }
   }
   const std::size_t n_terms = merged.size();
   if (n_terms == 0) throw std::invalid_argument("empty vocabulary; perhaps the documents only contain stop words");
   if (n_terms > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
     throw std::length_error("vocabulary larger than 2^31 - 1 terms");
-  std::vector<std::uint32_t> order(n_terms);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return merged.str(a) < merged.str(b); });
+  const std::vector<std::uint32_t> order = sorted_order(merged);
   std::vector<std::uint32_t> rank(n_terms);
   for (std::uint32_t r = 0; r < n_terms; ++r) rank[order[r]] = r;
 

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include "mekong/util/interner.hpp"
 #include "mekong/util/parallel.hpp"
+#include "row_sort.hpp"
+#include "term_table.hpp"
 
 namespace mekong {
 
@@ -70,32 +74,104 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
   const std::size_t n_parts = bounds.size() - 1;
   std::vector<PartRows> parts(n_parts);
   parallel_for(n_parts, threads, [&](std::size_t p) {
-    auto reader = source.reader();
-    TermBuffer terms;
-    std::vector<std::uint64_t> row;  // column << 1 | negative: one integer sort per row
-    PartRows& out = parts[p];
+    // Each distinct term is hashed once (memo: term -> slot -> column << 1 | negative) and each row
+    // keeps one entry per distinct term with its count; the rows are then radix-sorted by column
+    // and terms that collide in a column are summed.
+    std::unique_ptr<TermSource::Reader> reader;
+    detail::TermTable memo;
+    std::vector<std::uint32_t> code, ids;
+    struct Seen {  // per term: the last document it was seen in and its place in that row
+      std::uint32_t stamp = Interner::npos;
+      std::uint32_t slot = 0;
+    };
+    std::vector<Seen> seen;
+    struct Memo {
+      detail::TermTable* memo;
+      std::vector<std::uint32_t>* code;
+      const HashingConfig* config;
+    } ctx{&memo, &code, &config};
+    const TermResolver resolve{[](void* c, std::string_view term) {
+                                 auto& m = *static_cast<Memo*>(c);
+                                 bool added = false;
+                                 const std::uint32_t id = m.memo->intern(term, &added);
+                                 if (added) {
+                                   const std::int32_t h = murmurhash3_32(term);
+                                   const auto col = static_cast<std::uint32_t>(hashed_column(h, m.config->n_features));
+                                   m.code->push_back(col << 1 | (m.config->alternate_sign && h < 0 ? 1u : 0u));
+                                 }
+                                 return id;
+                               },
+                               &ctx};
+    std::vector<std::uint32_t> entry_code;  // per row, one entry per distinct term
+    std::vector<std::int64_t> entry_count;
+    std::vector<std::size_t> row_at{0};
+    row_at.reserve(bounds[p + 1] - bounds[p] + 1);
+    std::size_t bytes = 0;  // room for about one entry per 8 bytes, as the count stage reserves
+    for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) bytes += source.weight(doc);
+    entry_code.reserve(bytes / 8);
+    entry_count.reserve(bytes / 8);
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
-      reader->terms(doc, terms);
+      if (!reader || memo.size() >= std::max<std::size_t>(config.memo_terms, 1)) {
+        // A reader may remember ids it was given (char_wb does), so a fresh memo needs a fresh reader.
+        reader = source.reader();
+        memo = detail::TermTable();
+        code.clear();
+        seen.clear();
+      }
+      reader->term_ids(doc, resolve, ids);
       progress_advance(1);
-      row.clear();
-      row.reserve(terms.size());
-      for (std::size_t t = 0; t < terms.size(); ++t) {
-        const std::int32_t h = murmurhash3_32(terms[t]);
-        const auto col = static_cast<std::uint64_t>(hashed_column(h, config.n_features));
-        row.push_back(col << 1 | (config.alternate_sign && h < 0 ? 1u : 0u));
+      const std::size_t row_start = entry_code.size();
+      const auto stamp = static_cast<std::uint32_t>(doc - bounds[p]);
+      for (const std::uint32_t id : ids) {
+        if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
+        Seen& s = seen[id];
+        if (s.stamp == stamp) {
+          ++entry_count[row_start + s.slot];
+        } else {
+          s.stamp = stamp;
+          s.slot = static_cast<std::uint32_t>(entry_code.size() - row_start);
+          entry_code.push_back(code[id]);
+          entry_count.push_back(1);
+        }
       }
-      std::sort(row.begin(), row.end());
-      const std::size_t start = out.indices.size();
-      for (std::size_t k = 0; k < row.size();) {
-        const auto col = static_cast<std::int32_t>(row[k] >> 1);
-        double v = 0;
-        for (; k < row.size() && static_cast<std::int32_t>(row[k] >> 1) == col; ++k) v += (row[k] & 1) ? -1.0 : 1.0;
-        out.indices.push_back(col);
-        out.data.push_back(v);
-      }
-      out.row_sizes.push_back(out.indices.size() - start);
+      row_at.push_back(entry_code.size());
     }
+    const std::size_t nrows = row_at.size() - 1;
+    PartRows& out = parts[p];
+    out.indices.resize(entry_code.size());
+    out.data.resize(entry_code.size());
+    std::vector<std::size_t> fill(row_at.begin(), row_at.end() - 1);
+    detail::RowSorter sorter;
+    sorter.sort(
+        nrows, row_at.data(), static_cast<std::uint64_t>(config.n_features),
+        [&](std::size_t k) { return static_cast<std::int64_t>(entry_code[k] >> 1); },
+        [&](std::size_t r, std::size_t k, std::int64_t c) {
+          const double v =
+              (entry_code[k] & 1) ? -static_cast<double>(entry_count[k]) : static_cast<double>(entry_count[k]);
+          std::size_t& at = fill[r];
+          if (at > row_at[r] && out.indices[at - 1] == static_cast<std::int32_t>(c)) {
+            out.data[at - 1] += v;  // another term in the same column
+          } else {
+            out.indices[at] = static_cast<std::int32_t>(c);
+            out.data[at++] = v;
+          }
+        });
+    // Close the gaps that collisions left, row by row.
+    std::size_t w = 0;
+    out.row_sizes.resize(nrows);
+    for (std::size_t r = 0; r < nrows; ++r) {
+      const std::size_t n = fill[r] - row_at[r];
+      if (w != row_at[r])
+        for (std::size_t k = 0; k < n; ++k) {
+          out.indices[w + k] = out.indices[row_at[r] + k];
+          out.data[w + k] = out.data[row_at[r] + k];
+        }
+      w += n;
+      out.row_sizes[r] = n;
+    }
+    out.indices.resize(w);
+    out.data.resize(w);
   });
   check_cancelled(cancel);
   Csr<double> m;
@@ -103,6 +179,12 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
   m.cols = static_cast<std::size_t>(config.n_features);
   m.indptr.assign(1, 0);
   m.indptr.reserve(m.rows + 1);
+  if (n_parts == 1) {  // one part is the whole matrix: its buffers are moved, not copied
+    for (std::size_t sz : parts[0].row_sizes) m.indptr.push_back(m.indptr.back() + static_cast<std::int64_t>(sz));
+    m.indices = std::move(parts[0].indices);
+    m.data = std::move(parts[0].data);
+    return m;
+  }
   std::size_t nnz = 0;
   for (const PartRows& p : parts) nnz += p.indices.size();
   m.indices.reserve(nnz);

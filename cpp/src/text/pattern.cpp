@@ -441,7 +441,10 @@ void append_utf16(std::string& out, const char16_t* s, std::size_t n) {
     char32_t c = s[k];
     if (c >= 0xD800 && c < 0xDC00 && k + 1 < n && s[k + 1] >= 0xDC00 && s[k + 1] < 0xE000)
       c = 0x10000 + ((c - 0xD800) << 10) + (s[++k] - 0xDC00);
-    append_utf8(out, c);
+    if (c < 0x80)
+      out.push_back(static_cast<char>(c));
+    else
+      append_utf8(out, c);
   }
 }
 
@@ -618,9 +621,70 @@ TokenPattern::Matcher::Matcher(const TokenPattern& pattern) : pattern_(pattern) 
 TokenPattern::Matcher::~Matcher() = default;
 TokenPattern::Matcher::Matcher(Matcher&&) noexcept = default;
 
+namespace {
+// Appends the matches of `matcher` over `utf16` to `out` as UTF-8, as re.findall lists them.
+void match_utf16(icu::RegexMatcher& matcher, std::size_t groups, const std::u16string& utf16, TermBuffer& out) {
+  const icu::UnicodeString input(false, reinterpret_cast<const UChar*>(utf16.data()),
+                                 static_cast<int32_t>(utf16.size()));
+  matcher.reset(input);
+  UErrorCode status = U_ZERO_ERROR;
+  const int group = groups == 1 ? 1 : 0;
+  while (matcher.find(status)) {
+    const int32_t b = matcher.start(group, status), e = matcher.end(group, status);
+    check_icu(status, "matching a token pattern");
+    if (b < 0) {  // the group did not take part: Python's findall gives ""
+      out.ends.push_back(out.bytes.size());
+      continue;
+    }
+    append_utf16(out.bytes, utf16.data() + b, static_cast<std::size_t>(e - b));
+    out.ends.push_back(out.bytes.size());
+  }
+  check_icu(status, "matching a token pattern");
+  static const icu::UnicodeString kEmpty;
+  matcher.reset(kEmpty);  // drop the reference to this document
+}
+
+// str.lower() of UTF-8 text straight to UTF-16 for ICU's matcher, through the table (one pass
+// instead of lower-casing to UTF-8 and converting that); false (out partial) when a character
+// needs ICU's full mapping. Decodes exactly as to_utf16 does (lenient: U+FFFD per invalid byte,
+// lone surrogates kept).
+bool lower_to_utf16(std::string_view text, std::u16string& out) {
+  const char16_t* table = detail::lower_table();
+  out.clear();
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char16_t>(b >= 'A' && b <= 'Z' ? b | 0x20 : b));
+      ++i;
+      continue;
+    }
+    const char32_t c = next(text, i);
+    char32_t l;
+    if (c < 0x10000) {
+      l = table[c];
+      if (l == 0) return false;
+    } else {
+      l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+    }
+    if (l < 0x10000) {
+      out.push_back(static_cast<char16_t>(l));
+    } else {
+      out.push_back(static_cast<char16_t>(0xD7C0 + (l >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 | (l & 0x3FF)));
+    }
+  }
+  return true;
+}
+}  // namespace
+
 void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out) {
   const std::size_t min_run = pattern_.fast_min_run_;
   if (!min_run) {
+    if (lower_to_utf16(text, utf16_)) {
+      match_utf16(*matcher_, pattern_.groups_, utf16_, out);
+      return;
+    }
     lower(text, lowered_);
     tokens(lowered_, out);
     return;
@@ -725,24 +789,7 @@ void TokenPattern::Matcher::tokens(std::string_view text, TermBuffer& out) {
     return;
   }
   to_utf16(text, utf16_);
-  const icu::UnicodeString input(false, reinterpret_cast<const UChar*>(utf16_.data()),
-                                 static_cast<int32_t>(utf16_.size()));
-  matcher_->reset(input);
-  UErrorCode status = U_ZERO_ERROR;
-  const int group = pattern_.groups_ == 1 ? 1 : 0;
-  while (matcher_->find(status)) {
-    const int32_t b = matcher_->start(group, status), e = matcher_->end(group, status);
-    check_icu(status, "matching a token pattern");
-    if (b < 0) {  // the group did not take part: Python's findall gives ""
-      out.ends.push_back(out.bytes.size());
-      continue;
-    }
-    append_utf16(out.bytes, utf16_.data() + b, static_cast<std::size_t>(e - b));
-    out.ends.push_back(out.bytes.size());
-  }
-  check_icu(status, "matching a token pattern");
-  static const icu::UnicodeString kEmpty;
-  matcher_->reset(kEmpty);  // drop the reference to this document
+  match_utf16(*matcher_, pattern_.groups_, utf16_, out);
 }
 
 }  // namespace mekong::pytext

@@ -27,6 +27,9 @@ struct HashingConfig {
   std::int32_t n_features = 1 << 20;
   bool alternate_sign = true;
   int n_jobs = 1;
+  // Distinct terms whose column is remembered (each is hashed once) before the memo starts afresh:
+  // bounds the memory of hashing a stream. Never changes a result.
+  std::size_t memo_terms = std::size_t{1} << 20;
 };
 
 // documents x n_features: each row's terms hashed and summed, columns sorted; entries that sum to

@@ -1,0 +1,154 @@
+// The count stage's private kernels against obviously-correct references: the term table against
+// std::unordered_map, the chunked radix row sort against a stable sort of each row, and hashing
+// against a per-row map of columns.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../src/matrix/row_sort.hpp"
+#include "../src/matrix/term_table.hpp"
+#include "mekong/matrix/hashing.hpp"
+#include "mekong/text/sklearn_analyzer.hpp"
+
+using mekong::detail::RowSorter;
+using mekong::detail::TermTable;
+
+namespace {
+
+// Short strings over a few bytes (NUL and UTF-8 lead and continuation bytes among them), so many
+// terms of each length 0..20 differ in one middle byte: the cases the 8-byte slot codes must tell apart.
+std::string random_term(std::mt19937& rng) {
+  static const char alphabet[] = {'a', 'b', '\0', '\xc3', '\xa0', 'z'};
+  const std::size_t len = std::uniform_int_distribution<std::size_t>(0, 20)(rng);
+  std::string s;
+  for (std::size_t i = 0; i < len; ++i) s.push_back(alphabet[std::uniform_int_distribution<int>(0, 5)(rng)]);
+  return s;
+}
+
+}  // namespace
+
+TEST(TermTable, AgreesWithUnorderedMap) {
+  std::mt19937 rng(7);
+  TermTable table;
+  std::unordered_map<std::string, std::uint32_t> reference;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string term = random_term(rng);
+    bool added = false;
+    const std::uint32_t id = table.intern(term, &added);
+    const auto [it, fresh] = reference.emplace(term, static_cast<std::uint32_t>(reference.size()));
+    ASSERT_EQ(added, fresh) << i;
+    ASSERT_EQ(id, it->second) << i;
+    ASSERT_EQ(table.str(id), term);
+  }
+  ASSERT_EQ(table.size(), reference.size());
+  for (const auto& [term, id] : reference) ASSERT_EQ(table.find(term), id);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string term = random_term(rng) + "q";  // 'q' is not in the alphabet: never interned
+    ASSERT_EQ(table.find(term), TermTable::npos);
+  }
+}
+
+TEST(TermTable, ShortTermsDifferingInOneByteAreDistinct) {
+  TermTable table;
+  std::vector<std::string> terms;
+  for (std::size_t len = 1; len <= 9; ++len)
+    for (std::size_t at = 0; at < len; ++at)
+      for (char c : {'a', 'b'}) {
+        std::string s(len, 'a');
+        s[at] = c;
+        terms.push_back(s);
+      }
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  for (const std::string& t : terms) table.intern(t);
+  ASSERT_EQ(table.size(), terms.size());
+  for (std::uint32_t id = 0; id < terms.size(); ++id) EXPECT_EQ(table.find(terms[id]), id);
+}
+
+TEST(RowSorter, EqualsAStableSortOfEachRow) {
+  std::mt19937 rng(11);
+  // Column counts at the digit boundaries (one pass, two passes, three) and the extremes.
+  for (const std::uint64_t cols : {1ull, 2ull, 3ull, 2048ull, 2049ull, 1ull << 20, (1ull << 31) - 1}) {
+    // Row sizes around the chunk size, so chunks hold many rows, one row, or a row bigger than a chunk.
+    std::vector<std::size_t> sizes;
+    for (int r = 0; r < 60; ++r) sizes.push_back(std::uniform_int_distribution<std::size_t>(0, 900)(rng));
+    sizes.push_back(0);
+    sizes.push_back(RowSorter::kChunk + 3);
+    sizes.push_back(RowSorter::kChunk - 1);
+    sizes.push_back(1);
+    std::vector<std::size_t> row_at{0};
+    for (std::size_t s : sizes) row_at.push_back(row_at.back() + s);
+    std::vector<std::int64_t> column(row_at.back());
+    for (auto& c : column) {
+      c = static_cast<std::int64_t>(std::uniform_int_distribution<std::uint64_t>(0, cols - 1)(rng));
+      if (std::uniform_int_distribution<int>(0, 9)(rng) == 0) c = -1;  // dropped
+    }
+    std::vector<std::vector<std::pair<std::int64_t, std::size_t>>> got(sizes.size()), want(sizes.size());
+    RowSorter sorter;
+    sorter.sort(
+        sizes.size(), row_at.data(), cols, [&](std::size_t k) { return column[k]; },
+        [&](std::size_t r, std::size_t k, std::int64_t c) { got[r].emplace_back(c, k); });
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+      for (std::size_t k = row_at[r]; k < row_at[r + 1]; ++k)
+        if (column[k] >= 0) want[r].emplace_back(column[k], k);
+      std::stable_sort(want[r].begin(), want[r].end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      ASSERT_EQ(got[r], want[r]) << "cols " << cols << ", row " << r;
+    }
+  }
+}
+
+TEST(HashTerms, RegressionMemoStartingAfreshNeverChangesTheMatrix) {
+  // The memo of hashed terms is bounded; when it starts afresh the reader must start afresh too
+  // (char_wb readers remember the ids they were given), or later words get other terms' columns.
+  std::vector<std::string> texts;
+  std::mt19937 rng(3);
+  for (int d = 0; d < 200; ++d) {
+    std::string doc;
+    for (int w = 0; w < 30; ++w) {
+      doc += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 5)(rng));
+      doc += static_cast<char>('a' + std::uniform_int_distribution<int>(0, 5)(rng));
+      doc += w % 7 ? " " : "  ";
+    }
+    texts.push_back(doc);
+  }
+  const std::vector<std::string_view> docs(texts.begin(), texts.end());
+  for (const auto kind : {mekong::SkAnalyzerKind::word, mekong::SkAnalyzerKind::chars_wb}) {
+    mekong::SkAnalyzerConfig acfg;
+    acfg.kind = kind;
+    acfg.ngram_min = 1;
+    acfg.ngram_max = 3;
+    const mekong::SkAnalyzer analyzer(acfg);
+    const mekong::SkCorpus corpus(docs, analyzer);
+    mekong::HashingConfig cfg;
+    cfg.n_features = 13;  // collisions in every row
+    const auto whole = mekong::hash_terms(corpus, cfg);
+    cfg.memo_terms = 3;
+    const auto small = mekong::hash_terms(corpus, cfg);
+    EXPECT_EQ(small.indptr, whole.indptr);
+    EXPECT_EQ(small.indices, whole.indices);
+    EXPECT_EQ(small.data, whole.data);
+    // And against a reference: each term's column and sign summed per row, from the analyzer's terms.
+    mekong::SkAnalyzer::Worker worker(analyzer);
+    mekong::TermBuffer terms;
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      worker.analyze(docs[d], terms);
+      std::map<std::int32_t, double> row;
+      for (std::size_t t = 0; t < terms.size(); ++t) {
+        const std::int32_t h = mekong::murmurhash3_32(terms[t]);
+        row[mekong::hashed_column(h, 13)] += h < 0 ? -1.0 : 1.0;
+      }
+      std::vector<std::int32_t> cols;
+      std::vector<double> vals;
+      for (const auto& [c, v] : row) cols.push_back(c), vals.push_back(v);
+      const auto b = static_cast<std::size_t>(whole.indptr[d]), e = static_cast<std::size_t>(whole.indptr[d + 1]);
+      EXPECT_EQ(std::vector<std::int32_t>(whole.indices.begin() + b, whole.indices.begin() + e), cols) << d;
+      EXPECT_EQ(std::vector<double>(whole.data.begin() + b, whole.data.begin() + e), vals) << d;
+    }
+  }
+}
