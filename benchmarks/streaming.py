@@ -20,9 +20,16 @@ prune it (and files are read twice: document frequencies, then the rows that sur
 reports wall time, CPU time, peak resident memory (ru_maxrss, and VmHWM / VmPeak), the final
 matrix's bytes and the number of documents. Runs of --limit-from-mb and above run under an
 address-space limit (RLIMIT_AS, set in the child before it imports anything) of --limit-mb: a run
-that needs more fails with MemoryError and the report says so.
+that needs more fails with MemoryError and the report says so. ``--limit-kind cgroup`` limits the
+child's resident memory instead, with a cgroup v1 memory group (root and /sys/fs/cgroup/memory needed):
+RLIMIT_AS counts every mapping, touched or not, and with scikit-learn installed ``import mekong``
+alone maps about 560 MB (scikit-learn loads pandas and pyarrow; NumPy and SciPy each map an OpenBLAS),
+so a 1 GB RLIMIT_AS leaves about 400 MB for the work, while a memory group of 1 GB bounds what the
+process really holds (its page cache included, which the kernel reclaims before it refuses memory).
 
     python benchmarks/streaming.py --sizes 10,100,500,1000,2000 --limit-mb 1000   # writes STREAMING.md + PNG
+    python benchmarks/streaming.py --sizes 2000 --limit-mb 1000 --limit-kind cgroup
+    python benchmarks/streaming.py --source list --sizes 10,100,500,1000          # writes MEMORY.md + PNG
     python benchmarks/streaming.py --sizes 10,20 --out /tmp/s.md                   # a quick look
 
 Writes benchmarks/STREAMING.md and benchmarks/streaming.png (time and peak memory against size).
@@ -501,7 +508,7 @@ def write_report(args, rows, corpus, options):
         "the load average (1, 5, 15 min) before and after each run is in the table; read CPU / wall.",
         "",
         "| size (MB) | documents | nnz | matrix (MB) | wall (s) | CPU (s) | CPU s/MB | RSS after imports (MB) "
-        "| peak RSS (MB) | peak - matrix (MB) | VmPeak (MB) | AS limit | load before -> after |",
+        "| peak RSS (MB) | peak - matrix (MB) | VmPeak (MB) | limit | load before -> after |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in rows:
@@ -513,7 +520,13 @@ def write_report(args, rows, corpus, options):
                 limit += f" (group peak {r['cgroup_peak'] / MB:.0f} MB with page cache, failcnt {r['cgroup_failcnt']})"
         load = f"{' '.join(r['load_before'])} -> {' '.join(r['load_after'])}"
         if not r.get("ok"):
-            lines.append(f"| {r['size']:g} | failed: {r.get('error')} | | | | | | | | | | {limit} | {load} |")
+            if "wall" in r:  # the child caught the error: what it had used until then
+                lines.append(
+                    f"| {r['size']:g} | failed: {r.get('error')} | | | {r['wall']:.1f} | {r['cpu']:.1f} | | "
+                    f"{r['base'] / MB:.0f} | {r['peak'] / MB:.0f} | | {r.get('VmPeak', 0) / MB:.0f} | {limit} | {load} |"
+                )
+            else:
+                lines.append(f"| {r['size']:g} | failed: {r.get('error')} | | | | | | | | | | {limit} | {load} |")
             continue
         lines.append(
             f"| {r['size']:g} | {r['rows']:,} | {r['nnz']:,} | {r['matrix'] / MB:.0f} | {r['wall']:.1f} | "
@@ -521,8 +534,8 @@ def write_report(args, rows, corpus, options):
             f"{(r['peak'] - r['matrix']) / MB:.0f} | {r.get('VmPeak', 0) / MB:.0f} | {limit} | {load} |"
         )
     ok = [r for r in rows if r.get("ok")]
-    if len(ok) >= 2:
-        a, b = ok[0], ok[-1]
+    if len(ok) >= 3:  # from the first corpus of several batches: one batch is read once, not twice
+        a, b = ok[1], ok[-1]
         lines += [
             "",
             f"From {a['size']:g} MB to {b['size']:g} MB ({b['size'] / a['size']:.0f}x the text): wall time "
