@@ -106,12 +106,16 @@ def run_rensa(docs):
     return out
 
 
+CPU_TIMES = []
+
+
 def timed(fn, *args):
     gc.collect()
     gc.disable()
     try:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn(*args)
+        CPU_TIMES.append(time.process_time() - c)  # this process's CPU time: our core threads included
         return time.perf_counter() - t
     finally:
         gc.enable()
@@ -136,11 +140,13 @@ def speed(docs, rounds):
         if not name.startswith("datasketch"):
             fn()
     times = {k: [] for k in calls}
+    cpu = {k: [] for k in calls}
     for r in range(rounds):
         for name, fn in calls.items():
             times[name].append(timed(fn))
+            cpu[name].append(CPU_TIMES[-1])
         print(f"round {r + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()), flush=True)
-    return times
+    return times, cpu
 
 
 def reprint(rng, words, edits):
@@ -271,13 +277,13 @@ def main(argv=None):
     n_bytes = sum(len(d.encode("utf-8")) for d in docs)
     n_shingles = sum(len(peer_shingles(d)) for d in docs)
     load_before = load()
-    times = speed(docs, args.rounds)
+    times, cpu = speed(docs, args.rounds)
     load_after = load()
     rec = recall(docs[: args.recall_docs], args.copies, seed=1)
     load_end = load()
 
-    def ratios(peer, ours):
-        return [a / b for a, b in zip(times[peer], times[ours])]
+    def ratios(peer, ours, t=times):
+        return [a / b for a, b in zip(t[peer], t[ours])]
 
     med = {k: statistics.median(v) for k, v in times.items()}
     lines = [
@@ -312,11 +318,14 @@ def main(argv=None):
             "plus their MinHash)."
         ),
         "",
-        "| call | median s | min s | max s | docs/s |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| call | median wall s | min s | max s | docs/s | median CPU s | min CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for k, v in times.items():
-        lines.append(f"| {k} | {med[k]:.3f} | {min(v):.3f} | {max(v):.3f} | {len(docs) / med[k]:,.0f} |")
+        lines.append(
+            f"| {k} | {med[k]:.3f} | {min(v):.3f} | {max(v):.3f} | {len(docs) / med[k]:,.0f} | "
+            f"{statistics.median(cpu[k]):.3f} | {min(cpu[k]):.3f} |"
+        )
     lines += [
         "",
         "Ratios (peer time / mekong time, per round; median, min, max):",
@@ -328,6 +337,19 @@ def main(argv=None):
         lines.append(
             f"| {peer} | {fmt_ratio(ratios(peer, 'mekong words=True'))} | "
             f"{fmt_ratio(ratios(peer, 'mekong words=False'))} |"
+        )
+    lines += [
+        "",
+        "The same ratios of CPU time (time.process_time of the process, per round), which the machine's other "
+        "load disturbs less:",
+        "",
+        "| | mekong words=True (default) | mekong words=False |",
+        "| --- | --- | --- |",
+    ]
+    for peer in ("datasketch update", "datasketch update_batch", "rensa RMinHash"):
+        lines.append(
+            f"| {peer} | {fmt_ratio(ratios(peer, 'mekong words=True', cpu))} | "
+            f"{fmt_ratio(ratios(peer, 'mekong words=False', cpu))} |"
         )
     lines += [
         "",

@@ -446,3 +446,47 @@ def test_first_invalid_and_strict_errors_keep_corpus_positions_across_batches(sm
     want = f"document 25, byte offset {_python_first_invalid(docs[26])}: "
     with pytest.raises(ValueError, match=re.escape(want)):
         mekong.CountVectorizer(words=False, decode_error="strict").fit(docs[:17] + docs[18:])
+
+
+def _random_tree(root, rng, depth=0):
+    """Files and folders with names that sort in every way against each other ("b", "b.txt",
+    "b0.txt", ".h.txt", "B.txt", non-ASCII), some not matching *.txt, folders named like files."""
+    names = ["a", "b", "b.txt", "b0.txt", ".h.txt", "B.txt", "hòa.txt", "z.TXT", "x.txt2", "c-1.txt", "c.txt"]
+    root.mkdir(exist_ok=True)
+    for name in rng.sample(names, rng.randrange(1, len(names))):
+        if depth < 3 and rng.random() < 0.3:
+            _random_tree(root / name, rng, depth + 1)
+        else:
+            (root / name).write_text(name, encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_folder_walk_order_equals_find_files(tmp_path, seed):
+    from mekong.corpus import find_files
+
+    _random_tree(tmp_path / "t", random.Random(seed))
+    want = find_files([tmp_path / "t"], pattern="*.txt")
+    assert not _stream._has_symlinks(tmp_path / "t")
+    assert [str(p) for p in _stream._walk(tmp_path / "t")] == [str(p) for p in want]
+    if want:
+        assert [str(p) for p in _stream._expand(str(tmp_path / "t"))] == [str(p) for p in want]
+
+
+def test_folder_with_a_symlink_is_listed_by_find_files(tmp_path):
+    # A link to a file of the same folder counts the file once (find_files deduplicates by the
+    # resolved path); the lazy walk does not deduplicate, so a tree with a link is not walked lazily.
+    from mekong.corpus import find_files
+
+    t = tmp_path / "t"
+    t.mkdir()
+    (t / "b.txt").write_text("Kon Tum", encoding="utf-8")
+    os.symlink(t / "b.txt", t / "a.txt")
+    assert _stream._has_symlinks(t)
+    assert list(_stream._expand(str(t))) == find_files([t], pattern="*.txt")
+    assert mekong.CountVectorizer(input="filename").fit_transform(t).shape[0] == 1
+
+
+def test_empty_folder_names_it(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="empty"):
+        mekong.CountVectorizer(input="filename").fit_transform(tmp_path / "empty")

@@ -1,10 +1,12 @@
-"""Peak memory while counting a corpus from files (issue 14 item 5, issue 13 item 1): the final
-matrix and vocabulary plus a fixed buffer, whatever the corpus size.
+"""Peak memory while counting (issue 14 item 5, issue 13 item 1): the final matrix and vocabulary
+plus a fixed buffer, whatever the corpus size, for a corpus read from files and for a list of str
+already in memory.
 
-A seeded ~200 MB corpus of 20,000 files is written to a temporary folder and counted in a child
-process; the child's peak resident memory (ru_maxrss) above what it held before counting must stay
-within the matrix, the vocabulary and the buffer documented in the README (STREAM_BUFFER_BATCHES
-batches of mekong._stream.BATCH_BYTES), and far below the corpus itself."""
+A seeded ~200 MB corpus of 20,000 files is written to a temporary folder once and counted in child
+processes; a child's peak resident memory above what it held before counting must stay within the
+matrix, the vocabulary and the buffer documented in the README (STREAM_BUFFER_BATCHES batches of
+mekong._stream.BATCH_BYTES): far below the corpus itself, and, for the list, without a UTF-8 copy of
+it (that copy alone would be about 1.2x the text)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 CORPUS_MB = 200
 BATCH_MB = 16
@@ -111,9 +114,14 @@ def _write_corpus(folder, mb, seed=2026):
     return total
 
 
-def test_peak_memory_is_the_matrix_plus_a_fixed_buffer(tmp_path):
-    folder = tmp_path / "corpus"
-    total = _write_corpus(folder, CORPUS_MB)
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("memory") / "corpus"
+    return folder, _write_corpus(folder, CORPUS_MB)
+
+
+def test_peak_memory_is_the_matrix_plus_a_fixed_buffer(corpus):
+    folder, total = corpus
     batch = BATCH_MB << 20
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(folder), str(batch)], capture_output=True, text=True, timeout=600
@@ -131,3 +139,67 @@ def test_peak_memory_is_the_matrix_plus_a_fixed_buffer(tmp_path):
     assert r["rows"] == 20000
     assert grew <= allowed, report
     assert grew - r["matrix"] - r["vocabulary"] < total, report  # the corpus itself is never held whole
+
+
+LIST_CHILD = textwrap.dedent(
+    """
+    import gc, json, os, sys
+    import mekong
+    from mekong import _stream
+
+    def status(field):
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+
+    _stream.BATCH_BYTES = int(sys.argv[2])
+    docs = []
+    for root, dirs, files in sorted(os.walk(sys.argv[1])):
+        for name in sorted(files):
+            with open(os.path.join(root, name), encoding="utf-8") as fh:
+                docs.append(fh.read())
+    mekong.CountVectorizer().fit_transform(docs[:20])  # everything loaded once
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as fh:  # the high-water mark back to the current RSS
+        fh.write("5")
+    before = status("VmRSS")
+    cv = mekong.CountVectorizer(n_jobs=2)
+    X = cv.fit_transform(docs)
+    peak = status("VmHWM")
+    vocabulary = sum(sys.getsizeof(t) + 100 for t in cv.vocabulary_)  # str, dict slot, int
+    text = sum(len(d.encode("utf-8")) for d in docs)
+    print(json.dumps(dict(before=before, peak=peak, rows=X.shape[0], nnz=int(X.nnz), text=text,
+                          ascii=sum(d.isascii() for d in docs),
+                          matrix=int(X.data.nbytes + X.indices.nbytes + X.indptr.nbytes), vocabulary=vocabulary)))
+    """
+)
+
+
+def test_peak_memory_of_a_list_in_memory_is_the_matrix_plus_a_fixed_buffer(corpus):
+    # Counting a list of str held in memory: before, the whole list went to the core in 64M-character
+    # batches with a UTF-8 copy of every non-ASCII str (3.4x the matrix on 40 MB).
+    folder, _ = corpus
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pytest.skip("the peak resident set cannot be reset here (/proc/self/clear_refs)")
+    batch = BATCH_MB << 20
+    out = subprocess.run(
+        [sys.executable, "-c", LIST_CHILD, str(folder), str(batch)], capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0, out.stderr
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    grew = r["peak"] - r["before"]
+    allowed = r["matrix"] + r["vocabulary"] + STREAM_BUFFER_BATCHES * batch
+    report = (
+        f"list of {r['rows']} str ({r['ascii']} ASCII), {r['text'] / 1e6:.0f} MB of UTF-8; matrix "
+        f"{r['matrix'] / 1e6:.0f} MB ({r['nnz']} entries), vocabulary ~{r['vocabulary'] / 1e6:.0f} MB; peak grew by "
+        f"{grew / 1e6:.0f} MB; allowed {allowed / 1e6:.0f} MB"
+    )
+    print(report)
+    assert r["rows"] == 20000
+    assert r["ascii"] < r["rows"]  # the str that need a UTF-8 copy are there
+    assert grew <= allowed, report
+    assert grew - r["matrix"] - r["vocabulary"] < 0.75 * r["text"], report  # no whole-corpus UTF-8 copy

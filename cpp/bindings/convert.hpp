@@ -54,44 +54,143 @@ py::tuple csr_to_python(Csr<T>&& m) {
   return py::make_tuple(data, indices, indptr, py::make_tuple(m.rows, m.cols));
 }
 
-// UTF-8 views of a sequence of str / bytes, kept alive by `keep` for the duration of the call.
-// A str with lone surrogates is encoded with "surrogatepass"; decode then replaces each with U+FFFD
-// and counts it. An ASCII str is its own UTF-8; any other str is encoded into a temporary bytes
-// object owned by `keep`, never with PyUnicode_AsUTF8AndSize, which caches a UTF-8 copy inside the
-// str for the str's whole life: over a corpus held in a list that cache alone was about the size of
-// the text, while temporaries last one call (one batch when the vectorizers stream).
+// The UTF-8 of a str is read from the str's own storage (PEP 393: one, two or four bytes a code
+// point), never with PyUnicode_AsUTF8AndSize, which caches a UTF-8 copy inside every non-ASCII str
+// for the str's whole life (over a corpus held in a list that cache alone is about the size of the
+// text). An ASCII str is its own UTF-8; the others of one call are encoded into one bytes object
+// (Utf8Arena) that lives as long as the call: the copy is bounded by what one call is given (a
+// batch when the vectorizers count), and costs one allocation, not one per document. Lone
+// surrogates are written as "surrogatepass" writes them (3 bytes each); decode then replaces each
+// with U+FFFD and counts it.
+struct StrStorage {
+  int kind = 0;  // PyUnicode_1BYTE_KIND, _2BYTE_ or _4BYTE_; 0 for an ASCII str
+  const void* data = nullptr;
+  std::size_t length = 0;  // code points
+};
+
+inline StrStorage str_storage(PyObject* o) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+#endif
+  StrStorage s;
+  s.kind = PyUnicode_IS_ASCII(o) ? 0 : static_cast<int>(PyUnicode_KIND(o));
+  s.data = PyUnicode_DATA(o);
+  s.length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+  return s;
+}
+
+// Bytes the UTF-8 of a non-ASCII str takes.
+template <class C>
+std::size_t utf8_size(const C* p, std::size_t n) {
+  std::size_t size = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t c = p[i];
+    size += (c >= 0x80) + (c >= 0x800) + (c >= 0x10000);
+  }
+  return size;
+}
+
+template <class C>
+char* encode_utf8(const C* p, std::size_t n, char* out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t c = p[i];
+    if (c < 0x80) {
+      *out++ = static_cast<char>(c);
+    } else if (c < 0x800) {
+      *out++ = static_cast<char>(0xC0 | (c >> 6));
+      *out++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      *out++ = static_cast<char>(0xE0 | (c >> 12));
+      *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *out++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      *out++ = static_cast<char>(0xF0 | (c >> 18));
+      *out++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *out++ = static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+inline std::size_t utf8_size(const StrStorage& s) {
+  switch (s.kind) {
+    case 0:
+      return 0;  // read in place
+    case PyUnicode_1BYTE_KIND:
+      return utf8_size(static_cast<const Py_UCS1*>(s.data), s.length);
+    case PyUnicode_2BYTE_KIND:
+      return utf8_size(static_cast<const Py_UCS2*>(s.data), s.length);
+    default:
+      return utf8_size(static_cast<const Py_UCS4*>(s.data), s.length);
+  }
+}
+
+// One call's UTF-8 views of its str: add() every str first (sizes only), then view() them in the
+// same order; the arena is allocated once, at the first view(), and owned by `keep`.
+class Utf8Arena {
+ public:
+  void add(const StrStorage& s) { size_ += utf8_size(s); }
+
+  std::string_view view(const StrStorage& s, std::vector<py::object>& keep) {
+    if (s.kind == 0) return {static_cast<const char*>(s.data), s.length};  // ASCII: the str's own bytes
+    if (!arena_) {
+      arena_ = py::reinterpret_steal<py::object>(PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(size_)));
+      if (!arena_) throw py::error_already_set();
+      next_ = PyBytes_AS_STRING(arena_.ptr());
+      keep.push_back(arena_);
+    }
+    char* begin = next_;
+    switch (s.kind) {
+      case PyUnicode_1BYTE_KIND:
+        next_ = encode_utf8(static_cast<const Py_UCS1*>(s.data), s.length, next_);
+        break;
+      case PyUnicode_2BYTE_KIND:
+        next_ = encode_utf8(static_cast<const Py_UCS2*>(s.data), s.length, next_);
+        break;
+      default:
+        next_ = encode_utf8(static_cast<const Py_UCS4*>(s.data), s.length, next_);
+    }
+    return {begin, static_cast<std::size_t>(next_ - begin)};
+  }
+
+ private:
+  std::size_t size_ = 0;
+  py::object arena_;
+  char* next_ = nullptr;
+};
+
+// UTF-8 views of a sequence of str / bytes, kept alive by `keep` for the duration of the call (see
+// Utf8Arena: no str is left holding a UTF-8 copy of itself).
 inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py::object>& keep) {
   RawDocuments out;
   py::sequence seq = py::reinterpret_borrow<py::sequence>(docs);
   const std::size_t n = py::len(seq);
-  out.bytes.reserve(n);
-  out.utf8.reserve(n);
+  const std::size_t first = keep.size();
+  keep.reserve(first + n + 1);
+  Utf8Arena arena;
   for (std::size_t i = 0; i < n; ++i) {
     py::object item = seq[i];
     PyObject* o = item.ptr();
     if (PyUnicode_Check(o)) {
-      Py_ssize_t size = 0;
-      const char* data = nullptr;
-      if (PyUnicode_IS_ASCII(o)) {
-        data = PyUnicode_AsUTF8AndSize(o, &size);  // the str's own buffer: no copy is made
-        if (data == nullptr) throw py::error_already_set();
-      } else {
-        py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass"));
-        if (!b) throw py::error_already_set();
-        data = PyBytes_AS_STRING(b.ptr());
-        size = PyBytes_GET_SIZE(b.ptr());
-        keep.push_back(b);
-      }
-      out.bytes.emplace_back(data, static_cast<std::size_t>(size));
-      out.utf8.push_back(1);
-    } else if (PyBytes_Check(o)) {
-      out.bytes.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
-      out.utf8.push_back(0);
-    } else {
+      arena.add(str_storage(o));
+    } else if (!PyBytes_Check(o)) {
       throw py::type_error("document " + std::to_string(i) + " is " + std::string(Py_TYPE(o)->tp_name) +
                            ", expected str or bytes");
     }
     keep.push_back(std::move(item));
+  }
+  out.bytes.reserve(n);
+  out.utf8.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* o = keep[first + i].ptr();
+    if (PyUnicode_Check(o)) {
+      out.bytes.push_back(arena.view(str_storage(o), keep));
+      out.utf8.push_back(1);
+    } else {
+      out.bytes.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));
+      out.utf8.push_back(0);
+    }
   }
   return out;
 }
@@ -223,26 +322,20 @@ inline py::str term_str(std::string_view s) {
   return py::reinterpret_steal<py::str>(o);
 }
 
-// UTF-8 views of a list of str, alive as long as `docs` and `keep`.
+// UTF-8 views of a list of str, alive as long as `docs` and `keep` (see Utf8Arena).
 inline std::vector<std::string_view> utf8_views(const py::list& docs, std::vector<py::object>& keep) {
   std::vector<std::string_view> out;
   out.reserve(docs.size());
+  Utf8Arena arena;
   for (std::size_t i = 0; i < docs.size(); ++i) {
     PyObject* o = PyList_GET_ITEM(docs.ptr(), static_cast<Py_ssize_t>(i));
     if (!PyUnicode_Check(o))
       throw py::type_error("document " + std::to_string(i) + " is " + Py_TYPE(o)->tp_name + ", expected str");
-    Py_ssize_t size = 0;
-    const char* data = PyUnicode_AsUTF8AndSize(o, &size);
-    if (!data) {
-      PyErr_Clear();
-      py::object b = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass"));
-      if (!b) throw py::error_already_set();
-      data = PyBytes_AS_STRING(b.ptr());
-      size = PyBytes_GET_SIZE(b.ptr());
-      keep.push_back(b);
-    }
-    out.emplace_back(data, static_cast<std::size_t>(size));
+    arena.add(str_storage(o));
   }
+  keep.push_back(docs);  // the list holds the str whose own bytes an ASCII view points into
+  for (std::size_t i = 0; i < docs.size(); ++i)
+    out.push_back(arena.view(str_storage(PyList_GET_ITEM(docs.ptr(), static_cast<Py_ssize_t>(i))), keep));
   return out;
 }
 

@@ -23,19 +23,15 @@ import numpy as np
 from . import _core
 
 #: Text handed to the core per call, in bytes (str: characters). The memory counting needs beyond
-#: the final matrix and vocabulary is a small multiple of this (the batch, its UTF-8 form and the
-#: core's work on it; about 8x, measured); see the README's "Corpora larger than memory". A list
-#: already in memory is cut in batches four times as large: its text is resident anyway, and fewer
-#: batches cost less merging.
+#: the final matrix and vocabulary is a small multiple of this (the batch's UTF-8 form and the
+#: core's work on it: its rows, its vocabulary and the threads' tables; about 8x, measured), for a
+#: list already in memory as for files; see the README's "Corpora larger than memory".
 BATCH_BYTES = 16 << 20
 _END = object()
 
 
 def _limit(stream):
-    in_memory = isinstance(stream, (list, tuple)) or (
-        isinstance(stream, DocumentStream) and stream.input == "content" and isinstance(stream.raw, (list, tuple))
-    )
-    return BATCH_BYTES * 4 if in_memory else BATCH_BYTES
+    return BATCH_BYTES
 
 
 _INPUTS = ("content", "filename", "file")
@@ -59,15 +55,67 @@ def _is_path(x):
 
 
 def _expand(source):
-    """The files one path, folder or glob names (sorted, as corpus.find_files gives them)."""
+    """The files one path, folder or glob names, in the order corpus.find_files gives them; a folder
+    is walked lazily (see _walk), so a folder of a million files is never a list of a million paths."""
     from .corpus import find_files
 
+    if os.path.isdir(source) and not _has_symlinks(source):
+        files = _walk(source)
+        first = next(files, None)
+        if first is not None:
+            return itertools.chain((first,), files)
     files = find_files([source], pattern=FOLDER_PATTERN)
     if not files and not Path(source).is_file():
         from .corpus import display_name
 
         raise FileNotFoundError(f"no files match {display_name(source)!r}")
     return files
+
+
+def _has_symlinks(folder):
+    """Whether the tree under ``folder`` holds a symbolic link (one readdir a folder, no stat)."""
+    stack = [folder]
+    while stack:
+        with os.scandir(stack.pop()) as it:
+            for e in it:
+                if e.is_symlink():
+                    return True
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+    return False
+
+
+def _walk(folder, pattern=FOLDER_PATTERN):
+    """The files of ``sorted(Path(folder).rglob(pattern))`` that are regular files, one at a time,
+    for a tree without symbolic links (where find_files has nothing to deduplicate).
+
+    Paths sort by their parts, so visiting each folder's entries in name order, and a subfolder's
+    files where its name falls, gives that order. Held at a time: the names of the folders on the
+    current path (a folder's files are listed, filtered and sorted as names only)."""
+    import fnmatch
+    import heapq
+
+    match = re.compile(fnmatch.translate(pattern)).fullmatch  # case-sensitive, as rglob on POSIX
+
+    def visit(path):
+        files, folders = [], []
+        with os.scandir(path) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    folders.append(e.name)
+                elif match(e.name) and e.is_file(follow_symlinks=False):
+                    files.append(e.name)
+        files.sort()
+        folders.sort()
+        subfolders = set(folders)
+        for name in heapq.merge(files, folders):
+            full = os.path.join(path, name)
+            if name in subfolders:  # a file never has a subfolder's name
+                yield from visit(full)
+            else:
+                yield Path(full)
+
+    return visit(os.fspath(folder))
 
 
 class DocumentStream:

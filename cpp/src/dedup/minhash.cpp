@@ -33,15 +33,38 @@ inline std::uint64_t fnv_bytes(std::uint64_t h, std::string_view s) {
 
 // Slot values of one shingle key x < 2^32 for every permutation: ((a x + b) mod 2^64) >> 32, computed
 // as hi32(a_lo x + b) + a_hi x (mod 2^32) with a = a_hi 2^32 + a_lo, which is the same number and
-// needs only 32 x 32 -> 64-bit products: these vectorize (pmuludq), a 64 x 64 product does not.
-__attribute__((always_inline)) inline void min_slots_body(const std::uint64_t* keys, std::size_t n,
-                                                          const std::uint32_t* a_lo, const std::uint32_t* a_hi,
-                                                          const std::uint64_t* b, std::size_t m, std::int64_t* out) {
+// needs only 32 x 32 -> 64-bit products: these vectorize (one pmuludq each; with 64-bit keys the
+// compiler emulated a 64 x 64 product with three). Slots go in blocks of kSlotBlock whose minima
+// stay in registers while every key of the document passes, instead of a load and a store of each
+// slot per key.
+constexpr std::size_t kSlotBlock = 16;
+
+__attribute__((always_inline)) inline void min_block(const std::uint32_t* keys, std::size_t n,
+                                                     const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+                                                     const std::uint64_t* b, std::int64_t* out) {
+  std::int64_t acc[kSlotBlock];
+  for (std::size_t i = 0; i < kSlotBlock; ++i) acc[i] = out[i];
   for (std::size_t s = 0; s < n; ++s) {
     const std::uint64_t x = keys[s];
-    for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t i = 0; i < kSlotBlock; ++i) {
       const std::uint64_t t = static_cast<std::uint64_t>(a_lo[i]) * x + b[i];
       // Values < 2^32, so a signed minimum is the unsigned one (AVX2 has only the signed compare).
+      const auto v = static_cast<std::int64_t>(((t >> 32) + static_cast<std::uint64_t>(a_hi[i]) * x) & 0xffffffffull);
+      acc[i] = acc[i] < v ? acc[i] : v;
+    }
+  }
+  for (std::size_t i = 0; i < kSlotBlock; ++i) out[i] = acc[i];
+}
+
+__attribute__((always_inline)) inline void min_slots_body(const std::uint32_t* keys, std::size_t n,
+                                                          const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+                                                          const std::uint64_t* b, std::size_t m, std::int64_t* out) {
+  std::size_t i = 0;
+  for (; i + kSlotBlock <= m; i += kSlotBlock) min_block(keys, n, a_lo + i, a_hi + i, b + i, out + i);
+  for (; i < m; ++i) {  // the last num_perm % kSlotBlock slots
+    for (std::size_t s = 0; s < n; ++s) {
+      const std::uint64_t x = keys[s];
+      const std::uint64_t t = static_cast<std::uint64_t>(a_lo[i]) * x + b[i];
       const auto v = static_cast<std::int64_t>(((t >> 32) + static_cast<std::uint64_t>(a_hi[i]) * x) & 0xffffffffull);
       out[i] = out[i] < v ? out[i] : v;
     }
@@ -52,14 +75,14 @@ __attribute__((always_inline)) inline void min_slots_body(const std::uint64_t* k
 // needed. A plain branch rather than target_clones: an ifunc resolver runs before the sanitizers'
 // runtimes start, and ThreadSanitizer crashes in it.
 #if defined(__GNUC__) && defined(__x86_64__)
-__attribute__((target("avx2"))) void min_slots_avx2(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo,
+__attribute__((target("avx2"))) void min_slots_avx2(const std::uint32_t* keys, std::size_t n, const std::uint32_t* a_lo,
                                                     const std::uint32_t* a_hi, const std::uint64_t* b, std::size_t m,
                                                     std::int64_t* out) {
   min_slots_body(keys, n, a_lo, a_hi, b, m, out);
 }
 #endif
 
-void min_slots(const std::uint64_t* keys, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,
+void min_slots(const std::uint32_t* keys, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,
                const std::uint64_t* b, std::size_t m, std::int64_t* out) {
 #if defined(__GNUC__) && defined(__x86_64__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
@@ -142,10 +165,10 @@ void minhash_signature(const std::vector<std::uint64_t>& shingles, const MinHash
     std::fill(out, out + m, kEmptySignature);
     return;
   }
-  thread_local std::vector<std::uint64_t> keys;
+  thread_local std::vector<std::uint32_t> keys;
   thread_local std::vector<std::int64_t> slots;
   keys.resize(shingles.size());
-  for (std::size_t s = 0; s < shingles.size(); ++s) keys[s] = shingle_key(shingles[s]);
+  for (std::size_t s = 0; s < shingles.size(); ++s) keys[s] = static_cast<std::uint32_t>(shingle_key(shingles[s]));
   slots.assign(m, std::int64_t{0xffffffff});  // the largest slot value: any shingle's is at most it
   min_slots(keys.data(), keys.size(), perm.a_lo.data(), perm.a_hi.data(), perm.b.data(), m, slots.data());
   for (std::size_t i = 0; i < m; ++i) out[i] = static_cast<std::uint64_t>(slots[i]);
