@@ -85,7 +85,9 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
-  if (words_) {
+  if (words_ && preset_begins_ && preset_begins_->size() == spans_.size()) {
+    begins_ = *preset_begins_;  // segmented when the document was prepared
+  } else if (words_) {
     // The flag given for counting, else the one installed for this thread (learning passes, single texts).
     words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
   } else {
@@ -496,9 +498,51 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
       *names);
 }
 
+DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, PreparedDocument& out) {
+  std::string_view text;
+  out.stats = prepare(raw, utf8, text);
+  out.text.assign(text);
+  out.begins.clear();
+  if (words_) {
+    spans_.clear();
+    segmenter_.segment(out.text, spans_);
+    word_begins(out.text);
+    out.begins.assign(begins_.begin(), begins_.end());
+  }
+  return out.stats;
+}
+
+namespace {
+// Installs a prepared document's word flags for the worker's next analysis of its text.
+class PresetBegins {
+ public:
+  PresetBegins(const std::vector<std::uint8_t>*& slot, const std::vector<std::uint8_t>& begins) : slot_(slot) {
+    slot_ = &begins;
+  }
+  ~PresetBegins() { slot_ = nullptr; }
+
+ private:
+  const std::vector<std::uint8_t>*& slot_;
+};
+}  // namespace
+
+void Analyzer::Worker::gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence) {
+  const PresetBegins preset(preset_begins_, doc.begins);
+  evidence_of(doc.text, evidence);
+}
+
+void Analyzer::Worker::segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out) {
+  const PresetBegins preset(preset_begins_, doc.begins);
+  units(doc.text, out, nullptr);
+}
+
 void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence) {
   std::string_view text;
   prepare(raw, utf8, text);
+  evidence_of(text, evidence);
+}
+
+void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence) {
   std::vector<WordToken> words;
   std::vector<NameSpan> spans;
   words_and_names(text, words, &spans);
