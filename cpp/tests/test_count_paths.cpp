@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "mekong/pipeline.hpp"
+#include "mekong/text/chars.hpp"
+#include "mekong/text/utf8.hpp"
 #include "mekong/text/clean.hpp"
 #include "mekong/text/models.hpp"
 #include "mekong/text/names.hpp"
@@ -53,6 +55,38 @@ TEST(CountPaths, CleanerFurnitureCheckMatchesLineKey) {
       "đêm qua.\n  <b>Trang chủ</b> &gt; [Thời sự](https://a.vn/ts)  ",
       out);
   EXPECT_EQ(out, "Mưa lớn ở Kon Tum làm sạt lở nhiều đoạn đường trong đêm qua.");
+}
+
+// line_key's ASCII fast path against the code-point loop it stands for (every character through
+// utf8::next, chars::classify and chars::lower), on random lines of ASCII, Vietnamese and markup.
+TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
+  auto reference = [](std::string_view plain) {
+    std::string key;
+    bool space = false;
+    for (std::size_t i = 0; i < plain.size();) {
+      const char32_t c = utf8::next(plain.data(), i);
+      if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
+        if (space && !key.empty()) key.push_back(' ');
+        space = false;
+        utf8::append(key, chars::lower(c));
+      } else {
+        space = true;
+      }
+    }
+    return key;
+  };
+  std::string ascii;
+  for (int c = 1; c < 0x80; ++c) ascii.push_back(static_cast<char>(c));
+  EXPECT_EQ(line_key(ascii), reference(strip_markup(ascii)));
+  const std::vector<std::string> pieces = {"Trang", " ", "CHỦ", "Ắt", "_", "-", "3.500", "\xCC\x81", "\t",   "Đ",
+                                           "<b>",   ">", "»",   "ß",  "Σ", "x", "A1",    "ｆ",       "\xFF", "  "};
+  std::mt19937 rng(3);
+  for (int round = 0; round < 3000; ++round) {
+    std::string line;
+    const int n = static_cast<int>(rng() % 10);
+    for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+    ASSERT_EQ(line_key(line), reference(strip_markup(line))) << line;
+  }
 }
 
 TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {

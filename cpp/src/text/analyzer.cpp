@@ -105,8 +105,22 @@ void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size
       else
         out.append(gap);
     }
-    fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
+    if (folds_ready_)
+      fold_syllable(k, out);
+    else
+      fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
   }
+}
+
+void Analyzer::Worker::fold_syllables(const std::vector<WordToken>& syllables) {
+  syllable_folds_.clear();
+  syllable_fold_ends_.clear();
+  syllable_fold_ends_.reserve(syllables.size());
+  for (const WordToken& t : syllables) {
+    fold_memo(t.surface, syllable_folds_);
+    syllable_fold_ends_.push_back(syllable_folds_.size());
+  }
+  folds_ready_ = true;
 }
 
 void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
@@ -165,6 +179,7 @@ DocStats Analyzer::Worker::tokens(std::string_view raw, TermBuffer& out, bool ut
   std::string_view text;
   const DocStats stats = prepare(raw, utf8, text);
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   out.clear();
   out.bytes.reserve(text.size());
@@ -191,6 +206,7 @@ void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vecto
   out.clear();
   std::string_view text = composed(raw, utf8);
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   word_begins(text);
   // Punctuation between words: each mark its own token, a run of one mark ("...", "--") one token.
@@ -253,7 +269,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     out.clear();
     for (std::size_t k = b; k < e; ++k) {
       if (k > b) out.push_back(syl[k].gap == Gap::hyphen ? '-' : '_');
-      fold_memo(syl[k].surface, out);
+      fold_syllable(k, out);
     }
   };
   // Two names written one after the other ("Trung Quốc Tập Cận Bình", "Attapư Lệt Xay-nhạ-phon")
@@ -274,15 +290,15 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
   Interner lower;
-  for (const WordToken& t : syl)
-    if (!t.capitalized) {
+  for (std::size_t k = 0; k < syl.size(); ++k)
+    if (!syl[k].capitalized) {
       key.clear();
-      fold_memo(t.surface, key);
+      fold_syllable(k, key);
       lower.intern(key);
     }
   auto leading_common = [&](std::size_t b) {
     key.clear();
-    fold_memo(syl[b].surface, key);
+    fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
     return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
@@ -346,7 +362,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
         merged.back().second == b && !known_name(b, e, 1)) {
       key.clear();
-      fold_memo(syl[b].surface, key);
+      fold_syllable(b, key);
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
@@ -449,6 +465,7 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
 void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
                                        std::vector<NameSpan>* names) {
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   words.assign(spans_.size(), WordToken{});
   std::size_t prev_end = 0;
@@ -462,6 +479,9 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     prev_end = t.begin + t.length;
   }
   if (words_) {
+    // Each syllable folded once here: grouping, names and word terms read it by index, where each
+    // used to look it up in the fold memo again (three or four times a syllable).
+    fold_syllables(words);
     group_words(text, words);
     if (!names) return;
     find_names_in_words(words, *names);
@@ -505,6 +525,7 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
   out.begins.clear();
   if (words_) {
     spans_.clear();
+    folds_ready_ = false;
     segmenter_.segment(out.text, spans_);
     word_begins(out.text);
     out.begins.assign(begins_.begin(), begins_.end());
@@ -734,9 +755,11 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   DocStats stats;
   std::string_view text = raw;
   spans_.clear();
+  folds_ready_ = false;
   if (!((utf8 || is_utf8(cfg.encoding)) && segmenter_.segment_checked(raw, spans_))) {
     stats = prepare(raw, utf8, text);
     spans_.clear();
+    folds_ready_ = false;
     segmenter_.segment(text, spans_);
   }
   ids.reserve(spans_.size());

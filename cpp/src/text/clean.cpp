@@ -370,13 +370,28 @@ std::string strip_markup(std::string_view line, double* link_share) {
 namespace {
 // line_key of a line whose markup is already stripped.
 std::string key_of_plain(std::string_view plain) {
+  constexpr std::uint8_t kKept = chars::kLetter | chars::kNumber | chars::kMark;
+  const chars::Tables& tab = chars::tables();  // once per line rather than once per character
   std::string key;
+  key.reserve(plain.size());
   bool space = false;
   CancelPoll poll;
   for (std::size_t i = 0; i < plain.size();) {
     poll.at(i);
+    const auto b = static_cast<unsigned char>(plain[i]);
+    if (b < 0x80) {  // most bytes of Vietnamese text: one byte in, at most one out, the same tables
+      ++i;
+      if (tab.cls[b] & kKept) {
+        if (space && !key.empty()) key.push_back(' ');
+        space = false;
+        key.push_back(static_cast<char>(tab.lower[b]));  // the lower case of ASCII is ASCII
+      } else {
+        space = true;
+      }
+      continue;
+    }
     const char32_t c = utf8::next(plain.data(), i);
-    if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
+    if (chars::classify(c) & kKept) {
       if (space && !key.empty()) key.push_back(' ');
       space = false;
       utf8::append(key, chars::lower(c));

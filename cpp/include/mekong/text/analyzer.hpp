@@ -146,6 +146,12 @@ class Analyzer {
     void units(std::string_view text, std::vector<PhraseModel::Segment>& segments,
                std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
+    // The folded form of each syllable of spans_ (words_and_names, word mode), read by index.
+    void fold_syllables(const std::vector<WordToken>& syllables);
+    void fold_syllable(std::size_t k, std::string& out) const {
+      const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
+      out.append(syllable_folds_, b, syllable_fold_ends_[k] - b);
+    }
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
@@ -169,8 +175,11 @@ class Analyzer {
     const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
-    TermBuffer tokens_;  // analyze()'s tokens before stop words and n-grams
-    TermBuffer terms_;   // term_ids()' terms on the rich path
+    std::string syllable_folds_;  // fold_syllables: the folded syllables of spans_
+    std::vector<std::size_t> syllable_fold_ends_;
+    bool folds_ready_ = false;  // they describe spans_ (cleared with it)
+    TermBuffer tokens_;         // analyze()'s tokens before stop words and n-grams
+    TermBuffer terms_;          // term_ids()' terms on the rich path
     std::vector<std::string_view> kept_;
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
