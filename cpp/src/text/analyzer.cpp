@@ -374,6 +374,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     merged.push_back(r);
   }
   ranges_.swap(merged);
+  const chars::Tables& tab = chars::tables();  // once: the loop below reads every character
   all_caps_.clear();
   word_surfaces_.clear();
   for (const auto& [b, e] : ranges_) {
@@ -385,7 +386,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       const std::string_view sv = syl[k].surface;
       for (std::size_t i = 0; i < sv.size();) {
         const char32_t c = utf8::next(sv.data(), i);
-        const std::uint8_t cls = chars::classify(c);
+        const std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
         if (!(cls & chars::kLetter)) continue;
         ++letters;
         if (!(cls & chars::kUpper)) caps = false;
