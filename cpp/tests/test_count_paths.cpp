@@ -58,7 +58,8 @@ TEST(CountPaths, CleanerFurnitureCheckMatchesLineKey) {
 }
 
 // line_key's ASCII fast path against the code-point loop it stands for (every character through
-// utf8::next, chars::classify and chars::lower), on random lines of ASCII, Vietnamese and markup.
+// utf8::next, chars::classify and chars::lower), on random lines of ASCII, Vietnamese and markup
+// (valid UTF-8, as every line is after decoding: the cleaner never sees invalid bytes).
 TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
   auto reference = [](std::string_view plain) {
     std::string key;
@@ -78,8 +79,8 @@ TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
   std::string ascii;
   for (int c = 1; c < 0x80; ++c) ascii.push_back(static_cast<char>(c));
   EXPECT_EQ(line_key(ascii), reference(strip_markup(ascii)));
-  const std::vector<std::string> pieces = {"Trang", " ", "CHỦ", "Ắt", "_", "-", "3.500", "\xCC\x81", "\t",   "Đ",
-                                           "<b>",   ">", "»",   "ß",  "Σ", "x", "A1",    "ｆ",       "\xFF", "  "};
+  const std::vector<std::string> pieces = {"Trang", " ", "CHỦ", "Ắt", "_", "-", "3.500", "\xCC\x81", "\t", "Đ",
+                                           "<b>",   ">", "»",   "ß",  "Σ", "x", "A1",    "ｆ",       "  "};
   std::mt19937 rng(3);
   for (int round = 0; round < 3000; ++round) {
     std::string line;
