@@ -7,11 +7,16 @@
 //       -o /tmp/countdriver -licuuc -licui18n -licudata -lpthread
 //   perf record -g /tmp/countdriver CORPUS OPTIONS [THREADS] [STOPWORDS] [WORDMODEL]
 //
-// OPTIONS: comma-separated from plain, clean, aliases, stop, phrases, words (e.g. "clean,aliases,stop,words").
+// OPTIONS: comma-separated from plain, clean, aliases, stop, phrases, words (e.g. "clean,aliases,stop,words"),
+// prepared (print what the fused learning keeps per document against the input's size, then stop),
+// and staged: with aliases and phrases, learn name evidence and phrases in two separate passes (the
+// reference) instead of fit_text_models's fused pass (one analysis of each document for both).
 // Environment: MEKONG_REPEATS (runs, default 1), MEKONG_MIN_DOCUMENTS (furniture: a line in at least
 // this many documents, default 2).
-// Prints the seconds of each pass (best of MEKONG_REPEATS, default 1) and the matrix's shape.
+// Prints the wall seconds of each pass and the CPU seconds (all threads) of the learning and of the count,
+// each repeat, and the matrix's shape.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -20,11 +25,19 @@
 #include <vector>
 
 #include "mekong/pipeline.hpp"
+#include "mekong/text/models.hpp"
 
 using namespace mekong;
 
 static double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU seconds of the whole process (all threads): steadier than wall time on a shared machine.
+static double cpu_now() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int main(int argc, char** argv) {
@@ -64,9 +77,28 @@ int main(int argc, char** argv) {
   }
   if (has("words")) base.words = WordModel::load(argc > 5 ? argv[5] : "python/mekong/models/words.bin");
 
+  if (has("prepared")) {
+    // What fit_text_models's fused pass keeps per document (PreparedDocument), against the input.
+    AnalyzerConfig cfg = base;
+    cfg.clean = has("clean");
+    cfg.aliases = has("aliases");
+    const Analyzer analyzer(cfg);  // outlives its worker
+    auto worker = analyzer.worker();
+    std::size_t raw = 0, kept = 0, text = 0;
+    PreparedDocument doc;
+    for (std::string_view d : docs.bytes) {
+      worker.prepare_document(d, false, doc);
+      raw += d.size();
+      kept += doc.text.size() + doc.begins.size() + sizeof(PreparedDocument);
+      text += doc.text.size();
+    }
+    std::printf("prepared: input %zu bytes, kept %zu bytes (%.2fx; cleaned text %zu, word flags and headers %zu)\n",
+                raw, kept, double(kept) / double(raw), text, kept - text);
+    return 0;
+  }
   for (int rep = 0; rep < repeats; ++rep) {
     AnalyzerConfig cfg = base;
-    double t0 = now(), t_lines = 0, t_names = 0, t_phrases = 0;
+    double t0 = now(), c0 = cpu_now(), t_lines = 0, t_names = 0, t_phrases = 0;
     if (has("clean")) {
       AnalyzerConfig plain;
       const char* env_min = std::getenv("MEKONG_MIN_DOCUMENTS");  // 2 x copies on a replicated corpus
@@ -77,7 +109,20 @@ int main(int argc, char** argv) {
       cfg.repeated_lines = keys;
       t_lines = now() - t0;
     }
-    if (has("aliases")) {
+    if (has("aliases") && has("phrases") && !has("staged")) {
+      // fit_text_models's fused pass; the seconds of both models are reported under "names".
+      const double t = now();
+      cfg.aliases = true;
+      TextModelsConfig tm;
+      tm.name_evidence = true;
+      tm.phrases = true;
+      tm.phrase_config.stop_words = cfg.stop_words;  // as the vectorizer passes them
+      const TextModels m = fit_text_models(docs, cfg, tm, threads);
+      cfg.name_evidence = m.name_evidence;
+      cfg.phrases = m.phrases;
+      t_names = now() - t;
+    }
+    if (has("aliases") && !cfg.name_evidence) {
       const double t = now();
       AnalyzerConfig nc = cfg;
       nc.names = true;
@@ -85,19 +130,23 @@ int main(int argc, char** argv) {
       cfg.aliases = true;
       t_names = now() - t;
     }
-    if (has("phrases")) {
+    if (has("phrases") && !cfg.phrases) {
       const double t = now();
-      cfg.phrases = std::make_shared<PhraseModel>(learn_phrases(docs, Analyzer(cfg), PhraseConfig{}, nullptr, threads));
+      PhraseConfig pc;
+      pc.stop_words = cfg.stop_words;
+      cfg.phrases = std::make_shared<PhraseModel>(learn_phrases(docs, Analyzer(cfg), pc, nullptr, threads));
       t_phrases = now() - t;
     }
-    const double t = now();
+    const double t = now(), c_learn = cpu_now() - c0;
     CountConfig cc;
     cc.n_jobs = threads;
     const CorpusCounts out = count_corpus(docs, Analyzer(cfg), cc);
-    const double t_count = now() - t;
-    std::printf("%s threads=%d lines=%.3f names=%.3f phrases=%.3f count=%.3f total=%.3f  %zux%zu nnz=%zu\n", argv[2],
-                threads, t_lines, t_names, t_phrases, t_count, now() - t0, out.counts.matrix.rows,
-                out.counts.matrix.cols, out.counts.matrix.indices.size());
+    const double t_count = now() - t, c_total = cpu_now() - c0;
+    std::printf(
+        "%s threads=%d lines=%.3f names=%.3f phrases=%.3f count=%.3f total=%.3f  cpu: learn=%.3f count=%.3f "
+        "total=%.3f  %zux%zu nnz=%zu\n",
+        argv[2], threads, t_lines, t_names, t_phrases, t_count, now() - t0, c_learn, c_total - c_learn, c_total,
+        out.counts.matrix.rows, out.counts.matrix.cols, out.counts.matrix.indices.size());
   }
   return 0;
 }

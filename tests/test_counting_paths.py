@@ -9,7 +9,9 @@ in the fast path: a memo that returns another document's answer, a token dropped
 counted, a row lost.
 """
 
+import contextlib
 import itertools
+import pickle
 import random
 from collections import Counter
 
@@ -187,3 +189,75 @@ def test_n_jobs_bit_identical_on_the_fused_path(options):
         np.testing.assert_array_equal(getattr(A, name), getattr(B, name))
     if options.get("aliases"):
         assert one.aliases_ == two.aliases_
+
+
+@contextlib.contextmanager
+def staged_learning():
+    """fit_text_models with the staged learning passes (the reference) instead of the fused one."""
+    from mekong import _core
+
+    fit = _core.fit_text_models
+
+    def staged(docs, base, config, n_jobs, progress=None):
+        assert config.fused  # the default: the fast path is the path users take
+        config.fused = False
+        return fit(docs, base, config, n_jobs, progress=progress)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_core, "fit_text_models", staged)
+        yield
+
+
+def _fit_all(options, docs, n_jobs=1):
+    vec = mekong.CountVectorizer(n_jobs=n_jobs, **options)
+    try:
+        X = vec.fit_transform(docs)
+    except ValueError as e:
+        if "empty vocabulary" not in str(e):
+            raise
+        X = None
+    evidence = pickle.dumps(vec.name_evidence_) if hasattr(vec, "name_evidence_") else None
+    phrases = pickle.dumps(vec.phrases_.model_) if hasattr(vec, "phrases_") else None
+    return vec, X, evidence, phrases
+
+
+def _assert_same_fit(fused, ref):
+    assert fused[2] is not None and fused[3] is not None  # both models were learned
+    assert fused[2] == ref[2], "name evidence differs"
+    assert fused[3] == ref[3], "phrase model differs"
+    assert (fused[1] is None) == (ref[1] is None)
+    if fused[1] is not None:
+        assert fused[0].vocabulary_ == ref[0].vocabulary_
+        assert (fused[1] != ref[1]).nnz == 0
+        assert getattr(fused[0], "aliases_", None) == getattr(ref[0], "aliases_", None)
+
+
+LEARNING_COMBOS = [
+    dict(clean=c, aliases=a, names=True, stop_words="vietnamese", phrases=True, words=w)
+    for c, a, w in itertools.product([False, True], [False, True], [False, True])
+]
+
+
+@pytest.mark.parametrize("options", LEARNING_COMBOS, ids=combo_id)
+@settings(max_examples=6, deadline=None)
+@given(docs=corpus())
+def test_fused_learning_equals_staged_passes(options, docs):
+    # Name evidence and phrases learned from one analysis of each document give the models, counts
+    # and aliases the separate passes give, bit for bit.
+    fused = _fit_all(options, docs)
+    with staged_learning():
+        ref = _fit_all(options, docs)
+    _assert_same_fit(fused, ref)
+
+
+def test_fused_learning_equals_staged_passes_on_two_threads():
+    # A corpus over the size where the learning splits across threads, phrases learned for sure.
+    rnd = random.Random(4)
+    collocations = ["cửa khẩu quốc tế", "biên bản ghi nhớ", "Bờ Y", "mùa khô hạn"]
+    docs = [d.replace(" x", f" {rnd.choice(collocations)} x", 1) for d in _big_corpus(400_000)]
+    options = dict(clean=True, aliases=True, stop_words="vietnamese", phrases=True, words=True)
+    fused = _fit_all(options, docs, n_jobs=2)
+    with staged_learning():
+        ref = _fit_all(options, docs, n_jobs=1)
+    assert ("cửa_khẩu", "quốc_tế") in [(p[1], p[2]) for p in ref[0].phrases_.model_.pairs()]
+    _assert_same_fit(fused, ref)

@@ -176,6 +176,7 @@ void bind_text_config(py::module_& m) {
   field(models_config, "phrases", &TextModelsConfig::phrases);
   field(models_config, "phrase_config", &TextModelsConfig::phrase_config);
   model_field(models_config, "user_dictionary", &TextModelsConfig::user_dictionary);
+  field(models_config, "fused", &TextModelsConfig::fused);
 
   py::class_<TextModels>(m, "TextModels")
       .def_property_readonly(

@@ -1,13 +1,19 @@
 // The fast paths of counting against their slow references: strip_markup's run copy (lines without
-// "[") against its byte-by-byte path, and memoized alias keys against a fresh transliteration.
+// "[") against its byte-by-byte path, memoized alias keys against a fresh transliteration, and the
+// fused learning of name evidence and phrases against the staged passes.
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
 #include <vector>
 
+#include "mekong/pipeline.hpp"
+#include "mekong/text/chars.hpp"
+#include "mekong/text/utf8.hpp"
 #include "mekong/text/clean.hpp"
+#include "mekong/text/models.hpp"
 #include "mekong/text/names.hpp"
+#include "mekong/text/words.hpp"
 
 using namespace mekong;
 
@@ -51,6 +57,39 @@ TEST(CountPaths, CleanerFurnitureCheckMatchesLineKey) {
   EXPECT_EQ(out, "Mưa lớn ở Kon Tum làm sạt lở nhiều đoạn đường trong đêm qua.");
 }
 
+// line_key's ASCII fast path against the code-point loop it stands for (every character through
+// utf8::next, chars::classify and chars::lower), on random lines of ASCII, Vietnamese and markup
+// (valid UTF-8, as every line is after decoding: the cleaner never sees invalid bytes).
+TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
+  auto reference = [](std::string_view plain) {
+    std::string key;
+    bool space = false;
+    for (std::size_t i = 0; i < plain.size();) {
+      const char32_t c = utf8::next(plain.data(), i);
+      if (chars::classify(c) & (chars::kLetter | chars::kNumber | chars::kMark)) {
+        if (space && !key.empty()) key.push_back(' ');
+        space = false;
+        utf8::append(key, chars::lower(c));
+      } else {
+        space = true;
+      }
+    }
+    return key;
+  };
+  std::string ascii;
+  for (int c = 1; c < 0x80; ++c) ascii.push_back(static_cast<char>(c));
+  EXPECT_EQ(line_key(ascii), reference(strip_markup(ascii)));
+  const std::vector<std::string> pieces = {"Trang", " ", "CHỦ", "Ắt", "_", "-", "3.500", "\xCC\x81", "\t", "Đ",
+                                           "<b>",   ">", "»",   "ß",  "Σ", "x", "A1",    "ｆ",       "  "};
+  std::mt19937 rng(3);
+  for (int round = 0; round < 3000; ++round) {
+    std::string line;
+    const int n = static_cast<int>(rng() % 10);
+    for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+    ASSERT_EQ(line_key(line), reference(strip_markup(line))) << line;
+  }
+}
+
 TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {
   const std::vector<std::string> names = {"Attapư",  "Ắt-ta-pư",  "Attapu", "Savannakhet", "Xa-va-na-khệt",
                                           "Kon Tum", "Lê Văn An", "Chía",   "ສະຫວັນນະເຂດ",  ""};
@@ -60,4 +99,155 @@ TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {
       AliasKeys fresh;
       EXPECT_EQ(memo.key(n), fresh.transliterate(n)) << n;
     }
+}
+
+namespace {
+
+std::vector<std::string> interned(const Interner& in) {
+  std::vector<std::string> out;
+  for (std::uint32_t i = 0; i < in.size(); ++i) out.emplace_back(in.str(i));
+  return out;
+}
+
+// Random articles over syllables, names in several spellings, markup, numbers and punctuation, with
+// a furniture line in some: what the fused pass must analyse exactly as the staged ones do.
+std::vector<std::string> random_articles(std::mt19937& rng, int n_docs) {
+  const std::vector<std::string> syl = {"các", "của", "và",  "là", "người", "tỉnh", "kinh", "tế",  "hợp",
+                                        "tác", "với", "mưa", "lũ", "đường", "năm",  "hoà",  "hòa", "thủy"};
+  const std::vector<std::string> names = {"Attapư", "Ắt-ta-pư", "Kon Tum",  "Lê Văn An",     "Trung Quốc",
+                                          "Lào",    "Hà Nội",   "Việt Nam", "Xa-va-na-khệt", "Bờ Y"};
+  const std::vector<std::string> other = {
+      "3.500", "14/9", "<b>tin</b>", "[Xem](http://b.vn)", "&amp;", "—", "Ha\xCC\x80 No\xCC\xA3\xCC\x82i", "\xFF"};
+  const std::vector<std::string> punct = {".", ",", "!", ":", " -", ";"};
+  std::vector<std::string> docs;
+  for (int d = 0; d < n_docs; ++d) {
+    std::string doc;
+    if (rng() % 2) doc += "Trang chủ > Thời sự\n";
+    const int lines = static_cast<int>(rng() % 5);
+    for (int l = 0; l < lines; ++l) {
+      const int n = 1 + static_cast<int>(rng() % 16);
+      for (int i = 0; i < n; ++i) {
+        if (i) doc += ' ';
+        const unsigned r = rng() % 10;
+        if (r < 6) {
+          std::string w = syl[rng() % syl.size()];
+          if (i == 0 && rng() % 2) w[0] = static_cast<char>(w[0] & ~0x20);  // an ASCII capital opening a line
+          doc += w;
+        } else if (r < 9) {
+          doc += names[rng() % names.size()];
+        } else {
+          doc += other[rng() % other.size()];
+        }
+        if (rng() % 5 == 0) doc += punct[rng() % punct.size()];
+      }
+      doc += ".\n";
+    }
+    docs.push_back(doc);
+  }
+  return docs;
+}
+
+std::shared_ptr<const WordModel> toy_words() {
+  std::vector<std::vector<std::string>> sentences;
+  for (int i = 0; i < 20; ++i) {
+    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào"});
+    sentences.push_back({"kinh tế", "và", "hợp tác"});
+    sentences.push_back({"Trung Quốc", "hợp tác", "với", "Kon Tum"});
+  }
+  return WordModel::train(sentences, {"hợp tác", "kinh tế"}, {});
+}
+
+void expect_same_models(const TextModels& a, const TextModels& b, const std::string& what) {
+  EXPECT_EQ(interned(a.name_evidence->lower), interned(b.name_evidence->lower)) << what;
+  EXPECT_EQ(interned(a.name_evidence->names), interned(b.name_evidence->names)) << what;
+  EXPECT_EQ(interned(a.name_evidence->clipped), interned(b.name_evidence->clipped)) << what;
+  EXPECT_EQ(a.phrases->dictionary(), b.phrases->dictionary()) << what;
+  const auto pa = a.phrases->pairs(), pb = b.phrases->pairs();
+  ASSERT_EQ(pa.size(), pb.size()) << what;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].pass, pb[i].pass) << what;
+    EXPECT_EQ(pa[i].left, pb[i].left) << what;
+    EXPECT_EQ(pa[i].right, pb[i].right) << what;
+    EXPECT_EQ(pa[i].score, pb[i].score) << what;  // bit for bit
+  }
+}
+
+}  // namespace
+
+// The fused learning (one analysis per document for name evidence and phrases) against the staged
+// passes, with and without words, names or aliases, for several thread counts and cache budgets
+// (nothing kept, part kept, all kept): the models must be the same, bit for bit.
+TEST(CountPaths, FusedNamesAndPhrasesEqualTheStagedPasses) {
+  std::mt19937 rng(5);
+  const auto words = toy_words();
+  int nonempty = 0;
+  for (int round = 0; round < 12; ++round) {
+    const std::vector<std::string> texts = random_articles(rng, 1 + static_cast<int>(rng() % 40));
+    RawDocuments raw;
+    for (const auto& t : texts) raw.bytes.emplace_back(t);
+    AnalyzerConfig base;
+    base.clean = round % 3 != 2;
+    base.aliases = round % 2 == 0;
+    base.names = true;
+    if (round % 4 != 3) base.words = words;
+    if (round % 3 == 0) base.user_dictionary = {{"mưa", "lũ"}};
+    base.stop_words = {"các", "của", "là"};
+    TextModelsConfig tm;
+    tm.furniture = base.clean;
+    tm.name_evidence = true;
+    tm.phrases = true;
+    tm.phrase_config.min_count = 2;
+    tm.phrase_config.threshold = 0.05;
+    tm.phrase_config.stop_words = {"và", "với"};
+    tm.fused = false;
+    const TextModels staged = fit_text_models(raw, base, tm, 1);
+    nonempty += !staged.phrases->pairs().empty();
+    tm.fused = true;
+    for (int n_jobs : {1, 2, 3}) {
+      const std::uint64_t calls = learning_calls();
+      const TextModels fused = fit_text_models(raw, base, tm, n_jobs);
+      EXPECT_EQ(learning_calls() - calls, tm.furniture ? 3u : 2u);
+      expect_same_models(fused, staged, "round " + std::to_string(round) + " n_jobs " + std::to_string(n_jobs));
+    }
+    // The cache budget only decides which documents are prepared twice.
+    AnalyzerConfig cfg = base;
+    cfg.repeated_lines = staged.repeated_lines;
+    for (std::size_t budget : {std::size_t{0}, std::size_t{3000}, std::size_t{1} << 30}) {
+      const FusedLearning f = learn_names_and_phrases(raw, cfg, tm.phrase_config, nullptr, 2, budget);
+      TextModels got;
+      got.name_evidence = f.name_evidence;
+      got.phrases = f.phrases;
+      expect_same_models(got, staged, "round " + std::to_string(round) + " budget " + std::to_string(budget));
+    }
+  }
+  EXPECT_GE(nonempty, 6);  // the corpora teach phrases: the comparison is not of empty models
+}
+
+// A prepared document gives the same evidence and units as its raw bytes.
+TEST(CountPaths, PreparedDocumentEqualsRawAnalysis) {
+  std::mt19937 rng(9);
+  AnalyzerConfig cfg;
+  cfg.clean = true;
+  cfg.aliases = true;
+  cfg.words = toy_words();
+  const Analyzer analyzer(cfg);
+  auto a = analyzer.worker();
+  auto b = analyzer.worker();
+  PreparedDocument doc;
+  for (const std::string& text : random_articles(rng, 60)) {
+    const DocStats st = a.prepare_document(text, true, doc);
+    std::vector<PhraseModel::Segment> from_raw, from_prepared;
+    b.segments(text, true, from_raw);
+    a.segments(doc, from_prepared);
+    EXPECT_EQ(from_prepared, from_raw) << text;
+    NameEvidence e1, e2;
+    a.gather_name_evidence(doc, e1);
+    b.gather_name_evidence(text, true, e2);
+    EXPECT_EQ(interned(e1.lower), interned(e2.lower)) << text;
+    EXPECT_EQ(interned(e1.names), interned(e2.names)) << text;
+    TermBuffer tokens;
+    const DocStats raw_stats = b.tokens(text, tokens, true);
+    EXPECT_EQ(st.replaced, raw_stats.replaced) << text;
+    EXPECT_EQ(st.first_invalid, raw_stats.first_invalid) << text;
+  }
 }

@@ -85,7 +85,9 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
-  if (words_) {
+  if (words_ && preset_begins_ && preset_begins_->size() == spans_.size()) {
+    begins_ = *preset_begins_;  // segmented when the document was prepared
+  } else if (words_) {
     // The flag given for counting, else the one installed for this thread (learning passes, single texts).
     words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
   } else {
@@ -103,8 +105,22 @@ void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size
       else
         out.append(gap);
     }
-    fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
+    if (folds_ready_)
+      fold_syllable(k, out);
+    else
+      fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
   }
+}
+
+void Analyzer::Worker::fold_syllables(const std::vector<WordToken>& syllables) {
+  syllable_folds_.clear();
+  syllable_fold_ends_.clear();
+  syllable_fold_ends_.reserve(syllables.size());
+  for (const WordToken& t : syllables) {
+    fold_memo(t.surface, syllable_folds_);
+    syllable_fold_ends_.push_back(syllable_folds_.size());
+  }
+  folds_ready_ = true;
 }
 
 void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
@@ -163,6 +179,7 @@ DocStats Analyzer::Worker::tokens(std::string_view raw, TermBuffer& out, bool ut
   std::string_view text;
   const DocStats stats = prepare(raw, utf8, text);
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   out.clear();
   out.bytes.reserve(text.size());
@@ -189,6 +206,7 @@ void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vecto
   out.clear();
   std::string_view text = composed(raw, utf8);
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   word_begins(text);
   // Punctuation between words: each mark its own token, a run of one mark ("...", "--") one token.
@@ -251,7 +269,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     out.clear();
     for (std::size_t k = b; k < e; ++k) {
       if (k > b) out.push_back(syl[k].gap == Gap::hyphen ? '-' : '_');
-      fold_memo(syl[k].surface, out);
+      fold_syllable(k, out);
     }
   };
   // Two names written one after the other ("Trung Quốc Tập Cận Bình", "Attapư Lệt Xay-nhạ-phon")
@@ -272,15 +290,15 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
   Interner lower;
-  for (const WordToken& t : syl)
-    if (!t.capitalized) {
+  for (std::size_t k = 0; k < syl.size(); ++k)
+    if (!syl[k].capitalized) {
       key.clear();
-      fold_memo(t.surface, key);
+      fold_syllable(k, key);
       lower.intern(key);
     }
   auto leading_common = [&](std::size_t b) {
     key.clear();
-    fold_memo(syl[b].surface, key);
+    fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
     return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
@@ -344,7 +362,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
         merged.back().second == b && !known_name(b, e, 1)) {
       key.clear();
-      fold_memo(syl[b].surface, key);
+      fold_syllable(b, key);
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
@@ -356,6 +374,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     merged.push_back(r);
   }
   ranges_.swap(merged);
+  const chars::Tables& tab = chars::tables();  // once: the loop below reads every character
   all_caps_.clear();
   word_surfaces_.clear();
   for (const auto& [b, e] : ranges_) {
@@ -367,7 +386,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       const std::string_view sv = syl[k].surface;
       for (std::size_t i = 0; i < sv.size();) {
         const char32_t c = utf8::next(sv.data(), i);
-        const std::uint8_t cls = chars::classify(c);
+        const std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
         if (!(cls & chars::kLetter)) continue;
         ++letters;
         if (!(cls & chars::kUpper)) caps = false;
@@ -447,6 +466,7 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
 void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
                                        std::vector<NameSpan>* names) {
   spans_.clear();
+  folds_ready_ = false;
   segmenter_.segment(text, spans_);
   words.assign(spans_.size(), WordToken{});
   std::size_t prev_end = 0;
@@ -460,6 +480,9 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     prev_end = t.begin + t.length;
   }
   if (words_) {
+    // Each syllable folded once here: grouping, names and word terms read it by index, where each
+    // used to look it up in the fold memo again (three or four times a syllable).
+    fold_syllables(words);
     group_words(text, words);
     if (!names) return;
     find_names_in_words(words, *names);
@@ -496,9 +519,52 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
       *names);
 }
 
+DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, PreparedDocument& out) {
+  std::string_view text;
+  out.stats = prepare(raw, utf8, text);
+  out.text.assign(text);
+  out.begins.clear();
+  if (words_) {
+    spans_.clear();
+    folds_ready_ = false;
+    segmenter_.segment(out.text, spans_);
+    word_begins(out.text);
+    out.begins.assign(begins_.begin(), begins_.end());
+  }
+  return out.stats;
+}
+
+namespace {
+// Installs a prepared document's word flags for the worker's next analysis of its text.
+class PresetBegins {
+ public:
+  PresetBegins(const std::vector<std::uint8_t>*& slot, const std::vector<std::uint8_t>& begins) : slot_(slot) {
+    slot_ = &begins;
+  }
+  ~PresetBegins() { slot_ = nullptr; }
+
+ private:
+  const std::vector<std::uint8_t>*& slot_;
+};
+}  // namespace
+
+void Analyzer::Worker::gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence) {
+  const PresetBegins preset(preset_begins_, doc.begins);
+  evidence_of(doc.text, evidence);
+}
+
+void Analyzer::Worker::segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out) {
+  const PresetBegins preset(preset_begins_, doc.begins);
+  units(doc.text, out, nullptr);
+}
+
 void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence) {
   std::string_view text;
   prepare(raw, utf8, text);
+  evidence_of(text, evidence);
+}
+
+void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence) {
   std::vector<WordToken> words;
   std::vector<NameSpan> spans;
   words_and_names(text, words, &spans);
@@ -690,9 +756,11 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   DocStats stats;
   std::string_view text = raw;
   spans_.clear();
+  folds_ready_ = false;
   if (!((utf8 || is_utf8(cfg.encoding)) && segmenter_.segment_checked(raw, spans_))) {
     stats = prepare(raw, utf8, text);
     spans_.clear();
+    folds_ready_ = false;
     segmenter_.segment(text, spans_);
   }
   ids.reserve(spans_.size());

@@ -1,9 +1,13 @@
 #include "mekong/text/models.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
+
+#include "mekong/util/parallel.hpp"
 
 namespace mekong {
 
@@ -196,6 +200,118 @@ PhraseModel phrase_model_from_bytes(std::string_view bytes) {
   return m;
 }
 
+namespace {
+
+bool doc_is_utf8(const RawDocuments& docs, std::size_t i) { return !docs.utf8.empty() && docs.utf8[i]; }
+
+// The corpus evidence from each part's, as learn_name_evidence (pipeline.cpp) merges it: a
+// syllable the corpus writes in lower case is not a one-syllable name.
+NameEvidence merge_evidence(const std::vector<NameEvidence>& parts) {
+  NameEvidence all;
+  for (const NameEvidence& p : parts) {
+    for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
+    for (std::uint32_t id = 0; id < p.names.size(); ++id) all.names.intern(p.names.str(id));
+    all.starts.merge(p.starts);
+  }
+  NameEvidence out;
+  out.lower = std::move(all.lower);
+  for (std::uint32_t id = 0; id < all.names.size(); ++id)
+    if (out.lower.find(all.names.str(id)) == Interner::npos) out.names.intern(all.names.str(id));
+  for (const std::string& s : all.starts.clipped_all()) out.clipped.intern(s);
+  return out;
+}
+
+}  // namespace
+
+std::size_t prepared_cache_budget() {
+  const char* env = std::getenv("MEKONG_PREPARED_CACHE_MB");
+  if (env && *env) return static_cast<std::size_t>(std::strtoull(env, nullptr, 10)) << 20;
+  return kPreparedCacheBytes;
+}
+
+FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
+                                      const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
+                                      std::size_t cache_bytes) {
+  count_learning_call();
+  count_learning_call();  // the two passes it stands for
+  const int threads = resolve_n_jobs(n_jobs);
+  const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
+                                      [&](std::size_t i) { return docs.bytes[i].size(); });
+  const std::size_t n_parts = bounds.size() - 1;
+  const std::size_t part_budget = cache_bytes / std::max<std::size_t>(1, n_parts);
+
+  // Step 1: each document prepared once (decode, NFC, clean, syllables, words) and its evidence
+  // gathered before any name evidence exists, as learn_name_evidence's analyzer does.
+  AnalyzerConfig ecfg = cfg;
+  ecfg.name_evidence = nullptr;
+  ecfg.phrases = nullptr;
+  const Analyzer evidence_analyzer(ecfg);
+  std::vector<NameEvidence> evidence_parts(n_parts);
+  // Each part keeps its documents' preparations while they fit its share of the budget; the others
+  // are prepared again in step 2 (the same result, only slower).
+  std::vector<std::vector<PreparedDocument>> kept(n_parts);
+  parallel_for(n_parts, threads, [&](std::size_t p) {
+    auto worker = evidence_analyzer.worker();
+    const std::atomic<bool>* cancel = current_cancel();
+    std::size_t used = 0;
+    bool full = false;
+    PreparedDocument scratch;
+    kept[p].reserve(bounds[p + 1] - bounds[p]);
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
+      check_cancelled(cancel);
+      worker.prepare_document(docs.bytes[i], doc_is_utf8(docs, i), scratch);
+      worker.gather_name_evidence(scratch, evidence_parts[p]);
+      if (!full && used + scratch.bytes() <= part_budget) {
+        used += scratch.bytes();
+        kept[p].push_back(std::move(scratch));
+        scratch = PreparedDocument();
+      } else {
+        full = true;  // the kept ones stay a prefix of the part
+      }
+      progress_advance(1);
+    }
+  });
+  FusedLearning out;
+  out.name_evidence = std::make_shared<NameEvidence>(merge_evidence(evidence_parts));
+  evidence_parts.clear();
+
+  // Step 2: phrase units over the same preparations, names joined by the corpus's evidence, with
+  // the phrase pass's stop words, as learn_phrases's analyzer does.
+  AnalyzerConfig pcfg = cfg;
+  pcfg.name_evidence = out.name_evidence;
+  pcfg.phrases = nullptr;
+  pcfg.stop_words = phrase_config.stop_words;
+  const Analyzer phrase_analyzer(pcfg);
+  std::vector<std::vector<PhraseModel::Segment>> seg_parts(n_parts);
+  parallel_for(n_parts, threads, [&](std::size_t p) {
+    auto worker = phrase_analyzer.worker();
+    const std::atomic<bool>* cancel = current_cancel();
+    std::vector<PhraseModel::Segment> segs;
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
+      check_cancelled(cancel);
+      const std::size_t k = i - bounds[p];
+      if (k < kept[p].size()) {
+        worker.segments(kept[p][k], segs);
+        kept[p][k] = PreparedDocument();  // freed as soon as it is used
+      } else {
+        worker.segments(docs.bytes[i], doc_is_utf8(docs, i), segs);
+      }
+      for (auto& seg : segs)
+        if (seg.size() > 1) seg_parts[p].push_back(std::move(seg));
+      progress_advance(1);
+    }
+  });
+  kept.clear();
+  std::vector<PhraseModel::Segment> all;
+  for (auto& p : seg_parts)
+    for (auto& s : p) all.push_back(std::move(s));
+  auto model = std::make_shared<PhraseModel>();
+  if (dictionary) *model = *dictionary;
+  model->learn(phrase_config, std::move(all), [&](std::string_view u) { return phrase_analyzer.is_stop_word(u); });
+  out.phrases = std::move(model);
+  return out;
+}
+
 TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base, const TextModelsConfig& config,
                            int n_jobs) {
   TextModels out;
@@ -217,6 +333,15 @@ TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base,
     out.repeated_lines = std::move(lines);
   }
   cfg.repeated_lines = out.repeated_lines;
+
+  // Passes 2 and 3 fused: each document analysed once for both (learn_names_and_phrases).
+  if (config.name_evidence && !out.name_evidence && config.phrases && !out.phrases && config.fused) {
+    FusedLearning fused = learn_names_and_phrases(docs, cfg, config.phrase_config, config.user_dictionary.get(), n_jobs,
+                                                  prepared_cache_budget());
+    out.name_evidence = std::move(fused.name_evidence);
+    out.phrases = std::move(fused.phrases);
+    return out;
+  }
 
   // Pass 2: name evidence, over the cleaned text.
   if (config.name_evidence && !out.name_evidence) {

@@ -69,6 +69,19 @@ struct DocStats {
   std::size_t first_invalid = std::string_view::npos;
 };
 
+// A document analysed as far as anything learned after the furniture lines can change it: decoded,
+// in NFC, cleaned, and split into words (the word segmenter's begin flag of each syllable of
+// `text`). Name evidence, names, phrase units and counts all start from here, so a learning pass
+// that keeps it analyses the document once for several models (fit_text_models, models.hpp).
+// Only valid for analyzers with the same encoding, normalization, cleaning, segmentation, word
+// model and user dictionary as the one that prepared it.
+struct PreparedDocument {
+  std::string text;                  // decoded, NFC, cleaned
+  std::vector<std::uint8_t> begins;  // per syllable of `text`: 1 where a word begins (empty: no word model)
+  DocStats stats;
+  std::size_t bytes() const { return sizeof(PreparedDocument) + text.capacity() + begins.capacity(); }
+};
+
 // The column of a name counted by its alias key is "name:" + key ("name:attapu"): no token can
 // produce it, so a name never shares a column with an ordinary word its key happens to spell.
 inline constexpr const char* kNameColumnPrefix = "name:";
@@ -103,6 +116,12 @@ class Analyzer {
     void names(std::string_view raw, bool utf8, std::vector<std::string>& out);
     // Adds the document's name evidence to `evidence`.
     void gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence);
+    // The document decoded, composed, cleaned and split into words, into `out` (its buffers reused).
+    DocStats prepare_document(std::string_view raw, bool utf8, PreparedDocument& out);
+    // gather_name_evidence and segments of a prepared document: the same results as from its raw
+    // bytes, without decoding, cleaning or word segmentation again.
+    void gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence);
+    void segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out);
     // The cleaned document text (decode, NFC, clean).
     std::string cleaned(std::string_view raw, bool utf8);
     // The document decoded and in NFC, before cleaning.
@@ -120,12 +139,19 @@ class Analyzer {
 
    private:
     DocStats prepare(std::string_view raw, bool utf8, std::string_view& text);
+    void evidence_of(std::string_view text, NameEvidence& evidence);
     // The document's tokens with their gaps and capitals, and (when `names` is given) its names.
     void words_and_names(std::string_view text, std::vector<WordToken>& words, std::vector<NameSpan>* names);
     // The units of the document after names, as segments; `name_surfaces` receives names.
     void units(std::string_view text, std::vector<PhraseModel::Segment>& segments,
                std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
+    // The folded form of each syllable of spans_ (words_and_names, word mode), read by index.
+    void fold_syllables(const std::vector<WordToken>& syllables);
+    void fold_syllable(std::size_t k, std::string& out) const {
+      const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
+      out.append(syllable_folds_, b, syllable_fold_ends_[k] - b);
+    }
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
@@ -142,14 +168,18 @@ class Analyzer {
     std::unique_ptr<AliasKeys> alias_keys_;
     std::unique_ptr<WordSegmenter> words_;
     std::vector<std::uint8_t> begins_;
-    std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // word -> its tokens in spans_
+    const std::vector<std::uint8_t>* preset_begins_ = nullptr;  // a prepared document's word flags
+    std::vector<std::pair<std::size_t, std::size_t>> ranges_;   // word -> its tokens in spans_
     std::vector<std::uint8_t> all_caps_;
     std::deque<std::string> word_surfaces_;
     const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
-    TermBuffer tokens_;  // analyze()'s tokens before stop words and n-grams
-    TermBuffer terms_;   // term_ids()' terms on the rich path
+    std::string syllable_folds_;  // fold_syllables: the folded syllables of spans_
+    std::vector<std::size_t> syllable_fold_ends_;
+    bool folds_ready_ = false;  // they describe spans_ (cleared with it)
+    TermBuffer tokens_;         // analyze()'s tokens before stop words and n-grams
+    TermBuffer terms_;          // term_ids()' terms on the rich path
     std::vector<std::string_view> kept_;
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;

@@ -15,7 +15,10 @@
 // pass over the corpus: furniture lines are learned from the raw (decoded, NFC) lines; name evidence
 // needs the text cleaned with those lines; phrases are learned over units in which names are already
 // joined, which needs the evidence of the whole corpus. So: pass 1 furniture lines, pass 2 name
-// evidence, pass 3 phrases; each pass runs only when its model is asked for and not given.
+// evidence, pass 3 phrases; each pass runs only when its model is asked for and not given. When
+// both name evidence and phrases are learned, passes 2 and 3 are fused (learn_names_and_phrases):
+// each document is decoded, cleaned and segmented into words once, and the phrase step reuses
+// that analysis.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +52,7 @@ struct TextModelsConfig {
   bool phrases = false;                                // learn phrases
   PhraseConfig phrase_config;                          // min_count, threshold, passes, stop_words
   std::shared_ptr<const PhraseModel> user_dictionary;  // the phrases' user dictionary, applied first (may be null)
+  bool fused = true;  // false: the staged passes (the reference the fused one is tested against)
 };
 
 struct TextModels {
@@ -56,6 +60,27 @@ struct TextModels {
   std::shared_ptr<const NameEvidence> name_evidence;
   std::shared_ptr<const PhraseModel> phrases;
 };
+
+// Name evidence and phrases in one analysis of each document: step 1 prepares each document
+// (PreparedDocument: decoded, NFC, cleaned, words) and gathers its name evidence; the corpus's
+// evidence is merged; step 2 takes each document's phrase units from the same preparation. The
+// results equal learn_name_evidence's and learn_phrases's (pipeline.hpp) with the analyzers
+// fit_text_models gives them. Preparations are kept while they fit `cache_bytes` (split evenly
+// among the threads); a document past that is prepared again in step 2, so memory stays bounded
+// whatever the corpus size. Threads, merge order and progress (one unit per document per step) as
+// in the staged passes.
+struct FusedLearning {
+  std::shared_ptr<const NameEvidence> name_evidence;
+  std::shared_ptr<const PhraseModel> phrases;
+};
+FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
+                                      const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
+                                      std::size_t cache_bytes);
+
+// The default budget for kept preparations: 256 MiB (about 1.1x the cleaned text they hold);
+// MEKONG_PREPARED_CACHE_MB overrides it (0: nothing kept, every document prepared twice).
+inline constexpr std::size_t kPreparedCacheBytes = std::size_t{256} << 20;
+std::size_t prepared_cache_budget();
 
 // Learns, in order, the furniture lines, the name evidence and the phrases of a corpus, each pass
 // through an analyzer built from `base` plus the models learned before it (the analyzer the counting
