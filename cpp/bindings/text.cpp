@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <unordered_map>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -53,6 +54,41 @@ struct OneDocument {
   }
 };
 
+// word_tokenize's result lists. Words repeat ("của", "và", ","), so each distinct word becomes one str
+// per call, shared by all its occurrences: most of word_tokenize's time was making and freeing strs.
+class WordLists {
+ public:
+  WordLists() = default;
+  WordLists(const WordLists&) = delete;
+  WordLists& operator=(const WordLists&) = delete;
+  ~WordLists() {
+    for (auto& kv : strs_) Py_DECREF(kv.second);
+  }
+  // A new list of `words`; the views must outlive this object (they key the cache).
+  py::list make(const std::vector<std::string>& words) {
+    PyObject* l = PyList_New(static_cast<Py_ssize_t>(words.size()));
+    if (!l) throw py::error_already_set();
+    py::list out = py::reinterpret_steal<py::list>(l);
+    for (std::size_t i = 0; i < words.size(); ++i) PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), str(words[i]));
+    return out;
+  }
+
+ private:
+  PyObject* str(std::string_view w) {  // a new reference
+    auto [it, added] = strs_.try_emplace(w, nullptr);
+    if (added) {
+      it->second = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "strict");
+      if (!it->second) {
+        strs_.erase(it);
+        throw py::error_already_set();
+      }
+    }
+    Py_INCREF(it->second);
+    return it->second;
+  }
+  std::unordered_map<std::string_view, PyObject*> strs_;
+};
+
 }  // namespace
 
 void bind_text(py::module_& m) {
@@ -98,9 +134,7 @@ void bind_text(py::module_& m) {
                w.written_words(one.docs.bytes[0], one.docs.utf8[0], out);
                return 0;
              });
-             py::list l(out.size());
-             for (std::size_t i = 0; i < out.size(); ++i) l[i] = utf8_str(out[i]);
-             return l;
+             return WordLists().make(out);
            })
       .def("written_words_corpus",
            [](const Analyzer& a, const py::handle& texts) {
@@ -115,13 +149,13 @@ void bind_text(py::module_& m) {
                }
                return 0;
              });
-             py::list l(out.size());
-             for (std::size_t i = 0; i < out.size(); ++i) {
-               py::list d(out[i].size());
-               for (std::size_t k = 0; k < out[i].size(); ++k) d[k] = utf8_str(out[i][k]);
-               l[i] = d;
-             }
-             return l;
+             WordLists lists;
+             PyObject* l = PyList_New(static_cast<Py_ssize_t>(out.size()));
+             if (!l) throw py::error_already_set();
+             py::list all = py::reinterpret_steal<py::list>(l);
+             for (std::size_t i = 0; i < out.size(); ++i)
+               PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), lists.make(out[i]).release().ptr());
+             return all;
            })
       .def("normalize_term", [](const Analyzer& a, const std::string& t) { return utf8_str(a.normalize_term(t)); })
       .def("names",
