@@ -4,6 +4,7 @@
     python scripts/train_words.py           # train on train, print dev scores; then train on
                                             # train + dev and write python/mekong/models/words.bin
     python scripts/train_words.py --dev-only   # only the first step (tuning)
+    python scripts/train_words.py --dev-only --extra-lexicon FILE   # tuning: pyvi's list plus another
 
 Sources, all named: UD_Vietnamese-VTB train and dev splits (CC BY-SA 4.0; read from
 ../shared/corpus/vtb or --vtb), and the word list pyvi ships (pyvi/models/words.txt, MIT license). Only
@@ -86,11 +87,22 @@ def main(argv=None):
     ap.add_argument("--out", default=str(DEFAULT_OUT))
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--dev-only", action="store_true", help="train on train, report dev, write nothing")
+    ap.add_argument(
+        "--extra-lexicon",
+        metavar="FILE",
+        help="with --dev-only: a word list (one word a line, syllables separated by spaces) added to pyvi's",
+    )
     args = ap.parse_args(argv)
     vtb = Path(args.vtb)
     train_s = read_conllu(vtb / "vi_vtb-ud-train.conllu")
     dev_s = read_conllu(vtb / "vi_vtb-ud-dev.conllu")
     lexicon, lexicon_path = pyvi_lexicon()
+    if args.extra_lexicon:
+        if not args.dev_only:
+            sys.exit("--extra-lexicon is for tuning (--dev-only): the shipped model names its sources")
+        extra = [w.strip() for w in Path(args.extra_lexicon).read_text(encoding="utf-8").splitlines() if w.strip()]
+        print(f"plus {len(extra)} words from {args.extra_lexicon}")
+        lexicon = lexicon + extra
     print(f"train {len(train_s)} sentences, dev {len(dev_s)}; lexicon {len(lexicon)} words from {lexicon_path}")
     t = time.perf_counter()
     model = train(train_s, lexicon, args.epochs)

@@ -53,6 +53,64 @@ struct OneDocument {
   }
 };
 
+// word_tokenize's result lists. Words repeat ("của", "và", ","), so each distinct word becomes one str
+// per call, shared by all its occurrences: most of word_tokenize's time was making and freeing strs.
+// The strs are found by an open-addressing table of views into the core's output (no node per word).
+class WordLists {
+ public:
+  explicit WordLists(std::size_t words) {
+    std::size_t cap = 16;
+    while (cap < 2 * std::min<std::size_t>(words, 4096)) cap *= 2;  // grows past that
+    slots_.resize(cap);
+  }
+  WordLists(const WordLists&) = delete;
+  WordLists& operator=(const WordLists&) = delete;
+  ~WordLists() {
+    for (const Slot& s : slots_) Py_XDECREF(s.str);
+  }
+  // A new list of `words`; the strings must outlive this object (their views key the table).
+  py::list make(const std::vector<std::string>& words) {
+    PyObject* l = PyList_New(static_cast<Py_ssize_t>(words.size()));
+    if (!l) throw py::error_already_set();
+    py::list out = py::reinterpret_steal<py::list>(l);
+    for (std::size_t i = 0; i < words.size(); ++i) PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), str(words[i]));
+    return out;
+  }
+
+ private:
+  struct Slot {
+    std::string_view word;
+    PyObject* str = nullptr;  // null: empty
+  };
+  PyObject* str(std::string_view w) {  // a new reference
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash_bytes(w.data(), w.size()) & mask;
+    while (slots_[i].str && slots_[i].word != w) i = (i + 1) & mask;
+    PyObject* o = slots_[i].str;
+    if (!o) {
+      o = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "strict");
+      if (!o) throw py::error_already_set();
+      slots_[i] = {w, o};
+      if (++used_ * 2 > slots_.size()) grow();
+    }
+    Py_INCREF(o);
+    return o;
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old)
+      if (s.str) {
+        std::size_t i = hash_bytes(s.word.data(), s.word.size()) & mask;
+        while (slots_[i].str) i = (i + 1) & mask;
+        slots_[i] = s;
+      }
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+};
+
 }  // namespace
 
 void bind_text(py::module_& m) {
@@ -98,9 +156,7 @@ void bind_text(py::module_& m) {
                w.written_words(one.docs.bytes[0], one.docs.utf8[0], out);
                return 0;
              });
-             py::list l(out.size());
-             for (std::size_t i = 0; i < out.size(); ++i) l[i] = utf8_str(out[i]);
-             return l;
+             return WordLists(out.size()).make(out);
            })
       .def("written_words_corpus",
            [](const Analyzer& a, const py::handle& texts) {
@@ -115,13 +171,15 @@ void bind_text(py::module_& m) {
                }
                return 0;
              });
-             py::list l(out.size());
-             for (std::size_t i = 0; i < out.size(); ++i) {
-               py::list d(out[i].size());
-               for (std::size_t k = 0; k < out[i].size(); ++k) d[k] = utf8_str(out[i][k]);
-               l[i] = d;
-             }
-             return l;
+             std::size_t words = 0;
+             for (const auto& d : out) words += d.size();
+             WordLists lists(words);
+             PyObject* l = PyList_New(static_cast<Py_ssize_t>(out.size()));
+             if (!l) throw py::error_already_set();
+             py::list all = py::reinterpret_steal<py::list>(l);
+             for (std::size_t i = 0; i < out.size(); ++i)
+               PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), lists.make(out[i]).release().ptr());
+             return all;
            })
       .def("normalize_term", [](const Analyzer& a, const std::string& t) { return utf8_str(a.normalize_term(t)); })
       .def("names",

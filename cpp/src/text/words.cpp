@@ -1,6 +1,7 @@
 #include "mekong/text/words.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -35,20 +36,46 @@ void canonical_eth(std::string& s) {
 
 bool is_latin_letter(char32_t c) { return c < 0x250 || (c >= 0x1E00 && c <= 0x1EFF); }
 
+void set_prefixes(Syllable& s) {
+  for (int p = 0; p < kPrefixes; ++p) s.pre[p] = key(kPrefixTemplate[p], s.hash);
+}
+
+// The prefixes of the boundary (s[i-2] before the start of a stretch).
+const Syllable& boundary_syllable() {
+  static const Syllable b = [] {
+    Syllable s;
+    s.hash = kBoundaryHash;
+    set_prefixes(s);
+    return s;
+  }();
+  return b;
+}
+
+// key(kShapeU, shape): the prefix of kShapeU's keys, one per shape.
+const std::uint64_t* shape_u_prefixes() {
+  static const auto table = [] {
+    std::array<std::uint64_t, kShapes> t{};
+    for (int a = 0; a < kShapes; ++a) t[a] = key(kShapeU, static_cast<std::uint64_t>(a));
+    return t;
+  }();
+  return table.data();
+}
+
 std::uint64_t dict_key(const std::uint64_t* h, std::size_t n) {
   std::uint64_t k = mix(0x44494354ull ^ n);
   for (std::size_t i = 0; i < n; ++i) k = mix(k ^ h[i]);
   return k;
 }
 
+// key(kLexicon + n, s[0].hash, ..., s[n-1].hash), from the first syllable's memoised prefix.
 std::uint64_t lexicon_key(const Syllable* s, std::size_t n) {
   switch (n) {
     case 2:
-      return key(kLexicon + 2, s[0].hash, s[1].hash);
+      return mix(s[0].pre[kPreLex2] ^ s[1].hash);
     case 3:
-      return key(kLexicon + 3, s[0].hash, s[1].hash, s[2].hash);
+      return mix(mix(s[0].pre[kPreLex3] ^ s[1].hash) ^ s[2].hash);
     default:
-      return key(kLexicon + 4, s[0].hash, s[1].hash, s[2].hash, s[3].hash);
+      return mix(mix(mix(s[0].pre[kPreLex4] ^ s[1].hash) ^ s[2].hash) ^ s[3].hash);
   }
 }
 
@@ -436,6 +463,7 @@ Syllable WordSegmenter::syllable(std::string_view token, bool link) {
   s.u0 = model_->weight(key(kU0, h));
   s.um1 = model_->weight(key(kUm1, h));
   s.up1 = model_->weight(key(kUp1, h));
+  set_prefixes(s);
   memo_.push_back(s);
   if (memo_.size() >= kMaxEntries) {
     memo_raw_ = Interner();
@@ -456,8 +484,18 @@ bool WordSegmenter::in_lexicon(const std::vector<std::string_view>& syllables) {
 void WordSegmenter::prepare_stretch(std::size_t n) {
   lexstart_.resize(n);
   fill_lexstart(*model_, sy_.data(), n, lexstart_.data());
+  // The flags read lexstart_ at i-3 .. i: with three zero bytes in front no bound is checked (a bit of
+  // lexstart_[k] is set only when its word ends inside the stretch), the same masks as lex_mask_at().
+  lexpad_.assign(n + 3, 0);
+  std::memcpy(lexpad_.data() + 3, lexstart_.data(), n);
   lex_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) lex_[i] = static_cast<std::uint16_t>(lex_mask_at(lexstart_.data(), n, i));
+  const std::uint8_t* ls = lexpad_.data() + 3;
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned mask = 0;
+    for (int k = 0; k < kLexFlagCount; ++k)  // unrolled: the flags are constants
+      mask |= ((ls[static_cast<long>(i) + kLexFlags[k].start] >> (kLexFlags[k].len - 2)) & 1u) << k;
+    lex_[i] = static_cast<std::uint16_t>(mask);
+  }
   allowed_.assign(n, 3);
   allowed_[0] = 1;
   for (std::size_t i = 0; i < n; ++i)
@@ -501,7 +539,8 @@ float WordSegmenter::score(std::size_t i) const {
   const WordModel& m = *model_;
   const std::size_t n = sy_.size();
   const Syllable* s = sy_.data();
-  const std::uint64_t hm2 = i >= 2 ? s[i - 2].hash : kBoundaryHash;
+  const Syllable& sm2 = i >= 2 ? s[i - 2] : boundary_syllable();
+  const Syllable& sm1 = s[i - 1];
   const std::uint64_t hm1 = s[i - 1].hash, h0 = s[i].hash;
   const std::uint64_t hp1 = i + 1 < n ? s[i + 1].hash : kBoundaryHash;
   const int sp1 = i + 1 < n ? int{s[i + 1].shape} : int{kBoundary};
@@ -510,14 +549,15 @@ float WordSegmenter::score(std::size_t i) const {
   e += s[i - 1].um1;
   e += i + 1 < n ? s[i + 1].up1 : m.boundary_up1_;
   // All keys first, their slots prefetched, then the lookups: the misses overlap instead of queueing.
-  const std::uint64_t keys[8] = {key(kBm1, hm1, h0),
-                                 key(kBp1, h0, hp1),
-                                 key(kBm2, hm2, hm1),
-                                 key(kT0, hm1, h0, hp1),
-                                 key(kTm1, hm2, hm1, h0),
-                                 key(kShapeU, s[i - 1].shape, h0),
-                                 key(kUShape, hm1, s[i].shape),
-                                 key(kSkip, hm1, hp1)};
+  // The keys of word_features(), from the syllables' memoised prefixes: key(t, a, b) = mix(key(t, a) ^ b).
+  const std::uint64_t keys[8] = {mix(sm1.pre[kPreBm1] ^ h0),
+                                 mix(s[i].pre[kPreBp1] ^ hp1),
+                                 mix(sm2.pre[kPreBm2] ^ hm1),
+                                 mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1),
+                                 mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0),
+                                 mix(shape_u_prefixes()[s[i - 1].shape] ^ h0),
+                                 mix(sm1.pre[kPreUShape] ^ s[i].shape),
+                                 mix(sm1.pre[kPreSkip] ^ hp1)};
   for (std::uint64_t k : keys) m.prefetch(k);
   for (std::uint64_t k : keys) e += m.weight(k);  // the same order as before: the same sums
   e += m.shape_weight(s[i - 1].shape, s[i].shape, sp1, gap_[i]);
@@ -601,6 +641,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
     for (const Token& t : toks) {
       Syllable s;
       s.hash = hash_of(entry.substr(t.begin, t.length));
+      set_prefixes(s);
       model->lexicon_known_.insert(key(kKnown, s.hash));
       sy.push_back(s);
     }

@@ -115,12 +115,32 @@ inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2},  {-2, 2}, {-2, 3}, {-1,
 inline constexpr int kLexFlagCount = 10;
 inline constexpr int kMaxLexicon = 4;
 
+// The templates whose key starts with a syllable's hash: key(t, h, ...) = mix(key(t, h) ^ ...), so
+// key(t, h) is computed once per distinct syllable (Syllable::pre) and each n-gram key at a position
+// costs one mix fewer.
+enum Prefix : int {
+  kPreBm1,
+  kPreBp1,
+  kPreBm2,
+  kPreT0,
+  kPreTm1,
+  kPreUShape,
+  kPreSkip,
+  kPreLex2,
+  kPreLex3,
+  kPreLex4,
+  kPrefixes
+};
+inline constexpr std::uint64_t kPrefixTemplate[kPrefixes] = {kBm1,    kBp1,  kBm2,         kT0,          kTm1,
+                                                             kUShape, kSkip, kLexicon + 2, kLexicon + 3, kLexicon + 4};
+
 // What the model knows of one syllable.
 struct Syllable {
   std::uint64_t hash = 0;  // fnv1a of the canonical form
   std::uint8_t shape = kBoundary;
-  bool joinable = false;           // may be part of a word with its neighbours
-  float u0 = 0, um1 = 0, up1 = 0;  // weights of its unigram features (as s[i], s[i-1], s[i+1])
+  bool joinable = false;              // may be part of a word with its neighbours
+  float u0 = 0, um1 = 0, up1 = 0;     // weights of its unigram features (as s[i], s[i-1], s[i+1])
+  std::uint64_t pre[kPrefixes] = {};  // key(kPrefixTemplate[p], hash)
 };
 
 // A one-hash bit filter over 64-bit keys, 16 bits a key (about 6% false positives), read before a
@@ -294,6 +314,7 @@ class WordSegmenter {
   std::vector<std::uint8_t> allowed_;  // bit 0: may be B, bit 1: may be I
   std::vector<std::uint8_t> back_;
   std::vector<std::uint8_t> lexstart_;  // bit n-2: syllables [k, k+n) form a lexicon word
+  std::vector<std::uint8_t> lexpad_;    // lexstart_ after three zero bytes
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates

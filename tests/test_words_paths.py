@@ -1,0 +1,75 @@
+"""The word stage's fast paths against slow, obviously correct ones: the decoder against the Python
+reference on real sentences, and word_tokenize's result lists (one str per distinct word per call)."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import pytest
+from test_words import ReferenceModel, reference_words
+
+import mekong
+from mekong._options import WORD_MODEL_PATH
+
+
+@pytest.fixture(scope="module")
+def reference_model():
+    return ReferenceModel(WORD_MODEL_PATH.read_bytes())
+
+
+def shuffled_gold_texts(seed, count):
+    """Texts made of the bundled gold set's syllables in new orders, with spaces, hyphens, marks and
+    numbers between them: every feature template, lexicon flag and constraint fires on real syllables."""
+    syllables = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").replace("_", " ").split()
+    syllables = [s for s in syllables if re.fullmatch(r"\w+", s)]
+    rng = random.Random(seed)
+    seps = [" "] * 20 + ["-", ", ", ". ", "/", ":"]
+    for _ in range(count):
+        start = rng.randrange(len(syllables))
+        n = rng.randint(1, 60)
+        # Runs of the gold text as written (so its words are there to be found), cut and spliced.
+        words = syllables[start : start + n] if rng.random() < 0.5 else rng.sample(syllables, min(n, len(syllables)))
+        parts = []
+        for k, w in enumerate(words):
+            parts.append(w if rng.random() > 0.05 else str(rng.randint(0, 999)))
+            if k < len(words) - 1:
+                parts.append(rng.choice(seps))
+        yield "".join(parts)
+
+
+def test_cpp_decoder_equals_the_reference_on_real_syllables(reference_model):
+    texts = list(shuffled_gold_texts(11, 400))
+    got = mekong.word_tokenize(texts, format="text")
+    joined = 0
+    for text, g in zip(texts, got):
+        expected = reference_words(reference_model, text)
+        ours = [re.sub(r"[-./,:]", "_", w) for w in g.split(" ") if re.search(r"\w", w)]
+        assert ours == expected, text
+        joined += sum("_" in w for w in expected)
+    assert joined > 500  # the texts exercise multi-syllable words, not only single syllables
+
+
+def test_corpus_call_equals_one_call_per_text():
+    texts = list(shuffled_gold_texts(5, 200)) + ["", "Hợp tác, hợp tác và hợp tác.", "ສະບາຍດີ 42"]
+    assert mekong.word_tokenize(texts) == [mekong.word_tokenize(t) for t in texts]
+    assert mekong.word_tokenize(texts, format="text") == [mekong.word_tokenize(t, format="text") for t in texts]
+
+
+def test_regression_shared_word_strs_hold_exactly_their_references():
+    # One str per distinct word per call: every occurrence is the same object, and it holds one
+    # reference per place it appears (a leaked or a missing reference changes the count).
+    texts = ["Hợp tác kinh tế và hợp tác văn hóa."] * 50 + ["Tỉnh ủy Kon Tum hợp tác."]
+    out = mekong.word_tokenize(texts)
+    found = [w for doc in out for w in doc if w == "hợp tác"]
+    assert len(found) == 51
+    word = found[0]
+    assert all(w is word for w in found)
+    del found
+    # getrefcount's argument and the name `word` add two.
+    assert sys.getrefcount(word) == 51 + 2
+    one = mekong.word_tokenize("hợp tác và hợp tác")
+    assert one == ["hợp tác", "và", "hợp tác"] and one[0] is one[2]
+    w0 = one[0]
+    assert sys.getrefcount(w0) == 2 + 2
