@@ -500,15 +500,16 @@ bool is_space(char32_t c) {
 void append_utf8(std::string& out, char32_t c) { utf8::append(out, c); }
 
 namespace {
-// str.lower() through the table; false (out partial) when a character needs ICU's full mapping.
-bool lower_simple(std::string_view text, std::string& out) {
+// str.lower() through the table, each lower-cased code point handed to emit (ASCII without a
+// table read); false (output partial) when a character needs ICU's full mapping. Decodes exactly
+// as to_utf16 does (lenient: U+FFFD per invalid byte, lone surrogates kept).
+template <class Emit>
+bool lower_each(std::string_view text, Emit&& emit) {
   const char16_t* table = detail::lower_table();
-  out.clear();
-  out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
-      out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b | 0x20 : b));
+      emit(static_cast<char32_t>(b >= 'A' && b <= 'Z' ? b | 0x20 : b));
       ++i;
       continue;
     }
@@ -520,9 +521,21 @@ bool lower_simple(std::string_view text, std::string& out) {
     } else {
       l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
     }
-    append_utf8(out, l);
+    emit(l);
   }
   return true;
+}
+
+bool lower_simple(std::string_view text, std::string& out) {
+  out.clear();
+  out.reserve(text.size());
+  return lower_each(text, [&](char32_t l) {
+    if (l < 0x80) {
+      out.push_back(static_cast<char>(l));
+    } else {
+      append_utf8(out, l);
+    }
+  });
 }
 }  // namespace
 
@@ -644,37 +657,19 @@ void match_utf16(icu::RegexMatcher& matcher, std::size_t groups, const std::u16s
   matcher.reset(kEmpty);  // drop the reference to this document
 }
 
-// str.lower() of UTF-8 text straight to UTF-16 for ICU's matcher, through the table (one pass
-// instead of lower-casing to UTF-8 and converting that); false (out partial) when a character
-// needs ICU's full mapping. Decodes exactly as to_utf16 does (lenient: U+FFFD per invalid byte,
-// lone surrogates kept).
+// str.lower() of UTF-8 text straight to UTF-16 for ICU's matcher (one pass instead of
+// lower-casing to UTF-8 and converting that); false (out partial) as for lower_simple.
 bool lower_to_utf16(std::string_view text, std::u16string& out) {
-  const char16_t* table = detail::lower_table();
   out.clear();
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      out.push_back(static_cast<char16_t>(b >= 'A' && b <= 'Z' ? b | 0x20 : b));
-      ++i;
-      continue;
-    }
-    const char32_t c = next(text, i);
-    char32_t l;
-    if (c < 0x10000) {
-      l = table[c];
-      if (l == 0) return false;
-    } else {
-      l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-    }
+  return lower_each(text, [&](char32_t l) {
     if (l < 0x10000) {
       out.push_back(static_cast<char16_t>(l));
     } else {
       out.push_back(static_cast<char16_t>(0xD7C0 + (l >> 10)));
       out.push_back(static_cast<char16_t>(0xDC00 | (l & 0x3FF)));
     }
-  }
-  return true;
+  });
 }
 }  // namespace
 
