@@ -107,19 +107,7 @@ NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analy
   for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
     w.gather_name_evidence(raw, utf8, parts[p]);
   });
-  NameEvidence all;
-  for (const NameEvidence& p : parts) {
-    for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
-    for (std::uint32_t id = 0; id < p.names.size(); ++id) all.names.intern(p.names.str(id));
-    all.starts.merge(p.starts);
-  }
-  // A syllable the corpus writes in lower case is not a one-syllable name.
-  NameEvidence out;
-  out.lower = std::move(all.lower);
-  for (std::uint32_t id = 0; id < all.names.size(); ++id)
-    if (out.lower.find(all.names.str(id)) == Interner::npos) out.names.intern(all.names.str(id));
-  for (const std::string& s : all.starts.clipped_all()) out.clipped.intern(s);
-  return out;
+  return NameEvidence::merge(parts);
 }
 
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,

@@ -204,9 +204,9 @@ namespace {
 
 bool doc_is_utf8(const RawDocuments& docs, std::size_t i) { return !docs.utf8.empty() && docs.utf8[i]; }
 
-// The corpus evidence from each part's, as learn_name_evidence (pipeline.cpp) merges it: a
-// syllable the corpus writes in lower case is not a one-syllable name.
-NameEvidence merge_evidence(const std::vector<NameEvidence>& parts) {
+}  // namespace
+
+NameEvidence NameEvidence::merge(const std::vector<NameEvidence>& parts) {
   NameEvidence all;
   for (const NameEvidence& p : parts) {
     for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
@@ -220,8 +220,6 @@ NameEvidence merge_evidence(const std::vector<NameEvidence>& parts) {
   for (const std::string& s : all.starts.clipped_all()) out.clipped.intern(s);
   return out;
 }
-
-}  // namespace
 
 std::size_t prepared_cache_budget() {
   const char* env = std::getenv("MEKONG_PREPARED_CACHE_MB");
@@ -272,7 +270,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
     }
   });
   FusedLearning out;
-  out.name_evidence = std::make_shared<NameEvidence>(merge_evidence(evidence_parts));
+  out.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge(evidence_parts));
   evidence_parts.clear();
 
   // Step 2: phrase units over the same preparations, names joined by the corpus's evidence, with

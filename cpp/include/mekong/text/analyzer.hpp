@@ -34,6 +34,10 @@ struct NameEvidence {
   Interner names;     // folded one-syllable names seen mid-sentence
   Interner clipped;   // folded syllables that alone are short forms of longer names (NameStarts)
   NameStarts starts;  // while learning: the tally clipped is made from
+
+  // The corpus evidence from the parts' (one per thread, merged in part order, models.cpp): a
+  // syllable the corpus writes in lower case is not a one-syllable name.
+  static NameEvidence merge(const std::vector<NameEvidence>& parts);
 };
 
 // Lines a corpus repeats (learned by fit_text_models, models.hpp), shared read-only.
