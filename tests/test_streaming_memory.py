@@ -120,16 +120,22 @@ def corpus(tmp_path_factory):
     return folder, _write_corpus(folder, CORPUS_MB)
 
 
-def test_peak_memory_is_the_matrix_plus_a_fixed_buffer(corpus):
-    folder, total = corpus
+def _measure(child, folder):
+    """Run ``child`` on the corpus folder in a fresh process: its measurements, how much its peak
+    resident set grew while counting, and what the documented bound allows."""
     batch = BATCH_MB << 20
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(folder), str(batch)], capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", child, str(folder), str(batch)], capture_output=True, text=True, timeout=600
     )
     assert out.returncode == 0, out.stderr
     r = json.loads(out.stdout.strip().splitlines()[-1])
-    grew = r["peak"] - r["before"]
     allowed = r["matrix"] + r["vocabulary"] + STREAM_BUFFER_BATCHES * batch
+    return r, r["peak"] - r["before"], allowed
+
+
+def test_peak_memory_is_the_matrix_plus_a_fixed_buffer(corpus):
+    folder, total = corpus
+    r, grew, allowed = _measure(CHILD, folder)
     report = (
         f"corpus {total / 1e6:.0f} MB in {r['rows']} files; matrix {r['matrix'] / 1e6:.0f} MB "
         f"({r['nnz']} entries), vocabulary ~{r['vocabulary'] / 1e6:.0f} MB; peak grew by {grew / 1e6:.0f} MB; "
@@ -185,14 +191,7 @@ def test_peak_memory_of_a_list_in_memory_is_the_matrix_plus_a_fixed_buffer(corpu
             fh.write("5")
     except OSError:
         pytest.skip("the peak resident set cannot be reset here (/proc/self/clear_refs)")
-    batch = BATCH_MB << 20
-    out = subprocess.run(
-        [sys.executable, "-c", LIST_CHILD, str(folder), str(batch)], capture_output=True, text=True, timeout=600
-    )
-    assert out.returncode == 0, out.stderr
-    r = json.loads(out.stdout.strip().splitlines()[-1])
-    grew = r["peak"] - r["before"]
-    allowed = r["matrix"] + r["vocabulary"] + STREAM_BUFFER_BATCHES * batch
+    r, grew, allowed = _measure(LIST_CHILD, folder)
     report = (
         f"list of {r['rows']} str ({r['ascii']} ASCII), {r['text'] / 1e6:.0f} MB of UTF-8; matrix "
         f"{r['matrix'] / 1e6:.0f} MB ({r['nnz']} entries), vocabulary ~{r['vocabulary'] / 1e6:.0f} MB; peak grew by "
