@@ -403,13 +403,7 @@ def story_neighbours(
     X = as_csr(X)
     n = X.shape[0]
     window = _window_days(window, dates is not None)
-    day = None
-    if dates is not None:
-        if len(dates) != n:
-            raise ValueError(f"dates has {len(dates)} values for {n} documents")
-        day = _days(list(dates))
-    elif window is not None:
-        raise ValueError("window needs dates: pass dates=[...] (one per document; None where unknown)")
+    day = _document_days(dates, n, window)
     kk = min(k, max(n - 1, 0))
     wide = kk if window is None else min(max(n - 1, 0), max(STORY_CANDIDATE_FACTOR * kk, kk + STORY_CANDIDATES_MIN))
     if kk == 0:
@@ -431,6 +425,17 @@ def story_neighbours(
     return np.ma.MaskedArray(index, mask=pad), np.ma.MaskedArray(score, mask=pad)
 
 
+def _document_days(dates, n, window):
+    """Each document's day (see _days) for n documents, or None without dates; a window needs dates."""
+    if dates is None:
+        if window is not None:
+            raise ValueError("window needs dates: pass dates=[...] (one per document; None where unknown)")
+        return None
+    if len(dates) != n:
+        raise ValueError(f"dates has {len(dates)} values for {n} documents")
+    return _days(list(dates))
+
+
 def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto", expand="auto"):
     """Labels and the threshold used; shared by stories() and StoryClusterer."""
 
@@ -444,13 +449,7 @@ def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto",
     window = _window_days(window, dates is not None)
     X = as_csr(X)
     n = X.shape[0]
-    day = None
-    if dates is not None:
-        if len(dates) != n:
-            raise ValueError(f"dates has {len(dates)} values for {n} documents")
-        day = _days(list(dates))
-    elif window is not None:
-        raise ValueError("window needs dates: pass dates=[...] (one per document; None where unknown)")
+    day = _document_days(dates, n, window)
     if n == 0:
         return X, np.zeros(0, dtype=np.int64), float("nan") if threshold == "auto" else threshold
     index, score = neighbour_lists(X, k, search=search, n_jobs=n_jobs)
