@@ -350,7 +350,10 @@ class SearchIndex(BaseEstimator):
             raise ValueError(f"k must be a positive integer; got {k}")
         if isinstance(queries, str):
             queries = [queries]
-        queries = list(queries)
+        try:
+            queries = list(queries)
+        except TypeError:
+            raise TypeError(f"queries must be a str or an iterable of str; got {type(queries).__name__}") from None
         for q in queries:
             if not isinstance(q, str):
                 raise TypeError(f"queries must be str; got {type(q).__name__}")
