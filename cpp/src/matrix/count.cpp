@@ -107,17 +107,22 @@ std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
 // Rows come out with sorted columns through a radix sort by column over chunks of rows (row_sort.hpp):
 // linear passes instead of a comparison sort of every row. Each part sorts its own rows, in
 // parallel, into its own slice of the output.
-Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
-                           std::size_t rows, std::size_t cols, bool binary, int threads) {
+Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int32_t>>& col_of,
+                           std::size_t rows, std::size_t cols, bool binary, bool all_kept, int threads) {
   Csr<std::int64_t> m;
   m.rows = rows;
   m.cols = cols;
   m.indptr.assign(rows + 1, 0);
   std::vector<std::size_t> first_row(parts.size() + 1, 0);
   for (std::size_t p = 0; p < parts.size(); ++p) first_row[p + 1] = first_row[p] + parts[p].row_sizes.size();
-  // Row sizes after dropping columns.
+  // Row sizes after dropping columns (when every column is kept, the row sizes as counted).
   parallel_for(parts.size(), threads, [&](std::size_t p) {
     const PartRows& part = parts[p];
+    if (all_kept) {
+      for (std::size_t r = 0; r < part.row_sizes.size(); ++r)
+        m.indptr[first_row[p] + r + 1] = static_cast<std::int64_t>(part.row_sizes[r]);
+      return;
+    }
     std::size_t at = 0;
     for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
       std::int64_t kept = 0;
@@ -137,10 +142,10 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     for (std::size_t r = 0; r < nrows; ++r) row_at[r + 1] = row_at[r] + part.row_sizes[r];
     std::vector<std::size_t> fill(nrows);  // the next free place of each row in the output
     for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
-    const std::vector<std::int64_t>& col = col_of[p];
+    const std::int32_t* col = col_of[p].data();
     detail::RowSorter sorter;
     sorter.sort(
-        nrows, row_at.data(), cols, [&](std::size_t k) { return col[part.ids[k]]; },
+        nrows, row_at.data(), cols, [&](std::size_t k) { return std::int64_t{col[part.ids[k]]}; },
         [&](std::size_t r, std::size_t k, std::int64_t c) {
           const std::size_t dst = fill[r]++;
           m.indices[dst] = static_cast<std::int32_t>(c);
@@ -196,14 +201,21 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
   std::vector<std::uint32_t> rank(n_terms);
   for (std::uint32_t r = 0; r < n_terms; ++r) rank[order[r]] = r;
 
-  // Document frequencies and total counts per sorted term.
-  std::vector<std::int64_t> df(n_terms, 0), tf(n_terms, 0);
+  // Document frequencies (and, for max_features only, total counts) per sorted term: counted per
+  // part-local id over the entries, then moved to the sorted order once per term.
+  const bool want_tf = config.max_features > 0;
+  std::vector<std::int64_t> df(n_terms, 0), tf(want_tf ? n_terms : 0, 0);
   for (std::size_t p = 0; p < n_parts; ++p) {
     const PartRows& part = parts[p];
-    for (std::size_t k = 0; k < part.ids.size(); ++k) {
-      const std::uint32_t r = rank[to_merged[p][part.ids[k]]];
-      ++df[r];
-      tf[r] += config.binary ? 1 : part.counts[k];
+    const std::size_t local_terms = to_merged[p].size();
+    std::vector<std::int64_t> local_df(local_terms, 0), local_tf(want_tf ? local_terms : 0, 0);
+    for (const std::uint32_t id : part.ids) ++local_df[id];
+    if (want_tf)
+      for (std::size_t k = 0; k < part.ids.size(); ++k) local_tf[part.ids[k]] += config.binary ? 1 : part.counts[k];
+    for (std::size_t id = 0; id < local_terms; ++id) {
+      const std::uint32_t r = rank[to_merged[p][id]];
+      df[r] += local_df[id];
+      if (want_tf) tf[r] += local_tf[id];
     }
   }
   std::vector<char> keep(n_terms);
@@ -233,12 +245,13 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
     column[r] = c++;
     result.vocabulary.emplace_back(merged.str(order[r]));
   }
-  std::vector<std::vector<std::int64_t>> col_of(n_parts);
+  std::vector<std::vector<std::int32_t>> col_of(n_parts);
   for (std::size_t p = 0; p < n_parts; ++p) {
     col_of[p].resize(to_merged[p].size());
-    for (std::size_t id = 0; id < to_merged[p].size(); ++id) col_of[p][id] = column[rank[to_merged[p][id]]];
+    for (std::size_t id = 0; id < to_merged[p].size(); ++id)
+      col_of[p][id] = static_cast<std::int32_t>(column[rank[to_merged[p][id]]]);
   }
-  result.matrix = assemble(parts, col_of, n_docs, kept, config.binary, threads);
+  result.matrix = assemble(parts, col_of, n_docs, kept, config.binary, kept == n_terms, threads);
   return result;
 }
 
@@ -256,10 +269,10 @@ Csr<std::int64_t> count_fixed(const TermSource& source, const Interner& vocabula
                [&](std::string_view term) { return vocabulary.find(term); });
   });
   check_cancelled(cancel);
-  std::vector<std::int64_t> identity(vocabulary.size());
+  std::vector<std::int32_t> identity(vocabulary.size());
   std::iota(identity.begin(), identity.end(), 0);
-  std::vector<std::vector<std::int64_t>> col_of(n_parts, identity);
-  return assemble(parts, col_of, source.size(), vocabulary.size(), binary, threads);
+  std::vector<std::vector<std::int32_t>> col_of(n_parts, identity);
+  return assemble(parts, col_of, source.size(), vocabulary.size(), binary, true, threads);
 }
 
 }  // namespace mekong
