@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "mekong/util/parallel.hpp"
@@ -23,10 +24,12 @@ struct PartRows {
   std::vector<std::int64_t> counts;
 };
 
-// Counts the documents [begin, end) into `rows`; id_of maps a term to a part-local id (or npos).
+// Counts the documents [begin, end) into `rows`; id_of maps a term to a part-local id (or npos);
+// `table`, when given, is the table id_of interns into, for readers that hand a document's terms
+// over at once (TermResolver::fn_all).
 template <class IdOf>
 void count_part(const TermSource& source, std::size_t begin, std::size_t end, PartRows& rows,
-                const std::atomic<bool>* cancel, IdOf&& id_of) {
+                const std::atomic<bool>* cancel, IdOf&& id_of, detail::TermTable* table = nullptr) {
   auto reader = source.reader();
   std::vector<std::uint32_t> ids;
   // Per term: the last document it was seen in and its place in that row; one struct so the check
@@ -36,8 +39,16 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
     std::uint32_t slot = 0;
   };
   std::vector<Seen> seen;
-  const TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<IdOf*>(ctx))(term); },
-                             static_cast<void*>(&id_of)};
+  struct Context {
+    std::remove_reference_t<IdOf>* id_of;
+    detail::TermTable* table;
+  } context{&id_of, table};
+  TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<Context*>(ctx)->id_of)(term); },
+                       &context};
+  if (table)
+    resolve.fn_all = [](void* ctx, const TermBuffer& terms, std::vector<std::uint32_t>& ids) {
+      static_cast<Context*>(ctx)->table->intern_all(terms, ids, [](std::string_view) {});
+    };
   rows.row_sizes.reserve(end - begin);
   // Room for about one entry per 8 bytes of text (words of news text), so the arrays are rarely
   // copied as they grow; memory is only touched as entries arrive.
@@ -50,7 +61,10 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
     reader->term_ids(doc, resolve, ids);
     const std::size_t row_start = rows.ids.size();
     const auto stamp = static_cast<std::uint32_t>(doc - begin);
-    for (const std::uint32_t id : ids) {
+    constexpr std::size_t kAhead = 8;  // rare terms' entries are out of the cache: ask for them early
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (k + kAhead < ids.size() && ids[k + kAhead] < seen.size()) __builtin_prefetch(&seen[ids[k + kAhead]]);
+      const std::uint32_t id = ids[k];
       if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
       Seen& s = seen[id];
       if (s.stamp == stamp) {
@@ -174,8 +188,9 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
   std::vector<detail::TermTable> local(n_parts);
   parallel_for(n_parts, threads, [&](std::size_t p) {
     detail::TermTable& voc = local[p];
-    count_part(source, bounds[p], bounds[p + 1], parts[p], cancel,
-               [&](std::string_view term) { return voc.intern(term); });
+    count_part(
+        source, bounds[p], bounds[p + 1], parts[p], cancel, [&](std::string_view term) { return voc.intern(term); },
+        &voc);
   });
   check_cancelled(cancel);
 
