@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -14,7 +15,10 @@
 #include "../src/matrix/row_sort.hpp"
 #include "../src/matrix/term_table.hpp"
 #include "mekong/matrix/hashing.hpp"
+#include "mekong/text/pattern.hpp"
 #include "mekong/text/sklearn_analyzer.hpp"
+
+#include <unicode/uchar.h>
 
 using mekong::detail::RowSorter;
 using mekong::detail::TermTable;
@@ -149,6 +153,140 @@ TEST(HashTerms, RegressionMemoStartingAfreshNeverChangesTheMatrix) {
       const auto b = static_cast<std::size_t>(whole.indptr[d]), e = static_cast<std::size_t>(whole.indptr[d + 1]);
       EXPECT_EQ(std::vector<std::int32_t>(whole.indices.begin() + b, whole.indices.begin() + e), cols) << d;
       EXPECT_EQ(std::vector<double>(whole.data.begin() + b, whole.data.begin() + e), vals) << d;
+    }
+  }
+}
+
+namespace {
+using mekong::TermBuffer;
+namespace pytext = mekong::pytext;
+
+// The lower-case + tokenize scan as it was before the direct tables: decode each character with
+// next(), look its lower case up in lower_table(), classify it with word_table(), encode it. Kept
+// as the reference the table-driven scan must equal byte for byte.
+void reference_lower_tokens(pytext::TokenPattern::Matcher& matcher, std::size_t min_run, std::string_view text,
+                            TermBuffer& out) {
+  const std::uint8_t* words = pytext::detail::word_table();
+  const char16_t* table = pytext::detail::lower_table();
+  TermBuffer mine;
+  std::string token;
+  std::size_t run_len = 0;
+  auto close_run = [&] {
+    if (run_len >= min_run) {
+      mine.bytes += token;
+      mine.ends.push_back(mine.bytes.size());
+    }
+    token.clear();
+    run_len = 0;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    char32_t l;
+    bool word;
+    if (b < 0x80) {
+      ++i;
+      l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+      word = words[l] != 0;
+    } else {
+      const char32_t c = pytext::next(text, i);
+      if (c < 0x10000) {
+        l = table[c];
+        if (l == 0) {  // full mapping: ICU lower-cases the whole document, then the plain scan
+          std::string lowered;
+          pytext::lower(text, lowered);
+          mine = TermBuffer{};
+          matcher.tokens(lowered, mine);
+          run_len = 0;
+          break;
+        }
+        word = words[l] != 0;
+      } else {
+        l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+        word = pytext::is_word(l);
+      }
+    }
+    if (word) {
+      ++run_len;
+      pytext::append_utf8(token, l);
+    } else if (run_len) {
+      close_run();
+    }
+  }
+  if (run_len) close_run();
+  const std::size_t at = out.bytes.size();
+  out.bytes += mine.bytes;
+  for (std::size_t e : mine.ends) out.ends.push_back(at + e);
+}
+
+// Text over a pool that reaches every branch of the scan: ASCII, 2-byte letters whose lower case
+// takes 3 bytes, Vietnamese letters in U+1E00-U+1EFF and in other blocks, combining marks,
+// characters needing the full mapping (U+0130, U+03A3), astral letters and digits, KELVIN SIGN,
+// overlong and truncated sequences, lone surrogates, stray continuation bytes.
+std::string random_text(std::mt19937& rng) {
+  static const char* pool[] = {"a",
+                               "Z",
+                               "_",
+                               "7",
+                               " ",
+                               "-",
+                               "\n",
+                               "",
+                               "\xc3\x80",
+                               "\xc3\xa0",
+                               "\xc4\x90",
+                               "\xc6\xaf",
+                               "\xc8\xba",
+                               "\xe1\xba\xa0",
+                               "\xe1\xbb\x87",
+                               "\xe1\xb8\x80",
+                               "\xe1\xbb\xbf",
+                               "\xcc\x81",
+                               "\xc4\xb0",
+                               "\xce\xa3",
+                               "\xce\xb1",
+                               "\xf0\x9d\x90\x80",
+                               "\xf0\x90\x90\x80",
+                               "\xe2\x84\xaa",
+                               "\xc0\x80",
+                               "\xc1\x81",
+                               "\xed\xa0\x80",
+                               "\x80",
+                               "\xc3",
+                               "\xe1\xbb",
+                               "\xe1",
+                               "\xf0\x9f",
+                               "\xe2\x80\x83",
+                               "\xd9\xa3"};
+  constexpr std::size_t kPool = sizeof(pool) / sizeof(pool[0]);
+  const std::size_t len = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
+  std::string s;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::size_t k = std::uniform_int_distribution<std::size_t>(0, kPool - 1)(rng);
+    if (k == 7)
+      s.push_back('\0');
+    else
+      s += pool[k];
+  }
+  return s;
+}
+}  // namespace
+
+TEST(LowerTokens, TableScanEqualsTheDecodingReference) {
+  std::mt19937 rng(12);
+  for (const char* pattern : {"(?u)\\b\\w\\w+\\b", "(?u)\\b\\w+\\b"}) {
+    pytext::TokenPattern compiled(pattern);
+    ASSERT_GT(compiled.fast_min_run(), 0u);
+    pytext::TokenPattern::Matcher fast(compiled), slow(compiled);
+    for (int round = 0; round < 20000; ++round) {
+      const std::string text = random_text(rng);
+      TermBuffer got, want;
+      got.bytes = "x";  // appends after what is there
+      got.ends.push_back(1);
+      want = got;
+      fast.lower_tokens(text, got);
+      reference_lower_tokens(slow, compiled.fast_min_run(), text, want);
+      ASSERT_EQ(got.bytes, want.bytes) << "text #" << round;
+      ASSERT_EQ(got.ends, want.ends) << "text #" << round;
     }
   }
 }

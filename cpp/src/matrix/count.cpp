@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "mekong/util/parallel.hpp"
@@ -23,10 +24,12 @@ struct PartRows {
   std::vector<std::int64_t> counts;
 };
 
-// Counts the documents [begin, end) into `rows`; id_of maps a term to a part-local id (or npos).
+// Counts the documents [begin, end) into `rows`; id_of maps a term to a part-local id (or npos);
+// `table`, when given, is the table id_of interns into, for readers that hand a document's terms
+// over at once (TermResolver::fn_all).
 template <class IdOf>
 void count_part(const TermSource& source, std::size_t begin, std::size_t end, PartRows& rows,
-                const std::atomic<bool>* cancel, IdOf&& id_of) {
+                const std::atomic<bool>* cancel, IdOf&& id_of, detail::TermTable* table = nullptr) {
   auto reader = source.reader();
   std::vector<std::uint32_t> ids;
   // Per term: the last document it was seen in and its place in that row; one struct so the check
@@ -36,8 +39,16 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
     std::uint32_t slot = 0;
   };
   std::vector<Seen> seen;
-  const TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<IdOf*>(ctx))(term); },
-                             static_cast<void*>(&id_of)};
+  struct Context {
+    std::remove_reference_t<IdOf>* id_of;
+    detail::TermTable* table;
+  } context{&id_of, table};
+  TermResolver resolve{[](void* ctx, std::string_view term) { return (*static_cast<Context*>(ctx)->id_of)(term); },
+                       &context};
+  if (table)
+    resolve.fn_all = [](void* ctx, const TermBuffer& terms, std::vector<std::uint32_t>& ids) {
+      static_cast<Context*>(ctx)->table->intern_all(terms, ids, [](std::string_view) {});
+    };
   rows.row_sizes.reserve(end - begin);
   // Room for about one entry per 8 bytes of text (words of news text), so the arrays are rarely
   // copied as they grow; memory is only touched as entries arrive.
@@ -50,7 +61,10 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
     reader->term_ids(doc, resolve, ids);
     const std::size_t row_start = rows.ids.size();
     const auto stamp = static_cast<std::uint32_t>(doc - begin);
-    for (const std::uint32_t id : ids) {
+    constexpr std::size_t kAhead = 8;  // rare terms' entries are out of the cache: ask for them early
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (k + kAhead < ids.size() && ids[k + kAhead] < seen.size()) __builtin_prefetch(&seen[ids[k + kAhead]]);
+      const std::uint32_t id = ids[k];
       if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
       Seen& s = seen[id];
       if (s.stamp == stamp) {
@@ -107,17 +121,22 @@ std::vector<std::size_t> part_bounds(const TermSource& source, int threads) {
 // Rows come out with sorted columns through a radix sort by column over chunks of rows (row_sort.hpp):
 // linear passes instead of a comparison sort of every row. Each part sorts its own rows, in
 // parallel, into its own slice of the output.
-Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int64_t>>& col_of,
-                           std::size_t rows, std::size_t cols, bool binary, int threads) {
+Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::vector<std::int32_t>>& col_of,
+                           std::size_t rows, std::size_t cols, bool binary, bool all_kept, int threads) {
   Csr<std::int64_t> m;
   m.rows = rows;
   m.cols = cols;
   m.indptr.assign(rows + 1, 0);
   std::vector<std::size_t> first_row(parts.size() + 1, 0);
   for (std::size_t p = 0; p < parts.size(); ++p) first_row[p + 1] = first_row[p] + parts[p].row_sizes.size();
-  // Row sizes after dropping columns.
+  // Row sizes after dropping columns (when every column is kept, the row sizes as counted).
   parallel_for(parts.size(), threads, [&](std::size_t p) {
     const PartRows& part = parts[p];
+    if (all_kept) {
+      for (std::size_t r = 0; r < part.row_sizes.size(); ++r)
+        m.indptr[first_row[p] + r + 1] = static_cast<std::int64_t>(part.row_sizes[r]);
+      return;
+    }
     std::size_t at = 0;
     for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
       std::int64_t kept = 0;
@@ -137,10 +156,10 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     for (std::size_t r = 0; r < nrows; ++r) row_at[r + 1] = row_at[r] + part.row_sizes[r];
     std::vector<std::size_t> fill(nrows);  // the next free place of each row in the output
     for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
-    const std::vector<std::int64_t>& col = col_of[p];
+    const std::int32_t* col = col_of[p].data();
     detail::RowSorter sorter;
     sorter.sort(
-        nrows, row_at.data(), cols, [&](std::size_t k) { return col[part.ids[k]]; },
+        nrows, row_at.data(), cols, [&](std::size_t k) { return std::int64_t{col[part.ids[k]]}; },
         [&](std::size_t r, std::size_t k, std::int64_t c) {
           const std::size_t dst = fill[r]++;
           m.indices[dst] = static_cast<std::int32_t>(c);
@@ -169,8 +188,9 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
   std::vector<detail::TermTable> local(n_parts);
   parallel_for(n_parts, threads, [&](std::size_t p) {
     detail::TermTable& voc = local[p];
-    count_part(source, bounds[p], bounds[p + 1], parts[p], cancel,
-               [&](std::string_view term) { return voc.intern(term); });
+    count_part(
+        source, bounds[p], bounds[p + 1], parts[p], cancel, [&](std::string_view term) { return voc.intern(term); },
+        &voc);
   });
   check_cancelled(cancel);
 
@@ -196,14 +216,21 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
   std::vector<std::uint32_t> rank(n_terms);
   for (std::uint32_t r = 0; r < n_terms; ++r) rank[order[r]] = r;
 
-  // Document frequencies and total counts per sorted term.
-  std::vector<std::int64_t> df(n_terms, 0), tf(n_terms, 0);
+  // Document frequencies (and, for max_features only, total counts) per sorted term: counted per
+  // part-local id over the entries, then moved to the sorted order once per term.
+  const bool want_tf = config.max_features > 0;
+  std::vector<std::int64_t> df(n_terms, 0), tf(want_tf ? n_terms : 0, 0);
   for (std::size_t p = 0; p < n_parts; ++p) {
     const PartRows& part = parts[p];
-    for (std::size_t k = 0; k < part.ids.size(); ++k) {
-      const std::uint32_t r = rank[to_merged[p][part.ids[k]]];
-      ++df[r];
-      tf[r] += config.binary ? 1 : part.counts[k];
+    const std::size_t local_terms = to_merged[p].size();
+    std::vector<std::int64_t> local_df(local_terms, 0), local_tf(want_tf ? local_terms : 0, 0);
+    for (const std::uint32_t id : part.ids) ++local_df[id];
+    if (want_tf)
+      for (std::size_t k = 0; k < part.ids.size(); ++k) local_tf[part.ids[k]] += config.binary ? 1 : part.counts[k];
+    for (std::size_t id = 0; id < local_terms; ++id) {
+      const std::uint32_t r = rank[to_merged[p][id]];
+      df[r] += local_df[id];
+      if (want_tf) tf[r] += local_tf[id];
     }
   }
   std::vector<char> keep(n_terms);
@@ -233,12 +260,13 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
     column[r] = c++;
     result.vocabulary.emplace_back(merged.str(order[r]));
   }
-  std::vector<std::vector<std::int64_t>> col_of(n_parts);
+  std::vector<std::vector<std::int32_t>> col_of(n_parts);
   for (std::size_t p = 0; p < n_parts; ++p) {
     col_of[p].resize(to_merged[p].size());
-    for (std::size_t id = 0; id < to_merged[p].size(); ++id) col_of[p][id] = column[rank[to_merged[p][id]]];
+    for (std::size_t id = 0; id < to_merged[p].size(); ++id)
+      col_of[p][id] = static_cast<std::int32_t>(column[rank[to_merged[p][id]]]);
   }
-  result.matrix = assemble(parts, col_of, n_docs, kept, config.binary, threads);
+  result.matrix = assemble(parts, col_of, n_docs, kept, config.binary, kept == n_terms, threads);
   return result;
 }
 
@@ -256,10 +284,10 @@ Csr<std::int64_t> count_fixed(const TermSource& source, const Interner& vocabula
                [&](std::string_view term) { return vocabulary.find(term); });
   });
   check_cancelled(cancel);
-  std::vector<std::int64_t> identity(vocabulary.size());
+  std::vector<std::int32_t> identity(vocabulary.size());
   std::iota(identity.begin(), identity.end(), 0);
-  std::vector<std::vector<std::int64_t>> col_of(n_parts, identity);
-  return assemble(parts, col_of, source.size(), vocabulary.size(), binary, threads);
+  std::vector<std::vector<std::int32_t>> col_of(n_parts, identity);
+  return assemble(parts, col_of, source.size(), vocabulary.size(), binary, true, threads);
 }
 
 }  // namespace mekong

@@ -90,18 +90,24 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       std::vector<std::uint32_t>* code;
       const HashingConfig* config;
     } ctx{&memo, &code, &config};
-    const TermResolver resolve{[](void* c, std::string_view term) {
-                                 auto& m = *static_cast<Memo*>(c);
-                                 bool added = false;
-                                 const std::uint32_t id = m.memo->intern(term, &added);
-                                 if (added) {
-                                   const std::int32_t h = murmurhash3_32(term);
-                                   const auto col = static_cast<std::uint32_t>(hashed_column(h, m.config->n_features));
-                                   m.code->push_back(col << 1 | (m.config->alternate_sign && h < 0 ? 1u : 0u));
-                                 }
-                                 return id;
-                               },
-                               &ctx};
+    // A new term's column << 1 | negative, appended to `code` at its id.
+    auto code_of = [](const Memo& m, std::string_view term) {
+      const std::int32_t h = murmurhash3_32(term);
+      const auto col = static_cast<std::uint32_t>(hashed_column(h, m.config->n_features));
+      m.code->push_back(col << 1 | (m.config->alternate_sign && h < 0 ? 1u : 0u));
+    };
+    TermResolver resolve{[](void* c, std::string_view term) {
+                           auto& m = *static_cast<Memo*>(c);
+                           bool added = false;
+                           const std::uint32_t id = m.memo->intern(term, &added);
+                           if (added) decltype(code_of){}(m, term);
+                           return id;
+                         },
+                         &ctx};
+    resolve.fn_all = [](void* c, const TermBuffer& terms, std::vector<std::uint32_t>& ids) {
+      auto& m = *static_cast<Memo*>(c);
+      m.memo->intern_all(terms, ids, [&](std::string_view term) { decltype(code_of){}(m, term); });
+    };
     std::vector<std::uint32_t> entry_code;  // per row, one entry per distinct term
     std::vector<std::int64_t> entry_count;
     std::vector<std::size_t> row_at{0};
@@ -123,7 +129,13 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       progress_advance(1);
       const std::size_t row_start = entry_code.size();
       const auto stamp = static_cast<std::uint32_t>(doc - bounds[p]);
-      for (const std::uint32_t id : ids) {
+      constexpr std::size_t kAhead = 8;  // rare terms' entries are out of the cache: ask for them early
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        if (k + kAhead < ids.size() && ids[k + kAhead] < seen.size()) {
+          __builtin_prefetch(&seen[ids[k + kAhead]]);
+          __builtin_prefetch(&code[ids[k + kAhead]]);
+        }
+        const std::uint32_t id = ids[k];
         if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
         Seen& s = seen[id];
         if (s.stamp == stamp) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mekong/terms/term_buffer.hpp"
 #include "mekong/util/interner.hpp"
 
 namespace mekong::detail {
@@ -39,12 +40,27 @@ class TermTable {
     }
   }
 
-  // The id of `s`, added with the next free id when new; `added` tells which.
-  std::uint32_t intern(std::string_view s, bool* added = nullptr) {
+  // A term's slot code and its spread hash, computed ahead of the lookup so the slot can be
+  // prefetched while earlier terms are looked up.
+  struct Hashed {
+    std::uint64_t key;
+    std::uint64_t spread;
+  };
+  static Hashed hashed(std::string_view s) {
     const std::uint64_t key = code(s);
+    return {key, spread(key, static_cast<std::uint32_t>(s.size()))};
+  }
+  void prefetch(const Hashed& h) const { __builtin_prefetch(&slots_[h.spread & mask_]); }
+
+  // The id of `s`, added with the next free id when new; `added` tells which.
+  std::uint32_t intern(std::string_view s, bool* added = nullptr) { return intern(s, hashed(s), added); }
+
+  // The same with `h` = hashed(s).
+  std::uint32_t intern(std::string_view s, const Hashed& h, bool* added = nullptr) {
+    const std::uint64_t key = h.key;
     if (s.size() >= 0xFFFFFFFFu) throw std::length_error("a term longer than 4 GB");
     const auto len = static_cast<std::uint32_t>(s.size());
-    std::size_t i = spread(key, len) & mask_;
+    std::size_t i = h.spread & mask_;
     for (;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.id == npos) break;
@@ -61,6 +77,31 @@ class TermTable {
     if (added) *added = true;
     if ((size() + 1) * 4 > slots_.size() * 3) rehash(slots_.size() * 2);
     return id;
+  }
+
+  // Interns every term of `terms` in order, appending the ids to `ids` and calling
+  // on_added(term) for each new one. A long-tailed vocabulary's table does not fit in the cache,
+  // so each term's slot is prefetched kAhead terms before its lookup.
+  template <class OnAdded>
+  void intern_all(const TermBuffer& terms, std::vector<std::uint32_t>& ids, OnAdded&& on_added) {
+    constexpr std::size_t kAhead = 8;
+    const std::size_t n = terms.size();
+    Hashed ahead[kAhead];
+    for (std::size_t k = 0; k < n && k < kAhead; ++k) {
+      ahead[k] = hashed(terms[k]);
+      prefetch(ahead[k]);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const Hashed h = ahead[k % kAhead];
+      if (k + kAhead < n) {
+        ahead[k % kAhead] = hashed(terms[k + kAhead]);
+        prefetch(ahead[k % kAhead]);
+      }
+      bool added = false;
+      const std::string_view term = terms[k];
+      ids.push_back(intern(term, h, &added));
+      if (added) on_added(term);
+    }
   }
 
   // The code of a term: for at most 8 bytes, an exact encoding given the length (overlapping

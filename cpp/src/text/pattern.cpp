@@ -673,6 +673,73 @@ bool lower_to_utf16(std::string_view text, std::u16string& out) {
 }
 }  // namespace
 
+namespace {
+// The fast scan's entry per character: the UTF-8 bytes of its lower case (low 24 bits), their
+// number (bits 24-25), kScanWord when that lower case is a word character, kScanFull (and
+// nothing else) when str.lower() needs ICU's full mapping.
+// kScanAstral marks a character above the BMP, its lower case's code point in the low 21 bits.
+constexpr std::uint32_t kScanWord = 1u << 30, kScanFull = 1u << 31, kScanAstral = 1u << 29;
+
+// The entry of a character whose lower case is `l` (a lower_table() value: 0 = full mapping).
+std::uint32_t scan_entry(char32_t l) {
+  if (l == 0) return kScanFull;
+  std::uint32_t bytes, len;
+  if (l < 0x80) {
+    bytes = l;
+    len = 1;
+  } else if (l < 0x800) {
+    bytes = (0xC0 | l >> 6) | (0x80 | (l & 0x3F)) << 8;
+    len = 2;
+  } else {
+    bytes = (0xE0 | l >> 12) | (0x80 | (l >> 6 & 0x3F)) << 8 | (0x80 | (l & 0x3F)) << 16;
+    len = 3;
+  }
+  return bytes | len << 24 | (detail::word_table()[l] ? kScanWord : 0u);
+}
+
+// One table for the three forms the scan decodes directly: a byte < 0x80 (NUL
+// included: looked up as itself) at [0, 0x80); a 2-byte sequence by its 11 payload bits (overlong
+// forms too) at kTwo; E1 B8-BB xx, U+1E00-U+1EFF (Vietnamese letters with a tone mark), at kLatinExt.
+constexpr std::size_t kTwo = 0x80, kLatinExt = kTwo + 0x800;
+struct ScanTables {
+  std::uint32_t entry[kLatinExt + 0x100];
+};
+
+// Built from lower_table() and word_table(), so the tables and the generic path cannot disagree.
+const ScanTables& scan_tables() {
+  static const ScanTables tables = [] {
+    ScanTables t{};
+    for (char32_t b = 0; b < 0x80; ++b) {
+      const char32_t l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+      t.entry[b] = l | 1u << 24 | (detail::word_table()[l] ? kScanWord : 0u);
+    }
+    for (char32_t c = 0; c < 0x800; ++c) t.entry[kTwo + c] = scan_entry(detail::lower_table()[c]);
+    for (char32_t c = 0; c < 0x100; ++c) t.entry[kLatinExt + c] = scan_entry(detail::lower_table()[0x1E00 + c]);
+    return t;
+  }();
+  return tables;
+}
+
+// Writes code point l (any length) as UTF-8 at w, advancing w.
+void utf8_store(char*& w, char32_t l) {
+  if (l < 0x80) {
+    *w++ = static_cast<char>(l);
+  } else if (l < 0x800) {
+    *w++ = static_cast<char>(0xC0 | (l >> 6));
+    *w++ = static_cast<char>(0x80 | (l & 0x3F));
+  } else if (l < 0x10000) {
+    *w++ = static_cast<char>(0xE0 | (l >> 12));
+    *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+    *w++ = static_cast<char>(0x80 | (l & 0x3F));
+  } else {
+    *w++ = static_cast<char>(0xF0 | (l >> 18));
+    *w++ = static_cast<char>(0x80 | ((l >> 12) & 0x3F));
+    *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+    *w++ = static_cast<char>(0x80 | (l & 0x3F));
+  }
+}
+}  // namespace
+
 void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out) {
   const std::size_t min_run = pattern_.fast_min_run_;
   if (!min_run) {
@@ -684,12 +751,12 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
     tokens(lowered_, out);
     return;
   }
-  // One pass: each character lower-cased through the table, classified after lower-casing (as
-  // scikit-learn tokenizes the lower-cased text), and written to the token being built. Lower
-  // case never takes more than 3/2 the bytes (2-byte letters with 3-byte lower cases), so the
-  // buffer is sized once and written through a pointer.
-  const std::uint8_t* words = detail::word_table();
-  const char16_t* table = detail::lower_table();
+  // One pass: each character lower-cased, classified after lower-casing (as scikit-learn
+  // tokenizes the lower-cased text), and written to the token being built. Lower case never
+  // takes more than 3/2 the bytes (2-byte letters with 3-byte lower cases), so the buffer is
+  // sized once and written through a pointer (3 bytes stored per character, the pointer moved by
+  // the character's length: the +8 keeps those stores inside the buffer).
+  const ScanTables& tables = scan_tables();
   const std::size_t bytes0 = out.bytes.size(), terms0 = out.ends.size();
   out.bytes.resize(bytes0 + text.size() + text.size() / 2 + 8);
   char* const base = out.bytes.data();
@@ -703,53 +770,50 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
       w = run_begin;
     run_len = 0;
   };
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      const unsigned char l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
-      if (words[l]) {
-        if (run_len++ == 0) run_begin = w;
-        *w++ = static_cast<char>(l);
-      } else if (run_len) {
-        close_run();
-      }
-      continue;
-    }
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // Any character: next() decodes it; the entry of its lower case, or kScanAstral | (its lower case).
+  auto entry_at = [&](std::size_t& i) -> std::uint32_t {
     const char32_t c = next(text, i);
-    char32_t l;
-    bool word;
-    if (c < 0x10000) {
-      l = table[c];
-      if (l == 0) {  // needs the full mapping: lower-case the document with ICU, then scan it
-        out.bytes.resize(bytes0);
-        out.ends.resize(terms0);
-        lower(text, lowered_);
-        tokens(lowered_, out);
-        return;
-      }
-      word = words[l] != 0;
+    if (c < 0x10000) return c < 0x80 ? tables.entry[c] : scan_entry(detail::lower_table()[c]);
+    const auto l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+    return kScanAstral | l | (is_word(l) ? kScanWord : 0u);
+  };
+  for (std::size_t i = 0; i < n;) {
+    // ASCII, 2-byte and U+1E00-U+1EFF characters (Vietnamese text is a mix of the three) are
+    // looked up in one table, decoded as next() decodes them; anything else goes through next().
+    // (A branch-free choice between the three forms was measured slower: the position then
+    // waits on two loads per character instead of being predicted.)
+    const unsigned b = p[i];
+    std::uint32_t e;
+    if (b < 0x80) {
+      e = tables.entry[b];
+      ++i;
+    } else if ((b & 0xE0) == 0xC0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      e = tables.entry[kTwo + ((b & 0x1F) << 6 | (p[i + 1] & 0x3F))];
+      i += 2;
+    } else if (b == 0xE1 && i + 2 < n && (p[i + 1] & 0xFC) == 0xB8 && (p[i + 2] & 0xC0) == 0x80) {
+      e = tables.entry[kLatinExt + ((p[i + 1] & 3) << 6 | (p[i + 2] & 0x3F))];
+      i += 3;
     } else {
-      l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-      word = is_word(l);
+      e = entry_at(i);
     }
-    if (word) {
+    if (e & kScanWord) {
       if (run_len++ == 0) run_begin = w;
-      if (l < 0x80) {  // KELVIN SIGN -> "k"
-        *w++ = static_cast<char>(l);
-      } else if (l < 0x800) {
-        *w++ = static_cast<char>(0xC0 | (l >> 6));
-        *w++ = static_cast<char>(0x80 | (l & 0x3F));
-      } else if (l < 0x10000) {
-        *w++ = static_cast<char>(0xE0 | (l >> 12));
-        *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
-        *w++ = static_cast<char>(0x80 | (l & 0x3F));
-      } else {
-        *w++ = static_cast<char>(0xF0 | (l >> 18));
-        *w++ = static_cast<char>(0x80 | ((l >> 12) & 0x3F));
-        *w++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
-        *w++ = static_cast<char>(0x80 | (l & 0x3F));
+      if (e & kScanAstral) {  // a character above the BMP: its lower case as 4 bytes
+        utf8_store(w, e & 0x1FFFFF);
+        continue;
       }
+      w[0] = static_cast<char>(e);
+      w[1] = static_cast<char>(e >> 8);
+      w[2] = static_cast<char>(e >> 16);
+      w += e >> 24 & 3;
+    } else if (e & kScanFull) {  // needs the full mapping: lower-case the document with ICU, then scan it
+      out.bytes.resize(bytes0);
+      out.ends.resize(terms0);
+      lower(text, lowered_);
+      tokens(lowered_, out);
+      return;
     } else if (run_len) {
       close_run();
     }

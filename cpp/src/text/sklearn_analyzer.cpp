@@ -41,10 +41,7 @@ void SkAnalyzer::Worker::term_ids(std::string_view doc, const TermResolver& reso
   ids.clear();
   if (cfg.kind != SkAnalyzerKind::chars_wb) {
     analyze(doc, word_grams_);  // not tokens_: analyze() uses that for its own tokens
-    for (std::size_t t = 0; t < word_grams_.size(); ++t) {
-      const std::uint32_t id = resolve(word_grams_[t]);
-      if (id != Interner::npos) ids.push_back(id);
-    }
+    resolve.all(word_grams_, ids);
     return;
   }
   constexpr std::size_t kMaxWords = 1u << 20;  // a bounded memo: start afresh past a million words

@@ -20,7 +20,20 @@ namespace mekong {
 struct TermResolver {
   std::uint32_t (*fn)(void* context, std::string_view term);
   void* context;
+  // Optional: the ids of all of `terms` appended to `ids` (npos left out), as calling fn on each in
+  // order would; lets the count stage look a document's terms up with its table slots prefetched.
+  void (*fn_all)(void* context, const TermBuffer& terms, std::vector<std::uint32_t>& ids) = nullptr;
   std::uint32_t operator()(std::string_view term) const { return fn(context, term); }
+  void all(const TermBuffer& terms, std::vector<std::uint32_t>& ids) const {
+    if (fn_all) {
+      fn_all(context, terms, ids);
+      return;
+    }
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      const std::uint32_t id = fn(context, terms[t]);
+      if (id != Interner::npos) ids.push_back(id);
+    }
+  }
 };
 
 // Where the terms of each document come from. A Reader is used by one thread at a time.
@@ -38,10 +51,7 @@ class TermSource {
     virtual void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
       terms(doc, buffer_);
       ids.clear();
-      for (std::size_t t = 0; t < buffer_.size(); ++t) {
-        const std::uint32_t id = resolve(buffer_[t]);
-        if (id != Interner::npos) ids.push_back(id);
-      }
+      resolve.all(buffer_, ids);
     }
 
    private:
