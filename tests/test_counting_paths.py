@@ -261,3 +261,129 @@ def test_fused_learning_equals_staged_passes_on_two_threads():
         ref = _fit_all(options, docs, n_jobs=1)
     assert ("cửa_khẩu", "quốc_tế") in [(p[1], p[2]) for p in ref[0].phrases_.model_.pairs()]
     _assert_same_fit(fused, ref)
+
+
+# -- the count reads the learning pass's preparations ------------------------------------------
+# A fit_transform that learns name evidence keeps each document's preparation (decoded, NFC,
+# cleaned, words) and counts from it instead of from the bytes. The reference: the same fit with
+# nothing kept (MEKONG_PREPARED_CACHE_MB=0: every document counted from its bytes), and the staged
+# learning passes. The counter tells which path ran, so neither comparison can pass vacuously.
+
+PREPARED_COMBOS = [
+    dict(clean=c, aliases=a, names=True, stop_words=s, phrases=p, words=w)
+    for c, a, s, p, w in itertools.product(
+        [False, True], [False, True], [None, "vietnamese"], [None, True], [False, True]
+    )
+]
+
+
+def _fit_counted(options, docs, monkeypatch, budget_mb=None, n_jobs=1, **more):
+    from mekong import _core
+
+    if budget_mb is None:
+        monkeypatch.delenv("MEKONG_PREPARED_CACHE_MB", raising=False)
+    else:
+        monkeypatch.setenv("MEKONG_PREPARED_CACHE_MB", str(budget_mb))
+    before = _core.prepared_documents_counted()
+    fit = _fit_all(dict(options, **more), docs, n_jobs=n_jobs)
+    return fit, _core.prepared_documents_counted() - before
+
+
+def _assert_same_counts(a, b):
+    assert a[2] == b[2], "name evidence differs"
+    assert a[3] == b[3], "phrase model differs"
+    assert (a[1] is None) == (b[1] is None)
+    if a[1] is not None:
+        assert a[0].vocabulary_ == b[0].vocabulary_
+        for name in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(a[1], name), getattr(b[1], name))
+        assert getattr(a[0], "aliases_", None) == getattr(b[0], "aliases_", None)
+        np.testing.assert_array_equal(a[0].n_replaced_, b[0].n_replaced_)
+        np.testing.assert_array_equal(a[0].first_invalid_, b[0].first_invalid_)
+
+
+@pytest.mark.parametrize("options", PREPARED_COMBOS, ids=combo_id)
+@settings(max_examples=5, deadline=None)
+@given(docs=corpus())
+def test_count_from_preparations_equals_count_from_bytes(options, docs):
+    with pytest.MonkeyPatch.context() as mp:
+        kept, n_kept = _fit_counted(options, docs, mp)
+        raw, n_raw = _fit_counted(options, docs, mp, budget_mb=0)
+        with staged_learning():
+            staged, n_staged = _fit_counted(options, docs, mp)
+    if kept[1] is not None:
+        assert n_kept == len(docs)  # every document counted from its preparation
+    assert n_raw == 0 and n_staged == 0
+    _assert_same_counts(kept, raw)
+    _assert_same_counts(kept, staged)
+
+
+@pytest.mark.parametrize(
+    "more",
+    [dict(ngram_range=(1, 2)), dict(vocabulary=["hà_nội", "kon_tum", "hợp_tác", "mưa"]), dict(binary=True, min_df=2)],
+    ids=["bigrams", "fixed-vocabulary", "binary-min_df"],
+)
+def test_count_from_preparations_other_count_options(more, monkeypatch):
+    docs = _big_corpus(60_000)
+    options = dict(clean=True, aliases=True, stop_words="vietnamese", phrases=True, words=True)
+    kept, n_kept = _fit_counted(options, docs, monkeypatch, **more)
+    raw, n_raw = _fit_counted(options, docs, monkeypatch, budget_mb=0, **more)
+    assert n_kept == len(docs) and n_raw == 0
+    _assert_same_counts(kept, raw)
+
+
+def test_count_from_preparations_across_batches(monkeypatch):
+    # The count reads a corpus in batches; each batch must read the preparations of its own
+    # documents (offset by the documents before it), not the first batch's.
+    from mekong import _stream
+
+    docs = _big_corpus(60_000)
+    options = dict(clean=True, aliases=True, stop_words="vietnamese", phrases=None, words=True)
+    whole, _ = _fit_counted(options, docs, monkeypatch, budget_mb=0)
+    monkeypatch.setattr(_stream, "BATCH_BYTES", 5000)
+    kept, n_kept = _fit_counted(options, docs, monkeypatch)
+    kept2, _ = _fit_counted(options, docs, monkeypatch, min_df=2)  # the two-pass count over batches
+    whole2, _ = _fit_counted(options, docs, monkeypatch, budget_mb=0, min_df=2)
+    assert n_kept == len(docs)
+    _assert_same_counts(kept, whole)
+    _assert_same_counts(kept2, whole2)
+
+
+def test_count_from_preparations_n_jobs_bit_identical(monkeypatch):
+    docs = _big_corpus()  # over the size where counting splits across threads
+    for options in (
+        dict(clean=True, aliases=True, stop_words="vietnamese", phrases=True, words=True),
+        dict(clean=True, aliases=True, stop_words="vietnamese", words=True),
+    ):
+        one, n_one = _fit_counted(options, docs, monkeypatch, n_jobs=1)
+        two, n_two = _fit_counted(options, docs, monkeypatch, n_jobs=2)
+        ref, _ = _fit_counted(options, docs, monkeypatch, budget_mb=0, n_jobs=1)
+        assert n_one == n_two == len(docs)
+        _assert_same_counts(one, two)
+        _assert_same_counts(one, ref)
+
+
+def test_count_from_preparations_keeps_bad_input_guarantees(monkeypatch):
+    # Invalid UTF-8 is counted (U+FFFD, replaced counts and offsets kept), NFD is composed, empty
+    # documents keep their rows, and strict decoding names the same document from either path.
+    docs = [
+        "Ông Lê Văn An đến Ha\u0300 No\u0323\u0302i hôm qua.".encode(),
+        b"",
+        "Bà Nguyễn Thị Lan ở Kon Tum ".encode() + b"\xff\xfe" + " và Hà Nội.".encode(),
+        "Hà Nội và Kon Tum hợp tác.".encode(),
+    ]
+    options = dict(clean=True, aliases=True, stop_words="vietnamese", words=True)
+    kept, n_kept = _fit_counted(options, docs, monkeypatch)
+    raw, _ = _fit_counted(options, docs, monkeypatch, budget_mb=0)
+    assert n_kept == len(docs)
+    _assert_same_counts(kept, raw)
+    X = kept[1]
+    assert X.shape[0] == 4 and X[1].nnz == 0
+    assert kept[0].n_replaced_.tolist() == [0, 0, 2, 0]
+    assert "name:hanoi" in kept[0].vocabulary_ and X[0, kept[0].vocabulary_["name:hanoi"]] == 1  # NFD composed
+    errors = []
+    for budget in (None, 0):
+        with pytest.raises(ValueError) as e:
+            _fit_counted(options, docs, monkeypatch, budget_mb=budget, decode_error="strict")
+        errors.append(str(e.value))
+    assert errors[0] == errors[1] and "document 2" in errors[0]

@@ -82,14 +82,15 @@ void bind_matrix(py::module_& m) {
   m.def(
       "count",
       [](const py::handle& docs, const Analyzer& analyzer, const CountConfig& config, int n_jobs, bool strict_decode,
-         const py::object& progress) {
+         const py::object& progress, const PreparedCorpus* prepared, std::size_t offset) {
         std::vector<py::object> keep;
         RawDocuments raw = documents_from_python(docs, keep);
         raw.strict = strict_decode;
         CountConfig cfg = config;
         cfg.n_jobs = n_jobs;  // n_jobs reaches every core call as this one int argument
-        CorpusCounts out = py_convert::CoreCall(progress).run(
-            [&](const std::atomic<bool>* cancel) { return count_corpus(raw, analyzer, cfg, cancel); });
+        CorpusCounts out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
+          return count_corpus(raw, analyzer, cfg, cancel, prepared, offset);
+        });
         py::list vocabulary(out.counts.vocabulary.size());
         for (std::size_t i = 0; i < out.counts.vocabulary.size(); ++i)
           vocabulary[i] = utf8_str(out.counts.vocabulary[i]);
@@ -98,23 +99,24 @@ void bind_matrix(py::module_& m) {
                               stats_to_python(out.stats), aliases_to_python(out.aliases));
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("config"), py::arg("n_jobs"), py::arg("strict_decode") = false,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("prepared") = nullptr, py::arg("offset") = 0);
 
   m.def(
       "count_fixed",
       [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs,
-         bool strict_decode, const py::object& progress) {
+         bool strict_decode, const py::object& progress, const PreparedCorpus* prepared, std::size_t offset) {
         std::vector<py::object> keep;
         RawDocuments raw = documents_from_python(docs, keep);
         raw.strict = strict_decode;
         FixedCounts out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
-          return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel);
+          return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel, prepared, offset);
         });
         return py::make_tuple(py_convert::csr_to_python(std::move(out.matrix)), stats_to_python(out.stats),
                               aliases_to_python(out.aliases));
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("vocabulary"), py::arg("binary"), py::arg("n_jobs"),
-      py::arg("strict_decode") = false, py::arg("progress") = py::none());
+      py::arg("strict_decode") = false, py::arg("progress") = py::none(), py::arg("prepared") = nullptr,
+      py::arg("offset") = 0);
 
   m.def(
       "sk_count",

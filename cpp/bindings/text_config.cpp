@@ -177,6 +177,13 @@ void bind_text_config(py::module_& m) {
   field(models_config, "phrase_config", &TextModelsConfig::phrase_config);
   model_field(models_config, "user_dictionary", &TextModelsConfig::user_dictionary);
   field(models_config, "fused", &TextModelsConfig::fused);
+  field(models_config, "keep_prepared", &TextModelsConfig::keep_prepared);
+
+  // Opaque: handed from fit_text_models to count / count_fixed (prepared=...) within one fit.
+  py::class_<PreparedCorpus, std::shared_ptr<PreparedCorpus>>(m, "PreparedCorpus")
+      .def("__len__", [](const PreparedCorpus& p) { return p.kept.size(); })
+      .def_property_readonly("kept", &PreparedCorpus::kept_count, "Documents whose preparation is kept.")
+      .def_property_readonly("nbytes", &PreparedCorpus::bytes, "Memory the kept preparations hold.");
 
   py::class_<TextModels>(m, "TextModels")
       .def_property_readonly(
@@ -185,7 +192,9 @@ void bind_text_config(py::module_& m) {
       .def_property_readonly("name_evidence",
                              [](const TextModels& t) { return std::const_pointer_cast<NameEvidence>(t.name_evidence); })
       .def_property_readonly("phrases",
-                             [](const TextModels& t) { return std::const_pointer_cast<PhraseModel>(t.phrases); });
+                             [](const TextModels& t) { return std::const_pointer_cast<PhraseModel>(t.phrases); })
+      .def_property_readonly("prepared",
+                             [](const TextModels& t) { return std::const_pointer_cast<PreparedCorpus>(t.prepared); });
 
   m.def(
       "fit_text_models",
@@ -200,4 +209,6 @@ void bind_text_config(py::module_& m) {
       py::arg("docs"), py::arg("base"), py::arg("config"), py::arg("n_jobs"), py::arg("progress") = py::none());
 
   m.def("learning_calls", &learning_calls, "Calls of the core's learning passes so far (for tests).");
+  m.def("prepared_documents_counted", &prepared_documents_counted,
+        "Documents counted from a learning pass's preparation so far (for tests).");
 }

@@ -5,6 +5,10 @@
 
 namespace mekong {
 
+namespace {
+std::atomic<std::uint64_t> g_prepared_counted{0};
+}  // namespace
+
 class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
  public:
   explicit AnalyzerReader(const AnalyzedCorpus& corpus) : corpus_(corpus), worker_(corpus.analyzer_) {
@@ -19,19 +23,53 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
   }
   void terms(std::size_t doc, TermBuffer& out) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
-    corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
+    if (const PreparedDocument* p = prepared(doc))
+      corpus_.stats_[doc] = worker_.analyze(*p, out);
+    else
+      corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
     if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
-    corpus_.stats_[doc] = worker_.term_ids(corpus_.docs_.bytes[doc], utf8, resolve, ids);
+    if (const PreparedDocument* p = prepared(doc))
+      corpus_.stats_[doc] = worker_.term_ids(*p, resolve, ids);
+    else
+      corpus_.stats_[doc] = worker_.term_ids(corpus_.docs_.bytes[doc], utf8, resolve, ids);
     if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
 
  private:
+  const PreparedDocument* prepared(std::size_t doc) const {
+    if (!corpus_.prepared_) return nullptr;
+    const PreparedDocument* p =
+        corpus_.prepared_->find(corpus_.prepared_offset_ + doc, corpus_.docs_.bytes[doc].size());
+    if (p) g_prepared_counted.fetch_add(1, std::memory_order_relaxed);
+    return p;
+  }
   const AnalyzedCorpus& corpus_;
   Analyzer::Worker worker_;
 };
+
+void AnalyzedCorpus::set_prepared(const PreparedCorpus* prepared, std::size_t offset) {
+  const bool usable = prepared && same_preparation(prepared->config, analyzer_.config());
+  prepared_ = usable ? prepared : nullptr;
+  prepared_offset_ = offset;
+}
+
+std::size_t PreparedCorpus::kept_count() const {
+  std::size_t n = 0;
+  for (std::uint8_t k : kept) n += k;
+  return n;
+}
+
+std::size_t PreparedCorpus::bytes() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i)
+    if (kept[i]) n += docs[i].bytes();
+  return n;
+}
+
+std::uint64_t prepared_documents_counted() { return g_prepared_counted.load(std::memory_order_relaxed); }
 
 AnalyzedCorpus::AnalyzedCorpus(const RawDocuments& docs, const Analyzer& analyzer)
     : docs_(docs), analyzer_(analyzer), stats_(docs.bytes.size()) {}
@@ -39,9 +77,10 @@ AnalyzedCorpus::AnalyzedCorpus(const RawDocuments& docs, const Analyzer& analyze
 std::unique_ptr<TermSource::Reader> AnalyzedCorpus::reader() const { return std::make_unique<AnalyzerReader>(*this); }
 
 CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer, const CountConfig& config,
-                          const std::atomic<bool>* cancel) {
+                          const std::atomic<bool>* cancel, const PreparedCorpus* prepared, std::size_t offset) {
   AnalyzedCorpus corpus(docs, analyzer);
   corpus.set_cancel(cancel);
+  corpus.set_prepared(prepared, offset);
   CorpusCounts out;
   out.counts = count_and_learn(corpus, config, cancel);
   out.stats = corpus.stats();
@@ -50,9 +89,11 @@ CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer, co
 }
 
 FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer, const Interner& vocabulary,
-                               bool binary, int n_jobs, const std::atomic<bool>* cancel) {
+                               bool binary, int n_jobs, const std::atomic<bool>* cancel, const PreparedCorpus* prepared,
+                               std::size_t offset) {
   AnalyzedCorpus corpus(docs, analyzer);
   corpus.set_cancel(cancel);
+  corpus.set_prepared(prepared, offset);
   FixedCounts out;
   out.matrix = count_fixed(corpus, vocabulary, binary, n_jobs, cancel);
   out.stats = corpus.stats();

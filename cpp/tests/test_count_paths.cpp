@@ -251,3 +251,154 @@ TEST(CountPaths, PreparedDocumentEqualsRawAnalysis) {
     EXPECT_EQ(st.first_invalid, raw_stats.first_invalid) << text;
   }
 }
+
+namespace {
+
+void expect_same_counts(const CorpusCounts& a, const CorpusCounts& b, const std::string& what) {
+  EXPECT_EQ(a.counts.vocabulary, b.counts.vocabulary) << what;
+  EXPECT_EQ(a.counts.matrix.rows, b.counts.matrix.rows) << what;
+  EXPECT_EQ(a.counts.matrix.indptr, b.counts.matrix.indptr) << what;
+  EXPECT_EQ(a.counts.matrix.indices, b.counts.matrix.indices) << what;
+  EXPECT_EQ(a.counts.matrix.data, b.counts.matrix.data) << what;
+  ASSERT_EQ(a.stats.size(), b.stats.size()) << what;
+  for (std::size_t i = 0; i < a.stats.size(); ++i) {
+    EXPECT_EQ(a.stats[i].replaced, b.stats[i].replaced) << what << " doc " << i;
+    EXPECT_EQ(a.stats[i].first_invalid, b.stats[i].first_invalid) << what << " doc " << i;
+  }
+  EXPECT_EQ(a.aliases, b.aliases) << what;
+}
+
+}  // namespace
+
+// The count from a learning pass's kept preparations (fit_text_models keep_prepared) against the
+// count from the raw bytes with the same models: with and without phrases, words, cleaning,
+// aliases, bigrams; cache budgets that keep nothing, a part, or everything; several thread counts
+// for the learning and the count; offsets (a batch that starts inside the corpus); and the fixed
+// vocabulary count. Every option set must give the same matrix, vocabulary, stats and aliases.
+TEST(CountPaths, CountFromPreparationsEqualsCountFromBytes) {
+  std::mt19937 rng(11);
+  const auto words = toy_words();
+  std::uint64_t used_total = 0;
+  for (int round = 0; round < 16; ++round) {
+    const std::vector<std::string> texts = random_articles(rng, 2 + static_cast<int>(rng() % 40));
+    RawDocuments raw;
+    for (const auto& t : texts) raw.bytes.emplace_back(t);
+    AnalyzerConfig base;
+    base.clean = round % 3 != 2;
+    base.aliases = round % 2 == 0;
+    base.names = true;
+    if (round % 4 != 3) base.words = words;
+    if (round % 5 == 0) base.ngram_range = {1, 2};
+    base.stop_words = {"các", "của", "là"};
+    TextModelsConfig tm;
+    tm.furniture = base.clean;
+    tm.name_evidence = true;
+    tm.phrases = round % 2 == 1 || round % 4 == 0;
+    tm.phrase_config.min_count = 2;
+    tm.phrase_config.threshold = 0.05;
+    tm.phrase_config.stop_words = {"và", "với"};
+    tm.keep_prepared = true;
+    const TextModels models = fit_text_models(raw, base, tm, 1 + round % 3);
+    ASSERT_TRUE(models.prepared) << round;
+    EXPECT_EQ(models.prepared->kept_count(), raw.bytes.size()) << round;  // the default budget keeps all
+    AnalyzerConfig cfg = base;
+    cfg.repeated_lines = models.repeated_lines;
+    cfg.name_evidence = models.name_evidence;
+    cfg.phrases = models.phrases;
+    const Analyzer analyzer(cfg);
+    CountConfig cc;
+    const CorpusCounts ref = count_corpus(raw, analyzer, cc);
+
+    AnalyzerConfig lcfg = base;
+    lcfg.repeated_lines = models.repeated_lines;
+    for (std::size_t budget : {std::size_t{0}, std::size_t{3000}, std::size_t{1} << 30}) {
+      const FusedLearning f =
+          learn_names_and_phrases(raw, lcfg, tm.phrase_config, nullptr, 2, budget, tm.phrases, /*keep_prepared=*/true);
+      ASSERT_TRUE(f.prepared);
+      for (int n_jobs : {1, 2, 3}) {
+        cc.n_jobs = n_jobs;
+        const std::uint64_t before = prepared_documents_counted();
+        const CorpusCounts got = count_corpus(raw, analyzer, cc, nullptr, f.prepared.get());
+        EXPECT_EQ(prepared_documents_counted() - before, f.prepared->kept_count());
+        used_total += prepared_documents_counted() - before;
+        expect_same_counts(got, ref,
+                           "round " + std::to_string(round) + " budget " + std::to_string(budget) + " n_jobs " +
+                               std::to_string(n_jobs));
+      }
+    }
+    cc.n_jobs = 1;
+
+    // A batch of the corpus's second half reads the preparations from its own offset.
+    const std::size_t half = raw.bytes.size() / 2;
+    RawDocuments tail;
+    tail.bytes.assign(raw.bytes.begin() + static_cast<std::ptrdiff_t>(half), raw.bytes.end());
+    bool tail_has_terms = true;
+    CorpusCounts tail_ref;
+    try {
+      tail_ref = count_corpus(tail, analyzer, cc);
+    } catch (const std::invalid_argument&) {
+      tail_has_terms = false;  // an empty vocabulary: nothing to compare
+    }
+    if (tail_has_terms)
+      expect_same_counts(count_corpus(tail, analyzer, cc, nullptr, models.prepared.get(), half), tail_ref,
+                         "round " + std::to_string(round) + " offset");
+
+    // The fixed-vocabulary count reads them too.
+    Interner vocabulary;
+    for (const std::string& t : ref.counts.vocabulary) vocabulary.intern(t);
+    const FixedCounts fixed_ref = count_corpus_fixed(raw, analyzer, vocabulary, false, 2);
+    const FixedCounts fixed = count_corpus_fixed(raw, analyzer, vocabulary, false, 2, nullptr, models.prepared.get());
+    EXPECT_EQ(fixed.matrix.indptr, fixed_ref.matrix.indptr) << round;
+    EXPECT_EQ(fixed.matrix.indices, fixed_ref.matrix.indices) << round;
+    EXPECT_EQ(fixed.matrix.data, fixed_ref.matrix.data) << round;
+    EXPECT_EQ(fixed.aliases, fixed_ref.aliases) << round;
+  }
+  EXPECT_GT(used_total, 0u);  // the preparations were read, not only ignored
+}
+
+// Preparations made by an analyzer that prepares differently (another cleaning, no word model,
+// other furniture lines) are not read: the count analyses every document from its bytes.
+TEST(CountPaths, PreparationsOfAnotherPreparationAreIgnored) {
+  std::mt19937 rng(12);
+  const std::vector<std::string> texts = random_articles(rng, 30);
+  RawDocuments raw;
+  for (const auto& t : texts) raw.bytes.emplace_back(t);
+  AnalyzerConfig base;
+  base.clean = true;
+  base.names = true;
+  base.words = toy_words();
+  TextModelsConfig tm;
+  tm.furniture = true;
+  tm.name_evidence = true;
+  tm.keep_prepared = true;
+  const TextModels models = fit_text_models(raw, base, tm, 1);
+  ASSERT_TRUE(models.prepared);
+  EXPECT_EQ(models.phrases, nullptr);  // evidence only: step 1 alone
+  std::vector<AnalyzerConfig> others(4, base);
+  for (auto& o : others) {
+    o.repeated_lines = models.repeated_lines;
+    o.name_evidence = models.name_evidence;
+  }
+  others[0].clean = false;
+  others[1].words = nullptr;
+  others[2].repeated_lines = nullptr;
+  others[3].segment.min_token_length = 2;
+  for (std::size_t k = 0; k < others.size(); ++k) {
+    const Analyzer analyzer(others[k]);
+    const std::uint64_t before = prepared_documents_counted();
+    const CorpusCounts got = count_corpus(raw, analyzer, {}, nullptr, models.prepared.get());
+    EXPECT_EQ(prepared_documents_counted(), before) << k;
+    expect_same_counts(got, count_corpus(raw, analyzer, {}), "config " + std::to_string(k));
+  }
+  // A document whose length is not the one prepared (another text at that slot) is read from its bytes.
+  AnalyzerConfig same = others[0];
+  same.clean = true;
+  const Analyzer analyzer(same);
+  RawDocuments changed = raw;
+  const std::string longer = texts[0] + " thêm Hà Nội";
+  changed.bytes[0] = longer;
+  const std::uint64_t before = prepared_documents_counted();
+  const CorpusCounts got = count_corpus(changed, analyzer, {}, nullptr, models.prepared.get());
+  EXPECT_EQ(prepared_documents_counted() - before, raw.bytes.size() - 1);
+  expect_same_counts(got, count_corpus(changed, analyzer, {}), "changed document");
+}

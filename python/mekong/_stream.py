@@ -339,10 +339,15 @@ def _merge_aliases(total, part):
 
 class CountExtras:
     """What a vectorizer asks of the core beside the counts, for every batch of one call: strict
-    decoding, a progress bar, and each document's first invalid byte offset (collected here)."""
+    decoding, a progress bar, and each document's first invalid byte offset (collected here).
 
-    def __init__(self, strict=False, bar=None):
+    ``prepared`` (a ``_core.PreparedCorpus`` from the fit's learning pass, or None): the documents
+    already decoded, cleaned and split into words, by position in the whole corpus; each batch reads
+    its documents' preparations from its own offset, so no kept document is analysed twice."""
+
+    def __init__(self, strict=False, bar=None, prepared=None):
         self.strict, self.bar, self.first, self.done = strict, bar, [], 0
+        self.prepared = prepared
 
     def restart(self):
         """A second pass over the same documents: offsets and document numbers start again."""
@@ -371,8 +376,9 @@ def _call(fn, batch, *args):
     e = _extras.get()
     if e is None:
         return fn(batch, *args)
+    more = {} if e.prepared is None else {"prepared": e.prepared, "offset": e.done}
     try:
-        out = fn(batch, *args, strict_decode=e.strict, progress=e.bar)
+        out = fn(batch, *args, strict_decode=e.strict, progress=e.bar, **more)
     except ValueError as exc:
         m = re.match(r"document (\d+), (.*)", str(exc), re.S)
         if m is None or not e.done:

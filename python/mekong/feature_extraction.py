@@ -224,14 +224,20 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"phrases must be a bool or a mekong.Phrases; got {self.phrases!r}")
         return cleaner, phrases
 
-    def _fit_text_models(self, docs, n_jobs):
+    def _fit_text_models(self, docs, n_jobs, keep_prepared=False):
         """Fits what the analyzer learns from the corpus (furniture lines, name evidence, phrases) in
-        one core call, and keeps the analyzer built on them for the counting pass and transforms."""
+        one core call, and keeps the analyzer built on them for the counting pass and transforms.
+
+        Returns the documents' preparations the learning kept for the count (``keep_prepared``:
+        a ``_core.PreparedCorpus``, so the count does not decode, clean and segment them again), or
+        None."""
         for name in ("cleaner_", "phrases_", "name_evidence_", "aliases_", "_analyzer"):
             self.__dict__.pop(name, None)
         cleaner, phrases = self._recipes()
         cfg = self._base_config()
         learning = _core.TextModelsConfig()
+        learning.keep_prepared = keep_prepared
+        prepared = None
         # A Cleaner or Phrases given fitted is used as it is; an unfitted one is a recipe: a copy is
         # fitted here, so the parameter itself never changes (a refit learns afresh).
         learn_lines = cleaner is not None and "furniture_" not in cleaner.__dict__
@@ -251,6 +257,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if learn_lines or learning.name_evidence or learn_phrases:
             models = _progress.fit_text_models(docs, cfg, learning, n_jobs)
             lines, evidence, learned = models.repeated_lines, models.name_evidence, models.phrases
+            prepared = models.prepared
         else:  # nothing to learn: the documents are not handed to the core for it
             lines, evidence, learned = cfg.repeated_lines, cfg.name_evidence, cfg.phrases
         if learn_lines:
@@ -267,6 +274,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         cfg.name_evidence = evidence
         cfg.phrases = learned
         self._analyzer = (_core.Analyzer(cfg), self._analyzer_key())
+        return prepared
 
     def _core_analyzer(self):
         """The core analyzer of the fitted models and current options: the one fit built, or (after
@@ -365,14 +373,18 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         # The learning passes need every document at once: they read the stream into a list, and
         # counting then reads that list; without them the stream is read once, batch by batch.
         learned = Materialized(stream)
-        self._fit_text_models(learned, n_jobs)
+        # The learning keeps each document's preparation for the core's count below (not when an
+        # overriding build_analyzer's terms are counted in Python).
+        core_counts = type(self).build_analyzer is CountVectorizer.build_analyzer
+        prepared = self._fit_text_models(learned, n_jobs, keep_prepared=core_counts)
         analyzer = self._core_analyzer()
         self._core_vocabulary_cache = None
         custom = self._custom_analyzer()
         if self.vocabulary is not None:
             self.vocabulary_ = self._fixed_vocabulary(analyzer)
             self.fixed_vocabulary_ = True
-            return self._transform(stream if learned.docs is None else learned.docs, analyzer, n_jobs, stream, custom)
+            docs = stream if learned.docs is None else learned.docs
+            return self._transform(docs, analyzer, n_jobs, stream, custom, prepared)
         config = _core.CountConfig()
         for name in ("min_df", "max_df"):
             value, is_count = OPTIONS[name].check(name, getattr(self, name))
@@ -389,7 +401,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         else:
             with (
                 _progress.bar(len(learned.docs) if learned.docs is not None else stream.size_hint(), "count") as pb,
-                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb)) as extras,
+                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb, prepared)) as extras,
             ):
                 matrix, vocabulary, replaced, aliases = _count_learn_stream(
                     stream if learned.docs is None else learned.docs, analyzer, config, n_jobs
@@ -415,7 +427,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         with _progress.enabled(getattr(self, "progress", False)):
             return self._transform(stream, analyzer, check_n_jobs(self.n_jobs), stream, self._custom_analyzer())
 
-    def _transform(self, docs, analyzer, n_jobs, stream=None, custom=None):
+    def _transform(self, docs, analyzer, n_jobs, stream=None, custom=None, prepared=None):
         if not self.vocabulary_:
             raise ValueError("Vocabulary is empty")
         if custom is not None:
@@ -425,7 +437,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             total = len(docs) if hasattr(docs, "__len__") else docs.size_hint() if hasattr(docs, "size_hint") else 0
             with (
                 _progress.bar(total, "count") as pb,
-                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb)) as extras,
+                _stream_extras(_CountExtras(self._input_errors()[0] == "strict", pb, prepared)) as extras,
             ):
                 matrix, replaced, _ = _count_fixed_stream(
                     docs, analyzer, self._core_vocabulary(), bool(self.binary), n_jobs

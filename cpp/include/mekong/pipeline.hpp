@@ -27,6 +27,28 @@ struct RawDocuments {
   bool strict = false;
 };
 
+// Preparations (analyzer.hpp PreparedDocument) a learning pass kept for the count that follows
+// it (fit_text_models with TextModelsConfig::keep_prepared), so a fit_transform analyses each kept
+// document once: slot i holds document i's preparation when kept[i]. The count reads a kept
+// document's terms from it only when the counting analyzer prepares alike (same_preparation with
+// `config`) and the document's byte length is the one prepared (raw_size); any other document is
+// analysed from its bytes, with the same result.
+struct PreparedCorpus {
+  AnalyzerConfig config;  // the analyzer that prepared them
+  std::vector<PreparedDocument> docs;
+  std::vector<std::size_t> raw_size;
+  std::vector<std::uint8_t> kept;
+  // The preparation of document `doc` (`raw_size` bytes), or null.
+  const PreparedDocument* find(std::size_t doc, std::size_t size) const {
+    return doc < kept.size() && kept[doc] && raw_size[doc] == size ? &docs[doc] : nullptr;
+  }
+  std::size_t kept_count() const;
+  std::size_t bytes() const;  // memory the kept preparations hold
+};
+
+// Documents counted from a kept preparation since the process started (relaxed; for the tests).
+std::uint64_t prepared_documents_counted();
+
 // The documents of a corpus seen through an analyzer; records each document's DocStats.
 class AnalyzedCorpus : public TermSource {
  public:
@@ -39,6 +61,9 @@ class AnalyzedCorpus : public TermSource {
   const AliasObservations& aliases() const { return aliases_; }
   // A flag the readers poll inside long documents too (word segmentation).
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+  // Reads document i from prepared's slot offset + i where it is kept there (PreparedCorpus); it
+  // is used only when the analyzer prepares alike. Null: every document analysed from its bytes.
+  void set_prepared(const PreparedCorpus* prepared, std::size_t offset);
 
  private:
   class AnalyzerReader;
@@ -48,6 +73,8 @@ class AnalyzedCorpus : public TermSource {
   const Analyzer& analyzer_;
   mutable std::vector<DocStats> stats_;  // each slot written by the one thread that reads that document
   const std::atomic<bool>* cancel_ = nullptr;
+  const PreparedCorpus* prepared_ = nullptr;
+  std::size_t prepared_offset_ = 0;
 };
 
 struct CorpusCounts {
@@ -56,8 +83,11 @@ struct CorpusCounts {
   AliasObservations aliases;
 };
 
+// `prepared` (may be null): documents a learning pass already prepared, from slot `offset` on
+// (AnalyzedCorpus::set_prepared); the counts are the same with or without it.
 CorpusCounts count_corpus(const RawDocuments& docs, const Analyzer& analyzer, const CountConfig& config,
-                          const std::atomic<bool>* cancel = nullptr);
+                          const std::atomic<bool>* cancel = nullptr, const PreparedCorpus* prepared = nullptr,
+                          std::size_t offset = 0);
 
 struct FixedCounts {
   Csr<std::int64_t> matrix;
@@ -66,7 +96,8 @@ struct FixedCounts {
 };
 
 FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyzer, const Interner& vocabulary,
-                               bool binary, int n_jobs, const std::atomic<bool>* cancel = nullptr);
+                               bool binary, int n_jobs, const std::atomic<bool>* cancel = nullptr,
+                               const PreparedCorpus* prepared = nullptr, std::size_t offset = 0);
 
 // Lines seen in at least `min_documents` documents (decoded and in NFC; the analyzer's own
 // cleaning is not applied), for CleanConfig::repeated_lines.

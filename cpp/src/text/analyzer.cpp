@@ -716,31 +716,11 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
                                     std::vector<std::uint32_t>& ids) {
   const AnalyzerConfig& cfg = owner_.config_;
   ids.clear();
-  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
-  if (ids_.size() >= kMaxEntries) {
-    ids_raw_ = Interner();
-    ids_.clear();
-  }
+  reset_id_memo_if_full();
   if (owner_.rich_ && cfg.ngram_range.second == 1) {
-    // Cleaning, names or phrases: the units come from the whole document's analysis, then each
-    // unit's id (npos for a stop word) is remembered by the unit's text, so a unit seen before
-    // costs one lookup instead of a stop-word lookup, a copy and a resolution. (ids_raw_ holds
-    // units here and raw tokens on the plain path below: a worker's analyzer takes one path only.)
     std::string_view text;
     const DocStats stats = prepare(raw, utf8, text);
-    units(text, segments_, nullptr);
-    for (PhraseModel::Segment& seg : segments_) {
-      if (cfg.phrases && seg.size() > 1) cfg.phrases->apply(seg);
-      for (const std::string& u : seg) {
-        std::uint32_t slot = ids_raw_.find(u);
-        if (slot == Interner::npos) {
-          slot = ids_raw_.intern(u);
-          ids_.push_back(owner_.is_stop_word(u) ? Interner::npos : resolve(u));
-        }
-        const std::uint32_t id = ids_[slot];
-        if (id != Interner::npos) ids.push_back(id);
-      }
-    }
+    rich_term_ids(text, resolve, ids);
     return stats;
   }
   if (cfg.ngram_range.second > 1 || owner_.rich_) {  // terms need more than one token each: resolve each term
@@ -798,6 +778,87 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     if (id != Interner::npos) ids.push_back(id);
   }
   return stats;
+}
+
+void Analyzer::Worker::reset_id_memo_if_full() {
+  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
+  if (ids_.size() >= kMaxEntries) {
+    ids_raw_ = Interner();
+    ids_.clear();
+  }
+}
+
+void Analyzer::Worker::rich_term_ids(std::string_view text, const TermResolver& resolve,
+                                     std::vector<std::uint32_t>& ids) {
+  // Cleaning, names or phrases: the units come from the whole document's analysis, then each
+  // unit's id (npos for a stop word) is remembered by the unit's text, so a unit seen before
+  // costs one lookup instead of a stop-word lookup, a copy and a resolution. (ids_raw_ holds
+  // units here and raw tokens on the plain path: a worker's analyzer takes one path only.)
+  const AnalyzerConfig& cfg = owner_.config_;
+  units(text, segments_, nullptr);
+  for (PhraseModel::Segment& seg : segments_) {
+    if (cfg.phrases && seg.size() > 1) cfg.phrases->apply(seg);
+    for (const std::string& u : seg) {
+      std::uint32_t slot = ids_raw_.find(u);
+      if (slot == Interner::npos) {
+        slot = ids_raw_.intern(u);
+        ids_.push_back(owner_.is_stop_word(u) ? Interner::npos : resolve(u));
+      }
+      const std::uint32_t id = ids_[slot];
+      if (id != Interner::npos) ids.push_back(id);
+    }
+  }
+}
+
+DocStats Analyzer::Worker::analyze(const PreparedDocument& doc, TermBuffer& out) {
+  if (!owner_.rich_) {
+    // Without cleaning the prepared text is the decoded NFC text: analysing it as UTF-8 again
+    // decodes and composes nothing (both are the identity on it).
+    analyze(doc.text, out, /*utf8=*/true);
+    return doc.stats;
+  }
+  const PresetBegins preset(preset_begins_, doc.begins);
+  units(doc.text, segments_, nullptr);
+  finish_terms(segments_, out);
+  return doc.stats;
+}
+
+DocStats Analyzer::Worker::term_ids(const PreparedDocument& doc, const TermResolver& resolve,
+                                    std::vector<std::uint32_t>& ids) {
+  ids.clear();
+  if (!owner_.rich_) {
+    term_ids(doc.text, /*utf8=*/true, resolve, ids);  // as in analyze above
+    return doc.stats;
+  }
+  reset_id_memo_if_full();
+  if (owner_.config_.ngram_range.second == 1) {
+    const PresetBegins preset(preset_begins_, doc.begins);
+    rich_term_ids(doc.text, resolve, ids);
+    return doc.stats;
+  }
+  analyze(doc, terms_);
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    const std::uint32_t id = resolve(terms_[t]);
+    if (id != Interner::npos) ids.push_back(id);
+  }
+  return doc.stats;
+}
+
+bool same_preparation(const AnalyzerConfig& a, const AnalyzerConfig& b) {
+  const auto same_normalize = [](const NormalizeConfig& x, const NormalizeConfig& y) {
+    return x.lowercase == y.lowercase && x.tone_marks == y.tone_marks;
+  };
+  const auto same_segment = [](const SegmentConfig& x, const SegmentConfig& y) {
+    return x.numbers == y.numbers && x.urls == y.urls && x.min_token_length == y.min_token_length;
+  };
+  const auto same_clean = [](const CleanConfig& x, const CleanConfig& y) {
+    return x.markup == y.markup && x.captions == y.captions && x.headline_lists == y.headline_lists &&
+           x.end_markers == y.end_markers;
+  };
+  return a.encoding == b.encoding && same_normalize(a.normalize, b.normalize) && same_segment(a.segment, b.segment) &&
+         a.clean == b.clean &&
+         (!a.clean || (same_clean(a.clean_config, b.clean_config) && a.repeated_lines == b.repeated_lines)) &&
+         a.words == b.words && a.user_dictionary == b.user_dictionary;
 }
 
 }  // namespace mekong

@@ -229,9 +229,9 @@ std::size_t prepared_cache_budget() {
 
 FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
                                       const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
-                                      std::size_t cache_bytes) {
+                                      std::size_t cache_bytes, bool with_phrases, bool keep_prepared) {
   count_learning_call();
-  count_learning_call();  // the two passes it stands for
+  if (with_phrases) count_learning_call();  // the two passes it stands for
   const int threads = resolve_n_jobs(n_jobs);
   const auto bounds = balanced_bounds(docs.bytes.size(), static_cast<std::size_t>(threads),
                                       [&](std::size_t i) { return docs.bytes[i].size(); });
@@ -272,6 +272,26 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
   FusedLearning out;
   out.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge(evidence_parts));
   evidence_parts.clear();
+  // The kept preparations by document index, for the count pass (moved there after step 2).
+  const auto hand_over = [&] {
+    if (!keep_prepared) return;
+    auto prepared = std::make_shared<PreparedCorpus>();
+    prepared->config = ecfg;
+    prepared->docs.resize(docs.bytes.size());
+    prepared->kept.assign(docs.bytes.size(), 0);
+    prepared->raw_size.resize(docs.bytes.size());
+    for (std::size_t i = 0; i < docs.bytes.size(); ++i) prepared->raw_size[i] = docs.bytes[i].size();
+    for (std::size_t p = 0; p < n_parts; ++p)
+      for (std::size_t k = 0; k < kept[p].size(); ++k) {
+        prepared->docs[bounds[p] + k] = std::move(kept[p][k]);
+        prepared->kept[bounds[p] + k] = 1;
+      }
+    out.prepared = std::move(prepared);
+  };
+  if (!with_phrases) {
+    hand_over();
+    return out;
+  }
 
   // Step 2: phrase units over the same preparations, names joined by the corpus's evidence, with
   // the phrase pass's stop words, as learn_phrases's analyzer does.
@@ -290,7 +310,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
       const std::size_t k = i - bounds[p];
       if (k < kept[p].size()) {
         worker.segments(kept[p][k], segs);
-        kept[p][k] = PreparedDocument();  // freed as soon as it is used
+        if (!keep_prepared) kept[p][k] = PreparedDocument();  // freed as soon as it is used
       } else {
         worker.segments(docs.bytes[i], doc_is_utf8(docs, i), segs);
       }
@@ -299,6 +319,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
       progress_advance(1);
     }
   });
+  hand_over();
   kept.clear();
   std::vector<PhraseModel::Segment> all;
   for (auto& p : seg_parts)
@@ -332,12 +353,15 @@ TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base,
   }
   cfg.repeated_lines = out.repeated_lines;
 
-  // Passes 2 and 3 fused: each document analysed once for both (learn_names_and_phrases).
-  if (config.name_evidence && !out.name_evidence && config.phrases && !out.phrases && config.fused) {
+  // Passes 2 and 3 fused: each document analysed once for both (learn_names_and_phrases), and
+  // for the count when asked; without phrases to learn, step 1 alone (evidence, preparations).
+  if (config.name_evidence && !out.name_evidence && config.fused) {
+    const bool with_phrases = config.phrases && !out.phrases;
     FusedLearning fused = learn_names_and_phrases(docs, cfg, config.phrase_config, config.user_dictionary.get(), n_jobs,
-                                                  prepared_cache_budget());
+                                                  prepared_cache_budget(), with_phrases, config.keep_prepared);
     out.name_evidence = std::move(fused.name_evidence);
-    out.phrases = std::move(fused.phrases);
+    if (with_phrases) out.phrases = std::move(fused.phrases);
+    out.prepared = std::move(fused.prepared);
     return out;
   }
 

@@ -86,6 +86,11 @@ struct PreparedDocument {
   std::size_t bytes() const { return sizeof(PreparedDocument) + text.capacity() + begins.capacity(); }
 };
 
+// Whether analyzers of these two configurations prepare every document alike (the fields a
+// PreparedDocument depends on: encoding, normalization, cleaning and its furniture lines,
+// segmentation, word model, user dictionary), so one's preparations serve the other.
+bool same_preparation(const AnalyzerConfig& a, const AnalyzerConfig& b);
+
 // The column of a name counted by its alias key is "name:" + key ("name:attapu"): no token can
 // produce it, so a name never shares a column with an ordinary word its key happens to spell.
 inline constexpr const char* kNameColumnPrefix = "name:";
@@ -126,6 +131,10 @@ class Analyzer {
     // bytes, without decoding, cleaning or word segmentation again.
     void gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence);
     void segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out);
+    // analyze and term_ids of a prepared document (prepared by an analyzer of the same
+    // preparation, same_preparation): the same terms and ids as from its raw bytes.
+    DocStats analyze(const PreparedDocument& doc, TermBuffer& out);
+    DocStats term_ids(const PreparedDocument& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
     // The cleaned document text (decode, NFC, clean).
     std::string cleaned(std::string_view raw, bool utf8);
     // The document decoded and in NFC, before cleaning.
@@ -161,6 +170,9 @@ class Analyzer {
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
     bool title_word(std::string_view surface);  // is_title_word of a word as written
     void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
+    // term_ids' rich path (cleaning, names or phrases; one token a term) over the prepared text.
+    void rich_term_ids(std::string_view text, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
+    void reset_id_memo_if_full();
     // Word flags of spans_ (1: the token begins a word); all 1 without a word model.
     void word_begins(std::string_view text);
     // The term of the word made of tokens [b, e) of spans_: folded syllables joined by "_" (or "-"

@@ -16,9 +16,9 @@
 // needs the text cleaned with those lines; phrases are learned over units in which names are already
 // joined, which needs the evidence of the whole corpus. So: pass 1 furniture lines, pass 2 name
 // evidence, pass 3 phrases; each pass runs only when its model is asked for and not given. When
-// both name evidence and phrases are learned, passes 2 and 3 are fused (learn_names_and_phrases):
-// each document is decoded, cleaned and segmented into words once, and the phrase step reuses
-// that analysis.
+// name evidence is learned (with or without phrases), passes 2 and 3 are fused
+// (learn_names_and_phrases): each document is decoded, cleaned and segmented into words once, and
+// the phrase step (and, with keep_prepared, the count) reuses that analysis.
 #pragma once
 
 #include <cstdint>
@@ -53,12 +53,17 @@ struct TextModelsConfig {
   PhraseConfig phrase_config;                          // min_count, threshold, passes, stop_words
   std::shared_ptr<const PhraseModel> user_dictionary;  // the phrases' user dictionary, applied first (may be null)
   bool fused = true;  // false: the staged passes (the reference the fused one is tested against)
+  // Keep the documents' preparations (within prepared_cache_budget) for the count that follows, in
+  // TextModels::prepared: a fit_transform then analyses each kept document once. Only the fused
+  // name-evidence step prepares documents; otherwise nothing is kept.
+  bool keep_prepared = false;
 };
 
 struct TextModels {
   std::shared_ptr<const FurnitureLines> repeated_lines;
   std::shared_ptr<const NameEvidence> name_evidence;
   std::shared_ptr<const PhraseModel> phrases;
+  std::shared_ptr<const PreparedCorpus> prepared;  // keep_prepared: for count_corpus (pipeline.hpp), or null
 };
 
 // Name evidence and phrases in one analysis of each document: step 1 prepares each document
@@ -69,13 +74,18 @@ struct TextModels {
 // among the threads); a document past that is prepared again in step 2, so memory stays bounded
 // whatever the corpus size. Threads, merge order and progress (one unit per document per step) as
 // in the staged passes.
+//
+// `with_phrases` false: step 1 only (name evidence; phrases stays null), the step a job without
+// phrases needs. `keep_prepared`: the kept preparations are not freed after step 2 but returned
+// in `prepared` for the count pass (PreparedCorpus, pipeline.hpp), within the same budget.
 struct FusedLearning {
   std::shared_ptr<const NameEvidence> name_evidence;
   std::shared_ptr<const PhraseModel> phrases;
+  std::shared_ptr<const PreparedCorpus> prepared;
 };
 FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
                                       const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
-                                      std::size_t cache_bytes);
+                                      std::size_t cache_bytes, bool with_phrases = true, bool keep_prepared = false);
 
 // The default budget for kept preparations: 256 MiB (about 1.1x the cleaned text they hold);
 // MEKONG_PREPARED_CACHE_MB overrides it (0: nothing kept, every document prepared twice).
