@@ -59,9 +59,7 @@ def tokenizing_path(est):
     if not callable(analyzer) and analyzer == "word" and pattern is None and tokenizer is None:
         return "vietnamese", p
     # Something other than the segmenter tokenizes: name it, and refuse what contradicts it.
-    if callable(analyzer):
-        replacing = _shown("analyzer", analyzer)
-    elif analyzer != "word":
+    if callable(analyzer) or analyzer != "word":
         replacing = _shown("analyzer", analyzer)
     elif tokenizer is not None:
         replacing = _shown("tokenizer", tokenizer)

@@ -8,9 +8,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core, _progress
+from . import _tokenizing as _tok
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._options import ANALYZER_OPTIONS, OPTIONS, analyzer_config, check_n_jobs, check_str, document, set_field
-from . import _tokenizing as _tok
 from ._sparse import as_csr
 from ._stream import CountExtras as _CountExtras
 from ._stream import DocumentStream, Materialized, check_input_options
