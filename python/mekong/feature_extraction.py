@@ -504,6 +504,16 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             return ("core", p, sk) if sk is not None else ("python", p, None)
         return path, p, None
 
+    def _set_given_vocabulary(self):
+        """vocabulary_ from the given ``vocabulary``, normalized as the terms will be, without a fit."""
+        path, p = _tok.tokenizing_path(self)
+        if path == "vietnamese" and p["strip_accents"] is None:
+            normalizer = self._core_analyzer()
+        else:
+            normalizer = _tok.TermNormalizer(self, path, p)
+        self.vocabulary_ = self._fixed_vocabulary(normalizer)
+        self.fixed_vocabulary_ = True
+
     def _count_config(self):
         config = _core.CountConfig()
         for name in ("min_df", "max_df"):

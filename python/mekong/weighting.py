@@ -337,9 +337,9 @@ class TfidfVectorizer(CountVectorizer):
         idf = np.asarray(value, dtype=np.float64)
         if idf.ndim != 1:
             raise ValueError(f"idf_ must be one-dimensional; got shape {idf.shape}")
+        if not hasattr(self, "vocabulary_") and self.vocabulary is not None:
+            self._set_given_vocabulary()  # as scikit-learn's _validate_vocabulary: transform needs no fit
         size = len(self.vocabulary_) if hasattr(self, "vocabulary_") else None
-        if size is None and self.vocabulary is not None:
-            size = len(self.vocabulary)
         if size is not None and size != len(idf):
             raise ValueError(f"idf length = {len(idf)} must be equal to vocabulary size = {size}")
         tfidf = self.__dict__.get("_tfidf")
