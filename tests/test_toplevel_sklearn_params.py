@@ -389,3 +389,20 @@ def test_pipeline_and_grid_search_over_the_new_parameters():
     twin = clone(pipe).set_params(vec__analyzer="char", vec__ngram_range=(1, 2))
     assert twin.get_params()["vec__analyzer"] == "char"
     assert pickle.loads(pickle.dumps(grid.best_estimator_)).predict(docs).tolist() == labels
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(token_pattern=SK_PATTERN), dict(analyzer="char_wb", ngram_range=(2, 3)), dict(strip_accents="unicode")],
+    ids=["pattern", "char_wb", "strip"],
+)
+def test_mekong_dask_takes_the_new_parameters_as_the_in_memory_class(options):
+    bag = pytest.importorskip("dask.bag")
+    import mekong.dask as md
+
+    docs = ["Hợp tác với Attapư, hoà bình", "Tỉnh uỷ và Tỉnh ủy hòa bình", "Hello World hello", "hai ba bon"]
+    ours = md.CountVectorizer(min_df=1, **options)
+    X = md.to_csr(ours.fit_transform(bag.from_sequence(docs, npartitions=2)))
+    local = mekong.CountVectorizer(**options)
+    Y = local.fit_transform(docs)
+    assert ours.vocabulary_ == local.vocabulary_ and (Y != X).nnz == 0

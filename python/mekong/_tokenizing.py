@@ -206,7 +206,7 @@ def preprocessed(preprocessor, text):
     return out
 
 
-def sk_count(texts, sk, config, n_jobs):
+def sk_count(texts, sk, config, n_jobs, progress=None):
     """Counting on the "core" path: the core's scikit-learn analyzer and count stage (min_df /
     max_df in the core), then max_features and binary. Returns (csr_matrix, terms)."""
     import scipy.sparse as sp
@@ -219,7 +219,7 @@ def sk_count(texts, sk, config, n_jobs):
     if high < low:
         raise ValueError("max_df corresponds to < documents than min_df")
     args = (config.min_df, config.min_df_is_count, config.max_df, config.max_df_is_count)
-    parts, vocabulary = _core.sk_count(texts, sk, *args, n_jobs)
+    parts, vocabulary = _core.sk_count(texts, sk, *args, n_jobs, progress=progress)
     terms = list(vocabulary)  # the core's dict is in column order: sorted
     if not terms:
         _, unpruned = _core.sk_count(texts, sk, 1.0, True, 1.0, False, n_jobs)
@@ -387,11 +387,11 @@ class TextTerms:
             self.stop = frozenset(stop) if stop is not None else None
             if p["token_pattern"] is not None:
                 check_pattern(p["token_pattern"])
-        self._tok = None
+        self._tok = self._core = None
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_tok"] = None
+        state["_tok"] = state["_core"] = None
         return state
 
     def _tokenizer(self):
@@ -422,7 +422,9 @@ class TextTerms:
         if self.path == "vietnamese":
             if p["preprocessor"] is not None:
                 text = p["preprocessor"](text)
-            terms = self.est._core_analyzer().terms(text)[0]
+            if self._core is None:  # fetched once: the vectorizer's key check is not per document
+                self._core = self.est._core_analyzer()
+            terms = self._core.terms(text)[0]
             if isinstance(self.strip, Stripper):
                 return self.strip.terms(terms)
             if self.strip is not None:

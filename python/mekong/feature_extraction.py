@@ -565,7 +565,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         terms_fn = self._plan_terms(path, p)
         aliases = {}
         if path == "core":
-            X, vocabulary = _tok.sk_count(texts, sk, config, n_jobs)
+            with _progress.bar(len(texts), "count") as pb:
+                X, vocabulary = _tok.sk_count(texts, sk, config, n_jobs, pb)
             X = X.astype(self.dtype) if X.dtype != np.dtype(self.dtype) else X
         elif terms_fn is None:  # the Vietnamese analyzer after a preprocessor: counted by the core
             matrix, vocabulary, _, aliases = _count_learn_stream(texts, self._core_analyzer(), config, n_jobs)
@@ -592,7 +593,8 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         terms_fn = self._plan_terms(path, p)
         if path == "core":
             terms = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
-            X = _csr(_core.sk_count_fixed(texts, sk, terms, n_jobs), None)
+            with _progress.bar(len(texts), "count") as pb:
+                X = _csr(_core.sk_count_fixed(texts, sk, terms, n_jobs, progress=pb), None)
             if binary:
                 X.data[:] = 1
             return X.astype(self.dtype) if X.dtype != np.dtype(self.dtype) else X
