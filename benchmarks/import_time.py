@@ -11,6 +11,7 @@ Run it where mekong is installed (a build, not the source tree).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -65,14 +66,16 @@ def main():
             runs[name].append(probe(imports))
     load_after = os.getloadavg()
     new, old = (runs[name] for name in CASES)
-    med = {name: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "vmsize", "rss")} for name, rs in runs.items()}
+    med = {
+        name: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "vmsize", "rss")}
+        for name, rs in runs.items()
+    }
     ratio_wall = statistics.median(o["wall"] / n["wall"] for n, o in zip(new, old))
     ratio_cpu = statistics.median(o["cpu"] / n["cpu"] for n, o in zip(new, old))
     cpu = "unknown"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError, StopIteration):
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name"))
     lines = [
         "# `import mekong`: time and address space",
         "",
