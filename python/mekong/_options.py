@@ -459,8 +459,8 @@ _OPTIONS = [
     "char" / "char_wb": character n-grams of ``ngram_range`` lengths, in the core, with
     scikit-learn's semantics ("char_wb" only inside words, padded with a space), over the
     NFC text with ``tone_marks`` placement; the word segmenter's options are refused with them. A
-    callable gets each decoded document and returns its terms (the slow path; every other text
-    option is then ignored, as in scikit-learn).""",
+    callable gets each decoded document and returns its terms (the slow path): scikit-learn's other
+    text options are then ignored, as in scikit-learn, and the segmenter's are refused.""",
         lambda n, v: _check_analyzer(n, v),
     ),
     # counting
