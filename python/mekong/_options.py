@@ -284,12 +284,43 @@ _OPTIONS = [
         lambda n, v: _choice(n, v, {"raise": "raise", "skip": "skip"}),
     ),
     _option(
+        "strip_accents",
+        None,
+        """strip_accents : {"ascii", "unicode"} or callable, default=None
+    scikit-learn's accent removal, as ICU transforms in the core: "unicode" is NFKD then every
+    combining mark removed, "ascii" NFKD then every non-ASCII character removed; a callable is
+    called on each document by Python. On Vietnamese this erases tone and vowel marks: "hòa",
+    "hoa" and "hóa" become one term, "đ" stays (it is a letter, not a mark) under "unicode" and
+    is dropped under "ascii". With the Vietnamese word analyzer the marks go after segmentation
+    ("hòa_bình" -> "hoa_binh"), so words are still found from the marked text.""",
+        lambda n, v: _check_strip_accents(n, v),
+    ),
+    _option(
         "lowercase",
         True,
         """lowercase : bool, default=True
     Lower-case every token (Unicode simple case mapping: "Đ" -> "đ").""",
         check_bool,
         "NormalizeConfig.lowercase",
+    ),
+    _option(
+        "preprocessor",
+        None,
+        """preprocessor : callable, default=None
+    Called by Python on each decoded document (str -> str) before it is tokenized (the slow
+    path). With ``token_pattern``, a char analyzer or a ``tokenizer`` it replaces ``lowercase``
+    and ``strip_accents``, as in scikit-learn; with the Vietnamese word analyzer it runs first and
+    the core's normalization (NFC, tone marks, ``lowercase``) still follows.""",
+        lambda n, v: _check_callable(n, v),
+    ),
+    _option(
+        "tokenizer",
+        None,
+        """tokenizer : callable, default=None
+    Called by Python on each preprocessed document (str -> list of str); replaces the word
+    segmenter (and ``token_pattern``). Stop words and n-grams then apply to its tokens, in Python
+    (the slow path). Only with ``analyzer="word"``.""",
+        lambda n, v: _check_callable(n, v),
     ),
     _option(
         "tone_marks",
@@ -335,6 +366,19 @@ _OPTIONS = [
     built-in list (:mod:`mekong.stopwords`).""",
         lambda n, v: stop_word_list(v, n),
         "AnalyzerConfig.stop_words",
+    ),
+    _option(
+        "token_pattern",
+        None,
+        """token_pattern : str or None, default=None
+    None: tokens are Vietnamese syllables and words from the core's segmenter. A regular
+    expression (scikit-learn's syntax, e.g. ``r"(?u)\\b\\w\\w+\\b"``) replaces the segmenter:
+    runs of word characters take the core's fast path, other patterns run through ICU's regular
+    expressions in the core; a pattern with one group gives the group. Text is still composed to
+    NFC with ``tone_marks`` placement first. The segmenter's own options (``words`` other than
+    True/False, ``names``, ``aliases``, ``alias_table``, ``phrases``, ``user_dictionary``, ``clean``,
+    ``numbers=False``, ``urls`` other than "drop", ``min_token_length`` > 1) are refused with it.""",
+        lambda n, v: _check_token_pattern(n, v),
     ),
     _option(
         "ngram_range",
@@ -406,6 +450,18 @@ _OPTIONS = [
     which is what scikit-learn's token pattern sees.""",
         lambda n, v: word_model(v, n),
         "AnalyzerConfig.words",
+    ),
+    _option(
+        "analyzer",
+        "word",
+        """analyzer : {"word", "char", "char_wb"} or callable, default="word"
+    "word": terms are words (or ``token_pattern`` / ``tokenizer`` tokens) and their n-grams.
+    "char" / "char_wb": character n-grams of ``ngram_range`` lengths, in the core, with
+    scikit-learn's semantics ("char_wb" only inside words, padded with a space), over the
+    NFC text with ``tone_marks`` placement; the word segmenter's options are refused with them. A
+    callable gets each decoded document and returns its terms (the slow path): scikit-learn's other
+    text options are then ignored, as in scikit-learn, and the segmenter's are refused.""",
+        lambda n, v: _check_analyzer(n, v),
     ),
     # counting
     _option(
@@ -571,6 +627,30 @@ _OPTIONS = [
 ]
 
 
+def _check_callable(name, value):
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be None or a callable; got {type(value).__name__}")
+    return value
+
+
+def _check_strip_accents(name, value):
+    if value is None or callable(value):
+        return value
+    return _choice(name, value, {"ascii": "ascii", "unicode": "unicode"})
+
+
+def _check_token_pattern(name, value):
+    if value is None:
+        return None
+    return check_str(name, value)
+
+
+def _check_analyzer(name, value):
+    if callable(value):
+        return value
+    return _choice(name, value, {"word": "word", "char": "char", "char_wb": "char_wb"})
+
+
 def _check_passes(name, value):
     passes = check_int(name, value, 1)
     if passes > 4:
@@ -581,10 +661,13 @@ def _check_passes(name, value):
 OPTIONS: dict[str, Option] = {o.name: o for o in _OPTIONS}
 
 _TEXT = ("lowercase", "tone_marks", "numbers", "urls", "min_token_length", "stop_words", "ngram_range")
+#: scikit-learn's tokenizing parameters the vectorizers take besides the Vietnamese options.
+SKLEARN_TEXT = ("strip_accents", "preprocessor", "tokenizer", "token_pattern", "analyzer")
 _VECTORIZER = (
     ("input", "encoding", "decode_error", "on_error")
     + _TEXT
     + ("clean", "names", "aliases", "alias_table", "phrases", "user_dictionary", "words")
+    + SKLEARN_TEXT
     + ("max_df", "min_df", "max_features", "vocabulary", "binary", "dtype")
 )
 

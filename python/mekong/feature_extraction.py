@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _core, _progress
+from . import _tokenizing as _tok
 from ._base import BaseEstimator, TransformerMixin, check_is_fitted
 from ._options import ANALYZER_OPTIONS, OPTIONS, analyzer_config, check_n_jobs, check_str, document, set_field
 from ._sparse import as_csr
@@ -153,6 +154,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         phrases=None,
         user_dictionary=None,
         words: bool = True,
+        strip_accents=None,
+        preprocessor=None,
+        tokenizer=None,
+        token_pattern: str | None = None,
+        analyzer="word",
         max_df: float | int = 1.0,
         min_df: float | int = 1,
         max_features: int | None = None,
@@ -180,6 +186,11 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.phrases = phrases
         self.user_dictionary = user_dictionary
         self.words = words
+        self.strip_accents = strip_accents
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.token_pattern = token_pattern
+        self.analyzer = analyzer
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
@@ -296,12 +307,48 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         return analyzer
 
     def build_analyzer(self):
-        """Return a callable that turns one document into its list of terms.
+        """Return a callable that turns one document into its list of terms, the terms ``fit``
+        counts (same tokenizing path, same fitted models). It takes a document's content, str or
+        bytes (decoded with ``encoding``), and pickles.
 
         ``fit`` and ``transform`` use it when a subclass overrides it (as scikit-learn's do): the
         terms it returns are counted (in Python, so slower than the core's own path)."""
-        analyzer = self._core_analyzer()
-        return lambda doc: analyzer.terms(doc)[0]
+        return _tok.BuiltAnalyzer(self)
+
+    def build_tokenizer(self):
+        """Return a callable that splits a preprocessed text into tokens: ``tokenizer`` when given,
+        ``token_pattern``'s matches (in the core) when given, else the Vietnamese segmenter's
+        syllables or words (no stop words, no n-grams). Picklable."""
+        p = _tok.sklearn_options(self)
+        if p["tokenizer"] is not None:
+            return p["tokenizer"]
+        if p["token_pattern"] is not None:
+            return _tok.PatternTokenizer(p["token_pattern"])
+        return _tok.SegmenterTokens(self)
+
+    def build_preprocessor(self):
+        """Return a callable that turns a text into what the tokenizer reads: ``preprocessor`` when
+        given, else NFC with the ``tone_marks`` placement, lower case (``lowercase``) and
+        ``strip_accents``. Picklable."""
+        p = _tok.sklearn_options(self)
+        if p["preprocessor"] is not None:
+            return p["preprocessor"]
+        return _tok.Preprocessor(self.tone_marks, bool(self.lowercase), p["strip_accents"])
+
+    def get_stop_words(self):
+        """The stop words as they are compared with tokens (normalized like the text), as a
+        frozenset, or None."""
+        words = _tok.stop_words(self)
+        return None if words is None else frozenset(words)
+
+    def decode(self, doc):
+        """One document's text, read as ``fit`` reads it (``input``, ``encoding``, ``decode_error``):
+        a path's file, a file object's content, bytes decoded; invalid bytes become U+FFFD."""
+        self._check_input()
+        docs = list(DocumentStream([doc], self.input, self.encoding, self._input_errors()[0], "raise"))
+        if len(docs) != 1:
+            raise ValueError(f"decode takes one document; {doc!r} names {len(docs)}")
+        return _tok.text_of(docs[0], self.encoding)[0]
 
     def _custom_analyzer(self):
         """The overriding build_analyzer()'s callable, or None when the core's analyzer is used."""
@@ -368,6 +415,9 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
     def _fit_transform(self, raw_documents):
         self._check_input()
         self._base_config()  # bad options fail before any work
+        plan = self._tokenizing_plan()
+        if plan is not None:
+            return self._fit_transform_plan(raw_documents, *plan)
         stream = self._documents(raw_documents)
         n_jobs = check_n_jobs(self.n_jobs)
         # The learning passes need every document at once: they read the stream into a list, and
@@ -422,6 +472,10 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         if not hasattr(self, "vocabulary_") and self.vocabulary is not None:
             return self.fit_transform(raw_documents)
         check_is_fitted(self, "vocabulary_")
+        plan = self._tokenizing_plan()
+        if plan is not None:
+            with _progress.enabled(getattr(self, "progress", False)):
+                return self._transform_plan(raw_documents, *plan)
         analyzer = self._core_analyzer()
         stream = self._documents(raw_documents)
         with _progress.enabled(getattr(self, "progress", False)):
@@ -446,6 +500,120 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
         self.n_replaced_ = replaced
         self.first_invalid_ = first_invalid
         self.skipped_files_ = list(stream.skipped) if stream is not None else []
+        return _csr(matrix, self.dtype)
+
+    # -- scikit-learn's tokenizing parameters: the paths other than the core's default one ---------
+    def _tokenizing_plan(self):
+        """None when the core's own analyzer and counting run (the default); else (path, options)
+        (see :mod:`mekong._tokenizing`). An overridden build_analyzer keeps its own path."""
+        path, p = _tok.tokenizing_path(self)
+        if type(self).build_analyzer is not CountVectorizer.build_analyzer:
+            return None
+        if path == "vietnamese" and p["preprocessor"] is None and p["strip_accents"] is None:
+            return None
+        if path == "core":
+            sk = _tok.core_sk_analyzer(self, p)
+            return ("core", p, sk) if sk is not None else ("python", p, None)
+        return path, p, None
+
+    def _set_given_vocabulary(self):
+        """vocabulary_ from the given ``vocabulary``, normalized as the terms will be, without a fit."""
+        path, p = _tok.tokenizing_path(self)
+        if path == "vietnamese" and p["strip_accents"] is None:
+            normalizer = self._core_analyzer()
+        else:
+            normalizer = _tok.TermNormalizer(self, path, p)
+        self.vocabulary_ = self._fixed_vocabulary(normalizer)
+        self.fixed_vocabulary_ = True
+
+    def _count_config(self):
+        config = _core.CountConfig()
+        for name in ("min_df", "max_df"):
+            value, is_count = OPTIONS[name].check(name, getattr(self, name))
+            set_field(config, OPTIONS[name].field, value)
+            setattr(config, name + "_is_count", is_count)
+        max_features = OPTIONS["max_features"].check("max_features", self.max_features)
+        config.max_features = -1 if max_features is None else max_features
+        config.binary = OPTIONS["binary"].check("binary", self.binary)
+        return config
+
+    def _plan_texts(self, raw_documents, path, p):
+        """The documents as the plan's tokenizer reads them, with the decoding record."""
+        stream = self._documents(raw_documents)
+        texts, replaced, first = _tok.read_texts(stream, self.encoding)
+        if path == "vietnamese" and p["preprocessor"] is not None:
+            texts = [_tok.preprocessed(p["preprocessor"], t) for t in texts]
+        elif path == "core":
+            norm = _tok.Normalizer(self.tone_marks)
+            texts = [norm(t) for t in texts]
+        self.n_replaced_ = replaced
+        self.first_invalid_ = first
+        self.skipped_files_ = list(stream.skipped)
+        return texts
+
+    def _plan_terms(self, path, p):
+        """The Python callable over (prepared) texts for the paths counted in Python, or None."""
+        if path == "vietnamese":
+            return None if p["strip_accents"] is None else _tok.TextTerms(self, path, dict(p, preprocessor=None))
+        if path == "python":
+            return _tok.TextTerms(self, path, p)
+        return None
+
+    def _fit_transform_plan(self, raw_documents, path, p, sk):
+        n_jobs = check_n_jobs(self.n_jobs)
+        config = self._count_config()
+        self._core_vocabulary_cache = None
+        self.__dict__.pop("aliases_", None)
+        texts = self._plan_texts(raw_documents, path, p)
+        if path == "vietnamese":
+            self._fit_text_models(texts, n_jobs)
+        else:
+            for name in ("cleaner_", "phrases_", "name_evidence_", "_analyzer"):
+                self.__dict__.pop(name, None)
+        if self.vocabulary is not None:
+            self.vocabulary_ = self._fixed_vocabulary(_tok.TermNormalizer(self, path, p))
+            self.fixed_vocabulary_ = True
+            return self._transform_texts(texts, path, p, sk, n_jobs)
+        terms_fn = self._plan_terms(path, p)
+        aliases = {}
+        if path == "core":
+            with _progress.bar(len(texts), "count") as pb:
+                X, vocabulary = _tok.sk_count(texts, sk, config, n_jobs, pb)
+            X = X.astype(self.dtype) if X.dtype != np.dtype(self.dtype) else X
+        elif terms_fn is None:  # the Vietnamese analyzer after a preprocessor: counted by the core
+            matrix, vocabulary, _, aliases = _count_learn_stream(texts, self._core_analyzer(), config, n_jobs)
+            X = _csr(matrix, self.dtype)
+        else:
+            if not texts:
+                raise ValueError("empty corpus: fit needs at least one document")
+            matrix, vocabulary, _, _ = _count_terms(texts, terms_fn, config)
+            X = _csr(matrix, self.dtype)
+        self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
+        self.fixed_vocabulary_ = False
+        if self.aliases and path == "vietnamese" and p["strip_accents"] is None:
+            self.aliases_ = {key: dict(forms) for key, forms in sorted(aliases.items()) if key in self.vocabulary_}
+        return X
+
+    def _transform_plan(self, raw_documents, path, p, sk):
+        texts = self._plan_texts(raw_documents, path, p)
+        return self._transform_texts(texts, path, p, sk, check_n_jobs(self.n_jobs))
+
+    def _transform_texts(self, texts, path, p, sk, n_jobs):
+        if not self.vocabulary_:
+            raise ValueError("Vocabulary is empty")
+        binary = bool(self.binary)
+        terms_fn = self._plan_terms(path, p)
+        if path == "core":
+            terms = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
+            with _progress.bar(len(texts), "count") as pb:
+                X = _csr(_core.sk_count_fixed(texts, sk, terms, n_jobs, progress=pb), None)
+            if binary:
+                X.data[:] = 1
+            return X.astype(self.dtype) if X.dtype != np.dtype(self.dtype) else X
+        if terms_fn is None:
+            matrix, _, _ = _count_fixed_stream(texts, self._core_analyzer(), self._core_vocabulary(), binary, n_jobs)
+        else:
+            matrix, _ = _count_terms_fixed(texts, terms_fn, self.vocabulary_, binary)
         return _csr(matrix, self.dtype)
 
     def get_feature_names_out(self, input_features=None):

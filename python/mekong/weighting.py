@@ -252,6 +252,11 @@ class TfidfVectorizer(CountVectorizer):
         phrases=None,
         user_dictionary=None,
         words=True,
+        strip_accents=None,
+        preprocessor=None,
+        tokenizer=None,
+        token_pattern=None,
+        analyzer="word",
         max_df=1.0,
         min_df=1,
         max_features=None,
@@ -284,6 +289,11 @@ class TfidfVectorizer(CountVectorizer):
             phrases=phrases,
             user_dictionary=user_dictionary,
             words=words,
+            strip_accents=strip_accents,
+            preprocessor=preprocessor,
+            tokenizer=tokenizer,
+            token_pattern=token_pattern,
+            analyzer=analyzer,
             max_df=max_df,
             min_df=min_df,
             max_features=max_features,
@@ -315,9 +325,29 @@ class TfidfVectorizer(CountVectorizer):
 
     @property
     def idf_(self):
-        """Inverse document frequency vector (when ``use_idf``)."""
+        """Inverse document frequency vector (when ``use_idf``); settable, as in scikit-learn, to
+        reuse the weights of another fit (its length must be the vocabulary's)."""
         check_is_fitted(self, "_tfidf")
         return self._tfidf.idf_
+
+    @idf_.setter
+    def idf_(self, value):
+        if not self.use_idf:
+            raise ValueError("`idf_` cannot be set when `user_idf=False`.")  # scikit-learn's words
+        idf = np.asarray(value, dtype=np.float64)
+        if idf.ndim != 1:
+            raise ValueError(f"idf_ must be one-dimensional; got shape {idf.shape}")
+        if not hasattr(self, "vocabulary_") and self.vocabulary is not None:
+            self._set_given_vocabulary()  # as scikit-learn's _validate_vocabulary: transform needs no fit
+        size = len(self.vocabulary_) if hasattr(self, "vocabulary_") else None
+        if size is not None and size != len(idf):
+            raise ValueError(f"idf length = {len(idf)} must be equal to vocabulary size = {size}")
+        tfidf = self.__dict__.get("_tfidf")
+        if tfidf is None:
+            tfidf = self._transformer()
+        tfidf.idf_ = idf
+        tfidf.n_features_in_ = len(idf)
+        self._tfidf = tfidf
 
     def fit(self, raw_documents, y=None):
         self.fit_transform(raw_documents)
