@@ -29,8 +29,17 @@ STRUCTURAL = {
     "AnalyzerConfig": {"normalize", "segment", "clean_config", "repeated_lines", "name_evidence"},
     "CountConfig": {"min_df_is_count", "max_df_is_count"},
     "PhraseConfig": {"stop_words"},
-    # fused: the switch to the staged reference passes, which the differential tests compare against
-    "TextModelsConfig": {"furniture", "name_evidence", "phrases", "phrase_config", "user_dictionary", "fused"},
+    # fused: the switch to the staged reference passes, which the differential tests compare against;
+    # keep_prepared: whether the learning pass keeps its preparations for the count (set by fit)
+    "TextModelsConfig": {
+        "furniture",
+        "name_evidence",
+        "phrases",
+        "phrase_config",
+        "user_dictionary",
+        "fused",
+        "keep_prepared",
+    },
 }
 
 
