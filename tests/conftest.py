@@ -50,3 +50,49 @@ def to_cp1258(text):
         out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS)))
         out.append("".join(c for c in d if c in _TONE_MARKS))
     return "".join(out).encode("cp1258")
+
+
+def _cpu_seconds(pid):
+    """User + system CPU time of a live process (what time.process_time() counts inside it), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def interrupt_child(setup, call, delay=0.7, timeout=120):
+    """Runs ``call`` in a loop in a child Python (after ``setup``), sends it SIGINT after ``delay``
+    seconds and returns ``(wall, cpu, out)``: the wall time from the signal to the KeyboardInterrupt
+    in the child (CLOCK_MONOTONIC is one clock for both processes, so the child's exit and freeing
+    its memory are not counted) and the CPU time the child spent in between. The CPU time says how
+    long the core went on working after the signal whatever the machine's load; the wall time also
+    holds the time the child waited for a core. ``out`` is the child's output (AssertionError when
+    it did not end by the KeyboardInterrupt). Linux only (reads /proc)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import mekong, sys, time\n"
+        f"{setup}\n"
+        "print('ready', flush=True)\n"
+        "try:\n"
+        "    while True:\n"
+        f"        {call}\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', time.monotonic(), time.process_time(), flush=True)\n"
+        "    sys.exit(3)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)  # inside the core by now
+        cpu_at_signal = _cpu_seconds(proc.pid)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=timeout)
+    finally:
+        proc.kill()
+    assert proc.returncode == 3 and out.startswith("interrupted"), out
+    raised_at, cpu_at_raise = map(float, out.split()[1:3])
+    return raised_at - sent, cpu_at_raise - cpu_at_signal, out

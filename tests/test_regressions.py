@@ -105,30 +105,22 @@ def test_stopwords_module_is_reachable():
     assert "và" in mekong.stopwords.VIETNAMESE_STOP_WORDS
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the child's CPU time from /proc")
 def test_ctrl_c_interrupts_long_core_work():
-    import signal
-    import time
+    from conftest import interrupt_child
 
     # One call that runs for many seconds in the core (the same long str, repeated: cheap to make).
     # Without the core polling for signals, Ctrl-C would only land when the call returns.
-    code = (
-        "import mekong, sys, time\n"
-        "doc = ' '.join(f'w{i % 50000}' for i in range(50000))\n"
-        "docs = [doc] * 4000\n"
-        "print('ready', flush=True)\n"
-        "start = time.monotonic()\n"
-        "try:\n"
-        "    mekong.CountVectorizer(ngram_range=(1, 3)).fit_transform(docs)\n"
-        "    print('finished', time.monotonic() - start, flush=True)\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', flush=True)\n"
-        "    sys.exit(3)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "ready"
-    time.sleep(1.0)  # inside the core by now
-    start = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=120)
-    assert proc.returncode == 3 and "interrupted" in out, out
-    assert time.monotonic() - start < 3.0
+    #
+    # What is bounded is the core's reaction, not the machine's load: the regression was a 3.1 s
+    # total (signal to the child's exit) on a shared machine, where the child got a fraction of a
+    # core and its exit (freeing its memory) was counted. Now the CPU time the child spends between
+    # the signal and the KeyboardInterrupt is bounded (a core that ignored the signal would spend
+    # the rest of the call, many seconds, and a call that finished first prints no "interrupted"),
+    # and the wall time to the exception has a bound only a hang would pass.
+    setup = "doc = ' '.join(f'w{i % 50000}' for i in range(50000))\ndocs = [doc] * 4000"
+    wall, cpu, out = interrupt_child(setup, "mekong.CountVectorizer(ngram_range=(1, 3)).fit_transform(docs)", delay=1.0)
+    # The binding checks for signals every 100 ms and the core polls every 64 KiB of text: tens of
+    # milliseconds of work; the bound leaves room for the exception's way out and /proc's ticks.
+    assert cpu < 1.0, (cpu, wall)
+    assert wall < 10.0, (cpu, wall)

@@ -1,10 +1,8 @@
 """Robust on any input (issue 9): hostile text in linear time, canonical sparse input, nothing
 lost, clear errors, and Ctrl-C inside one long call. Each test is named after the defect it pins."""
 
-import signal
 import subprocess
 import sys
-import time
 import unicodedata
 
 import numpy as np
@@ -342,33 +340,17 @@ _CALLS = [
 ]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the child's CPU time from /proc")
 @pytest.mark.parametrize("name,setup,call", _CALLS, ids=[c[0] for c in _CALLS])
 def test_ctrl_c_inside_one_long_call(name, setup, call):
+    from conftest import interrupt_child
+
     # The call runs in a loop (seconds each) so that the signal lands inside the core; before, the
     # flag was polled only between documents, so one long document ignored Ctrl-C to its end (20 s
-    # for the phrases case). The child notes when KeyboardInterrupt reaches it (CLOCK_MONOTONIC is
-    # one clock for both processes): freeing its memory and exiting are not the call's latency.
-    code = (
-        "import mekong, sys, time\n"
-        f"{_SETUP[setup]}\n"
-        "print('ready', flush=True)\n"
-        "try:\n"
-        "    while True:\n"
-        f"        {call}\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', time.monotonic(), flush=True)\n"
-        "    sys.exit(3)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.7)  # inside the core by now
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 3 and out.startswith("interrupted"), out
-    elapsed = float(out.split()[1]) - sent
-    # the target is one second; the margin is for a shared machine under load
-    assert elapsed < 2.0, f"{name}: Ctrl-C took {elapsed:.2f} s"
+    # for the phrases case). The target is one second of the core's work after the signal: the CPU
+    # time the child spends between the signal and the KeyboardInterrupt, which the machine's load
+    # does not stretch (the wall time did: 3.5 s for repeated_lines at a load of 11 on 2 cores, of
+    # which 0.37 s on a CPU). The wall bound only catches a hang.
+    wall, cpu, _ = interrupt_child(_SETUP[setup], call, timeout=60)
+    assert cpu < 1.0, f"{name}: the core worked {cpu:.2f} s after Ctrl-C ({wall:.2f} s wall)"
+    assert wall < 10.0, f"{name}: Ctrl-C took {wall:.2f} s"

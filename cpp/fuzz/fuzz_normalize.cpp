@@ -1,4 +1,5 @@
 // normalize: NFC (Normalizer::compose), one token's fold, and mekong.normalize() (normalize_text).
+//   compose and fold_token also run on the raw bytes (invalid, or cut inside a sequence at the end).
 //   compose equals ICU's UTF-16 NFC of the whole string (of its stream-safe form, when the core
 //   writes one for runs of more than 30 marks), returns the input itself when it is NFC already,
 //   and is idempotent; normalize_text's output is valid UTF-8, in NFC, keeps every
@@ -53,6 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const mekong::Normalizer& norm = normalizer(in.byte());
   std::string decoded;
   const std::string_view text = mekong::decode_utf8(in.rest(), decoded).text;
+
+  // The raw bytes, never decoded, as a C++ caller may pass them: libFuzzer's buffer ends where they
+  // end, so a reader that trusts a cut lead byte reads past it (ASan). compose replaces the invalid
+  // sequences as decode_utf8 does.
+  {
+    std::string raw_scratch, ref_scratch;
+    const std::string_view raw_nfc = norm.compose(in.rest(), raw_scratch);
+    FUZZ_CHECK(raw_nfc == norm.compose(text, ref_scratch), "compose of raw bytes differs from compose of decoded on %s",
+               fuzz::hex(in.rest()).c_str());
+    std::string raw_folded;
+    norm.fold_token(in.rest(), raw_folded);
+    FUZZ_CHECK(fuzz::valid_utf8(raw_folded), "fold_token of raw bytes is not valid UTF-8");
+  }
 
   std::string scratch;
   const std::string_view nfc = norm.compose(text, scratch);

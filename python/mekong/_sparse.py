@@ -71,7 +71,14 @@ def as_csr(X, dtype=None, name="X"):
     if X.indices.dtype != X.indptr.dtype:
         idx = np.result_type(X.indices.dtype, X.indptr.dtype)
         X = sp.csr_matrix((X.data, X.indices.astype(idx), X.indptr.astype(idx)), shape=X.shape)
+    if not _all_finite(X.data):  # one message naming the argument, whatever the function
+        raise ValueError(f"{name} contains NaN or infinity")
     return canonical(X)
+
+
+def _all_finite(values, chunk=1 << 20):
+    """Whether every value is finite; in chunks, so a large matrix costs no temporary of its size."""
+    return all(np.isfinite(values[start : start + chunk]).all() for start in range(0, len(values), chunk))
 
 
 def core_args(X):

@@ -184,12 +184,11 @@ class DocumentStream:
         try:
             text = codecs.decode(data, self.encoding, self.decode_error)
         except UnicodeDecodeError as exc:
+            where = f"document {position}, byte offset {exc.start}"
+            if name != f"document {position}":  # a file: its name first (else the document said twice)
+                where = f"{name}: {where}"
             raise UnicodeDecodeError(
-                exc.encoding,
-                exc.object,
-                exc.start,
-                exc.end,
-                f"{name}: document {position}, byte offset {exc.start}: invalid byte sequence ({exc.reason})",
+                exc.encoding, exc.object, exc.start, exc.end, f"{where}: invalid byte sequence ({exc.reason})"
             ) from None
         return data if self.decode_error == "strict" else text  # strict and valid: the core reads the bytes
 

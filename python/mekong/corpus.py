@@ -18,14 +18,29 @@ def display_name(path) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _source_list(sources):
+    """``sources`` as a list of paths (a generator is read once), or a TypeError naming it."""
+    if isinstance(sources, (str, os.PathLike)):
+        return [sources]
+    try:
+        sources = list(sources)
+    except TypeError:
+        raise TypeError(
+            f"source must be a file, folder or glob pattern, or an iterable of them; got {type(sources).__name__}"
+        ) from None
+    for src in sources:
+        if not isinstance(src, (str, os.PathLike)):
+            raise TypeError(f"source must name files with str or os.PathLike; got {type(src).__name__}")
+    return sources
+
+
 def find_files(sources, pattern="*.txt", exclude=(), skipped=None):
     """The files named by ``sources`` (folders searched recursively for ``pattern``, glob patterns,
     or files; a list or any iterable of them), sorted within each source, each once. Paths under an
     ``exclude`` folder are skipped. Raises FileNotFoundError naming a source that matches nothing
     that exists; when ``skipped`` is a list, such a source is appended to it as ``(name, reason)``
     instead."""
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
+    sources = _source_list(sources)
     excluded = [Path(e).resolve() for e in exclude]
     seen, files = set(), []
 
@@ -142,7 +157,7 @@ def _match_metadata(rows, files, ids, path, where=None):
 def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(), skipped=None):
     """Files and one metadata record (dict) per file: what read_corpus and the CLI share. With a
     ``skipped`` list, missing sources and unreadable files are listed there instead of raising."""
-    srcs = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)  # a generator: read once
+    srcs = _source_list(sources)
     files = find_files(srcs, pattern, exclude=exclude, skipped=skipped)
     if skipped is not None:
         files = _readable(files, skipped)

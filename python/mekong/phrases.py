@@ -117,9 +117,13 @@ class Phrases(BaseEstimator):
 
         if isinstance(documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
+        try:
+            documents = list(documents)
+        except TypeError:
+            raise TypeError(f"documents must be an iterable of str or bytes; got {type(documents).__name__}") from None
         learning = self._learning(_core.TextModelsConfig())
         base = analyzer_config(words=self.words)
-        models = _progress.fit_text_models(list(documents), base, learning, check_n_jobs(self.n_jobs))
+        models = _progress.fit_text_models(documents, base, learning, check_n_jobs(self.n_jobs))
         self.model_ = models.phrases
         return self
 

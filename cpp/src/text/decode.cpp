@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 
 #include "mekong/error.hpp"
+#include "mekong/text/utf8.hpp"
 #include "mekong/util/parallel.hpp"
 
 namespace mekong {
@@ -19,48 +20,7 @@ namespace {
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
-inline bool cont(unsigned char b) { return (b & 0xC0) == 0x80; }
-
-// Length of the valid sequence at p (1..4), or 0 when invalid; then *bad is the number of bytes one
-// U+FFFD replaces (the maximal subpart of a valid sequence, at least 1).
-inline std::size_t sequence_length(const unsigned char* p, std::size_t n, std::size_t* bad) {
-  const unsigned char b0 = p[0];
-  std::size_t need;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) {
-      hi = 0x9F;
-      // An encoded surrogate (how "surrogatepass" writes a lone surrogate): one sequence.
-      if (n >= 3 && p[1] >= 0xA0 && p[1] <= 0xBF && cont(p[2])) {
-        *bad = 3;
-        return 0;
-      }
-    }
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    *bad = 1;
-    return 0;
-  }
-  if (n < 2 || p[1] < lo || p[1] > hi) {
-    *bad = 1;
-    return 0;
-  }
-  for (std::size_t k = 2; k < need; ++k) {
-    if (k >= n || !cont(p[k])) {
-      *bad = k;
-      return 0;
-    }
-  }
-  return need;
-}
+using utf8::sequence_length;
 
 // Skips a run of ASCII bytes eight at a time.
 inline std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {

@@ -18,7 +18,7 @@ Gap classify_gap(std::string_view gap, bool* sentence_break) {
   bool only_space = true, brk = false;
   std::size_t hyphens = 0;
   for (std::size_t i = 0; i < gap.size();) {
-    const char32_t c = utf8::next(gap.data(), i);
+    const char32_t c = utf8::next(gap, i);  // bounded: callers may pass any bytes
     if (c == ' ' || c == '\t' || c == 0xA0) continue;
     only_space = false;
     if (c == '-' || c == 0x2010 || c == 0x2011) ++hyphens;
@@ -91,7 +91,7 @@ bool never_a_name(std::string_view syllable) {
       "vụ",   "viện",   "khu", "phòng", "theo",  "tại",  "trong", "ngoài", "sau",  "trước", "khi", "đến", "từ",  "với",
       "của",  "cho",    "về",  "và",    "nhưng", "còn",  "đây",   "đó",    "này",  "ông",   "bà"};
   std::string lower;
-  for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable.data(), i)));
+  for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable, i)));
   return set.count(lower) != 0;
 }
 

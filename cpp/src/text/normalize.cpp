@@ -124,8 +124,9 @@ constexpr char kCgj[] = "\xCD\x8F";
 // The stream-safe form of `text` (UAX #15 section 13): a CGJ, a starter that composes with nothing,
 // goes before the 31st non-starter in a row, so that no run ICU reorders is longer than 30 marks
 // (plus the few a precomposed starter decomposes into). Text that has no such run, all real text,
-// is returned as it is. One pass, O(n).
-std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text, std::string& buf) {
+// is returned as it is. One pass, O(n). Sets *invalid (and stops) at the first sequence that is not
+// valid UTF-8, reading nothing past the end of `text` even when it ends inside a sequence.
+std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text, std::string& buf, bool* invalid) {
   std::size_t run = 0, copied = 0;
   bool changed = false;
   const chars::Tables& tab = chars::tables();
@@ -139,6 +140,11 @@ std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text,
       continue;
     }
     const std::size_t at = i;
+    std::size_t bad = 1;
+    if (!utf8::sequence_length(reinterpret_cast<const unsigned char*>(text.data()) + i, text.size() - i, &bad)) {
+      *invalid = true;
+      return text;
+    }
     const char32_t c = utf8::next(text.data(), i);
     // The class table answers for most letters (NFC-stable starters); ICU for the rest.
     if ((c < 0x10000 && (tab.cls[c] & chars::kNfcYes)) || nfc.getCombiningClass(static_cast<UChar32>(c)) == 0) {
@@ -174,7 +180,7 @@ std::size_t piece_end(const icu::Normalizer2& nfc, std::string_view text, std::s
     const auto b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) return i;  // ASCII always starts an NFC segment
     std::size_t j = i;
-    const char32_t c = utf8::next(text.data(), j);
+    const char32_t c = utf8::next(text, j);
     if (nfc.hasBoundaryBefore(static_cast<UChar32>(c))) return i;
     i = j;
   }
@@ -266,7 +272,22 @@ std::string_view Normalizer::compose(std::string_view text, std::string& scratch
   // The quick check first: most text is NFC already and needs no copy. Stream-safe text only: on a
   // hostile run of marks ICU's check and its reordering are quadratic in the run.
   std::string safe_buf;
-  const std::string_view safe = stream_safe(nfc, text, safe_buf);
+  bool invalid = false;
+  const std::string_view safe = stream_safe(nfc, text, safe_buf, &invalid);
+  if (invalid) {
+    // Bytes that were never decoded (a C++ caller's view; the pipeline decodes first): each invalid
+    // sequence becomes U+FFFD as decode_utf8 makes it (the bounded reader's rule), then that is
+    // composed. Valid text never comes here.
+    std::string decoded, composed;
+    decoded.reserve(text.size() + 3);
+    for (std::size_t i = 0; i < text.size();) {
+      poll.at(i);
+      utf8::append(decoded, utf8::next(text, i));
+    }
+    const std::string_view out = compose(decoded, composed);
+    scratch.assign(out.data(), out.size());
+    return scratch;
+  }
   bool normalized = safe.data() == text.data();
   for (std::size_t at = 0; at < safe.size() && normalized;) {
     const std::size_t end = piece_end(nfc, safe, at);
@@ -309,7 +330,7 @@ void Normalizer::fold_token(std::string_view token, std::string& out) const {
   std::size_t n = 0;
   bool toned = false;
   for (std::size_t i = 0; i < token.size();) {
-    char32_t c = utf8::next(token.data(), i);
+    char32_t c = utf8::next(token, i);  // bounded: a token may end inside a sequence
     if (config_.lowercase) c = chars::lower(c);
     toned |= vowel_tone(v, c) != 0;
     cps[n++] = c;
@@ -359,7 +380,7 @@ std::string Normalizer::normalize_text(std::string_view text) const {
   for (std::size_t i = 0; i < nfc.size();) {
     std::size_t start = i;
     std::size_t j = i;
-    const char32_t c = utf8::next(nfc.data(), j);
+    const char32_t c = utf8::next(nfc, j);
     if (!(chars::classify(c) & chars::kToken)) {
       out.append(nfc.data() + start, j - start);
       i = j;
@@ -367,7 +388,7 @@ std::string Normalizer::normalize_text(std::string_view text) const {
     }
     while (i < nfc.size()) {
       std::size_t k = i;
-      if (!(chars::classify(utf8::next(nfc.data(), k)) & chars::kToken)) break;
+      if (!(chars::classify(utf8::next(nfc, k)) & chars::kToken)) break;
       i = k;
     }
     fold_token(nfc.substr(start, i - start), out);

@@ -84,7 +84,7 @@ Syllable describe(std::string_view token, std::uint64_t hash, bool known, bool l
   std::size_t letters = 0, upper = 0, digits = 0, other = 0, foreign = 0;
   bool first_upper = false;
   for (std::size_t i = 0; i < token.size();) {
-    const char32_t c = utf8::next(token.data(), i);
+    const char32_t c = utf8::next(token, i);  // bounded: a token may end inside a sequence
     const std::uint8_t cls = chars::classify(c);
     if (cls & chars::kLetter) {
       if (!is_latin_letter(c)) ++foreign;
