@@ -209,9 +209,11 @@ total counts only for max_features (-4%); a document's terms are interned in one
 term-table slot and each row's seen-entry prefetched 8 terms ahead (-7% count, -10% hashing). Two
 branch-free scans (the byte form chosen by table or by arithmetic instead of by branches) were
 measured 10-25% slower and dropped: the position of the next character then waits on loads instead
-of being predicted. End to end, main against this branch, interleaved, 4 processes each, best of 5
-calls per process, median CPU seconds at load 11: CountVectorizer.fit_transform 0.142 -> 0.131 s,
-HashingVectorizer.transform 0.127 -> 0.115 s (`/tmp`-free command: see SKLEARN.md's A/B section).
+of being predicted. All three together, before -> after, alternated 4 times,
+median of each run's best CPU seconds, load 11-15: the core alone (`sk_driver CORPUS count|hash 3`)
+0.118 -> 0.104 s count, 0.113 -> 0.103 s hashing; end to end through Python (best of 5 calls in
+each of 4 processes per build, as `sklearn_dropin.py --mekong-only count|hash --repeats 5` does
+under each build's install) 0.142 -> 0.131 s CountVectorizer, 0.127 -> 0.115 s HashingVectorizer.
 The word cases miss 15x: scikit-learn's own path is already C for the expensive part
 (`re.findall`) and spends Python only per token, so 15x needs about 190 MB/s end to end; the core
 does about 105 MB/s per thread here, and what is left is spread (scan, a term table larger than
