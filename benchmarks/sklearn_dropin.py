@@ -197,20 +197,30 @@ CASES = [
 
 
 NOTES = """Where the time goes (`perf record` on `benchmarks/sk_driver.cpp`, the core alone counting this
-corpus with the default pattern, after the changes of 2026-11-30 afternoon): the one-pass lower-case +
-tokenize scan about 32% (branch mispredictions at token edges and at every non-ASCII letter: a
-16-byte SSE2 step over ASCII runs was tried and gained nothing here, Vietnamese words being 2-6
-bytes with a non-ASCII letter in most of them), the term table about 17% (terms of up to 8 bytes
-are stored whole in the slot, so a lookup reads no string), putting each row's columns in order
-about 11% (a chunked radix sort), the per-row duplicate check about 8%, document frequencies and
-column maps about 5%, sorting the vocabulary about 2% (integer keys on 8-byte prefixes); Python
-adds a few percent (the vocabulary dict is built in the binding). Hashing hashes each distinct
-term once and radix-sorts rows instead of sorting every token. The word cases miss 15x because
-scikit-learn's own path is already C for the expensive part (`re.findall`) and spends Python
-only per token: 15x would need the core at about 190 MB/s end to end, it does 85-110 MB/s per
-thread here. The ICU case pays for ICU's regex engine (`RegexMatcher::MatchChunkAt` is 40% of
-its profile: `\\w` is spelt out as a set ICU tests per character); its gain is the counting.
-char_wb meets its target because each distinct word's n-grams are resolved once and remembered."""
+corpus with the default pattern, 2026-11-30 evening): the one-pass lower-case + tokenize scan about
+27%, interning the terms about 22%, putting each row's columns in order about 13% (a chunked radix
+sort), the per-row duplicate check about 9%, page faults of fresh output about 6%, sorting the
+vocabulary about 2% (integer keys on 8-byte prefixes); Python adds a few percent (the vocabulary
+dict is built in the binding). Changes of that evening, each measured on the driver (fingerprint of
+matrix and vocabulary unchanged): the scan reads ASCII, every 2-byte sequence and U+1E00-U+1EFF
+(Vietnamese letters with a tone mark) from one table of lower-cased UTF-8 bytes plus flags, with no
+decode and no encode branches (-7% of the core's CPU); document frequencies are counted per id and
+total counts only for max_features (-4%); a document's terms are interned in one batch with each
+term-table slot and each row's seen-entry prefetched 8 terms ahead (-7% count, -10% hashing). Two
+branch-free scans (the byte form chosen by table or by arithmetic instead of by branches) were
+measured 10-25% slower and dropped: the position of the next character then waits on loads instead
+of being predicted. All three together, before -> after, alternated 4 times,
+median of each run's best CPU seconds, load 11-15: the core alone (`sk_driver CORPUS count|hash 3`)
+0.118 -> 0.104 s count, 0.113 -> 0.103 s hashing; end to end through Python (best of 5 calls in
+each of 4 processes per build, as `sklearn_dropin.py --mekong-only count|hash --repeats 5` does
+under each build's install) 0.142 -> 0.131 s CountVectorizer, 0.127 -> 0.115 s HashingVectorizer.
+The word cases miss 15x: scikit-learn's own path is already C for the expensive part
+(`re.findall`) and spends Python only per token, so 15x needs about 190 MB/s end to end; the core
+does about 105 MB/s per thread here, and what is left is spread (scan, a term table larger than
+the cache for a long-tailed vocabulary, the row sort). The ICU case pays for ICU's regex engine
+(`RegexMatcher::MatchChunkAt` is 40% of its profile: `\\w` is spelt out as a set ICU tests per
+character); its gain is the counting. char_wb meets its target because each distinct word's
+n-grams are resolved once and remembered."""
 
 
 def same(a, b, ea, eb):
@@ -280,6 +290,26 @@ def machine():
     return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
 
 
+def time_mekong_only(args):
+    import mekong.sklearn as mk
+
+    mk.set_n_jobs(1)
+    path = args.corpus or HERE / "data" / f"longtail-{args.size_mb:g}mb.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make_corpus(args.size_mb, args.seed, path)
+    docs = path.read_text(encoding="utf-8").splitlines()
+    cls = {"count": mk.CountVectorizer, "tfidf": mk.TfidfVectorizer, "hash": mk.HashingVectorizer}[args.mekong_only]
+    call = (lambda: cls().transform(docs)) if args.mekong_only == "hash" else (lambda: cls().fit_transform(docs))
+    call()
+    best_cpu = best_wall = float("inf")
+    for _ in range(args.repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        call()
+        best_cpu = min(best_cpu, time.process_time() - c0)
+        best_wall = min(best_wall, time.perf_counter() - t0)
+    print(f"{args.mekong_only} {mk.__file__} cpu {best_cpu:.4f} s wall {best_wall:.4f} s load {os.getloadavg()[0]:.1f}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size-mb", type=float, default=10.0)
@@ -287,7 +317,17 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--report", type=Path, default=HERE / "SKLEARN.md")
     ap.add_argument("--corpus", type=Path, default=None, help="default: benchmarks/data/longtail-<MB>mb.txt")
+    ap.add_argument(
+        "--mekong-only",
+        choices=("count", "tfidf", "hash"),
+        default=None,
+        help="time only mekong.sklearn's CountVectorizer / TfidfVectorizer / HashingVectorizer on the corpus "
+        "(after one warm-up call) and print the best CPU and wall seconds of --repeats calls, nothing written: "
+        "run it alternately under two installs (two virtual environments) to compare builds",
+    )
     args = ap.parse_args(argv)
+    if args.mekong_only:
+        return time_mekong_only(args)
 
     import sklearn.feature_extraction.text as sk
 

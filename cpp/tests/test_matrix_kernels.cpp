@@ -58,6 +58,32 @@ TEST(TermTable, AgreesWithUnorderedMap) {
   }
 }
 
+// A document's terms interned as one batch (slots prefetched ahead, the table growing mid-batch)
+// give the ids that interning them one by one gives, and report each new term once, in order.
+TEST(TermTable, InternAllEqualsInterningOneByOne) {
+  std::mt19937 rng(9);
+  TermTable batch, single;
+  for (int doc = 0; doc < 400; ++doc) {
+    mekong::TermBuffer terms;
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 600)(rng);
+    for (std::size_t k = 0; k < n; ++k) {
+      terms.bytes += random_term(rng);
+      terms.ends.push_back(terms.bytes.size());
+    }
+    std::vector<std::uint32_t> got{12345}, want{12345};  // appended after what is there
+    std::vector<std::string> added_got, added_want;
+    batch.intern_all(terms, got, [&](std::string_view t) { added_got.emplace_back(t); });
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+      bool added = false;
+      want.push_back(single.intern(terms[k], &added));
+      if (added) added_want.emplace_back(terms[k]);
+    }
+    ASSERT_EQ(got, want) << "document " << doc;
+    ASSERT_EQ(added_got, added_want) << "document " << doc;
+  }
+  ASSERT_GT(batch.size(), 10000u);  // the table grew through several rehashes
+}
+
 TEST(TermTable, ShortTermsDifferingInOneByteAreDistinct) {
   TermTable table;
   std::vector<std::string> terms;
