@@ -121,7 +121,17 @@ class SearchIndex(BaseEstimator):
     ----------
     method : {"cosine", "bm25"}, default="cosine"
         "cosine": tf-idf vectors of queries and documents, cosine similarity.
-        "bm25": each document's BM25 weights summed over the (distinct) query terms.
+        "bm25": each document's BM25 weights summed over the (distinct) query terms: Lucene's BM25
+        (:class:`mekong.BM25Transformer`), the formula bm25s uses by default, whose scores are these
+        divided by ``k1 + 1``. On the same tokens the two rank alike (up to ties; tested against
+        bm25s in ``tests/test_search_bm25.py``). Their default rankings differ by design, not by
+        scoring: the index's terms are Vietnamese words ("hợp_tác") and whole numbers ("1.200"),
+        and unaccented queries match accented text (``accents``), where bm25s splits on word characters
+        and matches as written. On 3,000 generated news documents and 600 typed queries the two
+        top-10 lists share 34% of their documents with the defaults, 47% with ``accents="exact"``,
+        93% with ``accents="exact"`` and syllable terms (``vectorizer_options={"words": False}``)
+        and 99.3% on the same tokens (the rest: ties among bm25s's float32 scores and spellings the
+        index normalizes, "hoà" and "hòa").
     k1, b : float
         BM25 parameters (``method="bm25"``).
     accents : {"auto", "ignore", "exact"}, default="auto"
