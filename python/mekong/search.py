@@ -128,10 +128,10 @@ class SearchIndex(BaseEstimator):
         scoring: the index's terms are Vietnamese words ("hợp_tác") and whole numbers ("1.200"),
         and unaccented queries match accented text (``accents``), where bm25s splits on word characters
         and matches as written. On 3,000 generated news documents and 600 typed queries the two
-        top-10 lists share 34% of their documents with the defaults, 47% with ``accents="exact"``,
+        top-10 lists share 28% of their documents with the defaults, 38% with ``accents="exact"``,
         93% with ``accents="exact"`` and syllable terms (``vectorizer_options={"words": False}``)
-        and 99.3% on the same tokens (the rest: ties among bm25s's float32 scores and spellings the
-        index normalizes, "hoà" and "hòa").
+        and 99.3% on the same tokens (``benchmarks/BM25_OVERLAP.md``; in the differences read, ties
+        among bm25s's float32 scores and spellings the index normalizes, "hoà" and "hòa").
     k1, b : float
         BM25 parameters (``method="bm25"``).
     accents : {"auto", "ignore", "exact"}, default="auto"
