@@ -390,7 +390,8 @@ class SearchIndex(BaseEstimator):
 
         ``queries`` is one str or a list of them. Rows with fewer than ``k`` matching documents
         (score > 0) are padded with index -1 and score NaN: drop them (``indices[i][indices[i] >=
-        0]``) before indexing a table with them. Ties go to the lower document index.
+        0]``) before indexing a table with them. Ties go to the lower document index. With
+        ``rerank="neighbours"`` the same documents come re-ordered, with their re-ranked scores.
         """
         check_is_fitted(self, "matrix_")
         self._check_params()
