@@ -1,6 +1,7 @@
 """Same-story retrieval (mekong.stories.story_neighbours): against a slow dense reference of the same
-ranking, against top_k_similar(rerank="expansion") without dates, padding, bad input, and the
-labelled check where plain cosine ranks same-topic articles of another season first."""
+ranking (expansion, neighbour re-ranking, the window), against top_k_similar(rerank="expansion"),
+padding, bad input, and the labelled check where plain cosine ranks same-topic articles of another
+season first."""
 
 from collections import defaultdict
 from pathlib import Path
@@ -8,15 +9,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from test_stories import ref_rerank
 
 import mekong
-from mekong.stories import EXPAND_NEIGHBOURS, story_neighbours
+from mekong.stories import (
+    EXPAND_NEIGHBOURS,
+    STORY_CANDIDATE_FACTOR,
+    STORY_CANDIDATES_MIN,
+    story_neighbours,
+)
 
 CHECK = Path(__file__).parent / "data" / "stories-check"
 
 
-def ref_story_neighbours(X, k, days=None, window=None, m=EXPAND_NEIGHBOURS):
-    """Dense and slow: every candidate of every row, in window (or undated) first, then the rest."""
+def ref_story_neighbours(X, k, days=None, window=None, m=EXPAND_NEIGHBOURS, rerank=False):
+    """Dense and slow: each row's candidates by expanded cosine (the wide list with a window),
+    re-ranked when asked, then in window (or undated) first, then the rest."""
     D = X.toarray().astype(np.float64)
 
     def unit(A):
@@ -43,11 +51,21 @@ def ref_story_neighbours(X, k, days=None, window=None, m=EXPAND_NEIGHBOURS):
     SE = unit(E) @ unit(E).T
     n = len(D)
     kk = min(k, n - 1)
-    index, score = np.full((n, kk), -1), np.full((n, kk), np.nan)
+    wide = kk if window is None else min(n - 1, max(STORY_CANDIDATE_FACTOR * kk, kk + STORY_CANDIDATES_MIN))
+    index, score = np.full((n, wide), -1), np.full((n, wide), np.nan)
     for i in range(n):
-        for q, (j, s) in enumerate(ranked(SE, i)[:kk]):
-            index[i, q], score[i, q] = j, s
-    return index, score
+        cand = sorted((-SE[i, j], j) for j in range(n) if j != i and SE[i, j] > 0)[:wide]
+        for q, (s, j) in enumerate(cand):
+            index[i, q], score[i, q] = j, -s
+    if rerank:
+        index, score = ref_rerank(index, score)
+    out_i, out_s = np.full((n, kk), -1), np.full((n, kk), np.nan)
+    for i in range(n):
+        listed = [(int(j), s) for j, s in zip(index[i], score[i]) if j >= 0]
+        row = [(j, s) for j, s in listed if near(i, j)] + [(j, s) for j, s in listed if not near(i, j)]
+        for q, (j, s) in enumerate(row[:kk]):
+            out_i[i, q], out_s[i, q] = j, s
+    return out_i, out_s
 
 
 def corpus(seed, n=12, d=30):
@@ -61,24 +79,34 @@ def corpus(seed, n=12, d=30):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("expand", [None, 1, 3])
-def test_story_neighbours_equal_the_dense_reference(seed, expand):
+@pytest.mark.parametrize("rerank", [None, "neighbours"])
+def test_story_neighbours_equal_the_dense_reference(seed, expand, rerank):
     X, days, dates = corpus(seed)
     for k in (2, 5):
-        idx, sc = story_neighbours(X, k=k, dates=dates, window=7, expand=expand, masked=False)
-        ref_i, ref_s = ref_story_neighbours(X, k, days, 7.0, expand or 0)
+        idx, sc = story_neighbours(X, k=k, dates=dates, window=7, expand=expand, rerank=rerank, masked=False)
+        ref_i, ref_s = ref_story_neighbours(X, k, days, 7.0, expand or 0, rerank=rerank is not None)
         np.testing.assert_array_equal(idx, ref_i)
         np.testing.assert_allclose(sc, ref_s, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_story_neighbours_without_dates_is_the_expanded_top_k(seed):
-    X, _, _ = corpus(seed)
+def test_story_neighbours_defaults_expand_and_rerank(seed):
+    X, days, dates = corpus(seed)
     idx, sc = story_neighbours(X, k=4, masked=False)
+    ref_i, ref_s = ref_story_neighbours(X, 4, rerank=True)
+    np.testing.assert_array_equal(idx, ref_i)
+    np.testing.assert_allclose(sc, ref_s, rtol=1e-9, atol=1e-12)
+    dated, _ = story_neighbours(X, k=4, dates=dates, masked=False)
+    np.testing.assert_array_equal(dated, ref_story_neighbours(X, 4, days, 7.0, rerank=True)[0])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_story_neighbours_three_neighbours_no_rerank_is_the_expanded_top_k(seed):
+    X, _, _ = corpus(seed)
+    idx, sc = story_neighbours(X, k=4, expand=EXPAND_NEIGHBOURS, rerank=None, masked=False)
     top_i, top_s = mekong.top_k_similar(X, k=4, rerank="expansion")
     np.testing.assert_array_equal(idx, top_i)
     np.testing.assert_allclose(sc, top_s, rtol=1e-9)
-    ref_i, _ = ref_story_neighbours(X, 4)
-    np.testing.assert_array_equal(idx, ref_i)
 
 
 def test_story_neighbours_same_for_any_n_jobs_and_search():
@@ -117,6 +145,7 @@ def test_story_neighbours_one_and_zero_documents():
         (dict(expand=-1), "expand must be"),
         (dict(dates=["2026-01-01", "x", None]), "date 1 is not a date"),
         (dict(dates=[None] * 3, window="week"), "window must be"),
+        (dict(rerank="expansion"), "rerank must be None or 'neighbours'"),
     ],
 )
 def test_story_neighbours_bad_input(kwargs, message):

@@ -2,7 +2,7 @@
 
 Analyses a folder of .txt articles, or the bundled sample when given none: prints a corpus summary,
 the top terms of each article, the groups of articles that tell the same story and each article's
-nearest neighbour, and writes the matrices and tables to an output folder, with progress bars on a
+nearest article by same-story retrieval (:func:`mekong.story_neighbours`), and writes the matrices and tables to an output folder, with progress bars on a
 terminal (through tqdm, when installed). ``--quiet`` prints the summary only, without bars. Usage errors (bad options, missing folders, metadata that does not match the files)
 exit with status 2 and a one-line message; a corpus the analysis cannot use exits with status 1.
 """
@@ -23,8 +23,7 @@ from . import __version__, _progress
 from .corpus import _scan, display_name
 from .datasets import sample_path
 from .feature_extraction import CountVectorizer
-from .similarity import top_k_similar
-from .stories import stories
+from .stories import stories, story_neighbours
 from .weighting import TfidfTransformer
 
 
@@ -269,9 +268,14 @@ def run(args):
             mark = "*" if m == g.representative else " "
             say(f"    {mark} {names_shown[m][:28]:28s} {titles[m][:70]}")
 
-    index, score = top_k_similar(tfidf, k=1, n_jobs=args.n_jobs, masked=True)
+    # The nearest article is the one most likely to tell the same story (story_neighbours: query
+    # expansion, neighbour re-ranking, and the date window when there are dates), not the plain
+    # cosine's best, which is often a same-topic article of another week.
+    index, score = story_neighbours(
+        tfidf, k=1, dates=dates if has_dates else None, window=window if has_dates else None, n_jobs=args.n_jobs
+    )
     has = ~np.ma.getmaskarray(index)[:, 0] if index.shape[1] else np.zeros(n_docs, dtype=bool)
-    say("\nNearest neighbour of each article (cosine):")
+    say("\nNearest neighbour of each article (same-story retrieval, mekong.story_neighbours):")
     nearest = []
     for i in range(n_docs):
         j = int(index[i, 0]) if has[i] else None

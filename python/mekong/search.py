@@ -21,6 +21,13 @@ MAX_SPAN = 4
 
 _SEPARATORS = str.maketrans("", "", " _-")
 
+#: ``rerank="neighbours"``: each document's profile is its this many nearest documents, the ``k``
+#: that :func:`mekong.stories` and :func:`mekong.top_k_similar` use by default.
+RERANK_NEIGHBOURS = 10
+
+# Derived state: rebuilt from matrix_ and vectorizer_ on first use, never pickled.
+_DERIVED = ("_index", "_lookup", "_neighbours")
+
 
 def fold(text):
     """``text`` without accents: Latin letters lose their marks (``đ`` -> ``d``); other scripts stay.
@@ -114,7 +121,17 @@ class SearchIndex(BaseEstimator):
     ----------
     method : {"cosine", "bm25"}, default="cosine"
         "cosine": tf-idf vectors of queries and documents, cosine similarity.
-        "bm25": each document's BM25 weights summed over the (distinct) query terms.
+        "bm25": each document's BM25 weights summed over the (distinct) query terms: Lucene's BM25
+        (:class:`mekong.BM25Transformer`), the formula bm25s uses by default, whose scores are these
+        divided by ``k1 + 1``. On the same tokens the two rank alike (up to ties; tested against
+        bm25s in ``tests/test_search_bm25.py``). Their default rankings differ by design, not by
+        scoring: the index's terms are Vietnamese words ("hợp_tác") and whole numbers ("1.200"),
+        and unaccented queries match accented text (``accents``), where bm25s splits on word characters
+        and matches as written. On 3,000 generated news documents and 600 typed queries the two
+        top-10 lists share 28% of their documents with the defaults, 38% with ``accents="exact"``,
+        93% with ``accents="exact"`` and syllable terms (``vectorizer_options={"words": False}``)
+        and 99.3% on the same tokens (``benchmarks/BM25_OVERLAP.md``; in the differences read, ties
+        among bm25s's float32 scores and spellings the index normalizes, "hoà" and "hòa").
     k1, b : float
         BM25 parameters (``method="bm25"``).
     accents : {"auto", "ignore", "exact"}, default="auto"
@@ -123,6 +140,16 @@ class SearchIndex(BaseEstimator):
         Threads for fitting and for batches of queries; results are identical for any value.
     vectorizer_options : dict, optional
         Passed to the vectorizer (``{"stop_words": "vietnamese", "aliases": True}``, ...).
+    rerank : None or "neighbours", default=None
+        ``"neighbours"`` re-orders each query's ``k`` results with the documents' own evidence,
+        as :func:`mekong.top_k_similar` and :func:`mekong.story_neighbours` do with the same
+        option (:func:`mekong.stories.rerank_results`, one core routine): a result keeps its score
+        when its nearest documents are the query's other results too (the other versions of one
+        story), and loses up to half of it when they are not (an article that shares the query's
+        words but belongs to another event). Each document's ``RERANK_NEIGHBOURS`` nearest
+        documents (cosine of the indexed rows) are found once, on the first re-ranked query, at
+        the cost of a top-k search over the corpus. Scores become the re-ranked scores. The
+        measured effect on same-story retrieval is in ``benchmarks/STORIES.md``.
     progress : bool, default=False
         Progress bars (tqdm, when installed; nothing without it) while ``fit`` vectorizes and
         ``rank`` searches.
@@ -155,7 +182,16 @@ class SearchIndex(BaseEstimator):
     """
 
     def __init__(
-        self, *, method="cosine", k1=1.5, b=0.75, accents="auto", n_jobs=1, vectorizer_options=None, progress=False
+        self,
+        *,
+        method="cosine",
+        k1=1.5,
+        b=0.75,
+        accents="auto",
+        n_jobs=1,
+        vectorizer_options=None,
+        rerank=None,
+        progress=False,
     ):
         self.method = method
         self.k1 = k1
@@ -163,6 +199,7 @@ class SearchIndex(BaseEstimator):
         self.accents = accents
         self.n_jobs = n_jobs
         self.vectorizer_options = vectorizer_options
+        self.rerank = rerank
         self.progress = progress
 
     def _check_params(self):
@@ -170,6 +207,8 @@ class SearchIndex(BaseEstimator):
             raise ValueError(f"method must be 'cosine' or 'bm25'; got {self.method!r}")
         if self.accents not in ("auto", "ignore", "exact"):
             raise ValueError(f"accents must be 'auto', 'ignore' or 'exact'; got {self.accents!r}")
+        if self.rerank not in (None, "neighbours"):
+            raise ValueError(f"rerank must be None or 'neighbours'; got {self.rerank!r}")
 
     def fit(self, documents=None, y=None, *, vectorizer=None, matrix=None):
         """Index ``documents``, or a corpus already vectorized.
@@ -186,8 +225,8 @@ class SearchIndex(BaseEstimator):
             ``method="bm25"``. Needs ``vectorizer``.
         """
         self._check_params()
-        self.__dict__.pop("_index", None)
-        self.__dict__.pop("_lookup", None)
+        for derived in _DERIVED:
+            self.__dict__.pop(derived, None)
         with _progress.enabled(self.progress):
             return self._fit(documents, vectorizer, matrix)
 
@@ -242,6 +281,16 @@ class SearchIndex(BaseEstimator):
             self.__dict__["_index"] = index
         return index
 
+    def _document_neighbours(self):
+        nb = self.__dict__.get("_neighbours")
+        if nb is None:
+            from .stories import neighbour_lists
+
+            n = self.matrix_.shape[0]
+            nb = neighbour_lists(self.matrix_, max(min(RERANK_NEIGHBOURS, n - 1), 1), n_jobs=self.n_jobs)
+            self.__dict__["_neighbours"] = nb
+        return nb
+
     def _terms(self):
         lookup = self.__dict__.get("_lookup")
         if lookup is None:
@@ -251,8 +300,8 @@ class SearchIndex(BaseEstimator):
     def __getstate__(self):
         parent = getattr(super(), "__getstate__", None)
         state = dict(parent() if parent is not None else self.__dict__)
-        state.pop("_index", None)
-        state.pop("_lookup", None)
+        for derived in _DERIVED:
+            state.pop(derived, None)
         return state
 
     def query_terms(self, query):
@@ -341,7 +390,8 @@ class SearchIndex(BaseEstimator):
 
         ``queries`` is one str or a list of them. Rows with fewer than ``k`` matching documents
         (score > 0) are padded with index -1 and score NaN: drop them (``indices[i][indices[i] >=
-        0]``) before indexing a table with them. Ties go to the lower document index.
+        0]``) before indexing a table with them. Ties go to the lower document index. With
+        ``rerank="neighbours"`` the same documents come re-ordered, with their re-ranked scores.
         """
         check_is_fitted(self, "matrix_")
         self._check_params()
@@ -358,8 +408,15 @@ class SearchIndex(BaseEstimator):
             if not isinstance(q, str):
                 raise TypeError(f"queries must be str; got {type(q).__name__}")
         Q = self._query_matrix(queries)
-        with _progress.enabled(self.progress), _progress.bar(len(queries), "search", unit="query") as pb:
-            return self._core_index().top_k(Q, k, 0.0, check_n_jobs(self.n_jobs), progress=pb)
+        with _progress.enabled(self.progress):
+            with _progress.bar(len(queries), "search", unit="query") as pb:
+                index, score = self._core_index().top_k(Q, k, 0.0, check_n_jobs(self.n_jobs), progress=pb)
+            if self.rerank == "neighbours":
+                from .stories import rerank_results
+
+                found = rerank_results(index, score, *self._document_neighbours(), n_jobs=self.n_jobs)
+                index, score = found[0].astype(index.dtype), found[1].astype(score.dtype)
+            return index, score
 
 
 __all__ = ["SearchIndex", "fold"]

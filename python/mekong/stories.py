@@ -202,6 +202,54 @@ def rerank_neighbours(indices, scores, *, n_jobs=1):
         return _core.rerank_neighbours(index.astype(np.int64), score, check_n_jobs(n_jobs), progress=pb)
 
 
+def rerank_results(indices, scores, neighbour_indices, neighbour_scores, *, n_jobs=1):
+    """:func:`rerank_neighbours` for queries from outside the corpus (search results).
+
+    A query's profile is its result list; a document's is its own neighbour list in the corpus
+    (``neighbour_indices``, e.g. :func:`neighbour_lists` of the indexed matrix). Each result's
+    score is scaled by the agreement of the two profiles over third documents, exactly as
+    :func:`rerank_neighbours` does for the corpus' own lists: both are the same core routine,
+    run here on the query rows plus the rows of the documents they reach (renumbered to those
+    documents only, so a query costs its candidates' lists, not the corpus).
+
+    Parameters
+    ----------
+    indices, scores : arrays (n_queries, k)
+        Each query's results, best first, -1 / NaN pads (:meth:`mekong.SearchIndex.rank`).
+    neighbour_indices, neighbour_scores : arrays (n_documents, m)
+        Each document's neighbours among the documents (-1 / NaN pads).
+
+    Returns
+    -------
+    indices, scores : ndarrays (n_queries, k), the same candidates re-ordered, float64 scores.
+    """
+    qi = np.asarray(np.ma.filled(indices, -1) if np.ma.isMaskedArray(indices) else indices, dtype=np.int64)
+    qs = np.asarray(np.ma.filled(scores, np.nan) if np.ma.isMaskedArray(scores) else scores, dtype=np.float64)
+    di = np.asarray(neighbour_indices, dtype=np.int64)
+    ds = np.asarray(neighbour_scores, dtype=np.float64)
+    if qi.shape != qs.shape or qi.ndim != 2 or di.shape != ds.shape or di.ndim != 2:
+        raise ValueError("indices and scores must be 2-d arrays of one shape, and so must the neighbour lists")
+    n_docs = di.shape[0]
+    if ((qi < -1) | (qi >= n_docs)).any() or ((di < -1) | (di >= n_docs)).any():
+        raise ValueError(f"indices must be -1 or a document index below {n_docs}")
+    if qi.size == 0:
+        return qi.copy(), qs.copy()
+    cand = np.unique(qi[qi >= 0])
+    reached = di[cand]
+    ids = np.unique(np.concatenate([cand, reached[reached >= 0]]))  # every document a profile names
+    local = lambda a: np.where(a >= 0, np.searchsorted(ids, np.maximum(a, 0)), -1)  # noqa: E731
+    n_q, k = qi.shape
+    width = max(k, di.shape[1])
+    index = np.full((len(ids) + n_q, width), -1, dtype=np.int64)
+    score = np.full(index.shape, np.nan)
+    rows = np.searchsorted(ids, cand)
+    index[rows, : di.shape[1]], score[rows, : di.shape[1]] = local(reached), ds[cand]
+    index[len(ids) :, :k], score[len(ids) :, :k] = local(qi), qs
+    out_i, out_s = rerank_neighbours(index, score, n_jobs=n_jobs)
+    out_i, out_s = out_i[len(ids) :, :k], out_s[len(ids) :, :k]
+    return np.where(out_i >= 0, ids[np.maximum(out_i, 0)], -1), out_s
+
+
 def expand_rows(X, indices, scores, m=EXPAND_NEIGHBOURS, *, dates=None, window=None, min_score=0.0):
     """Query expansion: each row's unit vector plus its ``m`` nearest neighbours' unit vectors,
     each weighted by its cosine to the row (average query expansion, alpha = 1).
@@ -331,7 +379,17 @@ def _in_window_first(index, score, day, window):
 
 @_progress.reports_progress
 def story_neighbours(
-    X, k=10, *, dates=None, window="auto", expand="auto", search="auto", masked=True, n_jobs=1, progress=False
+    X,
+    k=10,
+    *,
+    dates=None,
+    window="auto",
+    expand="auto",
+    rerank="neighbours",
+    search="auto",
+    masked=True,
+    n_jobs=1,
+    progress=False,
 ):
     """Same-story retrieval: each document's ``k`` documents most likely to report its story, best first.
 
@@ -345,7 +403,12 @@ def story_neighbours(
        carries the facts the other versions report. With dates, only neighbours within the window
        take part (the first ``expand`` in-window ones among the candidates), so a same-topic
        article of another week cannot pull the row toward its own event.
-    2. *A story is days, not years* (``window``): with ``dates``, documents within the window of
+    2. *Versions are close to the same other articles* (``rerank="neighbours"``,
+       :func:`rerank_neighbours`): a candidate keeps its score when its own neighbours are the
+       row's neighbours too (the other outlets of one event), and loses up to half of it when the
+       two neighbourhoods differ (a same-topic article, surrounded by the versions of its own
+       event). Each list is re-ranked over the candidates it holds.
+    3. *A story is days, not years* (``window``): with ``dates``, documents within the window of
        the row (or with an unknown date) are ranked before those further away; each part keeps the
        expanded-cosine order. The far ones are demoted, not dropped: a list still holds ``k``
        documents when the row's story has fewer in-window versions.
@@ -369,6 +432,10 @@ def story_neighbours(
     expand : "auto", int >= 0 or None, default="auto"
         Neighbours averaged into each row before the second search; "auto" is ``EXPAND_NEIGHBOURS``
         (3); None or 0 ranks by plain cosine (then by the window).
+    rerank : "neighbours" or None, default="neighbours"
+        Re-rank each list with the neighbours' evidence (:func:`rerank_neighbours`, the same
+        option as in :func:`mekong.top_k_similar` and :class:`mekong.SearchIndex`); None keeps the
+        (expanded) cosine order.
     search : "auto", "exact" or "pruned", default="auto"
         How neighbours are found (:func:`neighbour_lists`).
     masked : bool, default=True
@@ -384,7 +451,8 @@ def story_neighbours(
     -------
     indices : (masked) ndarray of int64, shape (n, min(k, n - 1))
     scores : (masked) ndarray of float64, the same shape: cosines of the expanded rows (plain
-        cosines with ``expand=None``); with dates, not decreasing across the in-window / far boundary.
+        cosines with ``expand=None``), re-ranked scores with ``rerank="neighbours"``; with dates,
+        not decreasing across the in-window / far boundary.
 
     Examples
     --------
@@ -400,6 +468,8 @@ def story_neighbours(
     if k <= 0:
         raise ValueError(f"k must be a positive integer; got {k}")
     m = _check_expand(expand)
+    if rerank not in RERANK_METHODS:
+        raise ValueError(f"rerank must be None or 'neighbours'; got {rerank!r}")
     X = as_csr(X)
     n = X.shape[0]
     window = _window_days(window, dates is not None)
@@ -417,6 +487,8 @@ def story_neighbours(
             first, fscore = _in_window_first(first, fscore, day, window)
             E = expand_rows(X, first, fscore, m, dates=dates if window is not None else None, window=window)
         index, score = neighbour_lists(E, wide, search=search, n_jobs=n_jobs)
+        if rerank == "neighbours":
+            index, score = rerank_neighbours(index, score, n_jobs=n_jobs)
         index, score = _in_window_first(index, score, day, window)
         index, score = np.ascontiguousarray(index[:, :kk]), np.ascontiguousarray(score[:, :kk])
     if not masked:
