@@ -14,6 +14,7 @@ CORPUS: a text file, one document a line, or documents separated by U+001E (reco
 
 import argparse
 import os
+import pathlib
 import platform
 import statistics
 import time
@@ -29,7 +30,7 @@ OPTION_SETS = {
 
 
 def read_corpus(path):
-    text = open(path, encoding="utf-8").read()
+    text = pathlib.Path(path).read_text(encoding="utf-8")
     return text.split("\x1e") if "\x1e" in text else text.split("\n")
 
 
