@@ -30,7 +30,15 @@ STRUCTURAL = {
     "CountConfig": {"min_df_is_count", "max_df_is_count"},
     "PhraseConfig": {"stop_words"},
     # fused: the switch to the staged reference passes, which the differential tests compare against
-    "TextModelsConfig": {"furniture", "name_evidence", "phrases", "phrase_config", "user_dictionary", "fused"},
+    "TextModelsConfig": {
+        "furniture",
+        "name_evidence",
+        "phrases",
+        "phrase_config",
+        "user_dictionary",
+        "fused",
+        "keep_prepared",
+    },
 }
 
 
