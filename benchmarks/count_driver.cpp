@@ -9,8 +9,10 @@
 //
 // OPTIONS: comma-separated from plain, clean, aliases, stop, phrases, words (e.g. "clean,aliases,stop,words"),
 // prepared (print what the fused learning keeps per document against the input's size, then stop),
-// and staged: with aliases and phrases, learn name evidence and phrases in two separate passes (the
-// reference) instead of fit_text_models's fused pass (one analysis of each document for both).
+// staged: with aliases, learn name evidence and phrases in separate passes and count from the bytes
+// (the reference) instead of fit_text_models's fused pass (one analysis of each document for the
+// evidence, the phrases and the count), and bytes: the fused learning, but the count analyses
+// every document from its bytes again (the path before the count read the preparations).
 // Environment: MEKONG_REPEATS (runs, default 1), MEKONG_MIN_DOCUMENTS (furniture: a line in at least
 // this many documents, default 2).
 // Prints the wall seconds of each pass and the CPU seconds (all threads) of the learning and of the count,
@@ -109,17 +111,22 @@ int main(int argc, char** argv) {
       cfg.repeated_lines = keys;
       t_lines = now() - t0;
     }
-    if (has("aliases") && has("phrases") && !has("staged")) {
-      // fit_text_models's fused pass; the seconds of both models are reported under "names".
+    std::shared_ptr<const PreparedCorpus> prepared;
+    if (has("aliases") && !has("staged")) {
+      // fit_text_models's fused pass (name evidence, and phrases when asked), keeping each
+      // document's preparation for the count as a fit_transform does (unless "bytes"); the seconds
+      // of both models are reported under "names".
       const double t = now();
       cfg.aliases = true;
       TextModelsConfig tm;
       tm.name_evidence = true;
-      tm.phrases = true;
+      tm.phrases = has("phrases");
       tm.phrase_config.stop_words = cfg.stop_words;  // as the vectorizer passes them
+      tm.keep_prepared = !has("bytes");
       const TextModels m = fit_text_models(docs, cfg, tm, threads);
       cfg.name_evidence = m.name_evidence;
       cfg.phrases = m.phrases;
+      prepared = m.prepared;
       t_names = now() - t;
     }
     if (has("aliases") && !cfg.name_evidence) {
@@ -140,7 +147,7 @@ int main(int argc, char** argv) {
     const double t = now(), c_learn = cpu_now() - c0;
     CountConfig cc;
     cc.n_jobs = threads;
-    const CorpusCounts out = count_corpus(docs, Analyzer(cfg), cc);
+    const CorpusCounts out = count_corpus(docs, Analyzer(cfg), cc, nullptr, prepared.get());
     const double t_count = now() - t, c_total = cpu_now() - c0;
     std::printf(
         "%s threads=%d lines=%.3f names=%.3f phrases=%.3f count=%.3f total=%.3f  cpu: learn=%.3f count=%.3f "
