@@ -148,6 +148,18 @@ void viterbi(std::size_t n, const Emit& emit, const std::uint8_t* allowed, const
   }
 }
 
+// The lexicon flag mask at i from the 3-bit lexstart values of i-3 .. i packed in 12 bits (i-3 lowest).
+const std::uint16_t* lex_window_masks() {
+  static const auto table = [] {
+    std::array<std::uint16_t, 1u << 12> t{};
+    for (unsigned w = 0; w < t.size(); ++w)
+      for (int k = 0; k < kLexFlagCount; ++k)
+        if ((w >> ((kLexFlags[k].start + 3) * 3 + kLexFlags[k].len - 2)) & 1u) t[w] |= 1u << k;
+    return t;
+  }();
+  return table.data();
+}
+
 unsigned lex_mask_at(const std::uint8_t* lexstart, std::size_t n, std::size_t i) {
   unsigned mask = 0;
   for (int k = 0; k < kLexFlagCount; ++k) {
@@ -653,10 +665,8 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     e += memo_shapes_[id[i - 1]].u_shape[s0.shape];
     e += m.weight_inline(q[8]);
     e += m.shape_weight(sm1.shape, s0.shape, last ? int{kBoundary} : int{memo[id[i + 1]].shape}, gap_[i]);
-    const long j = static_cast<long>(i);
-    unsigned mask = 0;
-    for (int k = 0; k < kLexFlagCount; ++k)  // unrolled: the flags are constants
-      mask |= ((lexstart[j + kLexFlags[k].start] >> (kLexFlags[k].len - 2)) & 1u) << k;
+    const unsigned mask = lex_window_masks()[lexstart[i - 3] | lexstart[i - 2] << 3 | lexstart[i - 1] << 6 |
+                                             static_cast<unsigned>(lexstart[i]) << 9];
     e += m.lex_mask_w_[mask];
     e += m.lex_shape_weight(mask & 3u, sm1.shape, s0.shape);
     for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
