@@ -294,14 +294,17 @@ class WordSegmenter {
   // ("10.000", "5/10/2000", "23-3"): then they are one word, whatever the model says.
   static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
 
-  // The emission score of B at position i of a stretch (exposed for tests).
+  // The emission score of B at position i of a stretch on the reference path (reads sy_).
   float score(std::size_t i) const;
 
-  // Decodes the stretch of syllables sy_[0..n) with its gaps; `begins` receives one flag each.
+  // Decodes the current stretch (n syllables with their gaps); `begins` receives one flag each. Two
+  // paths give the same words: the fast one (decode_fast: the syllable memo read in place, every key
+  // of the stretch computed before its lookups, per-syllable tables for the shape templates) when
+  // segment() recorded the stretch's memo ids, else the reference (prepare_stretch + score on sy_).
   void decode(std::size_t n, std::uint8_t* begins);
 
-  // Decodes with the kept reference path (score() from the syllables' hashed keys, one table lookup
-  // per feature) instead of the cached one: for tests and benchmarks, which check both give the same.
+  // Decodes with the kept reference path (score() over copies of the syllables, one table lookup per
+  // feature) instead of the fast one: for tests and benchmarks, which check both give the same words.
   void set_reference(bool on) { reference_ = on; }
 
   const WordModel& model() const { return *model_; }
