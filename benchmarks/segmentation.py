@@ -275,8 +275,8 @@ def main(argv=None):
             "thread CPU time, median of three best-of-five runs over the same corpus): "
             f"syllable segmenter alone {driver['segmenter alone']:,.0f} syllables/s, segmenter + words "
             f"{driver['segmenter + words']:,.0f}, the word stage alone (words.cpp: features, lexicon, Viterbi) "
-            f"{driver['word stage alone']:,.0f} syllables/s; on its kept reference path (the decoder before the "
-            f"cached one, timed interleaved with it) {driver['word stage alone (reference path)']:,.0f} syllables/s, "
+            f"{driver['word stage alone']:,.0f} syllables/s; on its kept reference path (the decoder before this one, "
+            f"timed interleaved with it) {driver['word stage alone (reference path)']:,.0f} syllables/s, "
             f"so the current path is {driver['word stage alone'] / driver['word stage alone (reference path)']:.2f}x "
             "the reference. The rest of `word_tokenize`'s time is the analyzer's pass and making Python strings "
             "and lists.",
