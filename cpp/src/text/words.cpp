@@ -665,8 +665,8 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     e += memo_shapes_[id[i - 1]].u_shape[s0.shape];
     e += m.weight_inline(q[8]);
     e += m.shape_weight(sm1.shape, s0.shape, last ? int{kBoundary} : int{memo[id[i + 1]].shape}, gap_[i]);
-    const unsigned mask = lex_window_masks()[lexstart[i - 3] | lexstart[i - 2] << 3 | lexstart[i - 1] << 6 |
-                                             static_cast<unsigned>(lexstart[i]) << 9];
+    const std::uint8_t* w = lexpad_.data() + i;  // lexstart[i-3 .. i]
+    const unsigned mask = lex_window_masks()[w[0] | w[1] << 3 | w[2] << 6 | static_cast<unsigned>(w[3]) << 9];
     e += m.lex_mask_w_[mask];
     e += m.lex_shape_weight(mask & 3u, sm1.shape, s0.shape);
     for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
