@@ -318,7 +318,6 @@ void WordModel::derive_tables() {
       for (int b = 0; b < kShapes; ++b) lex_shape_w_[(f * 8 + a) * 8 + b] = weight(key(kLexShape, f, a, b));
   for (int k = 0; k < kLexFlagCount; ++k) lex_flag_w_[k] = weight(key(kLexFlag + k, 1));
   bias_ = weight(key(kBias, 1));
-
   boundary_up1_ = weight(key(kUp1, kBoundaryHash));
 }
 
@@ -709,7 +708,7 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
     gap_.clear();
     glue_.clear();
     start = end;
-    bound_memo();  // between stretches: the ids of sy_ stay valid while it is decoded
+    bound_memo();  // between stretches: a stretch's ids stay valid while it is decoded
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
