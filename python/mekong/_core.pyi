@@ -20,6 +20,7 @@ __all__: list[str] = [
     "NormalizeConfig",
     "PhraseConfig",
     "PhraseModel",
+    "PreparedCorpus",
     "SegmentConfig",
     "SimilarityIndex32",
     "SimilarityIndex64",
@@ -45,6 +46,7 @@ __all__: list[str] = [
     "murmurhash3_32",
     "near_duplicates_documents",
     "near_duplicates_signatures",
+    "prepared_documents_counted",
     "prune_rows",
     "rerank_neighbours",
     "rescore_cosine",
@@ -317,6 +319,10 @@ class TextModelsConfig:
     @fused.setter
     def fused(self, arg1: typing.Any) -> None: ...
     @property
+    def keep_prepared(self) -> bool: ...
+    @keep_prepared.setter
+    def keep_prepared(self, arg1: typing.Any) -> None: ...
+    @property
     def min_documents(self) -> int: ...
     @min_documents.setter
     def min_documents(self, arg1: typing.Any) -> None: ...
@@ -337,11 +343,26 @@ class TextModelsConfig:
     @user_dictionary.setter
     def user_dictionary(self, arg1: typing.Any) -> None: ...
 
+class PreparedCorpus:
+    def __len__(self) -> int: ...
+    @property
+    def kept(self) -> int:
+        """
+        Documents whose preparation is kept.
+        """
+    @property
+    def nbytes(self) -> int:
+        """
+        Memory the kept preparations hold.
+        """
+
 class TextModels:
     @property
     def name_evidence(self) -> NameEvidence: ...
     @property
     def phrases(self) -> PhraseModel: ...
+    @property
+    def prepared(self) -> PreparedCorpus: ...
     @property
     def repeated_lines(self) -> FurnitureLines: ...
 
@@ -469,6 +490,8 @@ def count(
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
     strict_decode: bool = False,
     progress: typing.Any = None,
+    prepared: PreparedCorpus = None,
+    offset: typing.SupportsInt | typing.SupportsIndex = 0,
 ) -> tuple[tuple, list, tuple, dict]: ...
 def count_fixed(
     docs: typing.Any,
@@ -478,6 +501,8 @@ def count_fixed(
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
     strict_decode: bool = False,
     progress: typing.Any = None,
+    prepared: PreparedCorpus = None,
+    offset: typing.SupportsInt | typing.SupportsIndex = 0,
 ) -> tuple[tuple, tuple, dict]: ...
 def decode(data: bytes, encoding: str = "", strict: bool = False) -> tuple[str, int]: ...
 def dense_similarity_matrix(
@@ -529,6 +554,11 @@ def near_duplicates_signatures(
     threshold: typing.SupportsFloat | typing.SupportsIndex,
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
 ) -> tuple: ...
+def prepared_documents_counted() -> int:
+    """
+    Documents counted from a learning pass's preparation so far (for tests).
+    """
+
 def prune_rows(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
     arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
