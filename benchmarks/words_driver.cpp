@@ -4,13 +4,14 @@
 //   g++ -O2 -g -std=c++20 -Icpp/include benchmarks/words_driver.cpp build/cpp-release/libmekong_core.a \
 //       -o /tmp/wordsdriver -licui18n -licuuc -licudata -lpthread
 //   /tmp/wordsdriver python/mekong/models/words.bin /tmp/gold.txt 200000
+//   perf record -g /tmp/wordsdriver python/mekong/models/words.bin /tmp/gold.txt 200000 cached
 //   perf record -g /tmp/wordsdriver ...                  # or: valgrind --tool=callgrind ...
 //
 // Reads the text (one sentence a line), repeats it to at least N syllables, and times over it, best
 // of five: the syllable segmenter alone, then the segmenter and the word segmenter (WordSegmenter::
-// segment). Prints syllables per second of both and of the word stage by itself (the difference).
-// Times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID): on a shared, loaded machine wall time
-// measures the queue for a core, not the code.
+// segment) on its cached path and on its reference path (set_reference), interleaved. Prints syllables per second of
+// both and of the word stage by itself (the difference). Times are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID): on
+// a shared, loaded machine wall time measures the queue for a core, not the code.
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
@@ -50,9 +51,11 @@ int main(int argc, char** argv) {
   }
   if (once == 0) return 1;
   const std::size_t reps = (min_syllables + once - 1) / once;
-  mekong::WordSegmenter ws(model);
+  const double n_syllables = static_cast<double>(once * reps);
+  mekong::WordSegmenter ws(model), ref(model);
+  ref.set_reference(true);
   std::vector<std::uint8_t> begins;
-  auto run = [&](bool words) {
+  auto run = [&](int words) {  // 0: syllables only, 1: + words (cached path), 2: + words (reference path)
     double best = 1e30;
     std::size_t sum = 0;
     for (int r = 0; r < 5; ++r) {
@@ -62,7 +65,7 @@ int main(int argc, char** argv) {
           tokens.clear();
           seg.segment(l, tokens);
           if (words) {
-            ws.segment(l, tokens, begins);
+            (words == 1 ? ws : ref).segment(l, tokens, begins);
             for (auto b : begins) sum += b;
           }
         }
@@ -70,12 +73,31 @@ int main(int argc, char** argv) {
     }
     return std::make_pair(best, sum);
   };
-  const auto [syl, s0] = run(false);
-  const auto [both, s1] = run(true);
+  if (argc > 4) {  // one path only ("cached" or "reference"), for a profile of it
+    const auto [t, words_begun] = run(std::string(argv[4]) == "reference" ? 2 : 1);
+    std::printf("%s path: %.0f syllables/s with the segmenter (words begun %zu)\n", argv[4], n_syllables / t,
+                words_begun);
+    return 0;
+  }
+  // Interleaved, three rounds, so drift in the machine's load hits both paths alike.
+  double syl = 1e30, both = 1e30, both_ref = 1e30;
+  std::size_t s1 = 0, s2 = 0;
+  for (int round = 0; round < 3; ++round) {
+    syl = std::min(syl, run(0).first);
+    const auto [f, a] = run(1);
+    const auto [r, b] = run(2);
+    both = std::min(both, f);
+    both_ref = std::min(both_ref, r);
+    s1 = a;
+    s2 = b;
+  }
   const double n = static_cast<double>(once * reps);
-  std::printf("syllables %zu (words begun %zu)\n", once * reps, s1 / 5 + s0);
+  std::printf("syllables %zu (words begun %zu; reference path %zu)\n", once * reps, s1 / 5, s2 / 5);
+  if (s1 != s2) std::printf("MISMATCH: the two paths begin different words\n");
   std::printf("segmenter alone: %.0f syllables/s (CPU time)\n", n / syl);
-  std::printf("segmenter + words: %.0f syllables/s\n", n / both);
-  std::printf("word stage alone: %.0f syllables/s\n", n / std::max(both - syl, 1e-9));
+  std::printf("segmenter + words: %.0f syllables/s (reference path %.0f)\n", n / both, n / both_ref);
+  std::printf("word stage alone: %.0f syllables/s, %.1f ns a syllable (reference path %.0f, %.1f ns): %.2fx\n",
+              n / std::max(both - syl, 1e-9), 1e9 * (both - syl) / n, n / std::max(both_ref - syl, 1e-9),
+              1e9 * (both_ref - syl) / n, (both_ref - syl) / std::max(both - syl, 1e-9));
   return 0;
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+import unicodedata
 
 import pytest
 from test_words import ReferenceModel, reference_words
@@ -73,3 +74,44 @@ def test_regression_shared_word_strs_hold_exactly_their_references():
     assert one == ["hợp tác", "và", "hợp tác"] and one[0] is one[2]
     w0 = one[0]
     assert sys.getrefcount(w0) == 2 + 2
+
+
+def mixed_texts(seed, count):
+    """Texts of real syllables with what the fast path must treat as the reference does: unknown
+    lower-case syllables, NFD spellings, digits and number marks, hyphenated Lao names, capitals,
+    and a few very long stretches without punctuation."""
+    pool = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").replace("_", " ").split()
+    pool = [s for s in pool if re.fullmatch(r"\w+", s)]
+    extra = ["Xay-nhạ-phon", "Ắt-ta-pư", "Sê-kông", "2025", "10", "000", "UBND", "HĐND", "qzxv", "brrk", "A320"]
+    rng = random.Random(seed)
+    seps = [" "] * 16 + ["-", ", ", ". ", "/", ":", "."]
+    for k in range(count):
+        n = 3000 if k % 40 == 39 else rng.randint(1, 50)
+        parts = []
+        for j in range(n):
+            w = rng.choice(extra) if rng.random() < 0.1 else rng.choice(pool)
+            if rng.random() < 0.1:
+                w = unicodedata.normalize("NFD", w)
+            parts.append(w)
+            if j < n - 1:
+                parts.append(" " if n >= 3000 else rng.choice(seps))
+        yield "".join(parts)
+
+
+def test_fast_path_equals_the_reference_on_mixed_text(reference_model):
+    texts = list(mixed_texts(3, 200))
+    got = mekong.word_tokenize(texts, format="text")
+    for text, g in zip(texts, got):
+        expected = reference_words(reference_model, unicodedata.normalize("NFC", text))
+        ours = [re.sub(r"[-./,:]", "_", w) for w in g.split(" ") if re.search(r"\w", w)]
+        assert ours == expected, text[:300]
+
+
+def test_words_are_the_same_with_n_jobs():
+    texts = list(mixed_texts(9, 300))
+    one = mekong.CountVectorizer(words=True, n_jobs=1)
+    two = mekong.CountVectorizer(words=True, n_jobs=2)
+    a, b = one.fit_transform(texts), two.fit_transform(texts)
+    assert one.vocabulary_ == two.vocabulary_
+    assert (a != b).nnz == 0
+    assert any("_" in t for t in one.vocabulary_)

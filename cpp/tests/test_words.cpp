@@ -160,3 +160,171 @@ TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {
   for (const char* w : {"Ngày", "NGÀY", "Đồn", "Theo", "Tháng", "Xã"}) EXPECT_TRUE(never_a_name(w)) << w;
   for (const char* w : {"Lào", "Mỹ", "Attapư", "Nguyên", "Trường"}) EXPECT_FALSE(never_a_name(w)) << w;
 }
+
+namespace {
+
+// The shipped model, found from this file's path (skips when the tree is not there).
+std::shared_ptr<const WordModel> shipped_model() {
+  std::string path = __FILE__;
+  path = path.substr(0, path.rfind("cpp/tests/")) + "python/mekong/models/words.bin";
+  if (!std::ifstream(path)) return nullptr;
+  return WordModel::load(path);
+}
+
+// Texts over real syllables, unknown ones, NFD spellings, numbers, codes, hyphenated Lao names and
+// marks between them; some very long stretches.
+std::vector<std::string> differential_texts(std::uint64_t seed, std::size_t count) {
+  const std::vector<std::string> pool = {"hợp",
+                                         "tác",
+                                         "kinh",
+                                         "tế",
+                                         "xã",
+                                         "hội",
+                                         "Việt",
+                                         "Nam",
+                                         "Lào",
+                                         "Kon",
+                                         "Tum",
+                                         "tỉnh",
+                                         "ủy",
+                                         "ban",
+                                         "nhân",
+                                         "dân",
+                                         "chủ",
+                                         "tịch",
+                                         "UBND",
+                                         "HĐND",
+                                         "Hà",
+                                         "Nội",
+                                         "phát",
+                                         "triển",
+                                         "đầu",
+                                         "tư",
+                                         "biên",
+                                         "giới",
+                                         "hai",
+                                         "nước",
+                                         "Attapư",
+                                         "Lê",
+                                         "Ngọc",
+                                         "Tuấn",
+                                         "Trung",
+                                         "Quốc",
+                                         "Tập",
+                                         "Cận",
+                                         "Bình",
+                                         "mỹ",
+                                         "phẩm",
+                                         "Mỹ",
+                                         "năm",
+                                         "2025",
+                                         "10",
+                                         "000",
+                                         "xyzzy",
+                                         "qwfp",
+                                         "iPhone",
+                                         "A320",
+                                         "thủ",
+                                         "tướng",
+                                         "bộ",
+                                         "trưởng",
+                                         "giao",
+                                         "thông",
+                                         "vận",
+                                         "tải",
+                                         "ngày",
+                                         "Xay-nhạ-phon",
+                                         "Ắt-ta-pư",
+                                         "Lệt",
+                                         "ho\xcc\x9b\xcc\xa3p",
+                                         "ta\xcc\x81"
+                                         "c",
+                                         "hoà",
+                                         "hòa",
+                                         "ðông",
+                                         "ĐÀ",
+                                         "NẴNG",
+                                         "bệnh",
+                                         "viện",
+                                         "bác",
+                                         "sĩ",
+                                         "ສະບາຍດີ",
+                                         "COVID-19",
+                                         "x",
+                                         "the",
+                                         "of"};
+  const std::vector<std::string> seps = {" ", " ", " ", " ", " ", " ", " ", " ", "-", ", ", ". ", ".", "/", ":", "\n"};
+  std::vector<std::string> out;
+  std::uint64_t r = seed;
+  auto next = [&](std::uint64_t n) {
+    r = words::mix(r + 0x9E3779B97F4A7C15ull);
+    return r % n;
+  };
+  for (std::size_t d = 0; d < count; ++d) {
+    const std::size_t n = d % 50 == 49 ? 5000 + next(5000) : 1 + next(60);
+    const bool long_stretch = d % 50 == 49;
+    std::string text;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k) text += long_stretch ? std::string(" ") : seps[next(seps.size())];
+      text += next(20) == 0 ? "zz" + std::to_string(next(100000)) : pool[next(pool.size())];
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+void expect_fast_equals_reference(const std::shared_ptr<const WordModel>& model,
+                                  const std::vector<std::vector<std::string>>* dictionary) {
+  WordSegmenter fast(model, dictionary), reference(model, dictionary);
+  reference.set_reference(true);
+  Segmenter seg;
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> a, b;
+  std::size_t joined = 0, syllables = 0;
+  for (const std::string& text : differential_texts(42, 400)) {
+    tokens.clear();
+    seg.segment(text, tokens);
+    fast.segment(text, tokens, a);
+    reference.segment(text, tokens, b);
+    ASSERT_EQ(a, b) << text.substr(0, 200);
+    joined += std::count(a.begin(), a.end(), 0);
+    syllables += a.size();
+  }
+  EXPECT_GT(joined, syllables / 50);  // the texts make words, not only single syllables
+}
+
+}  // namespace
+
+TEST(Words, FastPathEqualsTheReferencePath) {
+  const auto toy = toy_model();
+  expect_fast_equals_reference(toy, nullptr);
+  const std::vector<std::vector<std::string>> dict = {{"bệnh", "viện"}, {"Tập", "Cận", "Bình"}};
+  expect_fast_equals_reference(toy, &dict);
+  const auto shipped = shipped_model();
+  if (!shipped) GTEST_SKIP() << "python/mekong/models/words.bin not found";
+  expect_fast_equals_reference(shipped, nullptr);
+  expect_fast_equals_reference(shipped, &dict);
+}
+
+TEST(Words, FastPathEqualsTheReferenceOnAStretchOfManyForms) {
+  // One stretch of 200,000 syllables, a third of them forms seen once: the memo grows within a stretch.
+  const auto model = shipped_model();
+  if (!model) GTEST_SKIP() << "python/mekong/models/words.bin not found";
+  WordSegmenter fast(model), reference(model);
+  reference.set_reference(true);
+  std::string text;
+  std::uint64_t r = 7;
+  const char* syl[] = {"hợp", "tác", "kinh", "tế", "bệnh", "viện", "chủ", "tịch", "tỉnh", "ủy", "Hà", "Nội"};
+  for (int k = 0; k < 200000; ++k) {
+    r = words::mix(r + 1);
+    text += k % 3 == 0 ? "q" + std::to_string(r % 50000) : std::string(syl[r % 12]);
+    text += r % 17 == 0 ? ", " : " ";
+  }
+  Segmenter seg;
+  std::vector<Token> tokens;
+  seg.segment(text, tokens);
+  std::vector<std::uint8_t> a, b;
+  fast.segment(text, tokens, a);
+  reference.segment(text, tokens, b);
+  EXPECT_EQ(a, b);
+}

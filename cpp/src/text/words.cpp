@@ -148,6 +148,18 @@ void viterbi(std::size_t n, const Emit& emit, const std::uint8_t* allowed, const
   }
 }
 
+// The lexicon flag mask at i from the 3-bit lexstart values of i-3 .. i packed in 12 bits (i-3 lowest).
+const std::uint16_t* lex_window_masks() {
+  static const auto table = [] {
+    std::array<std::uint16_t, 1u << 12> t{};
+    for (unsigned w = 0; w < t.size(); ++w)
+      for (int k = 0; k < kLexFlagCount; ++k)
+        if ((w >> ((kLexFlags[k].start + 3) * 3 + kLexFlags[k].len - 2)) & 1u) t[w] |= 1u << k;
+    return t;
+  }();
+  return table.data();
+}
+
 unsigned lex_mask_at(const std::uint8_t* lexstart, std::size_t n, std::size_t i) {
   unsigned mask = 0;
   for (int k = 0; k < kLexFlagCount; ++k) {
@@ -446,15 +458,19 @@ int WordSegmenter::gap_kind(std::string_view gap) {
   return 0;
 }
 
-Syllable WordSegmenter::syllable(std::string_view token, bool link) {
-  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed memo: start afresh past a million forms
+constexpr std::size_t kMaxMemo = 1u << 20;  // a fixed memo: start afresh past a million forms
+
+void WordSegmenter::bound_memo() {
+  if (memo_.size() < kMaxMemo) return;
+  memo_raw_ = Interner();
+  memo_.clear();
+  memo_shapes_.clear();
+}
+
+std::uint32_t WordSegmenter::syllable_id(std::string_view token) {
   bool added = false;
   const std::uint32_t id = memo_raw_.intern(token, &added);
-  if (!added) {
-    Syllable s = memo_[id];
-    if (link) s.joinable = false;
-    return s;
-  }
+  if (!added) return id;
   scratch_.clear();
   model_->canonical().fold_token(token, scratch_);
   canonical_eth(scratch_);
@@ -465,11 +481,18 @@ Syllable WordSegmenter::syllable(std::string_view token, bool link) {
   s.up1 = model_->weight(key(kUp1, h));
   set_prefixes(s);
   memo_.push_back(s);
-  if (memo_.size() >= kMaxEntries) {
-    memo_raw_ = Interner();
-    memo_.clear();
+  ShapeWeights sw;
+  for (int a = 0; a < kShapes; ++a) {
+    sw.shape_u[a] = model_->weight(key(kShapeU, static_cast<std::uint64_t>(a), h));
+    sw.u_shape[a] = model_->weight(key(kUShape, h, static_cast<std::uint64_t>(a)));
   }
-  Syllable r = s;
+  memo_shapes_.push_back(sw);
+  return id;
+}
+
+Syllable WordSegmenter::syllable(std::string_view token, bool link) {
+  bound_memo();
+  Syllable r = memo_[syllable_id(token)];
   if (link) r.joinable = false;
   return r;
 }
@@ -481,25 +504,39 @@ bool WordSegmenter::in_lexicon(const std::vector<std::string_view>& syllables) {
   return model_->in_lexicon(lexicon_key(s, syllables.size()));
 }
 
-void WordSegmenter::prepare_stretch(std::size_t n) {
-  lexstart_.resize(n);
-  fill_lexstart(*model_, sy_.data(), n, lexstart_.data());
-  // The flags read lexstart_ at i-3 .. i: with three zero bytes in front no bound is checked (a bit of
-  // lexstart_[k] is set only when its word ends inside the stretch), the same masks as lex_mask_at().
-  lexpad_.assign(n + 3, 0);
-  std::memcpy(lexpad_.data() + 3, lexstart_.data(), n);
-  lex_.resize(n);
-  const std::uint8_t* ls = lexpad_.data() + 3;
+namespace {
+// The lexicon flag masks of a stretch from its lexstart bits.
+void lex_masks(const std::uint8_t* lexstart, std::size_t n, std::vector<std::uint8_t>& lexpad,
+               std::vector<std::uint16_t>& lex) {
+  // The flags read lexstart at i-3 .. i: with three zero bytes in front no bound is checked (a bit of
+  // lexstart[k] is set only when its word ends inside the stretch), the same masks as lex_mask_at().
+  lexpad.assign(n + 3, 0);
+  std::memcpy(lexpad.data() + 3, lexstart, n);
+  lex.resize(n);
+  const std::uint8_t* ls = lexpad.data() + 3;
   for (std::size_t i = 0; i < n; ++i) {
     unsigned mask = 0;
     for (int k = 0; k < kLexFlagCount; ++k)  // unrolled: the flags are constants
       mask |= ((ls[static_cast<long>(i) + kLexFlags[k].start] >> (kLexFlags[k].len - 2)) & 1u) << k;
-    lex_[i] = static_cast<std::uint16_t>(mask);
+    lex[i] = static_cast<std::uint16_t>(mask);
   }
+}
+}  // namespace
+
+void WordSegmenter::prepare_stretch(std::size_t n) {
+  lexstart_.resize(n);
+  fill_lexstart(*model_, sy_.data(), n, lexstart_.data());
+  lex_masks(lexstart_.data(), n, lexpad_, lex_);
+  brief_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) brief_[i] = {sy_[i].hash, sy_[i].shape, sy_[i].joinable};
+  constrain(n);
+}
+
+void WordSegmenter::constrain(std::size_t n) {
   allowed_.assign(n, 3);
   allowed_[0] = 1;
   for (std::size_t i = 0; i < n; ++i)
-    if (!sy_[i].joinable) {
+    if (!brief_[i].joinable) {
       allowed_[i] = 1;
       if (i + 1 < n) allowed_[i + 1] = 1;
     }
@@ -509,8 +546,8 @@ void WordSegmenter::prepare_stretch(std::size_t n) {
   // A hyphen between letters makes one word, as transliterations are written ("Xay-nhạ-phon",
   // "Ắt-ta-pư"): the writer joined them, so unknown syllables join here on purpose.
   for (std::size_t i = 1; i < n; ++i)
-    if (gap_[i] == 1 && sy_[i - 1].shape != kNumber && sy_[i].shape != kNumber && sy_[i - 1].shape != kForeign &&
-        sy_[i].shape != kForeign)
+    if (gap_[i] == 1 && brief_[i - 1].shape != kNumber && brief_[i].shape != kNumber &&
+        brief_[i - 1].shape != kForeign && brief_[i].shape != kForeign)
       allowed_[i] = 2;
   if (dictionary_max_ == 0) return;
   std::uint64_t h[64];
@@ -518,7 +555,7 @@ void WordSegmenter::prepare_stretch(std::size_t n) {
   for (std::size_t k = 0; k < n;) {
     std::size_t matched = 0;
     for (std::size_t len = std::min(longest, n - k); len >= 2; --len) {
-      for (std::size_t t = 0; t < len; ++t) h[t] = sy_[k + t].hash;
+      for (std::size_t t = 0; t < len; ++t) h[t] = brief_[k + t].hash;
       if (dictionary_.count(dict_key(h, len))) {
         matched = len;
         break;
@@ -568,7 +605,82 @@ float WordSegmenter::score(std::size_t i) const {
   return e;
 }
 
+void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
+  const WordModel& m = *model_;
+  const Syllable* memo = memo_.data();
+  const std::uint32_t* id = ids_.data();
+  const Syllable& edge = boundary_syllable();
+  brief_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) brief_[i] = {memo[id[i]].hash, memo[id[i]].shape, joinable_[i] != 0};
+  constrain(n);
+  // Every key of the stretch first: the lexicon's (fill_lexstart's, from the memo in place) and
+  // score()'s, so the table lines are prefetched a few positions before they are read and the misses
+  // of neighbouring positions overlap instead of queueing.
+  constexpr std::size_t kAhead = 4;  // positions between a line's prefetch and its read
+  keys_.resize(n * kKeysAt);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t* q = keys_.data() + i * kKeysAt;
+    const Syllable& s0 = memo[id[i]];
+    const Syllable& sm1 = i >= 1 ? memo[id[i - 1]] : edge;
+    const Syllable& sm2 = i >= 2 ? memo[id[i - 2]] : edge;
+    const Syllable& sp1 = i + 1 < n ? memo[id[i + 1]] : edge;
+    const std::uint64_t hm1 = sm1.hash, h0 = s0.hash, hp1 = sp1.hash;
+    // [i, i+2), [i, i+3), [i, i+4) in the lexicon (0: past the stretch, never a key).
+    q[0] = i + 2 <= n ? mix(s0.pre[kPreLex2] ^ hp1) : 0;
+    q[1] = i + 3 <= n ? mix(mix(s0.pre[kPreLex3] ^ hp1) ^ memo[id[i + 2]].hash) : 0;
+    q[2] = i + 4 <= n ? mix(mix(mix(s0.pre[kPreLex4] ^ hp1) ^ memo[id[i + 2]].hash) ^ memo[id[i + 3]].hash) : 0;
+    // score()'s keys, in score()'s order.
+    q[3] = mix(sm1.pre[kPreBm1] ^ h0);
+    q[4] = mix(s0.pre[kPreBp1] ^ hp1);
+    q[5] = mix(sm2.pre[kPreBm2] ^ hm1);
+    q[6] = mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1);
+    q[7] = mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0);
+    q[8] = mix(sm1.pre[kPreSkip] ^ hp1);  // kShapeU and kUShape come from memo_shapes_
+  }
+  // The flags below read lexstart[i-3 .. i] after three zero bytes, without bound checks (lex_masks).
+  lexpad_.assign(n + 3, 0);
+  std::uint8_t* lexstart = lexpad_.data() + 3;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + kAhead < n)
+      for (int t = 0; t < 3; ++t) m.prefetch_lexicon(keys_[(k + kAhead) * kKeysAt + t]);
+    const std::uint64_t* q = keys_.data() + k * kKeysAt;
+    lexstart[k] = static_cast<std::uint8_t>(m.in_lexicon(q[0]) | m.in_lexicon(q[1]) << 1 | m.in_lexicon(q[2]) << 2);
+  }
+  for (std::size_t i = 1; i < std::min(n, kAhead + 1); ++i)
+    for (int t = 3; t < kKeysAt; ++t) m.prefetch(keys_[i * kKeysAt + t]);
+  // score()'s float additions in score()'s order (float addition is not associative).
+  auto emit = [&](std::size_t i) {
+    if (i + kAhead < n)
+      for (int t = 3; t < kKeysAt; ++t) m.prefetch(keys_[(i + kAhead) * kKeysAt + t]);
+    const std::uint64_t* q = keys_.data() + i * kKeysAt;
+    const Syllable &s0 = memo[id[i]], &sm1 = memo[id[i - 1]];
+    const bool last = i + 1 >= n;
+    float e = m.bias_;
+    e += s0.u0;
+    e += sm1.um1;
+    e += last ? m.boundary_up1_ : memo[id[i + 1]].up1;
+    for (int t = 3; t < 8; ++t) e += m.weight_inline(q[t]);
+    e += memo_shapes_[id[i]].shape_u[sm1.shape];
+    e += memo_shapes_[id[i - 1]].u_shape[s0.shape];
+    e += m.weight_inline(q[8]);
+    e += m.shape_weight(sm1.shape, s0.shape, last ? int{kBoundary} : int{memo[id[i + 1]].shape}, gap_[i]);
+    const std::uint8_t* w = lexpad_.data() + i;  // lexstart[i-3 .. i]
+    const unsigned mask = lex_window_masks()[w[0] | w[1] << 3 | w[2] << 6 | static_cast<unsigned>(w[3]) << 9];
+    e += m.lex_mask_w_[mask];
+    e += m.lex_shape_weight(mask & 3u, sm1.shape, s0.shape);
+    for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
+    return e;
+  };
+  float trans[2][2];
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) trans[a][b] = m.transition(a, b);
+  back_.resize(n);
+  viterbi(n, emit, allowed_.data(), trans, back_.data(), begins);
+}
+
 void WordSegmenter::decode(std::size_t n, std::uint8_t* begins) {
+  // The fast path needs the memo ids of the stretch (segment() records them); the reference does not.
+  if (!reference_ && ids_.size() == n) return decode_fast(n, begins);
   prepare_stretch(n);
   back_.resize(n);
   float trans[2][2];
@@ -583,14 +695,20 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
   begins.assign(tokens.size(), 1);
   std::size_t start = 0;
   sy_.clear();
+  ids_.clear();
+  joinable_.clear();
   gap_.clear();
   glue_.clear();
+  bound_memo();
   auto flush = [&](std::size_t end) {
     if (end - start > 1) decode(end - start, begins.data() + start);
     sy_.clear();
+    ids_.clear();
+    joinable_.clear();
     gap_.clear();
     glue_.clear();
     start = end;
+    bound_memo();  // between stretches: a stretch's ids stay valid while it is decoded
   };
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
@@ -609,7 +727,13 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
       gap_.push_back(0);
       glue_.push_back(0);
     }
-    sy_.push_back(syllable(text.substr(t.begin, t.length), t.link));
+    const std::uint32_t id = syllable_id(text.substr(t.begin, t.length));
+    ids_.push_back(id);
+    joinable_.push_back(memo_[id].joinable && !t.link);
+    if (reference_) {  // the reference path reads copies
+      sy_.push_back(memo_[id]);
+      if (t.link) sy_.back().joinable = false;
+    }
     if (cancel && (i & (kPollEvery - 1)) == kPollEvery - 1) check_cancelled(cancel);
   }
   flush(tokens.size());

@@ -227,6 +227,15 @@ class WordModel {
     return known_.count(k) != 0 || lexicon_known_.count(k) != 0;
   }
   float transition(int from, int to) const { return trans_[from][to]; }
+  // weight() inline, for the segmenter's loop (weight() stays the reference).
+  float weight_inline(std::uint64_t k) const {
+    if (slots_.empty() || k == 0 || !filter_.maybe(k)) return 0.0f;  // most: the filter answers, from cache
+    for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == k) return s.weight;
+      if (s.key == 0) return 0.0f;
+    }
+  }
 
   std::size_t feature_count() const { return n_features_; }
   std::size_t lexicon_size() const { return lexicon_.size(); }
@@ -285,11 +294,18 @@ class WordSegmenter {
   // ("10.000", "5/10/2000", "23-3"): then they are one word, whatever the model says.
   static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
 
-  // The emission score of B at position i of a stretch (exposed for tests).
+  // The emission score of B at position i of a stretch on the reference path (reads sy_).
   float score(std::size_t i) const;
 
-  // Decodes the stretch of syllables sy_[0..n) with its gaps; `begins` receives one flag each.
+  // Decodes the current stretch (n syllables with their gaps); `begins` receives one flag each. Two
+  // paths give the same words: the fast one (decode_fast: the syllable memo read in place, every key
+  // of the stretch computed before its lookups, per-syllable tables for the shape templates) when
+  // segment() recorded the stretch's memo ids, else the reference (prepare_stretch + score on sy_).
   void decode(std::size_t n, std::uint8_t* begins);
+
+  // Decodes with the kept reference path (score() over copies of the syllables, one table lookup per
+  // feature) instead of the fast one: for tests and benchmarks, which check both give the same words.
+  void set_reference(bool on) { reference_ = on; }
 
   const WordModel& model() const { return *model_; }
   // Whether the tokens (NFC syllables, two to four) form a word of the model's lexicon.
@@ -298,7 +314,12 @@ class WordSegmenter {
 
  private:
   friend class WordModel;
-  void prepare_stretch(std::size_t n);  // lexicon flags and constraints of sy_[0..n)
+  void prepare_stretch(std::size_t n);                    // lexicon flags and constraints of sy_[0..n)
+  void decode_fast(std::size_t n, std::uint8_t* begins);  // lexicon, scores and Viterbi in one pass
+  void constrain(std::size_t n);                          // allowed_ from brief_, glue_, gap_ and the user dictionary
+  std::uint32_t syllable_id(std::string_view token);      // index into memo_, computed once per form
+  void bound_memo();                                      // starts afresh past a fixed number of forms
+
 
   std::shared_ptr<const WordModel> model_;
   std::unordered_set<std::uint64_t> dictionary_;  // keys of user words
@@ -315,6 +336,25 @@ class WordSegmenter {
   std::vector<std::uint8_t> back_;
   std::vector<std::uint8_t> lexstart_;  // bit n-2: syllables [k, k+n) form a lexicon word
   std::vector<std::uint8_t> lexpad_;    // lexstart_ after three zero bytes
+  bool reference_ = false;
+  // The fast path reads the memo in place: ids_ index memo_, joinable_ is after links; sy_ stays empty.
+  std::vector<std::uint32_t> ids_;
+  std::vector<std::uint8_t> joinable_;
+  struct Brief {  // what constrain() reads of a syllable
+    std::uint64_t hash;
+    std::uint8_t shape;
+    bool joinable;
+  };
+  std::vector<Brief> brief_;
+  static constexpr int kKeysAt = 9;  // keys a position looks up: 3 lexicon, 6 weights
+  // Per memo id: the weights of the templates of one syllable and one shape, for every shape:
+  // shape_u[a] = weight(key(kShapeU, a, hash)), u_shape[b] = weight(key(kUShape, hash, b)).
+  struct ShapeWeights {
+    float shape_u[words::kShapes];
+    float u_shape[words::kShapes];
+  };
+  std::vector<ShapeWeights> memo_shapes_;
+  std::vector<std::uint64_t> keys_;  // kKeysAt per position of the stretch
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates
