@@ -45,11 +45,15 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 # 3. Build and install the package (skipped when the sources have not changed since last time).
+# The stamp holds the sources' hash, then "test" when the test dependencies came with that build:
+# a build with them also serves ./run.sh, so running ./test.sh then ./run.sh builds once, not twice.
 stamp="$VENV/.mekong-build-stamp"
-sources_hash="$(cd "$ROOT" && { find CMakeLists.txt pyproject.toml README.md cpp python -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum; echo "$EXTRAS"; } | sha1sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sources_hash" ] || ! "$VENV/bin/python" -c "import mekong" >/dev/null 2>&1; then
+sources_hash="$(cd "$ROOT" && find CMakeLists.txt pyproject.toml README.md cpp python -type f ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)"
+built="$(cat "$stamp" 2>/dev/null || true)"
+if [ "$built" != "$sources_hash test" ] && { [ -n "$EXTRAS" ] || [ "$built" != "$sources_hash" ]; } ||
+  ! "$VENV/bin/python" -c "import mekong" >/dev/null 2>&1; then
   say "building and installing mekong$EXTRAS (the first build takes a few minutes)"
   "$VENV/bin/python" -m pip install -q "$ROOT$EXTRAS" 2>&1 | grep -v "^WARNING: Location" >&2 || true
   "$VENV/bin/python" -c "import mekong" || { say "the build failed; see the output above"; exit 1; }
-  echo "$sources_hash" > "$stamp"
+  echo "$sources_hash${EXTRAS:+ test}" > "$stamp"
 fi
