@@ -435,14 +435,7 @@ class CountVectorizer(TransformerMixin, BaseEstimator):
             self.fixed_vocabulary_ = True
             docs = stream if learned.docs is None else learned.docs
             return self._transform(docs, analyzer, n_jobs, stream, custom, prepared)
-        config = _core.CountConfig()
-        for name in ("min_df", "max_df"):
-            value, is_count = OPTIONS[name].check(name, getattr(self, name))
-            set_field(config, OPTIONS[name].field, value)
-            setattr(config, name + "_is_count", is_count)
-        max_features = OPTIONS["max_features"].check("max_features", self.max_features)
-        config.max_features = -1 if max_features is None else max_features
-        config.binary = OPTIONS["binary"].check("binary", self.binary)
+        config = self._count_config()
         if custom is not None:  # a Python analyzer's terms are counted in Python, on all documents at once
             if len(learned) == 0:
                 raise ValueError("empty corpus: fit needs at least one document")
