@@ -117,25 +117,65 @@ const icu::Normalizer2& nfc_instance() {
   return *nfc;
 }
 
+const icu::Normalizer2& nfd_instance() {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  check_icu(status, "Normalizer2::getNFDInstance");
+  return *nfd;
+}
+
 // UAX #15's limit: a run of more than 30 non-starters gets U+034F COMBINING GRAPHEME JOINER.
 constexpr std::size_t kMaxNonStarters = 30;
 constexpr char kCgj[] = "\xCD\x8F";
 
+// The non-starters (combining class > 0) at each end of c's canonical decomposition, and whether it
+// is made of nothing else: "ệ" (e + U+0323 + U+0302) ends in two, a combining mark is one.
+struct NonStarters {
+  std::size_t leading = 0, trailing = 0;
+  bool all = false;
+};
+
+NonStarters non_starters(const icu::Normalizer2& nfd, char32_t c) {
+  icu::UnicodeString d;
+  if (!nfd.getDecomposition(static_cast<UChar32>(c), d)) {
+    const bool mark = nfd.getCombiningClass(static_cast<UChar32>(c)) != 0;
+    return {mark, mark, mark};
+  }
+  NonStarters out;
+  std::size_t length = 0;
+  bool leading = true;
+  for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1), ++length) {
+    const bool mark = nfd.getCombiningClass(d.char32At(k)) != 0;
+    leading = leading && mark;
+    out.leading += leading;
+    out.trailing = mark ? out.trailing + 1 : 0;
+  }
+  out.all = out.leading == length;
+  return out;
+}
+
 // The stream-safe form of `text` (UAX #15 section 13): a CGJ, a starter that composes with nothing,
-// goes before the 31st non-starter in a row, so that no run ICU reorders is longer than 30 marks
-// (plus the few a precomposed starter decomposes into). Text that has no such run, all real text,
-// is returned as it is. One pass, O(n). Sets *invalid (and stops) at the first sequence that is not
-// valid UTF-8, reading nothing past the end of `text` even when it ends inside a sequence.
-std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text, std::string& buf, bool* invalid) {
+// goes where a run of non-starters would pass 30, so that no run ICU reorders is longer. The run is
+// counted in canonical decompositions (UAX #15 counts in NFKD; NFC only ever sees the canonical
+// ones, and NFC(x) has the canonical decomposition of x, so NFC of this form is in this form again:
+// composing twice inserts nothing new). A precomposed "ệ" starts a run at two. Text that has no such
+// run, all real text, is returned as it is. One pass, O(n). Sets *invalid (and stops) at the first
+// sequence that is not valid UTF-8, reading nothing past the end of `text` even when it ends inside
+// a sequence.
+std::string_view stream_safe(const icu::Normalizer2& nfd, std::string_view text, std::string& buf, bool* invalid) {
   std::size_t run = 0, copied = 0;
+  // The last code point was an NFC-stable starter whose trailing non-starters are not counted yet:
+  // they only matter when a non-starter follows, so letters cost no decomposition lookup.
+  char32_t pending = 0;
   bool changed = false;
   const chars::Tables& tab = chars::tables();
   CancelPoll poll;
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
     poll.at(i);
-    if (b < 0x80) {  // ASCII: all starters
+    if (b < 0x80) {  // ASCII: starters that decompose to themselves
       run = 0;
+      pending = 0;
       ++i;
       continue;
     }
@@ -146,19 +186,24 @@ std::string_view stream_safe(const icu::Normalizer2& nfc, std::string_view text,
       return text;
     }
     const char32_t c = utf8::next(text.data(), i);
-    // The class table answers for most letters (NFC-stable starters); ICU for the rest.
-    if ((c < 0x10000 && (tab.cls[c] & chars::kNfcYes)) || nfc.getCombiningClass(static_cast<UChar32>(c)) == 0) {
-      run = 0;
+    // The class table answers for most letters: NFC-stable starters, whose decomposition starts
+    // with a starter (one that starts with a non-starter is never NFC-stable).
+    if (c < 0x10000 && (tab.cls[c] & chars::kNfcYes)) {
+      pending = c;
       continue;
     }
-    if (++run > kMaxNonStarters) {
+    if (pending) run = non_starters(nfd, pending).trailing;
+    pending = 0;
+    const NonStarters ns = non_starters(nfd, c);
+    if (run + ns.leading > kMaxNonStarters) {
       if (!changed) buf.clear();
       changed = true;
       buf.append(text.data() + copied, at - copied);
       buf += kCgj;
       copied = at;
-      run = 1;
+      run = 0;
     }
+    run = ns.all ? run + ns.leading : ns.trailing;
   }
   if (!changed) return text;
   buf.append(text.data() + copied, text.size() - copied);
@@ -263,6 +308,7 @@ Normalizer::Normalizer(NormalizeConfig config) : config_(config) {
   (void)chars::tables();
   (void)vowels();
   (void)nfc_instance();
+  (void)nfd_instance();
 }
 
 std::string_view Normalizer::compose(std::string_view text, std::string& scratch) const {
@@ -273,7 +319,7 @@ std::string_view Normalizer::compose(std::string_view text, std::string& scratch
   // hostile run of marks ICU's check and its reordering are quadratic in the run.
   std::string safe_buf;
   bool invalid = false;
-  const std::string_view safe = stream_safe(nfc, text, safe_buf, &invalid);
+  const std::string_view safe = stream_safe(nfd_instance(), text, safe_buf, &invalid);
   if (invalid) {
     // Bytes that were never decoded (a C++ caller's view; the pipeline decodes first): each invalid
     // sequence becomes U+FFFD as decode_utf8 makes it (the bounded reader's rule), then that is
