@@ -114,8 +114,10 @@ def normalize(text: str, *, lowercase: bool = True, tone_marks: str | None = "tr
     """Return ``text`` in the form the vectorizers count it: NFC, lower-cased, one tone placement.
 
     Spaces and punctuation are kept, so the result reads like the input. Time is linear in the
-    text whatever it holds: a run of more than 30 combining marks gets U+034F COMBINING GRAPHEME
-    JOINER before its 31st mark (Unicode's stream-safe format, UAX #15), which real text never needs.
+    text whatever it holds: a run of more than 30 combining marks (counting those a precomposed
+    letter such as "ệ" is made of) gets U+034F COMBINING GRAPHEME JOINER before its 31st mark
+    (Unicode's stream-safe format, UAX #15), which real text never needs; normalizing the result
+    again changes nothing.
 
     Examples
     --------
