@@ -136,7 +136,8 @@ def test_cli_non_utf8_file_name_defect_7(tmp_path):
         (["MISSING-FOLDER"], "no such file or folder"),
         (["--pattern", "*.nothing"], "no files matching"),
         (["--metadata", "MISSING.csv"], "metadata file MISSING.csv does not exist"),
-        ([CHECK / "articles", "--window", "3"], "--window needs dates"),  # the sample has dates; a folder may not
+        # the sample has dates; a folder may not (its texts' own days are turned off here: they date it)
+        ([CHECK / "articles", "--window", "3", "--no-text-dates"], "--window needs dates"),
     ],
 )
 def test_cli_usage_errors_exit_2_without_traceback(tmp_path, args, message):

@@ -2,7 +2,8 @@
 
 Analyses a folder of .txt articles, or the bundled sample when given none: prints a corpus summary,
 the top terms of each article, the groups of articles that tell the same story and each article's
-nearest article by same-story retrieval (:func:`mekong.story_neighbours`), and writes the matrices and tables to an output folder, with progress bars on a
+nearest article by same-story retrieval (:func:`mekong.story_neighbours`), with the dates of
+the metadata or, where it has none, the dates the articles' own texts give (:mod:`mekong.dates`), and writes the matrices and tables to an output folder, with progress bars on a
 terminal (through tqdm, when installed). ``--quiet`` prints the summary only, without bars. Usage errors (bad options, missing folders, metadata that does not match the files)
 exit with status 2 and a one-line message; a corpus the analysis cannot use exits with status 1.
 """
@@ -106,8 +107,14 @@ def build_parser():
     p.add_argument(
         "--window",
         type=_window,
-        help="days: articles further apart never form one story (needs dates "
-        "in --metadata; with dates the default is 7)",
+        help="days: articles further apart never form one story (needs dates, from "
+        "--metadata or the texts; with dates the default is 7)",
+    )
+    p.add_argument(
+        "--no-text-dates",
+        action="store_true",
+        help="take dates from --metadata only; by default an article without one is dated from its "
+        "own text (publication stamp, else the day its lead names), see mekong.dates",
     )
     p.add_argument("--n-jobs", type=_n_jobs, default=-1, help="threads (-1: all cores; default: %(default)s)")
     p.add_argument(
@@ -166,7 +173,9 @@ def run(args):
     if metadata is None and not args.paths:
         metadata = _sample_metadata()  # the bundled sample carries its dates, sources and titles
     try:
-        files, meta = _scan(paths, args.pattern, metadata, args.encoding, exclude=[out])
+        files, meta = _scan(
+            paths, args.pattern, metadata, args.encoding, exclude=[out], text_dates=not args.no_text_dates
+        )
     except (FileNotFoundError, ValueError, TypeError) as e:
         raise UsageError(str(e)) from None
     except UnicodeDecodeError as e:
@@ -175,7 +184,10 @@ def run(args):
         raise UsageError(f"unknown encoding {args.encoding!r}") from e
     dates = [m.get("date") for m in meta]
     if args.window is not None and all(d is None for d in dates):
-        raise UsageError("--window needs dates: give --metadata with a 'date' column")
+        raise UsageError(
+            "--window needs dates: give --metadata with a 'date' column"
+            + ("" if args.no_text_dates else " (none of the texts names its day either)")
+        )
     say = _say(args.quiet)
     names_shown = [display_name(f.name) for f in files]
     ids = [m["id"] for m in meta]
@@ -210,6 +222,12 @@ def run(args):
     print(f"mekong {__version__}: {n_docs} articles from {shown_paths}")
     print(f"  tokens: {int(tokens.sum()):,}   distinct terms: {n_terms:,}   non-zeros: {counts.nnz:,}")
     print(f"  empty articles: {int((tokens == 0).sum())}   invalid byte sequences replaced: {int(replaced.sum())}")
+    origin = [m.get("date_source") for m in meta]
+    from_text = sum(1 for o in origin if o and o.startswith("text:"))
+    print(
+        f"  dates: {sum(1 for o in origin if o == 'metadata')} from metadata, {from_text} read from the texts, "
+        f"{sum(1 for d in dates if d is None)} unknown"
+    )
     print(
         "  options:",
         "syllables, nothing else (--raw)" if args.raw else ", ".join(f"{k}={v!r}" for k, v in options.items()),
@@ -240,8 +258,8 @@ def run(args):
         top_rows.append(terms)
         say(f"  {names_shown[i][:28]:28s} {', '.join(terms)}")
 
-    # Dates, when the metadata has them, always reach stories(): its window="auto" keeps a story
-    # within days; --window sets another span.
+    # Dates, from the metadata or read from the texts, always reach stories(): its window="auto"
+    # keeps a story within days (same-topic events of other days apart); --window sets another span.
     has_dates = any(d is not None for d in dates)
     window = args.window if args.window is not None else "auto"
     groups = stories(

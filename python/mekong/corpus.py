@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import glob as _glob
 import os
 from pathlib import Path
 
+from . import dates as dates_mod
+
 #: Metadata columns every corpus table has, in this order (None where unknown); others follow.
-BASE_COLUMNS = ("id", "path", "title", "date", "source")
+BASE_COLUMNS = ("id", "path", "title", "date", "source", "date_source")
 
 
 def display_name(path) -> str:
@@ -154,9 +157,66 @@ def _match_metadata(rows, files, ids, path, where=None):
     return out
 
 
-def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(), skipped=None):
+def _date_text(path, encoding):
+    """What :func:`mekong.dates.find_dates` reads of a file: for UTF-8, its first ``HEAD_CHARS`` and
+    last ``TAIL_CHARS`` characters only (so a huge file costs as much as an article); the whole
+    text for other encodings, whose bytes cannot be cut anywhere."""
+    head_bytes, tail_bytes = 4 * dates_mod.HEAD_CHARS, 4 * dates_mod.TAIL_CHARS  # >= that many characters
+    try:
+        with open(path, "rb") as fh:
+            if encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
+                return fh.read().decode(encoding, "replace")
+            head = fh.read(head_bytes + tail_bytes + 1)
+            if len(head) <= head_bytes + tail_bytes:
+                return head.decode(encoding, "replace")
+            fh.seek(-tail_bytes, os.SEEK_END)
+            tail = fh.read(tail_bytes)
+    except OSError:
+        return ""  # unreadable: read_corpus reports it when it reads the text
+    head = head[:head_bytes].decode(encoding, "replace")[: dates_mod.HEAD_CHARS]
+    tail = tail.decode(encoding, "replace")[-dates_mod.TAIL_CHARS :]
+    return head + tail
+
+
+def _fill_dates(records, texts):
+    """Dates read from the texts for the records whose metadata gives none; ``date_source`` says
+    where each date came from ("metadata", "text:stamp", "text:full", "text:day-month", None)."""
+    known = []
+    for r in records:
+        d = r.get("date")
+        r["date_source"] = "metadata" if d is not None else None
+        known.append(_iso_day(d))
+    todo = [i for i, r in enumerate(records) if r.get("date") is None]
+    if not todo:
+        return
+    found, how = dates_mod._text_dates([texts(i) for i in todo], known=known)
+    for i, d, h in zip(todo, found, how):
+        if d is not None:
+            records[i]["date"] = d.isoformat()
+            records[i]["date_source"] = f"text:{h}"
+
+
+def _iso_day(value):
+    """A metadata date as a datetime.date when it reads as one (ISO strings, dates), else None."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _scan(
+    sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(), skipped=None, text_dates=True, texts=None
+):
     """Files and one metadata record (dict) per file: what read_corpus and the CLI share. With a
-    ``skipped`` list, missing sources and unreadable files are listed there instead of raising."""
+    ``skipped`` list, missing sources and unreadable files are listed there instead of raising.
+    With ``text_dates``, a record without a metadata date gets the date its text gives
+    (:mod:`mekong.dates`); ``texts(files)`` returns the texts when the caller reads them anyway."""
     srcs = _source_list(sources)
     files = find_files(srcs, pattern, exclude=exclude, skipped=skipped)
     if skipped is not None:
@@ -210,10 +270,18 @@ def _scan(sources, pattern="*.txt", metadata=None, encoding="utf-8", exclude=(),
         if rec["title"] is None:
             rec["title"] = first_line(f, encoding) or None
         records.append(rec)
+    if text_dates:
+        full = texts(files) if texts is not None else None
+        _fill_dates(records, (lambda i: full[i]) if full is not None else (lambda i: _date_text(files[i], encoding)))
+    else:
+        for r in records:
+            r["date_source"] = "metadata" if r.get("date") is not None else None
     return files, records
 
 
-def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exclude=(), on_error="raise"):
+def read_corpus(
+    source, pattern="*.txt", metadata=None, *, encoding="utf-8", exclude=(), on_error="raise", text_dates=True
+):
     """Read a collection of articles: their texts and a table of what is known about each.
 
     Parameters
@@ -234,6 +302,13 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
         A source that does not exist or a file that cannot be read: raise an OSError naming it
         (nothing is returned), or leave it out and list it as ``(name, reason)`` in
         ``frame.attrs["skipped_files"]``.
+    text_dates : bool, default=True
+        Fill ``date`` from the text itself where the metadata gives none (or there is no
+        metadata): the article's publication stamp ("Thứ Hai, 12/11/2024 14:30 (GMT+7)"), else the
+        first full date of its lead, else the first day and month of its lead ("sáng 8/5") with the
+        year from its own dates or the collection's (:func:`mekong.dates.text_dates` has the rules).
+        An article that names no day keeps None: the stories' time window does not constrain it.
+        False leaves ``date`` to the metadata alone.
 
     Returns
     -------
@@ -242,12 +317,14 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
         One row per text, in the same order: ``id`` (path relative to its folder, without the
         suffix; file names that are not UTF-8 shown with U+FFFD), ``path`` (as the OS names it),
         ``title`` (metadata, else the first non-empty line), ``date`` and ``source`` (None when
-        unknown), then any other metadata columns.
+        unknown; ``date`` an ISO string when read from the text), ``date_source`` (where the date
+        came from: "metadata", "text:stamp", "text:full", "text:day-month", or None), then any
+        other metadata columns.
 
     >>> import mekong
     >>> texts, meta = mekong.read_corpus(mekong.datasets.sample_path())
-    >>> len(texts) == len(meta) and list(meta.columns[:5])
-    ['id', 'path', 'title', 'date', 'source']
+    >>> len(texts) == len(meta) and list(meta.columns[:6])
+    ['id', 'path', 'title', 'date', 'source', 'date_source']
     """
     try:
         import pandas as pd
@@ -256,13 +333,21 @@ def read_corpus(source, pattern="*.txt", metadata=None, *, encoding="utf-8", exc
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip'; got {on_error!r}")
     skipped = [] if on_error == "skip" else None
-    files, records = _scan(source, pattern, metadata, encoding, exclude, skipped=skipped)
     texts = []
-    for f in files:
-        try:
-            texts.append(f.read_bytes().decode(encoding, "replace"))
-        except OSError as exc:  # nothing half-read is returned
-            raise type(exc)(exc.errno, f"cannot read {display_name(f)}: {exc.strerror}", str(f)) from None
+
+    def read(files):
+        for f in files:
+            try:
+                texts.append(f.read_bytes().decode(encoding, "replace"))
+            except OSError as exc:  # nothing half-read is returned
+                raise type(exc)(exc.errno, f"cannot read {display_name(f)}: {exc.strerror}", str(f)) from None
+        return texts
+
+    files, records = _scan(
+        source, pattern, metadata, encoding, exclude, skipped=skipped, text_dates=text_dates, texts=read
+    )
+    if len(texts) != len(files):  # no date was read from the texts: read them now
+        read(files)
     columns = list(BASE_COLUMNS) + [c for r in records for c in r if c not in BASE_COLUMNS]
     columns = list(dict.fromkeys(columns))
     frame = pd.DataFrame.from_records(records, columns=columns)

@@ -1,0 +1,256 @@
+"""Dates read from the articles' texts (mekong.dates): formats, rejections, the choice between
+stamps and mentions, years for a day and month, read_corpus and the CLI filling dates, hostile input.
+
+Every expected date below was written by hand from the text beside it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import mekong
+from mekong import dates as md
+from mekong.corpus import _date_text
+
+D = dt.date
+ROOT = Path(__file__).resolve().parent.parent
+HOLDOUT4 = ROOT / "benchmarks" / "events-holdout4"
+
+# (text, the date, how it is found) -- several outlets' stamp styles, Vietnamese and English.
+FORMATS = [
+    ("Thứ Hai, 12/11/2024 14:30 (GMT+7)", D(2024, 11, 12), "stamp"),  # VnExpress
+    ("Thứ hai, 12/11/2024 - 08:15", D(2024, 11, 12), "stamp"),  # Dân Trí
+    ("12/11/2024 08:15 GMT+7", D(2024, 11, 12), "stamp"),  # Tuổi Trẻ
+    ("08/10/2026 18:40 GMT+07:00", D(2026, 10, 8), "stamp"),  # Thanh Niên
+    ("Cập nhật: 12-11-2024", D(2024, 11, 12), "stamp"),
+    ("Ngày đăng: 05.03.2025", D(2025, 3, 5), "stamp"),
+    ("Chủ nhật, 1/6/2025, 21:05", D(2025, 6, 1), "stamp"),
+    ("12/11/2024", D(2024, 11, 12), "stamp"),  # a dateline alone on its line
+    ("12 - 11 - 2024 | 09:00", D(2024, 11, 12), "stamp"),
+    ("12/11/24 09:00", D(2024, 11, 12), "stamp"),  # two-digit year
+    ("01/02/99 08:00", D(1999, 2, 1), "stamp"),
+    ("11/25/2024 10:00", D(2024, 11, 25), "stamp"),  # 25 cannot be a month: read month first
+    ("2025-03-07T08:00:00+07:00", D(2025, 3, 7), "stamp"),  # ISO
+    ("Nov 12, 2024", D(2024, 11, 12), "stamp"),
+    ("Published: November 2nd, 2024 10:30", D(2024, 11, 2), "stamp"),
+    ("Posted 12 Sep 2025", D(2025, 9, 12), "stamp"),
+    ("October 8, 2026 | 04:20 pm GMT+7", D(2026, 10, 8), "stamp"),
+    ("Hà Nội, ngày 12 tháng 11 năm 2024, Sở Y tế công bố kết quả kiểm tra an toàn thực phẩm.", D(2024, 11, 12), "full"),
+    ("Ngày 12/11/2024, UBND tỉnh họp bàn kế hoạch phòng chống thiên tai cùng các sở, ngành liên quan.", D(2024, 11, 12), "full"),
+    ("29/02/2024 10:00", D(2024, 2, 29), "stamp"),  # a leap day
+]
+
+
+@pytest.mark.parametrize("text, want, kind", FORMATS)
+def test_formats(text, want, kind):
+    assert md.publication_date(text) == (want, kind)
+
+
+# Day and month after a time word: the year comes from elsewhere.
+DAY_MONTH = [
+    ("Sáng 8/5, lửa bùng lên ở chợ.", (8, 5)),
+    ("Khoảng 14h ngày 10/11, tại bản Hua ...", (10, 11)),
+    ("Rạng sáng 14/9, lũ quét ...", (14, 9)),
+    ("Thời tiết hôm nay (05/7): mưa giông", (5, 7)),
+    ("Đêm 13-9, nước dâng", (13, 9)),
+    ("Ngày 8 tháng 5, hội nghị ...", (8, 5)),
+]
+
+
+@pytest.mark.parametrize("text, want", DAY_MONTH)
+def test_day_and_month_after_a_time_word(text, want):
+    found = md.find_dates(text)
+    assert [(m.day, m.month, m.kind, m.date) for m in found] == [want + ("day-month", None)]
+    assert md.publication_date(text, reference=D(2026, 11, 30)) == (D(2026, want[1], want[0]), "day-month")
+
+
+REJECTED = [
+    "31/02/2024 08:00",  # no such day
+    "29/02/2023 08:00",  # not a leap year
+    "00/05/2024 08:00",
+    "13/13/2024 08:00",
+    "32/1/2024 08:00",
+    "1/1/1850 08:00",  # outside 1970-2100
+    "5/5/2999 08:00",
+    "Tỷ số 2/1 nghiêng về đội khách.",  # a score, no time word
+    "Giảm 1/3 số phiếu, căn hộ 12/4 đường Lê Lợi.",  # a fraction, an address
+    "Giá 1.100.000 đồng, tăng 3.5 điểm, phiên bản 1.2.3.",
+    "Ngày 8.5 là số thập phân ở đây",  # a dot between day and month without a year is a decimal
+    "Gọi 0912.345.678 hoặc 024-3825-1234",
+    "Kế hoạch giai đoạn 2022- 2027, năm 2015 hai tỉnh ký",  # years alone are not days
+    "Sáng 31/2, ...",  # no such day in any year
+]
+
+
+@pytest.mark.parametrize("text", REJECTED)
+def test_implausible_dates_and_numbers_are_rejected(text):
+    assert md.find_dates(text) == []
+    assert md.publication_date(text) == (None, None)
+
+
+def test_a_stamp_beats_an_earlier_mention_and_the_lead_beats_the_footer():
+    text = "Sáng 11/11, xe khách lật ở đèo.\nThứ Ba, 12/11/2024 - 08:15\n" + "x " * 3000 + "\nTin liên quan (01/07/2025)"
+    assert md.publication_date(text) == (D(2024, 11, 12), "stamp")
+    # No stamp: the lead's first full date, not a deadline further down nor a related headline at the end.
+    body = "Ngày 3/3/2025, tỉnh khởi công cầu mới dài 2 km qua sông.\n" + "chữ " * 1500 + "hoàn thành trước 30/6/2027."
+    page = body + "\n" + "Tin khác " * 400 + "\nTừ ngày 01/7/2025: Chính thức bỏ thuế khoán"
+    assert md.publication_date(page) == (D(2025, 3, 3), "full")
+    # A full date only in the footer and not a stamp: no date (related headlines carry other days).
+    footer_only = "Bài viết không nêu ngày.\n" + "chữ " * 2000 + "\nTừ ngày 01/7/2025: Chính thức bỏ thuế khoán mà tăng thuế"
+    assert md.publication_date(footer_only) == (None, None)
+
+
+def test_year_of_a_day_and_month_from_the_article_then_the_collection_then_the_reference():
+    # The article's own full date: 30/12 lies next to 2/1/2026, so it is 2025.
+    assert md.publication_date("Sáng 30/12, rét đậm. Đợt rét kéo dài đến hết ngày 2/1/2026 theo dự báo")[0] == D(
+        2025, 12, 30
+    )
+    # The collection: the year nearest the median of the other articles' dates.
+    dates, how = md.text_dates(["Thứ Ba, 12/11/2024 - 08:15\nBão", "Sáng 13/11, bão", "Sáng 2/1, rét", "Không ngày"])
+    assert dates == [D(2024, 11, 12), D(2024, 11, 13), D(2025, 1, 2), None]
+    assert how == ["stamp", "day-month", "day-month", None]
+    # No year anywhere: the most recent such day on or before the reference.
+    dates, how = md.text_dates(["Sáng 8/5, cháy chợ", "Chiều 8/7, lũ", "Sáng 29/2, ..."], reference=D(2026, 6, 1))
+    assert dates == [D(2026, 5, 8), D(2025, 7, 8), D(2024, 2, 29)]
+
+
+def test_bad_input_types():
+    with pytest.raises(TypeError, match="must be str"):
+        md.find_dates(b"12/11/2024")
+    with pytest.raises(TypeError, match="not one string"):
+        md.text_dates("12/11/2024")
+    assert md.text_dates([]) == ([], [])
+    assert md.publication_date("") == (None, None)
+
+
+def test_hostile_inputs_cost_what_an_article_costs():
+    # Only the head and the tail are read: a date in the middle of a huge document is not seen,
+    # and runs of digits and separators take bounded time (generous bound: this test is about time).
+    huge = "chữ " * 2_000_000 + "Thứ Hai, 12/11/2024 14:30" + " chữ" * 2_000_000
+    digits = "1" * 5_000_000 + "/" + "2" * 5_000_000
+    slashes = "1/" * 3_000_000
+    t0 = time.process_time()
+    assert md.find_dates(huge) == []
+    assert md.find_dates(digits) == []
+    assert [m.kind for m in md.find_dates("Sáng " + slashes)] == []
+    assert time.process_time() - t0 < 5.0
+    head = "Thứ Hai, 12/11/2024 14:30\n"
+    assert md.publication_date(head + "9" * 10_000_000) == (D(2024, 11, 12), "stamp")
+
+
+def test_date_text_reads_the_head_and_the_tail_of_a_huge_file(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_text("Thứ Hai, 12/11/2024 14:30\n" + "chữ ỹ " * 1_000_000 + "\n© 2024 Báo X", encoding="utf-8")
+    text = _date_text(f, "utf-8")
+    assert len(text) == md.HEAD_CHARS + md.TAIL_CHARS and text.endswith("© 2024 Báo X")
+    assert md.publication_date(text) == md.publication_date(f.read_text(encoding="utf-8"))
+
+
+def _write(folder, files):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_read_corpus_fills_dates_from_the_texts_and_says_where_they_came_from(tmp_path):
+    _write(
+        tmp_path / "news",
+        {
+            "a.txt": "Bão số 3 đổ bộ\n\nThứ Hai, 8/9/2025, 07:00 (GMT+7)\n\nSáng 7/9, bão số 3 ...",
+            "b.txt": "Bão số 3 gây mưa lớn\n\nTTO - Chiều 8/9, mưa lớn ...",
+            "c.txt": "Nhận định về mùa mưa bão\n\nBài phân tích không nêu ngày.",
+            "d.txt": "Tin ngắn\n\nNgày 9/9/2025, tỉnh họp bàn khắc phục hậu quả của cơn bão số 3 vừa qua ở ven biển.",
+        },
+    )
+    texts, meta = mekong.read_corpus(tmp_path / "news")
+    assert list(meta["date"]) == ["2025-09-08", "2025-09-08", None, "2025-09-09"]
+    assert list(meta["date_source"]) == ["text:stamp", "text:day-month", None, "text:full"]
+    assert list(meta.columns[:6]) == ["id", "path", "title", "date", "source", "date_source"]
+    # Metadata dates are kept and counted for the year of a day and month; the rest comes from the texts.
+    meta_csv = tmp_path / "meta.csv"
+    meta_csv.write_text("id,date\na,\nb,2025-09-10\nc,\nd,\n", encoding="utf-8")
+    _, meta = mekong.read_corpus(tmp_path / "news", metadata=meta_csv)
+    assert list(meta["date"]) == ["2025-09-08", "2025-09-10", None, "2025-09-09"]
+    assert list(meta["date_source"]) == ["text:stamp", "metadata", None, "text:full"]
+    _, meta = mekong.read_corpus(tmp_path / "news", text_dates=False)
+    assert list(meta["date"]) == [None] * 4 and list(meta["date_source"]) == [None] * 4
+    # Day and month only, the year from the metadata of the others.
+    _write(tmp_path / "dm", {"x.txt": "Sáng 30/12, rét đậm", "y.txt": "Tin có ngày"})
+    (tmp_path / "dm.csv").write_text("id,date\nx,\ny,2026-01-02\n", encoding="utf-8")
+    _, meta = mekong.read_corpus(tmp_path / "dm", metadata=tmp_path / "dm.csv")
+    assert list(meta["date"]) == ["2025-12-30", "2026-01-02"]
+
+
+@pytest.mark.skipif(not HOLDOUT4.is_dir(), reason="benchmarks/events-holdout4 not present")
+def test_read_corpus_text_dates_equal_text_dates_of_the_texts():
+    texts, meta = mekong.read_corpus(HOLDOUT4 / "articles")
+    found, how = md.text_dates(texts)
+    assert list(meta["date"]) == [d and d.isoformat() for d in found]
+    assert list(meta["date_source"]) == [h and f"text:{h}" for h in how]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "mekong", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# Two fuel-price reports of one template three weeks apart (the next report of the same topic) and
+# their second outlets: without dates the words alone join them; their stamps keep them apart.
+FUEL = {
+    "a1.txt": "Giá xăng tăng 500 đồng từ chiều nay\n\nThứ Năm, 02/10/2025 - 15:10\n\n"
+    "Từ 15h, xăng RON 95 tăng 500 đồng mỗi lít, xăng E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng. "
+    "Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
+    "a2.txt": "Xăng tăng giá 500 đồng một lít\n\n02/10/2025 17:20 GMT+7\n\n"
+    "Chiều nay xăng RON 95 tăng 500 đồng mỗi lít, E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng; "
+    "liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá.",
+    "b1.txt": "Giá xăng tăng 500 đồng từ chiều nay\n\nThứ Năm, 23/10/2025 - 15:05\n\n"
+    "Từ 15h, xăng RON 95 tăng 500 đồng mỗi lít, xăng E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng. "
+    "Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
+    "b2.txt": "Xăng tăng giá 500 đồng một lít\n\n23/10/2025 17:45 GMT+7\n\n"
+    "Chiều nay xăng RON 95 tăng 500 đồng mỗi lít, E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng; "
+    "liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá.",
+    "c.txt": "Mưa lớn ở miền núi phía Bắc\n\nThứ Hai, 06/10/2025 - 08:00\n\nMưa lớn kéo dài gây sạt lở ở Lào Cai.",
+    "d.txt": "Lúa gạo xuất khẩu\n\nThứ Ba, 07/10/2025 - 09:00\n\nGiá gạo xuất khẩu giảm nhẹ trong tuần.",
+}
+
+
+def _story_members(out):
+    return [set(r["members"].split(" | ")) for r in read_csv(out / "stories.csv")]
+
+
+def test_cli_on_a_folder_without_metadata_uses_the_texts_dates(tmp_path):
+    _write(tmp_path / "news", FUEL)
+    res = run_cli(tmp_path / "news", "-q", "-o", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    assert "dates: 0 from metadata, 6 read from the texts, 0 unknown" in res.stdout
+    docs = {r["id"]: r["date"] for r in read_csv(tmp_path / "out" / "documents.csv")}
+    assert docs == {
+        "a1": "2025-10-02",
+        "a2": "2025-10-02",
+        "b1": "2025-10-23",
+        "b2": "2025-10-23",
+        "c": "2025-10-06",
+        "d": "2025-10-07",
+    }
+    groups = _story_members(tmp_path / "out")
+    assert {"a1", "a2"} in groups and {"b1", "b2"} in groups
+    assert all(r["first_date"] and r["first_date"] == r["last_date"] for r in read_csv(tmp_path / "out" / "stories.csv"))
+    # The same folder without the texts' dates: the words alone join the two reports (what the
+    # dates prevent), and --window has nothing to work on.
+    res = run_cli(tmp_path / "news", "-q", "--no-text-dates", "-o", tmp_path / "plain")
+    assert res.returncode == 0, res.stderr
+    assert any({"a1", "b1"} <= g for g in _story_members(tmp_path / "plain"))
+    res = run_cli(tmp_path / "news", "-q", "--no-text-dates", "--window", "3", "-o", tmp_path / "w")
+    assert res.returncode == 2 and "--window needs dates" in res.stderr
