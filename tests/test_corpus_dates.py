@@ -42,7 +42,11 @@ FORMATS = [
     ("Posted 12 Sep 2025", D(2025, 9, 12), "stamp"),
     ("October 8, 2026 | 04:20 pm GMT+7", D(2026, 10, 8), "stamp"),
     ("Hà Nội, ngày 12 tháng 11 năm 2024, Sở Y tế công bố kết quả kiểm tra an toàn thực phẩm.", D(2024, 11, 12), "full"),
-    ("Ngày 12/11/2024, UBND tỉnh họp bàn kế hoạch phòng chống thiên tai cùng các sở, ngành liên quan.", D(2024, 11, 12), "full"),
+    (
+        "Ngày 12/11/2024, UBND tỉnh họp bàn kế hoạch phòng chống thiên tai cùng các sở, ngành liên quan.",
+        D(2024, 11, 12),
+        "full",
+    ),
     ("29/02/2024 10:00", D(2024, 2, 29), "stamp"),  # a leap day
 ]
 
@@ -95,14 +99,18 @@ def test_implausible_dates_and_numbers_are_rejected(text):
 
 
 def test_a_stamp_beats_an_earlier_mention_and_the_lead_beats_the_footer():
-    text = "Sáng 11/11, xe khách lật ở đèo.\nThứ Ba, 12/11/2024 - 08:15\n" + "x " * 3000 + "\nTin liên quan (01/07/2025)"
+    text = (
+        "Sáng 11/11, xe khách lật ở đèo.\nThứ Ba, 12/11/2024 - 08:15\n" + "x " * 3000 + "\nTin liên quan (01/07/2025)"
+    )
     assert md.publication_date(text) == (D(2024, 11, 12), "stamp")
     # No stamp: the lead's first full date, not a deadline further down nor a related headline at the end.
     body = "Ngày 3/3/2025, tỉnh khởi công cầu mới dài 2 km qua sông.\n" + "chữ " * 1500 + "hoàn thành trước 30/6/2027."
     page = body + "\n" + "Tin khác " * 400 + "\nTừ ngày 01/7/2025: Chính thức bỏ thuế khoán"
     assert md.publication_date(page) == (D(2025, 3, 3), "full")
     # A full date only in the footer and not a stamp: no date (related headlines carry other days).
-    footer_only = "Bài viết không nêu ngày.\n" + "chữ " * 2000 + "\nTừ ngày 01/7/2025: Chính thức bỏ thuế khoán mà tăng thuế"
+    footer_only = (
+        "Bài viết không nêu ngày.\n" + "chữ " * 2000 + "\nTừ ngày 01/7/2025: Chính thức bỏ thuế khoán mà tăng thuế"
+    )
     assert md.publication_date(footer_only) == (None, None)
 
 
@@ -152,6 +160,11 @@ def test_date_text_reads_the_head_and_the_tail_of_a_huge_file(tmp_path):
     assert md.publication_date(text) == md.publication_date(f.read_text(encoding="utf-8"))
 
 
+def _col(frame, name):
+    """A column as a list, missing values (None or NaN, as pandas stores them) as None."""
+    return [v if isinstance(v, str) else None for v in frame[name]]
+
+
 def _write(folder, files):
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
@@ -169,30 +182,30 @@ def test_read_corpus_fills_dates_from_the_texts_and_says_where_they_came_from(tm
         },
     )
     texts, meta = mekong.read_corpus(tmp_path / "news")
-    assert list(meta["date"]) == ["2025-09-08", "2025-09-08", None, "2025-09-09"]
-    assert list(meta["date_source"]) == ["text:stamp", "text:day-month", None, "text:full"]
+    assert _col(meta, "date") == ["2025-09-08", "2025-09-08", None, "2025-09-09"]
+    assert _col(meta, "date_source") == ["text:stamp", "text:day-month", None, "text:full"]
     assert list(meta.columns[:6]) == ["id", "path", "title", "date", "source", "date_source"]
     # Metadata dates are kept and counted for the year of a day and month; the rest comes from the texts.
     meta_csv = tmp_path / "meta.csv"
     meta_csv.write_text("id,date\na,\nb,2025-09-10\nc,\nd,\n", encoding="utf-8")
     _, meta = mekong.read_corpus(tmp_path / "news", metadata=meta_csv)
-    assert list(meta["date"]) == ["2025-09-08", "2025-09-10", None, "2025-09-09"]
-    assert list(meta["date_source"]) == ["text:stamp", "metadata", None, "text:full"]
+    assert _col(meta, "date") == ["2025-09-08", "2025-09-10", None, "2025-09-09"]
+    assert _col(meta, "date_source") == ["text:stamp", "metadata", None, "text:full"]
     _, meta = mekong.read_corpus(tmp_path / "news", text_dates=False)
-    assert list(meta["date"]) == [None] * 4 and list(meta["date_source"]) == [None] * 4
+    assert _col(meta, "date") == [None] * 4 and _col(meta, "date_source") == [None] * 4
     # Day and month only, the year from the metadata of the others.
     _write(tmp_path / "dm", {"x.txt": "Sáng 30/12, rét đậm", "y.txt": "Tin có ngày"})
     (tmp_path / "dm.csv").write_text("id,date\nx,\ny,2026-01-02\n", encoding="utf-8")
     _, meta = mekong.read_corpus(tmp_path / "dm", metadata=tmp_path / "dm.csv")
-    assert list(meta["date"]) == ["2025-12-30", "2026-01-02"]
+    assert _col(meta, "date") == ["2025-12-30", "2026-01-02"]
 
 
 @pytest.mark.skipif(not HOLDOUT4.is_dir(), reason="benchmarks/events-holdout4 not present")
 def test_read_corpus_text_dates_equal_text_dates_of_the_texts():
     texts, meta = mekong.read_corpus(HOLDOUT4 / "articles")
     found, how = md.text_dates(texts)
-    assert list(meta["date"]) == [d and d.isoformat() for d in found]
-    assert list(meta["date_source"]) == [h and f"text:{h}" for h in how]
+    assert _col(meta, "date") == [d and d.isoformat() for d in found]
+    assert _col(meta, "date_source") == [h and f"text:{h}" for h in how]
 
 
 def run_cli(*args, cwd=None):
@@ -210,17 +223,17 @@ def read_csv(path):
 # their second outlets: without dates the words alone join them; their stamps keep them apart.
 FUEL = {
     "a1.txt": "Giá xăng tăng 500 đồng từ chiều nay\n\nThứ Năm, 02/10/2025 - 15:10\n\n"
-    "Từ 15h, xăng RON 95 tăng 500 đồng mỗi lít, xăng E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng. "
-    "Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
+    "Từ 15h chiều nay, xăng RON 95 tăng 500 đồng mỗi lít, xăng E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 "
+    "đồng. Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu kỳ này.",
     "a2.txt": "Xăng tăng giá 500 đồng một lít\n\n02/10/2025 17:20 GMT+7\n\n"
-    "Chiều nay xăng RON 95 tăng 500 đồng mỗi lít, E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng; "
+    "Chiều nay, giá xăng RON 95 tăng 500 đồng một lít, E5 RON 92 tăng 450 đồng và dầu diesel tăng 300 đồng; "
     "liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá.",
-    "b1.txt": "Giá xăng tăng 500 đồng từ chiều nay\n\nThứ Năm, 23/10/2025 - 15:05\n\n"
-    "Từ 15h, xăng RON 95 tăng 500 đồng mỗi lít, xăng E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng. "
-    "Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
-    "b2.txt": "Xăng tăng giá 500 đồng một lít\n\n23/10/2025 17:45 GMT+7\n\n"
-    "Chiều nay xăng RON 95 tăng 500 đồng mỗi lít, E5 RON 92 tăng 450 đồng, dầu diesel tăng 300 đồng; "
-    "liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá.",
+    "b1.txt": "Giá xăng tăng 600 đồng từ chiều nay\n\nThứ Năm, 23/10/2025 - 15:05\n\n"
+    "Từ 15h chiều nay, xăng RON 95 tăng 600 đồng mỗi lít, xăng E5 RON 92 tăng 550 đồng, dầu diesel tăng 400 "
+    "đồng. Liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
+    "b2.txt": "Xăng tăng giá 600 đồng một lít\n\n23/10/2025 17:45 GMT+7\n\n"
+    "Chiều nay giá xăng RON 95 tăng 600 đồng một lít, E5 RON 92 tăng 550 đồng, dầu diesel tăng 400 đồng; "
+    "liên Bộ Công Thương - Tài chính không chi quỹ bình ổn giá xăng dầu.",
     "c.txt": "Mưa lớn ở miền núi phía Bắc\n\nThứ Hai, 06/10/2025 - 08:00\n\nMưa lớn kéo dài gây sạt lở ở Lào Cai.",
     "d.txt": "Lúa gạo xuất khẩu\n\nThứ Ba, 07/10/2025 - 09:00\n\nGiá gạo xuất khẩu giảm nhẹ trong tuần.",
 }
@@ -246,7 +259,9 @@ def test_cli_on_a_folder_without_metadata_uses_the_texts_dates(tmp_path):
     }
     groups = _story_members(tmp_path / "out")
     assert {"a1", "a2"} in groups and {"b1", "b2"} in groups
-    assert all(r["first_date"] and r["first_date"] == r["last_date"] for r in read_csv(tmp_path / "out" / "stories.csv"))
+    assert all(
+        r["first_date"] and r["first_date"] == r["last_date"] for r in read_csv(tmp_path / "out" / "stories.csv")
+    )
     # The same folder without the texts' dates: the words alone join the two reports (what the
     # dates prevent), and --window has nothing to work on.
     res = run_cli(tmp_path / "news", "-q", "--no-text-dates", "-o", tmp_path / "plain")

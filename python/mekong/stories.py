@@ -250,7 +250,9 @@ def rerank_results(indices, scores, neighbour_indices, neighbour_scores, *, n_jo
     return np.where(out_i >= 0, ids[np.maximum(out_i, 0)], -1), out_s
 
 
-def expand_rows(X, indices, scores, m=EXPAND_NEIGHBOURS, *, dates=None, window=None, min_score=0.0):
+def expand_rows(
+    X, indices, scores, m=EXPAND_NEIGHBOURS, *, dates=None, window=None, min_score=0.0, undated_min_score=0.0
+):
     """Query expansion: each row's unit vector plus its ``m`` nearest neighbours' unit vectors,
     each weighted by its cosine to the row (average query expansion, alpha = 1).
 
@@ -272,6 +274,10 @@ def expand_rows(X, indices, scores, m=EXPAND_NEIGHBOURS, *, dates=None, window=N
     dates : sequence of date-like, optional; window : float days, optional
     min_score : float, default=0.0
         Neighbours scoring this or less are left out.
+    undated_min_score : float, default=0.0
+        With ``dates`` and ``window``: a pair whose date is unknown on either side (the window
+        cannot vouch for it) must also score above this (:func:`stories` passes the cut it uses
+        without dates).
 
     Returns
     -------
@@ -297,7 +303,9 @@ def expand_rows(X, indices, scores, m=EXPAND_NEIGHBOURS, *, dates=None, window=N
     if dates is not None and window is not None:
         day = _days(list(dates))
         other = day[np.where(index >= 0, index, 0)]
-        keep &= ~(np.isfinite(day)[:, None] & np.isfinite(other) & (np.abs(day[:, None] - other) > window))
+        both = np.isfinite(day)[:, None] & np.isfinite(other)
+        keep &= ~(both & (np.abs(day[:, None] - other) > window))
+        keep &= both | (score > float(undated_min_score))
     W = sp.csr_matrix((score[keep], (rows[keep], index[keep])), shape=(n, n)) + sp.identity(n, format="csr")
     return sp.csr_matrix(W @ unit)
 
@@ -424,7 +432,8 @@ def story_neighbours(
     k : int, default=10
         Documents per row; clipped to ``n - 1``.
     dates : sequence of date-like, optional
-        One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown).
+        One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown);
+        for a collection without metadata, :func:`mekong.dates.text_dates` reads them from the texts.
     window : "auto", float (days), timedelta or None, default="auto"
         As in :func:`stories`: "auto" is ``AUTO_WINDOW_DAYS`` (7) with dates and no window
         without them; a window without ``dates`` is an error. Documents with an unknown date are
@@ -530,9 +539,20 @@ def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto",
         # window, the window keeps the expansion inside an event's days; without one, only the
         # neighbours above the corpus's own cut (Otsu on the plain cosines) are likely partners:
         # expanding with every nearest neighbour merged same-topic events (two storms) without dates.
-        gate = 0.0 if window is not None else float(_core.calibrate_threshold(index, score, AUTO_THRESHOLD_FLOOR))
+        # A pair with an unknown date on either side is gated as without dates: the window cannot
+        # vouch for it (articles whose text names no day, among dated ones, pulled other events in).
+        otsu = float(_core.calibrate_threshold(index, score, AUTO_THRESHOLD_FLOOR))
+        gate = 0.0 if window is not None else otsu
+        undated = otsu if window is not None and not np.isfinite(day).all() else 0.0
         E = expand_rows(
-            X, index, score, expand, dates=dates if window is not None else None, window=window, min_score=gate
+            X,
+            index,
+            score,
+            expand,
+            dates=dates if window is not None else None,
+            window=window,
+            min_score=gate,
+            undated_min_score=undated,
         )
         index, score = neighbour_lists(E, k, search=search, n_jobs=n_jobs)
     if rerank == "neighbours":
@@ -657,6 +677,8 @@ def stories(
     rerank : "neighbours" or None, default="neighbours"
     dates : sequence of date-like, optional
         One per document (ISO strings, ``datetime.date``, ``numpy.datetime64``; None where unknown).
+        Without metadata, the articles' own texts give them: ``read_corpus``'s ``date`` column
+        (filled from the texts by default) or :func:`mekong.dates.text_dates`.
     window : "auto", float (days), timedelta or None, default="auto"
         With dates: two documents further apart than this never count as linked (a story lasts
         days, not years). "auto" is ``AUTO_WINDOW_DAYS`` (7) when ``dates`` are given and no
