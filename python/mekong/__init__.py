@@ -12,7 +12,7 @@ Quick start::
     mekong.tokenize("Tỉnh uỷ Kon Tum")        # ['tỉnh_ủy', 'kon_tum']
 """
 
-from . import dates, datasets, frames, names, phrases, plot, stopwords
+from . import datasets, dates, frames, names, phrases, plot, stopwords
 from ._progress import enabled as progress
 from .cleaning import Cleaner, clean
 from .corpus import read_corpus
@@ -55,8 +55,8 @@ __all__ = [
     "TfidfVectorizer",
     "clean",
     "cosine_similarity",
-    "dates",
     "datasets",
+    "dates",
     "frames",
     "names",
     "phrases",
