@@ -269,3 +269,14 @@ def test_cli_on_a_folder_without_metadata_uses_the_texts_dates(tmp_path):
     assert any({"a1", "b1"} <= g for g in _story_members(tmp_path / "plain"))
     res = run_cli(tmp_path / "news", "-q", "--no-text-dates", "--window", "3", "-o", tmp_path / "w")
     assert res.returncode == 2 and "--window needs dates" in res.stderr
+
+
+@pytest.mark.skipif(not HOLDOUT4.is_dir(), reason="benchmarks/events-holdout4 not present")
+def test_cli_dates_equal_read_corpus_dates_on_a_labelled_folder(tmp_path):
+    # The CLI reads only each file's head and tail for its date; read_corpus reads the whole text.
+    res = run_cli(HOLDOUT4 / "articles", "-q", "-o", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    _, meta = mekong.read_corpus(HOLDOUT4 / "articles")
+    docs = read_csv(tmp_path / "out" / "documents.csv")
+    assert [d["date"] or None for d in docs] == _col(meta, "date")
+    assert sum(d["date"] != "" for d in docs) == 25
