@@ -305,8 +305,9 @@ def read_corpus(
     text_dates : bool, default=True
         Fill ``date`` from the text itself where the metadata gives none (or there is no
         metadata): the article's publication stamp ("Thứ Hai, 12/11/2024 14:30 (GMT+7)"), else the
-        first full date of its lead, else the first day and month of its lead ("sáng 8/5") with the
-        year from its own dates or the collection's (:func:`mekong.dates.text_dates` has the rules).
+        first date of its lead, with its year ("Ngày 12/11/2024") or a day and month ("sáng 8/5")
+        whose year comes from the article's own dates or the collection's
+        (:func:`mekong.dates.text_dates` has the rules).
         An article that names no day keeps None: the stories' time window does not constrain it.
         False leaves ``date`` to the metadata alone.
 
