@@ -114,6 +114,16 @@ def test_a_stamp_beats_an_earlier_mention_and_the_lead_beats_the_footer():
     assert md.publication_date(footer_only) == (None, None)
 
 
+def test_a_site_clock_in_the_header_is_not_the_publication_date():
+    page = (
+        "Hôm nay: Thứ Hai, 30/11/2026 | Đăng nhập | Đăng ký\nXe khách lật\nThứ Sáu, 06/11/2026 - 09:10\nSáng 6/11, ..."
+    )
+    assert md.publication_date(page) == (D(2026, 11, 6), "stamp")
+    assert md.publication_date("Today: Monday, Nov 30, 2026\nNo date here.") == (None, None)
+    # A lead's "hôm nay (05/7)" stays a day and month; only a labelled clock is dropped.
+    assert [(m.day, m.month) for m in md.find_dates("Hôm nay (05/7), mưa lớn ở Hà Nội.")] == [(5, 7)]
+
+
 def test_year_of_a_day_and_month_from_the_article_then_the_collection_then_the_reference():
     # The article's own full date: 30/12 lies next to 2/1/2026, so it is 2025.
     assert md.publication_date("Sáng 30/12, rét đậm. Đợt rét kéo dài đến hết ngày 2/1/2026 theo dự báo")[0] == D(

@@ -14,6 +14,8 @@ the articles that give a day and month but no year. The rules, in order:
    ("Thứ Hai", "Chủ nhật", "Monday"), a clock time ("14:30"), a time zone ("GMT+7"), a word
    such as "Cập nhật", "Đăng", "Published", "Updated", or nothing else on the line. The first
    stamp of the article wins (the header comes before related-article lists in the footer).
+   A site's own clock ("Hôm nay: Thứ Hai, 30/11/2026", "Today: ...") is the day the page was
+   read, not a stamp, and is not read at all.
 2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead):
    the lead of a news story names its day, while later dates are often deadlines and forecasts
    ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other articles' headlines in the
@@ -114,6 +116,9 @@ _DAY_CUE = re.compile(
     r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|rạng\s{1,3}sáng|nay|qua|mai|từ|đến|tới)\s{0,2}\(?\s{0,2}$",
     re.IGNORECASE,
 )
+# A site's own clock in its header ("Hôm nay: Thứ Hai, 30/11/2026 | Đăng nhập"): the day the page
+# was read, not when the article was written. A label with a colon, unlike a lead's "Hôm nay (5/7)".
+_SITE_CLOCK = re.compile(r"^(?:hôm\s{1,3}nay|today|bây\s{1,3}giờ|now)\s{0,3}(?:là\s{0,3})?:", re.IGNORECASE)
 #: Longest stamp line: a sentence longer than this is body text even with a clock time in it.
 _STAMP_LINE = 100
 
@@ -150,6 +155,11 @@ def _line_around(text, start, end):
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", end)
     return a, (len(text) if b < 0 else b)
+
+
+def _is_site_clock(text, start, end):
+    a, b = _line_around(text, start, end)
+    return b - a <= _STAMP_LINE and _SITE_CLOCK.match(text[a:start].strip()) is not None
 
 
 def _is_stamp(text, start, end):
@@ -239,6 +249,8 @@ def find_dates(text, *, dayfirst=True):
                 continue
             pos = m.end()
             date, day, month = got
+            if _is_site_clock(part, m.start(), m.end()):
+                continue
             if date is None:
                 kind = "day-month"
             else:
