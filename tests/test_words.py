@@ -94,8 +94,12 @@ class ReferenceModel:
 
     def __init__(self, data: bytes):
         assert data[:8] == b"MKWORDS\0"
-        version, _ = struct.unpack_from("<II", data, 8)
-        assert version == 1
+        version, disabled = struct.unpack_from("<II", data, 8)
+        assert version in (1, 2)
+        # Version 2 stores the templates the model leaves out; the reference looks every feature up
+        # anyway (a left-out template has no weight), except the 4-syllable lexicon words, which change
+        # the longest-match features when left out.
+        self.no_lex4 = version == 2 and bool(disabled & (1 << 21))
         assert struct.unpack_from("<Q", data, len(data) - 8)[0] == fnv1a(data[:-8])
         pos = 16
         t = struct.unpack_from("<4f", data, pos)
@@ -185,9 +189,29 @@ def decode(model, stretch):
         return shapes[k] if 0 <= k < n else 0
 
     def lex(start, length):
-        if start < 0 or start + length > n:
+        if start < 0 or start + length > n or (length == 4 and model.no_lex4):
             return False
         return key(100 + length, *hashes[start : start + length]) in model.lexicon
+
+    # Greedy longest match over the lexicon (words of 2-4 syllables, else one syllable), from the left
+    # and from the right: where each begins a word.
+    forward, backward = [0] * n, [0] * n
+    k = 0
+    while k < n:
+        length = next((ln for ln in (4, 3, 2) if lex(k, ln)), 1)
+        forward[k] = 1
+        k += length
+    e = n
+    while e > 0:
+        length = next((ln for ln in (4, 3, 2) if lex(e - ln, ln)), 1)
+        backward[e - length] = 1
+        e -= length
+
+    def title_run(i):  # title-case syllables just before i, at most 3
+        run = 0
+        while i - 1 - run >= 0 and run < 3 and shapes[i - 1 - run] == TITLE:
+            run += 1
+        return run
 
     allowed = [3] * n
     allowed[0] = 1
@@ -223,6 +247,7 @@ def decode(model, stretch):
             key(12, mask & 3, s(i - 1), s(i)),
         ]
         feats += [key(20 + k, 1) for k in range(10) if mask & (1 << k)]
+        feats += [key(16, forward[i] | backward[i] << 1, s(i - 1), s(i)), key(17, title_run(i), s(i), s(i + 1))]
         return sum(model.weight(f) for f in feats)
 
     # Viterbi, by the book: best[i][tag], tag 0 = B, 1 = I; ties go to B.

@@ -100,6 +100,8 @@ enum Template : std::uint64_t {
   kShapeU = 13,    // shape[i-1], s[i]
   kUShape = 14,    // s[i-1], shape[i]
   kSkip = 15,      // s[i-1], s[i+1]
+  kMatch = 16,     // longest-match boundaries at i (forward | backward << 1), shape[i-1], shape[i]
+  kCapRun = 17,    // capitalised syllables just before i (0..3), shape[i], shape[i+1]
   kLexFlag = 20,   // + flag index: one lexicon flag
   kLexicon = 100,  // + n: a lexicon word of n syllables
   kKnown = 99,     // a known syllable
@@ -114,6 +116,21 @@ inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2},  {-2, 2}, {-2, 3}, {-1,
                                         {0, 3},  {-3, 4}, {-2, 4}, {-1, 4}, {0, 4}};
 inline constexpr int kLexFlagCount = 10;
 inline constexpr int kMaxLexicon = 4;
+
+// Which templates a model leaves out (WordModel::TrainConfig::disabled, stored in the file): bit t for
+// template t (kU0 .. kCapRun), kNoLexFlags for the kLexFlag group, kNoLex4 for lexicon words of four
+// syllables (their lookups are skipped: the flags at offsets 6..9 never fire). A left-out template has
+// no weight in the model; decoding skips its lookups, which is where a smaller model is faster.
+inline constexpr std::uint32_t template_bit(std::uint64_t t) { return std::uint32_t{1} << t; }
+inline constexpr std::uint32_t kNoLexFlags = std::uint32_t{1} << 20;
+inline constexpr std::uint32_t kNoLex4 = std::uint32_t{1} << 21;
+// Templates a version-1 file never had.
+inline constexpr std::uint32_t kVersion1Disabled = template_bit(16) | template_bit(17);
+
+// The longest-match boundaries of a stretch from its lexicon starts (lexstart[k] bit len-2: syllables
+// [k, k+len) form a lexicon word): bit 0 of out[i] is set when greedy longest match from the left
+// begins a word at i, bit 1 when greedy longest match from the right does. Linear in n.
+void longest_match(const std::uint8_t* lexstart, std::size_t n, std::uint8_t* out);
 
 // The templates whose key starts with a syllable's hash: key(t, h, ...) = mix(key(t, h) ^ ...), so
 // key(t, h) is computed once per distinct syllable (Syllable::pre) and each n-gram key at a position
@@ -192,7 +209,7 @@ inline constexpr std::uint64_t kBoundaryHash = 0x5b5d5b5d5b5d5b5dull;  // no can
 class WordModel {
  public:
   static constexpr char kMagic[8] = {'M', 'K', 'W', 'O', 'R', 'D', 'S', '\0'};
-  static constexpr std::uint32_t kVersion = 1;
+  static constexpr std::uint32_t kVersion = 2;  // 2: the left-out templates after the version; 1 is read too
 
   // Reads a model file. Throws std::invalid_argument naming `path` when the file cannot be read, is
   // not a model file, has another version, or is corrupt. Models are cached by path: each file is
@@ -207,6 +224,8 @@ class WordModel {
     // Takes the lexicon (hashed n-grams and syllables) of this model instead of `lexicon`: how a
     // model is retrained on other sentences without the package that provided the word list.
     std::shared_ptr<const WordModel> lexicon_from;
+    std::uint32_t disabled = 0;  // templates left out (words::template_bit, kNoLexFlags, kNoLex4)
+    std::size_t min_count = 1;   // features seen at fewer training positions are left out
   };
   // Learns from gold sentences, each given as its words (a word's syllables separated by spaces,
   // as CoNLL-U writes them), and a lexicon of words (lexicon entries of two to four syllables give
@@ -238,6 +257,8 @@ class WordModel {
   }
 
   std::size_t feature_count() const { return n_features_; }
+  std::uint32_t disabled() const { return disabled_; }
+  bool uses(std::uint64_t t) const { return !(disabled_ & words::template_bit(t)); }
   std::size_t lexicon_size() const { return lexicon_.size(); }
 
   // The canonical form of a syllable, whose fnv1a is its hash (lower case, traditional tones).
@@ -248,6 +269,8 @@ class WordModel {
   float lex_mask_weight(unsigned mask) const { return lex_mask_w_[mask]; }
   float lex_shape_weight(unsigned flags01, int a, int b) const { return lex_shape_w_[(flags01 * 8 + a) * 8 + b]; }
   float lex_flag_weight(int k) const { return lex_flag_w_[k]; }
+  float match_weight(unsigned v, int a, int b) const { return match_w_[(v * 8 + a) * 8 + b]; }
+  float cap_run_weight(unsigned r, int b, int c) const { return cap_run_w_[(r * 8 + b) * 8 + c]; }
   float bias() const { return bias_; }
 
  private:
@@ -268,7 +291,8 @@ class WordModel {
   words::KeySet lexicon_known_;  // keys of the lexicon's syllables
   words::KeySet known_;          // keys of the training sentences' syllables
   float boundary_up1_ = 0;       // weight of kUp1 past the end of a stretch
-  std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_;
+  std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_, match_w_, cap_run_w_;
+  std::uint32_t disabled_ = 0;
   float lex_flag_w_[words::kLexFlagCount] = {};
   float bias_ = 0;
 
@@ -336,6 +360,8 @@ class WordSegmenter {
   std::vector<std::uint8_t> back_;
   std::vector<std::uint8_t> lexstart_;  // bit n-2: syllables [k, k+n) form a lexicon word
   std::vector<std::uint8_t> lexpad_;    // lexstart_ after three zero bytes
+  std::vector<std::uint8_t> match_;     // longest_match() of the stretch
+  std::vector<std::uint8_t> caprun_;    // kCapRun's count at each syllable
   bool reference_ = false;
   // The fast path reads the memo in place: ids_ index memo_, joinable_ is after links; sy_ stays empty.
   std::vector<std::uint32_t> ids_;
@@ -358,8 +384,10 @@ class WordSegmenter {
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates
-// expanded to keys), for training and for tests. `lexstart[k]` bit (n-2) says [k, k+n) is a lexicon word.
-void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
-                   std::size_t i, std::vector<std::uint64_t>& out);
+// expanded to keys), for training and for tests. `lexstart[k]` bit (n-2) says [k, k+n) is a lexicon word;
+// `match` is longest_match() of the stretch; templates in `disabled` are left out.
+void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart,
+                   const std::uint8_t* match, std::size_t n, std::size_t i, std::vector<std::uint64_t>& out,
+                   std::uint32_t disabled = 0);
 
 }  // namespace mekong
