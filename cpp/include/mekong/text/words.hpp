@@ -22,8 +22,12 @@
 //
 // Features are looked up by 64-bit keys made from precomputed syllable hashes (FNV-1a of the canonical
 // form, then a splitmix64 chain), so decoding does no allocation per syllable. The model file is
-// binary: magic "MKWORDS\0", a version, the transition weights, the feature weights, the hashed
-// lexicon n-grams and known syllables, and an FNV-1a checksum of everything before it.
+// binary, little-endian: magic "MKWORDS\0", u32 version (2), u32 mask of the templates the model
+// leaves out, 4 f32 transition weights, u64 n + n (u64 key, f32 weight) feature weights, u64 n + n
+// (u64 key, f32 kBm1 weight, f32 kBp1 weight) pairs (the key is the pair's lexicon key, its bit 0 set
+// when the pair is a lexicon word), then three u64-counted sets of u64 keys (lexicon words of three and
+// four syllables, the lexicon's syllables, the training syllables), and a u64 FNV-1a checksum of
+// everything before it.
 #pragma once
 
 #include <atomic>
@@ -124,8 +128,6 @@ inline constexpr int kMaxLexicon = 4;
 inline constexpr std::uint32_t template_bit(std::uint64_t t) { return std::uint32_t{1} << t; }
 inline constexpr std::uint32_t kNoLexFlags = std::uint32_t{1} << 20;
 inline constexpr std::uint32_t kNoLex4 = std::uint32_t{1} << 21;
-// Templates a version-1 file never had.
-inline constexpr std::uint32_t kVersion1Disabled = template_bit(16) | template_bit(17);
 
 // The longest-match boundaries of a stretch from its lexicon starts (lexstart[k] bit len-2: syllables
 // [k, k+len) form a lexicon word): bit 0 of out[i] is set when greedy longest match from the left
@@ -209,7 +211,7 @@ inline constexpr std::uint64_t kBoundaryHash = 0x5b5d5b5d5b5d5b5dull;  // no can
 class WordModel {
  public:
   static constexpr char kMagic[8] = {'M', 'K', 'W', 'O', 'R', 'D', 'S', '\0'};
-  static constexpr std::uint32_t kVersion = 2;  // 2: the left-out templates after the version; 1 is read too
+  static constexpr std::uint32_t kVersion = 2;  // 2: left-out templates, the pair table
 
   // Reads a model file. Throws std::invalid_argument naming `path` when the file cannot be read, is
   // not a model file, has another version, or is corrupt. Models are cached by path: each file is
@@ -240,7 +242,33 @@ class WordModel {
     if (!slots_.empty() && filter_.maybe(key)) __builtin_prefetch(&slots_[key & mask_]);
   }
   void prefetch_lexicon(std::uint64_t key) const { lexicon_.prefetch(key); }
-  bool in_lexicon(std::uint64_t key) const { return lexicon_.count(key) != 0; }
+  // Whether a lexicon key (key(kLexicon + n, ...)) is a lexicon word: words of two syllables are
+  // flags of the pair table, longer ones a set of their own (in_long_lexicon).
+  bool in_lexicon(std::uint64_t key) const {
+    const Pair* p = pair(key);
+    return lexicon_.count(key) != 0 || (p && (p->key & 1));
+  }
+  bool in_long_lexicon(std::uint64_t key) const { return lexicon_.count(key) != 0; }
+
+  // A pair of adjacent syllables s[j] s[j+1], keyed by its lexicon key key(kLexicon + 2, h[j], h[j+1]):
+  // whether it is a lexicon word, and the weights of the two bigram templates over it, kBm1 at j+1 and
+  // kBp1 at j. One probe answers the three lookups positions make of the same pair.
+  struct Pair {
+    std::uint64_t key = 0;  // bit 0 set: a lexicon word (keys compare on bits 1..63); 0: an empty slot
+    float bm1 = 0, bp1 = 0;
+  };
+  const Pair* pair(std::uint64_t k) const {
+    if (pairs_.empty() || !pair_filter_.maybe(k)) return nullptr;
+    for (std::size_t i = (k >> 1) & pair_mask_;; i = (i + 1) & pair_mask_) {
+      const Pair& p = pairs_[i];
+      if ((p.key | 1) == (k | 1)) return &p;
+      if (p.key == 0) return nullptr;
+    }
+  }
+  void prefetch_pair(std::uint64_t k) const {
+    if (!pairs_.empty() && pair_filter_.maybe(k)) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
+  }
+  std::size_t pair_count() const { return n_pairs_; }
   bool known(std::uint64_t syllable_hash) const {
     const std::uint64_t k = words::key(words::kKnown, syllable_hash);
     return known_.count(k) != 0 || lexicon_known_.count(k) != 0;
@@ -259,7 +287,7 @@ class WordModel {
   std::size_t feature_count() const { return n_features_; }
   std::uint32_t disabled() const { return disabled_; }
   bool uses(std::uint64_t t) const { return !(disabled_ & words::template_bit(t)); }
-  std::size_t lexicon_size() const { return lexicon_.size(); }
+  std::size_t lexicon_size() const;  // words of two to four syllables
 
   // The canonical form of a syllable, whose fnv1a is its hash (lower case, traditional tones).
   const Normalizer& canonical() const { return canonical_; }
@@ -276,6 +304,7 @@ class WordModel {
  private:
   WordModel();
   void set_weights(std::vector<std::pair<std::uint64_t, float>> weights);
+  void set_pairs(const std::vector<Pair>& pairs);  // keys with their lexicon bit
   void derive_tables();
 
   Normalizer canonical_;
@@ -286,8 +315,11 @@ class WordModel {
   };
   std::vector<Slot> slots_;  // open addressing, one cache line per probe
   std::size_t mask_ = 0, n_features_ = 0;
-  words::KeyFilter filter_;      // of the keys in slots_
-  words::KeySet lexicon_;        // lexicon n-gram keys
+  words::KeyFilter filter_;  // of the keys in slots_
+  std::vector<Pair> pairs_;  // open addressing by key bits 1..; one line a probe
+  std::size_t pair_mask_ = 0, n_pairs_ = 0, n_pair_words_ = 0;
+  words::KeyFilter pair_filter_;
+  words::KeySet lexicon_;        // lexicon n-gram keys of three and four syllables
   words::KeySet lexicon_known_;  // keys of the lexicon's syllables
   words::KeySet known_;          // keys of the training sentences' syllables
   float boundary_up1_ = 0;       // weight of kUp1 past the end of a stretch
@@ -381,6 +413,7 @@ class WordSegmenter {
   };
   std::vector<ShapeWeights> memo_shapes_;
   std::vector<std::uint64_t> keys_;  // kKeysAt per position of the stretch
+  std::vector<float> pw_;            // the pair table's kBm1 and kBp1 weights at each position
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates
