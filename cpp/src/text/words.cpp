@@ -206,24 +206,26 @@ void put(std::string& out, T v) {
 
 }  // namespace
 
-void words::longest_match(const std::uint8_t* lexstart, std::size_t n, std::uint8_t* out) {
+namespace {
+// longest_match() over a lexstart with three readable zero bytes before it (no bound checks).
+void longest_match_padded(const std::uint8_t* ls, std::size_t n, std::uint8_t* out) {
   // The longest word a 3-bit mask of lengths 2, 3, 4 holds (1: none, one syllable).
   static constexpr std::uint8_t kLongest[8] = {1, 2, 3, 3, 4, 4, 4, 4};
   std::fill(out, out + n, std::uint8_t{0});
-  for (std::size_t k = 0; k < n; k += kLongest[lexstart[k] & 7u]) out[k] |= 1;  // from the left
-  // From the right: the words ending at each syllable, as the same masks (a word of lexstart ends inside).
-  std::uint8_t* ends = out;  // bits 2..4 of out, cleared below
-  for (std::size_t k = 0; k < n; ++k)
-    for (unsigned b = lexstart[k] & 7u; b; b &= b - 1) {
-      const unsigned len = static_cast<unsigned>(__builtin_ctz(b)) + 2;
-      if (k + len <= n) ends[k + len - 1] |= static_cast<std::uint8_t>(1u << (len - 2 + 2));
-    }
-  for (std::size_t e = n; e > 0;) {
-    const std::size_t len = kLongest[(out[e - 1] >> 2) & 7u];
+  for (std::size_t k = 0; k < n; k += kLongest[ls[k] & 7u]) out[k] = 1;  // from the left
+  for (std::size_t e = n; e > 0;) {  // from the right: the longest word ending at e - 1
+    const long j = static_cast<long>(e);
+    const std::size_t len = ((ls[j - 4] >> 2) & 1u) ? 4 : ((ls[j - 3] >> 1) & 1u) ? 3 : (ls[j - 2] & 1u) ? 2 : 1;
     out[e - len] |= 2;
     e -= len;
   }
-  for (std::size_t k = 0; k < n; ++k) out[k] &= 3;
+}
+}  // namespace
+
+void words::longest_match(const std::uint8_t* lexstart, std::size_t n, std::uint8_t* out) {
+  std::vector<std::uint8_t> padded(3, 0);  // three zero bytes, then lexstart
+  padded.insert(padded.end(), lexstart, lexstart + n);
+  longest_match_padded(padded.data() + 3, n, out);
 }
 
 void KeyFilter::build(const std::vector<std::uint64_t>& keys) {
@@ -344,8 +346,10 @@ void WordModel::set_weights(std::vector<std::pair<std::uint64_t, float>> weights
 }
 
 void WordModel::set_pairs(const std::vector<Pair>& pairs) {
+  // Filled up to 3/4 (not 1/2 as the feature table): most pairs a text looks up are absent and the filter
+  // answers them; a present pair is found within its line, and a smaller table misses the cache less.
   std::size_t cap = 16;
-  while (cap < pairs.size() * 2 + 2) cap *= 2;
+  while (cap * 3 < pairs.size() * 4 + 4) cap *= 2;
   pairs_.assign(cap, Pair{});
   pair_mask_ = cap - 1;
   n_pairs_ = n_pair_words_ = 0;
@@ -763,7 +767,7 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     lexstart[k] = static_cast<std::uint8_t>(bits | m.in_long_lexicon(q[1]) << 1 | m.in_long_lexicon(q[2]) << 2);
   }
   match_.assign(n, 0);  // a template the model leaves out reads zeros, whose weights are zero
-  if (m.uses(kMatch)) longest_match(lexstart, n, match_.data());
+  if (m.uses(kMatch)) longest_match_padded(lexstart, n, match_.data());
   caprun_.assign(n, 0);
   if (m.uses(kCapRun)) {
     unsigned run = 0;
