@@ -10,9 +10,15 @@
 // at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
 // and trigrams (in a canonical form: lower case, traditional tone placement, so case, NFD and tone
 // spelling never change a word), the shape of the syllables (lower, capitalised, all capitals, number,
-// code) with the gap before i, and lexicon features (whether the two, three or four syllables around
-// i form a lexicon word). Tags are decoded with Viterbi over first-order transitions, in time and
-// memory linear in the stretch. Weights are learned by an averaged structured perceptron (train()).
+// code) with the gap before i, lexicon features (whether the two, three or four syllables around i
+// form a lexicon word) and where greedy longest matching over the lexicon, from the left and from the
+// right, begins words. A model may leave templates out (TrainConfig::disabled, kept in the file):
+// decoding then skips their lookups, so a model with fewer hashed templates is a faster one. The
+// shipped model keeps the unigrams, the two bigrams with s[i] and the 2- and 3-syllable lexicon words
+// of the hashed templates (scripts/train_words.py says which and why). Tags are decoded with Viterbi
+// over first-order transitions, in time and memory linear in the stretch. Weights are learned by an
+// averaged structured perceptron (train()); features seen at fewer than TrainConfig::min_count
+// training positions are left out.
 //
 // Hard constraints: the first syllable of a stretch begins a word; a number glued to the previous one
 // (above) continues its word; otherwise a syllable that is a number, holds
