@@ -128,13 +128,11 @@ def main(argv=None):
         from train_words import read_conllu
 
         dev = read_conllu(VTB / "vi_vtb-ud-dev.conllu")
-        from train_words import EPOCHS
+        from train_words import train
 
-        train_only = _core.WordModel.train(
-            read_conllu(VTB / "vi_vtb-ud-train.conllu"),
-            [],
-            epochs=EPOCHS,
-            lexicon_from=_core.WordModel.load(str(WORD_MODEL_PATH)),
+        # The shipped model's settings (scripts/train_words.py: epochs, templates, pruning) and lexicon.
+        train_only = train(
+            read_conllu(VTB / "vi_vtb-ud-train.conllu"), [], lexicon_from=_core.WordModel.load(str(WORD_MODEL_PATH))
         )
         sets.insert(
             0,

@@ -5,6 +5,7 @@
                                             # train + dev and write python/mekong/models/words.bin
     python scripts/train_words.py --dev-only   # only the first step (tuning)
     python scripts/train_words.py --dev-only --extra-lexicon FILE   # tuning: pyvi's list plus another
+    python scripts/train_words.py --dev-only --left-out Bm2,Skip --min-count 1   # tuning: templates, pruning
 
 Sources, all named: UD_Vietnamese-VTB train and dev splits (CC BY-SA 4.0; read from
 ../shared/corpus/vtb or --vtb), and the word list pyvi ships (pyvi/models/words.txt, MIT license). Only
@@ -22,7 +23,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VTB = ROOT.parent / "shared" / "corpus" / "vtb"
 DEFAULT_OUT = ROOT / "python" / "mekong" / "models" / "words.bin"
-EPOCHS = 8  # chosen on dev (see --dev-only); more epochs changed dev F1 by under 0.002
+EPOCHS = 8  # chosen on dev (see --dev-only); 5 to 16 epochs changed dev F1 by under 0.001
+# Feature templates (cpp/include/mekong/text/words.hpp, enum Template) and their bits in the model's
+# left-out mask. Chosen on dev by ablation (benchmarks/SEGMENTATION.md): the templates left out each
+# changed dev F1 by under 0.001 and cost a hashed lookup per syllable; kCapRun lowered dev F1.
+TEMPLATES = {
+    "U0": 2, "Um1": 3, "Up1": 4, "Bm1": 5, "Bp1": 6, "Bm2": 7, "T0": 8, "Tm1": 9, "Shape": 10, "LexMask": 11,
+    "LexShape": 12, "ShapeU": 13, "UShape": 14, "Skip": 15, "Match": 16, "CapRun": 17, "LexFlags": 20, "Lex4": 21,
+}  # fmt: skip
+LEFT_OUT = ("Bm2", "T0", "Tm1", "Skip", "Lex4", "CapRun")
+MIN_COUNT = 2  # features seen at one training position only are left out (dev F1 0.9624 -> 0.9631)
+
+
+def left_out_mask(names):
+    """The model's left-out mask (WordModel.train's `disabled`) of template names."""
+    unknown = [n for n in names if n not in TEMPLATES]
+    if unknown:
+        sys.exit(f"unknown templates {unknown}; known: {', '.join(TEMPLATES)}")
+    return sum(1 << TEMPLATES[n] for n in names)
 
 
 def read_conllu(path):
@@ -75,10 +93,17 @@ def evaluate(model, sentences):
     return segmentation_scores([gold_line(s) for s in sentences], predicted), seconds
 
 
-def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None):
+def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None, left_out=LEFT_OUT, min_count=MIN_COUNT):
     from mekong import _core
 
-    return _core.WordModel.train(sentences, lexicon, epochs=epochs, lexicon_from=lexicon_from)
+    return _core.WordModel.train(
+        sentences,
+        lexicon,
+        epochs=epochs,
+        lexicon_from=lexicon_from,
+        disabled=left_out_mask(left_out),
+        min_count=min_count,
+    )
 
 
 def main(argv=None):
@@ -86,6 +111,12 @@ def main(argv=None):
     ap.add_argument("--vtb", default=str(DEFAULT_VTB), help="folder with vi_vtb-ud-{train,dev}.conllu")
     ap.add_argument("--out", default=str(DEFAULT_OUT))
     ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument(
+        "--left-out",
+        default=",".join(LEFT_OUT),
+        help=f"with --dev-only: comma-separated templates to leave out (default {','.join(LEFT_OUT)}; '' for none)",
+    )
+    ap.add_argument("--min-count", type=int, default=MIN_COUNT, help="with --dev-only: feature-count pruning")
     ap.add_argument("--dev-only", action="store_true", help="train on train, report dev, write nothing")
     ap.add_argument(
         "--extra-lexicon",
@@ -103,9 +134,13 @@ def main(argv=None):
         extra = [w.strip() for w in Path(args.extra_lexicon).read_text(encoding="utf-8").splitlines() if w.strip()]
         print(f"plus {len(extra)} words from {args.extra_lexicon}")
         lexicon = lexicon + extra
+    left_out = tuple(n for n in args.left_out.split(",") if n)
+    if not args.dev_only and (left_out != LEFT_OUT or args.min_count != MIN_COUNT):
+        sys.exit("--left-out and --min-count are for tuning (--dev-only): the shipped model uses the settings above")
     print(f"train {len(train_s)} sentences, dev {len(dev_s)}; lexicon {len(lexicon)} words from {lexicon_path}")
+    print(f"left out: {', '.join(left_out) or 'nothing'}; min count {args.min_count}; {args.epochs} epochs")
     t = time.perf_counter()
-    model = train(train_s, lexicon, args.epochs)
+    model = train(train_s, lexicon, args.epochs, left_out=left_out, min_count=args.min_count)
     print(f"trained on train in {time.perf_counter() - t:.1f}s: {model.feature_count} features")
     scores, _ = evaluate(model, dev_s)
     print(
@@ -114,7 +149,7 @@ def main(argv=None):
     )
     if args.dev_only:
         return
-    model = train(train_s + dev_s, lexicon, args.epochs)
+    model = train(train_s + dev_s, lexicon, args.epochs, left_out=left_out, min_count=args.min_count)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(model.to_bytes())

@@ -44,10 +44,13 @@ def test_vtb_dev_word_f1_with_a_model_trained_on_train_only():
         pytest.skip("../shared/corpus/vtb is not here")
     from mekong.phrases import segmentation_scores
 
-    # The lexicon (pyvi's word list, hashed) is taken from the shipped model; the weights are
-    # learned from the train split alone, so dev is unseen.
+    # The lexicon (pyvi's word list, hashed) and the templates are taken from the shipped model, the
+    # epochs and pruning are scripts/train_words.py's; the weights are learned from the train split
+    # alone, so dev is unseen.
     shipped = _core.WordModel.load(str(WORD_MODEL_PATH))
-    model = _core.WordModel.train(read_conllu(train), [], epochs=8, lexicon_from=shipped)
+    model = _core.WordModel.train(
+        read_conllu(train), [], epochs=8, lexicon_from=shipped, disabled=shipped.disabled, min_count=2
+    )
     dev_sentences = read_conllu(dev)
     predicted = mekong.word_tokenize([" ".join(s) for s in dev_sentences], format="text", model=model)
     gold = [" ".join(w.replace(" ", "_") for w in s) for s in dev_sentences]
@@ -94,8 +97,12 @@ class ReferenceModel:
 
     def __init__(self, data: bytes):
         assert data[:8] == b"MKWORDS\0"
-        version, _ = struct.unpack_from("<II", data, 8)
-        assert version == 1
+        version, disabled = struct.unpack_from("<II", data, 8)
+        assert version == 2
+        # The templates the model leaves out: the reference looks every feature up anyway (a left-out
+        # template has no weight), except lexicon words of four syllables, which change the
+        # longest-match features when left out.
+        self.no_lex4 = bool(disabled & (1 << 21))
         assert struct.unpack_from("<Q", data, len(data) - 8)[0] == fnv1a(data[:-8])
         pos = 16
         t = struct.unpack_from("<4f", data, pos)
@@ -108,6 +115,17 @@ class ReferenceModel:
             k, v = struct.unpack_from("<Qf", data, pos)
             self.w[k] = v
             pos += 12
+        # Pairs of syllables by their lexicon key (bit 0: a lexicon word): the two bigram weights.
+        (n,) = struct.unpack_from("<Q", data, pos)
+        pos += 8
+        self.pairs = {}
+        lexicon2 = set()
+        for _ in range(n):
+            k, bm1, bp1 = struct.unpack_from("<Qff", data, pos)
+            self.pairs[k & ~1] = (bm1, bp1)
+            if k & 1:
+                lexicon2.add(k & ~1)
+            pos += 16
         sets = []
         for _ in range(3):
             (n,) = struct.unpack_from("<Q", data, pos)
@@ -115,6 +133,7 @@ class ReferenceModel:
             sets.append(set(struct.unpack_from(f"<{n}Q", data, pos)))
             pos += 8 * n
         self.lexicon, known_lex, known = sets
+        self.lexicon2 = lexicon2
         self.known = known_lex | known
 
     def weight(self, k):
@@ -185,9 +204,30 @@ def decode(model, stretch):
         return shapes[k] if 0 <= k < n else 0
 
     def lex(start, length):
-        if start < 0 or start + length > n:
+        if start < 0 or start + length > n or (length == 4 and model.no_lex4):
             return False
-        return key(100 + length, *hashes[start : start + length]) in model.lexicon
+        k = key(100 + length, *hashes[start : start + length])
+        return k & ~1 in model.lexicon2 if length == 2 else k in model.lexicon
+
+    # Greedy longest match over the lexicon (words of 2-4 syllables, else one syllable), from the left
+    # and from the right: where each begins a word.
+    forward, backward = [0] * n, [0] * n
+    k = 0
+    while k < n:
+        length = next((ln for ln in (4, 3, 2) if lex(k, ln)), 1)
+        forward[k] = 1
+        k += length
+    e = n
+    while e > 0:
+        length = next((ln for ln in (4, 3, 2) if lex(e - ln, ln)), 1)
+        backward[e - length] = 1
+        e -= length
+
+    def title_run(i):  # title-case syllables just before i, at most 3
+        run = 0
+        while i - 1 - run >= 0 and run < 3 and shapes[i - 1 - run] == TITLE:
+            run += 1
+        return run
 
     allowed = [3] * n
     allowed[0] = 1
@@ -210,8 +250,6 @@ def decode(model, stretch):
             key(2, h(i)),
             key(3, h(i - 1)),
             key(4, h(i + 1)),
-            key(5, h(i - 1), h(i)),
-            key(6, h(i), h(i + 1)),
             key(7, h(i - 2), h(i - 1)),
             key(8, h(i - 1), h(i), h(i + 1)),
             key(9, h(i - 2), h(i - 1), h(i)),
@@ -223,7 +261,12 @@ def decode(model, stretch):
             key(12, mask & 3, s(i - 1), s(i)),
         ]
         feats += [key(20 + k, 1) for k in range(10) if mask & (1 << k)]
-        return sum(model.weight(f) for f in feats)
+        feats += [key(16, forward[i] | backward[i] << 1, s(i - 1), s(i)), key(17, title_run(i), s(i), s(i + 1))]
+        # The bigram templates (5: s[i-1] s[i], 6: s[i] s[i+1]) are stored by pair, under the pair's
+        # lexicon key.
+        bm1 = model.pairs.get(key(102, h(i - 1), h(i)) & ~1, (0.0, 0.0))[0]
+        bp1 = model.pairs.get(key(102, h(i), h(i + 1)) & ~1, (0.0, 0.0))[1]
+        return bm1 + bp1 + sum(model.weight(f) for f in feats)
 
     # Viterbi, by the book: best[i][tag], tag 0 = B, 1 = I; ties go to B.
     neg = float("-inf")

@@ -115,3 +115,39 @@ def test_words_are_the_same_with_n_jobs():
     assert one.vocabulary_ == two.vocabulary_
     assert (a != b).nnz == 0
     assert any("_" in t for t in one.vocabulary_)
+
+
+@pytest.mark.parametrize("disabled", [0, "shipped", (1 << 5) | (1 << 6) | (1 << 16)])
+def test_left_out_templates_keep_the_decoder_equal_to_the_reference(disabled):
+    # Models trained on the bundled gold set with every template (0), with the shipped model's set,
+    # and without the bigrams and the longest-match template: the core skips a left-out template's
+    # lookups, the Python reference looks every feature up (a left-out one has no weight).
+    from mekong import _core
+
+    shipped = _core.WordModel.load(str(WORD_MODEL_PATH))
+    mask = shipped.disabled if disabled == "shipped" else disabled
+    gold = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").splitlines()
+    sentences = [[w.replace("_", " ") for w in line.split()] for line in gold if line.strip()]
+    model = _core.WordModel.train(sentences, [], epochs=3, lexicon_from=shipped, disabled=mask, min_count=2)
+    assert model.disabled == mask
+    reference = ReferenceModel(model.to_bytes())
+    texts = list(mixed_texts(17, 120))
+    got = mekong.word_tokenize(texts, format="text", model=model)
+    joined = 0
+    for text, g in zip(texts, got):
+        expected = reference_words(reference, unicodedata.normalize("NFC", text))
+        assert [re.sub(r"[-./,:]", "_", w) for w in g.split(" ") if re.search(r"\w", w)] == expected, text[:300]
+        joined += sum("_" in w for w in expected)
+    assert joined > 200
+
+
+def test_min_count_leaves_out_features_seen_once():
+    from mekong import _core
+
+    shipped = _core.WordModel.load(str(WORD_MODEL_PATH))
+    gold = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").splitlines()
+    sentences = [[w.replace("_", " ") for w in line.split()] for line in gold if line.strip()]
+    once = _core.WordModel.train(sentences, [], epochs=3, lexicon_from=shipped, min_count=1)
+    twice = _core.WordModel.train(sentences, [], epochs=3, lexicon_from=shipped, min_count=2)
+    assert 0 < twice.feature_count < once.feature_count
+    assert twice.lexicon_size == once.lexicon_size == shipped.lexicon_size

@@ -328,3 +328,63 @@ TEST(Words, FastPathEqualsTheReferenceOnAStretchOfManyForms) {
   reference.segment(text, tokens, b);
   EXPECT_EQ(a, b);
 }
+
+TEST(Words, LongestMatchFromBothEnds) {
+  // Lexicon words [0, 2) and [1, 3) over three syllables: from the left "ab c", from the right "a bc".
+  const std::uint8_t two[] = {1, 1, 0};
+  std::uint8_t out[3];
+  words::longest_match(two, 3, out);
+  EXPECT_EQ(std::vector<std::uint8_t>(out, out + 3), (std::vector<std::uint8_t>{3, 2, 1}));
+  // [0, 4), [1, 4), [3, 5) over six: left "abcd e f" (0, 4, 5); right "a b c de f" (0, 1, 2, 3, 5).
+  const std::uint8_t mixed[] = {4, 2, 0, 1, 0, 0};
+  std::uint8_t got[6];
+  words::longest_match(mixed, 6, got);
+  EXPECT_EQ(std::vector<std::uint8_t>(got, got + 6), (std::vector<std::uint8_t>{3, 2, 2, 2, 1, 3}));
+  // Nothing in the lexicon: every syllable begins a word both ways.
+  const std::uint8_t none[] = {0, 0};
+  words::longest_match(none, 2, got);
+  EXPECT_EQ(got[0], 3);
+  EXPECT_EQ(got[1], 3);
+}
+
+TEST(Words, LeftOutTemplatesKeepTheFastPathEqualToTheReference) {
+  // The fast path skips a left-out template's lookups; the reference looks everything up.
+  std::vector<std::vector<std::string>> sentences;
+  for (int i = 0; i < 20; ++i) {
+    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào", "Hà Nội", "bệnh viện"});
+    sentences.push_back({"kinh tế", "và", "hợp tác", "bác sĩ", "chủ tịch"});
+  }
+  WordModel::TrainConfig all, some;
+  some.disabled = words::template_bit(words::kBm2) | words::template_bit(words::kT0) |
+                  words::template_bit(words::kTm1) | words::template_bit(words::kSkip) | words::kNoLex4 |
+                  words::template_bit(words::kBm1);
+  const auto full = WordModel::train(sentences, {"hợp tác", "kinh tế", "bệnh viện", "ủy ban nhân dân"}, all);
+  const auto lean = WordModel::train(sentences, {"hợp tác", "kinh tế", "bệnh viện", "ủy ban nhân dân"}, some);
+  EXPECT_EQ(lean->disabled(), some.disabled);
+  EXPECT_EQ(WordModel::from_bytes(lean->to_bytes(), "lean")->disabled(), some.disabled);
+  EXPECT_LT(lean->feature_count(), full->feature_count());
+  EXPECT_EQ(full->lexicon_size(), 4u);
+  EXPECT_EQ(lean->lexicon_size(), 3u);  // the word of four syllables is not kept
+  expect_fast_equals_reference(full, nullptr);
+  expect_fast_equals_reference(lean, nullptr);
+}
+
+TEST(Words, MinCountLeavesOutRareFeatures) {
+  // Every ordered pair of these words once: the n-grams across a pair's boundary are seen once, and
+  // are left out at min_count 2 (the perceptron makes mistakes on them, so min_count 1 keeps some).
+  const std::vector<std::string> vocabulary = {"hợp tác", "kinh tế", "bệnh viện", "bác sĩ", "với", "và", "Lào"};
+  std::vector<std::vector<std::string>> sentences;
+  for (const auto& a : vocabulary)
+    for (const auto& b : vocabulary) sentences.push_back({a, b, "mới"});
+  WordModel::TrainConfig once, twice, never;
+  twice.min_count = 2;
+  never.min_count = 1000;
+  const auto a = WordModel::train(sentences, {"hợp tác"}, once);
+  const auto b = WordModel::train(sentences, {"hợp tác"}, twice);
+  const auto c = WordModel::train(sentences, {"hợp tác"}, never);
+  EXPECT_LT(b->feature_count() + b->pair_count(), a->feature_count() + a->pair_count());
+  EXPECT_EQ(c->feature_count(), 0u);
+  EXPECT_EQ(c->pair_count(), 1u);  // only the lexicon's pair, with no weight
+  const Analyzer words_of_c = word_analyzer(c);
+  EXPECT_EQ(terms(words_of_c, "hợp tác").size(), 2u);  // no weight, no word: defined, not a crash
+}

@@ -171,10 +171,11 @@ unsigned lex_mask_at(const std::uint8_t* lexstart, std::size_t n, std::size_t i)
 }
 
 void fill_lexstart(const WordModel& model, const Syllable* sy, std::size_t n, std::uint8_t* lexstart) {
+  const std::size_t most = (model.disabled() & kNoLex4) ? 3 : kMaxLexicon;
   for (std::size_t k = 0; k < n; ++k) {
     // The keys of the 2-, 3- and 4-syllable n-grams from k, their slots prefetched before any is probed.
     std::uint64_t keys[kMaxLexicon + 1] = {};
-    const std::size_t longest = std::min<std::size_t>(kMaxLexicon, n - k);
+    const std::size_t longest = std::min<std::size_t>(most, n - k);
     for (std::size_t len = 2; len <= longest; ++len) {
       keys[len] = lexicon_key(sy + k, len);
       model.prefetch_lexicon(keys[len]);
@@ -186,6 +187,16 @@ void fill_lexstart(const WordModel& model, const Syllable* sy, std::size_t n, st
   }
 }
 
+// kCapRun's count at each syllable: the kTitle syllables just before it, at most 3.
+void cap_runs(const Syllable* sy, std::size_t n, std::vector<std::uint8_t>& out) {
+  out.resize(n);
+  unsigned run = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = static_cast<std::uint8_t>(std::min(run, 3u));
+    run = sy[i].shape == kTitle ? run + 1 : 0;
+  }
+}
+
 template <class T>
 void put(std::string& out, T v) {
   char b[sizeof(T)];
@@ -194,6 +205,28 @@ void put(std::string& out, T v) {
 }
 
 }  // namespace
+
+namespace {
+// longest_match() over a lexstart with three readable zero bytes before it (no bound checks).
+void longest_match_padded(const std::uint8_t* ls, std::size_t n, std::uint8_t* out) {
+  // The longest word a 3-bit mask of lengths 2, 3, 4 holds (1: none, one syllable).
+  static constexpr std::uint8_t kLongest[8] = {1, 2, 3, 3, 4, 4, 4, 4};
+  std::fill(out, out + n, std::uint8_t{0});
+  for (std::size_t k = 0; k < n; k += kLongest[ls[k] & 7u]) out[k] = 1;  // from the left
+  for (std::size_t e = n; e > 0;) {  // from the right: the longest word ending at e - 1
+    const long j = static_cast<long>(e);
+    const std::size_t len = ((ls[j - 4] >> 2) & 1u) ? 4 : ((ls[j - 3] >> 1) & 1u) ? 3 : (ls[j - 2] & 1u) ? 2 : 1;
+    out[e - len] |= 2;
+    e -= len;
+  }
+}
+}  // namespace
+
+void words::longest_match(const std::uint8_t* lexstart, std::size_t n, std::uint8_t* out) {
+  std::vector<std::uint8_t> padded(3, 0);  // three zero bytes, then lexstart
+  padded.insert(padded.end(), lexstart, lexstart + n);
+  longest_match_padded(padded.data() + 3, n, out);
+}
 
 void KeyFilter::build(const std::vector<std::uint64_t>& keys) {
   std::uint64_t bits = 1024;
@@ -239,32 +272,40 @@ std::vector<std::uint64_t> KeySet::keys() const {
   return out;
 }
 
-void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
-                   std::size_t i, std::vector<std::uint64_t>& out) {
+void word_features(const Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, const std::uint8_t* match,
+                   std::size_t n, std::size_t i, std::vector<std::uint64_t>& out, std::uint32_t disabled) {
   out.clear();
   auto h = [&](long k) { return k < 0 || k >= static_cast<long>(n) ? kBoundaryHash : sy[k].hash; };
   auto s = [&](long k) -> std::uint64_t {
     return k < 0 || k >= static_cast<long>(n) ? std::uint64_t{kBoundary} : sy[k].shape;
   };
   const long j = static_cast<long>(i);
-  out.push_back(key(kBias, 1));
-  out.push_back(key(kU0, h(j)));
-  out.push_back(key(kUm1, h(j - 1)));
-  out.push_back(key(kUp1, h(j + 1)));
-  out.push_back(key(kBm1, h(j - 1), h(j)));
-  out.push_back(key(kBp1, h(j), h(j + 1)));
-  out.push_back(key(kBm2, h(j - 2), h(j - 1)));
-  out.push_back(key(kT0, h(j - 1), h(j), h(j + 1)));
-  out.push_back(key(kTm1, h(j - 2), h(j - 1), h(j)));
-  out.push_back(key(kShape, s(j - 1), s(j), s(j + 1), gap[i]));
-  out.push_back(key(kShapeU, s(j - 1), h(j)));
-  out.push_back(key(kUShape, h(j - 1), s(j)));
-  out.push_back(key(kSkip, h(j - 1), h(j + 1)));
+  auto on = [&](std::uint64_t t) { return !(disabled & template_bit(t)); };
+  if (on(kBias)) out.push_back(key(kBias, 1));
+  if (on(kU0)) out.push_back(key(kU0, h(j)));
+  if (on(kUm1)) out.push_back(key(kUm1, h(j - 1)));
+  if (on(kUp1)) out.push_back(key(kUp1, h(j + 1)));
+  if (on(kBm1)) out.push_back(key(kBm1, h(j - 1), h(j)));
+  if (on(kBp1)) out.push_back(key(kBp1, h(j), h(j + 1)));
+  if (on(kBm2)) out.push_back(key(kBm2, h(j - 2), h(j - 1)));
+  if (on(kT0)) out.push_back(key(kT0, h(j - 1), h(j), h(j + 1)));
+  if (on(kTm1)) out.push_back(key(kTm1, h(j - 2), h(j - 1), h(j)));
+  if (on(kShape)) out.push_back(key(kShape, s(j - 1), s(j), s(j + 1), gap[i]));
+  if (on(kShapeU)) out.push_back(key(kShapeU, s(j - 1), h(j)));
+  if (on(kUShape)) out.push_back(key(kUShape, h(j - 1), s(j)));
+  if (on(kSkip)) out.push_back(key(kSkip, h(j - 1), h(j + 1)));
   const unsigned mask = lex_mask_at(lexstart, n, i);
-  out.push_back(key(kLexMask, mask));
-  out.push_back(key(kLexShape, mask & 3u, s(j - 1), s(j)));
-  for (int k = 0; k < kLexFlagCount; ++k)
-    if (mask & (1u << k)) out.push_back(key(kLexFlag + k, 1));
+  if (on(kLexMask)) out.push_back(key(kLexMask, mask));
+  if (on(kLexShape)) out.push_back(key(kLexShape, mask & 3u, s(j - 1), s(j)));
+  if (!(disabled & kNoLexFlags))
+    for (int k = 0; k < kLexFlagCount; ++k)
+      if (mask & (1u << k)) out.push_back(key(kLexFlag + k, 1));
+  if (on(kMatch)) out.push_back(key(kMatch, match[i], s(j - 1), s(j)));
+  if (on(kCapRun)) {
+    unsigned run = 0;
+    for (long k = j - 1; k >= 0 && run < 3 && sy[k].shape == kTitle; --k) ++run;
+    out.push_back(key(kCapRun, run, s(j), s(j + 1)));
+  }
 }
 
 // ---- the model ----
@@ -304,6 +345,32 @@ void WordModel::set_weights(std::vector<std::pair<std::uint64_t, float>> weights
   derive_tables();
 }
 
+void WordModel::set_pairs(const std::vector<Pair>& pairs) {
+  // Filled up to 3/4 (not 1/2 as the feature table): most pairs a text looks up are absent and the filter
+  // answers them; a present pair is found within its line, and a smaller table misses the cache less.
+  std::size_t cap = 16;
+  while (cap * 3 < pairs.size() * 4 + 4) cap *= 2;
+  pairs_.assign(cap, Pair{});
+  pair_mask_ = cap - 1;
+  n_pairs_ = n_pair_words_ = 0;
+  std::vector<std::uint64_t> keys;
+  keys.reserve(pairs.size());
+  for (const Pair& p : pairs) {
+    if ((p.key | 1) == 1) continue;  // keys 0 and 1 would read as an empty slot
+    std::size_t i = (p.key >> 1) & pair_mask_;
+    while (pairs_[i].key != 0 && (pairs_[i].key | 1) != (p.key | 1)) i = (i + 1) & pair_mask_;
+    if (pairs_[i].key == 0) {
+      ++n_pairs_;
+      n_pair_words_ += p.key & 1;
+      keys.push_back(p.key);
+    }
+    pairs_[i] = p;
+  }
+  pair_filter_.build(keys);  // the filter reads bits 32.., never bit 0
+}
+
+std::size_t WordModel::lexicon_size() const { return lexicon_.size() + n_pair_words_; }
+
 void WordModel::derive_tables() {
   shape_w_.assign(kShapes * kShapes * kShapes * 2, 0.0f);
   for (int a = 0; a < kShapes; ++a)
@@ -317,6 +384,14 @@ void WordModel::derive_tables() {
     for (int a = 0; a < kShapes; ++a)
       for (int b = 0; b < kShapes; ++b) lex_shape_w_[(f * 8 + a) * 8 + b] = weight(key(kLexShape, f, a, b));
   for (int k = 0; k < kLexFlagCount; ++k) lex_flag_w_[k] = weight(key(kLexFlag + k, 1));
+  match_w_.assign(4 * kShapes * kShapes, 0.0f);
+  cap_run_w_.assign(4 * kShapes * kShapes, 0.0f);
+  for (unsigned v = 0; v < 4; ++v)
+    for (int a = 0; a < kShapes; ++a)
+      for (int b = 0; b < kShapes; ++b) {
+        match_w_[(v * 8 + a) * 8 + b] = weight(key(kMatch, v, a, b));
+        cap_run_w_[(v * 8 + a) * 8 + b] = weight(key(kCapRun, v, a, b));
+      }
   bias_ = weight(key(kBias, 1));
   boundary_up1_ = weight(key(kUp1, kBoundaryHash));
 }
@@ -324,7 +399,7 @@ void WordModel::derive_tables() {
 std::string WordModel::to_bytes() const {
   std::string out(kMagic, sizeof kMagic);
   put<std::uint32_t>(out, kVersion);
-  put<std::uint32_t>(out, 0);
+  put<std::uint32_t>(out, disabled_);
   for (int a = 0; a < 2; ++a)
     for (int b = 0; b < 2; ++b) put<float>(out, trans_[a][b]);
   std::vector<std::pair<std::uint64_t, float>> w;
@@ -335,6 +410,16 @@ std::string WordModel::to_bytes() const {
   for (const auto& [k, v] : w) {
     put<std::uint64_t>(out, k);
     put<float>(out, v);
+  }
+  std::vector<Pair> pairs;
+  for (const Pair& p : pairs_)
+    if (p.key) pairs.push_back(p);
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.key < b.key; });
+  put<std::uint64_t>(out, pairs.size());
+  for (const Pair& p : pairs) {
+    put<std::uint64_t>(out, p.key);
+    put<float>(out, p.bm1);
+    put<float>(out, p.bp1);
   }
   for (const auto* set : {&lexicon_, &lexicon_known_, &known_}) {
     const std::vector<std::uint64_t> keys = set->keys();
@@ -370,6 +455,7 @@ std::shared_ptr<const WordModel> WordModel::from_bytes(std::string_view bytes, c
   if (stored != fnv1a(bytes.substr(0, bytes.size() - 8))) fail("corrupt (checksum mismatch)");
   bytes = bytes.substr(0, bytes.size() - 8);
   std::shared_ptr<WordModel> m(new WordModel());
+  m->disabled_ = reserved;
   for (int a = 0; a < 2; ++a)
     for (int b = 0; b < 2; ++b) get(m->trans_[a][b]);
   std::uint64_t n = 0;
@@ -381,6 +467,16 @@ std::shared_ptr<const WordModel> WordModel::from_bytes(std::string_view bytes, c
     get(v);
     if (!std::isfinite(v)) fail("corrupt (weight is not finite)");
   }
+  get(n);
+  if (n > (bytes.size() - pos) / 16) fail("corrupt (pair count)");
+  std::vector<Pair> pairs(n);
+  for (Pair& p : pairs) {
+    get(p.key);
+    get(p.bm1);
+    get(p.bp1);
+    if (!std::isfinite(p.bm1) || !std::isfinite(p.bp1)) fail("corrupt (weight is not finite)");
+  }
+  m->set_pairs(pairs);
   for (auto* set : {&m->lexicon_, &m->lexicon_known_, &m->known_}) {
     get(n);
     if (n > (bytes.size() - pos) / 8) fail("corrupt (set size)");
@@ -527,6 +623,9 @@ void WordSegmenter::prepare_stretch(std::size_t n) {
   lexstart_.resize(n);
   fill_lexstart(*model_, sy_.data(), n, lexstart_.data());
   lex_masks(lexstart_.data(), n, lexpad_, lex_);
+  match_.resize(n);
+  longest_match(lexstart_.data(), n, match_.data());
+  cap_runs(sy_.data(), n, caprun_);
   brief_.resize(n);
   for (std::size_t i = 0; i < n; ++i) brief_[i] = {sy_[i].hash, sy_[i].shape, sy_[i].joinable};
   constrain(n);
@@ -587,21 +686,23 @@ float WordSegmenter::score(std::size_t i) const {
   e += i + 1 < n ? s[i + 1].up1 : m.boundary_up1_;
   // All keys first, their slots prefetched, then the lookups: the misses overlap instead of queueing.
   // The keys of word_features(), from the syllables' memoised prefixes: key(t, a, b) = mix(key(t, a) ^ b).
-  const std::uint64_t keys[8] = {mix(sm1.pre[kPreBm1] ^ h0),
-                                 mix(s[i].pre[kPreBp1] ^ hp1),
-                                 mix(sm2.pre[kPreBm2] ^ hm1),
-                                 mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1),
-                                 mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0),
-                                 mix(shape_u_prefixes()[s[i - 1].shape] ^ h0),
-                                 mix(sm1.pre[kPreUShape] ^ s[i].shape),
-                                 mix(sm1.pre[kPreSkip] ^ hp1)};
+  // kBm1 and kBp1 are read from the pair table, by the pairs' lexicon keys key(kLexicon + 2, a, b).
+  const WordModel::Pair* left = m.pair(mix(sm1.pre[kPreLex2] ^ h0));
+  const WordModel::Pair* right = m.pair(mix(s[i].pre[kPreLex2] ^ hp1));
+  e += left ? left->bm1 : 0.0f;
+  e += right ? right->bp1 : 0.0f;
+  const std::uint64_t keys[6] = {mix(sm2.pre[kPreBm2] ^ hm1),           mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1),
+                                 mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0), mix(shape_u_prefixes()[s[i - 1].shape] ^ h0),
+                                 mix(sm1.pre[kPreUShape] ^ s[i].shape), mix(sm1.pre[kPreSkip] ^ hp1)};
   for (std::uint64_t k : keys) m.prefetch(k);
-  for (std::uint64_t k : keys) e += m.weight(k);  // the same order as before: the same sums
+  for (std::uint64_t k : keys) e += m.weight(k);  // the same order as the fast path: the same sums
   e += m.shape_weight(s[i - 1].shape, s[i].shape, sp1, gap_[i]);
   const unsigned mask = lex_[i];
   e += m.lex_mask_w_[mask];
   e += m.lex_shape_weight(mask & 3u, s[i - 1].shape, s[i].shape);
   for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
+  e += m.match_weight(match_[i], s[i - 1].shape, s[i].shape);
+  e += m.cap_run_weight(caprun_[i], s[i].shape, sp1);
   return e;
 }
 
@@ -617,6 +718,13 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
   // score()'s, so the table lines are prefetched a few positions before they are read and the misses
   // of neighbouring positions overlap instead of queueing.
   constexpr std::size_t kAhead = 4;  // positions between a line's prefetch and its read
+  // A template the model leaves out has no weight: its key is neither made nor looked up (adding its
+  // zero would not change a sum). The kept keys are packed in score()'s order: `before` of them ahead
+  // of the two shape templates, then kSkip's when kept. q[0] is the pair (i, i+1)'s key, whose one
+  // probe gives its lexicon flag, kBp1 at i and kBm1 at i+1.
+  const bool bm2 = m.uses(kBm2), t0 = m.uses(kT0), tm1 = m.uses(kTm1);
+  const bool skip = m.uses(kSkip), lex4 = !(m.disabled() & kNoLex4);
+  const int before = 3 + bm2 + t0 + tm1, last_key = before + skip;
   keys_.resize(n * kKeysAt);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t* q = keys_.data() + i * kKeysAt;
@@ -625,50 +733,77 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     const Syllable& sm2 = i >= 2 ? memo[id[i - 2]] : edge;
     const Syllable& sp1 = i + 1 < n ? memo[id[i + 1]] : edge;
     const std::uint64_t hm1 = sm1.hash, h0 = s0.hash, hp1 = sp1.hash;
-    // [i, i+2), [i, i+3), [i, i+4) in the lexicon (0: past the stretch, never a key).
-    q[0] = i + 2 <= n ? mix(s0.pre[kPreLex2] ^ hp1) : 0;
+    // The pair (i, i+1) (past the stretch: with the boundary, for kBp1), then [i, i+3) and [i, i+4) in
+    // the lexicon (0: past the stretch or left out, never a key).
+    q[0] = mix(s0.pre[kPreLex2] ^ hp1);
     q[1] = i + 3 <= n ? mix(mix(s0.pre[kPreLex3] ^ hp1) ^ memo[id[i + 2]].hash) : 0;
-    q[2] = i + 4 <= n ? mix(mix(mix(s0.pre[kPreLex4] ^ hp1) ^ memo[id[i + 2]].hash) ^ memo[id[i + 3]].hash) : 0;
+    q[2] = lex4 && i + 4 <= n ? mix(mix(mix(s0.pre[kPreLex4] ^ hp1) ^ memo[id[i + 2]].hash) ^ memo[id[i + 3]].hash) : 0;
     // score()'s keys, in score()'s order.
-    q[3] = mix(sm1.pre[kPreBm1] ^ h0);
-    q[4] = mix(s0.pre[kPreBp1] ^ hp1);
-    q[5] = mix(sm2.pre[kPreBm2] ^ hm1);
-    q[6] = mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1);
-    q[7] = mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0);
-    q[8] = mix(sm1.pre[kPreSkip] ^ hp1);  // kShapeU and kUShape come from memo_shapes_
+    int t = 3;
+    if (bm2) q[t++] = mix(sm2.pre[kPreBm2] ^ hm1);
+    if (t0) q[t++] = mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1);
+    if (tm1) q[t++] = mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0);
+    if (skip) q[t++] = mix(sm1.pre[kPreSkip] ^ hp1);  // kShapeU and kUShape come from memo_shapes_
   }
   // The flags below read lexstart[i-3 .. i] after three zero bytes, without bound checks (lex_masks).
   lexpad_.assign(n + 3, 0);
   std::uint8_t* lexstart = lexpad_.data() + 3;
+  pw_.assign(2 * n + 2, 0.0f);  // pw_[2i]: kBm1 at i, pw_[2i + 1]: kBp1 at i
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + kAhead < n)
-      for (int t = 0; t < 3; ++t) m.prefetch_lexicon(keys_[(k + kAhead) * kKeysAt + t]);
+    if (k + kAhead < n) {
+      const std::uint64_t* a = keys_.data() + (k + kAhead) * kKeysAt;
+      m.prefetch_pair(a[0]);
+      m.prefetch_lexicon(a[1]);
+      m.prefetch_lexicon(a[2]);
+    }
     const std::uint64_t* q = keys_.data() + k * kKeysAt;
-    lexstart[k] = static_cast<std::uint8_t>(m.in_lexicon(q[0]) | m.in_lexicon(q[1]) << 1 | m.in_lexicon(q[2]) << 2);
+    const WordModel::Pair* p = m.pair(q[0]);
+    unsigned bits = 0;
+    if (p) {
+      bits = k + 2 <= n && (p->key & 1);
+      pw_[2 * k + 1] = p->bp1;
+      pw_[2 * k + 2] = p->bm1;  // kBm1 at k + 1 (past the stretch: never read)
+    }
+    lexstart[k] = static_cast<std::uint8_t>(bits | m.in_long_lexicon(q[1]) << 1 | m.in_long_lexicon(q[2]) << 2);
+  }
+  match_.assign(n, 0);  // a template the model leaves out reads zeros, whose weights are zero
+  if (m.uses(kMatch)) longest_match_padded(lexstart, n, match_.data());
+  caprun_.assign(n, 0);
+  if (m.uses(kCapRun)) {
+    unsigned run = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      caprun_[i] = static_cast<std::uint8_t>(std::min(run, 3u));
+      run = memo[id[i]].shape == kTitle ? run + 1 : 0;
+    }
   }
   for (std::size_t i = 1; i < std::min(n, kAhead + 1); ++i)
-    for (int t = 3; t < kKeysAt; ++t) m.prefetch(keys_[i * kKeysAt + t]);
+    for (int t = 3; t < last_key; ++t) m.prefetch(keys_[i * kKeysAt + t]);
   // score()'s float additions in score()'s order (float addition is not associative).
   auto emit = [&](std::size_t i) {
     if (i + kAhead < n)
-      for (int t = 3; t < kKeysAt; ++t) m.prefetch(keys_[(i + kAhead) * kKeysAt + t]);
+      for (int t = 3; t < last_key; ++t) m.prefetch(keys_[(i + kAhead) * kKeysAt + t]);
     const std::uint64_t* q = keys_.data() + i * kKeysAt;
     const Syllable &s0 = memo[id[i]], &sm1 = memo[id[i - 1]];
     const bool last = i + 1 >= n;
+    const int sp1 = last ? int{kBoundary} : int{memo[id[i + 1]].shape};
     float e = m.bias_;
     e += s0.u0;
     e += sm1.um1;
     e += last ? m.boundary_up1_ : memo[id[i + 1]].up1;
-    for (int t = 3; t < 8; ++t) e += m.weight_inline(q[t]);
+    e += pw_[2 * i];
+    e += pw_[2 * i + 1];
+    for (int t = 3; t < before; ++t) e += m.weight_inline(q[t]);
     e += memo_shapes_[id[i]].shape_u[sm1.shape];
     e += memo_shapes_[id[i - 1]].u_shape[s0.shape];
-    e += m.weight_inline(q[8]);
-    e += m.shape_weight(sm1.shape, s0.shape, last ? int{kBoundary} : int{memo[id[i + 1]].shape}, gap_[i]);
+    if (skip) e += m.weight_inline(q[before]);
+    e += m.shape_weight(sm1.shape, s0.shape, sp1, gap_[i]);
     const std::uint8_t* w = lexpad_.data() + i;  // lexstart[i-3 .. i]
     const unsigned mask = lex_window_masks()[w[0] | w[1] << 3 | w[2] << 6 | static_cast<unsigned>(w[3]) << 9];
     e += m.lex_mask_w_[mask];
     e += m.lex_shape_weight(mask & 3u, sm1.shape, s0.shape);
     for (unsigned b = mask; b; b &= b - 1) e += m.lex_flag_w_[__builtin_ctz(b)];
+    e += m.match_weight(match_[i], sm1.shape, s0.shape);
+    e += m.cap_run_weight(caprun_[i], s0.shape, sp1);
     return e;
   };
   float trans[2][2];
@@ -744,6 +879,7 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
 std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::string>>& sentences,
                                             const std::vector<std::string>& lexicon, const TrainConfig& config) {
   std::shared_ptr<WordModel> model(new WordModel());
+  model->disabled_ = config.disabled;
   std::string folded;
   auto hash_of = [&](std::string_view syl) {
     folded.clear();
@@ -753,10 +889,14 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
   };
   Segmenter seg;
   std::vector<Token> toks;
-  // The lexicon: every syllable becomes known; words of 2..4 syllables give lexicon keys.
+  // The lexicon: every syllable becomes known; words of 2..4 syllables give lexicon keys (those of two
+  // syllables are pairs with bit 0 set).
+  std::vector<Pair> lexicon_pairs;
   if (config.lexicon_from) {
     model->lexicon_ = config.lexicon_from->lexicon_;
     model->lexicon_known_ = config.lexicon_from->lexicon_known_;
+    for (const Pair& p : config.lexicon_from->pairs_)
+      if (p.key & 1) lexicon_pairs.push_back({p.key, 0, 0});
   }
   for (const std::string& entry : config.lexicon_from ? std::vector<std::string>{} : lexicon) {
     toks.clear();
@@ -769,8 +909,15 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
       model->lexicon_known_.insert(key(kKnown, s.hash));
       sy.push_back(s);
     }
-    if (sy.size() >= 2 && sy.size() <= kMaxLexicon) model->lexicon_.insert(lexicon_key(sy.data(), sy.size()));
+    const std::size_t longest = (config.disabled & kNoLex4) ? 3 : kMaxLexicon;  // left out: not kept
+    if (sy.size() == 2)
+      lexicon_pairs.push_back({lexicon_key(sy.data(), 2) | 1, 0, 0});
+    else if (sy.size() >= 3 && sy.size() <= longest)
+      model->lexicon_.insert(lexicon_key(sy.data(), sy.size()));
   }
+  model->set_pairs(lexicon_pairs);  // the lexicon flags, read while the examples are prepared
+  // The bigram features' pairs: kBm1 and kBp1 weights are stored in the pair table by the pair's key.
+  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, int>> bigram_pair;  // feature -> (pair, 0: kBm1)
   // Sentences: the text is the words joined by spaces; a token begins a word where a word begins.
   struct Example {
     std::vector<Syllable> sy;
@@ -811,8 +958,15 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
         for (std::size_t i = 0; i < n; ++i) ex.allowed[i] |= ex.gold[i] ? 1 : 2;  // gold is always reachable
         ex.allowed[0] = 1;
         ex.feats.resize(n);
+        for (std::size_t i = 1; i < n; ++i) {
+          const std::uint64_t h0 = ex.sy[i].hash, hp1 = i + 1 < n ? ex.sy[i + 1].hash : kBoundaryHash;
+          bigram_pair.emplace(key(kBm1, ex.sy[i - 1].hash, h0),
+                              std::make_pair(mix(ex.sy[i - 1].pre[kPreLex2] ^ h0), 0));
+          bigram_pair.emplace(key(kBp1, h0, hp1), std::make_pair(mix(ex.sy[i].pre[kPreLex2] ^ hp1), 1));
+        }
         for (std::size_t i = 1; i < n; ++i)
-          word_features(ex.sy.data(), ex.gap.data(), ws.lexstart_.data(), n, i, ex.feats[i]);
+          word_features(ex.sy.data(), ex.gap.data(), ws.lexstart_.data(), ws.match_.data(), n, i, ex.feats[i],
+                        config.disabled);
         examples.push_back(std::move(ex));
       }
       ex = Example();
@@ -835,6 +989,18 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
       ex.gold.push_back(std::binary_search(starts[s].begin(), starts[s].end(), t.begin) || ex.sy.size() == 1);
     }
     flush();
+  }
+  // Features seen at fewer than min_count positions are left out before training (rare n-grams
+  // carry little and make the table bigger).
+  if (config.min_count > 1) {
+    std::unordered_map<std::uint64_t, std::size_t> seen;
+    for (const Example& ex : examples)
+      for (const auto& f : ex.feats)
+        for (std::uint64_t k : f) ++seen[k];
+    for (Example& ex : examples)
+      for (auto& f : ex.feats)
+        f.erase(std::remove_if(f.begin(), f.end(), [&](std::uint64_t k) { return seen[k] < config.min_count; }),
+                f.end());
   }
   // Averaged perceptron (Daume's trick: avg = w - u / c).
   struct Acc {
@@ -893,11 +1059,25 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
     }
   }
   std::vector<std::pair<std::uint64_t, float>> weights;
+  std::map<std::uint64_t, Pair> pairs;  // by key without bit 0
+  for (const Pair& p : lexicon_pairs) pairs[p.key & ~std::uint64_t{1}] = p;
   for (const auto& [k, a] : acc) {
     const double avg = a.w - a.u / c;
-    if (std::fabs(avg) > config.min_weight && avg != 0) weights.emplace_back(k, static_cast<float>(avg));
+    if (!(std::fabs(avg) > config.min_weight && avg != 0)) continue;
+    const auto bp = bigram_pair.find(k);
+    if (bp == bigram_pair.end()) {
+      weights.emplace_back(k, static_cast<float>(avg));
+      continue;
+    }
+    Pair& p = pairs[bp->second.first & ~std::uint64_t{1}];
+    if (!p.key) p.key = bp->second.first & ~std::uint64_t{1};
+    (bp->second.second == 0 ? p.bm1 : p.bp1) = static_cast<float>(avg);
   }
   std::sort(weights.begin(), weights.end());
+  std::vector<Pair> pair_list;
+  pair_list.reserve(pairs.size());
+  for (const auto& [k, p] : pairs) pair_list.push_back(p);
+  model->set_pairs(pair_list);
   for (int a = 0; a < 2; ++a)
     for (int b = 0; b < 2; ++b) model->trans_[a][b] = static_cast<float>(tacc[a][b].w - tacc[a][b].u / c);
   model->set_weights(std::move(weights));

@@ -10,9 +10,15 @@
 // at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
 // and trigrams (in a canonical form: lower case, traditional tone placement, so case, NFD and tone
 // spelling never change a word), the shape of the syllables (lower, capitalised, all capitals, number,
-// code) with the gap before i, and lexicon features (whether the two, three or four syllables around
-// i form a lexicon word). Tags are decoded with Viterbi over first-order transitions, in time and
-// memory linear in the stretch. Weights are learned by an averaged structured perceptron (train()).
+// code) with the gap before i, lexicon features (whether the two, three or four syllables around i
+// form a lexicon word) and where greedy longest matching over the lexicon, from the left and from the
+// right, begins words. A model may leave templates out (TrainConfig::disabled, kept in the file):
+// decoding then skips their lookups, so a model with fewer hashed templates is a faster one. The
+// shipped model keeps the unigrams, the two bigrams with s[i] and the 2- and 3-syllable lexicon words
+// of the hashed templates (scripts/train_words.py says which and why). Tags are decoded with Viterbi
+// over first-order transitions, in time and memory linear in the stretch. Weights are learned by an
+// averaged structured perceptron (train()); features seen at fewer than TrainConfig::min_count
+// training positions are left out.
 //
 // Hard constraints: the first syllable of a stretch begins a word; a number glued to the previous one
 // (above) continues its word; otherwise a syllable that is a number, holds
@@ -22,8 +28,12 @@
 //
 // Features are looked up by 64-bit keys made from precomputed syllable hashes (FNV-1a of the canonical
 // form, then a splitmix64 chain), so decoding does no allocation per syllable. The model file is
-// binary: magic "MKWORDS\0", a version, the transition weights, the feature weights, the hashed
-// lexicon n-grams and known syllables, and an FNV-1a checksum of everything before it.
+// binary, little-endian: magic "MKWORDS\0", u32 version (2), u32 mask of the templates the model
+// leaves out, 4 f32 transition weights, u64 n + n (u64 key, f32 weight) feature weights, u64 n + n
+// (u64 key, f32 kBm1 weight, f32 kBp1 weight) pairs (the key is the pair's lexicon key, its bit 0 set
+// when the pair is a lexicon word), then three u64-counted sets of u64 keys (lexicon words of three and
+// four syllables, the lexicon's syllables, the training syllables), and a u64 FNV-1a checksum of
+// everything before it.
 #pragma once
 
 #include <atomic>
@@ -100,6 +110,8 @@ enum Template : std::uint64_t {
   kShapeU = 13,    // shape[i-1], s[i]
   kUShape = 14,    // s[i-1], shape[i]
   kSkip = 15,      // s[i-1], s[i+1]
+  kMatch = 16,     // longest-match boundaries at i (forward | backward << 1), shape[i-1], shape[i]
+  kCapRun = 17,    // capitalised syllables just before i (0..3), shape[i], shape[i+1]
   kLexFlag = 20,   // + flag index: one lexicon flag
   kLexicon = 100,  // + n: a lexicon word of n syllables
   kKnown = 99,     // a known syllable
@@ -114,6 +126,19 @@ inline constexpr LexFlag kLexFlags[] = {{-1, 2}, {0, 2},  {-2, 2}, {-2, 3}, {-1,
                                         {0, 3},  {-3, 4}, {-2, 4}, {-1, 4}, {0, 4}};
 inline constexpr int kLexFlagCount = 10;
 inline constexpr int kMaxLexicon = 4;
+
+// Which templates a model leaves out (WordModel::TrainConfig::disabled, stored in the file): bit t for
+// template t (kU0 .. kCapRun), kNoLexFlags for the kLexFlag group, kNoLex4 for lexicon words of four
+// syllables (their lookups are skipped: the flags at offsets 6..9 never fire). A left-out template has
+// no weight in the model; decoding skips its lookups, which is where a smaller model is faster.
+inline constexpr std::uint32_t template_bit(std::uint64_t t) { return std::uint32_t{1} << t; }
+inline constexpr std::uint32_t kNoLexFlags = std::uint32_t{1} << 20;
+inline constexpr std::uint32_t kNoLex4 = std::uint32_t{1} << 21;
+
+// The longest-match boundaries of a stretch from its lexicon starts (lexstart[k] bit len-2: syllables
+// [k, k+len) form a lexicon word): bit 0 of out[i] is set when greedy longest match from the left
+// begins a word at i, bit 1 when greedy longest match from the right does. Linear in n.
+void longest_match(const std::uint8_t* lexstart, std::size_t n, std::uint8_t* out);
 
 // The templates whose key starts with a syllable's hash: key(t, h, ...) = mix(key(t, h) ^ ...), so
 // key(t, h) is computed once per distinct syllable (Syllable::pre) and each n-gram key at a position
@@ -192,7 +217,7 @@ inline constexpr std::uint64_t kBoundaryHash = 0x5b5d5b5d5b5d5b5dull;  // no can
 class WordModel {
  public:
   static constexpr char kMagic[8] = {'M', 'K', 'W', 'O', 'R', 'D', 'S', '\0'};
-  static constexpr std::uint32_t kVersion = 1;
+  static constexpr std::uint32_t kVersion = 2;  // 2: left-out templates, the pair table
 
   // Reads a model file. Throws std::invalid_argument naming `path` when the file cannot be read, is
   // not a model file, has another version, or is corrupt. Models are cached by path: each file is
@@ -207,6 +232,8 @@ class WordModel {
     // Takes the lexicon (hashed n-grams and syllables) of this model instead of `lexicon`: how a
     // model is retrained on other sentences without the package that provided the word list.
     std::shared_ptr<const WordModel> lexicon_from;
+    std::uint32_t disabled = 0;  // templates left out (words::template_bit, kNoLexFlags, kNoLex4)
+    std::size_t min_count = 1;   // features seen at fewer training positions are left out
   };
   // Learns from gold sentences, each given as its words (a word's syllables separated by spaces,
   // as CoNLL-U writes them), and a lexicon of words (lexicon entries of two to four syllables give
@@ -221,7 +248,33 @@ class WordModel {
     if (!slots_.empty() && filter_.maybe(key)) __builtin_prefetch(&slots_[key & mask_]);
   }
   void prefetch_lexicon(std::uint64_t key) const { lexicon_.prefetch(key); }
-  bool in_lexicon(std::uint64_t key) const { return lexicon_.count(key) != 0; }
+  // Whether a lexicon key (key(kLexicon + n, ...)) is a lexicon word: words of two syllables are
+  // flags of the pair table, longer ones a set of their own (in_long_lexicon).
+  bool in_lexicon(std::uint64_t key) const {
+    const Pair* p = pair(key);
+    return lexicon_.count(key) != 0 || (p && (p->key & 1));
+  }
+  bool in_long_lexicon(std::uint64_t key) const { return lexicon_.count(key) != 0; }
+
+  // A pair of adjacent syllables s[j] s[j+1], keyed by its lexicon key key(kLexicon + 2, h[j], h[j+1]):
+  // whether it is a lexicon word, and the weights of the two bigram templates over it, kBm1 at j+1 and
+  // kBp1 at j. One probe answers the three lookups positions make of the same pair.
+  struct Pair {
+    std::uint64_t key = 0;  // bit 0 set: a lexicon word (keys compare on bits 1..63); 0: an empty slot
+    float bm1 = 0, bp1 = 0;
+  };
+  const Pair* pair(std::uint64_t k) const {
+    if (pairs_.empty() || !pair_filter_.maybe(k)) return nullptr;
+    for (std::size_t i = (k >> 1) & pair_mask_;; i = (i + 1) & pair_mask_) {
+      const Pair& p = pairs_[i];
+      if ((p.key | 1) == (k | 1)) return &p;
+      if (p.key == 0) return nullptr;
+    }
+  }
+  void prefetch_pair(std::uint64_t k) const {
+    if (!pairs_.empty() && pair_filter_.maybe(k)) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
+  }
+  std::size_t pair_count() const { return n_pairs_; }
   bool known(std::uint64_t syllable_hash) const {
     const std::uint64_t k = words::key(words::kKnown, syllable_hash);
     return known_.count(k) != 0 || lexicon_known_.count(k) != 0;
@@ -238,7 +291,9 @@ class WordModel {
   }
 
   std::size_t feature_count() const { return n_features_; }
-  std::size_t lexicon_size() const { return lexicon_.size(); }
+  std::uint32_t disabled() const { return disabled_; }
+  bool uses(std::uint64_t t) const { return !(disabled_ & words::template_bit(t)); }
+  std::size_t lexicon_size() const;  // words of two to four syllables
 
   // The canonical form of a syllable, whose fnv1a is its hash (lower case, traditional tones).
   const Normalizer& canonical() const { return canonical_; }
@@ -248,11 +303,14 @@ class WordModel {
   float lex_mask_weight(unsigned mask) const { return lex_mask_w_[mask]; }
   float lex_shape_weight(unsigned flags01, int a, int b) const { return lex_shape_w_[(flags01 * 8 + a) * 8 + b]; }
   float lex_flag_weight(int k) const { return lex_flag_w_[k]; }
+  float match_weight(unsigned v, int a, int b) const { return match_w_[(v * 8 + a) * 8 + b]; }
+  float cap_run_weight(unsigned r, int b, int c) const { return cap_run_w_[(r * 8 + b) * 8 + c]; }
   float bias() const { return bias_; }
 
  private:
   WordModel();
   void set_weights(std::vector<std::pair<std::uint64_t, float>> weights);
+  void set_pairs(const std::vector<Pair>& pairs);  // keys with their lexicon bit
   void derive_tables();
 
   Normalizer canonical_;
@@ -263,12 +321,16 @@ class WordModel {
   };
   std::vector<Slot> slots_;  // open addressing, one cache line per probe
   std::size_t mask_ = 0, n_features_ = 0;
-  words::KeyFilter filter_;      // of the keys in slots_
-  words::KeySet lexicon_;        // lexicon n-gram keys
+  words::KeyFilter filter_;  // of the keys in slots_
+  std::vector<Pair> pairs_;  // open addressing by key bits 1..; one line a probe
+  std::size_t pair_mask_ = 0, n_pairs_ = 0, n_pair_words_ = 0;
+  words::KeyFilter pair_filter_;
+  words::KeySet lexicon_;        // lexicon n-gram keys of three and four syllables
   words::KeySet lexicon_known_;  // keys of the lexicon's syllables
   words::KeySet known_;          // keys of the training sentences' syllables
   float boundary_up1_ = 0;       // weight of kUp1 past the end of a stretch
-  std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_;
+  std::vector<float> shape_w_, lex_mask_w_, lex_shape_w_, match_w_, cap_run_w_;
+  std::uint32_t disabled_ = 0;
   float lex_flag_w_[words::kLexFlagCount] = {};
   float bias_ = 0;
 
@@ -336,6 +398,8 @@ class WordSegmenter {
   std::vector<std::uint8_t> back_;
   std::vector<std::uint8_t> lexstart_;  // bit n-2: syllables [k, k+n) form a lexicon word
   std::vector<std::uint8_t> lexpad_;    // lexstart_ after three zero bytes
+  std::vector<std::uint8_t> match_;     // longest_match() of the stretch
+  std::vector<std::uint8_t> caprun_;    // kCapRun's count at each syllable
   bool reference_ = false;
   // The fast path reads the memo in place: ids_ index memo_, joinable_ is after links; sy_ stays empty.
   std::vector<std::uint32_t> ids_;
@@ -355,11 +419,14 @@ class WordSegmenter {
   };
   std::vector<ShapeWeights> memo_shapes_;
   std::vector<std::uint64_t> keys_;  // kKeysAt per position of the stretch
+  std::vector<float> pw_;            // the pair table's kBm1 and kBp1 weights at each position
 };
 
 // The features of position i of a stretch (keys of the hashed templates and the small-value templates
-// expanded to keys), for training and for tests. `lexstart[k]` bit (n-2) says [k, k+n) is a lexicon word.
-void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart, std::size_t n,
-                   std::size_t i, std::vector<std::uint64_t>& out);
+// expanded to keys), for training and for tests. `lexstart[k]` bit (n-2) says [k, k+n) is a lexicon word;
+// `match` is longest_match() of the stretch; templates in `disabled` are left out.
+void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart,
+                   const std::uint8_t* match, std::size_t n, std::size_t i, std::vector<std::uint64_t>& out,
+                   std::uint32_t disabled = 0);
 
 }  // namespace mekong
