@@ -85,8 +85,8 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
-  if (words_ && preset_begins_ && preset_begins_->size() == spans_.size()) {
-    begins_ = *preset_begins_;  // segmented when the document was prepared
+  if (words_ && preset_ && preset_->begins.size() == spans_.size()) {
+    begins_ = preset_->begins;  // segmented when the document was prepared
   } else if (words_) {
     // The flag given for counting, else the one installed for this thread (learning passes, single texts).
     words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
@@ -408,13 +408,18 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
 
 void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names) {
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
+  // Words the document writes in lower case. Only one-syllable words are ever looked up here (a
+  // longer word's folded form holds a space or hyphen, which no syllable's does), and a
+  // one-syllable word's folded form is its syllable's, already folded (fold_syllables).
   Interner lower_seen;
-  for (const WordToken& w : words)
-    if (!w.capitalized) {
-      scratch_term_.clear();
-      fold_memo(w.surface, scratch_term_);
-      lower_seen.intern(scratch_term_);
-    }
+  const auto one_syllable = [&](std::size_t i) { return ranges_[i].second - ranges_[i].first == 1; };
+  const auto syllable_fold = [&](std::size_t i) -> const std::string& {
+    scratch_term_.clear();
+    fold_syllable(ranges_[i].first, scratch_term_);
+    return scratch_term_;
+  };
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (!words[i].capitalized && one_syllable(i)) lower_seen.intern(syllable_fold(i));
   auto folded = [&](std::string_view surface) -> const std::string& {
     scratch_term_.clear();
     fold_memo(surface, scratch_term_);
@@ -422,9 +427,9 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
   };
   // One-syllable names the document itself uses mid-sentence: known when they open a sentence.
   Interner mid_names;
-  for (const WordToken& w : words)
-    if (w.capitalized && !w.sentence_start && w.surface.find_first_of(" -") == std::string_view::npos) {
-      const std::string& f = folded(w.surface);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (words[i].capitalized && !words[i].sentence_start && one_syllable(i)) {
+      const std::string& f = syllable_fold(i);
       if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
     }
   const auto is_title = [&](std::size_t i) { return title_word(words[i].surface); };
@@ -451,6 +456,23 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
 }
 
 bool Analyzer::Worker::title_word(std::string_view sv) {
+  // Remembered per surface: a capitalised word is asked about up to three times a document (tally,
+  // names, hyphenated runs), and the canonical folding plus the title split cost ~2,000
+  // instructions each time.
+  constexpr std::size_t kMaxEntries = 1u << 18;  // a fixed buffer: start afresh past 262,144 words
+  bool added = false;
+  const std::uint32_t slot = title_memo_.intern(sv, &added);
+  if (!added) return title_is_[slot] != 0;
+  const bool title = title_word_uncached(sv);
+  title_is_.push_back(title);
+  if (title_is_.size() >= kMaxEntries) {
+    title_memo_ = Interner();
+    title_is_.clear();
+  }
+  return title;
+}
+
+bool Analyzer::Worker::title_word_uncached(std::string_view sv) {
   const Normalizer& canonical = words_->model().canonical();
   title_scratch_.clear();
   for (std::size_t p = 0; p <= sv.size();) {
@@ -463,11 +485,7 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
   return is_title_word(title_scratch_);
 }
 
-void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
-                                       std::vector<NameSpan>* names) {
-  spans_.clear();
-  folds_ready_ = false;
-  segmenter_.segment(text, spans_);
+void Analyzer::Worker::syllable_tokens(std::string_view text, std::vector<WordToken>& words) {
   words.assign(spans_.size(), WordToken{});
   std::size_t prev_end = 0;
   for (std::size_t i = 0; i < spans_.size(); ++i) {
@@ -479,10 +497,48 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     words[i].capitalized = !t.link && starts_upper(words[i].surface);
     prev_end = t.begin + t.length;
   }
-  if (words_) {
+}
+
+namespace {
+// PreparedDocument::syllable_flags bits.
+constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink = 16;
+}  // namespace
+
+bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordToken>& words) {
+  if (!words_ || !preset_ || preset_->text.data() != text.data() || preset_->syllable_flags.empty()) return false;
+  const PreparedDocument& d = *preset_;
+  const std::size_t n = d.syllable_flags.size();
+  spans_.resize(n);
+  words.assign(n, WordToken{});
+  syllable_fold_ends_.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint8_t f = d.syllable_flags[k];
+    spans_[k] = {d.syllable_spans[k].first, d.syllable_spans[k].second, (f & kLink) != 0};
+    words[k].surface = text.substr(spans_[k].begin, spans_[k].length);
+    words[k].gap = static_cast<Gap>(f & kGapMask);
+    words[k].sentence_start = (f & kSentenceStart) != 0;
+    words[k].capitalized = (f & kCapitalized) != 0;
+    syllable_fold_ends_[k] = d.fold_ends[k];
+  }
+  syllable_folds_.assign(d.folds);
+  folds_ready_ = true;
+  return true;
+}
+
+void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
+                                       std::vector<NameSpan>* names) {
+  // A prepared document's syllables (scan, gaps, capitals, folded forms: nothing learned changes
+  // them) are read from the preparation instead of found again.
+  if (!preset_syllables(text, words)) {
+    spans_.clear();
+    folds_ready_ = false;
+    segmenter_.segment(text, spans_);
+    syllable_tokens(text, words);
     // Each syllable folded once here: grouping, names and word terms read it by index, where each
     // used to look it up in the fold memo again (three or four times a syllable).
-    fold_syllables(words);
+    if (words_) fold_syllables(words);
+  }
+  if (words_) {
     group_words(text, words);
     if (!names) return;
     find_names_in_words(words, *names);
@@ -524,37 +580,59 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
   out.stats = prepare(raw, utf8, text);
   out.text.assign(text);
   out.begins.clear();
+  out.syllable_spans.clear();
+  out.syllable_flags.clear();
+  out.folds.clear();
+  out.fold_ends.clear();
   if (words_) {
     spans_.clear();
     folds_ready_ = false;
     segmenter_.segment(out.text, spans_);
     word_begins(out.text);
     out.begins.assign(begins_.begin(), begins_.end());
+    // The syllables as words_and_names finds them, kept for every later analysis of this text
+    // (32-bit offsets: a longer text is scanned again each time instead).
+    if (out.text.size() < (std::size_t{1} << 32)) {
+      std::vector<WordToken> syl;
+      syllable_tokens(out.text, syl);
+      fold_syllables(syl);
+      const std::size_t n = spans_.size();
+      out.syllable_spans.resize(n);
+      out.syllable_flags.resize(n);
+      out.fold_ends.resize(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        out.syllable_spans[k] = {static_cast<std::uint32_t>(spans_[k].begin),
+                                 static_cast<std::uint32_t>(spans_[k].length)};
+        out.syllable_flags[k] = static_cast<std::uint8_t>(
+            static_cast<std::uint8_t>(syl[k].gap) | (syl[k].sentence_start ? kSentenceStart : 0) |
+            (syl[k].capitalized ? kCapitalized : 0) | (spans_[k].link ? kLink : 0));
+        out.fold_ends[k] = static_cast<std::uint32_t>(syllable_fold_ends_[k]);
+      }
+      out.folds = syllable_folds_;
+    }
   }
   return out.stats;
 }
 
 namespace {
-// Installs a prepared document's word flags for the worker's next analysis of its text.
-class PresetBegins {
+// Installs a prepared document (its word flags and syllables) for the worker's next analysis of its text.
+class PresetDocument {
  public:
-  PresetBegins(const std::vector<std::uint8_t>*& slot, const std::vector<std::uint8_t>& begins) : slot_(slot) {
-    slot_ = &begins;
-  }
-  ~PresetBegins() { slot_ = nullptr; }
+  PresetDocument(const PreparedDocument*& slot, const PreparedDocument& doc) : slot_(slot) { slot_ = &doc; }
+  ~PresetDocument() { slot_ = nullptr; }
 
  private:
-  const std::vector<std::uint8_t>*& slot_;
+  const PreparedDocument*& slot_;
 };
 }  // namespace
 
 void Analyzer::Worker::gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence) {
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   evidence_of(doc.text, evidence);
 }
 
 void Analyzer::Worker::segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out) {
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   units(doc.text, out, nullptr);
 }
 
@@ -817,7 +895,7 @@ DocStats Analyzer::Worker::analyze(const PreparedDocument& doc, TermBuffer& out)
     analyze(doc.text, out, /*utf8=*/true);
     return doc.stats;
   }
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   units(doc.text, segments_, nullptr);
   finish_terms(segments_, out);
   return doc.stats;
@@ -832,7 +910,7 @@ DocStats Analyzer::Worker::term_ids(const PreparedDocument& doc, const TermResol
   }
   reset_id_memo_if_full();
   if (owner_.config_.ngram_range.second == 1) {
-    const PresetBegins preset(preset_begins_, doc.begins);
+    const PresetDocument preset(preset_, doc);
     rich_term_ids(doc.text, resolve, ids);
     return doc.stats;
   }

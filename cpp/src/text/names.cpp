@@ -362,7 +362,9 @@ const LatinKeyTable& latin_keys() {
 bool latin_key(std::string_view name, std::string& out) {
   const LatinKeyTable& t = latin_keys();
   out.clear();
+  CancelPoll poll;  // a "name" may be a whole hostile document
   for (std::size_t i = 0; i < name.size();) {
+    poll.at(i);
     const auto b = static_cast<unsigned char>(name[i]);
     if (b < 0x80) {
       const char l = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
