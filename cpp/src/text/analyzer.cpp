@@ -289,20 +289,28 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
+  // Built on the first question (many documents ask none): every lower-case syllable, folded.
   Interner lower;
-  for (std::size_t k = 0; k < syl.size(); ++k)
-    if (!syl[k].capitalized) {
-      key.clear();
-      fold_syllable(k, key);
-      lower.intern(key);
+  bool lower_built = false;
+  std::string lower_key;
+  auto written_lower = [&](const std::string& folded) {
+    if (!lower_built) {
+      for (std::size_t k = 0; k < syl.size(); ++k)
+        if (!syl[k].capitalized) {
+          lower_key.clear();
+          fold_syllable(k, lower_key);
+          lower.intern(lower_key);
+        }
+      lower_built = true;
     }
+    return lower.find(folded) != Interner::npos;
+  };
   auto leading_common = [&](std::size_t b) {
     key.clear();
     fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
-    return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
-           (evidence && evidence->lower.find(key) != Interner::npos);
+    return written_lower(key) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
   };
   // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
   auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
@@ -366,7 +374,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
-      if (lower.find(key) == Interner::npos && !caps) {
+      if (!caps && !written_lower(key)) {
         merged.back().second = e;
         continue;
       }
@@ -385,7 +393,8 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     for (std::size_t k = b; k < e; ++k) {
       const std::string_view sv = syl[k].surface;
       for (std::size_t i = 0; i < sv.size();) {
-        const char32_t c = utf8::next(sv.data(), i);
+        const auto b0 = static_cast<unsigned char>(sv[i]);
+        const char32_t c = b0 < 0x80 ? (++i, b0) : utf8::next(sv.data(), i);
         const std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
         if (!(cls & chars::kLetter)) continue;
         ++letters;
@@ -393,13 +402,25 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       }
     }
     if (e - b > 1) {
-      std::string surface(syl[b].surface);
-      for (std::size_t k = b + 1; k < e; ++k) {
-        surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
-        surface.append(syl[k].surface);
+      // The syllables joined by one space or hyphen: the text itself where it is written so (the
+      // common case: a view, no copy), else a copy kept in word_surfaces_.
+      bool as_written = true;
+      for (std::size_t k = b + 1; k < e && as_written; ++k) {
+        const char* prev_end = syl[k - 1].surface.data() + syl[k - 1].surface.size();
+        as_written = syl[k].surface.data() == prev_end + 1 && *prev_end == (syl[k].gap == Gap::hyphen ? '-' : ' ');
       }
-      word_surfaces_.push_back(std::move(surface));
-      w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
+      if (as_written) {
+        w.surface = std::string_view(syl[b].surface.data(),
+                                     syl[e - 1].surface.data() + syl[e - 1].surface.size() - syl[b].surface.data());
+      } else {
+        std::string surface(syl[b].surface);
+        for (std::size_t k = b + 1; k < e; ++k) {
+          surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
+          surface.append(syl[k].surface);
+        }
+        word_surfaces_.push_back(std::move(surface));
+        w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
+      }
     }
     words.push_back(w);
     all_caps_.push_back(caps && letters >= 2);
