@@ -114,6 +114,38 @@ TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
   }
 }
 
+TEST(CountPaths, FoldedWordIsItsFoldedSyllablesJoined) {
+  // The name evidence folds a word from its syllables' folded forms (Worker::folded_word): folding
+  // the word as written must give the same, for every tone style and case setting.
+  const std::vector<std::string> syllables = {"Hoà", "hòa", "Thuỷ", "QUẢNG", "trị", "ắt",  "ta",  "pư",   "Đà",
+                                              "a1b", "x_y", "Ngọc", "uỷ",    "ban", "GIÀ", "quý", "3.500"};
+  std::mt19937 rng(15);
+  for (ToneStyle style : {ToneStyle::keep, ToneStyle::traditional, ToneStyle::modern})
+    for (bool lowercase : {true, false}) {
+      NormalizeConfig c;
+      c.lowercase = lowercase;
+      c.tone_marks = style;
+      const Normalizer n(c);
+      for (int round = 0; round < 2000; ++round) {
+        std::string word, joined;
+        const int len = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < len; ++k) {
+          const std::string& s = syllables[rng() % syllables.size()];
+          if (k) {
+            const char sep = rng() % 2 ? ' ' : '-';
+            word.push_back(sep);
+            joined.push_back(sep);
+          }
+          word += s;
+          n.fold_token(s, joined);
+        }
+        std::string whole;
+        n.fold_token(word, whole);
+        ASSERT_EQ(whole, joined) << word;
+      }
+    }
+}
+
 TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {
   const std::vector<std::string> names = {"Attapư",  "Ắt-ta-pư",  "Attapu", "Savannakhet", "Xa-va-na-khệt",
                                           "Kon Tum", "Lê Văn An", "Chía",   "ສະຫວັນນະເຂດ",  ""};

@@ -112,6 +112,19 @@ void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size
   }
 }
 
+void Analyzer::Worker::folded_word(std::size_t i, std::string_view surface, std::string& out) const {
+  // The surface is the syllables joined by one space or hyphen (group_words), and folding works
+  // within runs of letters, which never cross those: the folded word is the folded syllables
+  // joined by the same characters (test_count_paths.cpp pins this against fold_token).
+  const auto [b, e] = ranges_[i];
+  std::size_t at = 0;
+  for (std::size_t k = b; k < e; ++k) {
+    if (k > b) out.push_back(surface[at++]);
+    fold_syllable(k, out);
+    at += spans_[k].length;
+  }
+}
+
 void Analyzer::Worker::fold_syllables(const std::vector<WordToken>& syllables) {
   syllable_folds_.clear();
   syllable_fold_ends_.clear();
@@ -457,8 +470,12 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
   const auto fold = [&](std::string_view s, std::string& out) { fold_memo(s, out); };
   // Short forms of longer names ("tiếng Việt", "miền Trung"): by the corpus's tally when there is
   // one, else by this text's own.
-  NameStarts own;
-  if (!evidence) own.tally(words, all_caps_, is_title, fold);
+  NameStarts& own = own_starts_;
+  own = NameStarts();
+  if (!evidence) {
+    own.tally(words, all_caps_, is_title, fold);
+    own_starts_ready_ = true;  // the document's tally: evidence_of adds it to the corpus's
+  }
   find_word_names(
       words, all_caps_, is_title,
       [&](std::string_view one) {
@@ -548,6 +565,7 @@ bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordT
 
 void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
                                        std::vector<NameSpan>* names) {
+  own_starts_ready_ = false;
   // A prepared document's syllables (scan, gaps, capitals, folded forms: nothing learned changes
   // them) are read from the preparation instead of found again.
   if (!preset_syllables(text, words)) {
@@ -667,13 +685,18 @@ void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence
   std::vector<WordToken> words;
   std::vector<NameSpan> spans;
   words_and_names(text, words, &spans);
-  for (const WordToken& w : words) {
-    if (w.capitalized) continue;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].capitalized) continue;
     scratch_term_.clear();
-    fold_memo(w.surface, scratch_term_);
+    if (words_)
+      folded_word(i, words[i].surface, scratch_term_);
+    else
+      fold_memo(words[i].surface, scratch_term_);
     evidence.lower.intern(scratch_term_);
   }
-  if (words_) {
+  if (words_ && own_starts_ready_) {
+    evidence.starts.merge(own_starts_, /*as_document=*/true);  // tallied by find_names_in_words
+  } else if (words_) {
     NameStarts doc;
     doc.tally(
         words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },

@@ -180,6 +180,9 @@ class Analyzer {
       const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
       out.append(syllable_folds_, b, syllable_fold_ends_[k] - b);
     }
+    // Word mode, after group_words: the folded form of word i (its surface folded), from its
+    // folded syllables.
+    void folded_word(std::size_t i, std::string_view surface, std::string& out) const;
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
@@ -216,7 +219,9 @@ class Analyzer {
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
     std::string title_scratch_;
-    Interner title_memo_;  // word as written -> slot in title_is_ (title_word)
+    NameStarts own_starts_;          // find_names_in_words without evidence: the document's tally
+    bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read
+    Interner title_memo_;            // word as written -> slot in title_is_ (title_word)
     std::vector<std::uint8_t> title_is_;
     Interner ids_raw_;                // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
