@@ -539,7 +539,7 @@ void Analyzer::Worker::syllable_tokens(std::string_view text, std::vector<WordTo
 
 namespace {
 // PreparedDocument::syllable_flags bits.
-constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink = 16;
+constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink = 16, kFoldAsWritten = 32;
 }  // namespace
 
 bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordToken>& words) {
@@ -549,16 +549,26 @@ bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordT
   spans_.resize(n);
   words.assign(n, WordToken{});
   syllable_fold_ends_.resize(n);
+  syllable_folds_.clear();
+  std::size_t end = 0, stored = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint8_t f = d.syllable_flags[k];
-    spans_[k] = {d.syllable_spans[k].first, d.syllable_spans[k].second, (f & kLink) != 0};
-    words[k].surface = text.substr(spans_[k].begin, spans_[k].length);
+    const std::size_t begin = end + d.syllable_spans[k].first;
+    end = begin + d.syllable_spans[k].second;
+    spans_[k] = {begin, end - begin, (f & kLink) != 0};
+    words[k].surface = text.substr(begin, end - begin);
     words[k].gap = static_cast<Gap>(f & kGapMask);
     words[k].sentence_start = (f & kSentenceStart) != 0;
     words[k].capitalized = (f & kCapitalized) != 0;
-    syllable_fold_ends_[k] = d.fold_ends[k];
+    if (f & kFoldAsWritten) {
+      syllable_folds_.append(words[k].surface);
+    } else {
+      const std::size_t b = stored ? d.fold_ends[stored - 1] : 0;
+      syllable_folds_.append(d.folds, b, d.fold_ends[stored] - b);
+      ++stored;
+    }
+    syllable_fold_ends_[k] = syllable_folds_.size();
   }
-  syllable_folds_.assign(d.folds);
   folds_ready_ = true;
   return true;
 }
@@ -629,26 +639,40 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
     segmenter_.segment(out.text, spans_);
     word_begins(out.text);
     out.begins.assign(begins_.begin(), begins_.end());
-    // The syllables as words_and_names finds them, kept for every later analysis of this text
-    // (32-bit offsets: a longer text is scanned again each time instead).
-    if (out.text.size() < (std::size_t{1} << 32)) {
-      std::vector<WordToken> syl;
-      syllable_tokens(out.text, syl);
-      fold_syllables(syl);
-      const std::size_t n = spans_.size();
-      out.syllable_spans.resize(n);
-      out.syllable_flags.resize(n);
-      out.fold_ends.resize(n);
-      for (std::size_t k = 0; k < n; ++k) {
-        out.syllable_spans[k] = {static_cast<std::uint32_t>(spans_[k].begin),
-                                 static_cast<std::uint32_t>(spans_[k].length)};
-        out.syllable_flags[k] = static_cast<std::uint8_t>(
-            static_cast<std::uint8_t>(syl[k].gap) | (syl[k].sentence_start ? kSentenceStart : 0) |
-            (syl[k].capitalized ? kCapitalized : 0) | (spans_[k].link ? kLink : 0));
-        out.fold_ends[k] = static_cast<std::uint32_t>(syllable_fold_ends_[k]);
+    // The syllables as words_and_names finds them, kept for every later analysis of this text.
+    std::vector<WordToken> syl;
+    syllable_tokens(out.text, syl);
+    fold_syllables(syl);
+    const std::size_t n = spans_.size();
+    out.syllable_spans.resize(n);
+    out.syllable_flags.resize(n);
+    bool fits = true;
+    std::size_t end = 0;
+    for (std::size_t k = 0; k < n && fits; ++k) {
+      const std::size_t gap = spans_[k].begin - end, len = spans_[k].length;
+      fits = gap < 65536 && len < 65536;
+      out.syllable_spans[k] = {static_cast<std::uint16_t>(gap), static_cast<std::uint16_t>(len)};
+      end = spans_[k].begin + len;
+      const std::size_t fb = k ? syllable_fold_ends_[k - 1] : 0;
+      const std::string_view fold(syllable_folds_.data() + fb, syllable_fold_ends_[k] - fb);
+      const bool as_written = fold == syl[k].surface;  // most syllables: lower case already
+      out.syllable_flags[k] = static_cast<std::uint8_t>(
+          static_cast<std::uint8_t>(syl[k].gap) | (syl[k].sentence_start ? kSentenceStart : 0) |
+          (syl[k].capitalized ? kCapitalized : 0) | (spans_[k].link ? kLink : 0) | (as_written ? kFoldAsWritten : 0));
+      if (!as_written) {
+        out.folds.append(fold);
+        fits = fits && out.folds.size() < (std::size_t{1} << 32);
+        out.fold_ends.push_back(static_cast<std::uint32_t>(out.folds.size()));
       }
-      out.folds = syllable_folds_;
     }
+    if (!fits) {  // a syllable or gap of 64 KiB or more (hostile text): scanned again each time
+      out.syllable_spans.clear();
+      out.syllable_flags.clear();
+      out.folds.clear();
+      out.fold_ends.clear();
+    }
+    out.folds.shrink_to_fit();  // grown by appending: kept (and budgeted) at its size
+    out.fold_ends.shrink_to_fit();
   }
   return out.stats;
 }

@@ -83,16 +83,17 @@ struct PreparedDocument {
   std::string text;                  // decoded, NFC, cleaned
   std::vector<std::uint8_t> begins;  // per syllable of `text`: 1 where a word begins (empty: no word model)
   // With a word model, each syllable as names and units start from it (nothing learned changes
-  // these): its bytes in `text`, how it follows the previous one (Gap, sentence start), whether
-  // capitalised or a link, and its folded form (folds[fold_ends[k-1], fold_ends[k])). Empty
-  // without a word model or for a text of 4 GiB or more: then found again from `text`.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> syllable_spans;
+  // these): where it is (bytes after the previous syllable's end, length), how it follows the
+  // previous one (Gap, sentence start), whether capitalised or a link, and its folded form: the
+  // syllable as written (a flag) or the next of `folds` (ends in fold_ends). Empty without a word
+  // model or when a syllable or a gap is 64 KiB or longer: then found again from `text`.
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> syllable_spans;
   std::vector<std::uint8_t> syllable_flags;
   std::string folds;
   std::vector<std::uint32_t> fold_ends;
   DocStats stats;
   std::size_t bytes() const {
-    return sizeof(PreparedDocument) + text.capacity() + begins.capacity() + syllable_spans.capacity() * 8 +
+    return sizeof(PreparedDocument) + text.capacity() + begins.capacity() + syllable_spans.capacity() * 4 +
            syllable_flags.capacity() + folds.capacity() + fold_ends.capacity() * 4;
   }
 };
