@@ -86,16 +86,21 @@ int main(int argc, char** argv) {
     cfg.aliases = has("aliases");
     const Analyzer analyzer(cfg);  // outlives its worker
     auto worker = analyzer.worker();
-    std::size_t raw = 0, kept = 0, text = 0;
+    std::size_t raw = 0, kept = 0, text = 0, syllables = 0;
     PreparedDocument doc;
     for (std::string_view d : docs.bytes) {
       worker.prepare_document(d, false, doc);
       raw += d.size();
-      kept += doc.text.size() + doc.begins.size() + sizeof(PreparedDocument);
+      const std::size_t syl =
+          doc.syllable_spans.size() * 4 + doc.syllable_flags.size() + doc.folds.size() + doc.fold_ends.size() * 4;
+      kept += doc.text.size() + doc.begins.size() + syl + sizeof(PreparedDocument);
       text += doc.text.size();
+      syllables += syl;
     }
-    std::printf("prepared: input %zu bytes, kept %zu bytes (%.2fx; cleaned text %zu, word flags and headers %zu)\n",
-                raw, kept, double(kept) / double(raw), text, kept - text);
+    std::printf(
+        "prepared: input %zu bytes, kept %zu bytes (%.2fx; cleaned text %zu, syllables (places, flags, folded "
+        "forms) %zu, word flags and headers %zu)\n",
+        raw, kept, double(kept) / double(raw), text, syllables, kept - text - syllables);
     return 0;
   }
   for (int rep = 0; rep < repeats; ++rep) {

@@ -13,6 +13,7 @@
 #include "mekong/text/clean.hpp"
 #include "mekong/text/models.hpp"
 #include "mekong/text/names.hpp"
+#include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
 
 using namespace mekong;
@@ -38,6 +39,29 @@ TEST(CountPaths, StripMarkupRunCopyMatchesTheBracketPath) {
     strip_markup("[ " + line, &share_slow);
     EXPECT_EQ(share_fast, 0.0) << line;  // no link: no link letters
     EXPECT_EQ(share_slow, 0.0) << line;
+  }
+}
+
+TEST(CountPaths, StripMarkupOfAnNfcLineEqualsTheComposingPath) {
+  // strip_markup(..., nfc=true) skips composing a line nothing was removed from; on NFC lines (all
+  // the cleaner sees) the text and the link share must be what composing gives.
+  std::vector<std::string> pieces = {"Lào", " ",       "<b>",     "&amp;", "&#769;",   "a",
+                                     "e",   "[x](u)",  "![i](p)", "ắt",    "\xCC\x81", "https://a.vn/x",
+                                     "Ế",   "&#x323;", "(",       "]",     " , "};
+  // A long run of marks: composed text is stream-safe (a CGJ after 30 marks), and stays so.
+  std::string marks = "e";
+  for (int k = 0; k < 70; ++k) marks += "\xCC\x81";
+  pieces.push_back(marks);
+  const Normalizer nfc;
+  std::mt19937 rng(12);
+  for (int round = 0; round < 4000; ++round) {
+    std::string raw, scratch;
+    const int n = static_cast<int>(rng() % 10);
+    for (int k = 0; k < n; ++k) raw += pieces[rng() % pieces.size()];
+    const std::string line(nfc.compose(raw, scratch));
+    double share_fast = -1, share_slow = -1;
+    ASSERT_EQ(strip_markup(line, &share_fast, /*nfc=*/true), strip_markup(line, &share_slow)) << line;
+    ASSERT_EQ(share_fast, share_slow) << line;
   }
 }
 
@@ -90,6 +114,38 @@ TEST(CountPaths, LineKeyAsciiPathMatchesTheCodePointLoop) {
   }
 }
 
+TEST(CountPaths, FoldedWordIsItsFoldedSyllablesJoined) {
+  // The name evidence folds a word from its syllables' folded forms (Worker::folded_word): folding
+  // the word as written must give the same, for every tone style and case setting.
+  const std::vector<std::string> syllables = {"Hoà", "hòa", "Thuỷ", "QUẢNG", "trị", "ắt",  "ta",  "pư",   "Đà",
+                                              "a1b", "x_y", "Ngọc", "uỷ",    "ban", "GIÀ", "quý", "3.500"};
+  std::mt19937 rng(15);
+  for (ToneStyle style : {ToneStyle::keep, ToneStyle::traditional, ToneStyle::modern})
+    for (bool lowercase : {true, false}) {
+      NormalizeConfig c;
+      c.lowercase = lowercase;
+      c.tone_marks = style;
+      const Normalizer n(c);
+      for (int round = 0; round < 2000; ++round) {
+        std::string word, joined;
+        const int len = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < len; ++k) {
+          const std::string& s = syllables[rng() % syllables.size()];
+          if (k) {
+            const char sep = rng() % 2 ? ' ' : '-';
+            word.push_back(sep);
+            joined.push_back(sep);
+          }
+          word += s;
+          n.fold_token(s, joined);
+        }
+        std::string whole;
+        n.fold_token(word, whole);
+        ASSERT_EQ(whole, joined) << word;
+      }
+    }
+}
+
 TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {
   const std::vector<std::string> names = {"Attapư",  "Ắt-ta-pư",  "Attapu", "Savannakhet", "Xa-va-na-khệt",
                                           "Kon Tum", "Lê Văn An", "Chía",   "ສະຫວັນນະເຂດ",  ""};
@@ -99,6 +155,47 @@ TEST(CountPaths, AliasKeyMemoMatchesFreshTransliteration) {
       AliasKeys fresh;
       EXPECT_EQ(memo.key(n), fresh.transliterate(n)) << n;
     }
+}
+
+TEST(CountPaths, AliasKeyLatinTableMatchesIcu) {
+  // Every character the table keys without ICU (ASCII, Latin-1 to Latin Extended-B, Latin
+  // Extended Additional: all of Vietnamese), alone, inside a name, and in random names.
+  std::vector<std::string> chars;
+  auto add_range = [&](char32_t lo, char32_t hi) {
+    for (char32_t c = lo; c < hi; ++c) {
+      std::string s;
+      utf8::append(s, c);
+      chars.push_back(s);
+    }
+  };
+  add_range(0x20, 0x7F);
+  add_range(0xA0, 0x250);
+  add_range(0x1E00, 0x1F00);
+  AliasKeys keys;
+  for (const std::string& c : chars) {
+    for (const std::string& n : {c, "A" + c + "b", c + "-" + c + " Z9", "Lê " + c})
+      ASSERT_EQ(keys.transliterate(n), keys.transliterate_icu(n)) << n;
+  }
+  std::mt19937 rng(14);
+  for (int round = 0; round < 3000; ++round) {
+    std::string n;
+    const int len = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < len; ++k) n += chars[rng() % chars.size()];
+    ASSERT_EQ(keys.transliterate(n), keys.transliterate_icu(n)) << n;
+  }
+}
+
+TEST(CountPaths, VietnameseAliasKeysNeedNoIcu) {
+  // Regression: every worker with aliases built (and the first, ICU's whole registry: 150 M
+  // instructions) a transliterator, though Vietnamese names never need one.
+  AliasKeys keys;
+  EXPECT_EQ(keys.key("Đặng Thị Ngọc Thịnh"), "dangthingocthinh");
+  EXPECT_EQ(keys.key("Ắt-ta-pư"), "attapu");
+  EXPECT_EQ(keys.key("Xa-va-na-khệt"), "xavanakhet");
+  EXPECT_EQ(keys.key("Quảng Trị 2"), "quangtri2");
+  EXPECT_FALSE(keys.used_icu());
+  EXPECT_EQ(keys.key("Søren"), keys.transliterate_icu("Søren"));  // ø: ICU decides
+  EXPECT_TRUE(keys.used_icu());
 }
 
 namespace {

@@ -85,8 +85,8 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
-  if (words_ && preset_begins_ && preset_begins_->size() == spans_.size()) {
-    begins_ = *preset_begins_;  // segmented when the document was prepared
+  if (words_ && preset_ && preset_->begins.size() == spans_.size()) {
+    begins_ = preset_->begins;  // segmented when the document was prepared
   } else if (words_) {
     // The flag given for counting, else the one installed for this thread (learning passes, single texts).
     words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
@@ -109,6 +109,19 @@ void Analyzer::Worker::word_term(std::string_view text, std::size_t b, std::size
       fold_syllable(k, out);
     else
       fold_memo(text.substr(spans_[k].begin, spans_[k].length), out);
+  }
+}
+
+void Analyzer::Worker::folded_word(std::size_t i, std::string_view surface, std::string& out) const {
+  // The surface is the syllables joined by one space or hyphen (group_words), and folding works
+  // within runs of letters, which never cross those: the folded word is the folded syllables
+  // joined by the same characters (test_count_paths.cpp pins this against fold_token).
+  const auto [b, e] = ranges_[i];
+  std::size_t at = 0;
+  for (std::size_t k = b; k < e; ++k) {
+    if (k > b) out.push_back(surface[at++]);
+    fold_syllable(k, out);
+    at += spans_[k].length;
   }
 }
 
@@ -289,20 +302,28 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
+  // Built on the first question (many documents ask none): every lower-case syllable, folded.
   Interner lower;
-  for (std::size_t k = 0; k < syl.size(); ++k)
-    if (!syl[k].capitalized) {
-      key.clear();
-      fold_syllable(k, key);
-      lower.intern(key);
+  bool lower_built = false;
+  std::string lower_key;
+  auto written_lower = [&](const std::string& folded) {
+    if (!lower_built) {
+      for (std::size_t k = 0; k < syl.size(); ++k)
+        if (!syl[k].capitalized) {
+          lower_key.clear();
+          fold_syllable(k, lower_key);
+          lower.intern(lower_key);
+        }
+      lower_built = true;
     }
+    return lower.find(folded) != Interner::npos;
+  };
   auto leading_common = [&](std::size_t b) {
     key.clear();
     fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
-    return lower.find(key) != Interner::npos || owner_.is_stop_word(key) ||
-           (evidence && evidence->lower.find(key) != Interner::npos);
+    return written_lower(key) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
   };
   // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
   auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
@@ -366,7 +387,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
-      if (lower.find(key) == Interner::npos && !caps) {
+      if (!caps && !written_lower(key)) {
         merged.back().second = e;
         continue;
       }
@@ -385,7 +406,8 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     for (std::size_t k = b; k < e; ++k) {
       const std::string_view sv = syl[k].surface;
       for (std::size_t i = 0; i < sv.size();) {
-        const char32_t c = utf8::next(sv.data(), i);
+        const auto b0 = static_cast<unsigned char>(sv[i]);
+        const char32_t c = b0 < 0x80 ? (++i, b0) : utf8::next(sv.data(), i);
         const std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
         if (!(cls & chars::kLetter)) continue;
         ++letters;
@@ -393,13 +415,25 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       }
     }
     if (e - b > 1) {
-      std::string surface(syl[b].surface);
-      for (std::size_t k = b + 1; k < e; ++k) {
-        surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
-        surface.append(syl[k].surface);
+      // The syllables joined by one space or hyphen: the text itself where it is written so (the
+      // common case: a view, no copy), else a copy kept in word_surfaces_.
+      bool as_written = true;
+      for (std::size_t k = b + 1; k < e && as_written; ++k) {
+        const char* prev_end = syl[k - 1].surface.data() + syl[k - 1].surface.size();
+        as_written = syl[k].surface.data() == prev_end + 1 && *prev_end == (syl[k].gap == Gap::hyphen ? '-' : ' ');
       }
-      word_surfaces_.push_back(std::move(surface));
-      w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
+      if (as_written) {
+        w.surface = std::string_view(syl[b].surface.data(),
+                                     syl[e - 1].surface.data() + syl[e - 1].surface.size() - syl[b].surface.data());
+      } else {
+        std::string surface(syl[b].surface);
+        for (std::size_t k = b + 1; k < e; ++k) {
+          surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
+          surface.append(syl[k].surface);
+        }
+        word_surfaces_.push_back(std::move(surface));
+        w.surface = word_surfaces_.back();  // a deque: earlier surfaces stay where they are
+      }
     }
     words.push_back(w);
     all_caps_.push_back(caps && letters >= 2);
@@ -408,13 +442,18 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
 
 void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names) {
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
+  // Words the document writes in lower case. Only one-syllable words are ever looked up here (a
+  // longer word's folded form holds a space or hyphen, which no syllable's does), and a
+  // one-syllable word's folded form is its syllable's, already folded (fold_syllables).
   Interner lower_seen;
-  for (const WordToken& w : words)
-    if (!w.capitalized) {
-      scratch_term_.clear();
-      fold_memo(w.surface, scratch_term_);
-      lower_seen.intern(scratch_term_);
-    }
+  const auto one_syllable = [&](std::size_t i) { return ranges_[i].second - ranges_[i].first == 1; };
+  const auto syllable_fold = [&](std::size_t i) -> const std::string& {
+    scratch_term_.clear();
+    fold_syllable(ranges_[i].first, scratch_term_);
+    return scratch_term_;
+  };
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (!words[i].capitalized && one_syllable(i)) lower_seen.intern(syllable_fold(i));
   auto folded = [&](std::string_view surface) -> const std::string& {
     scratch_term_.clear();
     fold_memo(surface, scratch_term_);
@@ -422,17 +461,21 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
   };
   // One-syllable names the document itself uses mid-sentence: known when they open a sentence.
   Interner mid_names;
-  for (const WordToken& w : words)
-    if (w.capitalized && !w.sentence_start && w.surface.find_first_of(" -") == std::string_view::npos) {
-      const std::string& f = folded(w.surface);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    if (words[i].capitalized && !words[i].sentence_start && one_syllable(i)) {
+      const std::string& f = syllable_fold(i);
       if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
     }
   const auto is_title = [&](std::size_t i) { return title_word(words[i].surface); };
   const auto fold = [&](std::string_view s, std::string& out) { fold_memo(s, out); };
   // Short forms of longer names ("tiếng Việt", "miền Trung"): by the corpus's tally when there is
   // one, else by this text's own.
-  NameStarts own;
-  if (!evidence) own.tally(words, all_caps_, is_title, fold);
+  NameStarts& own = own_starts_;
+  own = NameStarts();
+  if (!evidence) {
+    own.tally(words, all_caps_, is_title, fold);
+    own_starts_ready_ = true;  // the document's tally: evidence_of adds it to the corpus's
+  }
   find_word_names(
       words, all_caps_, is_title,
       [&](std::string_view one) {
@@ -451,6 +494,23 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
 }
 
 bool Analyzer::Worker::title_word(std::string_view sv) {
+  // Remembered per surface: a capitalised word is asked about up to three times a document (tally,
+  // names, hyphenated runs), and the canonical folding plus the title split cost ~2,000
+  // instructions each time.
+  constexpr std::size_t kMaxEntries = 1u << 18;  // a fixed buffer: start afresh past 262,144 words
+  bool added = false;
+  const std::uint32_t slot = title_memo_.intern(sv, &added);
+  if (!added) return title_is_[slot] != 0;
+  const bool title = title_word_uncached(sv);
+  title_is_.push_back(title);
+  if (title_is_.size() >= kMaxEntries) {
+    title_memo_ = Interner();
+    title_is_.clear();
+  }
+  return title;
+}
+
+bool Analyzer::Worker::title_word_uncached(std::string_view sv) {
   const Normalizer& canonical = words_->model().canonical();
   title_scratch_.clear();
   for (std::size_t p = 0; p <= sv.size();) {
@@ -463,11 +523,7 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
   return is_title_word(title_scratch_);
 }
 
-void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
-                                       std::vector<NameSpan>* names) {
-  spans_.clear();
-  folds_ready_ = false;
-  segmenter_.segment(text, spans_);
+void Analyzer::Worker::syllable_tokens(std::string_view text, std::vector<WordToken>& words) {
   words.assign(spans_.size(), WordToken{});
   std::size_t prev_end = 0;
   for (std::size_t i = 0; i < spans_.size(); ++i) {
@@ -479,10 +535,59 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     words[i].capitalized = !t.link && starts_upper(words[i].surface);
     prev_end = t.begin + t.length;
   }
-  if (words_) {
+}
+
+namespace {
+// PreparedDocument::syllable_flags bits.
+constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink = 16, kFoldAsWritten = 32;
+}  // namespace
+
+bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordToken>& words) {
+  if (!words_ || !preset_ || preset_->text.data() != text.data() || preset_->syllable_flags.empty()) return false;
+  const PreparedDocument& d = *preset_;
+  const std::size_t n = d.syllable_flags.size();
+  spans_.resize(n);
+  words.assign(n, WordToken{});
+  syllable_fold_ends_.resize(n);
+  syllable_folds_.clear();
+  std::size_t end = 0, stored = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint8_t f = d.syllable_flags[k];
+    const std::size_t begin = end + d.syllable_spans[k].first;
+    end = begin + d.syllable_spans[k].second;
+    spans_[k] = {begin, end - begin, (f & kLink) != 0};
+    words[k].surface = text.substr(begin, end - begin);
+    words[k].gap = static_cast<Gap>(f & kGapMask);
+    words[k].sentence_start = (f & kSentenceStart) != 0;
+    words[k].capitalized = (f & kCapitalized) != 0;
+    if (f & kFoldAsWritten) {
+      syllable_folds_.append(words[k].surface);
+    } else {
+      const std::size_t b = stored ? d.fold_ends[stored - 1] : 0;
+      syllable_folds_.append(d.folds, b, d.fold_ends[stored] - b);
+      ++stored;
+    }
+    syllable_fold_ends_[k] = syllable_folds_.size();
+  }
+  folds_ready_ = true;
+  return true;
+}
+
+void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordToken>& words,
+                                       std::vector<NameSpan>* names) {
+  own_starts_ready_ = false;
+  // A prepared document's syllables (scan, gaps, capitals, folded forms: nothing learned changes
+  // them) are read from the preparation instead of found again.
+  if (!preset_syllables(text, words)) {
+    spans_.clear();
+    folds_ready_ = false;
+    segmenter_.segment(text, spans_);
+    syllable_tokens(text, words);
     // Each syllable folded once here: grouping, names and word terms read it by index, where each
     // used to look it up in the fold memo again (three or four times a syllable).
-    fold_syllables(words);
+    if (words_) fold_syllables(words);
+  }
+  if (words_) {
     group_words(text, words);
     if (!names) return;
     find_names_in_words(words, *names);
@@ -524,37 +629,73 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
   out.stats = prepare(raw, utf8, text);
   out.text.assign(text);
   out.begins.clear();
+  out.syllable_spans.clear();
+  out.syllable_flags.clear();
+  out.folds.clear();
+  out.fold_ends.clear();
   if (words_) {
     spans_.clear();
     folds_ready_ = false;
     segmenter_.segment(out.text, spans_);
     word_begins(out.text);
     out.begins.assign(begins_.begin(), begins_.end());
+    // The syllables as words_and_names finds them, kept for every later analysis of this text.
+    std::vector<WordToken> syl;
+    syllable_tokens(out.text, syl);
+    fold_syllables(syl);
+    const std::size_t n = spans_.size();
+    out.syllable_spans.resize(n);
+    out.syllable_flags.resize(n);
+    bool fits = true;
+    std::size_t end = 0;
+    for (std::size_t k = 0; k < n && fits; ++k) {
+      const std::size_t gap = spans_[k].begin - end, len = spans_[k].length;
+      fits = gap < 65536 && len < 65536;
+      out.syllable_spans[k] = {static_cast<std::uint16_t>(gap), static_cast<std::uint16_t>(len)};
+      end = spans_[k].begin + len;
+      const std::size_t fb = k ? syllable_fold_ends_[k - 1] : 0;
+      const std::string_view fold(syllable_folds_.data() + fb, syllable_fold_ends_[k] - fb);
+      const bool as_written = fold == syl[k].surface;  // most syllables: lower case already
+      out.syllable_flags[k] = static_cast<std::uint8_t>(
+          static_cast<std::uint8_t>(syl[k].gap) | (syl[k].sentence_start ? kSentenceStart : 0) |
+          (syl[k].capitalized ? kCapitalized : 0) | (spans_[k].link ? kLink : 0) | (as_written ? kFoldAsWritten : 0));
+      if (!as_written) {
+        out.folds.append(fold);
+        fits = fits && out.folds.size() < (std::size_t{1} << 32);
+        out.fold_ends.push_back(static_cast<std::uint32_t>(out.folds.size()));
+      }
+    }
+    if (!fits) {  // a syllable or gap of 64 KiB or more (hostile text): scanned again each time
+      out.syllable_spans.clear();
+      out.syllable_flags.clear();
+      out.folds.clear();
+      out.fold_ends.clear();
+    }
+    out.folds.shrink_to_fit();  // grown by appending: kept (and budgeted) at its size
+    out.fold_ends.shrink_to_fit();
   }
   return out.stats;
 }
 
 namespace {
-// Installs a prepared document's word flags for the worker's next analysis of its text.
-class PresetBegins {
+// Installs a prepared document (its word flags and syllables) for the worker's next analysis of its text.
+class PresetDocument {
  public:
-  PresetBegins(const std::vector<std::uint8_t>*& slot, const std::vector<std::uint8_t>& begins) : slot_(slot) {
-    slot_ = &begins;
-  }
-  ~PresetBegins() { slot_ = nullptr; }
+  PresetDocument(const PreparedDocument*& slot, const PreparedDocument& doc) : slot_(slot) { slot_ = &doc; }
+  ~PresetDocument() { slot_ = nullptr; }
 
  private:
-  const std::vector<std::uint8_t>*& slot_;
+  const PreparedDocument*& slot_;
 };
 }  // namespace
 
 void Analyzer::Worker::gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence) {
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   evidence_of(doc.text, evidence);
 }
 
 void Analyzer::Worker::segments(const PreparedDocument& doc, std::vector<PhraseModel::Segment>& out) {
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   units(doc.text, out, nullptr);
 }
 
@@ -568,13 +709,18 @@ void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence
   std::vector<WordToken> words;
   std::vector<NameSpan> spans;
   words_and_names(text, words, &spans);
-  for (const WordToken& w : words) {
-    if (w.capitalized) continue;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].capitalized) continue;
     scratch_term_.clear();
-    fold_memo(w.surface, scratch_term_);
+    if (words_)
+      folded_word(i, words[i].surface, scratch_term_);
+    else
+      fold_memo(words[i].surface, scratch_term_);
     evidence.lower.intern(scratch_term_);
   }
-  if (words_) {
+  if (words_ && own_starts_ready_) {
+    evidence.starts.merge(own_starts_, /*as_document=*/true);  // tallied by find_names_in_words
+  } else if (words_) {
     NameStarts doc;
     doc.tally(
         words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },
@@ -817,7 +963,7 @@ DocStats Analyzer::Worker::analyze(const PreparedDocument& doc, TermBuffer& out)
     analyze(doc.text, out, /*utf8=*/true);
     return doc.stats;
   }
-  const PresetBegins preset(preset_begins_, doc.begins);
+  const PresetDocument preset(preset_, doc);
   units(doc.text, segments_, nullptr);
   finish_terms(segments_, out);
   return doc.stats;
@@ -832,7 +978,7 @@ DocStats Analyzer::Worker::term_ids(const PreparedDocument& doc, const TermResol
   }
   reset_id_memo_if_full();
   if (owner_.config_.ngram_range.second == 1) {
-    const PresetBegins preset(preset_begins_, doc.begins);
+    const PresetDocument preset(preset_, doc);
     rich_term_ids(doc.text, resolve, ids);
     return doc.stats;
   }

@@ -234,7 +234,8 @@ std::vector<std::string> CleanConfig::default_end_markers() {
 
 // The end of strip_markup: bare URLs and e-mail addresses removed, NFC again, the share of letters
 // inside link text.
-static std::string finish_markup(std::string out, std::size_t link_letters, double* link_share) {
+static std::string finish_markup(std::string out, std::string_view line, bool nfc, std::size_t link_letters,
+                                 double* link_share) {
   // Bare URLs and e-mail addresses.
   std::vector<Span> links;
   find_links(out, links);
@@ -250,10 +251,13 @@ static std::string finish_markup(std::string out, std::size_t link_letters, doub
   }
   // Removed markup or a decoded entity can put a mark right after a letter it composes with
   // ("a&#769;", "[a](u)" + U+0301): compose again, so that cleaned text is NFC as promised.
-  static const Normalizer nfc;
-  std::string composed;
-  const std::string_view normal = nfc.compose(out, composed);
-  if (normal.data() != out.data()) out.assign(normal);
+  // Not needed when nothing was removed or decoded from a line already in NFC (most prose lines).
+  if (!(nfc && links.empty() && std::string_view(out) == line)) {
+    static const Normalizer normalizer;
+    std::string composed;
+    const std::string_view normal = normalizer.compose(out, composed);
+    if (normal.data() != out.data()) out.assign(normal);
+  }
   if (link_share) {
     // No letter inside a link: the share is 0 whatever the letters elsewhere (no count needed).
     const std::size_t letters = link_letters ? count_letters(out) : 0;
@@ -262,7 +266,7 @@ static std::string finish_markup(std::string out, std::size_t link_letters, doub
   return out;
 }
 
-std::string strip_markup(std::string_view line, double* link_share) {
+std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
   const std::size_t n = line.size();
   constexpr std::size_t none = std::string_view::npos;
   std::string out;
@@ -297,7 +301,7 @@ std::string strip_markup(std::string_view line, double* link_share) {
       out.push_back(line[i]);
       ++i;
     }
-    return finish_markup(std::move(out), 0, link_share);
+    return finish_markup(std::move(out), line, nfc, 0, link_share);
   }
   // Matching brackets, found in one pass with a stack: no rescans, no recursion, whatever the
   // nesting (pages do nest: "![[Video] ...](url)").
@@ -372,7 +376,7 @@ std::string strip_markup(std::string_view line, double* link_share) {
     out.push_back(c);
     ++i;
   }
-  return finish_markup(std::move(out), link_letters, link_share);
+  return finish_markup(std::move(out), line, nfc, link_letters, link_share);
 }
 
 namespace {
@@ -423,9 +427,10 @@ Cleaner::Cleaner(CleanConfig config) : config_(std::move(config)) {
 CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   struct Line {
     std::string text;
-    bool repeated = false;
-    bool headline = false;  // short, no sentence punctuation, or only a link
-    bool prose = false;     // a sentence of some length
+    std::string_view source;    // the line as written (trimmed), for its key
+    signed char repeated = -1;  // furniture? -1: not asked yet
+    bool headline = false;      // short, no sentence punctuation, or only a link
+    bool prose = false;         // a sentence of some length
   };
   CleanStats stats;
   std::vector<Line> kept;
@@ -442,7 +447,7 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
       if (!key.empty() && markers_.find(key) != Interner::npos) break;  // the article ends here
     }
     double link_share = 0.0;
-    std::string plain = config_.markup ? strip_markup(line, &link_share) : std::string(line);
+    std::string plain = config_.markup ? strip_markup(line, &link_share, /*nfc=*/true) : std::string(line);
     const std::string_view t = trim(plain);
     if (!has_letter(t)) continue;  // what is left of an image, a table bar, a rule
     Line l;
@@ -450,20 +455,25 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
     const std::size_t words = count_words(t);
     l.prose = words >= 12 && ends_like_a_sentence(t);
     l.headline = link_share >= 0.7 || (words <= 25 && !ends_like_a_sentence(t));
-    if (config_.repeated_lines) {
-      // The key strips markup first: reuse the stripped text rather than strip the line twice
-      // (trimming only removes spaces, which a key drops anyway).
-      const std::string key = config_.markup ? key_of_plain(plain) : line_key(line);
-      l.repeated = !key.empty() && config_.repeated_lines->find(key) != Interner::npos;
-    }
+    l.source = line;
     body_seen = true;
     kept.push_back(std::move(l));
   }
-  // Repeated lines framing the article: strip them from the head and the tail.
+  // Repeated lines framing the article: strip them from the head and the tail. A line is keyed
+  // only when asked, so the article's middle (never stripped) is not keyed at all.
+  const auto repeated = [&](Line& l) {
+    if (l.repeated < 0) {
+      // The key strips markup first: reuse the stripped text rather than strip the line twice
+      // (trimming only removes spaces, which a key drops anyway).
+      const std::string key = config_.markup ? key_of_plain(l.text) : line_key(l.source);
+      l.repeated = !key.empty() && config_.repeated_lines->find(key) != Interner::npos;
+    }
+    return l.repeated != 0;
+  };
   std::size_t first = 0, last = kept.size();
   if (config_.repeated_lines) {
-    while (first < last && kept[first].repeated) ++first;
-    while (last > first && kept[last - 1].repeated) --last;
+    while (first < last && repeated(kept[first])) ++first;
+    while (last > first && repeated(kept[last - 1])) --last;
     if (first == last) {
       const bool copy_of_article = std::any_of(kept.begin(), kept.end(), [](const Line& l) { return l.prose; });
       if (copy_of_article) first = 0, last = kept.size();
@@ -497,7 +507,7 @@ void RepeatedLines::add_document(std::string_view text) {
   CancelPoll poll;
   for (std::string_view raw : split_lines(text)) {
     poll.at(static_cast<std::size_t>(raw.data() - text.data()));
-    const std::string key = line_key(raw);
+    const std::string key = key_of_plain(strip_markup(raw, nullptr, /*nfc=*/true));  // line_key of NFC text
     if (key.empty()) continue;
     fnv(sig.a, key);
     fnv(sig.a, "\n");

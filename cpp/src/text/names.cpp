@@ -4,6 +4,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
@@ -305,7 +306,12 @@ bool is_office_body(std::string_view canonical) {
   return set.count(canonical) != 0;
 }
 
-AliasKeys::AliasKeys() {
+namespace {
+
+// The process's one "Any-Latin; Latin-ASCII; Lower" transliterator, built on first use: building
+// it loads ICU's whole transliterator registry (about 150 M instructions, 40 ms), so a corpus whose
+// names are all Latin letters never pays for it. Each AliasKeys clones it.
+const icu::Transliterator& alias_prototype() {
   static const std::unique_ptr<icu::Transliterator> prototype = [] {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> t(
@@ -313,9 +319,75 @@ AliasKeys::AliasKeys() {
     check_icu(status, "Transliterator::createInstance");
     return t;
   }();
-  translit_.reset(prototype->clone());
+  return *prototype;
 }
 
+// The key letter of each Latin letter written with marks (U+0080-U+024F, U+1E00-U+1EFF): the
+// lower-case ASCII letter or digit its canonical decomposition starts with when the rest of it is
+// combining diacritics (U+0300-U+036F), as Latin-ASCII (NFD, marks removed) makes it, and 'd' for
+// đ/Đ (no decomposition; Latin-ASCII maps them to d/D). 0: not decided here (æ, ø, ß, other
+// scripts...): such a name goes through ICU. test_count_paths.cpp checks every entry against ICU.
+struct LatinKeyTable {
+  unsigned char low[0x250 - 0x80] = {};
+  unsigned char ext[0x100] = {};
+};
+
+const LatinKeyTable& latin_keys() {
+  static const LatinKeyTable table = [] {
+    LatinKeyTable t;
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    check_icu(status, "Normalizer2::getNFDInstance");
+    auto base_of = [&](UChar32 c) -> unsigned char {
+      if (c == 0x110 || c == 0x111) return 'd';
+      UErrorCode st = U_ZERO_ERROR;
+      const icu::UnicodeString d = nfd->normalize(icu::UnicodeString(c), st);
+      if (U_FAILURE(st) || d.length() < 2) return 0;
+      const char16_t b = d.charAt(0);
+      if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9'))) return 0;
+      for (int32_t k = 1; k < d.length(); ++k)
+        if (d.charAt(k) < 0x300 || d.charAt(k) > 0x36F) return 0;
+      return static_cast<unsigned char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+    };
+    for (UChar32 c = 0x80; c < 0x250; ++c) t.low[c - 0x80] = base_of(c);
+    for (UChar32 c = 0x1E00; c < 0x1F00; ++c) t.ext[c - 0x1E00] = base_of(c);
+    return t;
+  }();
+  return table;
+}
+
+// The alias key of a name made only of ASCII and the Latin letters above, without ICU: the same as
+// ICU's transliteration followed by the filter in AliasKeys::transliterate. False (out unspecified)
+// when some character is not one of those, or the key would be empty: ICU decides then.
+bool latin_key(std::string_view name, std::string& out) {
+  const LatinKeyTable& t = latin_keys();
+  out.clear();
+  CancelPoll poll;  // a "name" may be a whole hostile document
+  for (std::size_t i = 0; i < name.size();) {
+    poll.at(i);
+    const auto b = static_cast<unsigned char>(name[i]);
+    if (b < 0x80) {
+      const char l = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out.push_back(l);
+      ++i;
+      continue;
+    }
+    const char32_t c = utf8::next(name, i);
+    unsigned char k = 0;
+    if (c < 0x80) return false;  // not from a well-formed sequence
+    if (c < 0x250)
+      k = t.low[c - 0x80];
+    else if (c >= 0x1E00 && c < 0x1F00)
+      k = t.ext[c - 0x1E00];
+    if (!k) return false;
+    out.push_back(static_cast<char>(k));
+  }
+  return !out.empty();
+}
+
+}  // namespace
+
+AliasKeys::AliasKeys() = default;
 AliasKeys::~AliasKeys() = default;
 AliasKeys::AliasKeys(AliasKeys&&) noexcept = default;
 
@@ -334,6 +406,13 @@ std::string AliasKeys::key(std::string_view name) {
 }
 
 std::string AliasKeys::transliterate(std::string_view name) {
+  std::string out;
+  if (latin_key(name, out)) return out;  // Latin letters only (every Vietnamese name): no ICU
+  return transliterate_icu(name);
+}
+
+std::string AliasKeys::transliterate_icu(std::string_view name) {
+  if (!translit_) translit_.reset(alias_prototype().clone());
   // ICU's transliterator slows down with the square of its input on long non-ASCII text ("Ắt-ta-"
   // repeated: 14 s for 600 KB). A key keeps only letters and digits, so the name is transliterated
   // in pieces of at most kPiece bytes cut after an ASCII space or punctuation byte (a syllable

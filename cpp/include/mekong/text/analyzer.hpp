@@ -82,8 +82,20 @@ struct DocStats {
 struct PreparedDocument {
   std::string text;                  // decoded, NFC, cleaned
   std::vector<std::uint8_t> begins;  // per syllable of `text`: 1 where a word begins (empty: no word model)
+  // With a word model, each syllable as names and units start from it (nothing learned changes
+  // these): where it is (bytes after the previous syllable's end, length), how it follows the
+  // previous one (Gap, sentence start), whether capitalised or a link, and its folded form: the
+  // syllable as written (a flag) or the next of `folds` (ends in fold_ends). Empty without a word
+  // model or when a syllable or a gap is 64 KiB or longer: then found again from `text`.
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> syllable_spans;
+  std::vector<std::uint8_t> syllable_flags;
+  std::string folds;
+  std::vector<std::uint32_t> fold_ends;
   DocStats stats;
-  std::size_t bytes() const { return sizeof(PreparedDocument) + text.capacity() + begins.capacity(); }
+  std::size_t bytes() const {
+    return sizeof(PreparedDocument) + text.capacity() + begins.capacity() + syllable_spans.capacity() * 4 +
+           syllable_flags.capacity() + folds.capacity() + fold_ends.capacity() * 4;
+  }
 };
 
 // Whether analyzers of these two configurations prepare every document alike (the fields a
@@ -155,6 +167,10 @@ class Analyzer {
     void evidence_of(std::string_view text, NameEvidence& evidence);
     // The document's tokens with their gaps and capitals, and (when `names` is given) its names.
     void words_and_names(std::string_view text, std::vector<WordToken>& words, std::vector<NameSpan>* names);
+    // spans_ as WordTokens (surface, gap, sentence start, capital).
+    void syllable_tokens(std::string_view text, std::vector<WordToken>& words);
+    // spans_, `words` and the folded syllables from preset_ when it holds them for `text`.
+    bool preset_syllables(std::string_view text, std::vector<WordToken>& words);
     // The units of the document after names, as segments; `name_surfaces` receives names.
     void units(std::string_view text, std::vector<PhraseModel::Segment>& segments,
                std::vector<std::string>* name_surfaces);
@@ -165,10 +181,14 @@ class Analyzer {
       const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
       out.append(syllable_folds_, b, syllable_fold_ends_[k] - b);
     }
+    // Word mode, after group_words: the folded form of word i (its surface folded), from its
+    // folded syllables.
+    void folded_word(std::size_t i, std::string_view surface, std::string& out) const;
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
-    bool title_word(std::string_view surface);  // is_title_word of a word as written
+    bool title_word(std::string_view surface);  // is_title_word of a word as written (remembered)
+    bool title_word_uncached(std::string_view surface);
     void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
     // term_ids' rich path (cleaning, names or phrases; one token a term) over the prepared text.
     void rich_term_ids(std::string_view text, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
@@ -184,8 +204,8 @@ class Analyzer {
     std::unique_ptr<AliasKeys> alias_keys_;
     std::unique_ptr<WordSegmenter> words_;
     std::vector<std::uint8_t> begins_;
-    const std::vector<std::uint8_t>* preset_begins_ = nullptr;  // a prepared document's word flags
-    std::vector<std::pair<std::size_t, std::size_t>> ranges_;   // word -> its tokens in spans_
+    const PreparedDocument* preset_ = nullptr;  // a prepared document being analysed (its word flags, syllables)
+    std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // word -> its tokens in spans_
     std::vector<std::uint8_t> all_caps_;
     std::deque<std::string> word_surfaces_;
     const std::atomic<bool>* cancel_ = nullptr;
@@ -200,6 +220,10 @@ class Analyzer {
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
     std::string title_scratch_;
+    NameStarts own_starts_;          // find_names_in_words without evidence: the document's tally
+    bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read
+    Interner title_memo_;            // word as written -> slot in title_is_ (title_word)
+    std::vector<std::uint8_t> title_is_;
     Interner ids_raw_;                // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
     Interner memo_raw_;               // raw token -> folded form (fold_memo)

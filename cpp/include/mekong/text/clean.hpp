@@ -62,8 +62,9 @@ class Cleaner {
 
 // The markup step alone on one line: images removed, links to their text, tags removed, entities
 // decoded, bare links removed. `link_share` receives the share of the line's letters that were
-// link text (a line that is only a link is navigation-shaped).
-std::string strip_markup(std::string_view line, double* link_share = nullptr);
+// link text (a line that is only a link is navigation-shaped). `nfc`: the line is already NFC
+// (the Cleaner's and RepeatedLines' input is), so a line nothing was removed from is not composed again.
+std::string strip_markup(std::string_view line, double* link_share = nullptr, bool nfc = false);
 
 // The form under which a line is compared across documents: markup stripped, lower-cased, only
 // letters and digits kept, separated by single spaces. Empty for lines too short to count.
@@ -75,7 +76,7 @@ std::string line_key(std::string_view line);
 // would empty every copy. Identity is a 128-bit hash of the document's keys.
 class RepeatedLines {
  public:
-  void add_document(std::string_view text);
+  void add_document(std::string_view text);  // text in NFC
   void merge(const RepeatedLines& other);
   // Lines found in at least `min_documents` documents.
   Interner repeated(std::size_t min_documents) const;

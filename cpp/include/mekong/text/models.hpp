@@ -87,8 +87,10 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
                                       const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
                                       std::size_t cache_bytes, bool with_phrases = true, bool keep_prepared = false);
 
-// The default budget for kept preparations: 256 MiB (about 1.1x the cleaned text they hold);
-// MEKONG_PREPARED_CACHE_MB overrides it (0: nothing kept, every document prepared twice).
+// The default budget for kept preparations: 256 MiB (they hold the cleaned text, its word flags
+// and its syllables' places and folded forms: about 4x the input's bytes; documents past the
+// budget are prepared again); MEKONG_PREPARED_CACHE_MB overrides it (0: nothing kept, every
+// document prepared twice).
 inline constexpr std::size_t kPreparedCacheBytes = std::size_t{256} << 20;
 std::size_t prepared_cache_budget();
 

@@ -121,7 +121,7 @@ bool is_office_body(std::string_view canonical);
 // Describes the gap text between two tokens; *sentence_break tells whether it opens a sentence.
 Gap classify_gap(std::string_view gap, bool* sentence_break);
 
-// Alias keys; one per thread (it owns an ICU Transliterator).
+// Alias keys; one per thread (it owns an ICU Transliterator, made only when a name needs ICU).
 class AliasKeys {
  public:
   AliasKeys();
@@ -130,13 +130,18 @@ class AliasKeys {
   // The key of a name; remembered per distinct name written (a transliteration costs microseconds,
   // and a corpus writes the same names over and over).
   std::string key(std::string_view name);
-  // The same, without the memo (what key() remembers).
+  // The same, without the memo (what key() remembers). A name of ASCII and Latin letters with
+  // marks (every Vietnamese name) is keyed from a table, without ICU; the others go to ICU.
   std::string transliterate(std::string_view name);
+  // ICU's transliteration alone: the reference the table is tested against.
+  std::string transliterate_icu(std::string_view name);
+  // Whether this object has needed ICU's transliterator so far.
+  bool used_icu() const { return translit_ != nullptr; }
 
  private:
-  std::unique_ptr<icu::Transliterator> translit_;
-  Interner memo_names_;                 // name as written -> slot
-  std::vector<std::string> memo_keys_;  // its key
+  std::unique_ptr<icu::Transliterator> translit_;  // cloned on the first name ICU must key
+  Interner memo_names_;                            // name as written -> slot
+  std::vector<std::string> memo_keys_;             // its key
 };
 
 }  // namespace mekong
