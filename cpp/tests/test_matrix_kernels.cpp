@@ -37,9 +37,12 @@ std::string random_term(std::mt19937& rng) {
 
 }  // namespace
 
-TEST(TermTable, AgreesWithUnorderedMap) {
+// Both slot layouts of the one interner (the count's CodedKeys, the general TaggedKeys) against
+// std::unordered_map.
+template <class Table>
+void agrees_with_unordered_map() {
   std::mt19937 rng(7);
-  TermTable table;
+  Table table;
   std::unordered_map<std::string, std::uint32_t> reference;
   for (int i = 0; i < 100000; ++i) {
     const std::string term = random_term(rng);
@@ -54,9 +57,12 @@ TEST(TermTable, AgreesWithUnorderedMap) {
   for (const auto& [term, id] : reference) ASSERT_EQ(table.find(term), id);
   for (int i = 0; i < 1000; ++i) {
     const std::string term = random_term(rng) + "q";  // 'q' is not in the alphabet: never interned
-    ASSERT_EQ(table.find(term), TermTable::npos);
+    ASSERT_EQ(table.find(term), Table::npos);
   }
 }
+
+TEST(TermTable, AgreesWithUnorderedMap) { agrees_with_unordered_map<TermTable>(); }
+TEST(Interner, AgreesWithUnorderedMap) { agrees_with_unordered_map<mekong::Interner>(); }
 
 // A document's terms interned as one batch (slots prefetched ahead, the table growing mid-batch)
 // give the ids that interning them one by one gives, and report each new term once, in order.
