@@ -14,6 +14,7 @@
 
 #include "../src/matrix/row_sort.hpp"
 #include "../src/matrix/term_table.hpp"
+#include "mekong/matrix/count.hpp"
 #include "mekong/matrix/hashing.hpp"
 #include "mekong/text/pattern.hpp"
 #include "mekong/text/sklearn_analyzer.hpp"
@@ -319,6 +320,141 @@ TEST(LowerTokens, TableScanEqualsTheDecodingReference) {
       reference_lower_tokens(slow, compiled.fast_min_run(), text, want);
       ASSERT_EQ(got.bytes, want.bytes) << "text #" << round;
       ASSERT_EQ(got.ends, want.ends) << "text #" << round;
+    }
+  }
+}
+
+namespace {
+// Code points that reach every branch of the code-point scan and of its fallbacks: ASCII (NUL
+// included), Latin-1, Vietnamese letters in and outside U+1E00-U+1EFF, a combining mark, the
+// full-mapping letters U+0130 and U+03A3, KELVIN SIGN, lone surrogates, astral letters and digits,
+// white space of several kinds.
+std::u32string random_code_points(std::mt19937& rng, char32_t limit) {
+  static const char32_t pool[] = {U'a',  U'Z',   U'_',   U'7',   U' ',    U'-',    U'\n',  0,      0xC0,  0xE0,   0xB5,
+                                  0xDF,  0x110,  0x1AF,  0x23A,  0x1EA0,  0x1EC7,  0x1E00, 0x1EFF, 0x301, 0x130,  0x3A3,
+                                  0x3B1, 0x212A, 0xD800, 0xDC00, 0x1D400, 0x10400, 0x2003, 0x663,  0xA0,  0x1F600};
+  constexpr std::size_t kPool = sizeof(pool) / sizeof(pool[0]);
+  const std::size_t len = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
+  std::u32string s;
+  while (s.size() < len) {
+    const char32_t c = pool[std::uniform_int_distribution<std::size_t>(0, kPool - 1)(rng)];
+    if (c < limit) s.push_back(c);
+  }
+  return s;
+}
+
+// A document of code points stored at `width` bytes each, as a Python str of that kind holds it.
+struct StoredDoc {
+  std::vector<std::uint8_t> w1;
+  std::u16string w2;
+  std::u32string w4;
+  mekong::CodeUnits units(int width) const {
+    if (width == 1) return {w1.data(), w1.size(), 1};
+    if (width == 2) return {w2.data(), w2.size(), 2};
+    return {w4.data(), w4.size(), 4};
+  }
+};
+StoredDoc stored(const std::u32string& cps) {
+  StoredDoc d;
+  d.w4 = cps;
+  for (char32_t c : cps) {
+    d.w1.push_back(static_cast<std::uint8_t>(c));
+    d.w2.push_back(static_cast<char16_t>(c));
+  }
+  return d;
+}
+}  // namespace
+
+// The scan over a str's own code points equals the scan over its UTF-8 ("surrogatepass" bytes for
+// lone surrogates), or declines (out unchanged) exactly where the document needs the full mapping.
+TEST(LowerTokens, CodePointScanEqualsTheUtf8Scan) {
+  std::mt19937 rng(21);
+  for (const char* pattern : {"(?u)\\b\\w\\w+\\b", "(?u)\\b\\w+\\b"}) {
+    pytext::TokenPattern compiled(pattern);
+    pytext::TokenPattern::Matcher units_matcher(compiled), utf8_matcher(compiled);
+    int declined = 0;
+    for (int round = 0; round < 30000; ++round) {
+      const int width = round % 3 == 0 ? 1 : round % 3 == 1 ? 2 : 4;
+      const std::u32string cps = random_code_points(rng, width == 1 ? 0x100 : width == 2 ? 0x10000 : 0x110000);
+      const StoredDoc doc = stored(cps);
+      std::string utf8;
+      mekong::append_utf8(doc.units(width), utf8);
+      TermBuffer got, want;
+      got.bytes = "x";  // appends after what is there
+      got.ends.push_back(1);
+      want = got;
+      const TermBuffer before = got;
+      bool done;
+      if (width == 1)
+        done = units_matcher.lower_tokens(doc.w1.data(), doc.w1.size(), got);
+      else if (width == 2)
+        done = units_matcher.lower_tokens(doc.w2.data(), doc.w2.size(), got);
+      else
+        done = units_matcher.lower_tokens(doc.w4.data(), doc.w4.size(), got);
+      const bool full = cps.find(0x130) != std::u32string::npos || cps.find(0x3A3) != std::u32string::npos;
+      ASSERT_EQ(done, !full) << "round " << round;
+      if (!done) {
+        ++declined;
+        ASSERT_EQ(got.bytes, before.bytes);
+        ASSERT_EQ(got.ends, before.ends);
+        continue;
+      }
+      utf8_matcher.lower_tokens(utf8, want);
+      ASSERT_EQ(got.bytes, want.bytes) << "round " << round;
+      ASSERT_EQ(got.ends, want.ends) << "round " << round;
+    }
+    EXPECT_GT(declined, 100);
+  }
+}
+
+// Every analyzer kind counts and hashes a corpus of code points exactly as it does the corpus's
+// UTF-8: the default pattern through the code-point scan, everything else through its fallback.
+TEST(SkCorpus, CodePointDocumentsCountAndHashAsTheirUtf8) {
+  std::mt19937 rng(22);
+  std::vector<StoredDoc> stored_docs;
+  std::vector<int> widths;
+  for (int d = 0; d < 300; ++d) {
+    const int width = d % 3 == 0 ? 1 : d % 3 == 1 ? 2 : 4;
+    std::u32string cps = random_code_points(rng, width == 1 ? 0x100 : width == 2 ? 0x10000 : 0x110000);
+    cps += U" ab Cd";  // no document without terms
+    stored_docs.push_back(stored(cps));
+    widths.push_back(width);
+  }
+  std::vector<mekong::CodeUnits> units;
+  std::vector<std::string> utf8(stored_docs.size());
+  for (std::size_t d = 0; d < stored_docs.size(); ++d) {
+    units.push_back(stored_docs[d].units(widths[d]));
+    mekong::append_utf8(units.back(), utf8[d]);
+  }
+  const std::vector<std::string_view> views(utf8.begin(), utf8.end());
+  std::vector<mekong::SkAnalyzerConfig> configs(8);
+  configs[1].token_pattern = "(?u)\\b\\w+\\b";
+  configs[2].token_pattern = "(?u)\\b\\w[\\w'-]*\\w\\b";  // ICU
+  configs[3].kind = mekong::SkAnalyzerKind::chars_wb;
+  configs[3].ngram_min = 2, configs[3].ngram_max = 4;
+  configs[4].kind = mekong::SkAnalyzerKind::chars;
+  configs[5].use_stop_words = true, configs[5].stop_words = {"ab"};
+  configs[5].ngram_max = 2;
+  configs[6].strip_accents = mekong::StripAccents::unicode;
+  configs[7].lowercase = false;
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    const mekong::SkAnalyzer analyzer(configs[c]);
+    const mekong::SkCorpus from_units(units, analyzer), from_utf8(views, analyzer);
+    for (int threads : {1, 2}) {
+      mekong::CountConfig cfg;
+      cfg.n_jobs = threads;
+      const auto a = mekong::count_and_learn(from_units, cfg), b = mekong::count_and_learn(from_utf8, cfg);
+      EXPECT_EQ(a.vocabulary, b.vocabulary) << "config " << c;
+      EXPECT_EQ(a.matrix.indptr, b.matrix.indptr) << "config " << c;
+      EXPECT_EQ(a.matrix.indices, b.matrix.indices) << "config " << c;
+      EXPECT_EQ(a.matrix.data, b.matrix.data) << "config " << c;
+      mekong::HashingConfig h;
+      h.n_features = 1 << 10;
+      h.n_jobs = threads;
+      const auto x = mekong::hash_terms(from_units, h), y = mekong::hash_terms(from_utf8, h);
+      EXPECT_EQ(x.indptr, y.indptr) << "config " << c;
+      EXPECT_EQ(x.indices, y.indices) << "config " << c;
+      EXPECT_EQ(x.data, y.data) << "config " << c;
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "mekong/text/chargrams.hpp"
+#include "mekong/text/utf8.hpp"
 
 namespace mekong {
 
@@ -119,21 +120,80 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
     }
 }
 
+void append_utf8(const CodeUnits& doc, std::string& out) {
+  const std::size_t n = doc.length;
+  switch (doc.width) {
+    case 1: {
+      const auto* p = static_cast<const std::uint8_t*>(doc.data);
+      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
+      return;
+    }
+    case 2: {
+      const auto* p = static_cast<const char16_t*>(doc.data);
+      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
+      return;
+    }
+    default: {
+      const auto* p = static_cast<const char32_t*>(doc.data);
+      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
+    }
+  }
+}
+
+bool SkAnalyzer::Worker::plain_scan() const {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  return cfg.kind == SkAnalyzerKind::word && cfg.ngram_max == 1 && !cfg.use_stop_words && cfg.lowercase &&
+         cfg.strip_accents == StripAccents::none && owner_.pattern_->fast_min_run() > 0;
+}
+
+void SkAnalyzer::Worker::analyze(const CodeUnits& doc, TermBuffer& out) {
+  if (plain_scan()) {
+    out.clear();
+    bool done;
+    if (doc.width == 1)
+      done = matcher_->lower_tokens(static_cast<const std::uint8_t*>(doc.data), doc.length, out);
+    else if (doc.width == 2)
+      done = matcher_->lower_tokens(static_cast<const char16_t*>(doc.data), doc.length, out);
+    else
+      done = matcher_->lower_tokens(static_cast<const char32_t*>(doc.data), doc.length, out);
+    if (done) return;
+  }
+  utf8_.clear();
+  append_utf8(doc, utf8_);
+  analyze(std::string_view(utf8_), out);
+}
+
+void SkAnalyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
+  if (plain_scan()) {
+    ids.clear();
+    analyze(doc, word_grams_);
+    resolve.all(word_grams_, ids);
+    return;
+  }
+  utf8_.clear();
+  append_utf8(doc, utf8_);
+  term_ids(std::string_view(utf8_), resolve, ids);
+}
+
 namespace {
+template <class Doc>
 class SkReader : public TermSource::Reader {
  public:
-  SkReader(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
+  SkReader(const std::vector<Doc>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
   void terms(std::size_t doc, TermBuffer& out) override { worker_.analyze(docs_[doc], out); }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
     worker_.term_ids(docs_[doc], resolve, ids);
   }
 
  private:
-  const std::vector<std::string_view>& docs_;
+  const std::vector<Doc>& docs_;
   SkAnalyzer::Worker worker_;
 };
 }  // namespace
 
-std::unique_ptr<TermSource::Reader> SkCorpus::reader() const { return std::make_unique<SkReader>(docs_, analyzer_); }
+std::unique_ptr<TermSource::Reader> SkCorpus::reader() const {
+  if (utf8_) return std::make_unique<SkReader<std::string_view>>(*utf8_, analyzer_);
+  return std::make_unique<SkReader<CodeUnits>>(*units_, analyzer_);
+}
 
 }  // namespace mekong
