@@ -181,7 +181,7 @@ void bind_matrix(py::module_& m) {
   m.def(
       "sk_hash",
       [](const py::list& docs, const SkAnalyzer& analyzer, std::int32_t n_features, bool alternate_sign, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, bool binary, const std::string& norm) {
         std::vector<py::object> keep;
         const auto units = code_units(docs, keep);
         SkCorpus corpus(units, analyzer);
@@ -189,12 +189,14 @@ void bind_matrix(py::module_& m) {
         cfg.n_features = n_features;
         cfg.alternate_sign = alternate_sign;
         cfg.n_jobs = n_jobs;
+        cfg.binary = binary;
+        cfg.norm = norm_arg(norm);
         Csr<double> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"),
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("binary") = false, py::arg("norm") = "none");
 
   m.def(
       "murmurhash3_32",
