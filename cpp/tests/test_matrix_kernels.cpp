@@ -18,6 +18,7 @@
 #include "mekong/matrix/hashing.hpp"
 #include "mekong/text/pattern.hpp"
 #include "mekong/text/sklearn_analyzer.hpp"
+#include "mekong/text/utf8.hpp"
 
 #include <unicode/uchar.h>
 
@@ -354,6 +355,14 @@ struct StoredDoc {
     return {w4.data(), w4.size(), 4};
   }
 };
+// The UTF-8 of code points by utf8::append, one at a time: independent of append_utf8 (CodeUnits),
+// which the fallbacks under test use.
+std::string utf8_of(const std::u32string& cps) {
+  std::string out;
+  for (char32_t c : cps) mekong::utf8::append(out, c);
+  return out;
+}
+
 StoredDoc stored(const std::u32string& cps) {
   StoredDoc d;
   d.w4 = cps;
@@ -377,8 +386,10 @@ TEST(LowerTokens, CodePointScanEqualsTheUtf8Scan) {
       const int width = round % 3 == 0 ? 1 : round % 3 == 1 ? 2 : 4;
       const std::u32string cps = random_code_points(rng, width == 1 ? 0x100 : width == 2 ? 0x10000 : 0x110000);
       const StoredDoc doc = stored(cps);
-      std::string utf8;
-      mekong::append_utf8(doc.units(width), utf8);
+      const std::string utf8 = utf8_of(cps);
+      std::string encoded;
+      mekong::append_utf8(doc.units(width), encoded);
+      ASSERT_EQ(encoded, utf8) << "round " << round;
       TermBuffer got, want;
       got.bytes = "x";  // appends after what is there
       got.ends.push_back(1);
@@ -424,7 +435,7 @@ TEST(SkCorpus, CodePointDocumentsCountAndHashAsTheirUtf8) {
   std::vector<std::string> utf8(stored_docs.size());
   for (std::size_t d = 0; d < stored_docs.size(); ++d) {
     units.push_back(stored_docs[d].units(widths[d]));
-    mekong::append_utf8(units.back(), utf8[d]);
+    utf8[d] = utf8_of(stored_docs[d].w4);
   }
   const std::vector<std::string_view> views(utf8.begin(), utf8.end());
   std::vector<mekong::SkAnalyzerConfig> configs(8);

@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "mekong/text/chargrams.hpp"
-#include "mekong/text/utf8.hpp"
 
 namespace mekong {
 
@@ -120,24 +119,45 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
     }
 }
 
-void append_utf8(const CodeUnits& doc, std::string& out) {
-  const std::size_t n = doc.length;
-  switch (doc.width) {
-    case 1: {
-      const auto* p = static_cast<const std::uint8_t*>(doc.data);
-      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
-      return;
-    }
-    case 2: {
-      const auto* p = static_cast<const char16_t*>(doc.data);
-      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
-      return;
-    }
-    default: {
-      const auto* p = static_cast<const char32_t*>(doc.data);
-      for (std::size_t i = 0; i < n; ++i) utf8::append(out, p[i]);
+namespace {
+template <class Unit>
+char* store_utf8(const Unit* p, std::size_t n, char* w) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = p[i];
+    if (c < 0x80) {
+      *w++ = static_cast<char>(c);
+    } else if (c < 0x800) {
+      *w++ = static_cast<char>(0xC0 | (c >> 6));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {  // lone surrogates too, as "surrogatepass" writes them
+      *w++ = static_cast<char>(0xE0 | (c >> 12));
+      *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      *w++ = static_cast<char>(0xF0 | (c >> 18));
+      *w++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
     }
   }
+  return w;
+}
+}  // namespace
+
+void append_utf8(const CodeUnits& doc, std::string& out) {
+  // Sized once for the longest form (2 bytes a code point below U+0100, 3 in the BMP, 4 above),
+  // written through a pointer, then cut to what was written.
+  const std::size_t at = out.size(), n = doc.length;
+  out.resize(at + n * (doc.width == 1 ? 2 : doc.width == 2 ? 3 : 4));
+  char* const begin = out.data() + at;
+  char* end;
+  if (doc.width == 1)
+    end = store_utf8(static_cast<const std::uint8_t*>(doc.data), n, begin);
+  else if (doc.width == 2)
+    end = store_utf8(static_cast<const char16_t*>(doc.data), n, begin);
+  else
+    end = store_utf8(static_cast<const char32_t*>(doc.data), n, begin);
+  out.resize(at + static_cast<std::size_t>(end - begin));
 }
 
 bool SkAnalyzer::Worker::plain_scan() const {
