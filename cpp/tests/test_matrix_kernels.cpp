@@ -472,21 +472,28 @@ TEST(SkCorpus, CodePointDocumentsCountAndHashAsTheirUtf8) {
 
 // count_and_learn against a per-row std::map over the analyzer's terms, on one thread (its lone
 // part's buffers become the matrix, sorted in place chunk by chunk) and on two, with and without
-// pruning (which takes the copying path) and binary. Rows long enough to span several radix chunks.
+// pruning (which takes the copying path) and binary. Chunks of many rows, and one row of more
+// distinct terms than a radix chunk holds.
 TEST(CountAndLearn, InPlaceAndCopyingAssemblyEqualAReference) {
   std::mt19937 rng(23);
   for (int round = 0; round < 12; ++round) {
     std::vector<std::string> texts;
-    const std::size_t n_docs = std::uniform_int_distribution<std::size_t>(1, 60)(rng);
-    const int vocab = round % 2 ? 40 : 5000;
+    const std::size_t n_docs = std::uniform_int_distribution<std::size_t>(1, 30)(rng);
+    const int vocab = round % 2 ? 40 : 100000;
     for (std::size_t d = 0; d < n_docs; ++d) {
       std::string doc;
-      const std::size_t words = std::uniform_int_distribution<std::size_t>(0, round % 3 ? 200 : 50000)(rng);
+      const std::size_t words = std::uniform_int_distribution<std::size_t>(0, round % 3 ? 200 : 3000)(rng);
       for (std::size_t w = 0; w < words; ++w)
         doc += "w" + std::to_string(std::uniform_int_distribution<int>(0, vocab)(rng)) + (w % 9 ? " " : ". ");
       texts.push_back(doc);
     }
-    texts.push_back("w1 w2");  // a vocabulary is never empty
+    if (round == 0) {  // 40,000 distinct terms in one row: more than a chunk (RowSorter::kChunk)
+      std::string doc;
+      for (int w = 0; w < 40000; ++w) doc += "w" + std::to_string(w) + " ";
+      texts.push_back(doc);
+    }
+    texts.push_back("w1 w2");  // twice: no vocabulary is empty, even at min_df 2
+    texts.push_back("w2 w1");
     const std::vector<std::string_view> docs(texts.begin(), texts.end());
     const mekong::SkAnalyzer analyzer{mekong::SkAnalyzerConfig{}};
     const mekong::SkCorpus corpus(docs, analyzer);
@@ -499,34 +506,35 @@ TEST(CountAndLearn, InPlaceAndCopyingAssemblyEqualAReference) {
       for (std::size_t t = 0; t < terms.size(); ++t) ++rows[d][std::string(terms[t])];
       for (const auto& [term, n] : rows[d]) ++df[term];
     }
-    for (const bool binary : {false, true})
-      for (const double min_df : {1.0, 2.0})
+    for (const double min_df : {1.0, 2.0}) {
+      std::vector<std::string> vocabulary;
+      for (const auto& [term, n] : df)
+        if (n >= min_df) vocabulary.push_back(term);
+      std::unordered_map<std::string, std::int32_t> column;
+      for (std::size_t c = 0; c < vocabulary.size(); ++c) column[vocabulary[c]] = static_cast<std::int32_t>(c);
+      std::vector<std::int64_t> indptr{0};
+      std::vector<std::int32_t> indices;
+      std::vector<std::int64_t> counts;
+      for (const auto& row : rows) {
+        for (const auto& [term, n] : row)  // std::map: in term order, which is column order
+          if (const auto it = column.find(term); it != column.end()) {
+            indices.push_back(it->second);
+            counts.push_back(n);
+          }
+        indptr.push_back(static_cast<std::int64_t>(indices.size()));
+      }
+      for (const bool binary : {false, true})
         for (const int threads : {1, 2}) {
           mekong::CountConfig cfg;
           cfg.binary = binary;
           cfg.min_df = min_df;
           cfg.n_jobs = threads;
           const auto out = mekong::count_and_learn(corpus, cfg);
-          std::vector<std::string> vocabulary;
-          for (const auto& [term, n] : df)
-            if (n >= min_df) vocabulary.push_back(term);
           ASSERT_EQ(out.vocabulary, vocabulary) << round;
-          std::map<std::string, std::int32_t> column;
-          for (std::size_t c = 0; c < vocabulary.size(); ++c) column[vocabulary[c]] = static_cast<std::int32_t>(c);
-          std::vector<std::int64_t> indptr{0};
-          std::vector<std::int32_t> indices;
-          std::vector<std::int64_t> data;
-          for (const auto& row : rows) {
-            for (const auto& [term, n] : row)
-              if (column.count(term)) {
-                indices.push_back(column[term]);
-                data.push_back(binary ? 1 : n);
-              }
-            indptr.push_back(static_cast<std::int64_t>(indices.size()));
-          }
           ASSERT_EQ(out.matrix.indptr, indptr) << round;
           ASSERT_EQ(out.matrix.indices, indices) << round;
-          ASSERT_EQ(out.matrix.data, data) << round;
+          ASSERT_EQ(out.matrix.data, binary ? std::vector<std::int64_t>(counts.size(), 1) : counts) << round;
         }
+    }
   }
 }
