@@ -5,9 +5,13 @@
 //   python benchmarks/sklearn_dropin.py --repeats 1            # writes benchmarks/data/longtail-10mb.txt
 //   g++ -O2 -g -std=c++20 -Icpp/include benchmarks/sk_driver.cpp build/<wheel-tag>/libmekong_core.a \
 //       -o /tmp/skdriver -licuuc -licui18n -licudata -lpthread
-//   perf record -g /tmp/skdriver benchmarks/data/longtail-10mb.txt [count|hash|pattern] [REPEATS]
+//   perf record -g /tmp/skdriver benchmarks/data/longtail-10mb.txt [count|hash|pattern] [REPEATS] [units]
 //
-// Prints the best CPU seconds of REPEATS runs (default 5), MB/s and the matrix's shape.
+// Prints the best CPU seconds of REPEATS runs (default 5), MB/s and the matrix's shape. With
+// "units" each document is first stored as a Python str stores it (1, 2 or 4 bytes a code point,
+// by its largest) and read from there, as mekong.sklearn reads a list of str; the fingerprint
+// must be the same as without.
+#include <algorithm>
 #include <ctime>
 #include <cstdio>
 #include <cstring>
@@ -50,7 +54,26 @@ int main(int argc, char** argv) {
   SkAnalyzerConfig cfg;
   if (mode == "pattern") cfg.token_pattern = "(?u)\\b\\w[\\w'-]*\\w\\b|\\d+(?:[.,]\\d+)+";
   SkAnalyzer analyzer(cfg);
-  SkCorpus corpus(docs, analyzer);
+  const bool units = argc > 4 && std::string(argv[4]) == "units";
+  std::vector<std::u32string> points(units ? docs.size() : 0);
+  std::vector<std::string> narrow(points.size());
+  std::vector<std::u16string> wide(points.size());
+  std::vector<CodeUnits> stored(points.size());
+  for (std::size_t d = 0; d < points.size(); ++d) {
+    for (std::size_t i = 0; i < docs[d].size();) points[d].push_back(pytext::next(docs[d], i));
+    char32_t top = 0;
+    for (char32_t c : points[d]) top = std::max(top, c);
+    if (top < 0x100) {
+      for (char32_t c : points[d]) narrow[d].push_back(static_cast<char>(c));
+      stored[d] = {narrow[d].data(), narrow[d].size(), 1};
+    } else if (top < 0x10000) {
+      for (char32_t c : points[d]) wide[d].push_back(static_cast<char16_t>(c));
+      stored[d] = {wide[d].data(), wide[d].size(), 2};
+    } else {
+      stored[d] = {points[d].data(), points[d].size(), 4};
+    }
+  }
+  SkCorpus corpus = units ? SkCorpus(stored, analyzer) : SkCorpus(docs, analyzer);
   double best = 1e9;
   std::size_t rows = 0, cols = 0, nnz = 0;
   std::uint64_t fingerprint = 1469598103934665603ull;  // FNV-1a over the matrix and vocabulary

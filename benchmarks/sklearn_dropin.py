@@ -196,31 +196,47 @@ CASES = [
 ]
 
 
-NOTES = """Where the time goes (`perf record` on `benchmarks/sk_driver.cpp`, the core alone counting this
-corpus with the default pattern, 2026-11-30 evening): the one-pass lower-case + tokenize scan about
-27%, interning the terms about 22%, putting each row's columns in order about 13% (a chunked radix
-sort), the per-row duplicate check about 9%, page faults of fresh output about 6%, sorting the
-vocabulary about 2% (integer keys on 8-byte prefixes); Python adds a few percent (the vocabulary
-dict is built in the binding). Changes of that evening, each measured on the driver (fingerprint of
-matrix and vocabulary unchanged): the scan reads ASCII, every 2-byte sequence and U+1E00-U+1EFF
-(Vietnamese letters with a tone mark) from one table of lower-cased UTF-8 bytes plus flags, with no
-decode and no encode branches (-7% of the core's CPU); document frequencies are counted per id and
-total counts only for max_features (-4%); a document's terms are interned in one batch with each
-term-table slot and each row's seen-entry prefetched 8 terms ahead (-7% count, -10% hashing). Two
-branch-free scans (the byte form chosen by table or by arithmetic instead of by branches) were
-measured 10-25% slower and dropped: the position of the next character then waits on loads instead
-of being predicted. All three together, before -> after, alternated 4 times,
-median of each run's best CPU seconds, load 11-15: the core alone (`sk_driver CORPUS count|hash 3`)
-0.118 -> 0.104 s count, 0.113 -> 0.103 s hashing; end to end through Python (best of 5 calls in
-each of 4 processes per build, as `sklearn_dropin.py --mekong-only count|hash --repeats 5` does
-under each build's install) 0.142 -> 0.131 s CountVectorizer, 0.127 -> 0.115 s HashingVectorizer.
-The word cases miss 15x: scikit-learn's own path is already C for the expensive part
-(`re.findall`) and spends Python only per token, so 15x needs about 190 MB/s end to end; the core
-does about 105 MB/s per thread here, and what is left is spread (scan, a term table larger than
-the cache for a long-tailed vocabulary, the row sort). The ICU case pays for ICU's regex engine
-(`RegexMatcher::MatchChunkAt` is 40% of its profile: `\\w` is spelt out as a set ICU tests per
-character); its gain is the counting. char_wb meets its target because each distinct word's
-n-grams are resolved once and remembered."""
+NOTES = """Where the time went before this round's changes (`perf record` on `benchmarks/sk_driver.cpp`,
+the core alone on this corpus, default pattern, 2026-11-30 21:58, main at 2cf2933): counting: the
+lower-case + tokenize scan 28.5%, interning the terms 21.1% (the table's slot loads: a 68,848-term
+vocabulary's table is 2 MB), the row sort 12.4%, the per-row duplicate check 8.7%, kernel page
+faults and page clearing about 10% (fresh, zero-filled output arrays), sorting the vocabulary
+3.4%. Hashing: the same scan and lookups, then the radix sort and the gap closing. And before the
+core started, the binding encoded every non-ASCII str to UTF-8 with the GIL held (10-20 ms of the
+end-to-end time on this corpus, one thread whatever n_jobs).
+
+What changed (each step measured with `sk_driver CORPUS count|hash 3 [units]` alternated against
+the previous build, fingerprints of matrix and vocabulary unchanged: count 21c113f2b913d789, hash
+465708432e741b74):
+
+1. The documents are read from each str's own storage (PEP 393: 1, 2 or 4 bytes a code point),
+   with no UTF-8 copy of the corpus; the default pattern's scan reads the code points with one
+   table load each and no UTF-8 decoding. Any other analyzer, and a document needing str.lower()'s
+   full mapping, is encoded one document at a time in its worker's buffer. Core alone (load 10-12):
+   count 0.0988-0.1062 s -> 0.0911-0.0964 s, hash 0.1017-0.1081 s -> 0.0899-0.0918 s; plus the
+   encoding no longer done before the call.
+2. The count's lone part (one thread, nothing pruned) sorts its rows in place, in the buffers the
+   entries were counted in, which then become the matrix: no second pair of nnz-sized arrays to
+   zero and fault in. Count 0.1004-0.1042 s -> 0.0855-0.0880 s.
+3. Hashing the same (int32 columns and double signed counts from the start), and its binary and
+   l1 / l2 norm applied in the core (scikit-learn's normalize, operation for operation) instead of
+   by sklearn.preprocessing.normalize afterwards. Hash 0.1000-0.1018 s -> 0.0885-0.0891 s.
+4. term_table.hpp's copy of the interner's probe loop is gone: one BasicInterner with two slot
+   layouts (same fingerprints, same time).
+
+End to end, the whole of this round, `python benchmarks/sklearn_dropin.py --mekong-only count|hash
+--repeats 5` under main's install (2cf2933 + NFC commits) and this one, alternated 3 times, load
+7-12, CPU seconds: CountVectorizer 0.124-0.128 -> 0.090-0.091, HashingVectorizer 0.111-0.115 ->
+0.073-0.080.
+
+The word cases still miss 15x: that needs about 60 ms for this corpus end to end (190 MB/s), and
+what is left is spread: the scan (about a fifth: the code-point scan is bound by the word /
+not-word branch at every token boundary; a branch-free version measured no faster), the term
+table's cache misses (a fifth), the row sort, the per-row duplicate check, and in Python the
+vocabulary dict (68,848 str made in the binding) and, for TfidfVectorizer, scikit-learn's own
+TfidfTransformer. The ICU case pays for ICU's regex engine (`RegexMatcher::MatchChunkAt` is 40% of
+its profile: `\\w` is spelt out as a set ICU tests per character); its gain is the counting. char_wb
+meets its target because each distinct word's n-grams are resolved once and remembered."""
 
 
 def same(a, b, ea, eb):

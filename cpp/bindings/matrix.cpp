@@ -49,6 +49,22 @@ py::dict aliases_to_python(const AliasObservations& seen) {
   return out;
 }
 
+// The code points of a list of str as each str holds them (no UTF-8 copy: see SkCorpus), alive
+// as long as `docs`, which `keep` holds.
+std::vector<CodeUnits> code_units(const py::list& docs, std::vector<py::object>& keep) {
+  std::vector<CodeUnits> out;
+  out.reserve(docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    PyObject* o = PyList_GET_ITEM(docs.ptr(), static_cast<Py_ssize_t>(i));
+    if (!PyUnicode_Check(o))
+      throw py::type_error("document " + std::to_string(i) + " is " + Py_TYPE(o)->tp_name + ", expected str");
+    const py_convert::StrStorage st = py_convert::str_storage(o);
+    out.push_back({st.data, st.length, st.kind == 0 ? 1 : st.kind});
+  }
+  keep.push_back(docs);
+  return out;
+}
+
 // A fixed vocabulary: normalized terms -> column.
 struct Vocabulary {
   Interner terms;
@@ -123,8 +139,8 @@ void bind_matrix(py::module_& m) {
       [](const py::list& docs, const SkAnalyzer& analyzer, double min_df, bool min_df_is_count, double max_df,
          bool max_df_is_count, int n_jobs, const py::object& progress) {
         std::vector<py::object> keep;
-        const auto views = utf8_views(docs, keep);
-        SkCorpus corpus(views, analyzer);
+        const auto units = code_units(docs, keep);
+        SkCorpus corpus(units, analyzer);
         CountConfig cfg;
         cfg.min_df = min_df;
         cfg.min_df_is_count = min_df_is_count;
@@ -151,10 +167,10 @@ void bind_matrix(py::module_& m) {
       [](const py::list& docs, const SkAnalyzer& analyzer, const py::list& terms_by_column, int n_jobs,
          const py::object& progress) {
         std::vector<py::object> keep;
-        const auto views = utf8_views(docs, keep);
+        const auto units = code_units(docs, keep);
         const auto terms = utf8_views(terms_by_column, keep);
         const Interner vocabulary = Interner::of_unique(terms);
-        SkCorpus corpus(views, analyzer);
+        SkCorpus corpus(units, analyzer);
         Csr<std::int64_t> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return count_fixed(corpus, vocabulary, false, n_jobs, cancel); });
         return py_convert::csr_to_python(std::move(out));
@@ -165,20 +181,22 @@ void bind_matrix(py::module_& m) {
   m.def(
       "sk_hash",
       [](const py::list& docs, const SkAnalyzer& analyzer, std::int32_t n_features, bool alternate_sign, int n_jobs,
-         const py::object& progress) {
+         const py::object& progress, bool binary, const std::string& norm) {
         std::vector<py::object> keep;
-        const auto views = utf8_views(docs, keep);
-        SkCorpus corpus(views, analyzer);
+        const auto units = code_units(docs, keep);
+        SkCorpus corpus(units, analyzer);
         HashingConfig cfg;
         cfg.n_features = n_features;
         cfg.alternate_sign = alternate_sign;
         cfg.n_jobs = n_jobs;
+        cfg.binary = binary;
+        cfg.norm = norm_arg(norm);
         Csr<double> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));
       },
       py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"),
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("binary") = false, py::arg("norm") = "none");
 
   m.def(
       "murmurhash3_32",

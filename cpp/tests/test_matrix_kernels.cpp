@@ -14,9 +14,11 @@
 
 #include "../src/matrix/row_sort.hpp"
 #include "../src/matrix/term_table.hpp"
+#include "mekong/matrix/count.hpp"
 #include "mekong/matrix/hashing.hpp"
 #include "mekong/text/pattern.hpp"
 #include "mekong/text/sklearn_analyzer.hpp"
+#include "mekong/text/utf8.hpp"
 
 #include <unicode/uchar.h>
 
@@ -37,9 +39,12 @@ std::string random_term(std::mt19937& rng) {
 
 }  // namespace
 
-TEST(TermTable, AgreesWithUnorderedMap) {
+// Both slot layouts of the one interner (the count's CodedKeys, the general TaggedKeys) against
+// std::unordered_map.
+template <class Table>
+void agrees_with_unordered_map() {
   std::mt19937 rng(7);
-  TermTable table;
+  Table table;
   std::unordered_map<std::string, std::uint32_t> reference;
   for (int i = 0; i < 100000; ++i) {
     const std::string term = random_term(rng);
@@ -54,9 +59,12 @@ TEST(TermTable, AgreesWithUnorderedMap) {
   for (const auto& [term, id] : reference) ASSERT_EQ(table.find(term), id);
   for (int i = 0; i < 1000; ++i) {
     const std::string term = random_term(rng) + "q";  // 'q' is not in the alphabet: never interned
-    ASSERT_EQ(table.find(term), TermTable::npos);
+    ASSERT_EQ(table.find(term), Table::npos);
   }
 }
+
+TEST(TermTable, AgreesWithUnorderedMap) { agrees_with_unordered_map<TermTable>(); }
+TEST(Interner, AgreesWithUnorderedMap) { agrees_with_unordered_map<mekong::Interner>(); }
 
 // A document's terms interned as one batch (slots prefetched ahead, the table growing mid-batch)
 // give the ids that interning them one by one gives, and report each new term once, in order.
@@ -313,6 +321,220 @@ TEST(LowerTokens, TableScanEqualsTheDecodingReference) {
       reference_lower_tokens(slow, compiled.fast_min_run(), text, want);
       ASSERT_EQ(got.bytes, want.bytes) << "text #" << round;
       ASSERT_EQ(got.ends, want.ends) << "text #" << round;
+    }
+  }
+}
+
+namespace {
+// Code points that reach every branch of the code-point scan and of its fallbacks: ASCII (NUL
+// included), Latin-1, Vietnamese letters in and outside U+1E00-U+1EFF, a combining mark, the
+// full-mapping letters U+0130 and U+03A3, KELVIN SIGN, lone surrogates, astral letters and digits,
+// white space of several kinds.
+std::u32string random_code_points(std::mt19937& rng, char32_t limit) {
+  static const char32_t pool[] = {U'a',  U'Z',   U'_',   U'7',   U' ',    U'-',    U'\n',  0,      0xC0,  0xE0,   0xB5,
+                                  0xDF,  0x110,  0x1AF,  0x23A,  0x1EA0,  0x1EC7,  0x1E00, 0x1EFF, 0x301, 0x130,  0x3A3,
+                                  0x3B1, 0x212A, 0xD800, 0xDC00, 0x1D400, 0x10400, 0x2003, 0x663,  0xA0,  0x1F600};
+  constexpr std::size_t kPool = sizeof(pool) / sizeof(pool[0]);
+  const std::size_t len = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
+  std::u32string s;
+  while (s.size() < len) {
+    const char32_t c = pool[std::uniform_int_distribution<std::size_t>(0, kPool - 1)(rng)];
+    if (c < limit) s.push_back(c);
+  }
+  return s;
+}
+
+// A document of code points stored at `width` bytes each, as a Python str of that kind holds it.
+struct StoredDoc {
+  std::vector<std::uint8_t> w1;
+  std::u16string w2;
+  std::u32string w4;
+  mekong::CodeUnits units(int width) const {
+    if (width == 1) return {w1.data(), w1.size(), 1};
+    if (width == 2) return {w2.data(), w2.size(), 2};
+    return {w4.data(), w4.size(), 4};
+  }
+};
+// The UTF-8 of code points by utf8::append, one at a time: independent of append_utf8 (CodeUnits),
+// which the fallbacks under test use.
+std::string utf8_of(const std::u32string& cps) {
+  std::string out;
+  for (char32_t c : cps) mekong::utf8::append(out, c);
+  return out;
+}
+
+StoredDoc stored(const std::u32string& cps) {
+  StoredDoc d;
+  d.w4 = cps;
+  for (char32_t c : cps) {
+    d.w1.push_back(static_cast<std::uint8_t>(c));
+    d.w2.push_back(static_cast<char16_t>(c));
+  }
+  return d;
+}
+}  // namespace
+
+// The scan over a str's own code points equals the scan over its UTF-8 ("surrogatepass" bytes for
+// lone surrogates), or declines (out unchanged) exactly where the document needs the full mapping.
+TEST(LowerTokens, CodePointScanEqualsTheUtf8Scan) {
+  std::mt19937 rng(21);
+  for (const char* pattern : {"(?u)\\b\\w\\w+\\b", "(?u)\\b\\w+\\b"}) {
+    pytext::TokenPattern compiled(pattern);
+    pytext::TokenPattern::Matcher units_matcher(compiled), utf8_matcher(compiled);
+    int declined = 0;
+    for (int round = 0; round < 30000; ++round) {
+      const int width = round % 3 == 0 ? 1 : round % 3 == 1 ? 2 : 4;
+      const std::u32string cps = random_code_points(rng, width == 1 ? 0x100 : width == 2 ? 0x10000 : 0x110000);
+      const StoredDoc doc = stored(cps);
+      const std::string utf8 = utf8_of(cps);
+      std::string encoded;
+      mekong::append_utf8(doc.units(width), encoded);
+      ASSERT_EQ(encoded, utf8) << "round " << round;
+      TermBuffer got, want;
+      got.bytes = "x";  // appends after what is there
+      got.ends.push_back(1);
+      want = got;
+      const TermBuffer before = got;
+      bool done;
+      if (width == 1)
+        done = units_matcher.lower_tokens(doc.w1.data(), doc.w1.size(), got);
+      else if (width == 2)
+        done = units_matcher.lower_tokens(doc.w2.data(), doc.w2.size(), got);
+      else
+        done = units_matcher.lower_tokens(doc.w4.data(), doc.w4.size(), got);
+      const bool full = cps.find(0x130) != std::u32string::npos || cps.find(0x3A3) != std::u32string::npos;
+      ASSERT_EQ(done, !full) << "round " << round;
+      if (!done) {
+        ++declined;
+        ASSERT_EQ(got.bytes, before.bytes);
+        ASSERT_EQ(got.ends, before.ends);
+        continue;
+      }
+      utf8_matcher.lower_tokens(utf8, want);
+      ASSERT_EQ(got.bytes, want.bytes) << "round " << round;
+      ASSERT_EQ(got.ends, want.ends) << "round " << round;
+    }
+    EXPECT_GT(declined, 100);
+  }
+}
+
+// Every analyzer kind counts and hashes a corpus of code points exactly as it does the corpus's
+// UTF-8: the default pattern through the code-point scan, everything else through its fallback.
+TEST(SkCorpus, CodePointDocumentsCountAndHashAsTheirUtf8) {
+  std::mt19937 rng(22);
+  std::vector<StoredDoc> stored_docs;
+  std::vector<int> widths;
+  for (int d = 0; d < 300; ++d) {
+    const int width = d % 3 == 0 ? 1 : d % 3 == 1 ? 2 : 4;
+    std::u32string cps = random_code_points(rng, width == 1 ? 0x100 : width == 2 ? 0x10000 : 0x110000);
+    cps += U" ab Cd";  // no document without terms
+    stored_docs.push_back(stored(cps));
+    widths.push_back(width);
+  }
+  std::vector<mekong::CodeUnits> units;
+  std::vector<std::string> utf8(stored_docs.size());
+  for (std::size_t d = 0; d < stored_docs.size(); ++d) {
+    units.push_back(stored_docs[d].units(widths[d]));
+    utf8[d] = utf8_of(stored_docs[d].w4);
+  }
+  const std::vector<std::string_view> views(utf8.begin(), utf8.end());
+  std::vector<mekong::SkAnalyzerConfig> configs(8);
+  configs[1].token_pattern = "(?u)\\b\\w+\\b";
+  configs[2].token_pattern = "(?u)\\b\\w[\\w'-]*\\w\\b";  // ICU
+  configs[3].kind = mekong::SkAnalyzerKind::chars_wb;
+  configs[3].ngram_min = 2, configs[3].ngram_max = 4;
+  configs[4].kind = mekong::SkAnalyzerKind::chars;
+  configs[5].use_stop_words = true, configs[5].stop_words = {"ab"};
+  configs[5].ngram_max = 2;
+  configs[6].strip_accents = mekong::StripAccents::unicode;
+  configs[7].lowercase = false;
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    const mekong::SkAnalyzer analyzer(configs[c]);
+    const mekong::SkCorpus from_units(units, analyzer), from_utf8(views, analyzer);
+    for (int threads : {1, 2}) {
+      mekong::CountConfig cfg;
+      cfg.n_jobs = threads;
+      const auto a = mekong::count_and_learn(from_units, cfg), b = mekong::count_and_learn(from_utf8, cfg);
+      EXPECT_EQ(a.vocabulary, b.vocabulary) << "config " << c;
+      EXPECT_EQ(a.matrix.indptr, b.matrix.indptr) << "config " << c;
+      EXPECT_EQ(a.matrix.indices, b.matrix.indices) << "config " << c;
+      EXPECT_EQ(a.matrix.data, b.matrix.data) << "config " << c;
+      mekong::HashingConfig h;
+      h.n_features = 1 << 10;
+      h.n_jobs = threads;
+      const auto x = mekong::hash_terms(from_units, h), y = mekong::hash_terms(from_utf8, h);
+      EXPECT_EQ(x.indptr, y.indptr) << "config " << c;
+      EXPECT_EQ(x.indices, y.indices) << "config " << c;
+      EXPECT_EQ(x.data, y.data) << "config " << c;
+    }
+  }
+}
+
+// count_and_learn against a per-row std::map over the analyzer's terms, on one thread (its lone
+// part's buffers become the matrix, sorted in place chunk by chunk) and on two, with and without
+// pruning (which takes the copying path) and binary. Chunks of many rows, and one row of more
+// distinct terms than a radix chunk holds.
+TEST(CountAndLearn, InPlaceAndCopyingAssemblyEqualAReference) {
+  std::mt19937 rng(23);
+  for (int round = 0; round < 12; ++round) {
+    std::vector<std::string> texts;
+    const std::size_t n_docs = std::uniform_int_distribution<std::size_t>(1, 30)(rng);
+    const int vocab = round % 2 ? 40 : 100000;
+    for (std::size_t d = 0; d < n_docs; ++d) {
+      std::string doc;
+      const std::size_t words = std::uniform_int_distribution<std::size_t>(0, round % 3 ? 200 : 3000)(rng);
+      for (std::size_t w = 0; w < words; ++w)
+        doc += "w" + std::to_string(std::uniform_int_distribution<int>(0, vocab)(rng)) + (w % 9 ? " " : ". ");
+      texts.push_back(doc);
+    }
+    if (round == 0) {  // 40,000 distinct terms in one row: more than a chunk (RowSorter::kChunk)
+      std::string doc;
+      for (int w = 0; w < 40000; ++w) doc += "w" + std::to_string(w) + " ";
+      texts.push_back(doc);
+    }
+    texts.push_back("w1 w2");  // twice: no vocabulary is empty, even at min_df 2
+    texts.push_back("w2 w1");
+    const std::vector<std::string_view> docs(texts.begin(), texts.end());
+    const mekong::SkAnalyzer analyzer{mekong::SkAnalyzerConfig{}};
+    const mekong::SkCorpus corpus(docs, analyzer);
+    mekong::SkAnalyzer::Worker worker(analyzer);
+    std::vector<std::map<std::string, std::int64_t>> rows(docs.size());
+    std::map<std::string, std::int64_t> df;
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      TermBuffer terms;
+      worker.analyze(docs[d], terms);
+      for (std::size_t t = 0; t < terms.size(); ++t) ++rows[d][std::string(terms[t])];
+      for (const auto& [term, n] : rows[d]) ++df[term];
+    }
+    for (const double min_df : {1.0, 2.0}) {
+      std::vector<std::string> vocabulary;
+      for (const auto& [term, n] : df)
+        if (n >= min_df) vocabulary.push_back(term);
+      std::unordered_map<std::string, std::int32_t> column;
+      for (std::size_t c = 0; c < vocabulary.size(); ++c) column[vocabulary[c]] = static_cast<std::int32_t>(c);
+      std::vector<std::int64_t> indptr{0};
+      std::vector<std::int32_t> indices;
+      std::vector<std::int64_t> counts;
+      for (const auto& row : rows) {
+        for (const auto& [term, n] : row)  // std::map: in term order, which is column order
+          if (const auto it = column.find(term); it != column.end()) {
+            indices.push_back(it->second);
+            counts.push_back(n);
+          }
+        indptr.push_back(static_cast<std::int64_t>(indices.size()));
+      }
+      for (const bool binary : {false, true})
+        for (const int threads : {1, 2}) {
+          mekong::CountConfig cfg;
+          cfg.binary = binary;
+          cfg.min_df = min_df;
+          cfg.n_jobs = threads;
+          const auto out = mekong::count_and_learn(corpus, cfg);
+          ASSERT_EQ(out.vocabulary, vocabulary) << round;
+          ASSERT_EQ(out.matrix.indptr, indptr) << round;
+          ASSERT_EQ(out.matrix.indices, indices) << round;
+          ASSERT_EQ(out.matrix.data, binary ? std::vector<std::int64_t>(counts.size(), 1) : counts) << round;
+        }
     }
   }
 }

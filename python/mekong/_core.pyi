@@ -622,6 +622,8 @@ def sk_hash(
     alternate_sign: bool,
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
     progress: typing.Any = None,
+    binary: bool = False,
+    norm: str = "none",
 ) -> tuple: ...
 def story_linkage(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],

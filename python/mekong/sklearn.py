@@ -51,7 +51,6 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from . import _core, _progress
 from ._options import check_n_jobs
@@ -296,28 +295,31 @@ class HashingVectorizer(_sk.HashingVectorizer, auto_wrap_output_keys=None):  # n
         self._validate_ngram_range()
         _sk._VectorizerMixin.build_analyzer(self)  # scikit-learn's validation and warnings
         analyzer = _core_analyzer(self)
-        if analyzer is None or not _valid_n_features(self.n_features):
-            return super().transform(X)
+        if analyzer is None or not _valid_n_features(self.n_features) or self.norm not in (None, "l1", "l2"):
+            return super().transform(X)  # a norm the core does not know: scikit-learn's normalize decides
         pieces, done = [], 0
         for chunk in _chunks(X):
             raw, docs = _decode_all(self, chunk, first_index=done)
             if docs is None:  # a document that is not text: scikit-learn's path raises its error
                 return super().transform(raw)
             with _progress.bar(len(docs), "hash") as pb:
+                # binary and norm are applied in the core, row by row as scikit-learn's normalize does.
                 parts = _core.sk_hash(
-                    docs, analyzer, int(self.n_features), bool(self.alternate_sign), _n_jobs, progress=pb
+                    docs,
+                    analyzer,
+                    int(self.n_features),
+                    bool(self.alternate_sign),
+                    _n_jobs,
+                    progress=pb,
+                    binary=bool(self.binary),
+                    norm=self.norm or "none",
                 )
             pieces.append(_csr(parts, self.dtype))
             done += len(docs)
         if not pieces:
             raise ValueError("Cannot vectorize empty sequence.")
         X = pieces[0] if len(pieces) == 1 else sp.vstack(pieces, format="csr")
-        X = sp.csr_array(X)
-        if self.binary:
-            X.data.fill(1)
-        if self.norm is not None:
-            X = normalize(X, norm=self.norm, copy=False)
-        return _align_api_if_sparse(X)
+        return _align_api_if_sparse(sp.csr_array(X))
 
 
 def _valid_n_features(n):

@@ -17,10 +17,12 @@ namespace mekong {
 namespace {
 
 
-// The rows of one contiguous part of the corpus, with part-local term ids.
+// The rows of one contiguous part of the corpus, with part-local term ids. `ids` and `counts` have
+// the types of the output's indices and data, so that a lone part's buffers can become the matrix
+// (assemble): ids are below 2^31, which count_and_learn checks before they become columns.
 struct PartRows {
   std::vector<std::size_t> row_sizes;
-  std::vector<std::uint32_t> ids;
+  std::vector<std::int32_t> ids;
   std::vector<std::int64_t> counts;
 };
 
@@ -72,7 +74,7 @@ void count_part(const TermSource& source, std::size_t begin, std::size_t end, Pa
       } else {
         s.stamp = stamp;
         s.slot = static_cast<std::uint32_t>(rows.ids.size() - row_start);
-        rows.ids.push_back(id);
+        rows.ids.push_back(static_cast<std::int32_t>(id));
         rows.counts.push_back(1);
       }
     }
@@ -140,30 +142,58 @@ Csr<std::int64_t> assemble(std::vector<PartRows>& parts, const std::vector<std::
     std::size_t at = 0;
     for (std::size_t r = 0; r < part.row_sizes.size(); ++r) {
       std::int64_t kept = 0;
-      for (std::size_t k = 0; k < part.row_sizes[r]; ++k) kept += col_of[p][part.ids[at + k]] >= 0;
+      for (std::size_t k = 0; k < part.row_sizes[r]; ++k)
+        kept += col_of[p][static_cast<std::uint32_t>(part.ids[at + k])] >= 0;
       m.indptr[first_row[p] + r + 1] = kept;
       at += part.row_sizes[r];
     }
   });
   for (std::size_t r = 0; r < rows; ++r) m.indptr[r + 1] += m.indptr[r];
   const auto nnz = static_cast<std::size_t>(m.indptr[rows]);
-  m.indices.resize(nnz);
-  m.data.resize(nnz);
+  // One part whose every entry is kept (one thread, no pruning: the usual fit_transform) has its
+  // entries exactly where the matrix wants them: its buffers become the matrix and each chunk of
+  // rows is sorted in place, with no second pair of nnz-sized arrays to allocate, zero and fault in.
+  // Not when the buffers' reserve (one entry per 8 bytes of text) much exceeds the entries: the
+  // matrix would keep that address space reserved for its whole life.
+  const bool in_place = parts.size() == 1 && all_kept && parts[0].ids.capacity() <= nnz + nnz / 4 + 1024 &&
+                        parts[0].counts.capacity() <= nnz + nnz / 4 + 1024;
+  if (in_place) {
+    m.indices = std::move(parts[0].ids);
+    m.data = std::move(parts[0].counts);
+  } else {
+    m.indices.resize(nnz);
+    m.data.resize(nnz);
+  }
   parallel_for(parts.size(), threads, [&](std::size_t p) {
     PartRows& part = parts[p];
+    const std::int32_t* ids = in_place ? m.indices.data() : part.ids.data();
+    const std::int64_t* counts = in_place ? m.data.data() : part.counts.data();
     const std::size_t r0 = first_row[p], nrows = part.row_sizes.size();
     std::vector<std::size_t> row_at(nrows + 1, 0);  // where each row starts in part.ids
     for (std::size_t r = 0; r < nrows; ++r) row_at[r + 1] = row_at[r] + part.row_sizes[r];
     std::vector<std::size_t> fill(nrows);  // the next free place of each row in the output
     for (std::size_t r = 0; r < nrows; ++r) fill[r] = static_cast<std::size_t>(m.indptr[r0 + r]);
     const std::int32_t* col = col_of[p].data();
+    // In place, a chunk's emits overwrite entries of the same chunk that are still to be read: its
+    // counts are copied aside while its keys are made (every column() of a chunk comes before its
+    // first emit), and its ids are only read there.
+    std::vector<std::int64_t> chunk_counts;
     detail::RowSorter sorter;
     sorter.sort(
-        nrows, row_at.data(), cols, [&](std::size_t k) { return std::int64_t{col[part.ids[k]]}; },
+        nrows, row_at.data(), cols,
+        [&](std::size_t k) {
+          if (in_place) {
+            const std::size_t at = k - sorter.chunk_begin;
+            if (at >= chunk_counts.size()) chunk_counts.resize(std::max(at + 1, 2 * chunk_counts.size()));
+            chunk_counts[at] = counts[k];
+          }
+          return std::int64_t{col[static_cast<std::uint32_t>(ids[k])]};
+        },
         [&](std::size_t r, std::size_t k, std::int64_t c) {
           const std::size_t dst = fill[r]++;
+          const std::int64_t count = in_place ? chunk_counts[k - sorter.chunk_begin] : counts[k];
           m.indices[dst] = static_cast<std::int32_t>(c);
-          m.data[dst] = binary ? 1 : part.counts[k];
+          m.data[dst] = binary ? 1 : count;
         });
     part = PartRows{};  // free this part's buffers as soon as they are copied
   });
@@ -224,9 +254,10 @@ CountResult count_and_learn(const TermSource& source, const CountConfig& config,
     const PartRows& part = parts[p];
     const std::size_t local_terms = to_merged[p].size();
     std::vector<std::int64_t> local_df(local_terms, 0), local_tf(want_tf ? local_terms : 0, 0);
-    for (const std::uint32_t id : part.ids) ++local_df[id];
+    for (const std::int32_t id : part.ids) ++local_df[static_cast<std::uint32_t>(id)];
     if (want_tf)
-      for (std::size_t k = 0; k < part.ids.size(); ++k) local_tf[part.ids[k]] += config.binary ? 1 : part.counts[k];
+      for (std::size_t k = 0; k < part.ids.size(); ++k)
+        local_tf[static_cast<std::uint32_t>(part.ids[k])] += config.binary ? 1 : part.counts[k];
     for (std::size_t id = 0; id < local_terms; ++id) {
       const std::uint32_t r = rank[to_merged[p][id]];
       df[r] += local_df[id];

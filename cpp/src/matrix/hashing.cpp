@@ -108,14 +108,16 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       auto& m = *static_cast<Memo*>(c);
       m.memo->intern_all(terms, ids, [&](std::string_view term) { decltype(code_of){}(m, term); });
     };
-    std::vector<std::uint32_t> entry_code;  // per row, one entry per distinct term
-    std::vector<std::int64_t> entry_count;
+    // Per row, one entry per distinct term: its column and its signed count. They have the output's
+    // types, so the rows are sorted in place and the buffers become the part's matrix.
+    std::vector<std::int32_t> entry_col;
+    std::vector<double> entry_value;
     std::vector<std::size_t> row_at{0};
     row_at.reserve(bounds[p + 1] - bounds[p] + 1);
     std::size_t bytes = 0;  // room for about one entry per 8 bytes, as the count stage reserves
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) bytes += source.weight(doc);
-    entry_code.reserve(bytes / 8);
-    entry_count.reserve(bytes / 8);
+    entry_col.reserve(bytes / 8);
+    entry_value.reserve(bytes / 8);
     for (std::size_t doc = bounds[p]; doc < bounds[p + 1]; ++doc) {
       check_cancelled(cancel);
       if (!reader || memo.size() >= std::max<std::size_t>(config.memo_terms, 1)) {
@@ -127,7 +129,7 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       }
       reader->term_ids(doc, resolve, ids);
       progress_advance(1);
-      const std::size_t row_start = entry_code.size();
+      const std::size_t row_start = entry_col.size();
       const auto stamp = static_cast<std::uint32_t>(doc - bounds[p]);
       constexpr std::size_t kAhead = 8;  // rare terms' entries are out of the cache: ask for them early
       for (std::size_t k = 0; k < ids.size(); ++k) {
@@ -138,29 +140,37 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
         const std::uint32_t id = ids[k];
         if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
         Seen& s = seen[id];
+        const double sign = (code[id] & 1) ? -1.0 : 1.0;
         if (s.stamp == stamp) {
-          ++entry_count[row_start + s.slot];
+          entry_value[row_start + s.slot] += sign;
         } else {
           s.stamp = stamp;
-          s.slot = static_cast<std::uint32_t>(entry_code.size() - row_start);
-          entry_code.push_back(code[id]);
-          entry_count.push_back(1);
+          s.slot = static_cast<std::uint32_t>(entry_col.size() - row_start);
+          entry_col.push_back(static_cast<std::int32_t>(code[id] >> 1));
+          entry_value.push_back(sign);
         }
       }
-      row_at.push_back(entry_code.size());
+      row_at.push_back(entry_col.size());
     }
     const std::size_t nrows = row_at.size() - 1;
     PartRows& out = parts[p];
-    out.indices.resize(entry_code.size());
-    out.data.resize(entry_code.size());
+    out.indices = std::move(entry_col);
+    out.data = std::move(entry_value);
     std::vector<std::size_t> fill(row_at.begin(), row_at.end() - 1);
+    // A chunk's emits overwrite entries of the same chunk still to be read: its values are copied
+    // aside while its keys are made (every column() of a chunk comes before its first emit).
+    std::vector<double> chunk_values;
     detail::RowSorter sorter;
     sorter.sort(
         nrows, row_at.data(), static_cast<std::uint64_t>(config.n_features),
-        [&](std::size_t k) { return static_cast<std::int64_t>(entry_code[k] >> 1); },
+        [&](std::size_t k) {
+          const std::size_t at = k - sorter.chunk_begin;
+          if (at >= chunk_values.size()) chunk_values.resize(std::max(at + 1, 2 * chunk_values.size()));
+          chunk_values[at] = out.data[k];
+          return std::int64_t{out.indices[k]};
+        },
         [&](std::size_t r, std::size_t k, std::int64_t c) {
-          const double v =
-              (entry_code[k] & 1) ? -static_cast<double>(entry_count[k]) : static_cast<double>(entry_count[k]);
+          const double v = chunk_values[k - sorter.chunk_begin];
           std::size_t& at = fill[r];
           if (at > row_at[r] && out.indices[at - 1] == static_cast<std::int32_t>(c)) {
             out.data[at - 1] += v;  // another term in the same column
@@ -184,6 +194,16 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     }
     out.indices.resize(w);
     out.data.resize(w);
+    if (out.indices.capacity() > w + w / 4 + 1024) {  // the reserve was generous: keep no more than used
+      out.indices.shrink_to_fit();
+      out.data.shrink_to_fit();
+    }
+    if (config.binary) std::fill(out.data.begin(), out.data.end(), 1.0);
+    if (config.norm != Norm::none) {  // rows are whole within a part: normalized here, in parallel
+      std::vector<std::int64_t> at(nrows + 1, 0);
+      for (std::size_t r = 0; r < nrows; ++r) at[r + 1] = at[r] + static_cast<std::int64_t>(out.row_sizes[r]);
+      normalize_rows(at.data(), nrows, out.data.data(), config.norm);
+    }
   });
   check_cancelled(cancel);
   Csr<double> m;

@@ -18,6 +18,7 @@ struct RowSorter {
   std::vector<std::uint64_t> keys, spare;  // column << 32 | entry index within the chunk
   std::vector<std::uint32_t> row_of;       // entry index within the chunk -> row
   std::vector<std::uint32_t> count;
+  std::size_t chunk_begin = 0;  // the first entry of the chunk being sorted (for column and emit)
 
   // Rows [0, n_rows): row r's entries are [row_at[r], row_at[r + 1]). column(k) gives entry k's
   // column (< cols), or a negative value to leave the entry out. emit(row, k, column) is called for
@@ -32,6 +33,7 @@ struct RowSorter {
       std::size_t c1 = c0 + 1;
       while (c1 < n_rows && row_at[c1 + 1] - row_at[c0] <= kChunk && c1 - c0 < 0xFFFFFFFFu) ++c1;
       const std::size_t k0 = row_at[c0], n = row_at[c1] - k0;
+      chunk_begin = k0;
       keys.resize(n);
       row_of.resize(n);
       std::size_t kept = 0;

@@ -822,6 +822,85 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
   out.bytes.resize(static_cast<std::size_t>(w - base));
 }
 
+namespace {
+// The scan entry of every BMP code point, for text read as code points (a Python str's own
+// storage): one load a character, with no decoding and no branch on its UTF-8 length. Built from
+// the same entries as ScanTables (the ASCII ones for c < 0x80, NUL included), so both scans agree.
+const std::uint32_t* bmp_entries() {
+  static const std::vector<std::uint32_t> table = [] {
+    std::vector<std::uint32_t> t(0x10000);
+    const ScanTables& tables = scan_tables();
+    for (char32_t c = 0; c < 0x10000; ++c) t[c] = c < 0x80 ? tables.entry[c] : scan_entry(detail::lower_table()[c]);
+    return t;
+  }();
+  return table.data();
+}
+
+// lower_tokens over code points of one width; false (out restored) at a character that needs the
+// full mapping.
+template <class Unit>
+bool lower_tokens_units(const Unit* p, std::size_t n, std::size_t min_run, TermBuffer& out) {
+  const std::uint32_t* entries = bmp_entries();
+  const std::size_t bytes0 = out.bytes.size(), terms0 = out.ends.size();
+  // At most 4 bytes of lower case a code point (3 for the BMP), stored 3 at a time: +8 keeps the
+  // stores inside the buffer.
+  out.bytes.resize(bytes0 + n * (sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4) + 8);
+  char* const base = out.bytes.data();
+  char* w = base + bytes0;
+  char* run_begin = w;
+  std::size_t run_len = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = p[i];
+    std::uint32_t e;
+    if (sizeof(Unit) < 4 || c < 0x10000) {
+      e = entries[c];
+    } else {
+      const auto l = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+      e = kScanAstral | l | (is_word(l) ? kScanWord : 0u);
+    }
+    if (e & kScanWord) {
+      if (run_len++ == 0) run_begin = w;
+      if (e & kScanAstral) {
+        utf8_store(w, e & 0x1FFFFF);
+        continue;
+      }
+      w[0] = static_cast<char>(e);
+      w[1] = static_cast<char>(e >> 8);
+      w[2] = static_cast<char>(e >> 16);
+      w += e >> 24 & 3;
+    } else if (e & kScanFull) {
+      out.bytes.resize(bytes0);
+      out.ends.resize(terms0);
+      return false;
+    } else if (run_len) {
+      if (run_len >= min_run)
+        out.ends.push_back(static_cast<std::size_t>(w - base));
+      else
+        w = run_begin;
+      run_len = 0;
+    }
+  }
+  if (run_len) {
+    if (run_len >= min_run)
+      out.ends.push_back(static_cast<std::size_t>(w - base));
+    else
+      w = run_begin;
+  }
+  out.bytes.resize(static_cast<std::size_t>(w - base));
+  return true;
+}
+}  // namespace
+
+bool TokenPattern::Matcher::lower_tokens(const std::uint8_t* text, std::size_t n, TermBuffer& out) {
+  return lower_tokens_units(text, n, pattern_.fast_min_run_, out);
+}
+bool TokenPattern::Matcher::lower_tokens(const char16_t* text, std::size_t n, TermBuffer& out) {
+  return lower_tokens_units(text, n, pattern_.fast_min_run_, out);
+}
+bool TokenPattern::Matcher::lower_tokens(const char32_t* text, std::size_t n, TermBuffer& out) {
+  return lower_tokens_units(text, n, pattern_.fast_min_run_, out);
+}
+
 void TokenPattern::Matcher::tokens(std::string_view text, TermBuffer& out) {
   if (const std::size_t min_run = pattern_.fast_min_run_) {
     std::size_t run_begin = 0, run_len = 0;

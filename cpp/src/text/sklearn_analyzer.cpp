@@ -120,20 +120,100 @@ void SkAnalyzer::Worker::analyze(std::string_view doc, TermBuffer& out) {
 }
 
 namespace {
+template <class Unit>
+char* store_utf8(const Unit* p, std::size_t n, char* w) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = p[i];
+    if (c < 0x80) {
+      *w++ = static_cast<char>(c);
+    } else if (c < 0x800) {
+      *w++ = static_cast<char>(0xC0 | (c >> 6));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {  // lone surrogates too, as "surrogatepass" writes them
+      *w++ = static_cast<char>(0xE0 | (c >> 12));
+      *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      *w++ = static_cast<char>(0xF0 | (c >> 18));
+      *w++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return w;
+}
+}  // namespace
+
+void append_utf8(const CodeUnits& doc, std::string& out) {
+  // Sized once for the longest form (2 bytes a code point below U+0100, 3 in the BMP, 4 above),
+  // written through a pointer, then cut to what was written.
+  const std::size_t at = out.size(), n = doc.length;
+  out.resize(at + n * (doc.width == 1 ? 2 : doc.width == 2 ? 3 : 4));
+  char* const begin = out.data() + at;
+  char* end;
+  if (doc.width == 1)
+    end = store_utf8(static_cast<const std::uint8_t*>(doc.data), n, begin);
+  else if (doc.width == 2)
+    end = store_utf8(static_cast<const char16_t*>(doc.data), n, begin);
+  else
+    end = store_utf8(static_cast<const char32_t*>(doc.data), n, begin);
+  out.resize(at + static_cast<std::size_t>(end - begin));
+}
+
+bool SkAnalyzer::Worker::plain_scan() const {
+  const SkAnalyzerConfig& cfg = owner_.config_;
+  return cfg.kind == SkAnalyzerKind::word && cfg.ngram_max == 1 && !cfg.use_stop_words && cfg.lowercase &&
+         cfg.strip_accents == StripAccents::none && owner_.pattern_->fast_min_run() > 0;
+}
+
+void SkAnalyzer::Worker::analyze(const CodeUnits& doc, TermBuffer& out) {
+  if (plain_scan()) {
+    out.clear();
+    bool done;
+    if (doc.width == 1)
+      done = matcher_->lower_tokens(static_cast<const std::uint8_t*>(doc.data), doc.length, out);
+    else if (doc.width == 2)
+      done = matcher_->lower_tokens(static_cast<const char16_t*>(doc.data), doc.length, out);
+    else
+      done = matcher_->lower_tokens(static_cast<const char32_t*>(doc.data), doc.length, out);
+    if (done) return;
+  }
+  utf8_.clear();
+  append_utf8(doc, utf8_);
+  analyze(std::string_view(utf8_), out);
+}
+
+void SkAnalyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
+  if (plain_scan()) {
+    ids.clear();
+    analyze(doc, word_grams_);
+    resolve.all(word_grams_, ids);
+    return;
+  }
+  utf8_.clear();
+  append_utf8(doc, utf8_);
+  term_ids(std::string_view(utf8_), resolve, ids);
+}
+
+namespace {
+template <class Doc>
 class SkReader : public TermSource::Reader {
  public:
-  SkReader(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
+  SkReader(const std::vector<Doc>& docs, const SkAnalyzer& analyzer) : docs_(docs), worker_(analyzer) {}
   void terms(std::size_t doc, TermBuffer& out) override { worker_.analyze(docs_[doc], out); }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
     worker_.term_ids(docs_[doc], resolve, ids);
   }
 
  private:
-  const std::vector<std::string_view>& docs_;
+  const std::vector<Doc>& docs_;
   SkAnalyzer::Worker worker_;
 };
 }  // namespace
 
-std::unique_ptr<TermSource::Reader> SkCorpus::reader() const { return std::make_unique<SkReader>(docs_, analyzer_); }
+std::unique_ptr<TermSource::Reader> SkCorpus::reader() const {
+  if (utf8_) return std::make_unique<SkReader<std::string_view>>(*utf8_, analyzer_);
+  return std::make_unique<SkReader<CodeUnits>>(*units_, analyzer_);
+}
 
 }  // namespace mekong

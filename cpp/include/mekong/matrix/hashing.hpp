@@ -11,6 +11,7 @@
 
 #include "mekong/matrix/count.hpp"
 #include "mekong/matrix/csr.hpp"
+#include "mekong/matrix/weight.hpp"
 
 namespace mekong {
 
@@ -30,10 +31,15 @@ struct HashingConfig {
   // Distinct terms whose column is remembered (each is hashed once) before the memo starts afresh:
   // bounds the memory of hashing a stream. Never changes a result.
   std::size_t memo_terms = std::size_t{1} << 20;
+  // HashingVectorizer's last steps, in its order: every stored value set to 1 (binary), then each
+  // row divided by its l1 / l2 norm (normalize_rows: scikit-learn's normalize, value for value).
+  bool binary = false;
+  Norm norm = Norm::none;
 };
 
 // documents x n_features: each row's terms hashed and summed, columns sorted; entries that sum to
-// zero (opposite signs colliding) are kept, as scipy's sum_duplicates keeps them.
+// zero (opposite signs colliding) are kept, as scipy's sum_duplicates keeps them; then binary and
+// norm as configured.
 Csr<double> hash_terms(const TermSource& source, const HashingConfig& config,
                        const std::atomic<bool>* cancel = nullptr);
 

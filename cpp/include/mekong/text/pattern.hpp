@@ -119,6 +119,14 @@ class TokenPattern {
     // The tokens of str.lower(text), lower-cased on the way (fast path; other patterns lower-case
     // the text first).
     void lower_tokens(std::string_view text, TermBuffer& out);
+    // The same for text held as code points of one width, as a Python str holds it (1, 2 or 4
+    // bytes each: no UTF-8 copy of the document is made; lone surrogates are read as the UTF-8
+    // path reads their "surrogatepass" bytes). Only for a fast-path pattern (fast_min_run() > 0).
+    // Returns false, `out` unchanged, when a character needs str.lower()'s full mapping (U+0130,
+    // final sigma): the caller then lower-cases the document's UTF-8 with lower_tokens above.
+    bool lower_tokens(const std::uint8_t* text, std::size_t n, TermBuffer& out);
+    bool lower_tokens(const char16_t* text, std::size_t n, TermBuffer& out);
+    bool lower_tokens(const char32_t* text, std::size_t n, TermBuffer& out);
 
    private:
     const TokenPattern& pattern_;

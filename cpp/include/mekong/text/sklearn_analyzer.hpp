@@ -32,6 +32,19 @@ struct SkAnalyzerConfig {
   std::size_t ngram_max = 1;
 };
 
+// A document as a Python str holds it: `length` code points of `width` bytes each (1, 2 or 4; an
+// ASCII str is width 1). The scikit-learn analyzer reads it without a UTF-8 copy of the corpus:
+// the default-pattern scan reads the code points themselves, any other path encodes one document
+// at a time into its worker's buffer (as "surrogatepass" would, so lone surrogates survive).
+struct CodeUnits {
+  const void* data = nullptr;
+  std::size_t length = 0;
+  int width = 1;
+};
+
+// Appends the UTF-8 of `doc` to `out`.
+void append_utf8(const CodeUnits& doc, std::string& out);
+
 class SkAnalyzer {
  public:
   // Throws std::invalid_argument for an impossible configuration or an untranslatable pattern.
@@ -49,12 +62,17 @@ class SkAnalyzer {
     // depend on the word alone, so each distinct word is resolved once and remembered: `resolve`
     // must be the same mapping for the worker's whole life.
     void term_ids(std::string_view doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
+    // The same for a document held as code points: identical terms and ids.
+    void analyze(const CodeUnits& doc, TermBuffer& out);
+    void term_ids(const CodeUnits& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
 
    private:
     std::string_view preprocess(std::string_view doc);
     const SkAnalyzer& owner_;
     std::unique_ptr<pytext::TokenPattern::Matcher> matcher_;
-    std::string lowered_, stripped_, scratch_;
+    // Whether analyze() is the one-pass lower-case + tokenize scan (the default pattern's path).
+    bool plain_scan() const;
+    std::string lowered_, stripped_, scratch_, utf8_;
     std::vector<std::size_t> offsets_;
     TermBuffer tokens_, word_grams_;
     std::vector<std::string_view> kept_;
@@ -69,16 +87,24 @@ class SkAnalyzer {
   Interner stop_words_;
 };
 
-// UTF-8 documents seen through a SkAnalyzer, as the count stage's TermSource.
+// Documents seen through a SkAnalyzer, as the count stage's TermSource: UTF-8, or code points as
+// Python's str holds them (the same terms either way).
 class SkCorpus : public TermSource {
  public:
-  SkCorpus(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : docs_(docs), analyzer_(analyzer) {}
-  std::size_t size() const override { return docs_.size(); }
-  std::size_t weight(std::size_t doc) const override { return docs_[doc].size(); }
+  SkCorpus(const std::vector<std::string_view>& docs, const SkAnalyzer& analyzer) : utf8_(&docs), analyzer_(analyzer) {}
+  SkCorpus(const std::vector<CodeUnits>& docs, const SkAnalyzer& analyzer) : units_(&docs), analyzer_(analyzer) {}
+  std::size_t size() const override { return utf8_ ? utf8_->size() : units_->size(); }
+  // Bytes of UTF-8; for code points an estimate (Vietnamese takes about 1.25 bytes a character).
+  std::size_t weight(std::size_t doc) const override {
+    if (utf8_) return (*utf8_)[doc].size();
+    const CodeUnits& d = (*units_)[doc];
+    return d.width == 1 ? d.length : d.length + d.length / 4;
+  }
   std::unique_ptr<Reader> reader() const override;
 
  private:
-  const std::vector<std::string_view>& docs_;
+  const std::vector<std::string_view>* utf8_ = nullptr;
+  const std::vector<CodeUnits>* units_ = nullptr;
   const SkAnalyzer& analyzer_;
 };
 
