@@ -84,20 +84,24 @@ struct Avx2;
 template <>
 struct Avx2<double> {
   using V = __m256d;
-  __attribute__((target("avx2,fma"))) static V zero() { return _mm256_setzero_pd(); }
-  __attribute__((target("avx2,fma"))) static V load(const double* p) { return _mm256_loadu_pd(p); }
-  __attribute__((target("avx2,fma"))) static V splat(const double* p) { return _mm256_broadcast_sd(p); }
+  __attribute__((target("avx2"))) static V zero() { return _mm256_setzero_pd(); }
+  __attribute__((target("avx2"))) static V load(const double* p) { return _mm256_loadu_pd(p); }
+  __attribute__((target("avx2"))) static V splat(const double* p) { return _mm256_broadcast_sd(p); }
+  __attribute__((target("avx2"))) static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  __attribute__((target("avx2"))) static V add(V a, V b) { return _mm256_add_pd(a, b); }
   __attribute__((target("avx2,fma"))) static V fmadd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
-  __attribute__((target("avx2,fma"))) static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
+  __attribute__((target("avx2"))) static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
 };
 template <>
 struct Avx2<float> {
   using V = __m256;
-  __attribute__((target("avx2,fma"))) static V zero() { return _mm256_setzero_ps(); }
-  __attribute__((target("avx2,fma"))) static V load(const float* p) { return _mm256_loadu_ps(p); }
-  __attribute__((target("avx2,fma"))) static V splat(const float* p) { return _mm256_broadcast_ss(p); }
+  __attribute__((target("avx2"))) static V zero() { return _mm256_setzero_ps(); }
+  __attribute__((target("avx2"))) static V load(const float* p) { return _mm256_loadu_ps(p); }
+  __attribute__((target("avx2"))) static V splat(const float* p) { return _mm256_broadcast_ss(p); }
+  __attribute__((target("avx2"))) static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  __attribute__((target("avx2"))) static V add(V a, V b) { return _mm256_add_ps(a, b); }
   __attribute__((target("avx2,fma"))) static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-  __attribute__((target("avx2,fma"))) static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  __attribute__((target("avx2"))) static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
 };
 
 // The AVX2 micro-kernel, one template for both element types: kMR rows x two registers (kNR<T>
@@ -130,19 +134,20 @@ __attribute__((target("avx2,fma"))) inline void tile_avx2(const T* const* a, con
 #endif
 
 #if MEKONG_GEMM_X86
+// AVX2 without FMA on purpose: a product then a sum, rounded twice, as the portable loop and the
+// row-at-a-time top-k scatter do, so that every path gives the same bits.
 template <class T>
-__attribute__((target("avx2,fma"))) inline std::size_t add_postings_avx2(T* tile, const std::uint32_t* row,
-                                                                         const T* value, std::size_t p, std::size_t e,
-                                                                         std::uint32_t j0, std::uint32_t j1,
-                                                                         const T* x) {
+__attribute__((target("avx2"))) inline std::size_t add_postings_avx2(T* tile, const std::uint32_t* row, const T* value,
+                                                                     std::size_t p, std::size_t e, std::uint32_t j0,
+                                                                     std::uint32_t j1, const T* x) {
   using A = Avx2<T>;
   constexpr std::size_t W = 32 / sizeof(T);
   const typename A::V x0 = A::load(x), x1 = A::load(x + W);
   for (; p < e && row[p] < j1; ++p) {
     T* t = tile + static_cast<std::size_t>(row[p] - j0) * kNR<T>;
     const typename A::V v = A::splat(value + p);
-    A::store(t, A::fmadd(v, x0, A::load(t)));
-    A::store(t + W, A::fmadd(v, x1, A::load(t + W)));
+    A::store(t, A::add(A::load(t), A::mul(v, x0)));
+    A::store(t + W, A::add(A::load(t + W), A::mul(v, x1)));
   }
   return p;
 }

@@ -563,6 +563,9 @@ struct TileWork {
   // per row of the sub-block, 0 where the row lacks the column).
   std::vector<std::vector<Column>> cols;
   std::vector<std::vector<T>> x;
+  std::vector<std::uint32_t> order;  // scratch of the sort by column
+  std::vector<Column> sorted_cols;
+  std::vector<T> sorted_x;
 };
 
 template <class T>
@@ -638,6 +641,20 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
         }
       }
       for (std::size_t c : w->seen) w->slot_of[c] = -1;
+      // Columns ascending: each cell sums its sparse terms in its row's own order (canonical
+      // CSR), after the dense product, as top_k_similar does: the same bits in both.
+      auto& order = w->order;
+      order.resize(cl.size());
+      std::iota(order.begin(), order.end(), std::uint32_t{0});
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return w->seen[a] < w->seen[b]; });
+      w->sorted_cols.clear();
+      w->sorted_x.clear();
+      for (std::uint32_t q : order) {
+        w->sorted_cols.push_back(cl[q]);
+        w->sorted_x.insert(w->sorted_x.end(), xs.begin() + q * NR, xs.begin() + (q + 1) * NR);
+      }
+      cl.swap(w->sorted_cols);
+      xs.swap(w->sorted_x);
       w->seen.clear();
     }
     // Tile rows of kNR<T> values are one 64-byte cache line each when the tile starts on one.
