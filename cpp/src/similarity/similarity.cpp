@@ -753,20 +753,20 @@ void similarity_into(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const Simi
   fill_similarity(X, xv, post, own, dc, xn, symmetric, threads, out, cancel);
 }
 
-// A large result's pages asked for in one call (in 2 MB pages where the kernel gives them) instead
-// of a page fault per 4 KB page as the kernel writes: the faults of an 800 MB result took about a
-// fifth of the kernel's time (perf on benchmarks/similarity_driver.cpp). Hints only: any failure
-// (an older kernel, huge pages off) leaves the pages to the faults.
+// A large result's pages asked for in one call instead of a page fault per 4 KB page as the kernel
+// writes (the faults of an 800 MB result were about a sixth of its time in perf on
+// benchmarks/similarity_driver.cpp; one populating call costs about a fifth less). A hint only: on
+// an older kernel the pages are left to the faults. Huge pages (MADV_HUGEPAGE) were faster when
+// the kernel had them ready and up to twice slower when it had to compact memory first: not used.
 void prepare_pages(void* p, std::size_t bytes) {
 #if defined(__linux__)
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23  // Linux 5.14
 #endif
-  constexpr std::size_t kMin = std::size_t{32} << 20, kHuge = std::size_t{2} << 20, kPage = 4096;
+  constexpr std::size_t kMin = std::size_t{32} << 20, kPage = 4096;
   if (bytes < kMin) return;
   const auto b = reinterpret_cast<std::uintptr_t>(p), e = b + bytes;
-  const std::uintptr_t hb = (b + kHuge - 1) & ~(kHuge - 1), pb = (b + kPage - 1) & ~(kPage - 1);
-  if (e > hb + kHuge) madvise(reinterpret_cast<void*>(hb), (e - hb) & ~(kHuge - 1), MADV_HUGEPAGE);
+  const std::uintptr_t pb = (b + kPage - 1) & ~(kPage - 1);
   if (e > pb + kPage) madvise(reinterpret_cast<void*>(pb), (e - pb) & ~(kPage - 1), MADV_POPULATE_WRITE);
 #else
   (void)p;
