@@ -240,21 +240,27 @@ def test_dense_product_path_against_sklearn_and_for_any_n_jobs(n, m, seed, dense
             np.testing.assert_allclose(sc[i, : len(got)], R[i, order], rtol=rtol, atol=atol)
 
 
-def test_dense_product_path_reads_non_canonical_input_as_scipy_does():
-    """Duplicates and unsorted indices in a matrix large enough for the dense product: the same
-    result as the canonical matrix, as SciPy reads it (duplicates summed)."""
-    rng = np.random.default_rng(5)
-    X = _long_tailed_or_dense(150, 30, 6, False).tocoo()
-    # every stored value split into two duplicates, the entries of each row shuffled
+def _non_canonical(X, seed, first=0.25):
+    """X (canonical) with every stored value split into two duplicates (first, 1 - first) and the
+    entries of each row shuffled: SciPy reads it as X."""
+    X = X.tocoo()
+    rng = np.random.default_rng(seed)
     order = rng.permutation(2 * X.nnz)
     rows = np.concatenate([X.row, X.row])[order]
     cols = np.concatenate([X.col, X.col])[order]
-    vals = np.concatenate([0.25 * X.data, 0.75 * X.data])[order]
+    vals = np.concatenate([first * X.data, (1 - first) * X.data])[order]
     by_row = np.argsort(rows, kind="stable")
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=150))])
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=X.shape[0]))])
     D = sp.csr_matrix((vals[by_row], cols[by_row], indptr), shape=X.shape)
     assert not D.has_canonical_format
-    canonical = X.tocsr()
+    return D
+
+
+def test_dense_product_path_reads_non_canonical_input_as_scipy_does():
+    """Duplicates and unsorted indices in a matrix large enough for the dense product: the same
+    result as the canonical matrix, as SciPy reads it (duplicates summed)."""
+    canonical = _long_tailed_or_dense(150, 30, 6, False)
+    D = _non_canonical(canonical, 5)
     np.testing.assert_allclose(mekong.cosine_similarity(D), sk_cosine(canonical), rtol=1e-12, atol=1e-13)
     a = mekong.top_k_similar(D, k=4)
     b = mekong.top_k_similar(canonical, k=4)
@@ -328,14 +334,6 @@ def test_tiled_matrix_equals_top_k_scores_bit_for_bit():
 
 def test_tiled_matrix_reads_non_canonical_input_as_scipy_does_past_a_chunk():
     """Duplicates and unsorted indices over more rows than one chunk: as SciPy reads them."""
-    rng = np.random.default_rng(8)
-    X = _long_tailed_or_dense(2100, 40, 12, False).tocoo()
-    order = rng.permutation(2 * X.nnz)
-    rows = np.concatenate([X.row, X.row])[order]
-    cols = np.concatenate([X.col, X.col])[order]
-    vals = np.concatenate([0.5 * X.data, 0.5 * X.data])[order]
-    by_row = np.argsort(rows, kind="stable")
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=2100))])
-    D = sp.csr_matrix((vals[by_row], cols[by_row], indptr), shape=X.shape)
-    assert not D.has_canonical_format
-    np.testing.assert_allclose(mekong.cosine_similarity(D), _slow_cosine(X.tocsr()), rtol=1e-12, atol=1e-12)
+    X = _long_tailed_or_dense(2100, 40, 12, False)
+    D = _non_canonical(X, 8, first=0.5)
+    np.testing.assert_allclose(mekong.cosine_similarity(D), _slow_cosine(X), rtol=1e-12, atol=1e-12)
