@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_now();
     if (mode == "cosine") {
-      const auto S = mekong::similarity_matrix(X, static_cast<const decltype(X)*>(nullptr), cfg);
+      // The buffer Python receives (not zero-filled), not the std::vector of C++ callers.
+      const auto S = mekong::similarity_matrix_buffer(X, static_cast<const decltype(X)*>(nullptr), cfg);
       check = S[1];
     } else if (mode == "topk") {
       const auto top = mekong::top_k_similar(X, static_cast<const decltype(X)*>(nullptr), k, 0.0, cfg);

@@ -240,22 +240,100 @@ def test_dense_product_path_against_sklearn_and_for_any_n_jobs(n, m, seed, dense
             np.testing.assert_allclose(sc[i, : len(got)], R[i, order], rtol=rtol, atol=atol)
 
 
-def test_dense_product_path_reads_non_canonical_input_as_scipy_does():
-    """Duplicates and unsorted indices in a matrix large enough for the dense product: the same
-    result as the canonical matrix, as SciPy reads it (duplicates summed)."""
-    rng = np.random.default_rng(5)
-    X = _long_tailed_or_dense(150, 30, 6, False).tocoo()
-    # every stored value split into two duplicates, the entries of each row shuffled
+def _non_canonical(X, seed, first=0.25):
+    """X (canonical) with every stored value split into two duplicates (first, 1 - first) and the
+    entries of each row shuffled: SciPy reads it as X."""
+    X = X.tocoo()
+    rng = np.random.default_rng(seed)
     order = rng.permutation(2 * X.nnz)
     rows = np.concatenate([X.row, X.row])[order]
     cols = np.concatenate([X.col, X.col])[order]
-    vals = np.concatenate([0.25 * X.data, 0.75 * X.data])[order]
+    vals = np.concatenate([first * X.data, (1 - first) * X.data])[order]
     by_row = np.argsort(rows, kind="stable")
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=150))])
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=X.shape[0]))])
     D = sp.csr_matrix((vals[by_row], cols[by_row], indptr), shape=X.shape)
     assert not D.has_canonical_format
-    canonical = X.tocsr()
+    return D
+
+
+def test_dense_product_path_reads_non_canonical_input_as_scipy_does():
+    """Duplicates and unsorted indices in a matrix large enough for the dense product: the same
+    result as the canonical matrix, as SciPy reads it (duplicates summed)."""
+    canonical = _long_tailed_or_dense(150, 30, 6, False)
+    D = _non_canonical(canonical, 5)
     np.testing.assert_allclose(mekong.cosine_similarity(D), sk_cosine(canonical), rtol=1e-12, atol=1e-13)
     a = mekong.top_k_similar(D, k=4)
     b = mekong.top_k_similar(canonical, k=4)
     np.testing.assert_allclose(a[1], b[1], rtol=1e-12, atol=1e-13)
+
+
+def _slow_cosine(X, Y=None):
+    """The obviously-correct reference: rows divided by their norms, then a dense product."""
+
+    def unit(A):
+        D = A.toarray().astype(np.float64)
+        norms = np.sqrt((D * D).sum(axis=1, keepdims=True))
+        return np.divide(D, norms, out=np.zeros_like(D), where=norms > 0)
+
+    U = unit(X)
+    return U @ (U if Y is None else unit(Y)).T
+
+
+@pytest.mark.parametrize("dense_ish", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tiled_matrix_against_slow_reference_across_part_and_chunk_edges(dense_ish, dtype):
+    """The matrix is computed in tiles (64 rows of X against 2048 rows of Y, the sparse columns
+    added to 8 or 16 rows at once) into a buffer that is never zero-filled: every cell, around the
+    tiles' edges too, equals the slow reference, for any n_jobs, exactly symmetric."""
+    n, m = 2100, 60
+    X = _long_tailed_or_dense(n, m, 3, dense_ish).astype(dtype)
+    Y = _long_tailed_or_dense(2050, m, 4, not dense_ish).astype(dtype)
+    rtol, atol = (1e-12, 1e-12) if dtype == np.float64 else (1e-5, 1e-6)
+    S = mekong.cosine_similarity(X)
+    assert S.dtype == dtype and S.shape == (n, n)
+    np.testing.assert_allclose(S, _slow_cosine(X), rtol=rtol, atol=atol)
+    assert np.array_equal(S, S.T)
+    assert np.array_equal(S, mekong.cosine_similarity(X, n_jobs=2))
+    C = mekong.cosine_similarity(X, Y, n_jobs=3)
+    assert C.dtype == dtype and C.shape == (n, 2050)
+    np.testing.assert_allclose(C, _slow_cosine(X, Y), rtol=rtol, atol=atol)
+    assert np.array_equal(C, mekong.cosine_similarity(X, Y))
+
+
+def test_tiled_matrix_writes_every_cell_of_an_unzeroed_buffer():
+    """The result's buffer is not zero-filled: rows that share no column must still read exactly 0.
+    Freed blocks of the same size filled with 7s first, so that a cell the kernel skipped would show."""
+    for n in (70, 130, 300):
+        X = sp.identity(n, format="csr") * 3.0  # each row its own column: the identity matrix
+        X = sp.vstack([X, sp.csr_matrix((5, n))]).tocsr()  # and empty rows
+        for _ in range(3):
+            junk = np.full((n + 5, n + 5), 7.0)
+            del junk
+            S = mekong.cosine_similarity(X)
+            expected = np.zeros((n + 5, n + 5))
+            expected[:n, :n] = np.eye(n)
+            assert np.array_equal(S, expected)
+            J = mekong.jaccard_similarity(X)
+            assert np.array_equal(J, expected)
+
+
+def test_tiled_matrix_equals_top_k_scores_bit_for_bit():
+    """cosine_similarity and top_k_similar sum each score in the same order (the dense product,
+    then the sparse columns in column order): the k best of the matrix are top_k_similar's, bits and all."""
+    X = _long_tailed_or_dense(400, 80, 9, False)
+    S = mekong.cosine_similarity(X)
+    idx, sc = mekong.top_k_similar(X, k=7)
+    R = S.copy()
+    np.fill_diagonal(R, -np.inf)
+    for i in range(400):
+        order = [j for j in np.argsort(-R[i], kind="stable") if R[i, j] > 0][:7]
+        got = [int(j) for j in idx[i] if j >= 0]
+        assert got == order
+        assert np.array_equal(sc[i, : len(got)], R[i, order])
+
+
+def test_tiled_matrix_reads_non_canonical_input_as_scipy_does_past_a_chunk():
+    """Duplicates and unsorted indices over more rows than one chunk: as SciPy reads them."""
+    X = _long_tailed_or_dense(2100, 40, 12, False)
+    D = _non_canonical(X, 8, first=0.5)
+    np.testing.assert_allclose(mekong.cosine_similarity(D), _slow_cosine(X), rtol=1e-12, atol=1e-12)

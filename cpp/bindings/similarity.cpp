@@ -97,11 +97,17 @@ void bind_similarity(py::module_& m) {
           const CsrView<T, I> vx = view<T, I>(a);
           CsrView<T, I> vy;
           if (!symmetric) vy = view<T, I>(b);
-          const std::size_t cols = symmetric ? vx.rows : vy.rows;
-          std::vector<T> out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
-            return similarity_matrix(vx, symmetric ? nullptr : &vy, cfg, cancel);
-          });
-          return to_numpy_2d(std::move(out), vx.rows, cols);
+          const std::size_t rows = vx.rows, cols = symmetric ? vx.rows : vy.rows;
+          // The core's buffer is never zero-filled (every cell is written once): NumPy owns it as is.
+          T* out = py_convert::CoreCall(progress)
+                       .run([&](const std::atomic<bool>* cancel) {
+                         return similarity_matrix_buffer(vx, symmetric ? nullptr : &vy, cfg, cancel);
+                       })
+                       .release();
+          py::capsule owner(out, [](void* p) { delete[] static_cast<T*>(p); });
+          return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
+                                {static_cast<py::ssize_t>(cols * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, out,
+                                owner);
         });
       },
       py::arg("x"), py::arg("y"), py::arg("metric"), py::arg("n_jobs"), py::arg("memory_budget"),

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -77,86 +78,91 @@ inline void tile_portable(const T* const* a, const T* bp, std::size_t d, T* tile
 }
 
 #if MEKONG_GEMM_X86
-__attribute__((target("avx2,fma"))) inline void tile_avx2(const double* const* a, const double* bp, std::size_t d,
-                                                          double* tile) {
-  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  const double *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
-  for (std::size_t t = 0; t < d; ++t) {
-    const __m256d b0 = _mm256_loadu_pd(bp + t * 8), b1 = _mm256_loadu_pd(bp + t * 8 + 4);
-    __m256d x = _mm256_broadcast_sd(a0 + t);
-    c00 = _mm256_fmadd_pd(x, b0, c00);
-    c01 = _mm256_fmadd_pd(x, b1, c01);
-    x = _mm256_broadcast_sd(a1 + t);
-    c10 = _mm256_fmadd_pd(x, b0, c10);
-    c11 = _mm256_fmadd_pd(x, b1, c11);
-    x = _mm256_broadcast_sd(a2 + t);
-    c20 = _mm256_fmadd_pd(x, b0, c20);
-    c21 = _mm256_fmadd_pd(x, b1, c21);
-    x = _mm256_broadcast_sd(a3 + t);
-    c30 = _mm256_fmadd_pd(x, b0, c30);
-    c31 = _mm256_fmadd_pd(x, b1, c31);
-    x = _mm256_broadcast_sd(a4 + t);
-    c40 = _mm256_fmadd_pd(x, b0, c40);
-    c41 = _mm256_fmadd_pd(x, b1, c41);
-    x = _mm256_broadcast_sd(a5 + t);
-    c50 = _mm256_fmadd_pd(x, b0, c50);
-    c51 = _mm256_fmadd_pd(x, b1, c51);
-  }
-  _mm256_storeu_pd(tile + 0, c00);
-  _mm256_storeu_pd(tile + 4, c01);
-  _mm256_storeu_pd(tile + 8, c10);
-  _mm256_storeu_pd(tile + 12, c11);
-  _mm256_storeu_pd(tile + 16, c20);
-  _mm256_storeu_pd(tile + 20, c21);
-  _mm256_storeu_pd(tile + 24, c30);
-  _mm256_storeu_pd(tile + 28, c31);
-  _mm256_storeu_pd(tile + 32, c40);
-  _mm256_storeu_pd(tile + 36, c41);
-  _mm256_storeu_pd(tile + 40, c50);
-  _mm256_storeu_pd(tile + 44, c51);
-}
+// The AVX2 intrinsics of one element type: a register holds 32 / sizeof(T) values.
+template <class T>
+struct Avx2;
+template <>
+struct Avx2<double> {
+  using V = __m256d;
+  __attribute__((target("avx2"))) static V zero() { return _mm256_setzero_pd(); }
+  __attribute__((target("avx2"))) static V load(const double* p) { return _mm256_loadu_pd(p); }
+  __attribute__((target("avx2"))) static V splat(const double* p) { return _mm256_broadcast_sd(p); }
+  __attribute__((target("avx2"))) static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  __attribute__((target("avx2"))) static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  __attribute__((target("avx2,fma"))) static V fmadd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  __attribute__((target("avx2"))) static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
+};
+template <>
+struct Avx2<float> {
+  using V = __m256;
+  __attribute__((target("avx2"))) static V zero() { return _mm256_setzero_ps(); }
+  __attribute__((target("avx2"))) static V load(const float* p) { return _mm256_loadu_ps(p); }
+  __attribute__((target("avx2"))) static V splat(const float* p) { return _mm256_broadcast_ss(p); }
+  __attribute__((target("avx2"))) static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  __attribute__((target("avx2"))) static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  __attribute__((target("avx2,fma"))) static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  __attribute__((target("avx2"))) static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+};
 
-__attribute__((target("avx2,fma"))) inline void tile_avx2(const float* const* a, const float* bp, std::size_t d,
-                                                          float* tile) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
+// The AVX2 micro-kernel, one template for both element types: kMR rows x two registers (kNR<T>
+// columns) of fused multiply-adds, 12 accumulators; the loops over rows and registers have
+// constant bounds and are unrolled, so the accumulators stay in registers.
+template <class T>
+__attribute__((target("avx2,fma"))) inline void tile_avx2(const T* const* a, const T* bp, std::size_t d, T* tile) {
+  using A = Avx2<T>;
+  using V = typename A::V;
+  constexpr std::size_t W = 32 / sizeof(T);  // values per register
+  static_assert(kNR<T> == 2 * W, "a panel row is two registers");
+  V c[kMR][2];
+#pragma GCC unroll 6
+  for (std::size_t r = 0; r < kMR; ++r) c[r][0] = c[r][1] = A::zero();
   for (std::size_t t = 0; t < d; ++t) {
-    const __m256 b0 = _mm256_loadu_ps(bp + t * 16), b1 = _mm256_loadu_ps(bp + t * 16 + 8);
-    __m256 x = _mm256_broadcast_ss(a0 + t);
-    c00 = _mm256_fmadd_ps(x, b0, c00);
-    c01 = _mm256_fmadd_ps(x, b1, c01);
-    x = _mm256_broadcast_ss(a1 + t);
-    c10 = _mm256_fmadd_ps(x, b0, c10);
-    c11 = _mm256_fmadd_ps(x, b1, c11);
-    x = _mm256_broadcast_ss(a2 + t);
-    c20 = _mm256_fmadd_ps(x, b0, c20);
-    c21 = _mm256_fmadd_ps(x, b1, c21);
-    x = _mm256_broadcast_ss(a3 + t);
-    c30 = _mm256_fmadd_ps(x, b0, c30);
-    c31 = _mm256_fmadd_ps(x, b1, c31);
-    x = _mm256_broadcast_ss(a4 + t);
-    c40 = _mm256_fmadd_ps(x, b0, c40);
-    c41 = _mm256_fmadd_ps(x, b1, c41);
-    x = _mm256_broadcast_ss(a5 + t);
-    c50 = _mm256_fmadd_ps(x, b0, c50);
-    c51 = _mm256_fmadd_ps(x, b1, c51);
+    const V b0 = A::load(bp + t * kNR<T>), b1 = A::load(bp + t * kNR<T> + W);
+#pragma GCC unroll 6
+    for (std::size_t r = 0; r < kMR; ++r) {
+      const V x = A::splat(a[r] + t);
+      c[r][0] = A::fmadd(x, b0, c[r][0]);
+      c[r][1] = A::fmadd(x, b1, c[r][1]);
+    }
   }
-  _mm256_storeu_ps(tile + 0, c00);
-  _mm256_storeu_ps(tile + 8, c01);
-  _mm256_storeu_ps(tile + 16, c10);
-  _mm256_storeu_ps(tile + 24, c11);
-  _mm256_storeu_ps(tile + 32, c20);
-  _mm256_storeu_ps(tile + 40, c21);
-  _mm256_storeu_ps(tile + 48, c30);
-  _mm256_storeu_ps(tile + 56, c31);
-  _mm256_storeu_ps(tile + 64, c40);
-  _mm256_storeu_ps(tile + 72, c41);
-  _mm256_storeu_ps(tile + 80, c50);
-  _mm256_storeu_ps(tile + 88, c51);
+#pragma GCC unroll 6
+  for (std::size_t r = 0; r < kMR; ++r) {
+    A::store(tile + r * kNR<T>, c[r][0]);
+    A::store(tile + r * kNR<T> + W, c[r][1]);
+  }
 }
 #endif
+
+#if MEKONG_GEMM_X86
+// AVX2 without FMA on purpose: a product then a sum, rounded twice, as the portable loop and the
+// row-at-a-time top-k scatter do, so that every path gives the same bits.
+template <class T>
+__attribute__((target("avx2"))) inline std::size_t add_postings_avx2(T* tile, const std::uint32_t* row, const T* value,
+                                                                     std::size_t p, std::size_t e, std::uint32_t j0,
+                                                                     std::uint32_t j1, const T* x) {
+  using A = Avx2<T>;
+  constexpr std::size_t W = 32 / sizeof(T);
+  const typename A::V x0 = A::load(x), x1 = A::load(x + W);
+  for (; p < e && row[p] < j1; ++p) {
+    T* t = tile + static_cast<std::size_t>(row[p] - j0) * kNR<T>;
+    const typename A::V v = A::splat(value + p);
+    A::store(t, A::add(A::load(t), A::mul(v, x0)));
+    A::store(t + W, A::add(A::load(t + W), A::mul(v, x1)));
+  }
+  return p;
+}
+#endif
+
+template <class T>
+inline std::size_t add_postings_portable(T* tile, const std::uint32_t* row, const T* value, std::size_t p,
+                                         std::size_t e, std::uint32_t j0, std::uint32_t j1, const T* x) {
+  for (; p < e && row[p] < j1; ++p) {
+    T* t = tile + static_cast<std::size_t>(row[p] - j0) * kNR<T>;
+    const T v = value[p];
+    for (std::size_t l = 0; l < kNR<T>; ++l) t[l] += v * x[l];
+  }
+  return p;
+}
 
 }  // namespace detail
 
@@ -168,6 +174,27 @@ inline bool simd_available() {
 #else
   return false;
 #endif
+}
+
+// One micro-tile: out (kMR x kNR<T>, row stride kNR<T>) = rows a[0..kMR) against panel bp.
+template <class T>
+inline void micro_tile(const T* const* a, const T* bp, std::size_t d, T* out, bool simd = true) {
+#if MEKONG_GEMM_X86
+  if (simd && simd_available()) return detail::tile_avx2(a, bp, d, out);
+#endif
+  detail::tile_portable(a, bp, d, out);
+}
+
+// The sparse side of a tile stored column-major by panel (row j of the tile: kNR<T> values, one
+// per row of a panel): tile[(row[p] - j0) * kNR<T> + l] += value[p] * x[l] for the postings p
+// from p on while p < e and row[p] < j1 (rows ascending). Returns the first posting not taken.
+template <class T>
+inline std::size_t add_postings(T* tile, const std::uint32_t* row, const T* value, std::size_t p, std::size_t e,
+                                std::uint32_t j0, std::uint32_t j1, const T* x, bool simd = true) {
+#if MEKONG_GEMM_X86
+  if (simd && simd_available()) return detail::add_postings_avx2(tile, row, value, p, e, j0, j1, x);
+#endif
+  return detail::add_postings_portable(tile, row, value, p, e, j0, j1, x);
 }
 
 // C[i][j - j_begin] = row i of A . row j of B for i < rows, j in [j_begin, j_end), C with row
@@ -187,12 +214,7 @@ void multiply(const T* A, std::size_t lda, std::size_t rows, const Panels<T>& P,
       const std::size_t mr = std::min(kMR, rows - i0);
       const T* a[kMR];
       for (std::size_t r = 0; r < kMR; ++r) a[r] = A + (i0 + std::min(r, mr - 1)) * lda;
-#if MEKONG_GEMM_X86
-      if (fast)
-        detail::tile_avx2(a, bp, P.d, tile);
-      else
-#endif
-        detail::tile_portable(a, bp, P.d, tile);
+      micro_tile(a, bp, P.d, tile, fast);
       for (std::size_t r = 0; r < mr; ++r)
         std::memcpy(C + (i0 + r) * ldc + (c_lo - j_begin), tile + r * NR + (c_lo - p * NR), (c_hi - c_lo) * sizeof(T));
     }

@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,9 @@
 #include <queue>
 
 #include "mekong/util/parallel.hpp"
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "gemm_nt.hpp"
 
 namespace mekong {
@@ -135,10 +139,10 @@ constexpr std::size_t kGemmRows = 64;  // fixed row blocks: the same GEMM shapes
 
 template <class T>
 struct DenseColumns {
-  std::vector<std::int64_t> slot;  // per column: its position in Xd / Yp, or -1 (sparse)
+  std::vector<std::int64_t> slot;  // per column: its position in left / right, or -1 (sparse)
   std::size_t d = 0;
-  std::vector<T> Xd;   // n x d, row-major: the left operand of the product
-  gemm::Panels<T> Yp;  // Y's (symmetric: X's) dense part, packed for gemm::multiply
+  std::vector<T> left;    // rows x d, row-major: the left operand of the product (top-k: X; matrix: Y)
+  gemm::Panels<T> right;  // the other one's dense part, packed for gemm::multiply (top-k: Y; matrix: X)
 };
 
 // Row r's values in the dense columns, added into dst (d values, zeroed by the caller).
@@ -153,7 +157,8 @@ void dense_row(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vect
 
 template <class T, class I>
 DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, const CsrView<T, I>& Y,
-                              const std::vector<T>& yv, bool symmetric) {
+                              const std::vector<T>& yv, bool symmetric, double min_share = kDenseShare,
+                              bool left_is_y = false) {
   DenseColumns<T> dc;
   dc.slot.assign(X.cols, -1);
   const std::size_t n = X.rows, m = Y.rows;
@@ -169,7 +174,7 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   for (std::size_t c = 0; c < X.cols; ++c) {
     const double share =
         static_cast<double>(dfx[c]) / static_cast<double>(n) * static_cast<double>(dy[c]) / static_cast<double>(m);
-    if (share > kDenseShare) chosen.emplace_back(-share, c);
+    if (share > min_share) chosen.emplace_back(-share, c);
   }
   // The dense copies stay within a few times the input's own size (densest columns first).
   const double budget = 4.0 * static_cast<double>(X.nnz() + (symmetric ? 0 : Y.nnz())) + 8.0 * 1048576.0 / sizeof(T);
@@ -179,9 +184,13 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   for (const auto& ch : chosen) dc.slot[ch.second] = static_cast<std::int64_t>(dc.d++);
   if (dc.d == 0) return dc;
-  dc.Xd.assign(n * dc.d, T(0));
-  for (std::size_t r = 0; r < n; ++r) dense_row(X, xv, dc.slot, r, dc.Xd.data() + r * dc.d);
-  dc.Yp = gemm::pack<T>(m, dc.d, [&](std::size_t r, T* dst) { dense_row(Y, yv, dc.slot, r, dst); });
+  const CsrView<T, I>& L = left_is_y ? Y : X;
+  const CsrView<T, I>& R = left_is_y ? X : Y;
+  const std::vector<T>& lv = left_is_y ? yv : xv;
+  const std::vector<T>& rv = left_is_y ? xv : yv;
+  dc.left.assign(L.rows * dc.d, T(0));
+  for (std::size_t r = 0; r < L.rows; ++r) dense_row(L, lv, dc.slot, r, dc.left.data() + r * dc.d);
+  dc.right = gemm::pack<T>(R.rows, dc.d, [&](std::size_t r, T* dst) { dense_row(R, rv, dc.slot, r, dst); });
   return dc;
 }
 
@@ -500,19 +509,238 @@ TopK<T> top_k_query(const SimilarityIndex<T>& index, const CsrView<T, I>& Q, std
   return top_k_rows(index, Q, metric_values(Q, index.metric), k, threshold, false, cfg, cancel);
 }
 
+namespace {
+
+// The dense result, a part of kGemmRows rows of X (fixed: the same sums for any n_jobs) against a
+// chunk of kChunkCols rows of Y at a time, in a tile stored by panel: for each sub-block of
+// kNR<T> rows of the part (one packed panel of X's dense columns), the chunk's rows of Y one after
+// the other, kNR<T> values each (one per row of the sub-block). That layout lets
+//  - the dense columns' product store whole micro-tiles (kMR rows of Y x one panel) in place;
+//  - one posting (j, v) of a sparse column add v * x to every row of the sub-block at once (two
+//    AVX2 fused multiply-adds), where a row at a time took one scattered update per row sharing
+//    the column; the postings of a column are read once per sub-block, not once per row;
+//  - the symmetric case write its mirror (rows j, the part's columns) as contiguous runs.
+// The chunk keeps the tile in L2 (a sub-block's slice in L1). Every cell of the result is written
+// exactly once: no zero-fill before, no mirror pass after.
+constexpr std::size_t kChunkCols = 2048;  // double: 1 MB of tile, 128 KB per sub-block (measured: 512 to 16384)
+
+// dst[q] = src[q * stride] for q < count, with non-temporal stores where the CPU has them.
+template <class T>
+inline void stream_strided(T* dst, const T* src, std::size_t stride, std::size_t count) {
+#if defined(__x86_64__)
+  for (std::size_t q = 0; q < count; ++q) {
+    if constexpr (sizeof(T) == 8) {
+      long long bits;
+      std::memcpy(&bits, src + q * stride, 8);
+      _mm_stream_si64(reinterpret_cast<long long*>(dst + q), bits);
+    } else {
+      int bits;
+      std::memcpy(&bits, src + q * stride, 4);
+      _mm_stream_si32(reinterpret_cast<int*>(dst + q), bits);
+    }
+  }
+#else
+  for (std::size_t q = 0; q < count; ++q) dst[q] = src[q * stride];
+#endif
+}
+
+// Streaming stores are weakly ordered: fenced before the part is reported done.
+inline void stream_fence() {
+#if defined(__x86_64__)
+  _mm_sfence();
+#endif
+}
+
+template <class T>
+struct TileWork {
+  std::vector<T> tile;                // sub-blocks x kChunkCols x kNR<T>
+  std::vector<std::int32_t> slot_of;  // per column of X: its slot in the sub-block being listed, or -1
+  std::vector<std::size_t> seen;      // the columns whose slot_of is set
+  struct Column {
+    std::size_t cursor, end;  // the postings not taken yet (the cursor moves chunk by chunk)
+  };
+  // Per sub-block: its sparse columns in order of first use, and kNR<T> values per column (one
+  // per row of the sub-block, 0 where the row lacks the column).
+  std::vector<std::vector<Column>> cols;
+  std::vector<std::vector<T>> x;
+  std::vector<std::uint32_t> order;  // scratch of the sort by column
+  std::vector<Column> sorted_cols;
+  std::vector<T> sorted_x;
+};
+
+template <class T>
+class TileWorkPool {
+ public:
+  std::unique_ptr<TileWork<T>> take() {
+    std::lock_guard<std::mutex> g(lock_);
+    if (free_.empty()) return std::make_unique<TileWork<T>>();
+    auto w = std::move(free_.back());
+    free_.pop_back();
+    return w;
+  }
+  void give(std::unique_ptr<TileWork<T>> w) {
+    std::lock_guard<std::mutex> g(lock_);
+    free_.push_back(std::move(w));
+  }
+
+ private:
+  std::mutex lock_;
+  std::vector<std::unique_ptr<TileWork<T>>> free_;
+};
+
+// Writes the n x m result (Y = X when symmetric) into out, row-major, each cell once. dc: the
+// dense columns, left = Y's rows, right = X's panels; post: Y's postings of the other columns
+// (values as the metric reads them); own: symmetric, each entry's place in its column's postings.
 template <class T, class I>
-std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const SimilarityConfig& cfg,
-                                 const std::atomic<bool>* cancel) {
+void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
+                     const std::vector<std::size_t>& own, const DenseColumns<T>& dc, const std::vector<T>& xn,
+                     bool symmetric, int threads, T* out, const std::atomic<bool>* cancel) {
+  constexpr std::size_t NR = gemm::kNR<T>, MR = gemm::kMR;
+  static_assert(kGemmRows % NR == 0, "a part is whole panels");
+  const std::size_t n = X.rows, m = post.rows;
+  if (n == 0 || m == 0) return;
+  const bool jaccard = post.metric == Metric::jaccard;
+  const std::size_t parts = (n + kGemmRows - 1) / kGemmRows;
+  const std::uint32_t* prow = post.row.data();
+  const T* pval = post.value.data();
+  TileWorkPool<T> pool;
+  parallel_for(parts, threads, [&](std::size_t part) {
+    check_cancelled(cancel);
+    auto w = pool.take();
+    const std::size_t r0 = part * kGemmRows, r1 = std::min(n, r0 + kGemmRows);
+    const std::size_t subs = (r1 - r0 + NR - 1) / NR;
+    if (w->slot_of.size() != X.cols) {  // -1: a sparse column not listed yet; -2: no postings (dense or empty)
+      w->slot_of.resize(X.cols);
+      for (std::size_t c = 0; c < X.cols; ++c) w->slot_of[c] = post.start[c] == post.start[c + 1] ? -2 : -1;
+    }
+    w->cols.resize(subs);
+    w->x.resize(subs);
+    for (std::size_t s = 0; s < subs; ++s) {  // each sub-block's sparse columns
+      auto& cl = w->cols[s];
+      auto& xs = w->x[s];
+      cl.clear();
+      xs.clear();
+      const std::size_t s0 = r0 + s * NR, s1 = std::min(r1, s0 + NR);
+      for (std::size_t r = s0; r < s1; ++r) {
+        for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+          const T x = xv[k];
+          const auto c = static_cast<std::size_t>(X.indices[k]);
+          std::int32_t sl = w->slot_of[c];
+          if (x == T(0) || sl == -2) continue;  // a dense (or empty) column
+          if (sl < 0) {
+            // The first row of the sub-block with this column (rows ascending, so its first
+            // entry there): symmetric, its own posting is the first with a row >= it, and the
+            // rows before are the lower triangle.
+            sl = static_cast<std::int32_t>(cl.size());
+            w->slot_of[c] = sl;
+            w->seen.push_back(c);
+            cl.push_back({symmetric ? own[k] : post.start[c], post.start[c + 1]});
+            xs.resize(xs.size() + NR, T(0));
+          }
+          xs[static_cast<std::size_t>(sl) * NR + (r - s0)] += x;  // duplicates summed, as SciPy reads them
+        }
+      }
+      for (std::size_t c : w->seen) w->slot_of[c] = -1;
+      // Columns ascending: each cell sums its sparse terms in its row's own order (canonical
+      // CSR), after the dense product, as top_k_similar does: the same bits in both.
+      auto& order = w->order;
+      order.resize(cl.size());
+      std::iota(order.begin(), order.end(), std::uint32_t{0});
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return w->seen[a] < w->seen[b]; });
+      w->sorted_cols.clear();
+      w->sorted_x.clear();
+      for (std::uint32_t q : order) {
+        w->sorted_cols.push_back(cl[q]);
+        w->sorted_x.insert(w->sorted_x.end(), xs.begin() + q * NR, xs.begin() + (q + 1) * NR);
+      }
+      cl.swap(w->sorted_cols);
+      xs.swap(w->sorted_x);
+      w->seen.clear();
+    }
+    // Tile rows of kNR<T> values are one 64-byte cache line each when the tile starts on one.
+    w->tile.resize(subs * kChunkCols * NR + 64 / sizeof(T));
+    T* tile = w->tile.data();
+    tile += (64 - reinterpret_cast<std::uintptr_t>(tile) % 64) % 64 / sizeof(T);
+    for (std::size_t j0 = symmetric ? r0 : 0; j0 < m; j0 += kChunkCols) {
+      const std::size_t j1 = std::min(m, j0 + kChunkCols);
+      // 1. The dense columns' product (or zeros): tile = Y's rows [j0, j1) x the part's panels.
+      if (dc.d > 0) {
+        alignas(64) T edge[MR * NR];
+        for (std::size_t jg = j0; jg < j1; jg += MR) {
+          const std::size_t mr = std::min(MR, j1 - jg);
+          const T* a[MR];
+          for (std::size_t q = 0; q < MR; ++q) a[q] = dc.left.data() + (jg + std::min(q, mr - 1)) * dc.d;
+          for (std::size_t s = 0; s < subs; ++s) {
+            T* dst = tile + (s * kChunkCols + (jg - j0)) * NR;
+            const T* panel = dc.right.panel(r0 / NR + s);
+            if (mr == MR) {
+              gemm::micro_tile(a, panel, dc.d, dst);
+            } else {
+              gemm::micro_tile(a, panel, dc.d, edge);
+              std::memcpy(dst, edge, mr * NR * sizeof(T));
+            }
+          }
+        }
+      } else {
+        for (std::size_t s = 0; s < subs; ++s) std::fill_n(tile + s * kChunkCols * NR, (j1 - j0) * NR, T(0));
+      }
+      // 2. The sparse columns, added on top: each sub-block's columns in a fixed order.
+      for (std::size_t s = 0; s < subs; ++s) {
+        T* ts = tile + s * kChunkCols * NR;
+        auto& cl = w->cols[s];
+        const T* xs = w->x[s].data();
+        const std::size_t nc = cl.size();
+        for (std::size_t q = 0; q < nc; ++q) {
+          cl[q].cursor = gemm::add_postings(ts, prow, pval, cl[q].cursor, cl[q].end, static_cast<std::uint32_t>(j0),
+                                            static_cast<std::uint32_t>(j1), xs + q * NR);
+        }
+      }
+      // 3. Out: the part's rows over [j0, j1) and, symmetric, the mirror (rows j > r, the part's
+      // columns); both from the same tile values, so the result is exactly symmetric. Streaming
+      // stores: the result is not read again here, so its lines are not fetched first.
+      for (std::size_t s = 0; s < subs; ++s) {
+        T* ts = tile + s * kChunkCols * NR;
+        const std::size_t s0 = r0 + s * NR, rows = std::min(r1, s0 + NR) - s0;
+        if (jaccard)
+          for (std::size_t j = j0; j < j1; ++j)
+            for (std::size_t i = 0; i < rows; ++i) {
+              T& v = ts[(j - j0) * NR + i];
+              v = jaccard_from_intersection(v, xn[s0 + i], post.set_size[j]);
+            }
+        for (std::size_t i = 0; i < rows; ++i) {
+          const std::size_t r = s0 + i, jb = symmetric ? std::max(j0, r) : j0;
+          if (jb < j1) stream_strided(out + r * m + jb, ts + (jb - j0) * NR + i, NR, j1 - jb);
+        }
+      }
+      if (symmetric) {
+        for (std::size_t j = std::max(j0, r0 + 1); j < j1; ++j) {  // row j, columns [r0, min(r1, j))
+          T* dst = out + j * m + r0;
+          const std::size_t cols = std::min(r1, j) - r0;
+          for (std::size_t s = 0; s * NR < cols; ++s)
+            stream_strided(dst + s * NR, tile + (s * kChunkCols + (j - j0)) * NR, 1, std::min(NR, cols - s * NR));
+        }
+      }
+    }
+    stream_fence();
+    pool.give(std::move(w));
+    progress_advance(r1 - r0);
+  });
+  check_cancelled(cancel);
+}
+
+// The whole matrix into out (rows(X) x rows(Y), every cell written); X and Y already checked.
+template <class T, class I>
+void similarity_into(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const SimilarityConfig& cfg, T* out,
+                     const std::atomic<bool>* cancel) {
   const bool symmetric = Yp == nullptr;
   const CsrView<T, I>& Y = symmetric ? X : *Yp;
-  check_pair(X, Y, symmetric);
-  const std::size_t n = X.rows, m = Y.rows;
-  check_similarity_budget(n, m, sizeof(T), cfg.memory_budget);
+  const std::size_t n = X.rows;
   const int threads = resolve_n_jobs(cfg.n_jobs);
   const std::vector<T> xv = metric_values(X, cfg.metric);
   const std::vector<T> yv_own = symmetric ? std::vector<T>() : metric_values(Y, cfg.metric);
   const std::vector<T>& yv = symmetric ? xv : yv_own;
-  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric);
+  // The product's left operand is Y's rows, X's part is its packed panels (see fill_similarity).
+  const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric, kDenseShare, true);
   std::vector<std::size_t> own;  // symmetric: each entry's place in its column's postings
   const SimilarityIndex<T> post =
       index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr, symmetric ? &own : nullptr);
@@ -522,58 +750,58 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
     for (std::size_t r = 0; r < n; ++r)
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) xn[r] += xv[k];
   }
-  std::vector<T> out(n * m, T(0));
-  // Row blocks of a fixed height when a dense part is computed (same GEMM shapes for any n_jobs).
-  const std::size_t block = dc.d > 0 ? kGemmRows : row_block(n, threads);
-  const std::size_t parts = (n + block - 1) / block;
-  const std::uint32_t* prow = post.row.data();
-  const T* pval = post.value.data();
-  parallel_for(parts, threads, [&](std::size_t p) {
-    check_cancelled(cancel);
-    if (dc.d > 0) {  // the common columns: one product for the block (the upper part when symmetric)
-      const std::size_t r0 = p * block, rows = std::min(n, (p + 1) * block) - r0;
-      const std::size_t c0 = symmetric ? r0 : 0;
-      gemm::multiply(dc.Xd.data() + r0 * dc.d, dc.d, rows, dc.Yp, c0, m, out.data() + r0 * m + c0, m);
-    }
-    for (std::size_t r = p * block; r < std::min(n, (p + 1) * block); ++r) {
-      T* row = out.data() + r * m;
-      const std::size_t first = symmetric ? r : 0;
-      for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
-        const T x = xv[k];
-        if (x == T(0)) continue;
-        const auto c = static_cast<std::size_t>(X.indices[k]);
-        const std::size_t e = post.start[c + 1];
-        std::size_t b = post.start[c];
-        if (b == e) continue;  // no postings: a column of the dense product (own[k] is unset there)
-        if (symmetric) {
-          // The upper triangle: from row r's own posting on (the first with a row >= r; the
-          // rows before it in the postings are lower). A binary search here cost a fifth of the
-          // kernel (perf on benchmarks/similarity_driver.cpp). Duplicate columns in a row: back
-          // to the first of them.
-          const std::size_t lo = b;
-          b = own[k];
-          while (b > lo && prow[b - 1] == r) --b;
-        }
-        for (std::size_t q = b; q < e; ++q) row[prow[q]] += x * pval[q];  // the hot loop
-      }
-      if (cfg.metric == Metric::jaccard)
-        for (std::size_t j = first; j < m; ++j) row[j] = jaccard_from_intersection(row[j], xn[r], post.set_size[j]);
-    }
-    progress_advance(std::min(n, (p + 1) * block) - p * block);
-  });
-  check_cancelled(cancel);
-  if (symmetric) {  // mirror the upper triangle, in tiles for the cache
-    constexpr std::size_t tile = 64;
-    const std::size_t tiles = (n + tile - 1) / tile;
-    parallel_for(tiles, threads, [&](std::size_t ti) {
-      const std::size_t i0 = ti * tile, i1 = std::min(n, i0 + tile);
-      for (std::size_t j0 = 0; j0 < i1; j0 += tile) {
-        const std::size_t j1 = std::min(n, j0 + tile);
-        for (std::size_t i = i0; i < i1; ++i)
-          for (std::size_t j = j0; j < std::min(j1, i); ++j) out[i * n + j] = out[j * n + i];
-      }
-    });
-  }
+  fill_similarity(X, xv, post, own, dc, xn, symmetric, threads, out, cancel);
+}
+
+// A large result's pages asked for in one call instead of a page fault per 4 KB page as the kernel
+// writes (the faults of an 800 MB result were about a sixth of its time in perf on
+// benchmarks/similarity_driver.cpp; one populating call costs about a fifth less). A hint only: on
+// an older kernel the pages are left to the faults. Huge pages (MADV_HUGEPAGE) were faster when
+// the kernel had them ready and up to twice slower when it had to compact memory first: not used.
+void prepare_pages(void* p, std::size_t bytes) {
+#if defined(__linux__)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
+  constexpr std::size_t kMin = std::size_t{32} << 20, kPage = 4096;
+  if (bytes < kMin) return;
+  const auto b = reinterpret_cast<std::uintptr_t>(p), e = b + bytes;
+  const std::uintptr_t pb = (b + kPage - 1) & ~(kPage - 1);
+  if (e > pb + kPage) madvise(reinterpret_cast<void*>(pb), (e - pb) & ~(kPage - 1), MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+template <class T, class I>
+std::size_t checked_cells(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const SimilarityConfig& cfg) {
+  const bool symmetric = Yp == nullptr;
+  const CsrView<T, I>& Y = symmetric ? X : *Yp;
+  check_pair(X, Y, symmetric);
+  check_similarity_budget(X.rows, Y.rows, sizeof(T), cfg.memory_budget);
+  return X.rows * Y.rows;
+}
+
+}  // namespace
+
+template <class T, class I>
+std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const SimilarityConfig& cfg,
+                                 const std::atomic<bool>* cancel) {
+  std::vector<T> out(checked_cells(X, Yp, cfg));
+  similarity_into(X, Yp, cfg, out.data(), cancel);
+  return out;
+}
+
+template <class T, class I>
+std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Yp,
+                                              const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  // new T[] without (): not zero-filled, since every cell is written once (the pages are first
+  // touched by the thread that computes them).
+  const std::size_t cells = checked_cells(X, Yp, cfg);
+  std::unique_ptr<T[]> out(new T[cells]);
+  prepare_pages(out.get(), cells * sizeof(T));
+  similarity_into(X, Yp, cfg, out.get(), cancel);
   return out;
 }
 
@@ -643,7 +871,7 @@ TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const Simi
     const std::size_t c0 = symmetric ? r0 : 0, width = m - c0;
     std::vector<T>& B = ws->block;
     B.resize((r1 - r0) * width);
-    gemm::multiply(dc.Xd.data() + r0 * dc.d, dc.d, r1 - r0, dc.Yp, c0, m, B.data(), width);
+    gemm::multiply(dc.left.data() + r0 * dc.d, dc.d, r1 - r0, dc.right, c0, m, B.data(), width);
     for (std::size_t r = r0; r < r1; ++r) {
       T* row = B.data() + (r - r0) * width - c0;  // row[j] for j >= c0
       for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
@@ -765,6 +993,8 @@ template std::vector<double> dense_similarity_matrix(const double*, std::size_t,
                                const SimilarityConfig&, const std::atomic<bool>*);                               \
   template std::vector<T> similarity_matrix(const CsrView<T, I>&, const CsrView<T, I>*, const SimilarityConfig&, \
                                             const std::atomic<bool>*);                                           \
+  template std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>&, const CsrView<T, I>*,             \
+                                                         const SimilarityConfig&, const std::atomic<bool>*);     \
   template TopK<T> top_k_similar(const CsrView<T, I>&, const CsrView<T, I>*, std::size_t, double,                \
                                  const SimilarityConfig&, const std::atomic<bool>*);
 

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,6 +48,13 @@ struct SimilarityConfig {
 template <class T, class I>
 std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Y, const SimilarityConfig& config,
                                  const std::atomic<bool>* cancel = nullptr);
+
+// The same in a buffer that is never zero-filled (the kernel writes every cell exactly once), as
+// np.empty would give: what Python receives. The budget is checked before the allocation.
+template <class T, class I>
+std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Y,
+                                              const SimilarityConfig& config,
+                                              const std::atomic<bool>* cancel = nullptr);
 
 // Dense rows (row-major n x d and m x d; Y == nullptr: Y = X): cosine or dot products through
 // Eigen's matrix product, in fixed blocks of rows so that the result is the same for any n_jobs;
