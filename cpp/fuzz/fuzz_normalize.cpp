@@ -5,6 +5,7 @@
 //   and is idempotent; normalize_text's output is valid UTF-8, in NFC, keeps every
 //   separator where it was, and is idempotent (normalizing normalized text changes nothing).
 //   The first byte picks lowercase and the tone style.
+#include "../tests/stream_safe_reference.hpp"
 #include "fuzz_common.hpp"
 #include "mekong/text/chars.hpp"
 #include "mekong/text/decode.hpp"
@@ -30,31 +31,10 @@ std::u32string separators(std::string_view valid) {
   return out;
 }
 
-// UAX #15 section 13, written here from the definition: U+034F before a code point whose leading
-// non-starters (combining class > 0) would make the run since the last starter longer than 30, the
-// run counted in each code point's canonical decomposition (ICU's NFD of it alone), so that a
-// precomposed letter such as "ệ" starts the run at its two marks.
+// UAX #15's stream-safe form (the shared slow reference), as UTF-8.
 std::string stream_safe(std::string_view valid) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  icu::UnicodeString out;
-  std::size_t run = 0;
-  for (char32_t c : fuzz::code_points(valid)) {
-    const icu::UnicodeString d = nfd->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
-    std::vector<bool> mark;
-    for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1))
-      mark.push_back(u_getCombiningClass(d.char32At(k)) != 0);
-    std::size_t leading = 0, trailing = 0;
-    while (leading < mark.size() && mark[leading]) ++leading;
-    while (trailing < mark.size() && mark[mark.size() - 1 - trailing]) ++trailing;
-    if (run + leading > 30) {
-      out.append(static_cast<UChar32>(0x034F));
-      run = 0;
-    }
-    run = leading == mark.size() ? run + leading : trailing;
-    out.append(static_cast<UChar32>(c));
-  }
-  return fuzz::to_utf8(out);
+  return fuzz::to_utf8(mekong_reference::stream_safe(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(valid.data(), static_cast<int32_t>(valid.size())))));
 }
 
 }  // namespace

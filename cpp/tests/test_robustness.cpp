@@ -13,6 +13,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "stream_safe_reference.hpp"
 #include "mekong/error.hpp"
 #include "mekong/matrix/weight.hpp"
 #include "mekong/text/clean.hpp"
@@ -93,34 +94,13 @@ std::vector<Span> ref_links(std::string_view t) {
   return out;
 }
 
-// --- NFC: the stream-safe form built the slow way, code point by code point with ICU's own
-// canonical decomposition of each and its combining classes, then ICU's NFC of the whole. A run of
-// non-starters counts the marks a precomposed letter decomposes into ("ệ" starts one at two). ---
+// --- NFC: the stream-safe form built the slow way (stream_safe_reference.hpp), then ICU's NFC of
+// the whole. ---
 std::string ref_stream_safe_nfc(const std::string& utf8) {
-  std::u32string cps;
-  for (std::size_t i = 0; i < utf8.size();) cps.push_back(utf8::next(utf8.data(), i));
-  UErrorCode nfd_status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(nfd_status);
-  std::string safe;
-  std::size_t run = 0;
-  for (char32_t c : cps) {
-    const icu::UnicodeString d = nfd->normalize(icu::UnicodeString(static_cast<UChar32>(c)), nfd_status);
-    std::vector<bool> mark;
-    for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1))
-      mark.push_back(u_getCombiningClass(d.char32At(k)) != 0);
-    std::size_t leading = 0, trailing = 0;
-    while (leading < mark.size() && mark[leading]) ++leading;
-    while (trailing < mark.size() && mark[mark.size() - 1 - trailing]) ++trailing;
-    if (run + leading > 30) {
-      utf8::append(safe, 0x034F);
-      run = 0;
-    }
-    run = leading == mark.size() ? run + leading : trailing;
-    utf8::append(safe, c);
-  }
+  const icu::UnicodeString safe = mekong_reference::stream_safe(icu::UnicodeString::fromUTF8(utf8));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  icu::UnicodeString u = nfc->normalize(icu::UnicodeString::fromUTF8(safe), status);
+  icu::UnicodeString u = nfc->normalize(safe, status);
   EXPECT_TRUE(U_SUCCESS(status));
   std::string out;
   u.toUTF8String(out);
