@@ -738,6 +738,20 @@ void utf8_store(char*& w, char32_t l) {
     *w++ = static_cast<char>(0x80 | (l & 0x3F));
   }
 }
+
+// Appends the lower case a word character's scan entry carries, advancing w: a character above the
+// BMP as its 4 bytes, any other as the entry's 1-3 bytes, stored 3 at a time (the buffers keep
+// slack for that). Both scans (UTF-8 and code points) write through here.
+inline void store_lower(char*& w, std::uint32_t e) {
+  if (e & kScanAstral) {
+    utf8_store(w, e & 0x1FFFFF);
+    return;
+  }
+  w[0] = static_cast<char>(e);
+  w[1] = static_cast<char>(e >> 8);
+  w[2] = static_cast<char>(e >> 16);
+  w += e >> 24 & 3;
+}
 }  // namespace
 
 void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out) {
@@ -800,14 +814,7 @@ void TokenPattern::Matcher::lower_tokens(std::string_view text, TermBuffer& out)
     }
     if (e & kScanWord) {
       if (run_len++ == 0) run_begin = w;
-      if (e & kScanAstral) {  // a character above the BMP: its lower case as 4 bytes
-        utf8_store(w, e & 0x1FFFFF);
-        continue;
-      }
-      w[0] = static_cast<char>(e);
-      w[1] = static_cast<char>(e >> 8);
-      w[2] = static_cast<char>(e >> 16);
-      w += e >> 24 & 3;
+      store_lower(w, e);
     } else if (e & kScanFull) {  // needs the full mapping: lower-case the document with ICU, then scan it
       out.bytes.resize(bytes0);
       out.ends.resize(terms0);
@@ -860,14 +867,7 @@ bool lower_tokens_units(const Unit* p, std::size_t n, std::size_t min_run, TermB
     }
     if (e & kScanWord) {
       if (run_len++ == 0) run_begin = w;
-      if (e & kScanAstral) {
-        utf8_store(w, e & 0x1FFFFF);
-        continue;
-      }
-      w[0] = static_cast<char>(e);
-      w[1] = static_cast<char>(e >> 8);
-      w[2] = static_cast<char>(e >> 16);
-      w += e >> 24 & 3;
+      store_lower(w, e);
     } else if (e & kScanFull) {
       out.bytes.resize(bytes0);
       out.ends.resize(terms0);
