@@ -499,3 +499,65 @@ TEST(CountPaths, PreparationsOfAnotherPreparationAreIgnored) {
   EXPECT_EQ(prepared_documents_counted() - before, raw.bytes.size() - 1);
   expect_same_counts(got, count_corpus(changed, analyzer, {}), "changed document");
 }
+
+// term_ids (one id a word, remembered by the word as written, names by their unit: the count's
+// path) against analyze (every unit built, phrases applied, stop words dropped: the reference),
+// for every option set with unigrams: cleaning, names, aliases (with an alias table), words, stop
+// words, phrases none / learned; from the raw bytes and from preparations; the aliases seen too.
+TEST(CountPaths, TermIdsEqualAnalyzedTerms) {
+  std::mt19937 rng(21);
+  const auto words = toy_words();
+  int compared = 0;
+  for (int round = 0; round < 24; ++round) {
+    const std::vector<std::string> texts = random_articles(rng, 2 + static_cast<int>(rng() % 30));
+    RawDocuments raw;
+    for (const auto& t : texts) raw.bytes.emplace_back(t);
+    AnalyzerConfig base;
+    base.clean = round % 2 == 0;
+    base.names = round % 3 != 0;
+    base.aliases = round % 3 == 2;
+    if (base.aliases && round % 4 == 2) base.alias_table = {{"Lào", "Lao"}};
+    if (round % 4 != 3) base.words = words;
+    if (round % 5 != 4) base.stop_words = {"các", "của", "là", "hợp_tác"};
+    TextModelsConfig tm;
+    tm.furniture = base.clean;
+    tm.name_evidence = base.names;
+    tm.phrases = round % 6 >= 4;
+    tm.phrase_config.min_count = 2;
+    tm.phrase_config.threshold = 0.05;
+    tm.keep_prepared = true;
+    const TextModels models = fit_text_models(raw, base, tm, 1);
+    AnalyzerConfig cfg = base;
+    cfg.repeated_lines = models.repeated_lines;
+    cfg.name_evidence = models.name_evidence;
+    cfg.phrases = models.phrases;
+    const Analyzer analyzer(cfg);
+    auto counting = analyzer.worker();
+    auto from_prepared = analyzer.worker();
+    auto reference = analyzer.worker();
+    Interner vocabulary;
+    const TermResolver resolve{[](void* v, std::string_view t) { return static_cast<Interner*>(v)->intern(t); },
+                               &vocabulary};
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      const std::string what = "round " + std::to_string(round) + " doc " + std::to_string(i) + ": " + texts[i];
+      TermBuffer expected;
+      reference.analyze(texts[i], expected, true);
+      std::vector<std::string> want;
+      for (std::size_t t = 0; t < expected.size(); ++t) want.emplace_back(expected[t]);
+      std::vector<std::uint32_t> ids;
+      counting.term_ids(texts[i], true, resolve, ids);
+      std::vector<std::string> got;
+      for (std::uint32_t id : ids) got.emplace_back(vocabulary.str(id));
+      EXPECT_EQ(got, want) << what;
+      if (const PreparedDocument* doc = models.prepared ? models.prepared->find(i, texts[i].size()) : nullptr) {
+        from_prepared.term_ids(*doc, resolve, ids);
+        got.clear();
+        for (std::uint32_t id : ids) got.emplace_back(vocabulary.str(id));
+        EXPECT_EQ(got, want) << what << " (prepared)";
+      }
+      compared += !want.empty();
+    }
+    EXPECT_EQ(counting.alias_observations(), reference.alias_observations()) << round;
+  }
+  EXPECT_GT(compared, 200);
+}

@@ -260,12 +260,64 @@ void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vecto
   punctuation(prev, text.size());
 }
 
+namespace {
+// number_syllables's flags per folded syllable of a document.
+constexpr std::uint8_t kWrittenLower = 1;  // some syllable of this form is not capitalised (group_words)
+constexpr std::uint8_t kLowerWord = 2;     // a one-syllable word of this form is not capitalised
+constexpr std::uint8_t kMidName = 4;       // a one-syllable capitalised word mid-sentence, never lower case
+}  // namespace
+
+void Analyzer::Worker::number_syllables(const std::vector<WordToken>& syl) {
+  const std::size_t n = syl.size();
+  std::size_t capacity = 64;
+  while (capacity < 2 * n) capacity <<= 1;
+  if (id_table_.size() < capacity) {
+    id_table_.assign(capacity, 0);
+    id_stamp_ = 0;
+  }
+  if (++id_stamp_ == 0) {  // the stamp wrapped: every slot is forgotten explicitly once
+    std::fill(id_table_.begin(), id_table_.end(), 0);
+    id_stamp_ = 1;
+  }
+  // Only the first `capacity` slots are used (a small document's probes stay in a small range); a
+  // slot of an earlier stamp is empty for this document.
+  const std::uint64_t stamp = std::uint64_t{id_stamp_} << 32;
+  const std::size_t mask = capacity - 1;
+  syllable_ids_.resize(n);
+  id_flags_.clear();
+  id_first_.clear();
+  const char* folds = syllable_folds_.data();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0, len = syllable_fold_ends_[k] - b;
+    std::uint32_t id = 0;
+    for (std::size_t i = hash_bytes(folds + b, len) & mask;; i = (i + 1) & mask) {
+      const std::uint64_t slot = id_table_[i];
+      if ((slot & ~std::uint64_t{0xFFFFFFFFu}) != stamp) {
+        id = static_cast<std::uint32_t>(id_first_.size());
+        id_table_[i] = stamp | id;
+        id_first_.push_back(static_cast<std::uint32_t>(k));
+        id_flags_.push_back(0);
+        break;
+      }
+      id = static_cast<std::uint32_t>(slot);
+      const std::size_t f = id_first_[id];
+      const std::size_t fb = f ? syllable_fold_ends_[f - 1] : 0;
+      if (syllable_fold_ends_[f] - fb == len && equal_bytes(folds + fb, folds + b, len)) break;
+    }
+    syllable_ids_[k] = id;
+    if (!syl[k].capitalized) id_flags_[id] |= kWrittenLower;
+  }
+}
+
 void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>& words) {
   // `words` holds one token per syllable; regroup them into the segmenter's words.
   word_begins(text);
-  std::vector<WordToken> syl;
+  number_syllables(words);
+  std::vector<WordToken>& syl = syl_scratch_;  // buffers kept between documents
   syl.swap(words);
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  words.clear();
+  std::vector<std::pair<std::size_t, std::size_t>>& ranges = ranges_scratch_;
+  ranges.clear();
   for (std::size_t b = 0; b < syl.size();) {
     std::size_t e = b + 1;
     while (e < syl.size() && !begins_[e]) ++e;
@@ -302,28 +354,14 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
-  // Built on the first question (many documents ask none): every lower-case syllable, folded.
-  Interner lower;
-  bool lower_built = false;
-  std::string lower_key;
-  auto written_lower = [&](const std::string& folded) {
-    if (!lower_built) {
-      for (std::size_t k = 0; k < syl.size(); ++k)
-        if (!syl[k].capitalized) {
-          lower_key.clear();
-          fold_syllable(k, lower_key);
-          lower.intern(lower_key);
-        }
-      lower_built = true;
-    }
-    return lower.find(folded) != Interner::npos;
-  };
+  // Asked of syllable k by its folded form's id (number_syllables).
+  auto written_lower = [&](std::size_t k) { return (id_flags_[syllable_ids_[k]] & kWrittenLower) != 0; };
   auto leading_common = [&](std::size_t b) {
     key.clear();
     fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
-    return written_lower(key) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
+    return written_lower(b) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
   };
   // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
   auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
@@ -333,7 +371,9 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
            (evidence && evidence->names.find(key) != Interner::npos);
   };
   ranges_.clear();
-  std::vector<std::uint8_t> split;  // a title or sentence-opening syllable split off: never merged back
+  std::vector<std::uint8_t>& split =
+      split_scratch_;  // a title or sentence-opening syllable split off: never merged back
+  split.clear();
   for (auto [b, e] : ranges) {
     bool was_split = false;
     if (e - b >= 2 && syl[b + 1].gap != Gap::hyphen && capitalized(b, e) && leading_common(b)) {
@@ -372,7 +412,8 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   }
   // A one-syllable capitalised word right after a name ("Tập Cận" + "Bình") is the end of that
   // name unless the text knows it as a name of its own or writes it in lower case.
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  std::vector<std::pair<std::size_t, std::size_t>>& merged = merged_scratch_;
+  merged.clear();
   bool last_split = false;
   for (std::size_t ri = 0; ri < ranges_.size(); ++ri) {
     const auto r = ranges_[ri];
@@ -382,12 +423,10 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space &&
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
         merged.back().second == b && !known_name(b, e, 1)) {
-      key.clear();
-      fold_syllable(b, key);
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
-      if (!caps && !written_lower(key)) {
+      if (!caps && !written_lower(b)) {
         merged.back().second = e;
         continue;
       }
@@ -395,17 +434,20 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     merged.push_back(r);
   }
   ranges_.swap(merged);
-  const chars::Tables& tab = chars::tables();  // once: the loop below reads every character
+  const chars::Tables& tab = chars::tables();  // once: the loop below reads characters
   all_caps_.clear();
   word_surfaces_.clear();
+  words.reserve(ranges_.size());
   for (const auto& [b, e] : ranges_) {
     WordToken w = syl[b];
     w.capitalized = capitalized(b, e);
-    bool caps = true;
+    // In capitals only (an abbreviation: "UBND"): read only for capitalised words, and decided by
+    // the first lower-case letter, so only capitalised words are scanned, most of them briefly.
+    bool caps = w.capitalized;
     std::size_t letters = 0;
-    for (std::size_t k = b; k < e; ++k) {
+    for (std::size_t k = b; k < e && caps; ++k) {
       const std::string_view sv = syl[k].surface;
-      for (std::size_t i = 0; i < sv.size();) {
+      for (std::size_t i = 0; i < sv.size() && caps;) {
         const auto b0 = static_cast<unsigned char>(sv[i]);
         const char32_t c = b0 < 0x80 ? (++i, b0) : utf8::next(sv.data(), i);
         const std::uint8_t cls = c < 0x10000 ? tab.cls[c] : chars::classify_astral(c);
@@ -442,31 +484,25 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
 
 void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names) {
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
-  // Words the document writes in lower case. Only one-syllable words are ever looked up here (a
-  // longer word's folded form holds a space or hyphen, which no syllable's does), and a
-  // one-syllable word's folded form is its syllable's, already folded (fold_syllables).
-  Interner lower_seen;
+  // Only one-syllable words are ever looked up here (a longer word's folded form holds a space or
+  // hyphen, which no syllable's does), and a one-syllable word's folded form is its syllable's,
+  // already folded and numbered (number_syllables): the document's sets are flags per id.
   const auto one_syllable = [&](std::size_t i) { return ranges_[i].second - ranges_[i].first == 1; };
+  const auto id_of = [&](std::size_t i) { return syllable_ids_[ranges_[i].first]; };
   const auto syllable_fold = [&](std::size_t i) -> const std::string& {
     scratch_term_.clear();
     fold_syllable(ranges_[i].first, scratch_term_);
     return scratch_term_;
   };
+  // Words the document writes in lower case.
   for (std::size_t i = 0; i < words.size(); ++i)
-    if (!words[i].capitalized && one_syllable(i)) lower_seen.intern(syllable_fold(i));
-  auto folded = [&](std::string_view surface) -> const std::string& {
-    scratch_term_.clear();
-    fold_memo(surface, scratch_term_);
-    return scratch_term_;
-  };
+    if (!words[i].capitalized && one_syllable(i)) id_flags_[id_of(i)] |= kLowerWord;
   // One-syllable names the document itself uses mid-sentence: known when they open a sentence.
-  Interner mid_names;
   for (std::size_t i = 0; i < words.size(); ++i)
-    if (words[i].capitalized && !words[i].sentence_start && one_syllable(i)) {
-      const std::string& f = syllable_fold(i);
-      if (lower_seen.find(f) == Interner::npos) mid_names.intern(f);
-    }
-  const auto is_title = [&](std::size_t i) { return title_word(words[i].surface); };
+    if (words[i].capitalized && !words[i].sentence_start && one_syllable(i) && !(id_flags_[id_of(i)] & kLowerWord))
+      id_flags_[id_of(i)] |= kMidName;
+  title_cache_.assign(words.size(), -1);
+  const auto is_title = [&](std::size_t i) { return title_of(words, i); };
   const auto fold = [&](std::string_view s, std::string& out) { fold_memo(s, out); };
   // Short forms of longer names ("tiếng Việt", "miền Trung"): by the corpus's tally when there is
   // one, else by this text's own.
@@ -478,19 +514,24 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
   }
   find_word_names(
       words, all_caps_, is_title,
-      [&](std::string_view one) {
-        const std::string& f = folded(one);
-        return lower_seen.find(f) != Interner::npos || owner_.is_stop_word(f) ||
-               (evidence && evidence->lower.find(f) != Interner::npos) ||
+      [&](std::size_t i) {
+        if (id_flags_[id_of(i)] & kLowerWord) return true;
+        const std::string& f = syllable_fold(i);
+        return owner_.is_stop_word(f) || (evidence && evidence->lower.find(f) != Interner::npos) ||
                (evidence ? evidence->clipped.find(f) != Interner::npos : own.clipped(f));
       },
-      [&](std::string_view lone) {
-        const std::string& f = folded(lone);
-        if (mid_names.find(f) != Interner::npos) return true;
-        if (evidence && evidence->names.find(f) != Interner::npos) return true;
-        return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
+      [&](std::size_t i) {
+        if (id_flags_[id_of(i)] & kMidName) return true;
+        if (evidence && evidence->names.find(syllable_fold(i)) != Interner::npos) return true;
+        return alias_keys_ && !owner_.alias_table_.empty() &&
+               owner_.alias_table_.count(alias_keys_->key(words[i].surface)) != 0;
       },
       names);
+}
+
+bool Analyzer::Worker::title_of(const std::vector<WordToken>& words, std::size_t i) {
+  if (title_cache_[i] < 0) title_cache_[i] = title_word(words[i].surface);
+  return title_cache_[i] != 0;
 }
 
 bool Analyzer::Worker::title_word(std::string_view sv) {
@@ -756,31 +797,9 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
     if (words[i].gap == Gap::other) flush();
     if (next_name < names.size() && names[next_name].begin == i) {
       const NameSpan nm = names[next_name++];
-      std::string surface(words[nm.begin].surface), unit;
-      if (words_)
-        word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, unit);
-      else
-        fold_memo(words[nm.begin].surface, unit);
-      for (std::size_t k = nm.begin + 1; k < nm.end; ++k) {
-        const char sep = words[k].gap == Gap::hyphen ? '-' : ' ';
-        surface.push_back(sep);
-        surface.append(words[k].surface);
-        unit.push_back(sep == '-' ? '-' : '_');
-        fold_memo(words[k].surface, unit);
-      }
+      std::string surface, unit;
+      name_unit(text, words, nm, surface, unit);
       if (name_surfaces) name_surfaces->push_back(surface);
-      if (cfg.aliases) {
-        std::string key = alias_keys_->key(surface);
-        if (!key.empty()) {
-          const auto it = owner_.alias_table_.find(key);
-          if (it != owner_.alias_table_.end()) key = it->second;
-          // Keys live in their own namespace: accent-free "chia" (the name "Chía") must not be
-          // counted with the word "chia".
-          unit = kNameColumnPrefix;
-          unit += key;
-          ++aliases_seen_[unit][surface];
-        }
-      }
       flush();  // a name stands alone: it does not join phrases
       segs.push_back({std::move(unit)});
       i = nm.end;
@@ -795,6 +814,35 @@ void Analyzer::Worker::units(std::string_view text, std::vector<PhraseModel::Seg
     ++i;
   }
   flush();
+}
+
+void Analyzer::Worker::name_unit(std::string_view text, const std::vector<WordToken>& words, const NameSpan& nm,
+                                 std::string& surface, std::string& unit) {
+  surface.assign(words[nm.begin].surface);
+  unit.clear();
+  if (words_)
+    word_term(text, ranges_[nm.begin].first, ranges_[nm.begin].second, unit);
+  else
+    fold_memo(words[nm.begin].surface, unit);
+  for (std::size_t k = nm.begin + 1; k < nm.end; ++k) {
+    const char sep = words[k].gap == Gap::hyphen ? '-' : ' ';
+    surface.push_back(sep);
+    surface.append(words[k].surface);
+    unit.push_back(sep == '-' ? '-' : '_');
+    fold_memo(words[k].surface, unit);
+  }
+  if (owner_.config_.aliases) {
+    std::string key = alias_keys_->key(surface);
+    if (!key.empty()) {
+      const auto it = owner_.alias_table_.find(key);
+      if (it != owner_.alias_table_.end()) key = it->second;
+      // Keys live in their own namespace: accent-free "chia" (the name "Chía") must not be
+      // counted with the word "chia".
+      unit = kNameColumnPrefix;
+      unit += key;
+      ++aliases_seen_[unit][surface];
+    }
+  }
 }
 
 void Analyzer::Worker::segments(std::string_view raw, bool utf8, std::vector<PhraseModel::Segment>& out) {
@@ -932,6 +980,10 @@ void Analyzer::Worker::reset_id_memo_if_full() {
     ids_raw_ = Interner();
     ids_.clear();
   }
+  if (name_ids_.size() >= kMaxEntries) {
+    name_ids_raw_ = Interner();
+    name_ids_.clear();
+  }
 }
 
 void Analyzer::Worker::rich_term_ids(std::string_view text, const TermResolver& resolve,
@@ -941,6 +993,10 @@ void Analyzer::Worker::rich_term_ids(std::string_view text, const TermResolver& 
   // costs one lookup instead of a stop-word lookup, a copy and a resolution. (ids_raw_ holds
   // units here and raw tokens on the plain path: a worker's analyzer takes one path only.)
   const AnalyzerConfig& cfg = owner_.config_;
+  if (!cfg.phrases || cfg.phrases->empty()) {
+    direct_term_ids(text, resolve, ids);
+    return;
+  }
   units(text, segments_, nullptr);
   for (PhraseModel::Segment& seg : segments_) {
     if (cfg.phrases && seg.size() > 1) cfg.phrases->apply(seg);
@@ -953,6 +1009,57 @@ void Analyzer::Worker::rich_term_ids(std::string_view text, const TermResolver& 
       const std::uint32_t id = ids_[slot];
       if (id != Interner::npos) ids.push_back(id);
     }
+  }
+}
+
+void Analyzer::Worker::direct_term_ids(std::string_view text, const TermResolver& resolve,
+                                       std::vector<std::uint32_t>& ids) {
+  // What units() and rich_term_ids give without phrases, one id a word (or name) in order. A
+  // word's unit is a function of the word as written (its syllables folded, joined as its gaps
+  // say: word_term), so the word as written is the memo's key, as on the plain path; a name's unit
+  // depends on more (its alias key, the alias table) and is remembered by the unit itself. The two
+  // memos are apart: the same bytes may be a written word in one and a unit in the other.
+  std::vector<WordToken>& words = direct_words_;
+  std::vector<NameSpan>& names = direct_names_;
+  names.clear();
+  words_and_names(text, words, owner_.config_.names ? &names : nullptr);
+  const auto remembered = [&](Interner& memo, std::vector<std::uint32_t>& slots, std::string_view key, auto&& unit) {
+    std::uint32_t slot = memo.find(key);
+    if (slot == Interner::npos) {
+      slot = memo.intern(key);
+      const std::string& u = unit();
+      slots.push_back(owner_.is_stop_word(u) ? Interner::npos : resolve(u));
+    }
+    const std::uint32_t id = slots[slot];
+    if (id != Interner::npos) ids.push_back(id);
+  };
+  ids.reserve(ids.size() + words.size());
+  std::size_t next_name = 0;
+  for (std::size_t i = 0; i < words.size();) {
+    if (next_name < names.size() && names[next_name].begin == i) {
+      const NameSpan nm = names[next_name++];
+      name_unit(text, words, nm, name_surface_, scratch_term_);
+      remembered(name_ids_raw_, name_ids_, scratch_term_, [&]() -> const std::string& { return scratch_term_; });
+      i = nm.end;
+      continue;
+    }
+    if (words_) {
+      const auto [b, e] = ranges_[i];
+      const std::size_t begin = spans_[b].begin;
+      remembered(ids_raw_, ids_, text.substr(begin, spans_[e - 1].begin + spans_[e - 1].length - begin),
+                 [&, b = b, e = e]() -> const std::string& {
+                   scratch_term_.clear();
+                   word_term(text, b, e, scratch_term_);
+                   return scratch_term_;
+                 });
+    } else {
+      remembered(ids_raw_, ids_, words[i].surface, [&]() -> const std::string& {
+        scratch_term_.clear();
+        fold_memo(words[i].surface, scratch_term_);
+        return scratch_term_;
+      });
+    }
+    ++i;
   }
 }
 

@@ -98,8 +98,8 @@ bool never_a_name(std::string_view syllable) {
 
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
                      const std::function<bool(std::size_t)>& is_title,
-                     const std::function<bool(std::string_view)>& is_common,
-                     const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out) {
+                     const std::function<bool(std::size_t)>& is_common,
+                     const std::function<bool(std::size_t)>& is_known, std::vector<NameSpan>& out) {
   out.clear();
   for (std::size_t i = 0; i < words.size(); ++i) {
     const WordToken& w = words[i];
@@ -107,8 +107,8 @@ void find_word_names(const std::vector<WordToken>& words, const std::vector<std:
     const bool one_syllable = w.surface.find_first_of(" -") == std::string_view::npos;
     if (one_syllable) {
       if (never_a_name(w.surface)) continue;
-      if (w.sentence_start && !is_known(w.surface)) continue;
-      if (is_common(w.surface)) continue;
+      if (w.sentence_start && !is_known(i)) continue;
+      if (is_common(i)) continue;
     }
     // A Lao or Khmer full name is written as transliterated parts, each hyphenated, one after
     // the other ("Xổm-phon Khăm-mạ-ni"): one name, not two.

@@ -187,9 +187,22 @@ class Analyzer {
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
+    // Word mode: gives each distinct folded syllable of the document (syllable_folds_) a dense id
+    // (syllable_ids_, per syllable of spans_) and clears the per-id flags. Replaces the per-document
+    // string sets of group_words and find_names_in_words: each syllable is hashed once, and a set
+    // over the document's syllables is a flag per id (the table is cleared by a stamp, not freed).
+    void number_syllables(const std::vector<WordToken>& syllables);
+    bool title_of(const std::vector<WordToken>& words, std::size_t i);  // title_word of word i, asked once
     bool title_word(std::string_view surface);  // is_title_word of a word as written (remembered)
     bool title_word_uncached(std::string_view surface);
+    // The unit of name `nm` of words (its words' terms joined, or its alias key column with
+    // aliases, counted in aliases_seen_) and the name as written.
+    void name_unit(std::string_view text, const std::vector<WordToken>& words, const NameSpan& nm, std::string& surface,
+                   std::string& unit);
     void finish_terms(std::vector<PhraseModel::Segment>& segments, TermBuffer& out);
+    // rich_term_ids without phrases: each word's id remembered by the word as written (as the
+    // plain path does), a name's by its unit; no unit strings or segments built.
+    void direct_term_ids(std::string_view text, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
     // term_ids' rich path (cleaning, names or phrases; one token a term) over the prepared text.
     void rich_term_ids(std::string_view text, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
     void reset_id_memo_if_full();
@@ -206,7 +219,16 @@ class Analyzer {
     std::vector<std::uint8_t> begins_;
     const PreparedDocument* preset_ = nullptr;  // a prepared document being analysed (its word flags, syllables)
     std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // word -> its tokens in spans_
-    std::vector<std::uint8_t> all_caps_;
+    std::vector<std::uint8_t> all_caps_;       // read only for capitalised words (find_word_names, NameStarts)
+    std::vector<std::uint32_t> syllable_ids_;  // number_syllables: id of each syllable's folded form
+    std::vector<std::uint8_t> id_flags_;       // per id: kWrittenLower, kLowerWord, kMidName
+    std::vector<std::uint32_t> id_first_;      // per id: a syllable (index) of that folded form
+    std::vector<std::uint64_t> id_table_;      // open addressing: stamp << 32 | id
+    std::uint32_t id_stamp_ = 0;               // the document's stamp in id_table_
+    std::vector<std::int8_t> title_cache_;     // per word of the document: title_word (-1: not asked)
+    std::vector<WordToken> syl_scratch_;       // group_words' buffers, kept between documents
+    std::vector<std::pair<std::size_t, std::size_t>> ranges_scratch_, merged_scratch_;
+    std::vector<std::uint8_t> split_scratch_;
     std::deque<std::string> word_surfaces_;
     const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
@@ -224,9 +246,14 @@ class Analyzer {
     bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read
     Interner title_memo_;            // word as written -> slot in title_is_ (title_word)
     std::vector<std::uint8_t> title_is_;
-    Interner ids_raw_;                // raw token -> slot in ids_ (term_ids' memo)
-    std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
-    Interner memo_raw_;               // raw token -> folded form (fold_memo)
+    Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
+    std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
+    Interner name_ids_raw_;                // direct_term_ids: name unit -> slot in name_ids_
+    std::vector<std::uint32_t> name_ids_;  // resolved id of each remembered name unit
+    std::vector<WordToken> direct_words_;  // direct_term_ids' buffers, kept between documents
+    std::vector<NameSpan> direct_names_;
+    std::string name_surface_;
+    Interner memo_raw_;  // raw token -> folded form (fold_memo)
     std::string memo_folded_;
     std::vector<std::size_t> memo_ends_;
     AliasObservations aliases_seen_;

@@ -68,10 +68,12 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
 // "Chủ tịch", "Bí thư": is_title), a one-syllable word that is a common word or never_a_name(), and a lone
 // one-syllable word opening a sentence unless known as a name. Transliterated parts written one
 // after the other, each hyphenated ("Xổm-phon Khăm-mạ-ni"), are one name of several words.
+// `all_caps[i]` is read only for capitalised words. `is_common(i)` and `is_known(i)` are asked only of
+// one-syllable words (by index, so the caller can answer from what it knows of word i).
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
                      const std::function<bool(std::size_t)>& is_title,
-                     const std::function<bool(std::string_view)>& is_common,
-                     const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
+                     const std::function<bool(std::size_t)>& is_common,
+                     const std::function<bool(std::size_t)>& is_known, std::vector<NameSpan>& out);
 
 // Short forms of longer names. News writes the first syllable of a name alone where it stands for
 // the name or a part of it ("tiếng Việt", "Việt - Lào" for Việt Nam; "miền Trung", "miền Tây"
