@@ -403,6 +403,26 @@ def test_corrupt_or_wrong_version_model_file_names_the_file(tmp_path):
         mekong.word_tokenize("hợp tác", model=tmp_path / "missing.bin")
 
 
+def test_word_tokenize_joins_syllables_with_one_space_whatever_white_space_the_text_has():
+    # The words are views of the text where it writes them with one space; any other white space
+    # between the syllables of a word (a tab, two spaces, NBSP) is rebuilt as one space.
+    base = mekong.word_tokenize("hợp tác kinh tế")
+    assert base == ["hợp tác", "kinh tế"]
+    for gap in ["\t", "  ", "\u00a0", " \t "]:
+        text = f"hợp{gap}tác kinh{gap}tế"
+        assert mekong.word_tokenize(text) == base, repr(gap)
+        assert mekong.word_tokenize([text, "hợp tác kinh tế"]) == [base, base], repr(gap)
+    assert mekong.word_tokenize("Xay-nhạ-phon, 10.000 đồng...") == ["Xay-nhạ-phon", ",", "10.000", "đồng", "..."]
+
+
+def test_word_tokenize_makes_one_str_per_distinct_word_of_a_call():
+    texts = ["hợp tác kinh tế, hợp tác.", "kinh tế hợp tác"]
+    a, b = mekong.word_tokenize(texts)
+    assert a == ["hợp tác", "kinh tế", ",", "hợp tác", "."] and b == ["kinh tế", "hợp tác"]
+    assert a[0] is a[3] is b[1] and a[1] is b[0]  # shared, not equal copies
+    assert all(type(w) is str for w in a + b)
+
+
 def test_a_sentence_of_100000_syllables_without_punctuation():
     text = " ".join(["hợp tác kinh tế xã hội phát triển"] * 12500)  # 100,000 syllables
     words = mekong.word_tokenize(text)

@@ -53,62 +53,62 @@ struct OneDocument {
   }
 };
 
-// word_tokenize's result lists. Words repeat ("của", "và", ","), so each distinct word becomes one str
-// per call, shared by all its occurrences: most of word_tokenize's time was making and freeing strs.
-// The strs are found by an open-addressing table of views into the core's output (no node per word).
-class WordLists {
+// word_tokenize's words. Words repeat ("của", "và", ","): the core side (without the GIL) interns
+// each word as it is found, a view of the composed text, so the call keeps one copy per distinct word
+// and one id per occurrence, no string per word; the Python side then makes one str per distinct word,
+// shared by all its occurrences, and fills lists of known length.
+class WordIds {
  public:
-  explicit WordLists(std::size_t words) {
-    std::size_t cap = 16;
-    while (cap < 2 * std::min<std::size_t>(words, 4096)) cap *= 2;  // grows past that
-    slots_.resize(cap);
+  template <class Worker>
+  void add(Worker& w, std::string_view raw, bool utf8) {
+    w.written_words(raw, utf8, [&](std::string_view word) { ids_.push_back(words_.intern(word)); });
+    ends_.push_back(ids_.size());
   }
-  WordLists(const WordLists&) = delete;
-  WordLists& operator=(const WordLists&) = delete;
-  ~WordLists() {
-    for (const Slot& s : slots_) Py_XDECREF(s.str);
-  }
-  // A new list of `words`; the strings must outlive this object (their views key the table).
-  py::list make(const std::vector<std::string>& words) {
-    PyObject* l = PyList_New(static_cast<Py_ssize_t>(words.size()));
+  // The words of document d as a new list (with the GIL).
+  py::list list(std::size_t d) {
+    if (strs_.empty() && words_.size() > 0) make_strs();
+    const std::size_t b = d ? ends_[d - 1] : 0, n = ends_[d] - b;
+    PyObject* l = PyList_New(static_cast<Py_ssize_t>(n));
     if (!l) throw py::error_already_set();
-    py::list out = py::reinterpret_steal<py::list>(l);
-    for (std::size_t i = 0; i < words.size(); ++i) PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), str(words[i]));
-    return out;
+    for (std::size_t i = 0; i < n; ++i) {
+      PyObject* o = strs_[ids_[b + i]].ptr();
+      Py_INCREF(o);
+      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), o);
+    }
+    return py::reinterpret_steal<py::list>(l);
+  }
+  std::size_t documents() const { return ends_.size(); }
+
+ private:
+  void make_strs() {
+    strs_.reserve(words_.size());
+    for (std::uint32_t i = 0; i < words_.size(); ++i) {
+      const std::string_view w = words_.str(i);
+      PyObject* o = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "strict");
+      if (!o) throw py::error_already_set();
+      strs_.push_back(py::reinterpret_steal<py::object>(o));
+    }
+  }
+  Interner words_;
+  std::vector<std::uint32_t> ids_;
+  std::vector<std::size_t> ends_;
+  std::vector<py::object> strs_;
+};
+
+// The cyclic collector off while a call builds its lists: each new list is a tracked container, so a
+// large result would run many collections over objects that cannot be cyclic garbage yet (one list of
+// strs per document). Restores the collector's state on exit; a no-op before Python 3.10.
+class NoCollection {
+ public:
+#if PY_VERSION_HEX >= 0x030A0000
+  NoCollection() : was_enabled_(PyGC_Disable()) {}
+  ~NoCollection() {
+    if (was_enabled_) PyGC_Enable();
   }
 
  private:
-  struct Slot {
-    std::string_view word;
-    PyObject* str = nullptr;  // null: empty
-  };
-  PyObject* str(std::string_view w) {  // a new reference
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hash_bytes(w.data(), w.size()) & mask;
-    while (slots_[i].str && slots_[i].word != w) i = (i + 1) & mask;
-    PyObject* o = slots_[i].str;
-    if (!o) {
-      o = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "strict");
-      if (!o) throw py::error_already_set();
-      slots_[i] = {w, o};
-      if (++used_ * 2 > slots_.size()) grow();
-    }
-    Py_INCREF(o);
-    return o;
-  }
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const Slot& s : old)
-      if (s.str) {
-        std::size_t i = hash_bytes(s.word.data(), s.word.size()) & mask;
-        while (slots_[i].str) i = (i + 1) & mask;
-        slots_[i] = s;
-      }
-  }
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
+  int was_enabled_;
+#endif
 };
 
 }  // namespace
@@ -150,35 +150,34 @@ void bind_text(py::module_& m) {
       .def("written_words",
            [](const Analyzer& a, const py::handle& text) {
              OneDocument one(text);
-             std::vector<std::string> out;
+             WordIds out;
              run_cancellable(one.docs.bytes[0].size(), [&](const std::atomic<bool>*) {
                auto w = a.worker();
-               w.written_words(one.docs.bytes[0], one.docs.utf8[0], out);
+               out.add(w, one.docs.bytes[0], one.docs.utf8[0]);
                return 0;
              });
-             return WordLists(out.size()).make(out);
+             return out.list(0);
            })
       .def("written_words_corpus",
            [](const Analyzer& a, const py::handle& texts) {
              std::vector<py::object> keep;
              const RawDocuments raw = documents_from_python(texts, keep);
-             std::vector<std::vector<std::string>> out(raw.bytes.size());
+             WordIds out;
              run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>* cancel) {
                auto w = a.worker();
                for (std::size_t i = 0; i < raw.bytes.size(); ++i) {
                  check_cancelled(cancel);  // between documents; the stages poll inside them
-                 w.written_words(raw.bytes[i], raw.utf8[i], out[i]);
+                 out.add(w, raw.bytes[i], raw.utf8[i]);
                }
                return 0;
              });
-             std::size_t words = 0;
-             for (const auto& d : out) words += d.size();
-             WordLists lists(words);
-             PyObject* l = PyList_New(static_cast<Py_ssize_t>(out.size()));
+             keep.clear();  // the inputs' UTF-8 is no longer read: the words are the interner's copies
+             NoCollection no_collection;
+             PyObject* l = PyList_New(static_cast<Py_ssize_t>(out.documents()));
              if (!l) throw py::error_already_set();
              py::list all = py::reinterpret_steal<py::list>(l);
-             for (std::size_t i = 0; i < out.size(); ++i)
-               PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), lists.make(out[i]).release().ptr());
+             for (std::size_t i = 0; i < out.documents(); ++i)
+               PyList_SET_ITEM(l, static_cast<Py_ssize_t>(i), out.list(i).release().ptr());
              return all;
            })
       .def("normalize_term", [](const Analyzer& a, const std::string& t) { return utf8_str(a.normalize_term(t)); })

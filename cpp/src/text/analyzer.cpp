@@ -215,49 +215,18 @@ DocStats Analyzer::Worker::tokens(std::string_view raw, TermBuffer& out, bool ut
   return stats;
 }
 
-void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vector<std::string>& out) {
-  out.clear();
+std::string_view Analyzer::Worker::split_words(std::string_view raw, bool utf8) {
   std::string_view text = composed(raw, utf8);
   spans_.clear();
   folds_ready_ = false;
   segmenter_.segment(text, spans_);
   word_begins(text);
-  // Punctuation between words: each mark its own token, a run of one mark ("...", "--") one token.
-  auto punctuation = [&](std::size_t from, std::size_t to) {
-    std::string_view gap = text.substr(from, to - from);
-    for (std::size_t i = 0; i < gap.size();) {
-      const std::size_t b = i;
-      const char32_t c = utf8::next(gap.data(), i);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000 || c == 0x2028 || c == 0xFEFF ||
-          (c >= 0x2000 && c <= 0x200B))
-        continue;
-      std::size_t e = i;
-      while (e < gap.size()) {
-        std::size_t j = e;
-        if (utf8::next(gap.data(), j) != c) break;
-        e = j;
-      }
-      out.emplace_back(gap.substr(b, e - b));
-      i = e;
-    }
-  };
-  std::size_t prev = 0;
-  for (std::size_t b = 0; b < spans_.size();) {
-    std::size_t e = b + 1;
-    while (e < spans_.size() && !begins_[e]) ++e;
-    punctuation(prev, spans_[b].begin);
-    std::string w(text.substr(spans_[b].begin, spans_[b].length));
-    for (std::size_t k = b + 1; k < e; ++k) {
-      const Token& p = spans_[k - 1];
-      const std::string_view gap = text.substr(p.begin + p.length, spans_[k].begin - p.begin - p.length);
-      w.append(WordSegmenter::gap_kind(gap) == 0 ? std::string_view(" ") : gap);
-      w.append(text.substr(spans_[k].begin, spans_[k].length));
-    }
-    out.push_back(std::move(w));
-    prev = spans_[e - 1].begin + spans_[e - 1].length;
-    b = e;
-  }
-  punctuation(prev, text.size());
+  return text;
+}
+
+void Analyzer::Worker::written_words(std::string_view raw, bool utf8, std::vector<std::string>& out) {
+  out.clear();
+  written_words(raw, utf8, [&](std::string_view w) { out.emplace_back(w); });
 }
 
 namespace {

@@ -156,6 +156,13 @@ class Analyzer {
     // written between them), and each punctuation mark as its own token (word_tokenize). Without a
     // word model each syllable is a word.
     void written_words(std::string_view raw, bool utf8, std::vector<std::string>& out);
+    // The same words handed to `emit(std::string_view)` one by one (words::for_each_written_word), with
+    // no string made per word: word_tokenize's binding makes one Python str per distinct word.
+    template <class Emit>
+    void written_words(std::string_view raw, bool utf8, Emit&& emit) {
+      const std::string_view text = split_words(raw, utf8);
+      words::for_each_written_word(text, spans_, begins_, written_scratch_, emit);
+    }
 
     const AliasObservations& alias_observations() const { return aliases_seen_; }
 
@@ -164,6 +171,8 @@ class Analyzer {
 
    private:
     DocStats prepare(std::string_view raw, bool utf8, std::string_view& text);
+    // The document composed, its syllables in spans_ and their word flags in begins_ (written_words).
+    std::string_view split_words(std::string_view raw, bool utf8);
     void evidence_of(std::string_view text, NameEvidence& evidence);
     // The document's tokens with their gaps and capitals, and (when `names` is given) its names.
     void words_and_names(std::string_view text, std::vector<WordToken>& words, std::vector<NameSpan>* names);
@@ -241,6 +250,7 @@ class Analyzer {
     std::vector<std::string_view> kept_;
     std::vector<PhraseModel::Segment> segments_;
     std::string scratch_term_;
+    std::string written_scratch_;  // a word written_words rebuilds (a gap other than one space)
     std::string title_scratch_;
     NameStarts own_starts_;          // find_names_in_words without evidence: the document's tally
     bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read

@@ -47,6 +47,7 @@
 
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/segment.hpp"
+#include "mekong/text/utf8.hpp"
 #include "mekong/util/interner.hpp"
 
 namespace mekong {
@@ -428,5 +429,69 @@ class WordSegmenter {
 void word_features(const words::Syllable* sy, const std::uint8_t* gap, const std::uint8_t* lexstart,
                    const std::uint8_t* match, std::size_t n, std::size_t i, std::vector<std::uint64_t>& out,
                    std::uint32_t disabled = 0);
+
+
+namespace words {
+
+// word_tokenize's tokens of `text` (NFC) from its syllable tokens and their word flags, in order: each
+// word as written, its syllables separated by one space, or by the hyphen (or number mark) written
+// between them; each punctuation mark between words its own token, a run of one mark ("...", "--")
+// one token; white space dropped. `emit(std::string_view)` receives each token, a view of `text` when
+// the word is written that way already (almost always) or of `scratch` (valid until the next emit),
+// so no string is made per word.
+template <class Emit>
+void for_each_written_word(std::string_view text, const std::vector<Token>& tokens,
+                           const std::vector<std::uint8_t>& begins, std::string& scratch, Emit&& emit) {
+  auto punctuation = [&](std::size_t from, std::size_t to) {
+    const std::string_view gap = text.substr(from, to - from);
+    for (std::size_t i = 0; i < gap.size();) {
+      const std::size_t b = i;
+      const char32_t c = utf8::next(gap.data(), i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x3000 || c == 0x2028 || c == 0xFEFF ||
+          (c >= 0x2000 && c <= 0x200B))
+        continue;
+      std::size_t e = i;
+      while (e < gap.size()) {
+        std::size_t j = e;
+        if (utf8::next(gap.data(), j) != c) break;
+        e = j;
+      }
+      emit(gap.substr(b, e - b));
+      i = e;
+    }
+  };
+  std::size_t prev = 0;
+  for (std::size_t b = 0; b < tokens.size();) {
+    std::size_t e = b + 1;
+    while (e < tokens.size() && !begins[e]) ++e;
+    punctuation(prev, tokens[b].begin);
+    // A gap of white space other than one space ("  ", a tab) becomes one space: only then is the
+    // word rebuilt.
+    bool as_written = true;
+    for (std::size_t k = b + 1; k < e && as_written; ++k) {
+      const std::size_t g = tokens[k - 1].begin + tokens[k - 1].length;
+      const std::string_view gap = text.substr(g, tokens[k].begin - g);
+      as_written = gap == " " || WordSegmenter::gap_kind(gap) != 0;
+    }
+    const std::size_t end = tokens[e - 1].begin + tokens[e - 1].length;
+    if (as_written) {
+      emit(text.substr(tokens[b].begin, end - tokens[b].begin));
+    } else {
+      scratch.assign(text.substr(tokens[b].begin, tokens[b].length));
+      for (std::size_t k = b + 1; k < e; ++k) {
+        const std::size_t g = tokens[k - 1].begin + tokens[k - 1].length;
+        const std::string_view gap = text.substr(g, tokens[k].begin - g);
+        scratch.append(WordSegmenter::gap_kind(gap) == 0 ? std::string_view(" ") : gap);
+        scratch.append(text.substr(tokens[k].begin, tokens[k].length));
+      }
+      emit(std::string_view(scratch));
+    }
+    prev = end;
+    b = e;
+  }
+  punctuation(prev, text.size());
+}
+
+}  // namespace words
 
 }  // namespace mekong
