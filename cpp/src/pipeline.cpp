@@ -113,7 +113,7 @@ std::vector<std::size_t> document_bounds(const RawDocuments& docs, int n_jobs) {
 
 std::size_t part_count(const RawDocuments& docs, int n_jobs) { return document_bounds(docs, n_jobs).size() - 1; }
 
-// Calls fn(part, worker, raw, utf8) for each document, in order within its part, a thread a part.
+// Calls fn(part, index, worker, raw, utf8) for each document, in order within its part, a thread a part.
 template <class Fn>
 void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs, Fn&& fn) {
   const auto bounds = document_bounds(docs, n_jobs);
@@ -122,7 +122,7 @@ void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n
     const std::atomic<bool>* cancel = current_cancel();
     for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
       check_cancelled(cancel);  // between documents; the stages poll inside each one
-      fn(p, worker, docs.bytes[i], doc_is_utf8(docs, i));
+      fn(p, i, worker, docs.bytes[i], doc_is_utf8(docs, i));
       progress_advance(1);
     }
   });
@@ -131,12 +131,17 @@ void for_each_document(const RawDocuments& docs, const Analyzer& analyzer, int n
 }  // namespace
 
 std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
-                                              std::size_t min_documents, int n_jobs) {
+                                              std::size_t min_documents, int n_jobs, std::vector<std::uint8_t>* as_is) {
   count_learning_call();
   std::vector<RepeatedLines> parts(part_count(docs, n_jobs));
-  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
-    parts[p].add_document(w.composed(raw, utf8));
-  });
+  if (as_is) as_is->assign(docs.bytes.size(), 0);
+  for_each_document(docs, analyzer, n_jobs,
+                    [&](std::size_t p, std::size_t i, Analyzer::Worker& w, std::string_view raw, bool utf8) {
+                      const std::string_view composed = w.composed(raw, utf8);
+                      // Decoding and composing gave the bytes themselves: valid UTF-8, NFC already.
+                      if (as_is) (*as_is)[i] = composed.data() == raw.data() && composed.size() == raw.size();
+                      parts[p].add_document(composed);
+                    });
   RepeatedLines all;
   for (const RepeatedLines& p : parts) all.merge(p);
   return all.repeated_list(std::max<std::size_t>(2, min_documents));
@@ -145,9 +150,10 @@ std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const An
 NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analyzer, int n_jobs) {
   count_learning_call();
   std::vector<NameEvidence> parts(part_count(docs, n_jobs));
-  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
-    w.gather_name_evidence(raw, utf8, parts[p]);
-  });
+  for_each_document(docs, analyzer, n_jobs,
+                    [&](std::size_t p, std::size_t, Analyzer::Worker& w, std::string_view raw, bool utf8) {
+                      w.gather_name_evidence(raw, utf8, parts[p]);
+                    });
   return NameEvidence::merge(parts);
 }
 
@@ -155,12 +161,13 @@ PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, co
                           const PhraseModel* dictionary, int n_jobs) {
   count_learning_call();
   std::vector<std::vector<PhraseModel::Segment>> parts(part_count(docs, n_jobs));
-  for_each_document(docs, analyzer, n_jobs, [&](std::size_t p, Analyzer::Worker& w, std::string_view raw, bool utf8) {
-    std::vector<PhraseModel::Segment> segs;
-    w.segments(raw, utf8, segs);
-    for (auto& seg : segs)
-      if (seg.size() > 1) parts[p].push_back(std::move(seg));
-  });
+  for_each_document(docs, analyzer, n_jobs,
+                    [&](std::size_t p, std::size_t, Analyzer::Worker& w, std::string_view raw, bool utf8) {
+                      std::vector<PhraseModel::Segment> segs;
+                      w.segments(raw, utf8, segs);
+                      for (auto& seg : segs)
+                        if (seg.size() > 1) parts[p].push_back(std::move(seg));
+                    });
   std::vector<PhraseModel::Segment> all;
   for (auto& p : parts)
     for (auto& s : p) all.push_back(std::move(s));

@@ -81,6 +81,68 @@ TEST(CountPaths, CleanerFurnitureCheckMatchesLineKey) {
   EXPECT_EQ(out, "Mưa lớn ở Kon Tum làm sạt lở nhiều đoạn đường trong đêm qua.");
 }
 
+// The end-marker check reads a line's key only as far as the longest marker's: the cleaned text must
+// be the text cut before the first line (after the body began) whose line_key is a marker's, on
+// random documents of prose, decorated markers ("<b>TIN LIÊN QUAN:</b>", "**Xem thêm** . . ."),
+// lines that begin like a marker and go on, links and captions.
+TEST(CountPaths, CleanerEndMarkerCheckMatchesLineKey) {
+  const std::vector<std::string> lines = {
+      "Mưa lớn ở Kon Tum làm sạt lở nhiều đoạn đường trong đêm qua.",
+      "Tin liên quan",
+      "<b>TIN LIÊN QUAN:</b>",
+      "**Xem thêm** . . . . . . . . . . . . . . . . . . . . . . . . . . . . . . . .",
+      "Tin liên quan đến vụ sạt lở, cơ quan chức năng đang điều tra nguyên nhân.",
+      "[Đọc thêm](https://a.vn/x)",
+      "Xem thêm: [bài viết](https://a.vn/y) về mưa lũ ở miền Trung",
+      "Ảnh: Lê Văn An",
+      "&gt;&gt; Tin khác",
+      "",
+      "  Bình   luận  ",
+      "Tin mới nhất ... ... ... !!! ??? ;;; ::: --- +++ ***",
+      "Người dân tỉnh Attapư đã sơ tán khỏi vùng nguy hiểm.",
+      "MULTIMEDIA"};
+  CleanConfig with;
+  with.headline_lists = false;
+  CleanConfig without = with;
+  without.end_markers.clear();
+  const Cleaner cleaner(with), plain(without);
+  Interner markers;
+  for (const std::string& m : with.end_markers) markers.intern(line_key(m));
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+  };
+  std::mt19937 rng(31);
+  int cut = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<std::string> doc;
+    const int n = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < n; ++i) doc.push_back(lines[rng() % lines.size()]);
+    auto joined = [&](std::size_t upto) {
+      std::string t;
+      for (std::size_t i = 0; i < upto; ++i) t += (i ? "\n" : "") + doc[i];
+      return t;
+    };
+    std::string expected;
+    plain.clean(joined(doc.size()), expected);
+    for (std::size_t j = 0; j < doc.size(); ++j) {
+      std::string before;
+      plain.clean(joined(j), before);
+      const std::string key = line_key(trim(doc[j]));
+      if (!before.empty() && !key.empty() && markers.find(key) != Interner::npos) {
+        expected = before;
+        ++cut;
+        break;
+      }
+    }
+    std::string got;
+    cleaner.clean(joined(doc.size()), got);
+    EXPECT_EQ(got, expected) << joined(doc.size());
+  }
+  EXPECT_GT(cut, 100);  // markers were met, decorated ones among them
+}
+
 // line_key's ASCII fast path against the code-point loop it stands for (every character through
 // utf8::next, chars::classify and chars::lower), on random lines of ASCII, Vietnamese and markup
 // (valid UTF-8, as every line is after decoding: the cleaner never sees invalid bytes).

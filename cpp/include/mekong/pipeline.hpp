@@ -100,9 +100,12 @@ FixedCounts count_corpus_fixed(const RawDocuments& docs, const Analyzer& analyze
                                const PreparedCorpus* prepared = nullptr, std::size_t offset = 0);
 
 // Lines seen in at least `min_documents` documents (decoded and in NFC; the analyzer's own
-// cleaning is not applied), for CleanConfig::repeated_lines.
+// cleaning is not applied), for CleanConfig::repeated_lines. `as_is` (may be null) receives per
+// document 1 when decoding and composing it gave its bytes unchanged (valid UTF-8 in NFC, read as
+// the analyzer's encoding says): a later pass with that encoding need not decode or compose it.
 std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const Analyzer& analyzer,
-                                              std::size_t min_documents, int n_jobs);
+                                              std::size_t min_documents, int n_jobs,
+                                              std::vector<std::uint8_t>* as_is = nullptr);
 
 // Name evidence over a corpus (see NameEvidence): what tells a name from a capital that only opens a
 // sentence.

@@ -162,11 +162,16 @@ void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
   out.append(memo_folded_, b, memo_ends_[id] - b);
 }
 
-DocStats Analyzer::Worker::prepare(std::string_view raw, bool utf8, std::string_view& text) {
+DocStats Analyzer::Worker::prepare(std::string_view raw, bool utf8, std::string_view& text, bool as_is) {
   const AnalyzerConfig& cfg = owner_.config_;
-  const Decoded d =
-      utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
-  text = owner_.normalizer_.compose(d.text, composed_);
+  Decoded d;
+  if (as_is) {  // decoding and composing are known to give the bytes themselves
+    d.text = raw;
+    text = raw;
+  } else {
+    d = utf8 || is_utf8(cfg.encoding) ? decode_utf8(raw, decoded_) : decode_bytes(raw, cfg.encoding, decoded_);
+    text = owner_.normalizer_.compose(d.text, composed_);
+  }
   if (owner_.cleaner_) {
     cleaned_.clear();
     owner_.cleaner_->clean(text, cleaned_);
@@ -634,9 +639,9 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
       *names);
 }
 
-DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, PreparedDocument& out) {
+DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, PreparedDocument& out, bool as_is) {
   std::string_view text;
-  out.stats = prepare(raw, utf8, text);
+  out.stats = prepare(raw, utf8, text, as_is);
   out.text.assign(text);
   out.begins.clear();
   out.syllable_spans.clear();
@@ -906,7 +911,10 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     folds_ready_ = false;
     segmenter_.segment(text, spans_);
   }
-  ids.reserve(spans_.size());
+  // At most one id a token, written through a pointer (the loops below are the count's hot path).
+  ids.resize(spans_.size());
+  std::uint32_t* const out = ids.data();
+  std::size_t n = 0;
   if (words_) {
     word_begins(text);
     for (std::size_t b = 0; b < spans_.size();) {
@@ -923,9 +931,10 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
         ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
       }
       const std::uint32_t id = ids_[slot];
-      if (id != Interner::npos) ids.push_back(id);
+      if (id != Interner::npos) out[n++] = id;
       b = e;
     }
+    ids.resize(n);
     return stats;
   }
   for (const Token& t : spans_) {
@@ -938,8 +947,9 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
       ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
     }
     const std::uint32_t id = ids_[slot];
-    if (id != Interner::npos) ids.push_back(id);
+    if (id != Interner::npos) out[n++] = id;
   }
+  ids.resize(n);
   return stats;
 }
 

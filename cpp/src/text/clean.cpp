@@ -380,15 +380,17 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
 }
 
 namespace {
-// line_key of a line whose markup is already stripped.
-std::string key_of_plain(std::string_view plain) {
+// line_key of a line whose markup is already stripped, into `key`; false (key unspecified) as soon
+// as the key grows past `limit` bytes (a key only grows as the line is read).
+bool key_of_plain_within(std::string_view plain, std::size_t limit, std::string& key) {
   constexpr std::uint8_t kKept = chars::kLetter | chars::kNumber | chars::kMark;
   const chars::Tables& tab = chars::tables();  // once per line rather than once per character
-  std::string key;
-  key.reserve(plain.size());
+  key.clear();
+  key.reserve(std::min(plain.size(), limit) + 4);
   bool space = false;
   CancelPoll poll;
   for (std::size_t i = 0; i < plain.size();) {
+    if (key.size() > limit) return false;
     poll.at(i);
     const auto b = static_cast<unsigned char>(plain[i]);
     if (b < 0x80) {  // most bytes of Vietnamese text: one byte in, at most one out, the same tables
@@ -411,6 +413,12 @@ std::string key_of_plain(std::string_view plain) {
       space = true;
     }
   }
+  return key.size() <= limit;
+}
+
+std::string key_of_plain(std::string_view plain) {
+  std::string key;
+  key_of_plain_within(plain, std::string::npos, key);
   return key;
 }
 }  // namespace
@@ -421,6 +429,7 @@ Cleaner::Cleaner(CleanConfig config) : config_(std::move(config)) {
   for (const std::string& m : config_.end_markers) {
     const std::string k = marker_key(m);
     if (!k.empty()) markers_.intern(k);
+    marker_key_max_ = std::max(marker_key_max_, k.size());
   }
 }
 
@@ -435,6 +444,7 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   CleanStats stats;
   std::vector<Line> kept;
   bool body_seen = false;
+  std::string marker;  // a line's marker key (reused)
   CancelPoll poll;
   for (std::string_view raw : split_lines(text)) {
     poll.at(static_cast<std::size_t>(raw.data() - text.data()));
@@ -442,12 +452,17 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
     std::string_view line = trim(raw);
     if (line.empty()) continue;
     if (config_.captions && is_caption(line)) continue;
-    if (markers_.size() != 0 && body_seen) {
-      const std::string key = marker_key(line);
-      if (!key.empty() && markers_.find(key) != Interner::npos) break;  // the article ends here
-    }
     double link_share = 0.0;
     std::string plain = config_.markup ? strip_markup(line, &link_share, /*nfc=*/true) : std::string(line);
+    if (markers_.size() != 0 && body_seen) {
+      // The line's marker_key (line_key: markup stripped, as `plain` already is when markup is on;
+      // the text is NFC), read only as far as the longest marker's key: most lines are longer and
+      // stop after a few words, where keying each whole line cost more than the rest of cleaning.
+      const bool fits = key_of_plain_within(
+          config_.markup ? std::string_view(plain) : std::string_view(strip_markup(line, nullptr, true)),
+          marker_key_max_, marker);
+      if (fits && !marker.empty() && markers_.find(marker) != Interner::npos) break;  // the article ends here
+    }
     const std::string_view t = trim(plain);
     if (!has_letter(t)) continue;  // what is left of an image, a table bar, a rule
     Line l;

@@ -229,7 +229,8 @@ std::size_t prepared_cache_budget() {
 
 FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
                                       const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
-                                      std::size_t cache_bytes, bool with_phrases, bool keep_prepared) {
+                                      std::size_t cache_bytes, bool with_phrases, bool keep_prepared,
+                                      const std::vector<std::uint8_t>* as_is) {
   count_learning_call();
   if (with_phrases) count_learning_call();  // the two passes it stands for
   const int threads = resolve_n_jobs(n_jobs);
@@ -257,7 +258,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
     kept[p].reserve(bounds[p + 1] - bounds[p]);
     for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
       check_cancelled(cancel);
-      worker.prepare_document(docs.bytes[i], doc_is_utf8(docs, i), scratch);
+      worker.prepare_document(docs.bytes[i], doc_is_utf8(docs, i), scratch, as_is && (*as_is)[i]);
       worker.gather_name_evidence(scratch, evidence_parts[p]);
       if (!full && used + scratch.bytes() <= part_budget) {
         used += scratch.bytes();
@@ -340,14 +341,16 @@ TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base,
   out.name_evidence = base.name_evidence;
   out.phrases = base.phrases;
 
-  // Pass 1: furniture lines, from the decoded NFC lines before any cleaning.
+  // Pass 1: furniture lines, from the decoded NFC lines before any cleaning. It also finds which
+  // documents decode and compose to their own bytes: pass 2 reads those as they are.
+  std::vector<std::uint8_t> as_is;
   if (config.furniture && !out.repeated_lines) {
     if (!base.clean) throw std::invalid_argument("fit_text_models: furniture lines need clean on in the config");
     AnalyzerConfig plain;
     plain.encoding = base.encoding;
     const Analyzer line_analyzer(plain);
     auto lines = std::make_shared<FurnitureLines>();
-    for (const std::string& k : learn_repeated_lines(docs, line_analyzer, config.min_documents, n_jobs))
+    for (const std::string& k : learn_repeated_lines(docs, line_analyzer, config.min_documents, n_jobs, &as_is))
       lines->keys.intern(k);
     out.repeated_lines = std::move(lines);
   }
@@ -358,7 +361,8 @@ TextModels fit_text_models(const RawDocuments& docs, const AnalyzerConfig& base,
   if (config.name_evidence && !out.name_evidence && config.fused) {
     const bool with_phrases = config.phrases && !out.phrases;
     FusedLearning fused = learn_names_and_phrases(docs, cfg, config.phrase_config, config.user_dictionary.get(), n_jobs,
-                                                  prepared_cache_budget(), with_phrases, config.keep_prepared);
+                                                  prepared_cache_budget(), with_phrases, config.keep_prepared,
+                                                  as_is.empty() ? nullptr : &as_is);
     out.name_evidence = std::move(fused.name_evidence);
     if (with_phrases) out.phrases = std::move(fused.phrases);
     out.prepared = std::move(fused.prepared);

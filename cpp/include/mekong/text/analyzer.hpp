@@ -138,7 +138,9 @@ class Analyzer {
     // Adds the document's name evidence to `evidence`.
     void gather_name_evidence(std::string_view raw, bool utf8, NameEvidence& evidence);
     // The document decoded, composed, cleaned and split into words, into `out` (its buffers reused).
-    DocStats prepare_document(std::string_view raw, bool utf8, PreparedDocument& out);
+    // `as_is`: the bytes are known to be valid UTF-8 in NFC (learn_repeated_lines found decoding
+    // and composing them changed nothing), so neither is done again.
+    DocStats prepare_document(std::string_view raw, bool utf8, PreparedDocument& out, bool as_is = false);
     // gather_name_evidence and segments of a prepared document: the same results as from its raw
     // bytes, without decoding, cleaning or word segmentation again.
     void gather_name_evidence(const PreparedDocument& doc, NameEvidence& evidence);
@@ -170,7 +172,7 @@ class Analyzer {
     void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
    private:
-    DocStats prepare(std::string_view raw, bool utf8, std::string_view& text);
+    DocStats prepare(std::string_view raw, bool utf8, std::string_view& text, bool as_is = false);
     // The document composed, its syllables in spans_ and their word flags in begins_ (written_words).
     std::string_view split_words(std::string_view raw, bool utf8);
     void evidence_of(std::string_view text, NameEvidence& evidence);

@@ -57,7 +57,8 @@ class Cleaner {
 
  private:
   CleanConfig config_;
-  Interner markers_;  // marker keys
+  Interner markers_;                // marker keys
+  std::size_t marker_key_max_ = 0;  // the longest marker key's bytes: a line's key is read no further
 };
 
 // The markup step alone on one line: images removed, links to their text, tags removed, entities

@@ -83,9 +83,12 @@ struct FusedLearning {
   std::shared_ptr<const PhraseModel> phrases;
   std::shared_ptr<const PreparedCorpus> prepared;
 };
+// `as_is` (may be null, else one flag a document): learn_repeated_lines's finding that a document's
+// bytes are valid UTF-8 in NFC under cfg's encoding; such a document is not decoded or composed again.
 FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerConfig& cfg,
                                       const PhraseConfig& phrase_config, const PhraseModel* dictionary, int n_jobs,
-                                      std::size_t cache_bytes, bool with_phrases = true, bool keep_prepared = false);
+                                      std::size_t cache_bytes, bool with_phrases = true, bool keep_prepared = false,
+                                      const std::vector<std::uint8_t>* as_is = nullptr);
 
 // The default budget for kept preparations: 256 MiB (they hold the cleaned text, its word flags
 // and its syllables' places and folded forms: about 4x the input's bytes; documents past the
