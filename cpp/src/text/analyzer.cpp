@@ -152,7 +152,7 @@ void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
     memo_ends_.push_back(memo_folded_.size());
     out.append(memo_folded_, start, memo_folded_.size() - start);
     if (memo_ends_.size() >= kMaxEntries) {
-      memo_raw_ = Interner();
+      memo_raw_ = TokenMemo();
       memo_folded_.clear();
       memo_ends_.clear();
     }
@@ -519,7 +519,7 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
   const bool title = title_word_uncached(sv);
   title_is_.push_back(title);
   if (title_is_.size() >= kMaxEntries) {
-    title_memo_ = Interner();
+    title_memo_ = TokenMemo();
     title_is_.clear();
   }
   return title;
@@ -956,11 +956,11 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
 void Analyzer::Worker::reset_id_memo_if_full() {
   constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
   if (ids_.size() >= kMaxEntries) {
-    ids_raw_ = Interner();
+    ids_raw_ = TokenMemo();
     ids_.clear();
   }
   if (name_ids_.size() >= kMaxEntries) {
-    name_ids_raw_ = Interner();
+    name_ids_raw_ = TokenMemo();
     name_ids_.clear();
   }
 }
@@ -1002,7 +1002,7 @@ void Analyzer::Worker::direct_term_ids(std::string_view text, const TermResolver
   std::vector<NameSpan>& names = direct_names_;
   names.clear();
   words_and_names(text, words, owner_.config_.names ? &names : nullptr);
-  const auto remembered = [&](Interner& memo, std::vector<std::uint32_t>& slots, std::string_view key, auto&& unit) {
+  const auto remembered = [&](TokenMemo& memo, std::vector<std::uint32_t>& slots, std::string_view key, auto&& unit) {
     std::uint32_t slot = memo.find(key);
     if (slot == Interner::npos) {
       slot = memo.intern(key);

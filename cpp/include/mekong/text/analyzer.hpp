@@ -119,6 +119,10 @@ class Analyzer {
 
   // Per-thread state: scratch buffers, a BreakIterator, a transliterator.
   class Worker {
+    // The memos looked up once per token or word: short keys (most syllables and words as written
+    // are at most 8 bytes) compare as one integer, without reading the key bytes (CodedKeys).
+    using TokenMemo = BasicInterner<CodedKeys>;
+
    public:
     explicit Worker(const Analyzer& owner);
     // Writes the terms of one raw document to `out`. The bytes are in the configured encoding, or
@@ -256,16 +260,16 @@ class Analyzer {
     std::string title_scratch_;
     NameStarts own_starts_;          // find_names_in_words without evidence: the document's tally
     bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read
-    Interner title_memo_;            // word as written -> slot in title_is_ (title_word)
+    TokenMemo title_memo_;           // word as written -> slot in title_is_ (title_word)
     std::vector<std::uint8_t> title_is_;
-    Interner ids_raw_;                     // raw token -> slot in ids_ (term_ids' memo)
+    TokenMemo ids_raw_;                    // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
-    Interner name_ids_raw_;                // direct_term_ids: name unit -> slot in name_ids_
+    TokenMemo name_ids_raw_;               // direct_term_ids: name unit -> slot in name_ids_
     std::vector<std::uint32_t> name_ids_;  // resolved id of each remembered name unit
     std::vector<WordToken> direct_words_;  // direct_term_ids' buffers, kept between documents
     std::vector<NameSpan> direct_names_;
     std::string name_surface_;
-    Interner memo_raw_;  // raw token -> folded form (fold_memo)
+    TokenMemo memo_raw_;  // raw token -> folded form (fold_memo)
     std::string memo_folded_;
     std::vector<std::size_t> memo_ends_;
     AliasObservations aliases_seen_;
