@@ -6,8 +6,9 @@
 //   perf record -g /tmp/simdriver /tmp/x topk 10      # or: valgrind --tool=callgrind ...
 //
 // Modes: cosine (dense symmetric matrix), topk K (symmetric top-k), query K (the first 1000 rows
-// against a fitted index of all rows). Prints the best wall and CPU time of RUNS runs (default 3):
-//   similarity_driver PREFIX MODE [K] [N_JOBS] [RUNS]
+// against a fitted index of all rows). Prints the best wall and CPU time of RUNS runs (default 3);
+// cosine with OUT writes the last run's matrix there (raw float64, row-major) to check it:
+//   similarity_driver PREFIX MODE [K] [N_JOBS] [RUNS] [OUT]
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -32,7 +33,7 @@ std::vector<T> read_all(const std::string& path) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: similarity_driver PREFIX cosine|topk|query [K] [N_JOBS] [RUNS]\n";
+    std::cerr << "usage: similarity_driver PREFIX cosine|topk|query [K] [N_JOBS] [RUNS] [OUT]\n";
     return 2;
   }
   const std::string prefix = argv[1], mode = argv[2];
@@ -60,6 +61,11 @@ int main(int argc, char** argv) {
       // The buffer Python receives (not zero-filled), not the std::vector of C++ callers.
       const auto S = mekong::similarity_matrix_buffer(X, static_cast<const decltype(X)*>(nullptr), cfg);
       check = S[1];
+      if (argc > 6 && run == runs - 1) {
+        std::ofstream out(argv[6], std::ios::binary);
+        out.write(reinterpret_cast<const char*>(S.get()),
+                  static_cast<std::streamsize>(X.rows * X.rows * sizeof(double)));
+      }
     } else if (mode == "topk") {
       const auto top = mekong::top_k_similar(X, static_cast<const decltype(X)*>(nullptr), k, 0.0, cfg);
       check = static_cast<double>(top.rows_pruned);

@@ -337,3 +337,27 @@ def test_tiled_matrix_reads_non_canonical_input_as_scipy_does_past_a_chunk():
     X = _long_tailed_or_dense(2100, 40, 12, False)
     D = _non_canonical(X, 8, first=0.5)
     np.testing.assert_allclose(mekong.cosine_similarity(D), _slow_cosine(X), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mid_band_columns_against_slow_reference_top_k_bits_and_n_jobs(dtype):
+    """Columns in 10-40% of the rows (the mid band: added row by row of Y against a table of each
+    sub-block's values) beside dense and rare ones, symmetric and cross, over more than one part and
+    chunk: equal to the slow reference, the same bits for any n_jobs, and top_k_similar's scores
+    are the matrix's bits (both sum the dense product, the mid band, then the rare columns)."""
+    rng = np.random.default_rng(17)
+    n, m = 2100, 400
+    share = np.where(np.arange(m) < 6, 0.7, np.where(np.arange(m) < 300, 0.1 + 0.3 * rng.random(m), 0.01))
+    X = sp.csr_matrix((rng.random((n, m)) < share) * rng.integers(1, 6, size=(n, m))).astype(dtype)
+    Y = X[::3]
+    rtol, atol = (1e-12, 1e-12) if dtype == np.float64 else (1e-5, 1e-6)
+    S = mekong.cosine_similarity(X)
+    np.testing.assert_allclose(S, _slow_cosine(X), rtol=rtol, atol=atol)
+    assert np.array_equal(S, S.T) and np.array_equal(S, mekong.cosine_similarity(X, n_jobs=2))
+    C = mekong.cosine_similarity(X, Y)
+    np.testing.assert_allclose(C, _slow_cosine(X, Y), rtol=rtol, atol=atol)
+    assert np.array_equal(C, mekong.cosine_similarity(X, Y, n_jobs=3))
+    for other, ref in ((None, S), (Y, C)):
+        idx, sc = mekong.top_k_similar(X, other, k=4, n_jobs=2)
+        assert (idx >= 0).all()
+        assert np.array_equal(sc, np.take_along_axis(ref, idx, axis=1))

@@ -153,6 +153,101 @@ __attribute__((target("avx2"))) inline std::size_t add_postings_avx2(T* tile, co
 }
 #endif
 
+#if MEKONG_GEMM_X86
+// R rows of Y in lockstep over their entries [from, to) (at[q], value[q]: row q's first entry):
+// 2R independent sums, so that one add's latency overlaps the others' (a row alone waits for each
+// add before the next: its sums are one chain). AVX2 without FMA for the reason add_postings_avx2
+// gives.
+template <class T, int R>
+__attribute__((target("avx2"))) inline void gather_steps(typename Avx2<T>::V (&c)[4][2], const std::uint32_t* const* at,
+                                                         const T* const* value, std::size_t from, std::size_t to,
+                                                         const T* x) {
+  using A = Avx2<T>;
+  using V = typename A::V;
+  constexpr std::size_t W = 32 / sizeof(T);
+  V s[R][2];  // a local copy: the compiler keeps it in registers (the array behind c it spills)
+#pragma GCC unroll 4
+  for (int q = 0; q < R; ++q) s[q][0] = c[q][0], s[q][1] = c[q][1];
+  for (std::size_t e = from; e < to; ++e) {
+#pragma GCC unroll 4
+    for (int q = 0; q < R; ++q) {
+      const T* xe = x + at[q][e];
+      const V v = A::splat(value[q] + e);
+      s[q][0] = A::add(s[q][0], A::mul(v, A::load(xe)));
+      s[q][1] = A::add(s[q][1], A::mul(v, A::load(xe + W)));
+    }
+  }
+#pragma GCC unroll 4
+  for (int q = 0; q < R; ++q) c[q][0] = s[q][0], c[q][1] = s[q][1];
+}
+
+// The gathered rows (see add_gathered), four at a time: the rows of a quad sorted by length, all
+// four in lockstep while the shortest has entries, then three, two, one. A row's kNR<T> sums stay
+// in registers while its entries are read: one load and one store of the tile per row, where a
+// posting at a time loads and stores a tile line per entry.
+template <class T>
+__attribute__((target("avx2"))) inline void add_gathered_avx2(T* tile, const std::size_t* start,
+                                                              const std::uint32_t* at, const T* value,
+                                                              const std::uint32_t* order, const T* x, std::size_t j0,
+                                                              std::size_t j1) {
+  using A = Avx2<T>;
+  constexpr std::size_t W = 32 / sizeof(T);
+  for (std::size_t g = j0; g < j1; g += 4) {
+    const int rows = static_cast<int>(std::min<std::size_t>(4, j1 - g));
+    std::size_t row[4], len[4];
+    for (int q = 0; q < rows; ++q) {
+      row[q] = order[g + static_cast<std::size_t>(q)];
+      len[q] = start[row[q] + 1] - start[row[q]];
+    }
+    for (int q = 1; q < rows; ++q)  // longest first
+      for (int p = q; p > 0 && len[p] > len[p - 1]; --p) {
+        std::swap(len[p], len[p - 1]);
+        std::swap(row[p], row[p - 1]);
+      }
+    typename A::V c[4][2];
+    const std::uint32_t* a[4];
+    const T* v[4];
+    for (int q = 0; q < rows; ++q) {
+      T* t = tile + (row[q] - j0) * kNR<T>;
+      c[q][0] = A::load(t);
+      c[q][1] = A::load(t + W);
+      a[q] = at + start[row[q]];
+      v[q] = value + start[row[q]];
+    }
+    std::size_t done = 0;
+    for (int r = rows; r > 0; --r) {  // r rows have entries left until the r-th longest ends
+      const std::size_t to = len[r - 1];
+      if (to == done) continue;
+      if (r == 4)
+        gather_steps<T, 4>(c, a, v, done, to, x);
+      else if (r == 3)
+        gather_steps<T, 3>(c, a, v, done, to, x);
+      else if (r == 2)
+        gather_steps<T, 2>(c, a, v, done, to, x);
+      else
+        gather_steps<T, 1>(c, a, v, done, to, x);
+      done = to;
+    }
+    for (int q = 0; q < rows; ++q) {
+      T* t = tile + (row[q] - j0) * kNR<T>;
+      A::store(t, c[q][0]);
+      A::store(t + W, c[q][1]);
+    }
+  }
+}
+#endif
+
+template <class T>
+inline void add_gathered_portable(T* tile, const std::size_t* start, const std::uint32_t* at, const T* value,
+                                  const std::uint32_t* /*order*/, const T* x, std::size_t j0, std::size_t j1) {
+  for (std::size_t j = j0; j < j1; ++j, tile += kNR<T>)
+    for (std::size_t e = start[j], end = start[j + 1]; e < end; ++e) {
+      const T v = value[e];
+      const T* xe = x + at[e];
+      for (std::size_t l = 0; l < kNR<T>; ++l) tile[l] += v * xe[l];
+    }
+}
+
 template <class T>
 inline std::size_t add_postings_portable(T* tile, const std::uint32_t* row, const T* value, std::size_t p,
                                          std::size_t e, std::uint32_t j0, std::uint32_t j1, const T* x) {
@@ -195,6 +290,23 @@ inline std::size_t add_postings(T* tile, const std::uint32_t* row, const T* valu
   if (simd && simd_available()) return detail::add_postings_avx2(tile, row, value, p, e, j0, j1, x);
 #endif
   return detail::add_postings_portable(tile, row, value, p, e, j0, j1, x);
+}
+
+// The same sums row by row of Y instead of column by column: Y's rows [j0, j1) given as entries
+// (at[e], value[e]) for e in [start[j], start[j + 1]), where at[e] is the offset in x of the
+// kNR<T> values of the entry's column (one per row of the sub-block, 0 where a row lacks it);
+// tile row j - j0 (kNR<T> values) += value[e] * x[at[e] .. + kNR<T>) for each entry in order.
+// order[j0 .. j1) is the rows of [j0, j1) in the order to take them (rows of similar lengths next
+// to each other: the SIMD kernel takes four at once); any order gives the same sums. For columns
+// common enough in the sub-block's rows that a scattered posting would update a tile line mostly
+// for nothing (similarity.cpp, kMidShare).
+template <class T>
+inline void add_gathered(T* tile, const std::size_t* start, const std::uint32_t* at, const T* value,
+                         const std::uint32_t* order, const T* x, std::size_t j0, std::size_t j1, bool simd = true) {
+#if MEKONG_GEMM_X86
+  if (simd && simd_available()) return detail::add_gathered_avx2(tile, start, at, value, order, x, j0, j1);
+#endif
+  detail::add_gathered_portable(tile, start, at, value, order, x, j0, j1);
 }
 
 // C[i][j - j_begin] = row i of A . row j of B for i < rows, j in [j_begin, j_end), C with row

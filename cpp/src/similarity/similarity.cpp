@@ -194,6 +194,90 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   return dc;
 }
 
+// The mid band: columns below the dense product's cut but in at least a share kMidShare of X's
+// rows. The matrix adds them row by row of Y (gemm::add_gathered) against a table of the
+// sub-block's values per column, instead of through postings. Cost model, per sub-block of kNR<T>
+// rows and per entry of Y in the column: a posting loads and stores a tile line (about 6 cycles
+// measured, the tile being beyond L1) and is read only when the sub-block has the column, which it
+// has with probability 1 - (1 - p)^8 for a column in a share p of X's rows; a gathered entry costs
+// about 1.5 cycles (its row's sums stay in registers) whether the sub-block has the column or
+// not. Gathering wins once 1 - (1 - p)^8 > 1/4, p > 0.035 (measured: benchmarks/SIMILARITY.md).
+// Every cell sums its terms in one order, the same in top_k_similar: the dense product, then the
+// mid band's columns ascending, then the other sparse columns ascending.
+constexpr double kMidShare = 0.1;
+
+struct MidColumns {
+  std::vector<std::int32_t> slot;  // per column: its slot in the band, or -1
+  std::size_t b = 0;               // slots
+};
+
+template <class T, class I>
+MidColumns mid_columns(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symmetric,
+                       const std::vector<std::int64_t>& dense_slot) {
+  MidColumns mc;
+  mc.slot.assign(X.cols, -1);
+  const std::size_t n = X.rows, m = Y.rows;
+  if (n < kGemmRows || m < kGemmRows) return mc;  // small: postings are fine (as dense_columns)
+  std::vector<std::size_t> dfx(X.cols, 0), dfy;
+  for (std::size_t k = 0; k < X.nnz(); ++k) ++dfx[static_cast<std::size_t>(X.indices[k])];
+  if (!symmetric) {
+    dfy.assign(Y.cols, 0);
+    for (std::size_t k = 0; k < Y.nnz(); ++k) ++dfy[static_cast<std::size_t>(Y.indices[k])];
+  }
+  const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
+  std::vector<std::pair<std::size_t, std::size_t>> chosen;  // (-rows, column): the most common first
+  const double min_rows = std::max(2.0, kMidShare * static_cast<double>(n));
+  for (std::size_t c = 0; c < X.cols; ++c)
+    if (dense_slot[c] < 0 && static_cast<double>(dfx[c]) >= min_rows && dy[c] > 0) chosen.emplace_back(n - dfx[c], c);
+  // Each thread's table holds kGemmRows values per slot: within a few times the input's size.
+  const double budget = 4.0 * static_cast<double>(X.nnz()) * sizeof(T) + 8.0 * 1048576.0;
+  const auto cap = static_cast<std::size_t>(budget / (static_cast<double>(kGemmRows) * sizeof(T)));
+  if (chosen.size() > cap) {
+    std::sort(chosen.begin(), chosen.end());
+    chosen.resize(cap);
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  for (const auto& ch : chosen) mc.slot[ch.second] = static_cast<std::int32_t>(mc.b++);
+  return mc;
+}
+
+// Y's entries in the mid band, row by row in the row's own order: at = the column's slot x kNR<T>
+// (the offset of its values in a sub-block's table), value as the metric reads it.
+template <class T>
+struct MidRows {
+  std::vector<std::size_t> start;  // rows + 1
+  std::vector<std::uint32_t> at;
+  std::vector<T> value;
+  // The rows of each aligned group of kGemmRows, longest first (no run of the tile's rows splits a
+  // group: parts, chunks and runs start at multiples of it): rows of similar lengths side by side.
+  std::vector<std::uint32_t> order;
+};
+
+template <class T, class I>
+MidRows<T> mid_rows(const CsrView<T, I>& Y, const std::vector<T>& yv, const MidColumns& mc) {
+  MidRows<T> mr;
+  if (mc.b == 0) return mr;
+  mr.start.assign(Y.rows + 1, 0);
+  for (std::size_t r = 0; r < Y.rows; ++r) {
+    for (std::size_t k = Y.row_begin(r); k < Y.row_end(r); ++k) {
+      const std::int32_t sl = mc.slot[static_cast<std::size_t>(Y.indices[k])];
+      if (sl < 0) continue;
+      mr.at.push_back(static_cast<std::uint32_t>(sl) * static_cast<std::uint32_t>(gemm::kNR<T>));
+      mr.value.push_back(yv[k]);
+    }
+    mr.start[r + 1] = mr.at.size();
+  }
+  auto length = [&](std::uint32_t r) { return mr.start[r + 1] - mr.start[r]; };
+  mr.order.resize(Y.rows);
+  std::iota(mr.order.begin(), mr.order.end(), std::uint32_t{0});
+  for (std::size_t g = 0; g < Y.rows; g += kGemmRows) {
+    std::stable_sort(mr.order.begin() + static_cast<std::ptrdiff_t>(g),
+                     mr.order.begin() + static_cast<std::ptrdiff_t>(std::min(Y.rows, g + kGemmRows)),
+                     [&](std::uint32_t a, std::uint32_t b) { return length(a) > length(b); });
+  }
+  return mr;
+}
+
 std::size_t row_block(std::size_t rows, int threads) {
   return std::max<std::size_t>(1, std::min<std::size_t>(256, rows / (static_cast<std::size_t>(threads) * 16) + 1));
 }
@@ -522,6 +606,7 @@ namespace {
 //  - the symmetric case write its mirror (rows j, the part's columns) as contiguous runs.
 // The chunk keeps the tile in L2 (a sub-block's slice in L1). Every cell of the result is written
 // exactly once: no zero-fill before, no mirror pass after.
+constexpr std::size_t kMidRows = 256;     // Y's rows gathered for every sub-block in turn (their entries in L2)
 constexpr std::size_t kChunkCols = 2048;  // double: 1 MB of tile, 128 KB per sub-block (measured: 512 to 16384)
 
 // dst[q] = src[q * stride] for q < count, with non-temporal stores where the CPU has them.
@@ -554,6 +639,8 @@ inline void stream_fence() {
 template <class T>
 struct TileWork {
   std::vector<T> tile;                // sub-blocks x kChunkCols x kNR<T>
+  std::vector<T> mid;                 // sub-blocks x the mid band's slots x kNR<T>: the part's values, else 0
+  std::vector<std::size_t> mid_used;  // per sub-block: its entries in the mid band (0: nothing to gather)
   std::vector<std::int32_t> slot_of;  // per column of X: its slot in the sub-block being listed, or -1
   std::vector<std::size_t> seen;      // the columns whose slot_of is set
   struct Column {
@@ -593,8 +680,9 @@ class TileWorkPool {
 // (values as the metric reads them); own: symmetric, each entry's place in its column's postings.
 template <class T, class I>
 void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
-                     const std::vector<std::size_t>& own, const DenseColumns<T>& dc, const std::vector<T>& xn,
-                     bool symmetric, int threads, T* out, const std::atomic<bool>* cancel) {
+                     const std::vector<std::size_t>& own, const DenseColumns<T>& dc, const MidColumns& mid,
+                     const MidRows<T>& ymid, const std::vector<T>& xn, bool symmetric, int threads, T* out,
+                     const std::atomic<bool>* cancel) {
   constexpr std::size_t NR = gemm::kNR<T>, MR = gemm::kMR;
   static_assert(kGemmRows % NR == 0, "a part is whole panels");
   const std::size_t n = X.rows, m = post.rows;
@@ -615,6 +703,9 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
     }
     w->cols.resize(subs);
     w->x.resize(subs);
+    const std::size_t band = mid.b * NR;  // a sub-block's table
+    if (w->mid.size() != (kGemmRows / NR) * band) w->mid.assign((kGemmRows / NR) * band, T(0));
+    w->mid_used.assign(subs, 0);
     for (std::size_t s = 0; s < subs; ++s) {  // each sub-block's sparse columns
       auto& cl = w->cols[s];
       auto& xs = w->x[s];
@@ -625,8 +716,14 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
         for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
           const T x = xv[k];
           const auto c = static_cast<std::size_t>(X.indices[k]);
+          if (x == T(0)) continue;
+          if (mid.b > 0 && mid.slot[c] >= 0) {  // duplicates summed, as below
+            w->mid[s * band + static_cast<std::size_t>(mid.slot[c]) * NR + (r - s0)] += x;
+            ++w->mid_used[s];
+            continue;
+          }
           std::int32_t sl = w->slot_of[c];
-          if (x == T(0) || sl == -2) continue;  // a dense (or empty) column
+          if (sl == -2) continue;  // a dense (or empty) column
           if (sl < 0) {
             // The first row of the sub-block with this column (rows ascending, so its first
             // entry there): symmetric, its own posting is the first with a row >= it, and the
@@ -684,7 +781,15 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
       } else {
         for (std::size_t s = 0; s < subs; ++s) std::fill_n(tile + s * kChunkCols * NR, (j1 - j0) * NR, T(0));
       }
-      // 2. The sparse columns, added on top: each sub-block's columns in a fixed order.
+      // 2. The mid band, Y's rows a run of kMidRows at a time (their entries stay in cache for
+      // every sub-block), then the other sparse columns: each sub-block's columns in a fixed order.
+      for (std::size_t jm = j0; mid.b > 0 && jm < j1; jm += kMidRows) {
+        const std::size_t je = std::min(j1, jm + kMidRows);
+        for (std::size_t s = 0; s < subs; ++s)
+          if (w->mid_used[s] > 0)
+            gemm::add_gathered(tile + (s * kChunkCols + (jm - j0)) * NR, ymid.start.data(), ymid.at.data(),
+                               ymid.value.data(), ymid.order.data(), w->mid.data() + s * band, jm, je);
+      }
       for (std::size_t s = 0; s < subs; ++s) {
         T* ts = tile + s * kChunkCols * NR;
         auto& cl = w->cols[s];
@@ -722,6 +827,12 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
       }
     }
     stream_fence();
+    if (mid.b > 0)  // the table back to zeros for the next part
+      for (std::size_t r = r0; r < r1; ++r)
+        for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) {
+          const std::int32_t ms = mid.slot[static_cast<std::size_t>(X.indices[k])];
+          if (ms >= 0) w->mid[(r - r0) / NR * band + static_cast<std::size_t>(ms) * NR + (r - r0) % NR] = T(0);
+        }
     pool.give(std::move(w));
     progress_advance(r1 - r0);
   });
@@ -741,16 +852,21 @@ void similarity_into(const CsrView<T, I>& X, const CsrView<T, I>* Yp, const Simi
   const std::vector<T>& yv = symmetric ? xv : yv_own;
   // The product's left operand is Y's rows, X's part is its packed panels (see fill_similarity).
   const DenseColumns<T> dc = dense_columns(X, xv, Y, yv, symmetric, kDenseShare, true);
+  const MidColumns mid = mid_columns(X, Y, symmetric, dc.slot);
+  const MidRows<T> ymid = mid_rows(Y, yv, mid);
+  std::vector<std::int64_t> skip = dc.slot;  // the dense and the mid band's columns have no postings here
+  for (std::size_t c = 0; c < skip.size(); ++c)
+    if (mid.slot[c] >= 0) skip[c] = mid.slot[c];
   std::vector<std::size_t> own;  // symmetric: each entry's place in its column's postings
   const SimilarityIndex<T> post =
-      index_of(Y, yv, cfg.metric, dc.d > 0 ? &dc.slot : nullptr, symmetric ? &own : nullptr);
+      index_of(Y, yv, cfg.metric, dc.d + mid.b > 0 ? &skip : nullptr, symmetric ? &own : nullptr);
   std::vector<T> xn;  // X's set sizes (Jaccard)
   if (cfg.metric == Metric::jaccard) {
     xn.assign(n, T(0));
     for (std::size_t r = 0; r < n; ++r)
       for (std::size_t k = X.row_begin(r); k < X.row_end(r); ++k) xn[r] += xv[k];
   }
-  fill_similarity(X, xv, post, own, dc, xn, symmetric, threads, out, cancel);
+  fill_similarity(X, xv, post, own, dc, mid, ymid, xn, symmetric, threads, out, cancel);
 }
 
 // A large result's pages asked for in one call instead of a page fault per 4 KB page as the kernel
@@ -816,8 +932,9 @@ namespace {
 // the result is the same for any n_jobs.
 template <class T, class I>
 TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const SimilarityIndex<T>& post,
-                    const std::vector<std::size_t>& own, const DenseColumns<T>& dc, std::size_t k, double threshold,
-                    bool symmetric, const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+                    const std::vector<std::size_t>& own, const DenseColumns<T>& dc, const MidColumns& mid,
+                    std::size_t k, double threshold, bool symmetric, const SimilarityConfig& cfg,
+                    const std::atomic<bool>* cancel) {
   const std::size_t n = X.rows, m = post.rows;
   const std::size_t candidates = symmetric ? (m > 0 ? m - 1 : 0) : m;
   TopK<T> out;
@@ -874,18 +991,22 @@ TopK<T> top_k_dense(const CsrView<T, I>& X, const std::vector<T>& xv, const Simi
     gemm::multiply(dc.left.data() + r0 * dc.d, dc.d, r1 - r0, dc.right, c0, m, B.data(), width);
     for (std::size_t r = r0; r < r1; ++r) {
       T* row = B.data() + (r - r0) * width - c0;  // row[j] for j >= c0
-      for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
-        const T x = xv[q];
-        if (x == T(0)) continue;
-        const auto c = static_cast<std::size_t>(X.indices[q]);
-        const std::size_t lo = post.start[c], e = post.start[c + 1];
-        if (lo == e) continue;  // a dense (or empty) column
-        std::size_t b = lo;
-        if (symmetric) {  // from row r's own posting: the upper triangle (as similarity_matrix)
-          b = own[q];
-          while (b > lo && prow[b - 1] == r) --b;
+      // The mid band's columns first, then the others: the matrix's order (see kMidShare).
+      for (int band = mid.b > 0 ? 0 : 1; band < 2; ++band) {
+        for (std::size_t q = X.row_begin(r); q < X.row_end(r); ++q) {
+          const T x = xv[q];
+          if (x == T(0)) continue;
+          const auto c = static_cast<std::size_t>(X.indices[q]);
+          if ((mid.slot[c] >= 0) != (band == 0)) continue;
+          const std::size_t lo = post.start[c], e = post.start[c + 1];
+          if (lo == e) continue;  // a dense (or empty) column
+          std::size_t b = lo;
+          if (symmetric) {  // from row r's own posting: the upper triangle (as similarity_matrix)
+            b = own[q];
+            while (b > lo && prow[b - 1] == r) --b;
+          }
+          for (; b < e; ++b) row[prow[b]] += x * pval[b];
         }
-        for (; b < e; ++b) row[prow[b]] += x * pval[b];
       }
       for (std::size_t j = symmetric ? r + 1 : 0; j < m; ++j) {
         T sc = row[j];
@@ -932,7 +1053,8 @@ TopK<T> top_k_similar(const CsrView<T, I>& X, const CsrView<T, I>* Yp, std::size
   if (dc.d > 0) {
     std::vector<std::size_t> own;
     const SimilarityIndex<T> post = index_of(Y, yv, cfg.metric, &dc.slot, symmetric ? &own : nullptr);
-    return top_k_dense(X, xv, post, own, dc, k, threshold, symmetric, cfg, cancel);
+    return top_k_dense(X, xv, post, own, dc, mid_columns(X, Y, symmetric, dc.slot), k, threshold, symmetric, cfg,
+                       cancel);
   }
   const SimilarityIndex<T> ix = index_of(Y, yv, cfg.metric);
   return top_k_rows(ix, X, xv, k, threshold, symmetric, cfg, cancel);
