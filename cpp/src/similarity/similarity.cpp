@@ -197,11 +197,12 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
 // The mid band: columns below the dense product's cut but in at least a share kMidShare of X's
 // rows. The matrix adds them row by row of Y (gemm::add_gathered) against a table of the
 // sub-block's values per column, instead of through postings. Cost model, per sub-block of kNR<T>
-// rows and per entry of Y in the column: a posting loads and stores a tile line (about 6 cycles
+// rows and per entry of Y in the column: a posting loads and stores a tile line (about 2 ns
 // measured, the tile being beyond L1) and is read only when the sub-block has the column, which it
 // has with probability 1 - (1 - p)^8 for a column in a share p of X's rows; a gathered entry costs
-// about 1.5 cycles (its row's sums stay in registers) whether the sub-block has the column or
-// not. Gathering wins once 1 - (1 - p)^8 > 1/4, p > 0.035 (measured: benchmarks/SIMILARITY.md).
+// about 1.3 ns (bound by its table loads; its row's sums stay in registers) whether the sub-block
+// has the column or not. Gathering wins once 1 - (1 - p)^8 > 0.65, p > 0.12; measured, the total
+// was flat for a cut between 0.08 and 0.2 (benchmarks/SIMILARITY.md).
 // Every cell sums its terms in one order, the same in top_k_similar: the dense product, then the
 // mid band's columns ascending, then the other sparse columns ascending.
 constexpr double kMidShare = 0.1;
