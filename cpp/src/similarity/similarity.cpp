@@ -232,7 +232,10 @@ MidColumns mid_columns(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symm
     if (dense_slot[c] < 0 && static_cast<double>(dfx[c]) >= min_rows && dy[c] > 0) chosen.emplace_back(n - dfx[c], c);
   // Each thread's table holds kGemmRows values per slot: within a few times the input's size.
   const double budget = 4.0 * static_cast<double>(X.nnz()) * sizeof(T) + 8.0 * 1048576.0;
-  const auto cap = static_cast<std::size_t>(budget / (static_cast<double>(kGemmRows) * sizeof(T)));
+  // (and slot x kNR<T> fits the 32-bit offsets of MidRows::at)
+  const std::size_t cap =
+      std::min<std::size_t>(static_cast<std::size_t>(budget / (static_cast<double>(kGemmRows) * sizeof(T))),
+                            std::numeric_limits<std::uint32_t>::max() / gemm::kNR<T>);
   if (chosen.size() > cap) {
     std::sort(chosen.begin(), chosen.end());
     chosen.resize(cap);
@@ -686,6 +689,9 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
                      const std::atomic<bool>* cancel) {
   constexpr std::size_t NR = gemm::kNR<T>, MR = gemm::kMR;
   static_assert(kGemmRows % NR == 0, "a part is whole panels");
+  // add_gathered's rows come from MidRows::order, sorted within aligned groups of kGemmRows rows: a
+  // run of rows [jm, je) must be whole groups (parts start at multiples of kGemmRows).
+  static_assert(kChunkCols % kGemmRows == 0 && kMidRows % kGemmRows == 0, "runs of Y's rows are whole groups");
   const std::size_t n = X.rows, m = post.rows;
   if (n == 0 || m == 0) return;
   const bool jaccard = post.metric == Metric::jaccard;
