@@ -196,47 +196,48 @@ CASES = [
 ]
 
 
-NOTES = """Where the time went before this round's changes (`perf record` on `benchmarks/sk_driver.cpp`,
-the core alone on this corpus, default pattern, 2026-11-30 21:58, main at 2cf2933): counting: the
-lower-case + tokenize scan 28.5%, interning the terms 21.1% (the table's slot loads: a 68,848-term
-vocabulary's table is 2 MB), the row sort 12.4%, the per-row duplicate check 8.7%, kernel page
-faults and page clearing about 10% (fresh, zero-filled output arrays), sorting the vocabulary
-3.4%. Hashing: the same scan and lookups, then the radix sort and the gap closing. And before the
-core started, the binding encoded every non-ASCII str to UTF-8 with the GIL held (10-20 ms of the
-end-to-end time on this corpus, one thread whatever n_jobs).
+NOTES = """Where the time goes now (2026-12-01, main at cdf8f33 plus this round's commits; the same
+corpus, one thread, load 6-11).
 
-What changed (each step measured with `sk_driver CORPUS count|hash 3 [units]` alternated against
-the previous build, fingerprints of matrix and vocabulary unchanged: count 21c113f2b913d789, hash
-465708432e741b74):
+End to end from Python, the core call against the rest (`time.process_time` around the `_core`
+call, best of 7): CountVectorizer 0.0879 s, of which `_core.sk_count` (the binding's `vocabulary_`
+dict included) 0.0855 s and Python 0.0024 s; HashingVectorizer 0.0759 s, of which `_core.sk_hash`
+0.0746 s and Python 0.0012 s. So scikit-learn's Python steps around the core (its checks,
+`_sort_features`, `_limit_features`, the CSR wrapper) cost 1-3% and the rest is the core.
 
-1. The documents are read from each str's own storage (PEP 393: 1, 2 or 4 bytes a code point),
-   with no UTF-8 copy of the corpus; the default pattern's scan reads the code points with one
-   table load each and no UTF-8 decoding. Any other analyzer, and a document needing str.lower()'s
-   full mapping, is encoded one document at a time in its worker's buffer. Core alone (load 10-12):
-   count 0.0988-0.1062 s -> 0.0911-0.0964 s, hash 0.1017-0.1081 s -> 0.0899-0.0918 s; plus the
-   encoding no longer done before the call.
-2. The count's lone part (one thread, nothing pruned) sorts its rows in place, in the buffers the
-   entries were counted in, which then become the matrix: no second pair of nnz-sized arrays to
-   zero and fault in. Count 0.1004-0.1042 s -> 0.0855-0.0880 s.
-3. Hashing the same (int32 columns and double signed counts from the start), and its binary and
-   l1 / l2 norm applied in the core (scikit-learn's normalize, operation for operation) instead of
-   by sklearn.preprocessing.normalize afterwards. Hash 0.1000-0.1018 s -> 0.0885-0.0891 s.
-4. term_table.hpp's copy of the interner's probe loop is gone: one BasicInterner with two slot
-   layouts (same fingerprints, same time).
+Inside the core (`perf record` on `benchmarks/sk_driver.cpp CORPUS count|hash 20 units`): counting:
+the lower-case + tokenize scan (`TokenPattern::Matcher::lower_tokens`) 27%, interning the terms
+(`intern_all`, slot prefetch 8 terms ahead; the 68,848-term table is 2 MB) 27%, the row radix sort
+(`assemble`) 13%, the per-row duplicate check (`count_part`) 12%, sorting the vocabulary 5%. Hashing:
+the scan 28%, the memo's interning 26%, the row loop, radix sort by column, gap closing and norm
+33%. MurmurHash3 is under 1%: each distinct term is hashed once.
 
-End to end, the whole of this round, `python benchmarks/sklearn_dropin.py --mekong-only count|hash
---repeats 5` under main's install (2cf2933 + NFC commits) and this one, alternated 3 times, load
-7-12, CPU seconds: CountVectorizer 0.124-0.128 -> 0.090-0.091, HashingVectorizer 0.111-0.115 ->
-0.073-0.080.
+Changed this round: the hashing row loop read two per-term arrays (the term's column code and its
+last-seen row) for every token; one entry now holds both, so a rare term costs one cache miss
+instead of two (same fingerprint 465708432e741b74; `sk_driver CORPUS hash 5 units`, old and new
+objects alternated, 4 of 4 pairs faster by 1-4%: 0.0807/0.0785, 0.0800/0.0771, 0.0773/0.0766,
+0.0820/0.0798 CPU-s).
+
+Why the top-level `mekong.CountVectorizer(words=False)` (run.py's plain rows) is slower than the
+drop-in on similar work: on this corpus it takes 0.155-0.162 CPU-s against the drop-in's 0.088 s,
+0.145 s of it in `_core.count` and 0.010 s in Python (the `vocabulary_` dict comprehension over the
+returned list, 5-7 ms, and the document stream). Its profile: the raw-token memo's lookup
+(`BasicInterner<TaggedKeys>::find`, one probe per token, not batched or prefetched, and confirmed
+against the byte arena) 15% of the process, the checked UTF-8 scan (`Segmenter::scan<true>`: UTF-8
+validation, the NFC quick check and link detection with every character) 14%, then `emit`,
+`fold_token` and `place_tone` for new tokens, and the binding's UTF-8 copy of every str before the
+call. Tried: the memo with the count table's slot layout (`CodedKeys`: short tokens stored whole,
+no arena read): no measurable change (0.160-0.169 s against 0.162-0.166 s, load 11), so it was
+left out; the memo's misses are the slots themselves. What would close the gap: the memo looked up
+as a batch with prefetching (as `intern_all` does for the drop-in), and the scan reading each str's
+own storage as the drop-in does; both are changes to the analyzer's plain path (analyzer.cpp).
 
 The word cases still miss 15x: that needs about 60 ms for this corpus end to end (190 MB/s), and
-what is left is spread: the scan (about a fifth: the code-point scan is bound by the word /
-not-word branch at every token boundary; a branch-free version measured no faster), the term
-table's cache misses (a fifth), the row sort, the per-row duplicate check, and in Python the
-vocabulary dict (68,848 str made in the binding) and, for TfidfVectorizer, scikit-learn's own
-TfidfTransformer. The ICU case pays for ICU's regex engine (`RegexMatcher::MatchChunkAt` is 40% of
-its profile: `\\w` is spelt out as a set ICU tests per character); its gain is the counting. char_wb
-meets its target because each distinct word's n-grams are resolved once and remembered."""
+what is left is spread over the scan, the table's cache misses, the row sort and the duplicate
+check, none above 30%. The ICU case pays for ICU's regex engine (`RegexMatcher::MatchChunkAt` is
+40% of its profile: `\\w` is spelt out as a set ICU tests per character); its gain is the
+counting. char_wb meets its target because each distinct word's n-grams are resolved once and
+remembered."""
 
 
 def same(a, b, ea, eb):

@@ -47,6 +47,7 @@ MODULES = [
     "mekong",
     "mekong.text",
     "mekong.feature_extraction",
+    "mekong.hashing",
     "mekong.weighting",
     "mekong.similarity",
     "mekong.stories",

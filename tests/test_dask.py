@@ -286,7 +286,7 @@ def test_hashing_vectorizer_equals_in_memory(client):
     hv = md.HashingVectorizer(**params)
     X = hv.fit_transform(_bag(DOCS, PARTITIONINGS["uneven-with-empty"]), lengths=True)
     assert X.shape == (len(DOCS), 2**12)
-    _same_csr(md.to_csr(X), mekong.HashingVectorizer(**params).transform(DOCS))
+    _same_csr(md.to_csr(X), mekong.sklearn.HashingVectorizer(**params).transform(DOCS))
 
 
 # -- top-k by block pairs ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ OWNERS = {
     "normalize": mekong.normalize,
     "CountVectorizer": mekong.CountVectorizer.__init__,
     "TfidfVectorizer": mekong.TfidfVectorizer.__init__,
+    "HashingVectorizer": mekong.HashingVectorizer.__init__,
     "Cleaner": mekong.Cleaner.__init__,
     "clean": mekong.clean,
     "Phrases": mekong.Phrases.__init__,

@@ -365,8 +365,12 @@ def test_hashing_transform_of_a_generator_in_chunks(monkeypatch, sample):
     assert est.partial_fit(docs) is est and est.fit(docs) is est
 
 
-def test_top_level_hashing_vectorizer_is_exported():
-    assert mekong.HashingVectorizer is mk.HashingVectorizer
+def test_top_level_hashing_vectorizer_is_the_vietnamese_one():
+    # mekong.HashingVectorizer hashes mekong.CountVectorizer's terms (tests/test_hashing_vectorizer.py);
+    # the drop-in's stays scikit-learn's class, defaults and all.
+    assert mekong.HashingVectorizer is not mk.HashingVectorizer
+    assert issubclass(mk.HashingVectorizer, sk.HashingVectorizer)
+    assert not issubclass(mekong.HashingVectorizer, sk.HashingVectorizer)
 
 
 def test_regression_nested_negated_class_translates_to_a_nested_set():

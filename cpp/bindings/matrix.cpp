@@ -198,6 +198,32 @@ void bind_matrix(py::module_& m) {
       py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"),
       py::arg("progress") = py::none(), py::arg("binary") = false, py::arg("norm") = "none");
 
+  // The top-level HashingVectorizer: the Vietnamese analyzer's terms (the ones count() counts)
+  // hashed as sk_hash hashes the scikit-learn analyzer's. Returns (csr parts, stats).
+  m.def(
+      "hash",
+      [](const py::handle& docs, const Analyzer& analyzer, std::int32_t n_features, bool alternate_sign, int n_jobs,
+         bool strict_decode, const py::object& progress, bool binary, const std::string& norm) {
+        std::vector<py::object> keep;
+        RawDocuments raw = documents_from_python(docs, keep);
+        raw.strict = strict_decode;
+        HashingConfig cfg;
+        cfg.n_features = n_features;
+        cfg.alternate_sign = alternate_sign;
+        cfg.n_jobs = n_jobs;
+        cfg.binary = binary;
+        cfg.norm = norm_arg(norm);
+        AnalyzedCorpus corpus(raw, analyzer);
+        Csr<double> out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
+          corpus.set_cancel(cancel);
+          return hash_terms(corpus, cfg, cancel);
+        });
+        return py::make_tuple(py_convert::csr_to_python(std::move(out)), stats_to_python(corpus.stats()));
+      },
+      py::arg("docs"), py::arg("analyzer"), py::arg("n_features"), py::arg("alternate_sign"), py::arg("n_jobs"),
+      py::arg("strict_decode") = false, py::arg("progress") = py::none(), py::arg("binary") = false,
+      py::arg("norm") = "none");
+
   m.def(
       "murmurhash3_32",
       [](const py::bytes& key, std::uint32_t seed) {

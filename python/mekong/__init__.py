@@ -18,6 +18,7 @@ from .cleaning import Cleaner, clean
 from .corpus import read_corpus
 from .dedup import MinHash, NearDuplicates, near_duplicates
 from .feature_extraction import CountVectorizer
+from .hashing import HashingVectorizer
 from .names import extract_names
 from .phrases import Phrases
 from .search import SearchIndex
@@ -29,22 +30,12 @@ from .weighting import BM25Transformer, TfidfTransformer, TfidfVectorizer
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
-    # mekong.HashingVectorizer is mekong.sklearn's (scikit-learn's signature, hashing in the core);
-    # imported on first use, and left out of __all__, so that `import mekong` and
-    # `from mekong import *` do not need scikit-learn.
-    if name == "HashingVectorizer":
-        from .sklearn import HashingVectorizer
-
-        return HashingVectorizer
-    raise AttributeError(f"module 'mekong' has no attribute {name!r}")
-
-
 __all__ = [
     "BM25Transformer",
     "Cleaner",
     "Phrases",
     "CountVectorizer",
+    "HashingVectorizer",
     "MinHash",
     "NearDuplicates",
     "SearchIndex",

@@ -40,6 +40,7 @@ __all__: list[str] = [
     "dense_similarity_matrix",
     "document_frequency",
     "fit_text_models",
+    "hash",
     "learning_calls",
     "mean_row_sum",
     "minhash",
@@ -524,6 +525,17 @@ def fit_text_models(
     n_jobs: typing.SupportsInt | typing.SupportsIndex,
     progress: typing.Any = None,
 ) -> TextModels: ...
+def hash(
+    docs: typing.Any,
+    analyzer: Analyzer,
+    n_features: typing.SupportsInt | typing.SupportsIndex,
+    alternate_sign: bool,
+    n_jobs: typing.SupportsInt | typing.SupportsIndex,
+    strict_decode: bool = False,
+    progress: typing.Any = None,
+    binary: bool = False,
+    norm: str = "none",
+) -> tuple[tuple, tuple]: ...
 def learning_calls() -> int:
     """
     Calls of the core's learning passes so far (for tests).

@@ -517,6 +517,22 @@ _OPTIONS = [
         """norm : {"l2", "l1", None}, default="l2"
     Each row scaled to unit norm.""",
     ),
+    # hashing (HashingVectorizer)
+    _option(
+        "n_features",
+        2**20,
+        """n_features : int, default=2**20
+    Columns of the output: a term's column is its MurmurHash3 (as scikit-learn computes it) modulo
+    ``n_features``. Fewer columns, more terms sharing one.""",
+    ),
+    _option(
+        "alternate_sign",
+        True,
+        """alternate_sign : bool, default=True
+    Add a term's count with the sign of its hash, so that terms colliding in a column tend to cancel
+    rather than add up (scikit-learn's rule).""",
+        check_bool,
+    ),
     _option(
         "use_idf",
         True,
@@ -679,6 +695,11 @@ SIGNATURES: dict[str, tuple] = {
     "CountVectorizer": _VECTORIZER + ("n_jobs", "progress"),
     "TfidfVectorizer": _VECTORIZER[:-1]
     + (("dtype", np.float64), "norm", "use_idf", "smooth_idf", "sublinear_tf", "n_jobs", "progress"),
+    "HashingVectorizer": ("input", "encoding", "decode_error", "on_error")
+    + _TEXT
+    + ("user_dictionary", "words")
+    + SKLEARN_TEXT
+    + ("n_features", "binary", "norm", "alternate_sign", ("dtype", np.float64), "n_jobs", "progress"),
     "Cleaner": ("min_documents", "markup", "captions", "headline_lists", "end_markers", "extra_end_markers", "n_jobs"),
     "clean": ("markup", "captions", "headline_lists", "end_markers", "extra_end_markers"),
     "Phrases": ("min_count", "threshold", "passes", ("stop_words", "vietnamese"), "user_dictionary", "words", "n_jobs"),

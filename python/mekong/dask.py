@@ -41,7 +41,7 @@ from ._options import check_df, check_int, check_n_jobs
 from .feature_extraction import CountVectorizer as _LocalCountVectorizer
 from .weighting import TfidfVectorizer as _LocalTfidfVectorizer
 
-# HashingVectorizer is left out: it is built on first use (it needs scikit-learn), as in mekong.
+# HashingVectorizer is left out: it is built on first use (it needs scikit-learn, as mekong.sklearn does).
 __all__ = ["CountVectorizer", "TfidfVectorizer", "story_candidates", "to_csr", "top_k_similar"]
 
 _SPLIT_EVERY = 8
@@ -502,7 +502,7 @@ def _hashing_class():
     from .sklearn import HashingVectorizer as _LocalHashing
 
     class HashingVectorizer(_LocalHashing):
-        """:class:`mekong.HashingVectorizer` (scikit-learn's columns, hashing in the core) over a dask
+        """:class:`mekong.sklearn.HashingVectorizer` (scikit-learn's defaults and columns, hashing in the core) over a dask
         bag of str or a dask DataFrame column: stateless, so one pass; ``transform`` returns a dask
         array of ``csr_matrix`` blocks, one per partition. Needs scikit-learn."""
 

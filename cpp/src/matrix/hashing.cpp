@@ -79,22 +79,25 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
     // and terms that collide in a column are summed.
     std::unique_ptr<TermSource::Reader> reader;
     detail::TermTable memo;
-    std::vector<std::uint32_t> code, ids;
-    struct Seen {  // per term: the last document it was seen in and its place in that row
+    std::vector<std::uint32_t> ids;
+    // Per term: its column << 1 | negative, the last document it was seen in and its place in that
+    // row; one struct, so a token's check reads one cache line (a rare term's entry is a miss).
+    struct Seen {
+      std::uint32_t code = 0;
       std::uint32_t stamp = Interner::npos;
       std::uint32_t slot = 0;
     };
     std::vector<Seen> seen;
     struct Memo {
       detail::TermTable* memo;
-      std::vector<std::uint32_t>* code;
+      std::vector<Seen>* seen;
       const HashingConfig* config;
-    } ctx{&memo, &code, &config};
-    // A new term's column << 1 | negative, appended to `code` at its id.
+    } ctx{&memo, &seen, &config};
+    // A new term's entry, appended to `seen` at its id.
     auto code_of = [](const Memo& m, std::string_view term) {
       const std::int32_t h = murmurhash3_32(term);
       const auto col = static_cast<std::uint32_t>(hashed_column(h, m.config->n_features));
-      m.code->push_back(col << 1 | (m.config->alternate_sign && h < 0 ? 1u : 0u));
+      m.seen->push_back({col << 1 | (m.config->alternate_sign && h < 0 ? 1u : 0u), Interner::npos, 0});
     };
     TermResolver resolve{[](void* c, std::string_view term) {
                            auto& m = *static_cast<Memo*>(c);
@@ -124,7 +127,6 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
         // A reader may remember ids it was given (char_wb does), so a fresh memo needs a fresh reader.
         reader = source.reader();
         memo = detail::TermTable();
-        code.clear();
         seen.clear();
       }
       reader->term_ids(doc, resolve, ids);
@@ -133,20 +135,15 @@ Csr<double> hash_terms(const TermSource& source, const HashingConfig& config, co
       const auto stamp = static_cast<std::uint32_t>(doc - bounds[p]);
       constexpr std::size_t kAhead = 8;  // rare terms' entries are out of the cache: ask for them early
       for (std::size_t k = 0; k < ids.size(); ++k) {
-        if (k + kAhead < ids.size() && ids[k + kAhead] < seen.size()) {
-          __builtin_prefetch(&seen[ids[k + kAhead]]);
-          __builtin_prefetch(&code[ids[k + kAhead]]);
-        }
-        const std::uint32_t id = ids[k];
-        if (id >= seen.size()) seen.resize(std::max<std::size_t>(std::size_t{id} + 1, seen.size() * 2));
-        Seen& s = seen[id];
-        const double sign = (code[id] & 1) ? -1.0 : 1.0;
+        if (k + kAhead < ids.size()) __builtin_prefetch(&seen[ids[k + kAhead]]);
+        Seen& s = seen[ids[k]];  // every id has its entry: code_of appended it when the term was new
+        const double sign = (s.code & 1) ? -1.0 : 1.0;
         if (s.stamp == stamp) {
           entry_value[row_start + s.slot] += sign;
         } else {
           s.stamp = stamp;
           s.slot = static_cast<std::uint32_t>(entry_col.size() - row_start);
-          entry_col.push_back(static_cast<std::int32_t>(code[id] >> 1));
+          entry_col.push_back(static_cast<std::int32_t>(s.code >> 1));
           entry_value.push_back(sign);
         }
       }
