@@ -747,8 +747,11 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     // The filters' words now, so the table prefetches below read them from cache (a stretch is a
     // few syllables: its first positions had no prefetch at all, and their filter reads missed).
     m.prefetch_pair_filter(q[0]);
+    m.prefetch_pair_slot(q[0]);
     m.prefetch_lexicon_filter(q[1]);
     if (lex4) m.prefetch_lexicon_filter(q[2]);
+    // The syllable's shape-template weights, read by emit() below: a line of their own per form.
+    __builtin_prefetch(&memo_shapes_[id[i]]);
   }
   // The flags below read lexstart[i-3 .. i] after three zero bytes, without bound checks (lex_masks).
   lexpad_.assign(n + 3, 0);
@@ -756,14 +759,12 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
   pw_.assign(2 * n + 2, 0.0f);  // pw_[2i]: kBm1 at i, pw_[2i + 1]: kBp1 at i
   for (std::size_t k = 0; k < std::min(n, kAhead); ++k) {
     const std::uint64_t* a = keys_.data() + k * kKeysAt;
-    m.prefetch_pair(a[0]);
     m.prefetch_lexicon(a[1]);
     if (lex4) m.prefetch_lexicon(a[2]);
   }
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + kAhead < n) {
+    if (k + kAhead < n) {  // the pair slots were fetched with the keys
       const std::uint64_t* a = keys_.data() + (k + kAhead) * kKeysAt;
-      m.prefetch_pair(a[0]);
       m.prefetch_lexicon(a[1]);
       m.prefetch_lexicon(a[2]);
     }

@@ -280,6 +280,11 @@ class WordModel {
   void prefetch_pair(std::uint64_t k) const {
     if (!pairs_.empty() && pair_filter_.maybe(k)) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
   }
+  // The pair's slot whatever the filter says: most adjacent pairs of real text are in the table, and
+  // this needs no filter read first (one line a position, fetched while the stretch's keys are made).
+  void prefetch_pair_slot(std::uint64_t k) const {
+    if (!pairs_.empty()) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
+  }
   // The filters' words only: the first step of a two-step prefetch (then prefetch_pair / _lexicon).
   void prefetch_pair_filter(std::uint64_t k) const { pair_filter_.prefetch(k); }
   void prefetch_lexicon_filter(std::uint64_t k) const { lexicon_.prefetch_filter(k); }
