@@ -166,6 +166,18 @@ void bind_text(py::module_& m) {
            })
       .def("written_words_corpus",
            [](const Analyzer& a, const py::handle& texts) {
+             // str only (word_tokenize: bytes are decoded first, with mekong.decode), checked here in
+             // one pass rather than by a Python loop that cost as much as a few percent of the call.
+             {
+               py::sequence seq = py::reinterpret_borrow<py::sequence>(texts);
+               const std::size_t n = py::len(seq);
+               for (std::size_t i = 0; i < n; ++i) {
+                 py::object item = seq[i];
+                 if (!PyUnicode_Check(item.ptr()))
+                   throw py::type_error("text[" + std::to_string(i) + "] must be str; got " +
+                                        std::string(Py_TYPE(item.ptr())->tp_name));
+               }
+             }
              std::vector<py::object> keep;
              const RawDocuments raw = documents_from_python(texts, keep);
              WordIds out;
