@@ -415,6 +415,15 @@ def test_word_tokenize_joins_syllables_with_one_space_whatever_white_space_the_t
     assert mekong.word_tokenize("Xay-nhạ-phon, 10.000 đồng...") == ["Xay-nhạ-phon", ",", "10.000", "đồng", "..."]
 
 
+def test_word_tokenize_names_the_item_that_is_not_a_str():
+    for bad, name in [(b"a", "bytes"), (3, "int"), (None, "NoneType")]:
+        for texts in (["hợp tác", bad], ("hợp tác", bad), iter(["hợp tác", bad])):
+            with pytest.raises(TypeError, match=rf"text\[1\] must be str; got {name}"):
+                mekong.word_tokenize(texts)
+    assert mekong.word_tokenize(("hợp tác", "kinh tế")) == [["hợp tác"], ["kinh tế"]]
+    assert mekong.word_tokenize(t for t in ["hợp tác"]) == [["hợp tác"]]
+
+
 def test_word_tokenize_makes_one_str_per_distinct_word_of_a_call():
     texts = ["hợp tác kinh tế, hợp tác.", "kinh tế hợp tác"]
     a, b = mekong.word_tokenize(texts)

@@ -59,6 +59,12 @@ struct OneDocument {
 // shared by all its occurrences, and fills lists of known length.
 class WordIds {
  public:
+  // Room for the words of `bytes` of text in `documents` documents: a word and its space take at
+  // least two bytes but about seven, so the ids rarely grow (each growth copies them all).
+  void reserve(std::size_t bytes, std::size_t documents) {
+    ids_.reserve(bytes / 4 + 16);
+    ends_.reserve(documents);
+  }
   template <class Worker>
   void add(Worker& w, std::string_view raw, bool utf8) {
     w.written_words(raw, utf8, [&](std::string_view word) { ids_.push_back(words_.intern(word)); });
@@ -160,9 +166,22 @@ void bind_text(py::module_& m) {
            })
       .def("written_words_corpus",
            [](const Analyzer& a, const py::handle& texts) {
+             // str only (word_tokenize: bytes are decoded first, with mekong.decode), checked here in
+             // one pass rather than by a Python loop that cost as much as a few percent of the call.
+             {
+               py::sequence seq = py::reinterpret_borrow<py::sequence>(texts);
+               const std::size_t n = py::len(seq);
+               for (std::size_t i = 0; i < n; ++i) {
+                 py::object item = seq[i];
+                 if (!PyUnicode_Check(item.ptr()))
+                   throw py::type_error("text[" + std::to_string(i) + "] must be str; got " +
+                                        std::string(Py_TYPE(item.ptr())->tp_name));
+               }
+             }
              std::vector<py::object> keep;
              const RawDocuments raw = documents_from_python(texts, keep);
              WordIds out;
+             out.reserve(py_convert::total_bytes(raw), raw.bytes.size());
              run_cancellable(py_convert::total_bytes(raw), [&](const std::atomic<bool>* cancel) {
                auto w = a.worker();
                for (std::size_t i = 0; i < raw.bytes.size(); ++i) {

@@ -97,14 +97,14 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
         return " ".join(w.replace(" ", "_") for w in out) if format == "text" else out
     if isinstance(text, (bytes, bytearray)):
         raise TypeError("word_tokenize takes str (decode bytes first with mekong.decode)")
-    try:
-        texts = list(text)
-    except TypeError:
-        raise TypeError(f"text must be str or a list of str; got {type(text).__name__}") from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"text[{i}] must be str; got {type(t).__name__}")
-    outs = analyzer.written_words_corpus(texts)
+    if isinstance(text, (list, tuple)):
+        texts = text
+    else:
+        try:
+            texts = list(text)
+        except TypeError:
+            raise TypeError(f"text must be str or a list of str; got {type(text).__name__}") from None
+    outs = analyzer.written_words_corpus(texts)  # checks that every item is a str (TypeError naming it)
     if format == "text":
         return [" ".join(w.replace(" ", "_") for w in out) for out in outs]
     return outs

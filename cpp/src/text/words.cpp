@@ -744,15 +744,27 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     if (t0) q[t++] = mix(mix(sm1.pre[kPreT0] ^ h0) ^ hp1);
     if (tm1) q[t++] = mix(mix(sm2.pre[kPreTm1] ^ hm1) ^ h0);
     if (skip) q[t++] = mix(sm1.pre[kPreSkip] ^ hp1);  // kShapeU and kUShape come from memo_shapes_
+    // The filters' words now, so the table prefetches below read them from cache (a stretch is a
+    // few syllables: its first positions had no prefetch at all, and their filter reads missed).
+    m.prefetch_pair_filter(q[0]);
+    m.prefetch_pair_slot(q[0]);
+    m.prefetch_lexicon_filter(q[1]);
+    if (lex4) m.prefetch_lexicon_filter(q[2]);
+    // The syllable's shape-template weights, read by emit() below: a line of their own per form.
+    __builtin_prefetch(&memo_shapes_[id[i]]);
   }
   // The flags below read lexstart[i-3 .. i] after three zero bytes, without bound checks (lex_masks).
   lexpad_.assign(n + 3, 0);
   std::uint8_t* lexstart = lexpad_.data() + 3;
   pw_.assign(2 * n + 2, 0.0f);  // pw_[2i]: kBm1 at i, pw_[2i + 1]: kBp1 at i
+  for (std::size_t k = 0; k < std::min(n, kAhead); ++k) {
+    const std::uint64_t* a = keys_.data() + k * kKeysAt;
+    m.prefetch_lexicon(a[1]);
+    if (lex4) m.prefetch_lexicon(a[2]);
+  }
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + kAhead < n) {
+    if (k + kAhead < n) {  // the pair slots were fetched with the keys
       const std::uint64_t* a = keys_.data() + (k + kAhead) * kKeysAt;
-      m.prefetch_pair(a[0]);
       m.prefetch_lexicon(a[1]);
       m.prefetch_lexicon(a[2]);
     }
@@ -850,8 +862,10 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
     if (i > 0) {
       const Token& p = tokens[i - 1];
       const std::string_view gap = text.substr(p.begin + p.length, t.begin - (p.begin + p.length));
-      const bool glue = number_glue(text.substr(p.begin, p.length), gap, text.substr(t.begin, t.length));
-      const int g = glue ? 0 : gap_kind(gap);
+      // One space, by far the most common gap, keeps the stretch and glues no number.
+      const bool space = gap.size() == 1 && gap[0] == ' ';
+      const bool glue = !space && number_glue(text.substr(p.begin, p.length), gap, text.substr(t.begin, t.length));
+      const int g = space || glue ? 0 : gap_kind(gap);
       if (g < 0) {
         flush(i);
         if (cancel && (i & (kPollEvery - 1)) == 0) check_cancelled(cancel);

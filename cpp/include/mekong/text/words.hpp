@@ -179,6 +179,10 @@ class KeyFilter {
     const std::uint64_t b = (k >> 32) & mask_;  // the table indexes with the low bits: use others
     return bits_.empty() || ((bits_[b >> 6] >> (b & 63)) & 1);
   }
+  // Fetches the filter's word for k without reading it (a prefetch of the table slot must read it).
+  void prefetch(std::uint64_t k) const {
+    if (!bits_.empty()) __builtin_prefetch(&bits_[((k >> 32) & mask_) >> 6]);
+  }
 
  private:
   std::vector<std::uint64_t> bits_;
@@ -192,6 +196,7 @@ class KeySet {
   void prefetch(std::uint64_t k) const {
     if (!slots_.empty() && filter_.maybe(k)) __builtin_prefetch(&slots_[k & mask_]);
   }
+  void prefetch_filter(std::uint64_t k) const { filter_.prefetch(k); }
   // Builds the filter; call once the set is complete (insert() after it drops the filter).
   void seal() { filter_.build(keys()); }
   bool count(std::uint64_t k) const {
@@ -275,6 +280,14 @@ class WordModel {
   void prefetch_pair(std::uint64_t k) const {
     if (!pairs_.empty() && pair_filter_.maybe(k)) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
   }
+  // The pair's slot whatever the filter says: most adjacent pairs of real text are in the table, and
+  // this needs no filter read first (one line a position, fetched while the stretch's keys are made).
+  void prefetch_pair_slot(std::uint64_t k) const {
+    if (!pairs_.empty()) __builtin_prefetch(&pairs_[(k >> 1) & pair_mask_]);
+  }
+  // The filters' words only: the first step of a two-step prefetch (then prefetch_pair / _lexicon).
+  void prefetch_pair_filter(std::uint64_t k) const { pair_filter_.prefetch(k); }
+  void prefetch_lexicon_filter(std::uint64_t k) const { lexicon_.prefetch_filter(k); }
   std::size_t pair_count() const { return n_pairs_; }
   bool known(std::uint64_t syllable_hash) const {
     const std::uint64_t k = words::key(words::kKnown, syllable_hash);
