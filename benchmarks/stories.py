@@ -280,6 +280,41 @@ def quality():
     return rows
 
 
+def pair_errors(X, events, labels):
+    """Wrongly joined and wrongly split pairs of a grouping: (kind, i, j, event i, event j, cosine)."""
+    from mekong.similarity import cosine_similarity
+
+    S = np.asarray(cosine_similarity(X) if sp.issparse(X) else X @ X.T)
+    out = []
+    n = len(events)
+    for i in range(n):
+        for j in range(i + 1, n):
+            same_true = events[i] is not None and events[i] == events[j]
+            same_pred = labels[i] >= 0 and labels[i] == labels[j]
+            if same_true != same_pred:
+                kind = "joined" if same_pred else "split"
+                out.append((kind, i, j, events[i] or "(none)", events[j] or "(none)", float(S[i, j])))
+    return out
+
+
+def errors():
+    """Print every wrongly joined / split pair of mekong.stories on each corpus, three ways of dating."""
+    for name, texts, events, dates, _sources in corpora():
+        found, _ = text_dates(texts)
+        for setting, vectorize in settings():
+            X = vectorize(texts)
+            for how, d in (("metadata dates", dates), ("text dates", found), ("no dates", None)):
+                result = mekong.stories(X, dates=d)
+                s = mekong.evaluate_stories(events, result)
+                errs = pair_errors(X, events, result.labels)
+                print(f"{name} [{setting}, {how}]: ARI {s['ari']:.3f}, {len(errs)} wrong pairs", flush=True)
+                for kind, i, j, ei, ej, c in errs:
+                    title_i = texts[i].strip().split("\n", 1)[0][:60]
+                    title_j = texts[j].strip().split("\n", 1)[0][:60]
+                    di = "" if d is None else f" {d[i]}|{d[j]}"
+                    print(f"  {kind:6} cos {c:.3f}{di} {i}:{ei} / {j}:{ej}\n      {title_i!r}\n      {title_j!r}")
+
+
 def synthetic(n, seed=0, vocab=300_000, terms=120):
     """A tf-idf-like matrix with planted stories; rows of a story share a third of their terms."""
     rng = np.random.default_rng(seed)
@@ -363,8 +398,12 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="20,000 articles for the timing; no report written")
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--quality", action="store_true", help="the labelled corpora only: no timing, no report")
+    ap.add_argument("--errors", action="store_true", help="list the wrongly joined / split pairs; no report")
     ap.add_argument("--report", default=str(ROOT / "benchmarks" / "STORIES.md"))
     args = ap.parse_args(argv)
+    if args.errors:
+        errors()
+        return 0
     env = machine()
     q = quality()
     if args.quality:
