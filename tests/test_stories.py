@@ -457,13 +457,13 @@ def test_window_splits_a_story_told_a_year_apart():
 
 def test_default_window_uses_dates_when_given():
     X = sp.csr_matrix(np.array([[1.0, 1, 0], [1.0, 1, 0.1], [1.0, 0.9, 0], [0, 0, 1]]))
-    dates = ["2025-01-01", "2025-01-08", "2025-01-09", None]  # 7 days, then 8 days from the first
-    # window="auto" is AUTO_WINDOW_DAYS with dates: 0 and 2 are 8 days apart and never linked,
+    dates = ["2025-01-01", "2025-01-07", "2025-01-08", None]  # 6 days, then 7 days from the first
+    # window="auto" is AUTO_WINDOW_DAYS with dates: 0 and 2 are 7 days apart and never linked,
     # so average linkage keeps 2 out of {0, 1} (its pair with 0 counts 0).
-    assert AUTO_WINDOW_DAYS == 7.0
+    assert AUTO_WINDOW_DAYS == 6.0
     assert (
         mekong.stories(X, threshold=0.5, rerank=None, dates=dates).labels.tolist()
-        == mekong.stories(X, threshold=0.5, rerank=None, dates=dates, window=7).labels.tolist()
+        == mekong.stories(X, threshold=0.5, rerank=None, dates=dates, window=6).labels.tolist()
     )
     assert mekong.stories(X, threshold=0.5, rerank=None, dates=dates).labels.tolist() != [0, 0, 0, -1]
     # No dates: no window and no error; window=None turns it off with dates.
@@ -608,3 +608,20 @@ def test_two_english_articles_on_other_topics_share_no_term_with_vietnamese_stop
     X0 = v0.fit_transform(docs)
     shared0 = set(v0.get_feature_names_out()[(X0[0].toarray() > 0).ravel() & (X0[1].toarray() > 0).ravel()])
     assert {"the", "of"} <= shared0
+
+
+def test_weekly_recurrence_seven_days_apart_is_not_one_story():
+    # Regression (benchmarks/events-holdout): a fuel-price cut and the next Thursday's rise, 7 days
+    # apart, joined under window="auto" when it was 7 days.
+    docs = [
+        "Giá xăng giảm hơn 600 đồng một lít từ 15 giờ hôm nay, liên bộ Công Thương Tài chính điều hành",
+        "Xăng giảm giá lần thứ ba liên tiếp từ 15 giờ hôm nay theo liên bộ Công Thương Tài chính",
+        "Giá xăng tăng trở lại từ 15 giờ hôm nay, liên bộ Công Thương Tài chính điều hành",
+        "Xăng dầu đồng loạt tăng giá từ 15 giờ hôm nay theo liên bộ Công Thương Tài chính",
+    ]
+    X = mekong.TfidfVectorizer().fit_transform(docs)
+    dates = ["2026-03-04", "2026-03-04", "2026-03-11", "2026-03-11"]
+    labels = mekong.stories(X, threshold=0.3, dates=dates).labels.tolist()
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+    # With a 7-day window (the old default) the four are one story: the test can fail.
+    assert len(set(mekong.stories(X, threshold=0.3, dates=dates, window=7).labels.tolist())) == 1
