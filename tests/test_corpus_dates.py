@@ -147,6 +147,28 @@ def test_year_of_a_day_and_month_from_the_article_then_the_collection_then_the_r
     assert dates == [D(2026, 5, 8), D(2025, 7, 8), D(2024, 2, 29)]
 
 
+def test_year_of_a_day_and_month_from_a_dated_article_of_the_same_days():
+    # Regression (benchmarks/events): the median of a collection spanning two years put "Sáng 19/8"
+    # in 2025 while another outlet's version of the event dates itself "ngày 20/8/2026" (its lead's
+    # day and month take that year), so the two versions lay a year apart.
+    texts = [
+        "Thứ Hai, 10/3/2025 08:00\nTin A",
+        "Thứ Ba, 11/3/2025 08:00\nTin B",
+        "Thứ Tư, 12/3/2025 08:00\nTin C",
+        "Sáng 20/8, cao tốc thông xe ... khánh thành ngày 20/8/2026 theo kế hoạch",
+        "Sáng 19/8, cao tốc được đưa vào khai thác",
+        "Sáng 2/3, hội nghị",  # no dated article near 2/3: the median's year, as before
+    ]
+    dates, how = md.text_dates(texts)
+    assert dates[3:] == [D(2026, 8, 20), D(2026, 8, 19), D(2025, 3, 2)]
+    assert how[3:] == ["day-month"] * 3
+    # Without the article that gives 2026, 19/8 takes the median's year (the rule above can fail).
+    assert md.text_dates(texts[:3] + texts[4:])[0][3] == D(2025, 8, 19)
+    # A dated article more than NEAR_DAYS away does not move it.
+    far = texts[:3] + ["Sáng 1/8, ... ngày 1/8/2026", texts[4]]
+    assert md.NEAR_DAYS == 7 and md.text_dates(far)[0][4] == D(2025, 8, 19)
+
+
 def test_bad_input_types():
     with pytest.raises(TypeError, match="must be str"):
         md.find_dates(b"12/11/2024")

@@ -18,19 +18,22 @@ the articles that give a day and month but no year. The rules, in order:
    A site's own clock ("Hôm nay: Thứ Hai, 30/11/2026", "Today: ...") is the day the page was
    read, not a stamp, and is not read at all.
 2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead)
-   that is not a deadline or a plan: the lead of a news story names its day, while later dates
-   are often deadlines and forecasts ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or
-   other articles' headlines in the footer, and a date after "trước", "hết", "chậm nhất",
-   "hạn (chót)", "dự kiến", "until", "before", "by" is one even in the lead ("điểm chuẩn công bố
-   trước ngày 1/7" dated an article of 25/6 six days late). It is *full* when it has its year ("Ngày 12/11/2024, ...", "ngày 12 tháng 11 năm 2024");
-   *day-month* when it is a day and month given with a time word ("sáng 8/5", "ngày 8/5", "hôm nay
-   (05/7)", "8 tháng 5", "chiều 21.5" as several papers write it, "phiên 12/1" of a trading
-   session, the news agency's dateline "(TTXVN 15/9)"; not "tới 7-10 ngày", a range): its year is then taken from the article's own full dates (the year that
-   puts it closest to the first), else from the collection (closest to the median of the dates
-   found in the other articles), else from ``reference`` (the most recent such day on or before
-   it; by default today). Without any year in the whole collection, two articles' days are then
-   right relative to each other unless they lie on both sides of ``reference``'s day a year
-   earlier, or more than a year apart.
+   that is not a deadline or a plan: the lead of a news story names its day, while later dates are
+   often deadlines and forecasts ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other
+   articles' headlines in the footer, and a date after "trước", "hết", "chậm nhất", "hạn (chót)",
+   "dự kiến", "until", "before", "by" is one even in the lead ("điểm chuẩn công bố trước ngày 1/7"
+   dated an article of 25/6 six days late). It is *full* when it has its year ("Ngày 12/11/2024,
+   ...", "ngày 12 tháng 11 năm 2024"); *day-month* when it is a day and month given with a time
+   word ("sáng 8/5", "ngày 8/5", "hôm nay (05/7)", "8 tháng 5", "chiều 21.5" as several papers
+   write it, "phiên 12/1" of a trading session, the news agency's dateline "(TTXVN 15/9)"; not "tới
+   7-10 ngày", a range): its year is then taken from the article's own full dates (the year that
+   puts it closest to the first), else from the collection: the year that puts it within
+   ``NEAR_DAYS`` (7) of another article's date (the other versions of its event, dated by a stamp,
+   a full date or a day and month whose year their own text gives), else the year closest to the
+   median of the dates found in the other articles; else from ``reference`` (the most recent such
+   day on or before it; by default today). Without any year in the whole collection, two articles'
+   days are then right relative to each other unless they lie on both sides of ``reference``'s day
+   a year earlier, or more than a year apart.
 3. else none: the article gets no date, and the time window does not constrain it (the stories
    stage's documented fallback for unknown dates).
 
@@ -51,6 +54,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from bisect import bisect_left
 from statistics import median_low
 
 #: Characters read at the start of an article (header, headline, lead) and at its end (footer).
@@ -91,7 +95,8 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 #   ISO and URL paths "2024-11-12", "/2026/02/10/"; numbers "12/11/2024", "12-11-24", "12.11.2024",
 #   "12 - 11 - 2024", "12/11"; Vietnamese "12 tháng 11 năm 2024", "12 tháng 11"; English
 #   "12 Nov 2024", "12th November, 2024", and "12, 2024" of "Nov 12, 2024" and "05/2026" of
-#   "October, 05/2026" (an English site's stamp; the month word before them is checked by the caller). Bounded repetitions only; no nested quantifiers.
+#   "October, 05/2026" (an English site's stamp; the month word before them is checked by the
+#   caller). Bounded repetitions only; no nested quantifiers.
 _DATE = re.compile(
     r"(?:"
     r"(?P<y1>(?:19|20|21)[0-9]{2})(?P<s1>[-/.])(?P<m1>[0-9]{1,2})(?P=s1)(?P<d1>[0-9]{1,2})"
@@ -343,10 +348,38 @@ def publication_date(text, *, reference=None, dayfirst=True):
     return date, how
 
 
-def _resolve(partial, mentions, corpus_anchor, reference):
+#: A day and month without a year takes the year of a dated article of the collection this close to it
+#: (in days), when there is one: the other outlets' versions of its event.
+NEAR_DAYS = 7
+
+
+def _near_dated(day, month, dated, years):
+    """The date of ``day``/``month`` in one of ``years`` that lies within ``NEAR_DAYS`` of a date in
+    ``dated`` (sorted ordinals), the nearest such; None when none is that close."""
+    best, gap = None, NEAR_DAYS + 1
+    for y in years:
+        d = _valid(y, month, day)
+        if d is None:
+            continue
+        o = d.toordinal()
+        i = bisect_left(dated, o)
+        for j in (i - 1, i):
+            if 0 <= j < len(dated) and abs(dated[j] - o) < gap:
+                best, gap = d, abs(dated[j] - o)
+    return best
+
+
+def _resolve(partial, mentions, corpus_anchor, reference, dated=()):
     own = [m.date for m in mentions if m.date is not None]
     if own:
         return _closest(partial.day, partial.month, own[0])
+    if dated and corpus_anchor is not None:
+        # A collection spanning the turn of a year: the dated articles of the same days (other
+        # versions of its event) say which year it is, where the median alone put some a year off.
+        y = corpus_anchor.year
+        near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
+        if near is not None:
+            return near
     if corpus_anchor is not None:
         return _closest(partial.day, partial.month, corpus_anchor)
     ref = reference if reference is not None else _dt.date.today()
@@ -359,9 +392,9 @@ def text_dates(texts, *, reference=None, dayfirst=True):
     """Each article's date read from its text (see :func:`publication_date`), for a collection.
 
     A day and month without a year ("sáng 8/5") takes its year from the article's own full dates,
-    else from the collection: the year that puts it nearest the median of the full dates found in
-    the other articles; else the most recent such day on or before ``reference`` (a date; by
-    default today).
+    else from the collection: the year that puts it within ``NEAR_DAYS`` of another article's date,
+    else the year that puts it nearest the median of the full dates found in the other articles;
+    else the most recent such day on or before ``reference`` (a date; by default today).
 
     Returns ``(dates, how)``: two lists with one entry per text, ``datetime.date`` or None, and
     "stamp", "full", "day-month" or None (see the module docstring).
@@ -386,10 +419,20 @@ def _text_dates(texts, *, reference=None, dayfirst=True, known=()):
         if date is not None:
             full.append(date.toordinal())
     anchor = _dt.date.fromordinal(median_low(full)) if full else None
+    # Days and months whose year the article itself gives ("Sáng 20/8, ... ngày 20/8/2026") date
+    # the collection's days as surely as full dates do.
+    dated = sorted(
+        full
+        + [
+            _resolve(partial, mentions, None, reference).toordinal()
+            for _, _, partial, mentions in picks
+            if partial is not None and any(m.date is not None for m in mentions)
+        ]
+    )
     dates, hows = [], []
     for date, how, partial, mentions in picks:
         if partial is not None:
-            date = _resolve(partial, mentions, anchor, reference)
+            date = _resolve(partial, mentions, anchor, reference, dated)
         dates.append(date)
         hows.append(how if date is not None else None)
     return dates, hows
