@@ -625,3 +625,18 @@ def test_weekly_recurrence_seven_days_apart_is_not_one_story():
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
     # With a 7-day window (the old default) the four are one story: the test can fail.
     assert len(set(mekong.stories(X, threshold=0.3, dates=dates, window=7).labels.tolist())) == 1
+
+
+def test_window_bounds_a_whole_story_not_only_each_linked_pair():
+    # Regression (benchmarks/events with the texts' dates): rice-price reports of March and October,
+    # each close to undated reports of the same topic, became one story through them: every linked
+    # pair was within the window (a pair with an unknown date is not constrained), the story was not.
+    X = sp.csr_matrix(np.array([[1.0, 0.2, 0], [1.0, 0.2, 0.1], [1.0, 0.1, 0.1], [1.0, 0.1, 0.2], [1.0, 0, 0.2]]))
+    dates = ["2026-03-18", None, None, None, "2026-03-28"]
+    labels = mekong.stories(X, threshold=0.5, rerank=None, expand=None, dates=dates).labels.tolist()
+    assert labels[0] == labels[1] == labels[2] >= 0 and labels[4] != labels[0]  # 4 is 10 days after 0
+    # Without the window, or with one that holds the 10 days, the five are one story; so it was with
+    # the window before the rule (0-4 counted 0 in the average, but the undated links outweighed it).
+    for window in (None, 10):
+        got = mekong.stories(X, threshold=0.5, rerank=None, expand=None, dates=dates, window=window).labels
+        assert got.tolist() == [0] * 5
