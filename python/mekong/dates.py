@@ -53,8 +53,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from bisect import bisect_left
+from dataclasses import dataclass
 from statistics import median_low
 
 #: Characters read at the start of an article (header, headline, lead) and at its end (footer).
