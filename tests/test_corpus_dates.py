@@ -164,9 +164,13 @@ def test_year_of_a_day_and_month_from_a_dated_article_of_the_same_days():
     assert how[3:] == ["day-month"] * 3
     # Without the article that gives 2026, 19/8 takes the median's year (the rule above can fail).
     assert md.text_dates(texts[:3] + texts[4:])[0][3] == D(2025, 8, 19)
-    # A dated article more than NEAR_DAYS away does not move it.
-    far = texts[:3] + ["Sáng 1/8, ... ngày 1/8/2026", texts[4]]
-    assert md.NEAR_DAYS == 7 and md.text_dates(far)[0][4] == D(2025, 8, 19)
+    # A dated article more than NEAR_DAYS away does not move it (regression: with a week, an unrelated
+    # article of 24/2/2024 in the bundled sample moved another's "ngày 17/2" of 2025 to 2024).
+    far = texts[:3] + ["Sáng 16/8, ... ngày 16/8/2026", texts[4]]
+    assert md.NEAR_DAYS == 2 and md.text_dates(far)[0][4] == D(2025, 8, 19)
+    # Nor does one in another year when the median's year has a dated article that close too.
+    both = texts[:3] + ["Thứ Hai, 18/8/2025 08:00\nTin D", "Sáng 20/8, ... ngày 20/8/2026", texts[4]]
+    assert md.text_dates(both)[0][5] == D(2025, 8, 19)
 
 
 def test_bad_input_types():

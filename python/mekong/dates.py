@@ -28,7 +28,7 @@ the articles that give a day and month but no year. The rules, in order:
    write it, "phiên 12/1" of a trading session, the news agency's dateline "(TTXVN 15/9)"; not "tới
    7-10 ngày", a range): its year is then taken from the article's own full dates (the year that
    puts it closest to the first), else from the collection: the year that puts it within
-   ``NEAR_DAYS`` (7) of another article's date (the other versions of its event, dated by a stamp,
+   ``NEAR_DAYS`` (2) of another article's date (the other versions of its event, dated by a stamp,
    a full date or a day and month whose year their own text gives), else the year closest to the
    median of the dates found in the other articles; else from ``reference`` (the most recent such
    day on or before it; by default today). Without any year in the whole collection, two articles'
@@ -349,8 +349,10 @@ def publication_date(text, *, reference=None, dayfirst=True):
 
 
 #: A day and month without a year takes the year of a dated article of the collection this close to it
-#: (in days), when there is one: the other outlets' versions of its event.
-NEAR_DAYS = 7
+#: (in days), when there is one: the other outlets' versions of its event, published within a day or
+#: two. Kept this small because a collection spanning years holds, near any day of the year, some
+#: unrelated article of another year (a week let one in the bundled sample).
+NEAR_DAYS = 2
 
 
 def _near_dated(day, month, dated, years):
@@ -376,10 +378,13 @@ def _resolve(partial, mentions, corpus_anchor, reference, dated=()):
     if dated and corpus_anchor is not None:
         # A collection spanning the turn of a year: the dated articles of the same days (other
         # versions of its event) say which year it is, where the median alone put some a year off.
+        # The median's year unless only another year has a dated article this close.
         y = corpus_anchor.year
-        near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
-        if near is not None:
-            return near
+        median_year = _closest(partial.day, partial.month, corpus_anchor)
+        if _near_dated(partial.day, partial.month, dated, (median_year.year,)) is None:
+            near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
+            if near is not None:
+                return near
     if corpus_anchor is not None:
         return _closest(partial.day, partial.month, corpus_anchor)
     ref = reference if reference is not None else _dt.date.today()
