@@ -13,6 +13,7 @@ from test_stories import ref_rerank
 
 import mekong
 from mekong.stories import (
+    AUTO_WINDOW_DAYS,
     EXPAND_NEIGHBOURS,
     STORY_CANDIDATE_FACTOR,
     STORY_CANDIDATES_MIN,
@@ -97,7 +98,8 @@ def test_story_neighbours_defaults_expand_and_rerank(seed):
     np.testing.assert_array_equal(idx, ref_i)
     np.testing.assert_allclose(sc, ref_s, rtol=1e-9, atol=1e-12)
     dated, _ = story_neighbours(X, k=4, dates=dates, masked=False)
-    np.testing.assert_array_equal(dated, ref_story_neighbours(X, 4, days, 7.0, rerank=True)[0])
+    # dates with window="auto": AUTO_WINDOW_DAYS
+    np.testing.assert_array_equal(dated, ref_story_neighbours(X, 4, days, AUTO_WINDOW_DAYS, rerank=True)[0])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -44,7 +44,7 @@ NeighbourLists random_lists(std::size_t n, std::size_t k, unsigned seed) {
 }
 
 // Brute-force UPGMA over the dense similarity the lists define (0 for unlisted pairs and for pairs
-// outside the window).
+// outside the window); with dates, two groups merge only if all their known dates lie within the window.
 std::vector<std::vector<std::size_t>> reference_groups(const NeighbourLists& nb, double thr,
                                                        const std::vector<double>* dates, double window) {
   const std::size_t n = nb.rows, k = nb.k;
@@ -70,7 +70,15 @@ std::vector<std::vector<std::size_t>> reference_groups(const NeighbourLists& nb,
         for (auto x : groups[a])
           for (auto y : groups[b]) sum += sim[x][y];
         const double avg = sum / static_cast<double>(groups[a].size() * groups[b].size());
-        if (avg > best) {
+        std::vector<std::size_t> both = groups[a];
+        both.insert(both.end(), groups[b].begin(), groups[b].end());
+        bool within = true;
+        for (auto x : both)
+          for (auto y : both)
+            if (dates && std::isfinite((*dates)[x]) && std::isfinite((*dates)[y]) &&
+                std::fabs((*dates)[x] - (*dates)[y]) > window)
+              within = false;
+        if (avg > best && within) {
           best = avg;
           ba = a;
           bb = b;
@@ -119,6 +127,21 @@ TEST(StoryStage, WindowSeparatesDistantDates) {
   EXPECT_EQ(story_linkage(nb, all_far), (std::vector<std::int64_t>{-1, -1, -1, -1, -1}));
   const std::vector<double> short_dates = {0, 1};
   EXPECT_THROW(story_linkage(nb, LinkageConfig{0.5, &short_dates, 7.0}), std::invalid_argument);
+}
+
+TEST(StoryStage, WindowBoundsTheWholeStoryNotOnlyEachLinkedPair) {
+  // 0 and 2 are 10 days apart and never listed together; 1 has no date and is close to both.
+  // Pairwise, 0-1 and 1-2 pass the window, and UPGMA would make one story of three (the events set's
+  // rice-price reports of March and October joined through undated ones so).
+  NeighbourLists nb;
+  nb.rows = 3;
+  nb.k = 1;
+  nb.index = {1, 2, 1};
+  nb.score = {0.9, 0.9, 0.9};
+  const std::vector<double> dates = {0, NAN, 10};
+  EXPECT_EQ(story_linkage(nb, {0.3}), (std::vector<std::int64_t>{0, 0, 0}));  // no window: one story
+  EXPECT_EQ(story_linkage(nb, {0.3, &dates, 6.0}), (std::vector<std::int64_t>{0, 0, -1}));
+  EXPECT_EQ(story_linkage(nb, {0.3, &dates, 10.0}), (std::vector<std::int64_t>{0, 0, 0}));  // span 10: within
 }
 
 TEST(StoryStage, LinkageEqualsBruteForceOnRandomGraphs) {

@@ -322,6 +322,7 @@ def run(args):
                 "nearest",
                 "nearest_score",
                 "top_terms",
+                "date_source",
             ]
         )
         for i in range(n_docs):
@@ -340,6 +341,7 @@ def run(args):
                     ids[j] if j is not None else "",
                     f"{s:.6f}" if j is not None else "",
                     " | ".join(top_rows[i]),
+                    meta[i].get("date_source") or "",  # metadata, text:stamp / text:full / text:day-month
                 ]
             )
     with open(out / "stories.csv", "w", newline="", encoding="utf-8") as fh:

@@ -12,21 +12,28 @@ the articles that give a day and month but no year. The rules, in order:
 
 1. *stamp*: a full date (with its year) on a line that looks like a publication stamp: a weekday
    ("Thứ Hai", "Chủ nhật", "Monday"), a clock time ("14:30"), a time zone ("GMT+7"), a word
-   such as "Cập nhật", "Đăng", "Published", "Updated", or nothing else on the line. The first
+   such as "Cập nhật", "Đăng", "Published", "Update(d)", or nothing else on the line (also the
+   English sites' "Update: October, 05/2026 - 20:15"). The first
    stamp of the article wins (the header comes before related-article lists in the footer).
    A site's own clock ("Hôm nay: Thứ Hai, 30/11/2026", "Today: ...") is the day the page was
    read, not a stamp, and is not read at all.
-2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead):
-   the lead of a news story names its day, while later dates are often deadlines and forecasts
-   ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other articles' headlines in the
-   footer. It is *full* when it has its year ("Ngày 12/11/2024, ...", "ngày 12 tháng 11 năm 2024");
-   *day-month* when it is a day and month given with a time word ("sáng 8/5", "ngày 8/5", "hôm nay
-   (05/7)", "8 tháng 5"): its year is then taken from the article's own full dates (the year that
-   puts it closest to the first), else from the collection (closest to the median of the dates
-   found in the other articles), else from ``reference`` (the most recent such day on or before
-   it; by default today). Without any year in the whole collection, two articles' days are then
-   right relative to each other unless they lie on both sides of ``reference``'s day a year
-   earlier, or more than a year apart.
+2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead)
+   that is not a deadline or a plan: the lead of a news story names its day, while later dates are
+   often deadlines and forecasts ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other
+   articles' headlines in the footer, and a date after "trước", "hết", "chậm nhất", "hạn (chót)",
+   "dự kiến", "until", "before", "by" is one even in the lead ("điểm chuẩn công bố trước ngày 1/7"
+   dated an article of 25/6 six days late). It is *full* when it has its year ("Ngày 12/11/2024,
+   ...", "ngày 12 tháng 11 năm 2024"); *day-month* when it is a day and month given with a time
+   word ("sáng 8/5", "ngày 8/5", "hôm nay (05/7)", "8 tháng 5", "chiều 21.5" as several papers
+   write it, "phiên 12/1" of a trading session, the news agency's dateline "(TTXVN 15/9)"; not "tới
+   7-10 ngày", a range): its year is then taken from the article's own full dates (the year that
+   puts it closest to the first), else from the collection: the year that puts it within
+   ``NEAR_DAYS`` (2) of another article's date (the other versions of its event, dated by a stamp,
+   a full date or a day and month whose year their own text gives), else the year closest to the
+   median of the dates found in the other articles; else from ``reference`` (the most recent such
+   day on or before it; by default today). Without any year in the whole collection, two articles'
+   days are then right relative to each other unless they lie on both sides of ``reference``'s day
+   a year earlier, or more than a year apart.
 3. else none: the article gets no date, and the time window does not constrain it (the stories
    stage's documented fallback for unknown dates).
 
@@ -46,6 +53,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from statistics import median_low
 
@@ -86,8 +94,9 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # One scan for every form, each led by a digit (so the scan skips text between numbers):
 #   ISO and URL paths "2024-11-12", "/2026/02/10/"; numbers "12/11/2024", "12-11-24", "12.11.2024",
 #   "12 - 11 - 2024", "12/11"; Vietnamese "12 tháng 11 năm 2024", "12 tháng 11"; English
-#   "12 Nov 2024", "12th November, 2024", and "12, 2024" of "Nov 12, 2024" (the month word before
-#   it is checked by the caller). Bounded repetitions only; no nested quantifiers.
+#   "12 Nov 2024", "12th November, 2024", and "12, 2024" of "Nov 12, 2024" and "05/2026" of
+#   "October, 05/2026" (an English site's stamp; the month word before them is checked by the
+#   caller). Bounded repetitions only; no nested quantifiers.
 _DATE = re.compile(
     r"(?:"
     r"(?P<y1>(?:19|20|21)[0-9]{2})(?P<s1>[-/.])(?P<m1>[0-9]{1,2})(?P=s1)(?P<d1>[0-9]{1,2})"
@@ -95,6 +104,7 @@ _DATE = re.compile(
     r"|(?P<vd>[0-9]{1,2})\s{1,3}[tT][hH][áÁ][nN][gG]\s{1,3}(?P<vm>[0-9]{1,2})"
     r"(?:(?:\s{1,3}[nN][ăĂ][mM]|\s{0,2},)\s{1,3}(?P<vy>[0-9]{4}))?"
     r"|(?P<ed>[0-9]{1,2})(?:st|nd|rd|th)?(?:\s{1,3}(?P<emon>[A-Za-z]{3,9})\.?,?\s{1,3}|,?\s{1,3})(?P<ey>[0-9]{4})"
+    r"|(?P<xd>[0-9]{1,2})/(?P<xy>(?:19|20|21)[0-9]{2})"
     r")(?![0-9]|[-/.][0-9])"
 )
 # A cheap scan for where _DATE may match (a superset of its starts): _DATE's alternatives are tried
@@ -103,17 +113,36 @@ _CANDIDATE = re.compile(
     r"[0-9]{1,4}(?:(?: ?[-/.] ?[0-9]{1,2}){1,2}|\s{1,3}[tT][hH][áÁ][nN][gG]\s{1,3}[0-9]"
     r"|(?:st|nd|rd|th)?,?\s{1,3}(?:[A-Za-z]{3,9}\.?,?\s{1,3})?[0-9]{4})"
 )
-_MONTH_BEFORE = re.compile(rf"\b({_MONTH_RE})\.?\s{{1,3}}$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b({_MONTH_RE})\.?,?\s{{1,3}}$", re.IGNORECASE)
 # Words that make a line a publication stamp rather than a sentence.
 _STAMP_WORDS = re.compile(
     r"thứ\s{1,3}(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)\b|chủ\s{1,3}nhật|\bcn\b|cập\s{1,3}nhật|ngày\s{1,3}đăng|"
-    r"\bđăng\b|xuất\s{1,3}bản|\bgmt|\butc\b|\bict\b|[0-9]{1,2}:[0-9]{2}|\b(?:published|updated|posted)\b|"
+    r"\bđăng\b|xuất\s{1,3}bản|\bgmt|\butc\b|\bict\b|[0-9]{1,2}:[0-9]{2}|\b(?:published|updated?|posted)\b|"
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b",
     re.IGNORECASE,
 )
-# Time words before a day and month that make "8/5" a date rather than a ratio or a score.
+# Time words before a day and month that make "8/5" a date rather than a ratio or a score; also a
+# trading session ("phiên 12/1") and the news agency's dateline ("Hà Nội (TTXVN 15/9) - ...").
 _DAY_CUE = re.compile(
-    r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|rạng\s{1,3}sáng|nay|qua|mai|từ|đến|tới)\s{0,2}\(?\s{0,2}$",
+    r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|rạng\s{1,3}sáng|phiên|ttxvn|nay|qua|mai|từ|đến|tới)"
+    r"\s{0,2}\(?\s{0,2}$",
+    re.IGNORECASE,
+)
+# "8.5" with a dot is a day and month only after a time word itself ("sáng 8.5", "ngày 15.7": several
+# Vietnamese papers write dates so, and Vietnamese writes decimals with a comma), not after "từ",
+# "đến" or "nay", which also stand before quantities.
+_DOT_DAY_CUE = re.compile(
+    r"\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|phiên)\s{0,2}\(?\s{0,2}$",
+    re.IGNORECASE,
+)
+# A unit after "7-10" makes it a range of a quantity ("kéo dài tới 7-10 ngày"), not a day and month.
+_UNIT_AFTER = re.compile(r"\s{0,2}(?:ngày|tuần|tháng|giờ|phút|người|lần|km|%)", re.IGNORECASE)
+# Words before a date that make it a deadline or a plan, not the day the article tells of
+# ("công bố trước ngày 1/7", "nghỉ học đến hết ngày 19/11", "chậm nhất ngày 30/6", "by October 5").
+_DEADLINE = re.compile(
+    r"\b(?:trước|hết|chậm\s{1,3}nhất(?:\s{1,3}là)?|hạn\s{1,3}chót(?:\s{1,3}là)?|thời\s{1,3}hạn|hạn|"
+    r"dự\s{1,3}kiến(?:\s{1,3}(?:vào|đến))?|until|before|by|deadline)\s{1,3}"
+    r"(?:(?:ngày|hôm|sáng|trưa|chiều|tối|đêm)\s{1,3})?$",
     re.IGNORECASE,
 )
 # A site's own clock in its header ("Hôm nay: Thứ Hai, 30/11/2026 | Đăng nhập"): the day the page
@@ -126,13 +155,16 @@ _STAMP_LINE = 100
 @dataclass(frozen=True)
 class DateMention:
     """A date found in an article: ``date`` (None when the year is unknown), ``day`` and ``month``,
-    ``kind`` ("stamp", "full" or "day-month") and the character offset ``start`` in the text."""
+    ``kind`` ("stamp", "full" or "day-month"), the character offset ``start`` in the text, and
+    ``deadline``: True when a word before it makes it a deadline or a plan ("trước ngày 1/7"),
+    which the lead rule passes over."""
 
     date: _dt.date | None
     day: int
     month: int
     kind: str
     start: int
+    deadline: bool = False
 
 
 def _valid(year, month, day):
@@ -188,15 +220,17 @@ def _read(part, m, dayfirst):
                 return None  # "1.12.34" is a number, not a date
             d = _valid(_year(m.group("y2")), month, day)
             return None if d is None else (d, day, month)
-        if m.group("s2") == ".":
-            return None  # "8.5" is a decimal number
-        return _day_month(part, m, day, month)
+        return _day_month(part, m, day, month, dot=m.group("s2") == ".")
     if m.group("vd"):
         day, month = int(m.group("vd")), int(m.group("vm"))
         if m.group("vy"):
             d = _valid(int(m.group("vy")), month, day)
             return None if d is None else (d, day, month)
         return None if _valid(2000, month, day) is None else (None, day, month)  # 2000: a leap year
+    if m.group("xd"):  # "October, 05/2026": only after a month word
+        before = _MONTH_BEFORE.search(part, max(0, m.start() - 12), m.start())
+        d = _valid(int(m.group("xy")), _MONTHS[before.group(1).lower()], int(m.group("xd"))) if before else None
+        return None if d is None else (d, d.day, d.month)
     day, year = int(m.group("ed")), int(m.group("ey"))
     if m.group("emon"):
         month = _MONTHS.get(m.group("emon").lower())
@@ -207,9 +241,13 @@ def _read(part, m, dayfirst):
     return None if d is None else (d, day, month)
 
 
-def _day_month(part, m, day, month):
-    """A day and month without a year: a date only after a time word ("sáng 8/5")."""
-    if _valid(2000, month, day) is None or not _DAY_CUE.search(part, max(0, m.start() - 16), m.start()):
+def _day_month(part, m, day, month, dot=False):
+    """A day and month without a year: a date only after a time word ("sáng 8/5", "sáng 8.5"), and
+    not when a unit follows ("7-10 ngày")."""
+    cue = _DOT_DAY_CUE if dot else _DAY_CUE
+    if _valid(2000, month, day) is None or not cue.search(part, max(0, m.start() - 16), m.start()):
+        return None
+    if _UNIT_AFTER.match(part, m.end()):
         return None
     return None, day, month
 
@@ -255,7 +293,8 @@ def find_dates(text, *, dayfirst=True):
                 kind = "day-month"
             else:
                 kind = "stamp" if _is_stamp(part, m.start(), m.end()) else "full"
-            out.append(DateMention(date, day, month, kind, offset + m.start()))
+            deadline = _DEADLINE.search(part, max(0, m.start() - 24), m.start()) is not None
+            out.append(DateMention(date, day, month, kind, offset + m.start(), deadline))
     return out
 
 
@@ -283,7 +322,7 @@ def _pick(mentions):
         if m.kind == "stamp":
             return m.date, "stamp", None
     for m in mentions:
-        if m.start < HEAD_CHARS:  # the lead's first day, with or without its year
+        if m.start < HEAD_CHARS and not m.deadline:  # the lead's first day (not a deadline), with or without its year
             return (m.date, "full", None) if m.date is not None else (None, "day-month", m)
     return None, None, None
 
@@ -309,10 +348,43 @@ def publication_date(text, *, reference=None, dayfirst=True):
     return date, how
 
 
-def _resolve(partial, mentions, corpus_anchor, reference):
+#: A day and month without a year takes the year of a dated article of the collection this close to it
+#: (in days), when there is one: the other outlets' versions of its event, published within a day or
+#: two. Kept this small because a collection spanning years holds, near any day of the year, some
+#: unrelated article of another year (a week let one in the bundled sample).
+NEAR_DAYS = 2
+
+
+def _near_dated(day, month, dated, years):
+    """The date of ``day``/``month`` in one of ``years`` that lies within ``NEAR_DAYS`` of a date in
+    ``dated`` (sorted ordinals), the nearest such; None when none is that close."""
+    best, gap = None, NEAR_DAYS + 1
+    for y in years:
+        d = _valid(y, month, day)
+        if d is None:
+            continue
+        o = d.toordinal()
+        i = bisect_left(dated, o)
+        for j in (i - 1, i):
+            if 0 <= j < len(dated) and abs(dated[j] - o) < gap:
+                best, gap = d, abs(dated[j] - o)
+    return best
+
+
+def _resolve(partial, mentions, corpus_anchor, reference, dated=()):
     own = [m.date for m in mentions if m.date is not None]
     if own:
         return _closest(partial.day, partial.month, own[0])
+    if dated and corpus_anchor is not None:
+        # A collection spanning the turn of a year: the dated articles of the same days (other
+        # versions of its event) say which year it is, where the median alone put some a year off.
+        # The median's year unless only another year has a dated article this close.
+        y = corpus_anchor.year
+        median_year = _closest(partial.day, partial.month, corpus_anchor)
+        if _near_dated(partial.day, partial.month, dated, (median_year.year,)) is None:
+            near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
+            if near is not None:
+                return near
     if corpus_anchor is not None:
         return _closest(partial.day, partial.month, corpus_anchor)
     ref = reference if reference is not None else _dt.date.today()
@@ -325,9 +397,9 @@ def text_dates(texts, *, reference=None, dayfirst=True):
     """Each article's date read from its text (see :func:`publication_date`), for a collection.
 
     A day and month without a year ("sáng 8/5") takes its year from the article's own full dates,
-    else from the collection: the year that puts it nearest the median of the full dates found in
-    the other articles; else the most recent such day on or before ``reference`` (a date; by
-    default today).
+    else from the collection: the year that puts it within ``NEAR_DAYS`` of another article's date,
+    else the year that puts it nearest the median of the full dates found in the other articles;
+    else the most recent such day on or before ``reference`` (a date; by default today).
 
     Returns ``(dates, how)``: two lists with one entry per text, ``datetime.date`` or None, and
     "stamp", "full", "day-month" or None (see the module docstring).
@@ -352,10 +424,20 @@ def _text_dates(texts, *, reference=None, dayfirst=True, known=()):
         if date is not None:
             full.append(date.toordinal())
     anchor = _dt.date.fromordinal(median_low(full)) if full else None
+    # Days and months whose year the article itself gives ("Sáng 20/8, ... ngày 20/8/2026") date
+    # the collection's days as surely as full dates do.
+    dated = sorted(
+        full
+        + [
+            _resolve(partial, mentions, None, reference).toordinal()
+            for _, _, partial, mentions in picks
+            if partial is not None and any(m.date is not None for m in mentions)
+        ]
+    )
     dates, hows = [], []
     for date, how, partial, mentions in picks:
         if partial is not None:
-            date = _resolve(partial, mentions, anchor, reference)
+            date = _resolve(partial, mentions, anchor, reference, dated)
         dates.append(date)
         hows.append(how if date is not None else None)
     return dates, hows

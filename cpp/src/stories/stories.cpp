@@ -244,6 +244,13 @@ std::vector<std::int64_t> story_linkage(const NeighbourLists& nb, const LinkageC
   std::iota(first.begin(), first.end(), 0);  // lowest member: ties go by it, whichever slot survives
   std::iota(parent.begin(), parent.end(), 0);
   std::vector<char> alive(n, 1);
+  // Each group's earliest and latest known day. The window bounds a whole story, not only each
+  // linked pair: undated articles (or pairs the lists never compare) could otherwise chain two
+  // events months apart into one group, every linked pair within the window.
+  std::vector<double> earliest(n, INFINITY), latest(n, -INFINITY);
+  if (windowed)
+    for (std::size_t i = 0; i < n; ++i)
+      if (std::isfinite((*cfg.dates)[i])) earliest[i] = latest[i] = (*cfg.dates)[i];
   struct Candidate {
     double average;
     std::size_t lo, hi;  // lowest members of the two groups, lo < hi
@@ -269,6 +276,8 @@ std::vector<std::int64_t> story_linkage(const NeighbourLists& nb, const LinkageC
     heap.pop();
     if (!alive[c.a] || !alive[c.b] || version[c.a] != c.va || version[c.b] != c.vb) continue;
     if ((++merges & 1023) == 0) check_cancelled(cancel);
+    // Spans only grow, so a refused pair stays refused until either group changes (and is pushed again).
+    if (windowed && std::max(latest[c.a], latest[c.b]) - std::min(earliest[c.a], earliest[c.b]) > cfg.window) continue;
     // The group with the larger link table survives; the other's links move into it.
     std::size_t keep = c.a, gone = c.b;
     if (links[keep].size() < links[gone].size()) std::swap(keep, gone);
@@ -284,6 +293,8 @@ std::vector<std::int64_t> story_linkage(const NeighbourLists& nb, const LinkageC
     parent[gone] = keep;
     size[keep] += size[gone];
     first[keep] = std::min(first[keep], first[gone]);
+    earliest[keep] = std::min(earliest[keep], earliest[gone]);
+    latest[keep] = std::max(latest[keep], latest[gone]);
     ++version[keep];  // every average with the merged group changed
     for (const auto& [d, s] : links[keep]) push(keep, d, s);
   }
