@@ -679,6 +679,11 @@ OPTIONS: dict[str, Option] = {o.name: o for o in _OPTIONS}
 _TEXT = ("lowercase", "tone_marks", "numbers", "urls", "min_token_length", "stop_words", "ngram_range")
 #: scikit-learn's tokenizing parameters the vectorizers take besides the Vietnamese options.
 SKLEARN_TEXT = ("strip_accents", "preprocessor", "tokenizer", "token_pattern", "analyzer")
+#: The vectorizer parameters that decide a document's terms and need nothing learned from a corpus
+#: (cleaning, names and learned phrases do): what the stateless HashingVectorizer takes.
+HASHING_ANALYZER = (
+    ("input", "encoding", "decode_error", "on_error") + _TEXT + ("user_dictionary", "words") + SKLEARN_TEXT
+)
 _VECTORIZER = (
     ("input", "encoding", "decode_error", "on_error")
     + _TEXT
@@ -695,10 +700,7 @@ SIGNATURES: dict[str, tuple] = {
     "CountVectorizer": _VECTORIZER + ("n_jobs", "progress"),
     "TfidfVectorizer": _VECTORIZER[:-1]
     + (("dtype", np.float64), "norm", "use_idf", "smooth_idf", "sublinear_tf", "n_jobs", "progress"),
-    "HashingVectorizer": ("input", "encoding", "decode_error", "on_error")
-    + _TEXT
-    + ("user_dictionary", "words")
-    + SKLEARN_TEXT
+    "HashingVectorizer": HASHING_ANALYZER
     + ("n_features", "binary", "norm", "alternate_sign", ("dtype", np.float64), "n_jobs", "progress"),
     "Cleaner": ("min_documents", "markup", "captions", "headline_lists", "end_markers", "extra_end_markers", "n_jobs"),
     "clean": ("markup", "captions", "headline_lists", "end_markers", "extra_end_markers"),

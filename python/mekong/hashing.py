@@ -10,32 +10,9 @@ import scipy.sparse as sp
 from . import _core, _progress
 from . import _tokenizing as _tok
 from ._base import BaseEstimator, TransformerMixin
-from ._options import OPTIONS, check_n_jobs, document
+from ._options import HASHING_ANALYZER, OPTIONS, check_n_jobs, document
 from ._stream import batches
 from .feature_extraction import CountVectorizer
-
-# The CountVectorizer parameters that decide a document's terms and that need nothing learned from
-# a corpus (cleaning, names and learned phrases do: a hashing vectorizer is stateless).
-_ANALYZER_PARAMETERS = (
-    "input",
-    "encoding",
-    "decode_error",
-    "on_error",
-    "lowercase",
-    "tone_marks",
-    "numbers",
-    "urls",
-    "min_token_length",
-    "stop_words",
-    "ngram_range",
-    "user_dictionary",
-    "words",
-    "strip_accents",
-    "preprocessor",
-    "tokenizer",
-    "token_pattern",
-    "analyzer",
-)
 
 
 def _check_n_features(n):
@@ -145,11 +122,11 @@ class HashingVectorizer(TransformerMixin, BaseEstimator):
         built (a user dictionary without words becomes its dictionary-only phrases, as in fit).
         Kept until a parameter changes: transform called batch by batch builds it (and loads the
         word model) once."""
-        key = repr([getattr(self, name) for name in _ANALYZER_PARAMETERS + ("n_jobs",)])
+        key = repr([getattr(self, name) for name in HASHING_ANALYZER + ("n_jobs",)])
         cached = self.__dict__.get("_counter_cache")
         if cached is not None and cached[0] == key:
             return cached[1]
-        cv = CountVectorizer(**{name: getattr(self, name) for name in _ANALYZER_PARAMETERS}, n_jobs=self.n_jobs)
+        cv = CountVectorizer(**{name: getattr(self, name) for name in HASHING_ANALYZER}, n_jobs=self.n_jobs)
         cv._check_input()
         cv._base_config()  # bad options fail before any work
         plan = cv._tokenizing_plan()
