@@ -77,6 +77,18 @@ Norm norm_arg(const std::string& s) {
   throw py::value_error("norm must be 'l1', 'l2' or None");
 }
 
+// sk_hash's and hash's settings, converted the same way.
+HashingConfig hashing_config(std::int32_t n_features, bool alternate_sign, int n_jobs, bool binary,
+                             const std::string& norm) {
+  HashingConfig cfg;
+  cfg.n_features = n_features;
+  cfg.alternate_sign = alternate_sign;
+  cfg.n_jobs = n_jobs;
+  cfg.binary = binary;
+  cfg.norm = norm_arg(norm);
+  return cfg;
+}
+
 }  // namespace
 
 void bind_matrix(py::module_& m) {
@@ -185,12 +197,7 @@ void bind_matrix(py::module_& m) {
         std::vector<py::object> keep;
         const auto units = code_units(docs, keep);
         SkCorpus corpus(units, analyzer);
-        HashingConfig cfg;
-        cfg.n_features = n_features;
-        cfg.alternate_sign = alternate_sign;
-        cfg.n_jobs = n_jobs;
-        cfg.binary = binary;
-        cfg.norm = norm_arg(norm);
+        const HashingConfig cfg = hashing_config(n_features, alternate_sign, n_jobs, binary, norm);
         Csr<double> out = py_convert::CoreCall(progress).run(
             [&](const std::atomic<bool>* cancel) { return hash_terms(corpus, cfg, cancel); });
         return py_convert::csr_to_python(std::move(out));
@@ -207,12 +214,7 @@ void bind_matrix(py::module_& m) {
         std::vector<py::object> keep;
         RawDocuments raw = documents_from_python(docs, keep);
         raw.strict = strict_decode;
-        HashingConfig cfg;
-        cfg.n_features = n_features;
-        cfg.alternate_sign = alternate_sign;
-        cfg.n_jobs = n_jobs;
-        cfg.binary = binary;
-        cfg.norm = norm_arg(norm);
+        const HashingConfig cfg = hashing_config(n_features, alternate_sign, n_jobs, binary, norm);
         AnalyzedCorpus corpus(raw, analyzer);
         Csr<double> out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
           corpus.set_cancel(cancel);

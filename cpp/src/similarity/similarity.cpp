@@ -155,6 +155,14 @@ void dense_row(const CsrView<T, I>& X, const std::vector<T>& xv, const std::vect
   }
 }
 
+// The rows each column of X has an entry in (a canonical CSR has one entry per row and column).
+template <class T, class I>
+std::vector<std::size_t> column_rows(const CsrView<T, I>& X) {
+  std::vector<std::size_t> df(X.cols, 0);
+  for (std::size_t k = 0; k < X.nnz(); ++k) ++df[static_cast<std::size_t>(X.indices[k])];
+  return df;
+}
+
 template <class T, class I>
 DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, const CsrView<T, I>& Y,
                               const std::vector<T>& yv, bool symmetric, double min_share = kDenseShare,
@@ -163,12 +171,7 @@ DenseColumns<T> dense_columns(const CsrView<T, I>& X, const std::vector<T>& xv, 
   dc.slot.assign(X.cols, -1);
   const std::size_t n = X.rows, m = Y.rows;
   if (n < kGemmRows || m < kGemmRows) return dc;  // small: postings are fine
-  std::vector<std::size_t> dfx(X.cols, 0), dfy;
-  for (std::size_t k = 0; k < X.nnz(); ++k) ++dfx[static_cast<std::size_t>(X.indices[k])];
-  if (!symmetric) {
-    dfy.assign(Y.cols, 0);
-    for (std::size_t k = 0; k < Y.nnz(); ++k) ++dfy[static_cast<std::size_t>(Y.indices[k])];
-  }
+  const std::vector<std::size_t> dfx = column_rows(X), dfy = symmetric ? std::vector<std::size_t>() : column_rows(Y);
   const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
   std::vector<std::pair<double, std::size_t>> chosen;
   for (std::size_t c = 0; c < X.cols; ++c) {
@@ -219,12 +222,7 @@ MidColumns mid_columns(const CsrView<T, I>& X, const CsrView<T, I>& Y, bool symm
   mc.slot.assign(X.cols, -1);
   const std::size_t n = X.rows, m = Y.rows;
   if (n < kGemmRows || m < kGemmRows) return mc;  // small: postings are fine (as dense_columns)
-  std::vector<std::size_t> dfx(X.cols, 0), dfy;
-  for (std::size_t k = 0; k < X.nnz(); ++k) ++dfx[static_cast<std::size_t>(X.indices[k])];
-  if (!symmetric) {
-    dfy.assign(Y.cols, 0);
-    for (std::size_t k = 0; k < Y.nnz(); ++k) ++dfy[static_cast<std::size_t>(Y.indices[k])];
-  }
+  const std::vector<std::size_t> dfx = column_rows(X), dfy = symmetric ? std::vector<std::size_t>() : column_rows(Y);
   const std::vector<std::size_t>& dy = symmetric ? dfx : dfy;
   std::vector<std::pair<std::size_t, std::size_t>> chosen;  // (-rows, column): the most common first
   const double min_rows = std::max(2.0, kMidShare * static_cast<double>(n));
