@@ -123,18 +123,15 @@ _STAMP_WORDS = re.compile(
 )
 # Time words before a day and month that make "8/5" a date rather than a ratio or a score; also a
 # trading session ("phiên 12/1") and the news agency's dateline ("Hà Nội (TTXVN 15/9) - ...").
+_TIME_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|phiên"
 _DAY_CUE = re.compile(
-    r"(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|rạng\s{1,3}sáng|phiên|ttxvn|nay|qua|mai|từ|đến|tới)"
-    r"\s{0,2}\(?\s{0,2}$",
+    rf"(?:{_TIME_WORDS}|rạng\s{{1,3}}sáng|ttxvn|nay|qua|mai|từ|đến|tới)\s{{0,2}}\(?\s{{0,2}}$",
     re.IGNORECASE,
 )
 # "8.5" with a dot is a day and month only after a time word itself ("sáng 8.5", "ngày 15.7": several
 # Vietnamese papers write dates so, and Vietnamese writes decimals with a comma), not after "từ",
 # "đến" or "nay", which also stand before quantities.
-_DOT_DAY_CUE = re.compile(
-    r"\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|sớm|phiên)\s{0,2}\(?\s{0,2}$",
-    re.IGNORECASE,
-)
+_DOT_DAY_CUE = re.compile(rf"\b(?:{_TIME_WORDS})\s{{0,2}}\(?\s{{0,2}}$", re.IGNORECASE)
 # A unit after "7-10" makes it a range of a quantity ("kéo dài tới 7-10 ngày"), not a day and month.
 _UNIT_AFTER = re.compile(r"\s{0,2}(?:ngày|tuần|tháng|giờ|phút|người|lần|km|%)", re.IGNORECASE)
 # Words before a date that make it a deadline or a plan, not the day the article tells of
