@@ -280,13 +280,32 @@ def test_bad_input_errors(client):
         md.CountVectorizer(input="filename").fit(_bag(DOCS, PARTITIONINGS["one"]))
 
 
-def test_hashing_vectorizer_equals_in_memory(client):
-    pytest.importorskip("sklearn")
-    params = {"n_features": 2**12, "alternate_sign": False, "norm": "l1"}
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"n_features": 2**12, "alternate_sign": False, "norm": "l1"},
+        {"n_features": 2**10, "stop_words": "vietnamese", "ngram_range": (1, 2), "words": False},
+        {"n_features": 2**16, "analyzer": "char_wb", "ngram_range": (2, 3), "binary": True},
+    ],
+)
+def test_hashing_vectorizer_equals_in_memory(client, params):
     hv = md.HashingVectorizer(**params)
     X = hv.fit_transform(_bag(DOCS, PARTITIONINGS["uneven-with-empty"]), lengths=True)
-    assert X.shape == (len(DOCS), 2**12)
-    _same_csr(md.to_csr(X), mekong.sklearn.HashingVectorizer(**params).transform(DOCS))
+    assert X.shape == (len(DOCS), params["n_features"])
+    expected = mekong.HashingVectorizer(**params).transform(DOCS)
+    assert expected.nnz > 0
+    _same_csr(md.to_csr(X), expected)
+
+
+def test_hashing_vectorizer_has_the_vietnamese_analyzer(client):
+    """Regression: mekong.dask.HashingVectorizer had scikit-learn's defaults (no NFC, no words), unlike this
+    module's CountVectorizer; the two spellings of one word must land in one column, as in memory."""
+    X = md.to_csr(md.HashingVectorizer(norm=None).transform(_bag(["Tỉnh uỷ và Tỉnh ủy", ""], [1, 1])))
+    assert sorted(np.abs(X.data).tolist()) == [1.0, 2.0]  # "tỉnh ủy" twice, "và" once
+    assert X.shape[0] == 2 and X[1].nnz == 0
+    assert md.HashingVectorizer().get_params() == mekong.HashingVectorizer().get_params()
+    with pytest.raises(ValueError, match="n_features"):
+        md.HashingVectorizer(n_features=0).transform(_bag(DOCS, PARTITIONINGS["one"]))
 
 
 # -- top-k by block pairs ----------------------------------------------------------------------------
@@ -420,4 +439,19 @@ def test_import_mekong_needs_no_dask():
     import sys
 
     code = "import sys, mekong; assert 'dask' not in sys.modules and 'mekong.dask' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_dask_hashing_needs_no_scikit_learn():
+    """Regression: mekong.dask.HashingVectorizer was built on mekong.sklearn's, so it loaded scikit-learn."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dask, mekong.dask as md, dask.bag as db\n"
+        "with dask.config.set(scheduler='sync'):\n"
+        "    X = md.to_csr(md.HashingVectorizer(n_features=64).transform(db.from_sequence(['hợp tác'], npartitions=1)))\n"
+        "assert X.shape == (1, 64) and X.nnz == 1\n"
+        "assert 'sklearn' not in sys.modules, 'scikit-learn was imported'\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

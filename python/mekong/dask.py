@@ -39,10 +39,10 @@ import scipy.sparse as sp
 from . import _core
 from ._options import check_df, check_int, check_n_jobs
 from .feature_extraction import CountVectorizer as _LocalCountVectorizer
+from .hashing import HashingVectorizer as _LocalHashingVectorizer
 from .weighting import TfidfVectorizer as _LocalTfidfVectorizer
 
-# HashingVectorizer is left out: it is built on first use (it needs scikit-learn, as mekong.sklearn does).
-__all__ = ["CountVectorizer", "TfidfVectorizer", "story_candidates", "to_csr", "top_k_similar"]
+__all__ = ["CountVectorizer", "HashingVectorizer", "TfidfVectorizer", "story_candidates", "to_csr", "top_k_similar"]
 
 _SPLIT_EVERY = 8
 
@@ -498,38 +498,36 @@ class TfidfVectorizer(_DaskVectorizer, _LocalTfidfVectorizer):
 
 
 # -- hashing: stateless, one pass -------------------------------------------------------------------
-def _hashing_class():
-    from .sklearn import HashingVectorizer as _LocalHashing
+class HashingVectorizer(_LocalHashingVectorizer):
+    """:class:`mekong.HashingVectorizer` (the Vietnamese analyzer, scikit-learn's columns, hashing in
+    the core) over a dask bag of str or a dask DataFrame column, with the in-memory class's
+    parameters, as this module's ``CountVectorizer`` and ``TfidfVectorizer`` follow theirs.
+    Stateless, so one pass: ``transform`` returns a dask array of ``csr_matrix`` blocks, one per
+    partition, each equal to the in-memory ``transform`` of that partition's documents."""
 
-    class HashingVectorizer(_LocalHashing):
-        """:class:`mekong.sklearn.HashingVectorizer` (scikit-learn's defaults and columns, hashing in the core) over a dask
-        bag of str or a dask DataFrame column: stateless, so one pass; ``transform`` returns a dask
-        array of ``csr_matrix`` blocks, one per partition. Needs scikit-learn."""
+    def fit(self, X=None, y=None):
+        """Check the parameters; learns nothing."""
+        super().fit()
+        return self
 
-        def fit(self, X=None, y=None):
-            """Check the parameters; learns nothing."""
-            super().fit([])
-            return self
+    def transform(self, X, *, lengths=False):
+        """A dask array of ``csr_matrix`` blocks, one per partition; ``lengths=True`` counts each
+        partition's documents first, so that the row chunks are known."""
+        parts = _partitions(X)
+        local = _LocalHashingVectorizer(**self.get_params(deep=False))
+        local.fit()  # bad parameters fail here, before the graph is built
+        job = _broadcast(local, "hashing")
+        dtype = np.dtype(self.dtype)
+        n = int(self.n_features)
+        blocks = [dask.delayed(_hash_block, pure=True)(p, job, n, dtype) for p in parts]
+        if lengths is True:
+            sizes = list(dask.compute(*[dask.delayed(_len, pure=True)(p) for p in parts]))
+        else:
+            sizes = [None] * len(parts)
+        return _blocks_to_array(blocks, sizes, n, dtype)
 
-        def transform(self, X, *, lengths=False):
-            parts = _partitions(X)
-            local = _LocalHashing(**self.get_params(deep=False))
-            local.fit([])
-            job = _broadcast(local, "hashing")
-            dtype = np.dtype(self.dtype)
-            n = int(self.n_features)
-            blocks = [dask.delayed(_hash_block, pure=True)(p, job, n, dtype) for p in parts]
-            if lengths is True:
-                sizes = list(dask.compute(*[dask.delayed(_len, pure=True)(p) for p in parts]))
-            else:
-                sizes = [None] * len(parts)
-            return _blocks_to_array(blocks, sizes, n, dtype)
-
-        def fit_transform(self, X, y=None, **kwargs):
-            return self.fit(X).transform(X, **kwargs)
-
-    HashingVectorizer.__module__ = __name__
-    return HashingVectorizer
+    def fit_transform(self, X, y=None, **kwargs):
+        return self.fit(X).transform(X, **kwargs)
 
 
 def _hash_block(part, local, n_features, dtype):
@@ -537,19 +535,6 @@ def _hash_block(part, local, n_features, dtype):
     if not docs:
         return sp.csr_matrix((0, n_features), dtype=dtype)
     return local.transform(docs)
-
-
-_lazy = {}
-
-
-def __getattr__(name):
-    # HashingVectorizer derives from scikit-learn's: built on first use, so that importing
-    # mekong.dask needs dask but not scikit-learn.
-    if name == "HashingVectorizer":
-        if name not in _lazy:
-            _lazy[name] = _hashing_class()
-        return _lazy[name]
-    raise AttributeError(f"module 'mekong.dask' has no attribute {name!r}")
 
 
 # -- top-k neighbours by block pairs ------------------------------------------------------------
