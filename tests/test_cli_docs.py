@@ -57,6 +57,8 @@ MODULES = [
     "mekong.names",
     "mekong.cleaning",
     "mekong.frames",
+    "mekong.dates",
+    "mekong.corpus",
 ]
 
 

@@ -333,6 +333,7 @@ def publication_date(text, *, reference=None, dayfirst=True):
     :func:`text_dates` dates a whole collection and takes the year of a day and month from the
     other articles.
 
+    >>> import datetime
     >>> publication_date("Cập nhật: 12-11-2024 08:15\\nBão số 3 ...")
     (datetime.date(2024, 11, 12), 'stamp')
     >>> publication_date("Tin mới\\n\\nSáng 8/5, ...", reference=datetime.date(2026, 6, 1))
