@@ -39,6 +39,16 @@ AUTO_WINDOW_DAYS = 6.0
 #: same-event pairs above the same-topic ones.
 EXPAND_NEIGHBOURS = 3
 
+#: With ``entities`` (the name columns of ``aliases=True``): a listed pair that the date window cannot
+#: vouch for (no dates, or an unknown date on either side) whose two documents each name someone or
+#: somewhere, but no name in common, keeps this share of its score. Two reports of one event name its
+#: place, its people, its company; two events on one topic (dengue in Hà Nội and in Cần Thơ, a crash
+#: in Bảo Lộc and one in Laos) name their own. A half, as the neighbour re-ranking's "no agreement":
+#: evidence against, not a veto (a follow-up may name other people).
+NAME_CONFLICT_SHARE = 0.5
+#: The prefix of the name columns (alias keys) of ``aliases=True``.
+NAME_PREFIX = "name:"
+
 #: ``search="auto"`` finds neighbours exactly up to this many documents, by pruned rows above it.
 EXACT_SEARCH_LIMIT = 20_000
 #: Entries each row keeps for the pruned candidate search (its heaviest terms).
@@ -314,6 +324,97 @@ def expand_rows(
     return sp.csr_matrix(W @ unit)
 
 
+def entity_columns(feature_names):
+    """A boolean mask of the name columns among ``feature_names``: the alias keys of
+    ``aliases=True`` (``"name:attapu"``), one column per person, place or organisation whatever its
+    spelling. ``get_feature_names_out()``, not ``readable_feature_names()``, which drops the prefix."""
+    return np.fromiter((str(t).startswith(NAME_PREFIX) for t in feature_names), dtype=bool, count=len(feature_names))
+
+
+def _entity_mask(entities, feature_names, n_columns):
+    """``entities`` of stories() as a boolean mask over the columns, or None when the rule is off."""
+    if entities is None or entities is False:
+        return None
+    if isinstance(entities, str):
+        if entities != "auto":
+            raise ValueError(f"entities must be 'auto', None, a boolean mask or column indices; got {entities!r}")
+        if feature_names is None:
+            return None
+        mask = entity_columns(feature_names)
+        return mask if mask.any() else None
+    arr = np.asarray(entities)
+    if arr.dtype == bool:
+        if arr.shape != (n_columns,):
+            raise ValueError(f"entities has {arr.size} flags for {n_columns} columns")
+        return arr
+    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError("entities must be 'auto', None, a boolean mask or column indices")
+    if arr.size and (arr.min() < 0 or arr.max() >= n_columns):
+        raise ValueError(f"entities holds a column index outside 0..{n_columns - 1}")
+    mask = np.zeros(n_columns, dtype=bool)
+    mask[arr] = True
+    return mask
+
+
+def name_conflicts(X, indices, scores, entities, *, dates=None, window=None, share=NAME_CONFLICT_SHARE):
+    """Scale the listed pairs whose documents name no one in common: evidence against one event.
+
+    A pair (i, j) of the lists is in conflict when both rows have a non-zero entry in at least one
+    ``entities`` column and they share none. Its score is multiplied by ``share``; each row is then
+    re-sorted (ties: list order). With ``dates`` and ``window`` (days) only pairs the window cannot
+    vouch for are judged: those with an unknown date on either side (pairs of known dates are the
+    window's to separate, and it does). Work: the pairs' name entries, in chunks (no n x n matrix).
+
+    Parameters
+    ----------
+    X : sparse matrix (n, d)
+    indices, scores : arrays (n, k), -1 / NaN pads
+    entities : boolean mask of the d columns (see :func:`entity_columns`)
+    dates : sequence of date-like, optional; window : float days, optional
+    share : float in [0, 1]
+
+    Returns
+    -------
+    indices, scores : ndarrays (n, k), float64 scores.
+    """
+    import scipy.sparse as sp
+
+    index = np.asarray(np.ma.filled(indices, -1) if np.ma.isMaskedArray(indices) else indices, dtype=np.int64)
+    score = np.array(np.ma.filled(scores, np.nan) if np.ma.isMaskedArray(scores) else scores, dtype=np.float64)
+    X = as_csr(X)
+    n = X.shape[0]
+    if index.shape != score.shape or index.ndim != 2 or index.shape[0] != n:
+        raise ValueError(f"indices and scores must both have shape ({n}, k)")
+    mask = np.asarray(entities, dtype=bool)
+    if mask.shape != (X.shape[1],):
+        raise ValueError(f"entities has {mask.size} flags for {X.shape[1]} columns")
+    if index.size == 0 or not mask.any():
+        return index, score
+    # Each row's name columns as a 0/1 matrix; a pair shares a name iff the product of its rows is > 0.
+    E = sp.csr_matrix(X, dtype=np.float64, copy=True)
+    E.data = np.where((E.data != 0) & mask[E.indices], 1.0, 0.0)
+    E.eliminate_zeros()
+    has = np.diff(E.indptr) > 0
+    target = np.where(index >= 0, index, 0)
+    judged = (index >= 0) & has[:, None] & has[target]
+    if dates is not None and window is not None:
+        day = _days(list(dates))
+        judged &= ~(np.isfinite(day)[:, None] & np.isfinite(day[target]))
+    rows, cols = np.nonzero(judged)
+    shared = np.zeros(len(rows), dtype=bool)
+    chunk = 1 << 16
+    for a in range(0, len(rows), chunk):
+        r, c = rows[a : a + chunk], index[rows[a : a + chunk], cols[a : a + chunk]]
+        shared[a : a + chunk] = np.asarray(E[r].multiply(E[c]).sum(axis=1)).ravel() > 0
+    conflict = np.zeros(index.shape, dtype=bool)
+    conflict[rows[~shared], cols[~shared]] = True
+    if not conflict.any():
+        return index, score
+    score = np.where(conflict, score * float(share), score)
+    order = np.argsort(np.where(index >= 0, -np.nan_to_num(score, nan=-np.inf), np.inf), axis=1, kind="stable")
+    return np.take_along_axis(index, order, 1), np.take_along_axis(score, order, 1)
+
+
 def _check_expand(expand):
     if isinstance(expand, str):
         if expand != "auto":
@@ -521,8 +622,9 @@ def _document_days(dates, n, window):
     return _days(list(dates))
 
 
-def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto", expand="auto"):
-    """Labels and the threshold used; shared by stories() and StoryClusterer."""
+def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto", expand="auto", entities=None):
+    """Labels and the threshold used; shared by stories() and StoryClusterer. ``entities``: a
+    boolean mask over the columns (see :func:`_entity_mask`) or None."""
 
     threshold = _check_threshold(threshold)
     expand = _check_expand(expand)
@@ -566,6 +668,12 @@ def _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search="auto",
         # the contrast also subtracted the background from true partners of articles in a busy
         # topic, and measured lower ARI on all three labelled corpora (benchmarks/STORIES.md).
         threshold = float(_core.calibrate_threshold(index, score, AUTO_THRESHOLD_FLOOR))
+    if entities is not None:
+        # After the cut is read: the names are evidence against a join, so they only lower pairs
+        # under the corpus's cut and never move the cut itself (which would join other pairs).
+        index, score = name_conflicts(
+            X, index, score, entities, dates=dates if window is not None else None, window=window
+        )
     labels = _core.story_linkage(index, score, threshold, day if window is not None else None, window or 0.0)
     return X, labels, threshold
 
@@ -629,6 +737,7 @@ def stories(
     n_jobs=1,
     reprints=None,
     expand="auto",
+    entities="auto",
     progress=False,
 ):
     """Group the documents of ``X`` (rows, e.g. tf-idf) that report the same story.
@@ -669,6 +778,17 @@ def stories(
        with an unknown date, each close to both, cannot chain two events months apart (with the
        texts' dates, ARI 0.901 -> 0.915 on ``benchmarks/events``, 0.908 -> 0.937 with the CLI's
        options; no other set moved).
+    4. *One event, one cast.* Where the window cannot vouch for a pair (no dates, or an unknown
+       date on either side: scraped pages often lose the header that carried it), a pair whose two
+       documents each name people, places or organisations but none in common keeps half its score
+       (``entities``, :func:`name_conflicts`): two reports of one event name its place and its
+       people, two same-topic events name their own (dengue in Hà Nội and in Cần Thơ, a crash in
+       Bảo Lộc and one in Laos, Vietnam's inflation and Laos'). Names, not figures: a follow-up
+       reports new figures (the lab's finding after the poisoning's toll) but names the same
+       place. It needs the name columns of ``aliases=True`` (one column per name whatever its
+       spelling). Measured with the CLI's options in ``benchmarks/STORIES.md``: higher ARI without
+       dates and with part of the dates missing on four sets, no cell of any set lower, and pairs
+       of known dates never change.
 
     An earlier version cut each pair's contrast to its rows' backgrounds (the median of their
     neighbour scores); that also lowered true partners in busy topics and measured lower on all
@@ -716,6 +836,12 @@ def stories(
         (:func:`expand_rows`; within the window when there are dates). "auto" is
         ``EXPAND_NEIGHBOURS`` (3); None or 0 searches the plain rows once. Costs a second
         neighbour search over rows about ``expand + 1`` times as long.
+    entities : "auto", None, boolean mask or column indices, default="auto"
+        The columns that name people, places and organisations, for rule 4 above. "auto": the
+        alias-key columns (``"name:..."``, :func:`entity_columns`) of ``feature_names`` when they
+        are ``get_feature_names_out()`` of a vectorizer with ``aliases=True``; without such
+        columns (or with ``readable_feature_names()``, which drops the prefix: pass
+        ``entity_columns(vectorizer.get_feature_names_out())`` then) the rule is off, as with None.
     progress : bool, default=False
         Show a progress bar (documents or rows done) through tqdm when it is installed; without tqdm
         nothing is shown. The result is the same either way.
@@ -742,8 +868,9 @@ def stories(
         if seq is not None and len(seq) != X.shape[0]:
             raise ValueError(f"{name} has {len(seq)} values for {X.shape[0]} documents")
     basis = "similarity"
+    mask = _entity_mask(entities, feature_names, X.shape[1])
     if reprints is None:
-        X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search, expand)
+        X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search, expand, mask)
     else:
         from .dedup import reprint_rows, spread_labels
 
@@ -752,7 +879,7 @@ def stories(
             raise ValueError(f"dates has {len(dates)} values for {X.shape[0]} documents")
         keep, rep = reprint_rows(reprints, X.shape[0])
         kept_dates = None if dates is None else [dates[i] for i in keep.tolist()]
-        _, kept, used = _story_labels(X[keep], threshold, k, rerank, kept_dates, window, n_jobs, search, expand)
+        _, kept, used = _story_labels(X[keep], threshold, k, rerank, kept_dates, window, n_jobs, search, expand, mask)
         labels = spread_labels(kept, rep, reprints)
     groups = _groups(X, labels, feature_names, n_terms)
     return Stories(
@@ -769,8 +896,9 @@ def stories(
 class StoryClusterer(BaseEstimator):
     """:func:`stories` as a scikit-learn clusterer: ``fit`` / ``fit_predict`` / ``labels_``.
 
-    Parameters are those of :func:`stories`. ``fit(X, y=None, dates=None)`` sets ``labels_``
-    (-1 for documents in no story), ``threshold_`` (the cut used) and ``stories_`` (the
+    Parameters are those of :func:`stories`; ``entities`` (default None: there are no feature names
+    to read "auto" from) is a boolean mask or column indices of the name columns
+    (:func:`entity_columns`). ``fit(X, y=None, dates=None)`` sets ``labels_`` (-1 for documents in no story), ``threshold_`` (the cut used) and ``stories_`` (the
     :class:`Stories`). Grouping is transductive: ``predict(X)`` groups the documents of ``X``
     among themselves with the same parameters, which is what model selection needs (fit on one
     fold, score the grouping of another with a label-invariant score such as the adjusted Rand
@@ -786,9 +914,19 @@ class StoryClusterer(BaseEstimator):
     _estimator_type = "clusterer"
 
     def __init__(
-        self, *, threshold="auto", k=10, rerank="neighbours", window="auto", search="auto", n_jobs=1, expand="auto"
+        self,
+        *,
+        threshold="auto",
+        k=10,
+        rerank="neighbours",
+        window="auto",
+        search="auto",
+        n_jobs=1,
+        expand="auto",
+        entities=None,
     ):
         self.threshold = threshold
+        self.entities = entities
         self.expand = expand
         self.k = k
         self.rerank = rerank
@@ -807,6 +945,7 @@ class StoryClusterer(BaseEstimator):
             search=self.search,
             n_jobs=self.n_jobs,
             expand=self.expand,
+            entities=self.entities,
         )
         self.labels_ = self.stories_.labels
         self.threshold_ = self.stories_.threshold
@@ -828,6 +967,7 @@ class StoryClusterer(BaseEstimator):
             search=self.search,
             n_jobs=self.n_jobs,
             expand=self.expand,
+            entities=self.entities,
         ).labels
 
     def __sklearn_tags__(self):  # scikit-learn >= 1.6 reads the estimator type from tags
@@ -956,11 +1096,14 @@ __all__ = [
     "AUTO_THRESHOLD_FLOOR",
     "AUTO_WINDOW_DAYS",
     "EXPAND_NEIGHBOURS",
+    "NAME_CONFLICT_SHARE",
     "Stories",
     "Story",
     "StoryClusterer",
+    "entity_columns",
     "evaluate_stories",
     "expand_rows",
+    "name_conflicts",
     "neighbour_lists",
     "rerank_neighbours",
     "stories",
