@@ -18,6 +18,9 @@ def reference_name_conflicts(X, index, score, entities, day=None, window=None, s
     """Pair by pair with Python sets: the obviously-correct version of name_conflicts."""
     X = sp.csr_matrix(X)
     names = [{int(c) for c, v in zip(X[i].indices, X[i].data) if v != 0 and entities[c]} for i in range(X.shape[0])]
+    # Only names two or more documents write take part.
+    written = {c for c in set().union(*names) if sum(c in row for row in names) >= 2}
+    names = [row & written for row in names]
     out_i, out_s = [], []
     for i in range(index.shape[0]):
         row = []
@@ -123,6 +126,31 @@ def test_names_do_not_touch_pairs_the_window_vouches_for():
     # Both of one place undated: every cross pair judged, as without dates.
     dates[3] = None
     assert mekong.stories(X, dates=dates, feature_names=FEATURES, **PLAIN).labels.tolist() == [0, 0, 1, 1]
+
+
+def test_a_name_only_one_article_writes_is_no_evidence():
+    # Document 4 names only "name:quy" (a capitalised sentence start read as a name), which no other
+    # document writes: it can never be shared, so document 4's pairs are not judged. Without the rule
+    # every pair of document 4 with a named document was halved.
+    features = np.array(["a", "b", "c", "d", "name:hanoi", "name:cantho", "name:quy"], dtype=object)
+    rows = [
+        [1, 1, 1, 0, 1, 0, 0],
+        [1, 1, 0, 1, 1, 0, 0],
+        [1, 1, 1, 0, 0, 1, 0],
+        [1, 1, 0, 1, 0, 1, 0],
+        [1, 1, 1, 1, 0, 0, 1],
+    ]
+    X = sp.csr_matrix(np.array(rows, dtype=float))
+    index, score = neighbour_lists(X, 4)
+    out_i, out_s = name_conflicts(X, index, score, entity_columns(features))
+    before = {(i, int(j)): s for i in range(5) for j, s in zip(index[i], score[i]) if j >= 0}
+    after = {(i, int(j)): s for i in range(5) for j, s in zip(out_i[i], out_s[i]) if j >= 0}
+    assert len(before) == 20  # every pair listed both ways
+    halved = {p for p in before if after[p] != before[p]}
+    hanoi, cantho = {0, 1}, {2, 3}
+    assert halved == {(i, j) for i, j in before if (i in hanoi and j in cantho) or (i in cantho and j in hanoi)}
+    for p in halved:
+        assert after[p] == pytest.approx(before[p] * NAME_CONFLICT_SHARE)
 
 
 def test_entities_auto_without_name_columns_is_off():

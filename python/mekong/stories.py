@@ -360,7 +360,8 @@ def name_conflicts(X, indices, scores, entities, *, dates=None, window=None, sha
     """Scale the listed pairs whose documents name no one in common: evidence against one event.
 
     A pair (i, j) of the lists is in conflict when both rows have a non-zero entry in at least one
-    ``entities`` column and they share none. Its score is multiplied by ``share``; each row is then
+    ``entities`` column that two or more rows of ``X`` have (a name only one document writes can never
+    be shared, so it is no evidence), and they share none. Its score is multiplied by ``share``; each row is then
     re-sorted (ties: list order). With ``dates`` and ``window`` (days) only pairs the window cannot
     vouch for are judged: those with an unknown date on either side (pairs of known dates are the
     window's to separate, and it does). Work: the pairs' name entries, in chunks (no n x n matrix).
@@ -393,6 +394,12 @@ def name_conflicts(X, indices, scores, entities, *, dates=None, window=None, sha
     # Each row's name columns as a 0/1 matrix; a pair shares a name iff the product of its rows is > 0.
     E = sp.csr_matrix(X, dtype=np.float64, copy=True)
     E.data = np.where((E.data != 0) & mask[E.indices], 1.0, 0.0)
+    E.eliminate_zeros()
+    # Only names at least two documents write: one no other document writes can never be shared, so
+    # it is no evidence either way (and is often the name finder's noise: a capitalised sentence
+    # start, a product). Without this, an article naming only such a name conflicted with its partners.
+    written = np.bincount(E.indices, minlength=E.shape[1]) >= 2
+    E.data = np.where(written[E.indices], 1.0, 0.0)
     E.eliminate_zeros()
     has = np.diff(E.indptr) > 0
     target = np.where(index >= 0, index, 0)
