@@ -879,13 +879,13 @@ def stories(
         if seq is not None and len(seq) != X.shape[0]:
             raise ValueError(f"{name} has {len(seq)} values for {X.shape[0]} documents")
     basis = "similarity"
+    X = as_csr(X)
     mask = _entity_mask(entities, feature_names, X.shape[1])
     if reprints is None:
         X, labels, used = _story_labels(X, threshold, k, rerank, dates, window, n_jobs, search, expand, mask)
     else:
         from .dedup import reprint_rows, spread_labels
 
-        X = as_csr(X)
         if dates is not None and len(dates) != X.shape[0]:
             raise ValueError(f"dates has {len(dates)} values for {X.shape[0]} documents")
         keep, rep = reprint_rows(reprints, X.shape[0])
