@@ -120,8 +120,8 @@ SEARCH_OPTIONS = {
 
 def settings():
     """(setting, vectorize): vectorize(docs) -> (tf-idf matrix, get_feature_names_out()). The names
-    reach mekong.stories as the CLI's do, so that the name columns of the CLI's options (aliases=True)
-    take part (stories' entities="auto"); the default vectorizer has none."""
+    reach mekong.stories as the CLI's do; the name rule (stories' entities) is off by default, so they
+    take part only where a measurement asks for entities="auto"."""
 
     def vectorize(options):
         def run(docs):
@@ -398,7 +398,7 @@ def timing(n):
     t5, c1 = time.perf_counter(), time.process_time()
     load1 = os.getloadavg()
     assert (result.labels == labels).all()
-    # The name rule (entities, as the CLI passes them), every pair judged as without dates: every
+    # The name rule (entities="auto", off by default), every pair judged as without dates: every
     # tenth column of the synthetic vocabulary stands for a name column.
     names = np.arange(X.shape[1]) % 10 == 0
     t6, c2 = time.perf_counter(), time.process_time()
@@ -472,8 +472,8 @@ def main(argv=None):
         "## Quality with default options",
         "",
         '`mekong.stories(X, dates=dates, feature_names=vectorizer.get_feature_names_out())` (threshold="auto", k=10,',
-        'expand="auto": 3 neighbours, rerank="neighbours", window="auto": 6 days, entities="auto": the name',
-        "columns of the CLI's options, none with the default vectorizer); ARI against the events with every",
+        'expand="auto": 3 neighbours, rerank="neighbours", window="auto": 6 days, entities=None: the name',
+        "rule off, as by default); ARI against the events with every",
         "article in no event a singleton",
         "(`mekong.evaluate_stories`). `benchmarks/events-holdout` was written as a check and not looked at",
         "while the grouping changed (query expansion, its gates); the other corpora were. The date window",
@@ -624,7 +624,7 @@ def main(argv=None):
         f"and the stories stage (re-ranking, calibration, linkage) {t['stage']:.1f} s. {t['stories']:,} stories, {t['in_story']:,} articles in one. No n x n matrix is formed: "
         "the stage works on the n x 10 neighbour lists. The parts were timed in a first run of the same "
         "pipeline step by step (its labels equal the call's); on a busy machine the wall time is what the other "
-        "work left, the CPU time is the method's. The name rule (`entities`, which the CLI passes; the "
+        "work left, the CPU time is the method's. The name rule (`entities=\"auto\"`, off by default; the "
         "synthetic matrix has no feature names, so the call above runs without it), timed on its own over "
         f"the same lists with every tenth column standing for a name column and every pair judged (no dates): "
         f"{t['names']:.1f} s of wall time, {t['names_cpu']:.1f} s of CPU.",

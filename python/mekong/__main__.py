@@ -24,7 +24,7 @@ from . import __version__, _progress
 from .corpus import _scan, display_name
 from .datasets import sample_path
 from .feature_extraction import CountVectorizer
-from .stories import entity_columns, stories, story_neighbours
+from .stories import stories, story_neighbours
 from .weighting import TfidfTransformer
 
 
@@ -271,10 +271,6 @@ def run(args):
         window=window,
         ids=ids,
         sources=[m.get("source") for m in meta],
-        # The name columns (alias keys): where the window cannot vouch for a pair, two articles
-        # naming no one in common are evidence of two events. `names` above are the readable
-        # forms, which drop the "name:" prefix, so the columns are read from the vectorizer.
-        entities=None if args.raw else entity_columns(cv.get_feature_names_out()),
     )
     in_story = int((groups.labels >= 0).sum())
     print(
