@@ -624,7 +624,7 @@ def main(argv=None):
         f"and the stories stage (re-ranking, calibration, linkage) {t['stage']:.1f} s. {t['stories']:,} stories, {t['in_story']:,} articles in one. No n x n matrix is formed: "
         "the stage works on the n x 10 neighbour lists. The parts were timed in a first run of the same "
         "pipeline step by step (its labels equal the call's); on a busy machine the wall time is what the other "
-        "work left, the CPU time is the method's. The name rule (`entities=\"auto\"`, off by default; the "
+        'work left, the CPU time is the method\'s. The name rule (`entities="auto"`, off by default; the '
         "synthetic matrix has no feature names, so the call above runs without it), timed on its own over "
         f"the same lists with every tenth column standing for a name column and every pair judged (no dates): "
         f"{t['names']:.1f} s of wall time, {t['names_cpu']:.1f} s of CPU.",

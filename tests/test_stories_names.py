@@ -125,15 +125,16 @@ def test_the_name_rule_is_off_by_default():
 def test_names_do_not_touch_pairs_the_window_vouches_for():
     X = sp.csr_matrix(np.array(ROWS, dtype=float))
     dates = ["2026-06-01", "2026-06-02", "2026-06-02", "2026-06-03"]
-    assert mekong.stories(X, dates=dates, feature_names=FEATURES, entities="auto", **PLAIN).labels.tolist() == [0, 0, 0, 0]
+    named = dict(feature_names=FEATURES, entities="auto", **PLAIN)
+    assert mekong.stories(X, dates=dates, **named).labels.tolist() == [0, 0, 0, 0]
     # Document 2 undated: its cross pairs (0,2) and (1,2) are judged and halved; (2,3) shares a
     # name and keeps 0.75. {0,1} and {2,3} then average (0.375 + 0.5 + 0.25 + 0.75) / 4 = 0.46875
     # > 0.4: document 3's dated, unchanged pairs still carry the join.
     dates[2] = None
-    assert mekong.stories(X, dates=dates, feature_names=FEATURES, entities="auto", **PLAIN).labels.tolist() == [0, 0, 0, 0]
+    assert mekong.stories(X, dates=dates, **named).labels.tolist() == [0, 0, 0, 0]
     # Both of one place undated: every cross pair judged, as without dates.
     dates[3] = None
-    assert mekong.stories(X, dates=dates, feature_names=FEATURES, entities="auto", **PLAIN).labels.tolist() == [0, 0, 1, 1]
+    assert mekong.stories(X, dates=dates, **named).labels.tolist() == [0, 0, 1, 1]
 
 
 def test_a_name_only_one_article_writes_is_no_evidence():
