@@ -379,6 +379,26 @@ TEST(Words, TrainingLeavesNoStaleMemoInThePool) {
   EXPECT_EQ(begins_of(ws, texts), begins_of(fresh, texts));
 }
 
+TEST(Words, RegressionPoolWithAMemoOfAGoneModelAndNoMatch) {
+  // take_memo() dropped the memos of models that are gone while it searched, and its "none found" mark
+  // was the pool's size before the drop: with no memo of the new model it read past the pool's end.
+  const std::vector<std::string> texts = {"hợp tác kinh tế với Lào", "kinh tế và hợp tác"};
+  auto gone = toy_model();
+  const auto kept = toy_model();
+  {
+    WordSegmenter a(gone), b(kept);
+    begins_of(a, texts);
+    begins_of(b, texts);
+  }
+  gone.reset();  // its pooled memo's model has expired
+  const auto fresh = toy_model();
+  WordSegmenter c(fresh);
+  EXPECT_EQ(c.memo_size(), 0u);
+  WordSegmenter d(kept);  // the kept model's memo is still there
+  EXPECT_GT(d.memo_size(), 0u);
+  EXPECT_EQ(begins_of(c, texts), begins_of(d, texts));
+}
+
 TEST(Words, PooledMemoIsBounded) {
   const auto model = toy_model();
   {

@@ -545,17 +545,15 @@ std::vector<WordSegmenter::PooledMemo>& WordSegmenter::pool() {
 void WordSegmenter::take_memo() {
   std::lock_guard<std::mutex> lock(pool_mutex());
   auto& memos = pool();
-  std::size_t best = memos.size();
-  for (std::size_t i = 0; i < memos.size();) {
-    const auto owner = memos[i].model.lock();
-    if (!owner) {  // its model is gone: no segmenter can use it
-      memos.erase(memos.begin() + static_cast<long>(i));
-      continue;
-    }
-    if (owner == model_ && (best == memos.size() || memos[i].syllables.size() > memos[best].syllables.size())) best = i;
-    ++i;
-  }
-  if (best == memos.size()) return;
+  // Memos of models that are gone can serve no segmenter: dropped first, so indices below are stable.
+  memos.erase(std::remove_if(memos.begin(), memos.end(), [](const PooledMemo& e) { return e.model.expired(); }),
+              memos.end());
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t best = kNone;
+  for (std::size_t i = 0; i < memos.size(); ++i)
+    if (memos[i].model.lock() == model_ && (best == kNone || memos[i].syllables.size() > memos[best].syllables.size()))
+      best = i;
+  if (best == kNone) return;
   memo_raw_ = std::move(memos[best].raw);
   memo_ = std::move(memos[best].syllables);
   memo_shapes_ = std::move(memos[best].shapes);
