@@ -532,14 +532,16 @@ WordSegmenter::WordSegmenter(std::shared_ptr<const WordModel> model,
 
 WordSegmenter::~WordSegmenter() { give_memo(); }
 
+// Never destroyed: a segmenter that ends while the process exits (a worker thread, an object freed
+// late) must still find the pool and its mutex.
 std::mutex& WordSegmenter::pool_mutex() {
-  static std::mutex mu;
-  return mu;
+  static auto* mu = new std::mutex;
+  return *mu;
 }
 
 std::vector<WordSegmenter::PooledMemo>& WordSegmenter::pool() {
-  static std::vector<PooledMemo> memos;
-  return memos;
+  static auto* memos = new std::vector<PooledMemo>;
+  return *memos;
 }
 
 void WordSegmenter::take_memo() {
