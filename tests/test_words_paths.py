@@ -107,6 +107,31 @@ def test_fast_path_equals_the_reference_on_mixed_text(reference_model):
         assert ours == expected, text[:300]
 
 
+def test_repeated_calls_with_the_pooled_syllable_memo_equal_the_reference(reference_model):
+    # Each call's analyzer takes the syllable memo the previous call left (the core's pool): the words of
+    # later calls, on texts whose syllables earlier calls memoised, must stay the reference decoder's,
+    # with and without a user dictionary (the memo depends on the model only) and from several threads.
+    texts = list(mixed_texts(21, 120))
+    expected = [reference_words(reference_model, unicodedata.normalize("NFC", t)) for t in texts]
+
+    def words_of(got):
+        return [[re.sub(r"[-./,:]", "_", w) for w in g.split(" ") if re.search(r"\w", w)] for g in got]
+
+    for _ in range(3):
+        assert words_of(mekong.word_tokenize(texts, format="text")) == expected
+        assert words_of([mekong.word_tokenize(t, format="text") for t in texts[:30]]) == expected[:30]
+    # A user dictionary between calls without one: its segmenters share the memo, not its words.
+    dict_vocab = mekong.CountVectorizer(user_dictionary=["Kon Tum", "bệnh viện"], n_jobs=1).fit(texts).vocabulary_
+    assert words_of(mekong.word_tokenize(texts, format="text")) == expected
+    assert (
+        mekong.CountVectorizer(user_dictionary=["Kon Tum", "bệnh viện"], n_jobs=1).fit(texts).vocabulary_ == dict_vocab
+    )
+    one = mekong.CountVectorizer(words=True, n_jobs=1).fit_transform(texts)
+    for _ in range(2):
+        again = mekong.CountVectorizer(words=True, n_jobs=2).fit_transform(texts)
+        assert (one != again).nnz == 0
+
+
 def test_words_are_the_same_with_n_jobs():
     texts = list(mixed_texts(9, 300))
     one = mekong.CountVectorizer(words=True, n_jobs=1)

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mekong/error.hpp"
@@ -327,6 +328,108 @@ TEST(Words, FastPathEqualsTheReferenceOnAStretchOfManyForms) {
   fast.segment(text, tokens, a);
   reference.segment(text, tokens, b);
   EXPECT_EQ(a, b);
+}
+
+namespace {
+std::vector<std::vector<std::uint8_t>> begins_of(WordSegmenter& ws, const std::vector<std::string>& texts) {
+  Segmenter seg;
+  std::vector<Token> tokens;
+  std::vector<std::vector<std::uint8_t>> out;
+  for (const std::string& text : texts) {
+    tokens.clear();
+    seg.segment(text, tokens);
+    out.emplace_back();
+    ws.segment(text, tokens, out.back());
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Words, SyllableMemoIsHandedToTheNextSegmenterOfTheSameModel) {
+  const auto model = toy_model();
+  const auto texts = differential_texts(7, 200);
+  std::vector<std::vector<std::uint8_t>> first;
+  std::size_t forms = 0;
+  {
+    WordSegmenter ws(model);
+    EXPECT_EQ(ws.memo_size(), 0u);  // a new model: nothing pooled for it
+    first = begins_of(ws, texts);
+    forms = ws.memo_size();
+  }
+  ASSERT_GT(forms, 0u);
+  WordSegmenter again(model);
+  EXPECT_EQ(again.memo_size(), forms);  // the memo was kept, not rebuilt
+  EXPECT_EQ(begins_of(again, texts), first);
+  WordSegmenter second(model);  // the pooled memo is taken by one segmenter at a time
+  EXPECT_EQ(second.memo_size(), 0u);
+  EXPECT_EQ(begins_of(second, texts), first);
+  WordSegmenter other(toy_model());  // another model never gets this one's memo
+  EXPECT_EQ(other.memo_size(), 0u);
+}
+
+TEST(Words, TrainingLeavesNoStaleMemoInThePool) {
+  // train() segments with the model before it has weights; that memo (all weights zero) must not be
+  // handed to the segmenters of the finished model.
+  const auto model = toy_model();
+  WordSegmenter ws(model);
+  EXPECT_EQ(ws.memo_size(), 0u);
+  const auto copy = WordModel::from_bytes(model->to_bytes(), "copy");
+  WordSegmenter fresh(copy);
+  const auto texts = differential_texts(11, 200);
+  EXPECT_EQ(begins_of(ws, texts), begins_of(fresh, texts));
+}
+
+TEST(Words, RegressionPoolWithAMemoOfAGoneModelAndNoMatch) {
+  // take_memo() dropped the memos of models that are gone while it searched, and its "none found" mark
+  // was the pool's size before the drop: with no memo of the new model it read past the pool's end.
+  const std::vector<std::string> texts = {"hợp tác kinh tế với Lào", "kinh tế và hợp tác"};
+  auto gone = toy_model();
+  const auto kept = toy_model();
+  {
+    WordSegmenter a(gone), b(kept);
+    begins_of(a, texts);
+    begins_of(b, texts);
+  }
+  gone.reset();  // its pooled memo's model has expired
+  const auto fresh = toy_model();
+  WordSegmenter c(fresh);
+  EXPECT_EQ(c.memo_size(), 0u);
+  WordSegmenter d(kept);  // the kept model's memo is still there
+  EXPECT_GT(d.memo_size(), 0u);
+  EXPECT_EQ(begins_of(c, texts), begins_of(d, texts));
+}
+
+TEST(Words, PooledMemoIsBounded) {
+  const auto model = toy_model();
+  {
+    WordSegmenter ws(model);
+    std::string text;
+    for (std::size_t k = 0; k <= WordSegmenter::kPooledForms; ++k) text += "q" + std::to_string(k) + " ";
+    begins_of(ws, {text});
+    EXPECT_GT(ws.memo_size(), WordSegmenter::kPooledForms);
+  }
+  WordSegmenter next(model);  // too large to keep: dropped
+  EXPECT_EQ(next.memo_size(), 0u);
+}
+
+TEST(Words, PooledMemosAcrossThreadsGiveTheSameWords) {
+  const auto model = shipped_model();
+  if (!model) GTEST_SKIP() << "python/mekong/models/words.bin not found";
+  const auto texts = differential_texts(3, 60);
+  WordSegmenter base(model);
+  base.set_reference(true);
+  const auto expected = begins_of(base, texts);
+  std::vector<int> ok(4, 1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < 25; ++r) {
+        WordSegmenter ws(model);
+        if (begins_of(ws, texts) != expected) ok[t] = 0;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok, std::vector<int>(4, 1));
 }
 
 TEST(Words, LongestMatchFromBothEnds) {

@@ -527,6 +527,57 @@ WordSegmenter::WordSegmenter(std::shared_ptr<const WordModel> model,
       dictionary_max_ = std::max(dictionary_max_, word.size());
     }
   }
+  take_memo();
+}
+
+WordSegmenter::~WordSegmenter() { give_memo(); }
+
+// Never destroyed: a segmenter that ends while the process exits (a worker thread, an object freed
+// late) must still find the pool and its mutex.
+std::mutex& WordSegmenter::pool_mutex() {
+  static auto* mu = new std::mutex;
+  return *mu;
+}
+
+std::vector<WordSegmenter::PooledMemo>& WordSegmenter::pool() {
+  static auto* memos = new std::vector<PooledMemo>;
+  return *memos;
+}
+
+void WordSegmenter::take_memo() {
+  std::lock_guard<std::mutex> lock(pool_mutex());
+  auto& memos = pool();
+  // Memos of models that are gone can serve no segmenter: dropped first, so indices below are stable.
+  memos.erase(std::remove_if(memos.begin(), memos.end(), [](const PooledMemo& e) { return e.model.expired(); }),
+              memos.end());
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t best = kNone;
+  for (std::size_t i = 0; i < memos.size(); ++i)
+    if (memos[i].model.lock() == model_ && (best == kNone || memos[i].syllables.size() > memos[best].syllables.size()))
+      best = i;
+  if (best == kNone) return;
+  memo_raw_ = std::move(memos[best].raw);
+  memo_ = std::move(memos[best].syllables);
+  memo_shapes_ = std::move(memos[best].shapes);
+  memos.erase(memos.begin() + static_cast<long>(best));
+}
+
+void WordSegmenter::give_memo() {
+  if (!pooled_ || memo_.empty() || memo_.size() > kPooledForms) return;
+  PooledMemo m{model_, std::move(memo_raw_), std::move(memo_), std::move(memo_shapes_)};
+  std::lock_guard<std::mutex> lock(pool_mutex());
+  auto& memos = pool();
+  memos.erase(std::remove_if(memos.begin(), memos.end(), [](const PooledMemo& e) { return e.model.expired(); }),
+              memos.end());
+  if (memos.size() < kPooledMemos) {
+    memos.push_back(std::move(m));
+    return;
+  }
+  // Full: the smallest memo makes room for a larger one (more forms already looked up).
+  auto smallest = std::min_element(memos.begin(), memos.end(), [](const PooledMemo& a, const PooledMemo& b) {
+    return a.syllables.size() < b.syllables.size();
+  });
+  if (smallest->syllables.size() < m.syllables.size()) *smallest = std::move(m);
 }
 
 bool WordSegmenter::number_glue(std::string_view left, std::string_view gap, std::string_view right) {
@@ -711,9 +762,24 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
   const Syllable* memo = memo_.data();
   const std::uint32_t* id = ids_.data();
   const Syllable& edge = boundary_syllable();
-  brief_.resize(n);
-  for (std::size_t i = 0; i < n; ++i) brief_[i] = {memo[id[i]].hash, memo[id[i]].shape, joinable_[i] != 0};
-  constrain(n);
+  if (dictionary_max_ > 0) {  // the dictionary's longest match reads the hashes: the general pass
+    brief_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) brief_[i] = {memo[id[i]].hash, memo[id[i]].shape, joinable_[i] != 0};
+    constrain(n);
+  } else {
+    // constrain()'s rules in one pass, without its copies (the same allowed_): a syllable that may not
+    // join, and the one after it, begin words; a glued number, then a hyphen between non-numbers and
+    // non-foreign syllables, continue the word.
+    allowed_.resize(n);
+    allowed_[0] = 1;
+    for (std::size_t i = 1; i < n; ++i) {
+      std::uint8_t a = joinable_[i] && joinable_[i - 1] ? 3 : 1;
+      if (glue_[i]) a = 2;
+      const int sa = memo[id[i - 1]].shape, sb = memo[id[i]].shape;
+      if (gap_[i] == 1 && sa != kNumber && sb != kNumber && sa != kForeign && sb != kForeign) a = 2;
+      allowed_[i] = a;
+    }
+  }
   // Every key of the stretch first: the lexicon's (fill_lexstart's, from the memo in place) and
   // score()'s, so the table lines are prefetched a few positions before they are read and the misses
   // of neighbouring positions overlap instead of queueing.
@@ -766,7 +832,7 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
     if (k + kAhead < n) {  // the pair slots were fetched with the keys
       const std::uint64_t* a = keys_.data() + (k + kAhead) * kKeysAt;
       m.prefetch_lexicon(a[1]);
-      m.prefetch_lexicon(a[2]);
+      if (lex4) m.prefetch_lexicon(a[2]);
     }
     const std::uint64_t* q = keys_.data() + k * kKeysAt;
     const WordModel::Pair* p = m.pair(q[0]);
@@ -955,6 +1021,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
     starts.push_back(std::move(st));
   }
   WordSegmenter ws(model);
+  ws.pooled_ = false;  // its memo holds the weights of a model not yet trained
   std::vector<Example> examples;
   for (std::size_t s = 0; s < texts.size(); ++s) {
     const std::string& text = texts[s];

@@ -40,6 +40,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -355,8 +356,20 @@ class WordModel {
 class WordSegmenter {
  public:
   // `dictionary`: user words (each a list of syllables) forced as words by longest match.
+  // The syllable memo (what the model knows of each distinct form, filled as forms are first seen)
+  // outlives the segmenter: it is handed back to a small process-wide pool when the segmenter ends and
+  // taken by the next segmenter of the same model, so repeated calls (one analyzer worker each) do not
+  // look every syllable up again. The memo depends on the model only, never on the dictionary; the
+  // pool is bounded (kPooledMemos memos of at most kPooledForms forms; larger ones are dropped).
   explicit WordSegmenter(std::shared_ptr<const WordModel> model,
                          const std::vector<std::vector<std::string>>* dictionary = nullptr);
+  ~WordSegmenter();
+  WordSegmenter(const WordSegmenter&) = delete;
+  WordSegmenter& operator=(const WordSegmenter&) = delete;
+  static constexpr std::size_t kPooledMemos = 4;
+  static constexpr std::size_t kPooledForms = std::size_t{1} << 15;
+  // Distinct forms in this segmenter's memo (for tests of the pool).
+  std::size_t memo_size() const { return memo_.size(); }
 
   // For each token of `text` (NFC, tokens as the Segmenter writes them), whether it begins a word
   // (1) or continues the previous token's word (0). Polls `cancel` on long texts.
@@ -395,6 +408,8 @@ class WordSegmenter {
   void constrain(std::size_t n);                          // allowed_ from brief_, glue_, gap_ and the user dictionary
   std::uint32_t syllable_id(std::string_view token);      // index into memo_, computed once per form
   void bound_memo();                                      // starts afresh past a fixed number of forms
+  void take_memo();                                       // from the pool, when it holds one of model_'s
+  void give_memo();                                       // to the pool, when small enough
 
 
   std::shared_ptr<const WordModel> model_;
@@ -432,6 +447,15 @@ class WordSegmenter {
     float u_shape[words::kShapes];
   };
   std::vector<ShapeWeights> memo_shapes_;
+  bool pooled_ = true;  // false while the model is still being trained (its weights change)
+  struct PooledMemo {
+    std::weak_ptr<const WordModel> model;
+    Interner raw;
+    std::vector<words::Syllable> syllables;
+    std::vector<ShapeWeights> shapes;
+  };
+  static std::mutex& pool_mutex();
+  static std::vector<PooledMemo>& pool();
   std::vector<std::uint64_t> keys_;  // kKeysAt per position of the stretch
   std::vector<float> pw_;            // the pair table's kBm1 and kBp1 weights at each position
 };
