@@ -161,19 +161,28 @@ class Utf8Arena {
 };
 
 // UTF-8 views of a sequence of str / bytes, kept alive by `keep` for the duration of the call (see
-// Utf8Arena: no str is left holding a UTF-8 copy of itself).
-inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py::object>& keep) {
+// Utf8Arena: no str is left holding a UTF-8 copy of itself). With `as_units` (for the stages that
+// read AnalyzedCorpus: count and hashing), a non-ASCII str is not encoded here at all: it goes to
+// the core as its own code points (RawDocuments::units), and each worker encodes one document at a
+// time, so the call holds no UTF-8 copy of the batch.
+inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py::object>& keep,
+                                          bool as_units = false) {
   RawDocuments out;
   py::sequence seq = py::reinterpret_borrow<py::sequence>(docs);
   const std::size_t n = py::len(seq);
   const std::size_t first = keep.size();
   keep.reserve(first + n + 1);
   Utf8Arena arena;
+  bool any_units = false;
   for (std::size_t i = 0; i < n; ++i) {
     py::object item = seq[i];
     PyObject* o = item.ptr();
     if (PyUnicode_Check(o)) {
-      arena.add(str_storage(o));
+      const StrStorage st = str_storage(o);
+      if (as_units)
+        any_units |= st.kind != 0;
+      else
+        arena.add(st);
     } else if (!PyBytes_Check(o)) {
       throw py::type_error("document " + std::to_string(i) + " is " + std::string(Py_TYPE(o)->tp_name) +
                            ", expected str or bytes");
@@ -182,10 +191,17 @@ inline RawDocuments documents_from_python(const py::handle& docs, std::vector<py
   }
   out.bytes.reserve(n);
   out.utf8.reserve(n);
+  if (any_units) out.units.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* o = keep[first + i].ptr();
     if (PyUnicode_Check(o)) {
-      out.bytes.push_back(arena.view(str_storage(o), keep));
+      const StrStorage st = str_storage(o);
+      if (as_units && st.kind != 0) {
+        out.units[i] = {st.data, st.length, st.kind};
+        out.bytes.emplace_back();
+      } else {
+        out.bytes.push_back(arena.view(st, keep));
+      }
       out.utf8.push_back(1);
     } else {
       out.bytes.emplace_back(PyBytes_AS_STRING(o), static_cast<std::size_t>(PyBytes_GET_SIZE(o)));

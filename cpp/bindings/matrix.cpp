@@ -112,7 +112,7 @@ void bind_matrix(py::module_& m) {
       [](const py::handle& docs, const Analyzer& analyzer, const CountConfig& config, int n_jobs, bool strict_decode,
          const py::object& progress, const PreparedCorpus* prepared, std::size_t offset) {
         std::vector<py::object> keep;
-        RawDocuments raw = documents_from_python(docs, keep);
+        RawDocuments raw = documents_from_python(docs, keep, /*as_units=*/prepared == nullptr);
         raw.strict = strict_decode;
         CountConfig cfg = config;
         cfg.n_jobs = n_jobs;  // n_jobs reaches every core call as this one int argument
@@ -134,7 +134,7 @@ void bind_matrix(py::module_& m) {
       [](const py::handle& docs, const Analyzer& analyzer, const Vocabulary& vocabulary, bool binary, int n_jobs,
          bool strict_decode, const py::object& progress, const PreparedCorpus* prepared, std::size_t offset) {
         std::vector<py::object> keep;
-        RawDocuments raw = documents_from_python(docs, keep);
+        RawDocuments raw = documents_from_python(docs, keep, /*as_units=*/prepared == nullptr);
         raw.strict = strict_decode;
         FixedCounts out = py_convert::CoreCall(progress).run([&](const std::atomic<bool>* cancel) {
           return count_corpus_fixed(raw, analyzer, vocabulary.terms, binary, n_jobs, cancel, prepared, offset);
@@ -212,7 +212,7 @@ void bind_matrix(py::module_& m) {
       [](const py::handle& docs, const Analyzer& analyzer, std::int32_t n_features, bool alternate_sign, int n_jobs,
          bool strict_decode, const py::object& progress, bool binary, const std::string& norm) {
         std::vector<py::object> keep;
-        RawDocuments raw = documents_from_python(docs, keep);
+        RawDocuments raw = documents_from_python(docs, keep, /*as_units=*/true);
         raw.strict = strict_decode;
         const HashingConfig cfg = hashing_config(n_features, alternate_sign, n_jobs, binary, norm);
         AnalyzedCorpus corpus(raw, analyzer);

@@ -26,7 +26,7 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
     if (const PreparedDocument* p = prepared(doc))
       corpus_.stats_[doc] = worker_.analyze(*p, out);
     else
-      corpus_.stats_[doc] = worker_.analyze(corpus_.docs_.bytes[doc], out, utf8);
+      corpus_.stats_[doc] = worker_.analyze(raw(doc), out, utf8);
     if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
@@ -34,13 +34,23 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
     if (const PreparedDocument* p = prepared(doc))
       corpus_.stats_[doc] = worker_.term_ids(*p, resolve, ids);
     else
-      corpus_.stats_[doc] = worker_.term_ids(corpus_.docs_.bytes[doc], utf8, resolve, ids);
+      corpus_.stats_[doc] = worker_.term_ids(raw(doc), utf8, resolve, ids);
     if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
 
  private:
+  // The document's bytes; a str read from its own storage is encoded here, one document at a time
+  // (RawDocuments::units), into a buffer the reader keeps.
+  std::string_view raw(std::size_t doc) {
+    if (!corpus_.docs_.from_units(doc)) return corpus_.docs_.bytes[doc];
+    encoded_.clear();
+    append_utf8(corpus_.docs_.units[doc], encoded_);
+    return encoded_;
+  }
   const PreparedDocument* prepared(std::size_t doc) const {
-    if (!corpus_.prepared_) return nullptr;
+    // A document read from units has no byte size to match a preparation by (the bindings only
+    // pass units when no preparations are given).
+    if (!corpus_.prepared_ || corpus_.docs_.from_units(doc)) return nullptr;
     const PreparedDocument* p =
         corpus_.prepared_->find(corpus_.prepared_offset_ + doc, corpus_.docs_.bytes[doc].size());
     if (p) g_prepared_counted.fetch_add(1, std::memory_order_relaxed);
@@ -48,6 +58,7 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
   }
   const AnalyzedCorpus& corpus_;
   Analyzer::Worker worker_;
+  std::string encoded_;
 };
 
 void AnalyzedCorpus::set_prepared(const PreparedCorpus* prepared, std::size_t offset) {

@@ -3,6 +3,7 @@
 // fused learning of name evidence and phrases against the staged passes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -622,4 +623,90 @@ TEST(CountPaths, TermIdsEqualAnalyzedTerms) {
     EXPECT_EQ(counting.alias_observations(), reference.alias_observations()) << round;
   }
   EXPECT_GT(compared, 200);
+}
+
+namespace {
+// The code points of a UTF-8 string (lone surrogates as "surrogatepass" wrote them come back as
+// themselves), for the widths a Python str stores.
+std::u32string code_points(const std::string& s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) out.push_back(utf8::next(s.data(), i));
+  return out;
+}
+}  // namespace
+
+// Documents read from a str's own storage (RawDocuments::units: one, two or four bytes a code
+// point, encoded by the reader one document at a time) count exactly as their UTF-8 bytes, for
+// every unigram and bigram option set, hashing and the fixed vocabulary too, on 1-3 threads.
+TEST(CountPaths, CountFromCodeUnitsEqualsCountFromUtf8) {
+  std::mt19937 rng(17);
+  const std::vector<std::string> extra = {"café ", "naïve ", "😀 ", "𝐀𝐁c ", "\xED\xA0\x80 ", "x\xED\xBF\xBFy ", "東京 "};
+  for (int round = 0; round < 24; ++round) {
+    std::vector<std::string> texts = random_articles(rng, 1 + static_cast<int>(rng() % 30));
+    for (auto& t : texts) {  // a str holds no invalid bytes: its invalid text is a lone surrogate
+      std::string clean;
+      for (char ch : t) clean += ch == '\xFF' ? std::string("\xED\xB0\x80") : std::string(1, ch);
+      t = clean;
+    }
+    for (auto& t : texts)
+      for (int k = static_cast<int>(rng() % 4); k > 0; --k) {
+        std::size_t at = rng() % (t.size() + 1);  // moved to a code point boundary
+        while (at < t.size() && utf8::continuation(static_cast<unsigned char>(t[at]))) ++at;
+        t.insert(at, extra[rng() % extra.size()]);
+      }
+    RawDocuments bytes;
+    bytes.utf8.assign(texts.size(), 1);
+    for (const auto& t : texts) bytes.bytes.emplace_back(t);
+    // Each text in the narrowest width that holds it, as CPython stores a str.
+    std::vector<std::u32string> cps;
+    std::vector<std::vector<std::uint8_t>> w1;
+    std::vector<std::u16string> w2;
+    cps.reserve(texts.size());
+    w1.reserve(texts.size());
+    w2.reserve(texts.size());
+    RawDocuments units;
+    units.utf8.assign(texts.size(), 1);
+    units.units.resize(texts.size());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      cps.push_back(code_points(texts[i]));
+      char32_t top = 0;
+      for (char32_t c : cps.back()) top = std::max(top, c);
+      units.bytes.emplace_back();
+      if (top < 0x100) {
+        w1.emplace_back(cps.back().begin(), cps.back().end());
+        units.units[i] = {w1.back().data(), w1.back().size(), 1};
+      } else if (top < 0x10000) {
+        w2.emplace_back(cps.back().begin(), cps.back().end());
+        units.units[i] = {w2.back().data(), w2.back().size(), 2};
+      } else {
+        units.units[i] = {cps.back().data(), cps.back().size(), 4};
+      }
+    }
+    AnalyzerConfig cfg;
+    cfg.clean = round % 3 == 1;
+    cfg.names = round % 4 == 2;
+    if (round % 5 == 0) cfg.ngram_range = {1, 2};
+    if (round % 2 == 0) cfg.stop_words = {"các", "của", "là"};
+    const Analyzer analyzer(cfg);
+    const std::string what = "round " + std::to_string(round);
+    CountConfig cc;
+    CorpusCounts ref;
+    try {
+      ref = count_corpus(bytes, analyzer, cc);
+    } catch (const std::invalid_argument&) {
+      EXPECT_THROW(count_corpus(units, analyzer, cc), std::invalid_argument) << what;
+      continue;
+    }
+    for (int n_jobs : {1, 2, 3}) {
+      cc.n_jobs = n_jobs;
+      expect_same_counts(count_corpus(units, analyzer, cc), ref, what + " n_jobs " + std::to_string(n_jobs));
+    }
+    Interner vocabulary;
+    for (const std::string& t : ref.counts.vocabulary) vocabulary.intern(t);
+    const FixedCounts fixed_ref = count_corpus_fixed(bytes, analyzer, vocabulary, false, 2);
+    const FixedCounts fixed = count_corpus_fixed(units, analyzer, vocabulary, false, 2);
+    EXPECT_EQ(fixed.matrix.indptr, fixed_ref.matrix.indptr) << what;
+    EXPECT_EQ(fixed.matrix.indices, fixed_ref.matrix.indices) << what;
+    EXPECT_EQ(fixed.matrix.data, fixed_ref.matrix.data) << what;
+  }
 }

@@ -14,6 +14,7 @@
 
 #include "mekong/matrix/count.hpp"
 #include "mekong/text/analyzer.hpp"
+#include "mekong/text/code_units.hpp"
 
 namespace mekong {
 
@@ -25,6 +26,14 @@ struct RawDocuments {
   // decode_error="strict": counting a document with an invalid sequence throws InputError (its
   // index and the sequence's byte offset) instead of counting a U+FFFD.
   bool strict = false;
+  // Empty, or one entry a document: where units[i].data is set, document i is a str read from its
+  // own storage (bytes[i] is then empty, utf8[i] set) and encoded to UTF-8 one document at a time
+  // by the reader that analyses it, so no UTF-8 copy of the corpus is made. Only AnalyzedCorpus (the
+  // count and hashing stages) reads these; every other pass takes bytes.
+  std::vector<CodeUnits> units;
+  bool from_units(std::size_t i) const { return !units.empty() && units[i].data != nullptr; }
+  // bytes[i]'s size, or for a document read from units the UTF-8 size it will take (an estimate).
+  std::size_t weight(std::size_t i) const { return from_units(i) ? utf8_weight(units[i]) : bytes[i].size(); }
 };
 
 // Preparations (analyzer.hpp PreparedDocument) a learning pass kept for the count that follows
@@ -54,7 +63,7 @@ class AnalyzedCorpus : public TermSource {
  public:
   AnalyzedCorpus(const RawDocuments& docs, const Analyzer& analyzer);
   std::size_t size() const override { return docs_.bytes.size(); }
-  std::size_t weight(std::size_t doc) const override { return docs_.bytes[doc].size(); }
+  std::size_t weight(std::size_t doc) const override { return docs_.weight(doc); }
   std::unique_ptr<Reader> reader() const override;
   const std::vector<DocStats>& stats() const { return stats_; }
   // Alias spellings the readers saw (after they are gone).

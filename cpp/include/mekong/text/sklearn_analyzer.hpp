@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mekong/terms/term_source.hpp"
+#include "mekong/text/code_units.hpp"
 #include "mekong/text/pattern.hpp"
 #include "mekong/text/terms.hpp"
 #include "mekong/util/interner.hpp"
@@ -31,19 +32,6 @@ struct SkAnalyzerConfig {
   std::size_t ngram_min = 1;
   std::size_t ngram_max = 1;
 };
-
-// A document as a Python str holds it: `length` code points of `width` bytes each (1, 2 or 4; an
-// ASCII str is width 1). The scikit-learn analyzer reads it without a UTF-8 copy of the corpus:
-// the default-pattern scan reads the code points themselves, any other path encodes one document
-// at a time into its worker's buffer (as "surrogatepass" would, so lone surrogates survive).
-struct CodeUnits {
-  const void* data = nullptr;
-  std::size_t length = 0;
-  int width = 1;
-};
-
-// Appends the UTF-8 of `doc` to `out`.
-void append_utf8(const CodeUnits& doc, std::string& out);
 
 class SkAnalyzer {
  public:
@@ -97,8 +85,7 @@ class SkCorpus : public TermSource {
   // Bytes of UTF-8; for code points an estimate (Vietnamese takes about 1.25 bytes a character).
   std::size_t weight(std::size_t doc) const override {
     if (utf8_) return (*utf8_)[doc].size();
-    const CodeUnits& d = (*units_)[doc];
-    return d.width == 1 ? d.length : d.length + d.length / 4;
+    return utf8_weight((*units_)[doc]);
   }
   std::unique_ptr<Reader> reader() const override;
 
