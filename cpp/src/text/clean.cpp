@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "mekong/text/chars.hpp"
 #include "mekong/text/links.hpp"
@@ -12,18 +13,62 @@
 namespace mekong {
 namespace {
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' || text[i] == '\r') {
-      lines.push_back(text.substr(start, i - start));
-      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      start = i + 1;
+// The lines of a text, one at a time: "\n", "\r" and "\r\n" end a line; a last line without an end
+// counts; an ending line break does not start an empty line. The next "\n" and the next "\r" are
+// each found with memchr and kept until passed, so each byte is searched once per break kind: linear
+// even in a text of "\r" only.
+class LineSplitter {
+ public:
+  explicit LineSplitter(std::string_view text) : t_(text), nl_(find('\n', 0)), cr_(find('\r', 0)) {}
+  bool next(std::string_view& line) {
+    if (pos_ >= t_.size()) return false;
+    if (nl_ < pos_) nl_ = find('\n', pos_);
+    if (cr_ < pos_) cr_ = find('\r', pos_);
+    const std::size_t end = std::min(nl_, cr_);
+    line = t_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    if (end < t_.size() && t_[end] == '\r' && end + 1 < t_.size() && t_[end + 1] == '\n') ++pos_;
+    return true;
+  }
+
+ private:
+  std::size_t find(char c, std::size_t from) const {
+    if (from >= t_.size()) return t_.size();  // and no memchr on an empty view's null data
+    const void* hit = std::memchr(t_.data() + from, c, t_.size() - from);
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - t_.data()) : t_.size();
+  }
+  std::string_view t_;
+  std::size_t pos_ = 0;
+  std::size_t nl_, cr_;
+};
+
+// Whether strip_markup(line, nullptr, /*nfc=*/true) could differ from the line: it changes only
+// what starts with "<", "&" or "[" (tags, entities, links and images) and what find_links finds,
+// which needs "://", "@", "www." or "WWW."; with none of them it returns the line itself (NFC
+// text is not composed again when nothing was removed).
+bool markup_possible(std::string_view line) {
+  const char* p = line.data();
+  const std::size_t n = line.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (p[i]) {
+      case '<':
+      case '&':
+      case '[':
+      case '@':
+        return true;
+      case ':':
+        if (i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') return true;
+        break;
+      case '.':
+        if (i >= 3 && ((p[i - 3] == 'w' && p[i - 2] == 'w' && p[i - 1] == 'w') ||
+                       (p[i - 3] == 'W' && p[i - 2] == 'W' && p[i - 1] == 'W')))
+          return true;
+        break;
+      default:
+        break;
     }
   }
-  if (start < text.size()) lines.push_back(text.substr(start));
-  return lines;
+  return false;
 }
 
 std::string_view trim(std::string_view s) {
@@ -435,7 +480,7 @@ Cleaner::Cleaner(CleanConfig config) : config_(std::move(config)) {
 
 CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   struct Line {
-    std::string text;
+    std::string_view text;      // into the input, or into `stripped` when markup was removed
     std::string_view source;    // the line as written (trimmed), for its key
     signed char repeated = -1;  // furniture? -1: not asked yet
     bool headline = false;      // short, no sentence punctuation, or only a link
@@ -443,36 +488,43 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
   };
   CleanStats stats;
   std::vector<Line> kept;
+  std::deque<std::string> stripped;  // lines the markup step changed (a deque: views into it stay valid)
   bool body_seen = false;
   std::string marker;  // a line's marker key (reused)
   CancelPoll poll;
-  for (std::string_view raw : split_lines(text)) {
+  LineSplitter lines(text);
+  std::string_view raw;
+  while (lines.next(raw)) {
     poll.at(static_cast<std::size_t>(raw.data() - text.data()));
     ++stats.lines_in;
     std::string_view line = trim(raw);
     if (line.empty()) continue;
     if (config_.captions && is_caption(line)) continue;
     double link_share = 0.0;
-    std::string plain = config_.markup ? strip_markup(line, &link_share, /*nfc=*/true) : std::string(line);
+    // Most lines hold nothing the markup step would change: they are read as they are, not copied.
+    const bool strip = config_.markup && markup_possible(line);
+    std::string_view plain = line;
+    if (strip) plain = stripped.emplace_back(strip_markup(line, &link_share, /*nfc=*/true));
     if (markers_.size() != 0 && body_seen) {
       // The line's marker_key (line_key: markup stripped, as `plain` already is when markup is on;
       // the text is NFC), read only as far as the longest marker's key: most lines are longer and
       // stop after a few words, where keying each whole line cost more than the rest of cleaning.
-      const bool fits = key_of_plain_within(
-          config_.markup ? std::string_view(plain) : std::string_view(strip_markup(line, nullptr, true)),
-          marker_key_max_, marker);
+      std::string unmarked;  // markup off: the key still strips it
+      const bool unmark = !config_.markup && markup_possible(line);
+      if (unmark) unmarked = strip_markup(line, nullptr, true);
+      const bool fits = key_of_plain_within(unmark ? std::string_view(unmarked) : plain, marker_key_max_, marker);
       if (fits && !marker.empty() && markers_.find(marker) != Interner::npos) break;  // the article ends here
     }
     const std::string_view t = trim(plain);
     if (!has_letter(t)) continue;  // what is left of an image, a table bar, a rule
     Line l;
-    l.text = std::string(t);
+    l.text = t;
     const std::size_t words = count_words(t);
     l.prose = words >= 12 && ends_like_a_sentence(t);
     l.headline = link_share >= 0.7 || (words <= 25 && !ends_like_a_sentence(t));
     l.source = line;
     body_seen = true;
-    kept.push_back(std::move(l));
+    kept.push_back(l);
   }
   // Repeated lines framing the article: strip them from the head and the tail. A line is keyed
   // only when asked, so the article's middle (never stripped) is not keyed at all.
@@ -509,34 +561,111 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
 }
 
 namespace {
-// FNV-1a over the bytes, with two offset bases: two independent 64-bit hashes.
-inline void fnv(std::uint64_t& h, std::string_view bytes) {
-  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001B3ull;
+// key_of_plain(plain) written into `buf` (grown, never shrunk, so that no line allocates); returns
+// the key's length. A key is at most twice its line's bytes: a character's lower case takes at
+// most one byte more than it (2 -> 3), a space replaces at least one byte, and an ASCII byte gives
+// at most one.
+std::size_t key_into(std::string_view plain, std::string& buf) {
+  constexpr std::uint8_t kKept = chars::kLetter | chars::kNumber | chars::kMark;
+  if (buf.size() < 2 * plain.size() + 8) buf.resize(2 * plain.size() + 8);
+  const chars::Tables& tab = chars::tables();
+  char* const begin = buf.data();
+  char* o = begin;
+  bool space = false;
+  CancelPoll poll;
+  for (std::size_t i = 0; i < plain.size();) {
+    poll.at(i);
+    const auto b = static_cast<unsigned char>(plain[i]);
+    if (b < 0x80) {
+      ++i;
+      if (tab.cls[b] & kKept) {
+        if (space && o != begin) *o++ = ' ';
+        space = false;
+        *o++ = static_cast<char>(tab.lower[b]);
+      } else {
+        space = true;
+      }
+      continue;
+    }
+    const char32_t c = utf8::next(plain.data(), i);
+    if (!(class_of(tab, c) & kKept)) {
+      space = true;
+      continue;
+    }
+    if (space && o != begin) *o++ = ' ';
+    space = false;
+    const char32_t l = c < 0x10000 ? char32_t{tab.lower[c]} : chars::lower_astral(c);
+    if (l < 0x80) {
+      *o++ = static_cast<char>(l);
+    } else if (l < 0x800) {
+      *o++ = static_cast<char>(0xC0 | (l >> 6));
+      *o++ = static_cast<char>(0x80 | (l & 0x3F));
+    } else if (l < 0x10000) {
+      *o++ = static_cast<char>(0xE0 | (l >> 12));
+      *o++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (l & 0x3F));
+    } else {
+      *o++ = static_cast<char>(0xF0 | (l >> 18));
+      *o++ = static_cast<char>(0x80 | ((l >> 12) & 0x3F));
+      *o++ = static_cast<char>(0x80 | ((l >> 6) & 0x3F));
+      *o++ = static_cast<char>(0x80 | (l & 0x3F));
+    }
+  }
+  return static_cast<std::size_t>(o - begin);
+}
+
+// A second 64-bit hash of a key, independent of hash_bytes (other multipliers, other order), so
+// that a document's signature stays 128 bits wide: two documents are taken for the same only
+// when both lanes agree over every key.
+inline std::uint64_t second_hash(const char* p, std::size_t n) {
+  std::uint64_t h = 0x84222325CBF29CE4ull + n;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) h = (h ^ load64(p + i)) * 0xC2B2AE3D27D4EB4Full, h ^= h >> 29;
+  std::uint64_t tail = 0;
+  for (std::size_t k = 0; i + k < n; ++k) tail |= std::uint64_t{static_cast<unsigned char>(p[i + k])} << (8 * k);
+  h = (h ^ tail) * 0x165667B19E3779F9ull;
+  return h ^ (h >> 32);
 }
 }  // namespace
 
+// One pass over the document: lines split in place, each keyed straight from its bytes unless it
+// holds something the markup step would change, the key hashed once for the table and the
+// signature, and a line counted once per document by the key's last-seen document number.
 void RepeatedLines::add_document(std::string_view text) {
-  Interner seen;  // each line counts once per document
-  std::vector<std::uint32_t> ids;
+  ++document_number_;
+  ids_.clear();
   Signature sig{0xCBF29CE484222325ull, 0x84222325CBF29CE4ull};
   CancelPoll poll;
-  for (std::string_view raw : split_lines(text)) {
+  LineSplitter lines(text);
+  std::string_view raw;
+  while (lines.next(raw)) {
     poll.at(static_cast<std::size_t>(raw.data() - text.data()));
-    const std::string key = key_of_plain(strip_markup(raw, nullptr, /*nfc=*/true));  // line_key of NFC text
-    if (key.empty()) continue;
-    fnv(sig.a, key);
-    fnv(sig.a, "\n");
-    fnv(sig.b, "\n");
-    fnv(sig.b, key);
-    bool fresh = false;
-    seen.intern(key, &fresh);
-    if (!fresh) continue;
+    std::size_t len;
+    if (markup_possible(raw)) {
+      const std::string plain = strip_markup(raw, nullptr, /*nfc=*/true);
+      len = key_into(plain, key_);
+    } else {
+      len = key_into(raw, key_);
+    }
+    if (len == 0) continue;
+    const std::string_view key(key_.data(), len);
+    const std::uint64_t h = hash_bytes(key.data(), key.size());
+    // The signature: the keys in order, both lanes.
+    sig.a = (sig.a ^ h) * 0x100000001B3ull;
+    sig.a ^= sig.a >> 31;
+    sig.b = (sig.b ^ second_hash(key.data(), key.size())) * 0x9E3779B97F4A7C15ull;
+    sig.b ^= sig.b >> 29;
     bool added = false;
-    const std::uint32_t id = keys_.intern(key, &added);
-    if (added) documents_.push_back(0);
-    ids.push_back(id);
+    const std::uint32_t id = keys_.intern(key, Interner::Hashed{h}, &added);
+    if (added) {
+      documents_.push_back(0);
+      last_document_.push_back(0);
+    }
+    if (last_document_[id] == document_number_) continue;  // seen earlier in this document
+    last_document_[id] = document_number_;
+    ids_.push_back(id);
   }
-  count_document(sig, ids.data(), ids.size());
+  count_document(sig, ids_.data(), ids_.size());
 }
 
 void RepeatedLines::count_document(const Signature& sig, const std::uint32_t* ids, std::size_t n) {
@@ -552,7 +681,7 @@ void RepeatedLines::merge(const RepeatedLines& other) {
   for (std::uint32_t id = 0; id < other.keys_.size(); ++id) {
     bool added = false;
     mine[id] = keys_.intern(other.keys_.str(id), &added);
-    if (added) documents_.push_back(0);
+    if (added) documents_.push_back(0), last_document_.push_back(0);
   }
   std::vector<std::uint32_t> ids;
   for (std::size_t d = 0; d < other.doc_signature_.size(); ++d) {

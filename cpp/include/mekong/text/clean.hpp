@@ -98,6 +98,12 @@ class RepeatedLines {
 
   Interner keys_;
   std::vector<std::size_t> documents_;
+  // Per key id, the last document (1-based count of add_document calls) it was seen in: a line counts
+  // once per document without a set built per document.
+  std::vector<std::uint32_t> last_document_;
+  std::uint32_t document_number_ = 0;
+  std::vector<std::uint32_t> ids_;  // the document's distinct keys, reused between documents
+  std::string key_;                 // a line's key, reused between lines
   std::unordered_set<Signature, SignatureHash> seen_;
   // The documents counted, so that merge() can skip the ones the other side has counted too.
   std::vector<Signature> doc_signature_;
