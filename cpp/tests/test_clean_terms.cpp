@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <map>
+#include <random>
+#include <set>
 
 #include "mekong/pipeline.hpp"
 #include "mekong/text/clean.hpp"
@@ -75,6 +79,161 @@ TEST(Clean, LineKeyIgnoresMarkupCaseAndPunctuation) {
   EXPECT_EQ(line_key("[Giá VÀNG hôm nay!](https://a.vn/x)"), "giá vàng hôm nay");
   EXPECT_EQ(line_key("  Giá vàng — hôm nay  "), "giá vàng hôm nay");
   EXPECT_EQ(line_key("![](x.jpg) |"), "");
+}
+
+namespace {
+// Lines for the furniture tests: each markup trigger (tags, entities, links, images, bare URLs,
+// e-mail addresses, "www."), near misses that are no markup ("ww.", ":/", a lone "&" or "<"),
+// the same line written differently (same key), case and astral letters, lines with no key.
+const std::vector<std::string> kFurnitureLines = {
+    "Trang chủ | Thời sự",
+    "<b>Trang chủ</b> | Thời sự",
+    "TRANG CHỦ — THỜI SỰ",
+    "[Trang chủ](https://a.vn) Thời sự",
+    "Liên hệ: ban@bao.vn",
+    "Liên hệ:",
+    "Xem www.bao.vn/tin",
+    "Xem WWW.BAO.VN",
+    "Xem ww.bao.vn và Www.bao.vn",
+    "Nguồn: https://bao.vn/a-b",
+    "Nguồn :/ bao",
+    "Giá vàng &amp; đô la",
+    "Giá vàng & đô la",
+    "a < b và c > d",
+    "&#7843;nh đẹp",
+    "Giá vàng hôm nay",
+    "giá   VÀNG hôm nay!",
+    "![](x.jpg)",
+    "![ảnh](https://a.vn/x.jpg) Chú thích dưới ảnh",
+    "",
+    "   ",
+    "\xF0\x9D\x90\x80 chữ \xF0\x90\x90\x80 lạ",
+    "Ðà Nẵng İstanbul ΣΊΣΥΦΟΣ",
+    "- - - * * *",
+};
+
+std::vector<std::string_view> reference_lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n' && text[i] != '\r') continue;
+    out.push_back(text.substr(start, i - start));
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    start = i + 1;
+  }
+  if (start < text.size()) out.push_back(text.substr(start));
+  return out;
+}
+
+// What RepeatedLines documents, written plainly: every line keyed by line_key; a document whose
+// sequence of keys was seen before counts not at all; a key counts once per document.
+std::vector<std::string> reference_repeated(const std::vector<std::string>& docs, std::size_t min_documents) {
+  std::set<std::vector<std::string>> seen;
+  std::map<std::string, std::size_t> documents;
+  for (const std::string& d : docs) {
+    std::vector<std::string> keys;
+    for (std::string_view l : reference_lines(d)) {
+      std::string k = line_key(l);
+      if (!k.empty()) keys.push_back(std::move(k));
+    }
+    if (!seen.insert(keys).second) continue;
+    const std::set<std::string> distinct(keys.begin(), keys.end());
+    for (const std::string& k : distinct) ++documents[k];
+  }
+  std::vector<std::string> out;
+  for (const auto& [k, n] : documents)
+    if (n >= min_documents) out.push_back(k);
+  return out;  // std::map: sorted
+}
+}  // namespace
+
+// The furniture pass keys a line straight from its bytes when it holds no markup trigger, splits
+// lines without a vector and counts a line once per document by a stamp: against the definition
+// (line_key of every line, documents identical by their keys counted once), in one part and in
+// parts merged, with "\n", "\r\n" and "\r" line ends, copies and rewritten copies.
+TEST(Clean, RepeatedLinesEqualTheirDefinition) {
+  std::mt19937 rng(8);
+  const char* ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\r\n"};
+  for (int round = 0; round < 60; ++round) {
+    std::vector<std::string> docs;
+    const int n_docs = 2 + static_cast<int>(rng() % 12);
+    for (int d = 0; d < n_docs; ++d) {
+      if (!docs.empty() && rng() % 5 == 0) {  // a copy, or the same lines with other ends
+        std::string copy = docs[rng() % docs.size()];
+        if (rng() % 2)
+          for (char& c : copy)
+            if (c == '\r') c = '\n';
+        docs.push_back(copy);
+        continue;
+      }
+      std::string doc;
+      const int n_lines = static_cast<int>(rng() % 7);
+      for (int i = 0; i < n_lines; ++i) {
+        if (i) doc += ends[rng() % 5];
+        if (rng() % 4 == 0)
+          doc += "Dòng riêng " + std::to_string(rng() % 6) + " của bài.";
+        else
+          doc += kFurnitureLines[rng() % kFurnitureLines.size()];
+      }
+      if (rng() % 3 == 0) doc += ends[rng() % 5];
+      docs.push_back(doc);
+    }
+    for (std::size_t min_documents : {2u, 3u}) {
+      const std::vector<std::string> want = reference_repeated(docs, min_documents);
+      RepeatedLines one;
+      for (const std::string& d : docs) one.add_document(d);
+      EXPECT_EQ(one.repeated_list(min_documents), want) << round;
+      // Three parts, as the parallel pass splits the corpus, merged in order.
+      RepeatedLines parts[3], all;
+      for (std::size_t i = 0; i < docs.size(); ++i) parts[i * 3 / docs.size()].add_document(docs[i]);
+      for (const RepeatedLines& p : parts) all.merge(p);
+      EXPECT_EQ(all.repeated_list(min_documents), want) << round;
+      // A part that goes on after a merge (its stamps must cover the merged keys).
+      all.add_document(docs[0] + "\nMột dòng mới sau khi gộp");
+      one.add_document(docs[0] + "\nMột dòng mới sau khi gộp");
+      EXPECT_EQ(all.repeated_list(min_documents), one.repeated_list(min_documents)) << round;
+    }
+  }
+}
+
+// The Cleaner reads a line with no markup trigger as it is, without the markup step: on one-line
+// documents (no markers, lists or captions to decide anything else) its output is the markup
+// step's, trimmed, for lines made of triggers, near misses and plain text in random order.
+TEST(Clean, CleanerReadsLinesWithoutMarkupAsTheyAre) {
+  const std::vector<std::string> pieces = {
+      "Giá vàng ", "hôm nay", " www.a.vn", "ww.",   "WWW.B.VN ", "Www.", "://",     ":/", "http:", "@",
+      "ban@a.vn",  "&amp;",   "&",         "&#33;", "<b>",       "</b>", "<",       ">",  "[",     "]",
+      "(",         "[a](b)",  "![](x)",    " ",     "\xC2\xA0",  ".",    "Đà Nẵng", "x@", "a.",    "w"};
+  CleanConfig c;
+  c.end_markers.clear();
+  c.headline_lists = false;
+  c.captions = false;
+  const Cleaner cleaner(c);
+  std::mt19937 rng(14);
+  auto trim = [](std::string_view s) {
+    auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\f' || ch == '\v'; };
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+    while (s.size() >= 2 && s.substr(0, 2) == "\xC2\xA0") s.remove_prefix(2);
+    while (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") s.remove_suffix(2);
+    return s;
+  };
+  int unchanged = 0, changed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string line;
+    const int n = 1 + static_cast<int>(rng() % 6);
+    for (int i = 0; i < n; ++i) line += pieces[rng() % pieces.size()];
+    const std::string stripped = strip_markup(trim(line), nullptr, /*nfc=*/true);
+    const std::string_view t = trim(stripped);
+    bool letter = false;
+    for (char ch : t) letter |= ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || (static_cast<unsigned char>(ch) >= 0xC3);
+    std::string got;
+    cleaner.clean(line, got);
+    EXPECT_EQ(got, letter ? std::string(t) : std::string()) << line;
+    (stripped == trim(line) ? unchanged : changed)++;
+  }
+  EXPECT_GT(unchanged, 300);
+  EXPECT_GT(changed, 300);
 }
 
 TEST(Names, RunsOfCapitalsAndTransliterations) {
@@ -152,6 +311,115 @@ TEST(Phrases, NpmiLearningAndDictionary) {
   PhraseModel::Segment s2{"hợp", "tác", "kinh", "tế", "và", "tăng", "cường"};
   copy.apply(s2);
   EXPECT_EQ(s2, s);
+}
+
+namespace {
+// PhraseModel::learn as it was written first, string keys throughout ("left right" interned per
+// pair, every pair's key built again to join): the reference for the id-keyed counting and the
+// carried-over scores. Returns the learned pairs in order (pass, left, right, score); joins
+// `segments` in place.
+std::vector<PhraseModel::Pair> reference_phrases(const PhraseConfig& config,
+                                                 std::vector<PhraseModel::Segment>& segments,
+                                                 const std::function<bool(std::string_view)>& is_stop) {
+  auto is_number = [](std::string_view u) {
+    return !u.empty() && std::all_of(u.begin(), u.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::vector<PhraseModel::Pair> out;
+  for (std::size_t pass = 0; pass < config.passes; ++pass) {
+    std::map<std::string, double> unit_count;
+    std::map<std::pair<std::string, std::string>, double> pair_count;
+    std::vector<std::pair<std::string, std::string>> order;  // first appearance
+    double total = 0;
+    for (const auto& s : segments)
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        ++unit_count[s[i]];
+        ++total;
+        if (i + 1 < s.size()) {
+          const auto key = std::make_pair(s[i], s[i + 1]);
+          if (pair_count[key]++ == 0) order.push_back(key);
+        }
+      }
+    std::map<std::pair<std::string, std::string>, double> kept;
+    for (const auto& key : order) {
+      const double n = pair_count[key];
+      if (n < static_cast<double>(config.min_count)) continue;
+      const auto& [a, b] = key;
+      if (is_number(a) || is_number(b) || is_stop(a) || is_stop(b)) continue;
+      const double pab = n / total, pa = unit_count[a] / total, pb = unit_count[b] / total;
+      const double npmi = pab >= 1.0 ? 1.0 : std::log(pab / (pa * pb)) / -std::log(pab);
+      if (npmi >= config.threshold) {
+        kept[key] = npmi;
+        out.push_back({pass, a, b, npmi});
+      }
+    }
+    for (auto& s : segments) {
+      auto score = [&](std::size_t i) {
+        if (i + 1 >= s.size()) return -2.0;
+        const auto it = kept.find({s[i], s[i + 1]});
+        return it == kept.end() ? -2.0 : it->second;
+      };
+      PhraseModel::Segment joined;
+      for (std::size_t i = 0; i < s.size();) {
+        const double here = score(i);
+        if (here > -2.0 && here >= score(i + 1)) {
+          joined.push_back(s[i] + "_" + s[i + 1]);
+          i += 2;
+        } else {
+          joined.push_back(s[i++]);
+        }
+      }
+      s = std::move(joined);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// Learning counts pairs by their units' ids and joins with each pair's score read by its id; apply
+// reads each position's score once. Both against the string-keyed reference above, on random
+// segments over a small vocabulary (so that pairs repeat), with stop words, numbers, one to three
+// passes and several thresholds: the same pairs in the same order, the same scores bit for bit, the
+// same joined segments, and the same joins of unseen segments by apply.
+TEST(Phrases, LearningEqualsTheStringKeyedReference) {
+  const std::vector<std::string> vocab = {"hợp", "tác",  "kinh",  "tế", "và", "của",     "2025", "mưa",
+                                          "lũ",  "miền", "trung", "a",  "b",  "tác_giả", "Đà",   "Nẵng"};
+  const auto is_stop = [](std::string_view u) { return u == "và" || u == "của"; };
+  std::mt19937 rng(3);
+  std::size_t learned = 0, later_passes = 0;
+  for (int round = 0; round < 40; ++round) {
+    std::vector<PhraseModel::Segment> segs(1 + rng() % 200);
+    const std::size_t width = 3 + rng() % (vocab.size() - 2);  // a narrower vocabulary repeats more pairs
+    for (auto& s : segs) {
+      const std::size_t n = rng() % 9;
+      for (std::size_t i = 0; i < n; ++i) s.push_back(vocab[rng() % width]);
+    }
+    PhraseConfig config;
+    config.min_count = 1 + rng() % 4;
+    config.threshold = -0.2 + 0.2 * static_cast<double>(rng() % 6);
+    config.passes = 1 + rng() % 3;
+    std::vector<PhraseModel::Segment> want_segs = segs;
+    const std::vector<PhraseModel::Pair> want = reference_phrases(config, want_segs, is_stop);
+    PhraseModel m;
+    m.learn(config, segs, is_stop);
+    const std::vector<PhraseModel::Pair> got = m.pairs();
+    ASSERT_EQ(got.size(), want.size()) << round;
+    learned += got.size();
+    for (const auto& p : got) later_passes += p.pass > 0;
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].pass, want[k].pass);
+      EXPECT_EQ(got[k].left, want[k].left);
+      EXPECT_EQ(got[k].right, want[k].right);
+      EXPECT_EQ(got[k].score, want[k].score);  // the same arithmetic: bit for bit
+    }
+    // apply on the learning segments gives the reference's joined segments.
+    for (std::size_t k = 0; k < segs.size(); ++k) {
+      PhraseModel::Segment s = segs[k];
+      m.apply(s);
+      EXPECT_EQ(s, want_segs[k]) << round << " " << k;
+    }
+  }
+  EXPECT_GT(learned, 100u);  // the rounds did learn, in later passes too
+  EXPECT_GT(later_passes, 10u);
 }
 
 TEST(Pipeline, CleaningRunsBeforeCountingAndKeepsEmptyRows) {
