@@ -1,6 +1,7 @@
 #include "mekong/text/clean.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <deque>
 
@@ -46,28 +47,32 @@ class LineSplitter {
 // what starts with "<", "&" or "[" (tags, entities, links and images) and what find_links finds,
 // which needs "://", "@", "www." or "WWW."; with none of them it returns the line itself (NFC
 // text is not composed again when nothing was removed).
+// The bytes markup_possible stops at: the three that start markup, and those of the link cues.
+constexpr std::array<bool, 256> kMarkupBytes = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'<', '&', '[', '@', ':', '.'}) t[c] = true;
+  return t;
+}();
+
+// Whether the link cue or markup start at line[i] (a byte of kMarkupBytes) is one: "@", "<", "&"
+// and "[" always count; ":" when "//" follows; "." when "www" or "WWW" precedes.
+inline bool markup_at(const char* p, std::size_t n, std::size_t i) {
+  switch (p[i]) {
+    case ':':
+      return i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/';
+    case '.':
+      return i >= 3 && ((p[i - 3] == 'w' && p[i - 2] == 'w' && p[i - 1] == 'w') ||
+                        (p[i - 3] == 'W' && p[i - 2] == 'W' && p[i - 1] == 'W'));
+    default:
+      return true;
+  }
+}
+
 bool markup_possible(std::string_view line) {
   const char* p = line.data();
   const std::size_t n = line.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    switch (p[i]) {
-      case '<':
-      case '&':
-      case '[':
-      case '@':
-        return true;
-      case ':':
-        if (i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') return true;
-        break;
-      case '.':
-        if (i >= 3 && ((p[i - 3] == 'w' && p[i - 2] == 'w' && p[i - 1] == 'w') ||
-                       (p[i - 3] == 'W' && p[i - 2] == 'W' && p[i - 1] == 'W')))
-          return true;
-        break;
-      default:
-        break;
-    }
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (kMarkupBytes[static_cast<unsigned char>(p[i])] && markup_at(p, n, i)) return true;
   return false;
 }
 
@@ -565,7 +570,10 @@ namespace {
 // the key's length. A key is at most twice its line's bytes: a character's lower case takes at
 // most one byte more than it (2 -> 3), a space replaces at least one byte, and an ASCII byte gives
 // at most one.
-std::size_t key_into(std::string_view plain, std::string& buf) {
+// With `markup_check`, returns npos as soon as a markup trigger (markup_possible) is met instead:
+// the triggers are ASCII punctuation, never kept in a key, so only the bytes a key drops are looked at.
+constexpr std::size_t kMarkupMet = std::string_view::npos;
+std::size_t key_into(std::string_view plain, std::string& buf, bool markup_check = false) {
   constexpr std::uint8_t kKept = chars::kLetter | chars::kNumber | chars::kMark;
   if (buf.size() < 2 * plain.size() + 8) buf.resize(2 * plain.size() + 8);
   const chars::Tables& tab = chars::tables();
@@ -583,6 +591,7 @@ std::size_t key_into(std::string_view plain, std::string& buf) {
         space = false;
         *o++ = static_cast<char>(tab.lower[b]);
       } else {
+        if (markup_check && kMarkupBytes[b] && markup_at(plain.data(), plain.size(), i - 1)) return kMarkupMet;
         space = true;
       }
       continue;
@@ -640,13 +649,8 @@ void RepeatedLines::add_document(std::string_view text) {
   std::string_view raw;
   while (lines.next(raw)) {
     poll.at(static_cast<std::size_t>(raw.data() - text.data()));
-    std::size_t len;
-    if (markup_possible(raw)) {
-      const std::string plain = strip_markup(raw, nullptr, /*nfc=*/true);
-      len = key_into(plain, key_);
-    } else {
-      len = key_into(raw, key_);
-    }
+    std::size_t len = key_into(raw, key_, /*markup_check=*/true);
+    if (len == kMarkupMet) len = key_into(strip_markup(raw, nullptr, /*nfc=*/true), key_);
     if (len == 0) continue;
     const std::string_view key(key_.data(), len);
     const std::uint64_t h = hash_bytes(key.data(), key.size());
