@@ -43,10 +43,6 @@ class LineSplitter {
   std::size_t nl_, cr_;
 };
 
-// Whether strip_markup(line, nullptr, /*nfc=*/true) could differ from the line: it changes only
-// what starts with "<", "&" or "[" (tags, entities, links and images) and what find_links finds,
-// which needs "://", "@", "www." or "WWW."; with none of them it returns the line itself (NFC
-// text is not composed again when nothing was removed).
 // The bytes markup_possible stops at: the three that start markup, and those of the link cues.
 constexpr std::array<bool, 256> kMarkupBytes = [] {
   std::array<bool, 256> t{};
@@ -68,6 +64,10 @@ inline bool markup_at(const char* p, std::size_t n, std::size_t i) {
   }
 }
 
+// Whether strip_markup(line, nullptr, /*nfc=*/true) could differ from the line: it changes only
+// what starts with "<", "&" or "[" (tags, entities, links and images) and what find_links finds,
+// which needs "://", "@", "www." or "WWW."; with none of them it returns the line itself (NFC
+// text is not composed again when nothing was removed).
 bool markup_possible(std::string_view line) {
   const char* p = line.data();
   const std::size_t n = line.size();
