@@ -153,8 +153,10 @@ std::vector<std::string> learn_repeated_lines(const RawDocuments& docs, const An
                       if (as_is) (*as_is)[i] = composed.data() == raw.data() && composed.size() == raw.size();
                       parts[p].add_document(composed);
                     });
-  RepeatedLines all;
-  for (const RepeatedLines& p : parts) all.merge(p);
+  // The first part is taken as it is: merging it into an empty table would copy it key by key and
+  // document by document into the same ids and counts (serial work, all of it with one thread).
+  RepeatedLines all = parts.empty() ? RepeatedLines() : std::move(parts.front());  // no part: no document
+  for (std::size_t p = 1; p < parts.size(); ++p) all.merge(parts[p]);
   return all.repeated_list(std::max<std::size_t>(2, min_documents));
 }
 
