@@ -236,6 +236,39 @@ TEST(Clean, CleanerReadsLinesWithoutMarkupAsTheyAre) {
   EXPECT_GT(changed, 300);
 }
 
+// Words are counted only as far as the bound that decides (12 for prose, 25 for a headline, 40 for
+// a caption): the bounds themselves, one word either side.
+TEST(Clean, WordBoundsOfProseHeadlinesAndCaptions) {
+  auto words = [](std::size_t n, const char* end) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += (i ? " từ" : "Từ") + std::to_string(i);
+    return s + end;
+  };
+  CleanConfig c;
+  c.end_markers.clear();
+  const std::string body = words(30, ".");
+  // A trailing run of three headlines (no sentence end, at most 25 words) goes; 26 words is no headline.
+  const std::string h25 = words(25, ""), h26 = words(26, "");
+  EXPECT_EQ(cleaned(body + "\n" + h25 + "\n" + h25 + "\n" + h25, c), body);
+  EXPECT_EQ(cleaned(body + "\n" + h25 + "\n" + h26 + "\n" + h25, c), body + "\n" + h25 + "\n" + h26 + "\n" + h25);
+  // A document made only of repeated lines is a copy (kept) when one of them is prose: 12 words and a
+  // sentence end; 11 words are not prose.
+  for (std::size_t n : {11u, 12u}) {
+    const std::string line = words(n, ".");
+    RepeatedLines learner;
+    learner.add_document(line + "\nA");
+    learner.add_document(line + "\nB");
+    const Interner rep = learner.repeated(2);
+    CleanConfig r = c;
+    r.repeated_lines = &rep;
+    EXPECT_EQ(cleaned(line, r), n >= 12 ? line : "") << n;
+  }
+  // A caption ("Ảnh: ...") is dropped up to 40 words, kept past them.
+  const std::string cap40 = "Ảnh: " + words(39, ""), cap41 = "Ảnh: " + words(40, "");
+  EXPECT_EQ(cleaned(body + "\n" + cap40, c), body);
+  EXPECT_EQ(cleaned(body + "\n" + cap41, c), body + "\n" + cap41);
+}
+
 TEST(Names, RunsOfCapitalsAndTransliterations) {
   AnalyzerConfig ac;
   ac.stop_words = {"theo"};

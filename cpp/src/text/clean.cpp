@@ -176,12 +176,14 @@ bool has_letter(std::string_view s) {
   return false;
 }
 
-std::size_t count_words(std::string_view s) {
+// The number of words of s, counted no further than `cap` (more words: cap). The callers compare it
+// with a bound, so a long line is read only until the bound is passed.
+std::size_t count_words(std::string_view s, std::size_t cap = std::string_view::npos) {
   const chars::Tables& tab = chars::tables();
   std::size_t words = 0;
   bool in = false;
   CancelPoll poll;
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = 0; i < s.size() && words < cap;) {
     poll.at(i);
     const char32_t c = utf8::next(s.data(), i);
     const bool w = (class_of(tab, c) & chars::kToken) != 0;
@@ -267,7 +269,7 @@ bool is_caption(std::string_view line) {
   static constexpr std::string_view kStarts[] = {"Ảnh:",  "Ảnh minh họa", "Ảnh minh hoạ",
                                                  "(Ảnh:", "Nguồn ảnh",    "Photo:"};
   for (auto s : kStarts)
-    if (line.substr(0, s.size()) == s) return count_words(line) <= 40;
+    if (line.substr(0, s.size()) == s) return count_words(line, 41) <= 40;
   return false;
 }
 
@@ -524,9 +526,12 @@ CleanStats Cleaner::clean(std::string_view text, std::string& out) const {
     if (!has_letter(t)) continue;  // what is left of an image, a table bar, a rule
     Line l;
     l.text = t;
-    const std::size_t words = count_words(t);
-    l.prose = words >= 12 && ends_like_a_sentence(t);
-    l.headline = link_share >= 0.7 || (words <= 25 && !ends_like_a_sentence(t));
+    // Prose needs 12 words and a sentence end; a headline, no end and at most 25: words are counted
+    // only as far as the bound that decides.
+    const bool ends = ends_like_a_sentence(t);
+    const std::size_t words = count_words(t, ends ? 12 : 26);
+    l.prose = ends && words >= 12;
+    l.headline = link_share >= 0.7 || (words <= 25 && !ends);
     l.source = line;
     body_seen = true;
     kept.push_back(l);
