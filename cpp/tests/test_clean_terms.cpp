@@ -282,6 +282,28 @@ TEST(Names, RunsOfCapitalsAndTransliterations) {
             (std::vector<std::string>{"Kon Tum", "Ắt-ta-pư", "Lào", "Bí", "Nguyễn Văn An", "Chăm-pa-sắc", "Sê-kông"}));
 }
 
+// is_title_word splits at most 12 syllables (fixed arrays now): modifiers before a title up to that
+// length are a title, one syllable more is not. The answers are main's before the change.
+TEST(Names, TitleWordsUpToTwelveSyllables) {
+  auto with_modifiers = [](std::size_t m) {
+    std::string w;
+    for (std::size_t i = 0; i < m; ++i) w += "phó_";
+    return w + "chủ_tịch";
+  };
+  EXPECT_TRUE(is_title_word(with_modifiers(1)));
+  EXPECT_TRUE(is_title_word(with_modifiers(10)));   // 12 syllables
+  EXPECT_FALSE(is_title_word(with_modifiers(11)));  // 13
+  EXPECT_FALSE(is_title_word(with_modifiers(30)));
+  EXPECT_TRUE(is_title_word("phó_bí_thư_tỉnh_ủy"));  // a body after a title
+  EXPECT_FALSE(is_title_word("tỉnh_ủy_bí_thư"));     // a body does not open one
+  EXPECT_TRUE(is_title_word("phó"));                 // on the list itself ("Phó" before a name)
+  EXPECT_TRUE(is_title_word("phó_phó"));
+  EXPECT_FALSE(is_title_word("hà_nội"));
+  EXPECT_FALSE(is_title_word(""));
+  EXPECT_FALSE(is_title_word("_"));
+  EXPECT_FALSE(is_title_word("chủ_tịch_"));
+}
+
 TEST(Names, AliasKeysAreAccentAndHyphenFree) {
   AliasKeys k;
   EXPECT_EQ(k.key("Attapư"), "attapu");

@@ -1,5 +1,6 @@
 #include "mekong/text/names.hpp"
 
+#include <array>
 #include <cctype>
 #include <unordered_set>
 #include <vector>
@@ -275,17 +276,23 @@ bool is_title_word(std::string_view canonical) {
   // A word the segmenter made of several titles ("Phó Tổng", "Phó Chủ tịch", "Tổng Giám đốc",
   // "Quyền Bộ trưởng", "Phó Bí thư Tỉnh ủy"... ): modifiers, then a sequence of titles and
   // the offices' bodies, split at "_" by dynamic programming over the syllables.
-  std::vector<std::size_t> cuts{0};
-  for (std::size_t i = 0; i < canonical.size(); ++i)
-    if (canonical[i] == '_') cuts.push_back(i + 1);
-  const std::size_t n = cuts.size();
-  if (n < 2 || n > 12) return false;
-  cuts.push_back(canonical.size() + 1);
+  // At most 12 syllables are split: fixed arrays, no allocation (most words asked have one syllable
+  // and leave at the first test).
+  std::array<std::size_t, 14> cuts;
+  std::size_t n = 1;
+  cuts[0] = 0;
+  for (std::size_t i = 0; i < canonical.size(); ++i) {
+    if (canonical[i] != '_') continue;
+    if (n == 12) return false;  // a 13th syllable
+    cuts[n++] = i + 1;
+  }
+  if (n < 2) return false;
+  cuts[n] = canonical.size() + 1;
   auto piece = [&](std::size_t a, std::size_t b) { return canonical.substr(cuts[a], cuts[b] - 1 - cuts[a]); };
   std::size_t k = 0;
   while (k + 1 < n && title_modifier(piece(k, k + 1))) ++k;
   // reach[j]: syllables [k, j) are a sequence of titles (and, after the first, bodies such as "Tỉnh ủy").
-  std::vector<std::uint8_t> reach(n + 1, 0);
+  std::array<std::uint8_t, 13> reach{};
   reach[k] = 1;
   for (std::size_t i = k; i < n; ++i) {
     if (!reach[i]) continue;
