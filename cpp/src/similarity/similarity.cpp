@@ -610,6 +610,7 @@ namespace {
 // exactly once: no zero-fill before, no mirror pass after.
 constexpr std::size_t kMidRows = 256;     // Y's rows gathered for every sub-block in turn (their entries in L2)
 constexpr std::size_t kChunkCols = 2048;  // double: 1 MB of tile, 128 KB per sub-block (measured: 512 to 16384)
+constexpr std::size_t kPrefetchCols = 8;  // postings' first lines asked for this many columns ahead (measured: 3-12)
 
 // dst[q] = src[q * stride] for q < count, with non-temporal stores where the CPU has them.
 template <class T>
@@ -801,6 +802,14 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
         const T* xs = w->x[s].data();
         const std::size_t nc = cl.size();
         for (std::size_t q = 0; q < nc; ++q) {
+          // Most columns are rare: a call takes a few postings, whose lines are cold (the column's
+          // run was last read a chunk ago), and the call's exit branch keeps the CPU from running
+          // ahead into the next columns' loads. They are asked for a few columns ahead instead.
+          if (q + kPrefetchCols < nc) {
+            const std::size_t ahead = cl[q + kPrefetchCols].cursor;
+            __builtin_prefetch(prow + ahead);
+            __builtin_prefetch(pval + ahead);
+          }
           cl[q].cursor = gemm::add_postings(ts, prow, pval, cl[q].cursor, cl[q].end, static_cast<std::uint32_t>(j0),
                                             static_cast<std::uint32_t>(j1), xs + q * NR);
         }
