@@ -104,7 +104,7 @@ void bind_similarity(py::module_& m) {
                          return similarity_matrix_buffer(vx, symmetric ? nullptr : &vy, cfg, cancel);
                        })
                        .release();
-          py::capsule owner(out, [](void* p) { delete[] static_cast<T*>(p); });
+          py::capsule owner(out, [](void* p) { SimilarityBufferDelete{}(p); });
           return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)},
                                 {static_cast<py::ssize_t>(cols * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, out,
                                 owner);

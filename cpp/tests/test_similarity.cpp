@@ -601,6 +601,33 @@ TEST(Similarity, AddGatheredSimdEqualsPortableAndPlainLoop) {
 // Columns in 10-40% of the rows (the mid band, gathered row by row of Y) beside dense ones (the
 // product) and rare ones (postings): the matrix equals the plain reference, its bits do not depend
 // on n_jobs, and top_k_similar, which sums in the same order, gives the matrix's bits.
+// The buffer is page-aligned: with a row length of whole cache lines (2112 and 2056 doubles) every
+// row and every mirror line of a sub-block starts on a line, the streaming stores' whole-line case;
+// the test above (2100, 2070 columns) has rows starting mid-line, the partial-line case.
+TEST(Similarity, BufferIsPageAlignedAndEqualsMatrixForWholeLineRows) {
+  const Owned x = zipf_csr(2112, 90, 11, 12.0), y = zipf_csr(2056, 90, 12, 12.0);
+  const auto vx = x.view(), vy = y.view();
+  const auto dx = x.dense(), dy = y.dense();
+  const auto* none = static_cast<const CsrView<double, std::int32_t>*>(nullptr);
+  SimilarityConfig two;
+  two.n_jobs = 2;
+  for (bool symmetric : {true, false}) {
+    const std::size_t n = 2112, m = symmetric ? 2112 : 2056;
+    const auto S = similarity_matrix_buffer(vx, symmetric ? none : &vy, two);
+    ASSERT_EQ(reinterpret_cast<std::uintptr_t>(S.get()) % 4096, 0u);
+    const auto V = similarity_matrix(vx, symmetric ? none : &vy, SimilarityConfig{});
+    ASSERT_TRUE(std::equal(V.begin(), V.end(), S.get()));
+    if (symmetric)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < i; ++j) ASSERT_EQ(S[i * n + j], S[j * n + i]);
+    for (std::size_t i : {0u, 7u, 8u, 63u, 64u, 2047u, 2048u, 2111u})
+      for (std::size_t j = 0; j < m; ++j) {
+        const double want = ref_cosine(dx, i, symmetric ? dx : dy, j, 90);
+        ASSERT_NEAR(S[i * m + j], want, 1e-12) << i << " " << j;
+      }
+  }
+}
+
 TEST(Similarity, MidBandColumnsMatchReferenceAndTopKBits) {
   std::mt19937 g(21);
   std::uniform_real_distribution<double> u(0, 1);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <numeric>
 #include <queue>
 
@@ -605,30 +606,43 @@ namespace {
 //  - one posting (j, v) of a sparse column add v * x to every row of the sub-block at once (two
 //    AVX2 fused multiply-adds), where a row at a time took one scattered update per row sharing
 //    the column; the postings of a column are read once per sub-block, not once per row;
-//  - the symmetric case write its mirror (rows j, the part's columns) as contiguous runs.
+//  - the symmetric case write its mirror (rows j, a sub-block's columns) as one line per row.
 // The chunk keeps the tile in L2 (a sub-block's slice in L1). Every cell of the result is written
 // exactly once: no zero-fill before, no mirror pass after.
-constexpr std::size_t kMidRows = 256;     // Y's rows gathered for every sub-block in turn (their entries in L2)
-constexpr std::size_t kChunkCols = 2048;  // double: 1 MB of tile, 128 KB per sub-block (measured: 512 to 16384)
-constexpr std::size_t kPrefetchCols = 8;  // postings' first lines asked for this many columns ahead (measured: 3-12)
+constexpr std::size_t kMidRows = 256;       // Y's rows gathered for every sub-block in turn (their entries in L2)
+constexpr std::size_t kChunkCols = 2048;    // double: 1 MB of tile, 128 KB per sub-block (measured: 512 to 16384)
+constexpr std::size_t kPrefetchCols = 8;    // postings' first lines asked for this many columns ahead (measured: 3-12)
+constexpr std::size_t kBufferAlign = 4096;  // similarity_matrix_buffer's storage: page-aligned
 
-// dst[q] = src[q * stride] for q < count, with non-temporal stores where the CPU has them.
-template <class T>
-inline void stream_strided(T* dst, const T* src, std::size_t stride, std::size_t count) {
+// dst[q] = value(q) for q < count: non-temporal stores (where the CPU has them) for the whole
+// 64-byte lines of dst, ordinary ones for a line it covers only in part (streaming stores to part
+// of a line go out as partial writes). With the page-aligned result and a row length of whole
+// lines, the mirror's runs of a sub-block (8 doubles) are exactly one line each.
+template <class T, class F>
+inline void stream_run(T* dst, std::size_t count, F value) {
 #if defined(__x86_64__)
-  for (std::size_t q = 0; q < count; ++q) {
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  const std::size_t off = reinterpret_cast<std::uintptr_t>(dst) % 64;
+  // The values before dst's first line start (all of them if dst is not even aligned to T).
+  const std::size_t head = off % sizeof(T) != 0 ? count : std::min(count, (64 - off) % 64 / sizeof(T));
+  const std::size_t body_end = head + (count - head) / kLine * kLine;
+  std::size_t q = 0;
+  for (; q < head; ++q) dst[q] = value(q);
+  for (; q < body_end; ++q) {
+    const T v = value(q);
     if constexpr (sizeof(T) == 8) {
       long long bits;
-      std::memcpy(&bits, src + q * stride, 8);
+      std::memcpy(&bits, &v, 8);
       _mm_stream_si64(reinterpret_cast<long long*>(dst + q), bits);
     } else {
       int bits;
-      std::memcpy(&bits, src + q * stride, 4);
+      std::memcpy(&bits, &v, 4);
       _mm_stream_si32(reinterpret_cast<int*>(dst + q), bits);
     }
   }
+  for (; q < count; ++q) dst[q] = value(q);
 #else
-  for (std::size_t q = 0; q < count; ++q) dst[q] = src[q * stride];
+  for (std::size_t q = 0; q < count; ++q) dst[q] = value(q);
 #endif
 }
 
@@ -828,16 +842,17 @@ void fill_similarity(const CsrView<T, I>& X, const std::vector<T>& xv, const Sim
             }
         for (std::size_t i = 0; i < rows; ++i) {
           const std::size_t r = s0 + i, jb = symmetric ? std::max(j0, r) : j0;
-          if (jb < j1) stream_strided(out + r * m + jb, ts + (jb - j0) * NR + i, NR, j1 - jb);
+          const T* src = ts + (jb - j0) * NR + i;
+          if (jb < j1) stream_run(out + r * m + jb, j1 - jb, [src](std::size_t q) { return src[q * gemm::kNR<T>]; });
         }
-      }
-      if (symmetric) {
-        for (std::size_t j = std::max(j0, r0 + 1); j < j1; ++j) {  // row j, columns [r0, min(r1, j))
-          T* dst = out + j * m + r0;
-          const std::size_t cols = std::min(r1, j) - r0;
-          for (std::size_t s = 0; s * NR < cols; ++s)
-            stream_strided(dst + s * NR, tile + (s * kChunkCols + (j - j0)) * NR, 1, std::min(NR, cols - s * NR));
-        }
+        // The mirror: rows j > s0, the sub-block's columns below j (one line a row), while the
+        // sub-block's tile is still in L1/L2; rows j in turn across all 8 sub-blocks at the end
+        // of the chunk was 5% slower (benchmarks/SIMILARITY.md, round 8).
+        if (symmetric)
+          for (std::size_t j = std::max(j0, s0 + 1); j < j1; ++j) {
+            const T* src = ts + (j - j0) * NR;
+            stream_run(out + j * m + s0, std::min(s0 + rows, j) - s0, [src](std::size_t q) { return src[q]; });
+          }
       }
     }
     stream_fence();
@@ -923,13 +938,17 @@ std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Yp
   return out;
 }
 
+void SimilarityBufferDelete::operator()(void* p) const noexcept {
+  ::operator delete[](p, std::align_val_t{kBufferAlign});
+}
+
 template <class T, class I>
-std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Yp,
-                                              const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
-  // new T[] without (): not zero-filled, since every cell is written once (the pages are first
-  // touched by the thread that computes them).
+SimilarityBuffer<T> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Yp,
+                                             const SimilarityConfig& cfg, const std::atomic<bool>* cancel) {
+  // Raw storage, not zero-filled, since every cell is written once; page-aligned, so that rows
+  // whose length is a whole number of cache lines start on one (see stream_run).
   const std::size_t cells = checked_cells(X, Yp, cfg);
-  std::unique_ptr<T[]> out(new T[cells]);
+  SimilarityBuffer<T> out(static_cast<T*>(::operator new[](cells * sizeof(T), std::align_val_t{kBufferAlign})));
   prepare_pages(out.get(), cells * sizeof(T));
   similarity_into(X, Yp, cfg, out.get(), cancel);
   return out;
@@ -1129,8 +1148,8 @@ template std::vector<double> dense_similarity_matrix(const double*, std::size_t,
                                const SimilarityConfig&, const std::atomic<bool>*);                               \
   template std::vector<T> similarity_matrix(const CsrView<T, I>&, const CsrView<T, I>*, const SimilarityConfig&, \
                                             const std::atomic<bool>*);                                           \
-  template std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>&, const CsrView<T, I>*,             \
-                                                         const SimilarityConfig&, const std::atomic<bool>*);     \
+  template SimilarityBuffer<T> similarity_matrix_buffer(const CsrView<T, I>&, const CsrView<T, I>*,              \
+                                                        const SimilarityConfig&, const std::atomic<bool>*);      \
   template TopK<T> top_k_similar(const CsrView<T, I>&, const CsrView<T, I>*, std::size_t, double,                \
                                  const SimilarityConfig&, const std::atomic<bool>*);
 

@@ -49,12 +49,19 @@ template <class T, class I>
 std::vector<T> similarity_matrix(const CsrView<T, I>& X, const CsrView<T, I>* Y, const SimilarityConfig& config,
                                  const std::atomic<bool>* cancel = nullptr);
 
+// The storage of similarity_matrix_buffer: page-aligned, so that the kernel's streaming stores
+// cover whole cache lines; freed by this deleter (not delete[]).
+struct SimilarityBufferDelete {
+  void operator()(void* p) const noexcept;
+};
+template <class T>
+using SimilarityBuffer = std::unique_ptr<T[], SimilarityBufferDelete>;
+
 // The same in a buffer that is never zero-filled (the kernel writes every cell exactly once), as
 // np.empty would give: what Python receives. The budget is checked before the allocation.
 template <class T, class I>
-std::unique_ptr<T[]> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Y,
-                                              const SimilarityConfig& config,
-                                              const std::atomic<bool>* cancel = nullptr);
+SimilarityBuffer<T> similarity_matrix_buffer(const CsrView<T, I>& X, const CsrView<T, I>* Y,
+                                             const SimilarityConfig& config, const std::atomic<bool>* cancel = nullptr);
 
 // Dense rows (row-major n x d and m x d; Y == nullptr: Y = X): cosine or dot products through
 // Eigen's matrix product, in fixed blocks of rows so that the result is the same for any n_jobs;
