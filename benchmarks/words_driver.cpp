@@ -56,7 +56,9 @@ int main(int argc, char** argv) {
   mekong::WordSegmenter ws(model), ref(model);
   ref.set_reference(true);
   std::vector<std::uint8_t> begins;
-  auto run = [&](int words) {  // 0: syllables only, 1: + words (cached path), 2: + words (reference path)
+  // Best of five passes over the corpus of per_line(line) after the syllable segmenter; returns
+  // (best CPU seconds, sum of the words begun, for a check that the paths agree).
+  auto best_of_five = [&](auto&& per_line) {
     double best = 1e30;
     std::size_t sum = 0;
     for (int r = 0; r < 5; ++r) {
@@ -65,32 +67,29 @@ int main(int argc, char** argv) {
         for (const auto& l : lines) {
           tokens.clear();
           seg.segment(l, tokens);
-          if (words) {
-            (words == 1 ? ws : ref).segment(l, tokens, begins);
-            for (auto b : begins) sum += b;
-          }
+          sum += per_line(l);
         }
       best = std::min(best, cpu_seconds() - t0);
     }
     return std::make_pair(best, sum);
   };
+  auto begun = [&](mekong::WordSegmenter& w, const std::string& l) {
+    w.segment(l, tokens, begins);
+    std::size_t n = 0;
+    for (auto b : begins) n += b;
+    return n;
+  };
+  auto run = [&](int words) {  // 0: syllables only, 1: + words (cached path), 2: + words (reference path)
+    return best_of_five(
+        [&](const std::string& l) -> std::size_t { return words == 0 ? 0 : begun(words == 1 ? ws : ref, l); });
+  };
   if (argc > 4 && std::string(argv[4]) == "per-sentence") {
     // A new WordSegmenter for every sentence, as a call per text makes (word_tokenize(str), MinHash's
     // worker per call): what the syllable memo costs when it is not kept from one segmenter to the next.
-    double best = 1e30;
-    std::size_t sum = 0;
-    for (int r = 0; r < 5; ++r) {
-      const double t0 = cpu_seconds();
-      for (std::size_t k = 0; k < reps; ++k)
-        for (const auto& l : lines) {
-          tokens.clear();
-          seg.segment(l, tokens);
-          mekong::WordSegmenter fresh(model);
-          fresh.segment(l, tokens, begins);
-          for (auto b : begins) sum += b;
-        }
-      best = std::min(best, cpu_seconds() - t0);
-    }
+    const auto [best, sum] = best_of_five([&](const std::string& l) {
+      mekong::WordSegmenter fresh(model);
+      return begun(fresh, l);
+    });
     std::printf("per-sentence segmenters: %.0f syllables/s with the segmenter (words begun %zu)\n", n_syllables / best,
                 sum / 5);
     return 0;
