@@ -8,6 +8,7 @@
 //   perf record -g /tmp/countdriver CORPUS OPTIONS [THREADS] [STOPWORDS] [WORDMODEL]
 //
 // OPTIONS: comma-separated from plain, clean, aliases, stop, phrases, words (e.g. "clean,aliases,stop,words"),
+// units (the count reads each document as a Python str stores it, see below),
 // prepared (print what the fused learning keeps per document against the input's size, then stop),
 // staged: with aliases, learn name evidence and phrases in separate passes and count from the bytes
 // (the reference) instead of fit_text_models's fused pass (one analysis of each document for the
@@ -17,6 +18,7 @@
 // this many documents, default 2).
 // Prints the wall seconds of each pass and the CPU seconds (all threads) of the learning and of the count,
 // each repeat, and the matrix's shape.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -67,6 +69,44 @@ int main(int argc, char** argv) {
   }
   const std::string opts = std::string(",") + argv[2] + ",";
   auto has = [&](const char* o) { return opts.find(std::string(",") + o + ",") != std::string::npos; };
+  // "units": the count reads each document as a Python str stores it (1, 2 or 4 bytes a code
+  // point, RawDocuments::units), as CountVectorizer.fit_transform(list of str) does; the learning
+  // passes still read bytes. The text must be valid UTF-8.
+  std::vector<std::u32string> points;
+  std::vector<std::string> narrow;
+  std::vector<std::u16string> wide;
+  RawDocuments unit_docs;
+  if (has("units")) {
+    const std::size_t n = docs.bytes.size();
+    points.resize(n);
+    narrow.resize(n);
+    wide.resize(n);
+    unit_docs.utf8.assign(n, 1);
+    unit_docs.bytes.assign(n, std::string_view());
+    unit_docs.units.resize(n);
+    for (std::size_t d = 0; d < n; ++d) {
+      const std::string_view s = docs.bytes[d];
+      for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const int len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        char32_t c = len == 1 ? b : b & (0x7F >> len);
+        for (int k = 1; k < len && i + k < s.size(); ++k) c = c << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        points[d].push_back(c);
+        i += len;
+      }
+      char32_t top = 0;
+      for (char32_t c : points[d]) top = std::max(top, c);
+      if (top < 0x100) {
+        for (char32_t c : points[d]) narrow[d].push_back(static_cast<char>(c));
+        unit_docs.units[d] = {narrow[d].data(), narrow[d].size(), 1};
+      } else if (top < 0x10000) {
+        for (char32_t c : points[d]) wide[d].push_back(static_cast<char16_t>(c));
+        unit_docs.units[d] = {wide[d].data(), wide[d].size(), 2};
+      } else {
+        unit_docs.units[d] = {points[d].data(), points[d].size(), 4};
+      }
+    }
+  }
   const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
   const char* env_reps = std::getenv("MEKONG_REPEATS");
   const int repeats = env_reps ? std::max(1, std::atoi(env_reps)) : 1;
@@ -163,13 +203,25 @@ int main(int argc, char** argv) {
     const double t = now(), c_learn = cpu_now() - c0;
     CountConfig cc;
     cc.n_jobs = threads;
-    const CorpusCounts out = count_corpus(docs, Analyzer(cfg), cc, nullptr, prepared.get());
+    const CorpusCounts out = has("units") ? count_corpus(unit_docs, Analyzer(cfg), cc)
+                                          : count_corpus(docs, Analyzer(cfg), cc, nullptr, prepared.get());
     const double t_count = now() - t, c_total = cpu_now() - c0;
+    // FNV-1a over the vocabulary and the matrix: two builds (or units against bytes) must agree.
+    std::uint64_t fp = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) { fp = (fp ^ v) * 1099511628211ull; };
+    for (const std::string& term : out.counts.vocabulary) {
+      for (char ch : term) mix(static_cast<unsigned char>(ch));
+      mix(0x100);  // the end of a term
+    }
+    for (auto v : out.counts.matrix.indptr) mix(static_cast<std::uint64_t>(v));
+    for (auto v : out.counts.matrix.indices) mix(static_cast<std::uint64_t>(v));
+    for (auto v : out.counts.matrix.data) mix(static_cast<std::uint64_t>(v));
     std::printf(
         "%s threads=%d lines=%.3f names=%.3f phrases=%.3f count=%.3f total=%.3f  cpu: learn=%.3f count=%.3f "
-        "total=%.3f  %zux%zu nnz=%zu\n",
+        "total=%.3f  %zux%zu nnz=%zu fingerprint=%016llx\n",
         argv[2], threads, t_lines, t_names, t_phrases, t_count, now() - t0, c_learn, c_total - c_learn, c_total,
-        out.counts.matrix.rows, out.counts.matrix.cols, out.counts.matrix.indices.size());
+        out.counts.matrix.rows, out.counts.matrix.cols, out.counts.matrix.indices.size(),
+        static_cast<unsigned long long>(fp));
   }
   return 0;
 }

@@ -106,3 +106,81 @@ def test_strict_decode_names_the_str_and_its_utf8_offset():
         mekong.CountVectorizer(decode_error="strict").fit_transform(["ok", "hòa\u1ea1\ud800"])
     with pytest.raises(ValueError, match=r"^document 0, byte offset 4: "):
         mekong.HashingVectorizer(decode_error="strict").transform(["😀\udfff"])
+
+
+# A str the encoder finds valid and NFC already (no lone surrogate; every code point NFC_QC=Yes with
+# combining class 0; every 1-byte str) is scanned without the UTF-8 and NFC checks; any other str
+# takes the checked path. These pieces put each case into 1-, 2- and 4-byte strs: combining marks
+# after Vietnamese letters (NFD in a 2-byte str), NFC_QC=Maybe (a Hangul vowel jamo after a lead
+# jamo, U+0301 after "e"), NFC_QC=No (U+0958, U+2126, the astral U+1D15E), Latin-1 letters alone.
+UNCHECKED_PIECES = [
+    "Việt Nam",
+    "Vie\u0323\u0302t Nam",
+    "ho\u0300a bi\u0300nh",
+    "e\u0301",
+    "\u1100\u1161",
+    "\u0958",
+    "\u2126 ohm",
+    "\U0001d15e",
+    "\U0001d400x",
+    "café crème",
+    "\u00e9t\u00e9",
+    "ÿ",
+    "\ud800",
+    "\udbff\udc00",
+    "đồng 2026",
+    "Kon Tum",
+    "東京",
+    " ",
+    "",
+]
+
+unchecked_documents = st.lists(
+    st.lists(st.sampled_from(UNCHECKED_PIECES), min_size=0, max_size=10).map(" ".join),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    docs=unchecked_documents,
+    n_jobs=st.sampled_from([1, 2, 3]),
+    options=st.sampled_from([{}, {"words": True}, {"clean": True}, {"aliases": True}, {"stop_words": ["nam"]}]),
+)
+def test_unchecked_scan_of_clean_strs_counts_as_bytes(docs, n_jobs, options):
+    kw = {"n_jobs": n_jobs, "words": False, **options}
+    try:
+        want_cv = mekong.CountVectorizer(**kw)
+        want = want_cv.fit_transform(as_bytes(docs))
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=str(exc)[:40]):
+            mekong.CountVectorizer(**kw).fit_transform(docs)
+        return
+    got_cv = mekong.CountVectorizer(**kw)
+    got = got_cv.fit_transform(docs)
+    same_counts(got, want)
+    assert got_cv.vocabulary_ == want_cv.vocabulary_
+    assert got_cv.n_replaced_.tolist() == want_cv.n_replaced_.tolist()
+    assert got_cv.first_invalid_.tolist() == want_cv.first_invalid_.tolist()
+    same_counts(got_cv.transform(docs), want_cv.transform(as_bytes(docs)))
+    hv = mekong.HashingVectorizer(n_features=2**10, n_jobs=n_jobs)
+    same_counts(hv.transform(docs), hv.transform(as_bytes(docs)))
+
+
+def test_nfd_in_a_two_byte_str_is_composed():
+    # Regression for the unchecked scan: a 2-byte str in NFD must still be composed (its marks are
+    # NFC_QC=Maybe, so the encoder sends it to the checked path), counting as its NFC form does.
+    cv = mekong.CountVectorizer(words=False)
+    got = cv.fit_transform(["Vie\u0323\u0302t Nam ho\u0300a", "Việt Nam hòa"]).toarray()
+    assert sorted(cv.vocabulary_) == ["hòa", "nam", "việt"]
+    assert got[0].tolist() == got[1].tolist() == [1, 1, 1]
+
+
+def test_latin1_strs_take_the_unchecked_scan_with_the_same_terms():
+    # Every code point of a 1-byte str is NFC already: "é" (U+00E9) alone and "e" + U+0301 (a 2-byte
+    # str, checked and composed) are the same term.
+    cv = mekong.CountVectorizer(words=False)
+    got = cv.fit_transform(["été café ÿ", "e\u0301te\u0301 cafe\u0301 ÿ"]).toarray()
+    assert sorted(cv.vocabulary_) == ["café", "été", "ÿ"]
+    assert got[0].tolist() == got[1].tolist()

@@ -31,20 +31,24 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
   }
   void term_ids(std::size_t doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) override {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
-    if (const PreparedDocument* p = prepared(doc))
+    if (const PreparedDocument* p = prepared(doc)) {
       corpus_.stats_[doc] = worker_.term_ids(*p, resolve, ids);
-    else
-      corpus_.stats_[doc] = worker_.term_ids(raw(doc), utf8, resolve, ids);
+    } else {
+      const std::string_view text = raw(doc);
+      corpus_.stats_[doc] = worker_.term_ids(text, utf8, resolve, ids, nfc_);
+    }
     if (corpus_.docs_.strict) require_valid(corpus_.stats_[doc].replaced, corpus_.stats_[doc].first_invalid, doc);
   }
 
  private:
   // The document's bytes; a str read from its own storage is encoded here, one document at a time
   // (RawDocuments::units), into a buffer the reader keeps.
+  // nfc_ says whether the encoder found it valid and NFC already (bytes are checked by the scan).
   std::string_view raw(std::size_t doc) {
+    nfc_ = false;
     if (!corpus_.docs_.from_units(doc)) return corpus_.docs_.bytes[doc];
     encoded_.clear();
-    append_utf8(corpus_.docs_.units[doc], encoded_);
+    nfc_ = append_utf8_nfc(corpus_.docs_.units[doc], encoded_);
     return encoded_;
   }
   const PreparedDocument* prepared(std::size_t doc) const {
@@ -59,6 +63,7 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
   const AnalyzedCorpus& corpus_;
   Analyzer::Worker worker_;
   std::string encoded_;
+  bool nfc_ = false;
 };
 
 void AnalyzedCorpus::set_prepared(const PreparedCorpus* prepared, std::size_t offset) {

@@ -17,6 +17,9 @@
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+
 using namespace mekong;
 
 TEST(CountPaths, StripMarkupRunCopyMatchesTheBracketPath) {
@@ -708,5 +711,139 @@ TEST(CountPaths, CountFromCodeUnitsEqualsCountFromUtf8) {
     EXPECT_EQ(fixed.matrix.indptr, fixed_ref.matrix.indptr) << what;
     EXPECT_EQ(fixed.matrix.indices, fixed_ref.matrix.indices) << what;
     EXPECT_EQ(fixed.matrix.data, fixed_ref.matrix.data) << what;
+  }
+}
+
+namespace {
+// append_utf8_nfc's answer by its definition, from ICU directly (not the chars tables): no lone
+// surrogate, every code point NFC_Quick_Check=Yes with combining class 0.
+bool clean_by_icu(const std::u32string& cps) {
+  for (char32_t c : cps) {
+    if (c >= 0xD800 && c <= 0xDFFF) return false;
+    if (u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NFC_QUICK_CHECK) != UNORM_YES ||
+        u_getCombiningClass(static_cast<UChar32>(c)) != 0)
+      return false;
+  }
+  return true;
+}
+
+// A str's storage for `cps` in the narrowest width that holds them, as CPython keeps it.
+struct StoredStr {
+  std::vector<std::uint8_t> w1;
+  std::u16string w2;
+  std::u32string w4;
+  CodeUnits units;
+  explicit StoredStr(const std::u32string& cps) {
+    char32_t top = 0;
+    for (char32_t c : cps) top = std::max(top, c);
+    if (top < 0x100) {
+      w1.assign(cps.begin(), cps.end());
+      units = {w1.data(), w1.size(), 1};
+    } else if (top < 0x10000) {
+      w2.assign(cps.begin(), cps.end());
+      units = {w2.data(), w2.size(), 2};
+    } else {
+      w4 = cps;
+      units = {w4.data(), w4.size(), 4};
+    }
+  }
+};
+}  // namespace
+
+// Every Latin-1 code point is NFC_QC=Yes with class 0, which is why a 1-byte str skips the checks
+// without looking at its text.
+TEST(CountPaths, Latin1StrsAreAlwaysNfc) {
+  for (char32_t c = 0; c < 0x100; ++c) {
+    EXPECT_TRUE(clean_by_icu(std::u32string(1, c))) << static_cast<unsigned>(c);
+    std::string out;
+    const std::uint8_t b = static_cast<std::uint8_t>(c);
+    EXPECT_TRUE(append_utf8_nfc(CodeUnits{&b, 1, 1}, out));
+  }
+}
+
+// append_utf8_nfc writes append_utf8's bytes, and says "clean" exactly when ICU does, for strs of
+// every width built from pieces that are NFC or not: combining marks in 2-byte strs, NFD
+// Vietnamese, NFC_QC=Maybe (Hangul jamo vowels, U+0301 after a base), NFC_QC=No (U+0958, U+2126,
+// the astral U+1D15E), lone surrogates (also a high and a low one next to each other), astral
+// letters, ASCII runs of every length around them (the four-at-a-time copy).
+TEST(CountPaths, AppendUtf8NfcAnswersAsIcu) {
+  const std::vector<std::u32string> pieces = {U"a",          U"abc",    U"Việt Nam ",    U"Vie\u0323\u0302t ",
+                                              U"a\u0301",    U"\u00E9", U"\u00FF",       U"\u1100\u1161",
+                                              U"\u0958",     U"\u2126", U"\U0001D15E",   U"\U0001D400",
+                                              U"\U0001F600", U" ",      U"\u0E01\u0E32", U"東京",
+                                              U"\u0300",     U"\u0345", U"1234567",      U"\u1EA1"};
+  std::mt19937 rng(23);
+  int clean = 0, not_clean = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::u32string cps;
+    for (int k = static_cast<int>(rng() % 8); k > 0; --k) cps += pieces[rng() % pieces.size()];
+    if (rng() % 5 == 0) cps.insert(rng() % (cps.size() + 1), 1, static_cast<char32_t>(0xD800 + rng() % 0x800));
+    if (rng() % 9 == 0) cps.insert(rng() % (cps.size() + 1), U"\xD83D\xDE00");  // two lone surrogates
+    const StoredStr s(cps);
+    std::string plain = "prefix", checked = "prefix";  // appends after what is there
+    append_utf8(s.units, plain);
+    const bool answer = append_utf8_nfc(s.units, checked);
+    ASSERT_EQ(checked, plain);
+    ASSERT_EQ(answer, clean_by_icu(cps)) << round;
+    (answer ? clean : not_clean)++;
+  }
+  EXPECT_GT(clean, 400);
+  EXPECT_GT(not_clean, 400);
+}
+
+// Regression for the unchecked scan of strs: a str the encoder finds clean is segmented without
+// the UTF-8 and NFC checks, one that is not takes the checked path; either way the count equals
+// the count of its UTF-8 bytes (the reference) for plain, cleaning, names, stop words and bigrams,
+// on 1-3 threads, with NFD text, combining marks and lone surrogates in 2- and 4-byte strs.
+TEST(CountPaths, UncheckedScanOfCleanStrsEqualsBytes) {
+  std::mt19937 rng(29);
+  const std::vector<std::string> extra = {"Vie\xCC\xA3\xCC\x82t ",
+                                          "a\xCC\x81 ",
+                                          "\xC3\xA9 ",
+                                          "\xE1\x84\x80\xE1\x85\xA1 ",
+                                          "\xE0\xA5\x98 ",
+                                          "\xF0\x9D\x90\x80x ",
+                                          "\xED\xA0\x80 ",
+                                          "ho\xCC\x80"
+                                          "a ",
+                                          "\xE1\xBA\xA1 ",
+                                          "caf\xC3\xA9 "};
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::string> texts = random_articles(rng, 1 + static_cast<int>(rng() % 25));
+    for (auto& t : texts) {
+      std::string clean;
+      for (char ch : t) clean += ch == '\xFF' ? std::string("\xED\xB0\x80") : std::string(1, ch);
+      t = clean;
+      for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
+        std::size_t at = rng() % (t.size() + 1);
+        while (at < t.size() && utf8::continuation(static_cast<unsigned char>(t[at]))) ++at;
+        t.insert(at, extra[rng() % extra.size()]);
+      }
+    }
+    texts.emplace_back();  // an empty document keeps its row
+    RawDocuments bytes, units;
+    bytes.utf8.assign(texts.size(), 1);
+    units.utf8.assign(texts.size(), 1);
+    std::vector<StoredStr> stored;
+    stored.reserve(texts.size());
+    for (const auto& t : texts) {
+      bytes.bytes.emplace_back(t);
+      units.bytes.emplace_back();
+      stored.emplace_back(code_points(t));
+      units.units.push_back(stored.back().units);
+    }
+    AnalyzerConfig cfg;
+    cfg.clean = round % 4 == 1;
+    cfg.names = round % 4 == 2;
+    if (round % 5 == 3) cfg.ngram_range = {1, 2};
+    if (round % 3 == 0) cfg.stop_words = {"các", "của", "là"};
+    const Analyzer analyzer(cfg);
+    const std::string what = "round " + std::to_string(round);
+    CountConfig cc;
+    const CorpusCounts ref = count_corpus(bytes, analyzer, cc);
+    for (int n_jobs : {1, 2, 3}) {
+      cc.n_jobs = n_jobs;
+      expect_same_counts(count_corpus(units, analyzer, cc), ref, what + " n_jobs " + std::to_string(n_jobs));
+    }
   }
 }

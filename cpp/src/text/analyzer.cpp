@@ -881,13 +881,13 @@ DocStats Analyzer::Worker::analyze(std::string_view raw, TermBuffer& out, bool u
 }
 
 DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermResolver& resolve,
-                                    std::vector<std::uint32_t>& ids) {
+                                    std::vector<std::uint32_t>& ids, bool nfc) {
   const AnalyzerConfig& cfg = owner_.config_;
   ids.clear();
   reset_id_memo_if_full();
   if (owner_.rich_ && cfg.ngram_range.second == 1) {
     std::string_view text;
-    const DocStats stats = prepare(raw, utf8, text);
+    const DocStats stats = prepare(raw, utf8, text, nfc);
     rich_term_ids(text, resolve, ids);
     return stats;
   }
@@ -899,13 +899,15 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
     }
     return stats;
   }
-  // Clean text (valid UTF-8, already NFC) is segmented in one checked pass over the raw bytes;
-  // anything else goes through decode and compose first.
+  // Clean text (valid UTF-8, already NFC) is segmented in one checked pass over the raw bytes, or
+  // unchecked when the caller knows it clean; anything else goes through decode and compose first.
   DocStats stats;
   std::string_view text = raw;
   spans_.clear();
   folds_ready_ = false;
-  if (!((utf8 || is_utf8(cfg.encoding)) && segmenter_.segment_checked(raw, spans_))) {
+  if (nfc)
+    segmenter_.segment(raw, spans_);
+  else if (!((utf8 || is_utf8(cfg.encoding)) && segmenter_.segment_checked(raw, spans_))) {
     stats = prepare(raw, utf8, text);
     spans_.clear();
     folds_ready_ = false;

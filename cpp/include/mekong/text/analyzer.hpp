@@ -132,8 +132,11 @@ class Analyzer {
     DocStats tokens(std::string_view raw, TermBuffer& out, bool utf8 = false);
     // The ids `resolve` gives the document's terms (npos left out): the same as resolving each
     // term analyze() writes, but on the plain path a token seen before costs one hash lookup on
-    // its raw bytes. `resolve` must be the same mapping for the whole life of the worker.
-    DocStats term_ids(std::string_view raw, bool utf8, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
+    // its raw bytes. `resolve` must be the same mapping for the whole life of the worker. `nfc`:
+    // the bytes are known to be valid UTF-8 and NFC already (a str encoded by append_utf8_nfc), so
+    // the plain path scans them unchecked and the others skip decoding and composing.
+    DocStats term_ids(std::string_view raw, bool utf8, const TermResolver& resolve, std::vector<std::uint32_t>& ids,
+                      bool nfc = false);
     // The stretches of units (tokens, names joined) between punctuation, before phrases: what a
     // phrase model learns from.
     void segments(std::string_view raw, bool utf8, std::vector<PhraseModel::Segment>& out);
