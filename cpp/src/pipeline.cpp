@@ -33,6 +33,8 @@ class AnalyzedCorpus::AnalyzerReader : public TermSource::Reader {
     const bool utf8 = !corpus_.docs_.utf8.empty() && corpus_.docs_.utf8[doc];
     if (const PreparedDocument* p = prepared(doc)) {
       corpus_.stats_[doc] = worker_.term_ids(*p, resolve, ids);
+    } else if (corpus_.docs_.from_units(doc) && worker_.term_ids(corpus_.docs_.units[doc], resolve, ids)) {
+      corpus_.stats_[doc] = DocStats{};  // plain and clean: tokens found on the code units
     } else {
       const std::string_view text = raw(doc);
       corpus_.stats_[doc] = worker_.term_ids(text, utf8, resolve, ids, nfc_);

@@ -12,6 +12,7 @@
 #include "mekong/text/chars.hpp"
 #include "mekong/text/utf8.hpp"
 #include "mekong/text/clean.hpp"
+#include "mekong/text/links.hpp"
 #include "mekong/text/models.hpp"
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
@@ -841,6 +842,132 @@ TEST(CountPaths, UncheckedScanOfCleanStrsEqualsBytes) {
     const std::string what = "round " + std::to_string(round);
     CountConfig cc;
     const CorpusCounts ref = count_corpus(bytes, analyzer, cc);
+    for (int n_jobs : {1, 2, 3}) {
+      cc.n_jobs = n_jobs;
+      expect_same_counts(count_corpus(units, analyzer, cc), ref, what + " n_jobs " + std::to_string(n_jobs));
+    }
+  }
+}
+
+// find_links on a str's code units gives the links of its UTF-8, at code point positions: random
+// texts of URLs, "www." starts, e-mail addresses and near misses, brackets, trailing punctuation,
+// ASCII and non-ASCII spaces (U+00A0, U+2000-U+200B, U+3000, and U+200C just past them), in
+// strs of every width.
+TEST(CountPaths, LinksOnCodeUnitsEqualLinksOnUtf8) {
+  const std::vector<std::string> pieces = {"https://a.vn/x",
+                                           "http://b.vn/tin-t\xE1\xBB\xA9"
+                                           "c",
+                                           "ftp://c.d",
+                                           "x://",
+                                           "1a://b",
+                                           "www.vnexpress.net",
+                                           "WWW.A.VN",
+                                           "Www.a.vn",
+                                           "awww.b",
+                                           "\xC3\xA9www.c.vn",
+                                           "ban@example.vn",
+                                           "a.b@c.com.",
+                                           "x@y",
+                                           "@",
+                                           "a@b.c1",
+                                           "h\xE1\xBB\xA3p@t\xC3\xA1"
+                                           "c.vn",
+                                           " ",
+                                           "\xC2\xA0",
+                                           "\xE2\x80\x83",
+                                           "\xE2\x80\x8B",
+                                           "\xE2\x80\x8C",
+                                           "\xE3\x80\x80",
+                                           "(",
+                                           ")",
+                                           "[",
+                                           "]",
+                                           ".",
+                                           ",",
+                                           "!",
+                                           "<",
+                                           "\"",
+                                           "Vi\xE1\xBB\x87t",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xC3\xBF",
+                                           "/",
+                                           ":"};
+  std::mt19937 rng(31);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int k = static_cast<int>(rng() % 10); k > 0; --k) text += pieces[rng() % pieces.size()];
+    std::vector<Span> bytes, units;
+    find_links(text, bytes);
+    const std::u32string cps = code_points(text);
+    const StoredStr s(cps);
+    find_links(s.units, units);
+    // code point index of each byte offset that starts a code point (and of the end)
+    std::vector<std::size_t> at(text.size() + 1, 0);
+    for (std::size_t i = 0, cp = 0; i <= text.size(); ++i) {
+      at[i] = cp;
+      if (i < text.size() && !utf8::continuation(static_cast<unsigned char>(text[i]))) ++cp;
+    }
+    ASSERT_EQ(units.size(), bytes.size()) << text;
+    for (std::size_t k = 0; k < bytes.size(); ++k) {
+      EXPECT_EQ(units[k].begin, at[bytes[k].begin]) << text;
+      EXPECT_EQ(units[k].end, at[bytes[k].end]) << text;
+    }
+  }
+}
+
+// The count of strs on the code-unit scan against their UTF-8 bytes under every link policy, with
+// and without numbers, minimum lengths 1-3 code points, on texts full of links and near misses.
+TEST(CountPaths, CodeUnitScanEqualsBytesForLinkPoliciesNumbersAndLengths) {
+  const std::vector<std::string> pieces = {"https://a.vn/x ",
+                                           "www.b.vn ",
+                                           "ban@example.vn ",
+                                           "x@y ",
+                                           "Vi\xE1\xBB\x87t Nam ",
+                                           "2026 ",
+                                           "\xE2\x85\xA0 ",
+                                           "a ",
+                                           "\xC3\xA9 ",
+                                           "caf\xC3\xA9 ",
+                                           "h\xE1\xBB\xA3p t\xC3\xA1"
+                                           "c ",
+                                           "ho\xCC\x80"
+                                           "a ",
+                                           "\xE0\xB8\x81\xE0\xB8\xB2 ",
+                                           "\xF0\x9D\x90\x80 ",
+                                           "\xED\xA0\x80 ",
+                                           "(http://c.vn/a_b). ",
+                                           "1.5 ",
+                                           "_x_ "};
+  std::mt19937 rng(37);
+  for (int round = 0; round < 36; ++round) {
+    std::vector<std::string> texts(1 + rng() % 12);
+    for (auto& t : texts)
+      for (int k = static_cast<int>(rng() % 14); k > 0; --k) t += pieces[rng() % pieces.size()];
+    RawDocuments bytes, units;
+    bytes.utf8.assign(texts.size(), 1);
+    units.utf8.assign(texts.size(), 1);
+    std::vector<StoredStr> stored;
+    stored.reserve(texts.size());
+    for (const auto& t : texts) {
+      bytes.bytes.emplace_back(t);
+      units.bytes.emplace_back();
+      stored.emplace_back(code_points(t));
+      units.units.push_back(stored.back().units);
+    }
+    AnalyzerConfig cfg;
+    cfg.segment.urls = round % 3 == 0 ? LinkPolicy::drop : round % 3 == 1 ? LinkPolicy::keep : LinkPolicy::split;
+    cfg.segment.numbers = round % 2 == 0;
+    cfg.segment.min_token_length = 1 + round / 12;
+    const Analyzer analyzer(cfg);
+    const std::string what = "round " + std::to_string(round);
+    CountConfig cc;
+    CorpusCounts ref;
+    try {
+      ref = count_corpus(bytes, analyzer, cc);
+    } catch (const std::invalid_argument&) {  // nothing to count
+      EXPECT_THROW(count_corpus(units, analyzer, cc), std::invalid_argument) << what;
+      continue;
+    }
     for (int n_jobs : {1, 2, 3}) {
       cc.n_jobs = n_jobs;
       expect_same_counts(count_corpus(units, analyzer, cc), ref, what + " n_jobs " + std::to_string(n_jobs));

@@ -1,6 +1,7 @@
 #include "mekong/text/analyzer.hpp"
 
 #include <stdexcept>
+#include <type_traits>
 
 #include "mekong/text/chars.hpp"
 #include "mekong/text/decode.hpp"
@@ -955,6 +956,111 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   return stats;
 }
 
+namespace {
+
+// The tokens Segmenter::segment would give the UTF-8 of a str, found on the str's own code units:
+// calls on_token(begin, end) (in code units) for each, in order, and returns true; or returns false
+// when the text needs more than this scan does (the caller then encodes the document and takes the
+// byte path, which gives the same result): a code point that is not NFC_QC=Yes with class 0 or is a
+// lone surrogate (decoding and composing), an astral code point, or a run in a spaceless script
+// (ICU's word breaks). `links` are the document's links at code point positions (find_links of
+// the code units; empty when links are split like text), dropped or kept whole as the segmenter
+// does. Otherwise a token is a run of word characters (kToken), as in Segmenter::scan.
+template <class Unit, class OnToken>
+bool scan_units(const Unit* p, std::size_t n, const SegmentConfig& cfg, const std::vector<Span>& links,
+                OnToken&& on_token) {
+  const std::uint8_t* const cls = chars::tables().cls;
+  CancelPoll poll;
+  bool bad = false;
+  // The class of p[k]; `bad` set for what this scan leaves to the byte path.
+  auto class_of = [&](std::size_t k) -> std::uint8_t {
+    const char32_t c = p[k];
+    if (sizeof(Unit) == 4 && c >= 0x10000) {
+      bad = true;
+      return 0;
+    }
+    const std::uint8_t e = cls[c];
+    bad |= !(e & chars::kNfcYes) || (c & 0xF800) == 0xD800;
+    return e;
+  };
+  std::size_t i = 0, next_link = 0;
+  while (i < n) {
+    poll.at(i);
+    if (next_link < links.size() && i >= links[next_link].begin) {
+      const Span link = links[next_link++];
+      for (std::size_t k = link.begin; k < link.end; ++k) class_of(k);  // checked as the byte path checks
+      if (bad) return false;
+      if (cfg.urls == LinkPolicy::keep) on_token(link.begin, link.end);
+      i = link.end;
+      continue;
+    }
+    const std::size_t limit = next_link < links.size() ? links[next_link].begin : n;
+    std::uint8_t e = class_of(i);
+    if (bad) return false;
+    if (!(e & chars::kToken)) {
+      ++i;
+      continue;
+    }
+    const std::size_t begin = i;
+    std::uint8_t all = e, any = e;
+    for (++i; i < limit; ++i) {
+      e = class_of(i);
+      if (bad) return false;
+      if (!(e & chars::kToken)) break;
+      all &= e;
+      any |= e;
+    }
+    if (any & chars::kComplex) return false;
+    if ((all & chars::kNumber) && !cfg.numbers) continue;
+    if (i - begin < cfg.min_token_length) continue;  // a code unit is a code point here
+    on_token(begin, i);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Analyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids) {
+  const AnalyzerConfig& cfg = owner_.config_;
+  if (owner_.rich_ || words_ || cfg.ngram_range.second > 1) return false;
+  ids.clear();
+  reset_id_memo_if_full();
+  // One memo a width: the same bytes in two widths are different text.
+  const int slot_of_width = doc.width == 1 ? 0 : doc.width == 2 ? 1 : 2;
+  TokenMemo& memo = units_raw_[slot_of_width];
+  std::vector<std::uint32_t>& memo_ids = units_ids_[slot_of_width];
+  if (segmenter_.config().urls != LinkPolicy::split)
+    find_links(doc, unit_links_);
+  else
+    unit_links_.clear();
+  auto run = [&](const auto* p) {
+    using Unit = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
+    return scan_units(p, doc.length, segmenter_.config(), unit_links_, [&](std::size_t b, std::size_t e) {
+      const std::string_view key(reinterpret_cast<const char*>(p + b), (e - b) * sizeof(Unit));
+      std::uint32_t slot = memo.find(key);  // the hot path: a token seen before
+      if (slot == Interner::npos) {
+        slot = memo.intern(key);
+        units_token_.clear();
+        append_utf8(CodeUnits{p + b, e - b, static_cast<int>(sizeof(Unit))}, units_token_);
+        scratch_term_.clear();
+        owner_.normalizer_.fold_token(units_token_, scratch_term_);
+        memo_ids.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
+      }
+      const std::uint32_t id = memo_ids[slot];
+      if (id != Interner::npos) ids.push_back(id);
+    });
+  };
+  bool done;
+  if (doc.width == 1)
+    done = run(static_cast<const std::uint8_t*>(doc.data));
+  else if (doc.width == 2)
+    done = run(static_cast<const char16_t*>(doc.data));
+  else
+    done = run(static_cast<const char32_t*>(doc.data));
+  if (!done) ids.clear();
+  return done;
+}
+
 void Analyzer::Worker::reset_id_memo_if_full() {
   constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
   if (ids_.size() >= kMaxEntries) {
@@ -965,6 +1071,11 @@ void Analyzer::Worker::reset_id_memo_if_full() {
     name_ids_raw_ = TokenMemo();
     name_ids_.clear();
   }
+  for (int w = 0; w < 3; ++w)
+    if (units_ids_[w].size() >= kMaxEntries) {
+      units_raw_[w] = TokenMemo();
+      units_ids_[w].clear();
+    }
 }
 
 void Analyzer::Worker::rich_term_ids(std::string_view text, const TermResolver& resolve,

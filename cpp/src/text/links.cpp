@@ -1,6 +1,7 @@
 #include "mekong/text/links.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "mekong/util/parallel.hpp"
@@ -8,38 +9,97 @@
 namespace mekong {
 namespace {
 
-inline bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+// The text a link finder reads: UTF-8 bytes (Bytes) or a str's code units (Units<Unit>), each
+// position one byte or one code point. Every test below is on ASCII values, so both give the same
+// links, at byte or code point positions; only url_stop's non-ASCII spaces differ in form.
+// What a text holds of the patterns links start from.
+enum Trigger : unsigned { kScheme = 1, kWww = 2, kWwwUpper = 4, kAt = 8 };
+
+struct Bytes {
+  std::string_view t;
+  std::size_t size() const { return t.size(); }
+  char32_t operator[](std::size_t i) const { return static_cast<unsigned char>(t[i]); }
+  std::size_t find(std::string_view pattern, std::size_t from) const { return t.find(pattern, from); }
+  unsigned triggers() const {
+    return (t.find("://") != std::string_view::npos ? kScheme : 0u) |
+           (t.find("www.") != std::string_view::npos ? kWww : 0u) |
+           (t.find("WWW.") != std::string_view::npos ? kWwwUpper : 0u) |
+           (t.find('@') != std::string_view::npos ? kAt : 0u);
+  }
+  // Non-ASCII spaces: U+00A0, U+2000..U+200B, U+3000, as their UTF-8 starts at i.
+  bool wide_space(std::size_t i) const {
+    const char32_t c = (*this)[i];
+    if (c == 0xC2 && i + 1 < size() && (*this)[i + 1] == 0xA0) return true;
+    if (c == 0xE2 && i + 2 < size() && (*this)[i + 1] == 0x80 && (*this)[i + 2] <= 0x8B) return true;
+    if (c == 0xE3 && i + 2 < size() && (*this)[i + 1] == 0x80 && (*this)[i + 2] == 0x80) return true;
+    return false;
+  }
+};
+
+template <class Unit>
+struct Units {
+  const Unit* p;
+  std::size_t n;
+  std::size_t size() const { return n; }
+  char32_t operator[](std::size_t i) const { return p[i]; }
+  std::size_t find(std::string_view pattern, std::size_t from) const {  // patterns of at most 4 ASCII bytes
+    for (std::size_t i = from; i + pattern.size() <= n; ++i) {
+      std::size_t k = 0;
+      while (k < pattern.size() && p[i + k] == static_cast<unsigned char>(pattern[k])) ++k;
+      if (k == pattern.size()) return i;
+    }
+    return std::string_view::npos;
+  }
+  // One pass for all four patterns (each would be a pass of find), reading only what may end one.
+  unsigned triggers() const {
+    unsigned out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char32_t c = p[i];
+      if (c == '@')
+        out |= kAt;
+      else if (c == '/' && i >= 2 && p[i - 1] == '/' && p[i - 2] == ':')
+        out |= kScheme;
+      else if (c == '.' && i >= 3 && p[i - 1] == p[i - 2] && p[i - 2] == p[i - 3] &&
+               (p[i - 1] == 'w' || p[i - 1] == 'W'))
+        out |= p[i - 1] == 'w' ? kWww : kWwwUpper;
+    }
+    return out;
+  }
+  bool wide_space(std::size_t i) const {
+    const char32_t c = p[i];
+    return c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x3000;
+  }
+};
+
+inline bool ascii_alnum(char32_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// c is one of `set` (ASCII only; never NUL, which strchr would find at the end).
+inline bool one_of(const char* set, char32_t c) { return c != 0 && c < 0x80 && std::strchr(set, static_cast<int>(c)); }
 
 // Bytes that end a URL: ASCII space and controls, and characters never left unescaped in one.
-inline bool url_stop(std::string_view t, std::size_t i) {
-  const auto c = static_cast<unsigned char>(t[i]);
+template <class Text>
+bool url_stop(const Text& t, std::size_t i) {
+  const char32_t c = t[i];
   if (c <= 0x20 || c == 0x7F) return true;
-  if (std::strchr("<>\"'`{}|\\^", c) != nullptr) return true;
-  // Non-ASCII spaces: U+00A0, U+2000..U+200B, U+3000.
-  if (c == 0xC2 && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0xA0) return true;
-  if (c == 0xE2 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
-      static_cast<unsigned char>(t[i + 2]) <= 0x8B)
-    return true;
-  if (c == 0xE3 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
-      static_cast<unsigned char>(t[i + 2]) == 0x80)
-    return true;
-  return false;
+  if (one_of("<>\"'`{}|\\^", c)) return true;
+  return c >= 0x80 && t.wide_space(i);
 }
 
 // End of a URL whose body starts at `i`.
-std::size_t url_end(std::string_view t, std::size_t i) {
+template <class Text>
+std::size_t url_end(const Text& t, std::size_t i) {
   int parens = 0, brackets = 0;
   std::size_t end = i;
   CancelPoll poll;
   for (; end < t.size() && !url_stop(t, end); ++end) {
     poll.at(end - i);
-    const char c = t[end];
+    const char32_t c = t[end];
     if (c == '(') ++parens;
     if (c == '[') ++brackets;
     if (c == ')' && --parens < 0) break;
     if (c == ']' && --brackets < 0) break;
   }
-  while (end > i && std::strchr(".,;:!?", t[end - 1]) != nullptr) --end;
+  while (end > i && one_of(".,;:!?", t[end - 1])) --end;
   return end;
 }
 
@@ -47,13 +107,15 @@ std::size_t url_end(std::string_view t, std::size_t i) {
 // than the one containing it (its bracket count starts from zero, not from a positive balance) and
 // is merged into it by find_links anyway. Without the skip, "http://a.b/" written back to back
 // rescans the rest of the text from every "://", quadratic in the run.
-void find_urls(std::string_view t, std::vector<Span>& out) {
+template <class Text>
+void find_urls(const Text& t, unsigned triggers, std::vector<Span>& out) {
   std::size_t covered = 0;  // end of the last URL found
-  for (std::size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
+  for (std::size_t at = triggers & kScheme ? t.find("://", 0) : std::string_view::npos; at != std::string_view::npos;
+       at = t.find("://", at + 3)) {
     if (at < covered) continue;
     std::size_t b = at;
     while (b > 0) {
-      const auto c = static_cast<unsigned char>(t[b - 1]);
+      const char32_t c = t[b - 1];
       if (!(ascii_alnum(c) || c == '+' || c == '.' || c == '-')) break;
       --b;
     }
@@ -64,49 +126,53 @@ void find_urls(std::string_view t, std::vector<Span>& out) {
     covered = std::max(covered, e);
   }
   for (const char* www : {"www.", "WWW."}) {
+    if (!(triggers & (www[0] == 'w' ? kWww : kWwwUpper))) continue;
     covered = 0;
-    for (std::size_t at = t.find(www); at != std::string_view::npos; at = t.find(www, at + 4)) {
+    for (std::size_t at = t.find(www, 0); at != std::string_view::npos; at = t.find(www, at + 4)) {
       if (at < covered) continue;
       if (at > 0) {
-        const auto c = static_cast<unsigned char>(t[at - 1]);
+        const char32_t c = t[at - 1];
         if (ascii_alnum(c) || c == '.' || c == '-' || c == '/' || c >= 0x80) continue;
       }
-      if (at + 4 >= t.size() || !ascii_alnum(static_cast<unsigned char>(t[at + 4]))) continue;
+      if (at + 4 >= t.size() || !ascii_alnum(t[at + 4])) continue;
       out.push_back({at, url_end(t, at + 4)});
       covered = out.back().end;
     }
   }
 }
 
-void find_emails(std::string_view t, std::vector<Span>& out) {
-  auto local_char = [](unsigned char c) { return ascii_alnum(c) || std::strchr("._%+-", c) != nullptr; };
-  for (std::size_t at = t.find('@'); at != std::string_view::npos; at = t.find('@', at + 1)) {
+template <class Text>
+void find_emails(const Text& t, std::vector<Span>& out) {
+  auto local_char = [](char32_t c) { return ascii_alnum(c) || one_of("._%+-", c); };
+  for (std::size_t at = t.find("@", 0); at != std::string_view::npos; at = t.find("@", at + 1)) {
     std::size_t b = at;
-    while (b > 0 && local_char(static_cast<unsigned char>(t[b - 1]))) --b;
+    while (b > 0 && local_char(t[b - 1])) --b;
     while (b < at && t[b] == '.') ++b;
     if (b == at) continue;
     std::size_t e = at + 1;
-    while (e < t.size() && (ascii_alnum(static_cast<unsigned char>(t[e])) || t[e] == '.' || t[e] == '-')) ++e;
+    while (e < t.size() && (ascii_alnum(t[e]) || t[e] == '.' || t[e] == '-')) ++e;
     while (e > at + 1 && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
-    const std::string_view domain = t.substr(at + 1, e - at - 1);
-    const std::size_t dot = domain.rfind('.');
-    if (dot == std::string_view::npos || dot == 0 || domain.size() - dot < 3) continue;
+    // The domain is t[at + 1, e): its last dot, not first, with at least two letters after it.
+    std::size_t dot = e;
+    for (std::size_t k = e; k > at + 1; --k)
+      if (t[k - 1] == '.') {
+        dot = k - 1;
+        break;
+      }
+    if (dot == e || dot == at + 1 || e - dot < 3) continue;
     bool tld_letters = true;
-    for (std::size_t k = dot + 1; k < domain.size(); ++k)
-      tld_letters &= ((domain[k] | 0x20) >= 'a' && (domain[k] | 0x20) <= 'z');
+    for (std::size_t k = dot + 1; k < e; ++k) tld_letters &= ((t[k] | 0x20) >= 'a' && (t[k] | 0x20) <= 'z');
     if (tld_letters) out.push_back({b, e});
   }
 }
 
-}  // namespace
-
-void find_links(std::string_view text, std::vector<Span>& out) {
+template <class Text>
+void find_links_in(const Text& text, std::vector<Span>& out) {
   out.clear();
-  if (text.find("://") == std::string_view::npos && text.find('@') == std::string_view::npos &&
-      text.find("www.") == std::string_view::npos && text.find("WWW.") == std::string_view::npos)
-    return;
-  find_urls(text, out);
-  find_emails(text, out);
+  const unsigned triggers = text.triggers();
+  if (!triggers) return;
+  find_urls(text, triggers, out);
+  if (triggers & kAt) find_emails(text, out);
   std::sort(out.begin(), out.end(),
             [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
   // Keep the first of overlapping spans, widened to cover the others it overlaps.
@@ -119,6 +185,19 @@ void find_links(std::string_view text, std::vector<Span>& out) {
     }
   }
   out.resize(kept);
+}
+
+}  // namespace
+
+void find_links(std::string_view text, std::vector<Span>& out) { find_links_in(Bytes{text}, out); }
+
+void find_links(const CodeUnits& text, std::vector<Span>& out) {
+  if (text.width == 1)
+    find_links_in(Units<std::uint8_t>{static_cast<const std::uint8_t*>(text.data), text.length}, out);
+  else if (text.width == 2)
+    find_links_in(Units<char16_t>{static_cast<const char16_t*>(text.data), text.length}, out);
+  else
+    find_links_in(Units<char32_t>{static_cast<const char32_t*>(text.data), text.length}, out);
 }
 
 }  // namespace mekong

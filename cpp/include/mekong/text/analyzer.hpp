@@ -17,6 +17,7 @@
 
 #include "mekong/terms/term_source.hpp"
 #include "mekong/text/clean.hpp"
+#include "mekong/text/code_units.hpp"
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/phrases.hpp"
@@ -137,6 +138,11 @@ class Analyzer {
     // the plain path scans them unchecked and the others skip decoding and composing.
     DocStats term_ids(std::string_view raw, bool utf8, const TermResolver& resolve, std::vector<std::uint32_t>& ids,
                       bool nfc = false);
+    // The same for a str read from its own storage, on the plain path (no cleaning, names,
+    // phrases, words or n-grams), without encoding it: its tokens are found on the code units and
+    // remembered by them. Returns false (ids cleared) when the document needs the byte path
+    // (scan_units in analyzer.cpp says which); a clean document has DocStats{}.
+    bool term_ids(const CodeUnits& doc, const TermResolver& resolve, std::vector<std::uint32_t>& ids);
     // The stretches of units (tokens, names joined) between punctuation, before phrases: what a
     // phrase model learns from.
     void segments(std::string_view raw, bool utf8, std::vector<PhraseModel::Segment>& out);
@@ -265,8 +271,12 @@ class Analyzer {
     bool own_starts_ready_ = false;  // own_starts_ is of the document words_and_names last read
     TokenMemo title_memo_;           // word as written -> slot in title_is_ (title_word)
     std::vector<std::uint8_t> title_is_;
-    TokenMemo ids_raw_;                    // raw token -> slot in ids_ (term_ids' memo)
-    std::vector<std::uint32_t> ids_;       // resolved id of each remembered raw token
+    TokenMemo ids_raw_;               // raw token -> slot in ids_ (term_ids' memo)
+    std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
+    TokenMemo units_raw_[3];          // term_ids of code units: token's units -> slot, a memo per width
+    std::vector<std::uint32_t> units_ids_[3];
+    std::string units_token_;              // a new token's UTF-8
+    std::vector<Span> unit_links_;         // the document's links, at code point positions
     TokenMemo name_ids_raw_;               // direct_term_ids: name unit -> slot in name_ids_
     std::vector<std::uint32_t> name_ids_;  // resolved id of each remembered name unit
     std::vector<WordToken> direct_words_;  // direct_term_ids' buffers, kept between documents

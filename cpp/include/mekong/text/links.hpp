@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mekong/text/code_units.hpp"
+
 namespace mekong {
 
 struct Span {
@@ -20,5 +22,9 @@ struct Span {
 // Trailing sentence punctuation and an unbalanced closing bracket are not part of a URL, so
 // "[text](https://a.vn/x)." yields "https://a.vn/x".
 void find_links(std::string_view text, std::vector<Span>& out);
+
+// The same in a str's code units (its UTF-8 is what the other reads): the links of that UTF-8, at
+// code point positions instead of byte positions.
+void find_links(const CodeUnits& text, std::vector<Span>& out);
 
 }  // namespace mekong
