@@ -6,6 +6,7 @@
     python scripts/train_words.py --dev-only   # only the first step (tuning)
     python scripts/train_words.py --dev-only --extra-lexicon FILE   # tuning: pyvi's list plus another
     python scripts/train_words.py --dev-only --left-out Bm2,Skip --min-count 1   # tuning: templates, pruning
+    python scripts/train_words.py --dev-only --seeds 5   # the spread over 5 shuffle seeds (the noise floor)
 
 Sources, all named: UD_Vietnamese-VTB train and dev splits (CC BY-SA 4.0; read from
 ../shared/corpus/vtb or --vtb), and the word list pyvi ships (pyvi/models/words.txt, MIT license). Only
@@ -93,9 +94,11 @@ def evaluate(model, sentences):
     return segmentation_scores([gold_line(s) for s in sentences], predicted), seconds
 
 
-def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None, left_out=LEFT_OUT, min_count=MIN_COUNT):
+def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None, left_out=LEFT_OUT, min_count=MIN_COUNT, seed=None):
+    """A model trained as the shipped one is; `seed` (None: the shipped model's) seeds the epochs' shuffle."""
     from mekong import _core
 
+    extra = {} if seed is None else {"seed": seed}
     return _core.WordModel.train(
         sentences,
         lexicon,
@@ -103,6 +106,7 @@ def train(sentences, lexicon, epochs=EPOCHS, lexicon_from=None, left_out=LEFT_OU
         lexicon_from=lexicon_from,
         disabled=left_out_mask(left_out),
         min_count=min_count,
+        **extra,
     )
 
 
@@ -123,6 +127,12 @@ def main(argv=None):
         metavar="FILE",
         help="with --dev-only: a word list (one word a line, syllables separated by spaces) added to pyvi's",
     )
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="with --dev-only: train with N shuffle seeds (the shipped one, then 1 .. N-1) and report the spread",
+    )
     args = ap.parse_args(argv)
     vtb = Path(args.vtb)
     train_s = read_conllu(vtb / "vi_vtb-ud-train.conllu")
@@ -135,18 +145,31 @@ def main(argv=None):
         print(f"plus {len(extra)} words from {args.extra_lexicon}")
         lexicon = lexicon + extra
     left_out = tuple(n for n in args.left_out.split(",") if n)
-    if not args.dev_only and (left_out != LEFT_OUT or args.min_count != MIN_COUNT):
-        sys.exit("--left-out and --min-count are for tuning (--dev-only): the shipped model uses the settings above")
+    if not args.dev_only and (left_out != LEFT_OUT or args.min_count != MIN_COUNT or args.seeds != 1):
+        sys.exit(
+            "--left-out, --min-count and --seeds are for tuning (--dev-only): the shipped model uses the settings above"
+        )
     print(f"train {len(train_s)} sentences, dev {len(dev_s)}; lexicon {len(lexicon)} words from {lexicon_path}")
     print(f"left out: {', '.join(left_out) or 'nothing'}; min count {args.min_count}; {args.epochs} epochs")
-    t = time.perf_counter()
-    model = train(train_s, lexicon, args.epochs, left_out=left_out, min_count=args.min_count)
-    print(f"trained on train in {time.perf_counter() - t:.1f}s: {model.feature_count} features")
-    scores, _ = evaluate(model, dev_s)
-    print(
-        f"dev (model trained on train only): word F1 {scores['word_f1']:.4f}; multi-syllable words "
-        f"P {scores['precision']:.4f} R {scores['recall']:.4f} F1 {scores['f1']:.4f}; skipped {scores['skipped']}"
-    )
+    f1s = []
+    for k in range(args.seeds):
+        seed = None if k == 0 else k
+        t = time.perf_counter()
+        model = train(train_s, lexicon, args.epochs, left_out=left_out, min_count=args.min_count, seed=seed)
+        print(
+            f"trained on train in {time.perf_counter() - t:.1f}s (seed {'shipped' if seed is None else seed}): "
+            f"{model.feature_count} features"
+        )
+        scores, _ = evaluate(model, dev_s)
+        f1s.append(scores["word_f1"])
+        print(
+            f"dev (model trained on train only): word F1 {scores['word_f1']:.4f}; multi-syllable words "
+            f"P {scores['precision']:.4f} R {scores['recall']:.4f} F1 {scores['f1']:.4f}; skipped {scores['skipped']}"
+        )
+    if len(f1s) > 1:
+        print(
+            f"dev word F1 over {len(f1s)} seeds: mean {sum(f1s) / len(f1s):.4f}, min {min(f1s):.4f}, max {max(f1s):.4f}"
+        )
     if args.dev_only:
         return
     model = train(train_s + dev_s, lexicon, args.epochs, left_out=left_out, min_count=args.min_count)

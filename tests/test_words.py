@@ -59,6 +59,38 @@ def test_vtb_dev_word_f1_with_a_model_trained_on_train_only():
     assert scores["word_f1"] >= 0.95, scores
 
 
+def _train_words_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_words", ROOT / "scripts" / "train_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_regression_train_words_reproduces_the_shipped_model_bit_for_bit():
+    # The README says scripts/train_words.py rebuilds python/mekong/models/words.bin from its named
+    # sources, byte for byte: train + dev with the script's settings. The lexicon is pyvi's word list,
+    # taken here from the shipped model (lexicon_from: the same hashed keys) so that the test needs no
+    # pyvi; with pyvi installed the script's own path (its word list read afresh) is checked too.
+    train, dev = VTB / "vi_vtb-ud-train.conllu", VTB / "vi_vtb-ud-dev.conllu"
+    if not (train.is_file() and dev.is_file()):
+        pytest.skip("../shared/corpus/vtb is not here")
+    tw = _train_words_script()
+    shipped_bytes = WORD_MODEL_PATH.read_bytes()
+    shipped = _core.WordModel.from_bytes(shipped_bytes, "shipped")
+    assert shipped.disabled == tw.left_out_mask(tw.LEFT_OUT)
+    sentences = tw.read_conllu(train) + tw.read_conllu(dev)
+    model = tw.train(sentences, [], lexicon_from=shipped)
+    assert model.to_bytes() == shipped_bytes
+    try:
+        import pyvi  # noqa: F401
+    except ImportError:
+        return
+    lexicon, _ = tw.pyvi_lexicon()
+    assert tw.train(sentences, lexicon).to_bytes() == shipped_bytes
+
+
 # ---- a slow, obviously correct reference of the decoder ----------------------------------------
 
 M64 = (1 << 64) - 1

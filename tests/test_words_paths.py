@@ -176,3 +176,23 @@ def test_min_count_leaves_out_features_seen_once():
     twice = _core.WordModel.train(sentences, [], epochs=3, lexicon_from=shipped, min_count=2)
     assert 0 < twice.feature_count < once.feature_count
     assert twice.lexicon_size == once.lexicon_size == shipped.lexicon_size
+
+
+def test_the_training_seed_changes_the_shuffle_only():
+    # The seed orders the examples of each epoch: the default is the shipped model's seed, the same
+    # seed gives the same bytes, another seed another model of the same data, lexicon and templates.
+    from mekong import _core
+
+    shipped = _core.WordModel.load(str(WORD_MODEL_PATH))
+    gold = mekong.datasets.SEGMENTATION_GOLD.read_text(encoding="utf-8").splitlines()
+    sentences = [[w.replace("_", " ") for w in line.split()] for line in gold if line.strip()]
+
+    def train(**seed):
+        return _core.WordModel.train(sentences, [], epochs=3, lexicon_from=shipped, min_count=2, **seed)
+
+    default = train()
+    assert train(seed=0x2545F4914F6CDD1D).to_bytes() == default.to_bytes()
+    one, again, two = train(seed=1), train(seed=1), train(seed=2)
+    assert one.to_bytes() == again.to_bytes()
+    assert len({default.to_bytes(), one.to_bytes(), two.to_bytes()}) == 3
+    assert one.lexicon_size == default.lexicon_size and one.disabled == default.disabled

@@ -104,18 +104,20 @@ void bind_text_config(py::module_& m) {
           "train",
           [](const std::vector<std::vector<std::string>>& sentences, const std::vector<std::string>& lexicon,
              std::size_t epochs, double min_weight, std::shared_ptr<WordModel> lexicon_from, std::uint32_t disabled,
-             std::size_t min_count) {
+             std::size_t min_count, std::uint64_t seed) {
             WordModel::TrainConfig cfg;
             cfg.epochs = epochs;
             cfg.min_weight = min_weight;
             cfg.lexicon_from = std::move(lexicon_from);
             cfg.disabled = disabled;
             cfg.min_count = min_count;
+            cfg.seed = seed;
             py::gil_scoped_release release;
             return WordModel::train(sentences, lexicon, cfg);
           },
           py::arg("sentences"), py::arg("lexicon"), py::arg("epochs") = 8, py::arg("min_weight") = 0.0,
-          py::arg("lexicon_from") = nullptr, py::arg("disabled") = 0, py::arg("min_count") = 1)
+          py::arg("lexicon_from") = nullptr, py::arg("disabled") = 0, py::arg("min_count") = 1,
+          py::arg("seed") = WordModel::TrainConfig{}.seed)
       .def_property_readonly("feature_count", &WordModel::feature_count)
       .def_property_readonly("disabled", &WordModel::disabled)
       .def_property_readonly("lexicon_size", &WordModel::lexicon_size)

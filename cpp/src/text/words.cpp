@@ -1093,7 +1093,7 @@ std::shared_ptr<WordModel> WordModel::train(const std::vector<std::vector<std::s
   std::vector<std::uint8_t> pred, back;
   std::vector<std::size_t> order(examples.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::uint64_t rng = 0x2545F4914F6CDD1Dull;
+  std::uint64_t rng = config.seed;
   for (std::size_t epoch = 0; epoch < config.epochs; ++epoch) {
     for (std::size_t i = order.size(); i > 1; --i) {  // a fixed shuffle per epoch: reproducible
       rng = mix(rng + 0x9E3779B97F4A7C15ull);

@@ -241,6 +241,10 @@ class WordModel {
     std::shared_ptr<const WordModel> lexicon_from;
     std::uint32_t disabled = 0;  // templates left out (words::template_bit, kNoLexFlags, kNoLex4)
     std::size_t min_count = 1;   // features seen at fewer training positions are left out
+    // Seeds the fixed shuffle of the examples in each epoch. The default is the shipped model's;
+    // other seeds give other models of the same data, which is how the spread between runs (the
+    // noise a tuning step must beat) is measured.
+    std::uint64_t seed = 0x2545F4914F6CDD1Dull;
   };
   // Learns from gold sentences, each given as its words (a word's syllables separated by spaces,
   // as CoNLL-U writes them), and a lexicon of words (lexicon entries of two to four syllables give
