@@ -7,7 +7,7 @@ An averaged perceptron over B/I tags with first-order Viterbi, trained on VTB tr
 (word spans of the alphanumeric stretches), with features close to the shipped model's (syllable
 unigrams and the two bigrams with s[i], shapes, lexicon flags of 2- and 3-syllable words of pyvi's list,
 the longest-match template, features seen once pruned, 8 epochs). It is not the core's model (its
-canonical form has no tone-placement folding, and it scores about 0.004 below the core on dev): use it
+canonical form has no tone-placement folding, and it scores about 0.0025 below the core on dev): use it
 to compare ideas with each other, then confirm a winner in the core (scripts/train_words.py --seeds).
 Each spec is "base" or options joined by commas:
 
