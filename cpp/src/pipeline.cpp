@@ -174,7 +174,7 @@ NameEvidence learn_name_evidence(const RawDocuments& docs, const Analyzer& analy
                     [&](std::size_t p, std::size_t, Analyzer::Worker& w, std::string_view raw, bool utf8) {
                       w.gather_name_evidence(raw, utf8, parts[p]);
                     });
-  return NameEvidence::merge(parts);
+  return NameEvidence::merge(std::move(parts));
 }
 
 PhraseModel learn_phrases(const RawDocuments& docs, const Analyzer& analyzer, const PhraseConfig& config,

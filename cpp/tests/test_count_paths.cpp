@@ -416,6 +416,223 @@ TEST(CountPaths, PreparedDocumentEqualsRawAnalysis) {
   }
 }
 
+// Without a word model a preparation keeps its syllables too (the evidence step and the count read
+// them instead of segmenting and folding again): the same evidence, units, terms and ids as the raw
+// bytes give, with and without corpus evidence.
+TEST(CountPaths, PreparedDocumentWithoutWordsEqualsRawAnalysis) {
+  std::mt19937 rng(19);
+  AnalyzerConfig cfg;
+  cfg.clean = true;
+  cfg.aliases = true;
+  cfg.stop_words = {"các", "của"};
+  const Analyzer learner(cfg);
+  auto a = learner.worker();
+  auto b = learner.worker();
+  PreparedDocument doc;
+  const std::vector<std::string> texts = random_articles(rng, 80);
+  NameEvidence parts_prepared, parts_raw;
+  std::size_t with_syllables = 0;
+  for (const std::string& text : texts) {
+    a.prepare_document(text, true, doc);
+    with_syllables += !doc.syllable_flags.empty();
+    EXPECT_TRUE(doc.begins.empty());
+    std::vector<PhraseModel::Segment> from_raw, from_prepared;
+    b.segments(text, true, from_raw);
+    a.segments(doc, from_prepared);
+    EXPECT_EQ(from_prepared, from_raw) << text;
+    a.gather_name_evidence(doc, parts_prepared);
+    b.gather_name_evidence(text, true, parts_raw);
+  }
+  EXPECT_GE(with_syllables, texts.size() / 2);  // the preset path is the one taken
+  EXPECT_EQ(interned(parts_prepared.lower), interned(parts_raw.lower));
+  EXPECT_EQ(interned(parts_prepared.names), interned(parts_raw.names));
+  AnalyzerConfig ccfg = cfg;
+  ccfg.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge({parts_raw}));
+  const Analyzer counter(ccfg);
+  auto c = counter.worker();
+  auto d = counter.worker();
+  Interner vocab;
+  const TermResolver resolve{[](void* v, std::string_view t) { return static_cast<Interner*>(v)->intern(t); }, &vocab};
+  for (const std::string& text : texts) {
+    a.prepare_document(text, true, doc);
+    TermBuffer t1, t2;
+    c.analyze(doc, t1);
+    d.analyze(text, t2, true);
+    EXPECT_EQ(t1.bytes, t2.bytes) << text;
+    EXPECT_EQ(t1.ends, t2.ends) << text;
+    std::vector<std::uint32_t> i1, i2;
+    c.term_ids(doc, resolve, i1);
+    d.term_ids(text, true, resolve, i2);
+    EXPECT_EQ(i1, i2) << text;
+  }
+  EXPECT_EQ(c.alias_observations(), d.alias_observations());
+}
+
+namespace {
+
+// The words-off name finding as it was before the syllables were numbered: a string set of the
+// document's lower-case syllables (each folded with the normalizer), and the questions asked of
+// surfaces through find_names. The reference for the analyzer's flags-per-id path.
+struct WordsOffReference {
+  const Normalizer& norm;
+  const NameEvidence* evidence;
+  const std::vector<std::string>& stop;
+
+  std::string fold(std::string_view s) const {
+    std::string out;
+    norm.fold_token(s, out);
+    return out;
+  }
+  bool is_stop(const std::string& f) const { return std::find(stop.begin(), stop.end(), f) != stop.end(); }
+  // The syllables of NFC `text` as the analyzer reads them (syllable_tokens).
+  static std::vector<WordToken> tokens(std::string_view text) {
+    Segmenter seg;
+    std::vector<Token> spans;
+    seg.segment(text, spans);
+    std::vector<WordToken> words(spans.size());
+    std::size_t prev_end = 0;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      bool brk = false;
+      words[i].surface = text.substr(spans[i].begin, spans[i].length);
+      words[i].gap = i == 0 ? Gap::other : classify_gap(text.substr(prev_end, spans[i].begin - prev_end), &brk);
+      words[i].sentence_start = i == 0 || brk;
+      std::size_t at = 0;
+      const char32_t c = utf8::next(words[i].surface, at);
+      const std::uint8_t cls = chars::classify(c);
+      words[i].capitalized = !spans[i].link && (cls & chars::kLetter) && (cls & chars::kUpper);
+      prev_end = spans[i].begin + spans[i].length;
+    }
+    return words;
+  }
+  std::vector<std::string> names(std::string_view text, std::vector<WordToken>& words,
+                                 std::vector<NameSpan>& spans) const {
+    words = tokens(text);
+    std::vector<std::string> lower_seen;
+    for (const WordToken& w : words)
+      if (!w.capitalized) lower_seen.push_back(fold(w.surface));
+    const auto seen = [&](const std::string& f) {
+      return std::find(lower_seen.begin(), lower_seen.end(), f) != lower_seen.end();
+    };
+    find_names(
+        words,
+        [&](std::string_view first) {
+          const std::string f = fold(first);
+          return seen(f) || is_stop(f) || (evidence && evidence->lower.find(f) != Interner::npos);
+        },
+        [&](std::string_view lone) { return evidence && evidence->names.find(fold(lone)) != Interner::npos; }, spans);
+    std::vector<std::string> out;
+    for (const NameSpan& nm : spans) {
+      std::string surface(words[nm.begin].surface);
+      for (std::size_t k = nm.begin + 1; k < nm.end; ++k) {
+        surface.push_back(words[k].gap == Gap::hyphen ? '-' : ' ');
+        surface.append(words[k].surface);
+      }
+      out.push_back(std::move(surface));
+    }
+    return out;
+  }
+  // evidence_of without a word model: every lower-case syllable folded, in order of first sight,
+  // and the one-syllable names not opening a sentence.
+  void gather(std::string_view text, NameEvidence& out) const {
+    std::vector<WordToken> words;
+    std::vector<NameSpan> spans;
+    names(text, words, spans);
+    for (const WordToken& w : words)
+      if (!w.capitalized) out.lower.intern(fold(w.surface));
+    for (const NameSpan& nm : spans)
+      if (nm.end - nm.begin == 1 && !words[nm.begin].sentence_start) out.names.intern(fold(words[nm.begin].surface));
+  }
+};
+
+}  // namespace
+
+// Names and evidence without a word model (flags per numbered syllable, from the bytes and from
+// preparations) against the string-set algorithm they replace, with and without corpus evidence.
+TEST(CountPaths, WordsOffNamesEqualTheStringSetReference) {
+  std::mt19937 rng(23);
+  AnalyzerConfig cfg;
+  cfg.clean = true;
+  cfg.names = true;
+  cfg.stop_words = {"các", "của", "là"};
+  const Analyzer plain(cfg);
+  auto w = plain.worker();
+  const std::vector<std::string> texts = random_articles(rng, 120);
+  std::vector<std::string> stop;
+  for (const std::string& s : cfg.stop_words) stop.push_back(plain.normalize_term(s));
+  NameEvidence got, want;
+  PreparedDocument doc;
+  const WordsOffReference ref_plain{plain.normalizer(), nullptr, stop};
+  std::size_t names_seen = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string& text = texts[i];
+    const std::string clean = w.cleaned(text, true);
+    std::vector<WordToken> words;
+    std::vector<NameSpan> spans;
+    std::vector<std::string> names;
+    w.names(text, true, names);
+    EXPECT_EQ(names, ref_plain.names(clean, words, spans)) << text;
+    names_seen += names.size();
+    if (i % 2) {  // from the bytes and from a preparation in turn
+      w.gather_name_evidence(text, true, got);
+    } else {
+      w.prepare_document(text, true, doc);
+      w.gather_name_evidence(doc, got);
+    }
+    ref_plain.gather(clean, want);
+  }
+  EXPECT_GE(names_seen, 50u);
+  EXPECT_EQ(interned(got.lower), interned(want.lower));
+  EXPECT_EQ(interned(got.names), interned(want.names));
+  // With the corpus's evidence: a syllable written in lower case elsewhere, or a known name.
+  AnalyzerConfig ecfg = cfg;
+  ecfg.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge({got}));
+  const Analyzer with_evidence(ecfg);
+  auto v = with_evidence.worker();
+  const WordsOffReference ref{with_evidence.normalizer(), ecfg.name_evidence.get(), stop};
+  for (const std::string& text : random_articles(rng, 120)) {
+    const std::string clean = v.cleaned(text, true);
+    std::vector<WordToken> words;
+    std::vector<NameSpan> spans;
+    std::vector<std::string> names;
+    v.names(text, true, names);
+    EXPECT_EQ(names, ref.names(clean, words, spans)) << text;
+  }
+}
+
+// The merge takes the first part's sets as they are (moved) and interns the others: the same sets,
+// in the same order, as interning every part into empty sets.
+TEST(CountPaths, NameEvidenceMergeEqualsInterningEveryPart) {
+  std::mt19937 rng(29);
+  AnalyzerConfig cfg;
+  cfg.names = true;
+  cfg.words = toy_words();
+  const Analyzer analyzer(cfg);
+  auto w = analyzer.worker();
+  for (int parts_n : {1, 2, 3}) {
+    std::vector<NameEvidence> parts(parts_n);
+    for (int p = 0; p < parts_n; ++p)
+      for (const std::string& text : random_articles(rng, 15)) w.gather_name_evidence(text, true, parts[p]);
+    // The reference: every part interned in order into empty sets, names filtered, starts merged.
+    NameEvidence all;
+    for (const NameEvidence& p : parts) {
+      for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
+      for (std::uint32_t id = 0; id < p.names.size(); ++id) all.names.intern(p.names.str(id));
+      all.starts.merge(p.starts);
+    }
+    std::vector<std::string> names;
+    for (std::uint32_t id = 0; id < all.names.size(); ++id)
+      if (all.lower.find(all.names.str(id)) == Interner::npos) names.emplace_back(all.names.str(id));
+    const NameEvidence copied = NameEvidence::merge(parts);  // a copy: parts stay for the reference
+    const NameEvidence moved = NameEvidence::merge(std::move(parts));
+    for (const NameEvidence* m : {&copied, &moved}) {
+      EXPECT_EQ(interned(m->lower), interned(all.lower)) << parts_n;
+      EXPECT_EQ(interned(m->names), names) << parts_n;
+      EXPECT_EQ(interned(m->clipped), all.starts.clipped_all()) << parts_n;
+    }
+    EXPECT_GT(all.lower.size(), 0u);
+  }
+}
+
 namespace {
 
 void expect_same_counts(const CorpusCounts& a, const CorpusCounts& b, const std::string& what) {

@@ -240,6 +240,7 @@ namespace {
 constexpr std::uint8_t kWrittenLower = 1;  // some syllable of this form is not capitalised (group_words)
 constexpr std::uint8_t kLowerWord = 2;     // a one-syllable word of this form is not capitalised
 constexpr std::uint8_t kMidName = 4;       // a one-syllable capitalised word mid-sentence, never lower case
+constexpr std::uint8_t kInLower = 8;       // evidence_of: already added to the evidence's lower-case words
 }  // namespace
 
 void Analyzer::Worker::number_syllables(const std::vector<WordToken>& syl) {
@@ -478,13 +479,13 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
       id_flags_[id_of(i)] |= kMidName;
   title_cache_.assign(words.size(), -1);
   const auto is_title = [&](std::size_t i) { return title_of(words, i); };
-  const auto fold = [&](std::string_view s, std::string& out) { fold_memo(s, out); };
   // Short forms of longer names ("tiếng Việt", "miền Trung"): by the corpus's tally when there is
   // one, else by this text's own.
   NameStarts& own = own_starts_;
   own = NameStarts();
   if (!evidence) {
-    own.tally(words, all_caps_, is_title, fold);
+    own.tally(words, all_caps_, is_title,
+              [&](std::size_t i, std::string_view first, std::string& out) { fold_first_syllable(i, first, out); });
     own_starts_ready_ = true;  // the document's tally: evidence_of adds it to the corpus's
   }
   find_word_names(
@@ -502,6 +503,16 @@ void Analyzer::Worker::find_names_in_words(const std::vector<WordToken>& words, 
                owner_.alias_table_.count(alias_keys_->key(words[i].surface)) != 0;
       },
       names);
+}
+
+void Analyzer::Worker::fold_first_syllable(std::size_t i, std::string_view first, std::string& out) {
+  // `first` is word i's surface up to its first space or hyphen: its first syllable, already folded,
+  // unless that syllable holds a hyphen itself (then folded here, as written).
+  const std::size_t b = ranges_[i].first;
+  if (first.size() == spans_[b].length)
+    fold_syllable(b, out);
+  else
+    fold_memo(first, out);
 }
 
 bool Analyzer::Worker::title_of(const std::vector<WordToken>& words, std::size_t i) {
@@ -559,7 +570,7 @@ constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink
 }  // namespace
 
 bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordToken>& words) {
-  if (!words_ || !preset_ || preset_->text.data() != text.data() || preset_->syllable_flags.empty()) return false;
+  if (!preset_ || preset_->text.data() != text.data() || preset_->syllable_flags.empty()) return false;
   const PreparedDocument& d = *preset_;
   const std::size_t n = d.syllable_flags.size();
   spans_.resize(n);
@@ -612,30 +623,27 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
   if (!names) return;
   // A sentence-opening syllable is common when the text (or the corpus) also writes it in lower
   // case, or it is a stop word; a lone one is a name when the corpus uses it as one mid-sentence.
+  // Each token is a syllable: folded once (or read from the preparation) and numbered, so "the
+  // text writes it in lower case" is a flag of its folded form's id (number_syllables).
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
-  Interner lower_seen;
-  for (const WordToken& w : words)
-    if (!w.capitalized) {
-      scratch_term_.clear();
-      fold_memo(w.surface, scratch_term_);
-      lower_seen.intern(scratch_term_);
-    }
-  auto folded = [&](std::string_view surface) -> const std::string& {
-    scratch_term_.clear();
-    fold_memo(surface, scratch_term_);
-    return scratch_term_;
+  if (!folds_ready_) fold_syllables(words);
+  number_syllables(words);
+  const auto folded = [&](std::size_t k) {
+    const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
+    return std::string_view(syllable_folds_.data() + b, syllable_fold_ends_[k] - b);
   };
-  find_names(
+  find_names_at(
       words,
-      [&](std::string_view first) {
-        const std::string& f = folded(first);
-        return lower_seen.find(f) != Interner::npos || owner_.is_stop_word(f) ||
-               (evidence && evidence->lower.find(f) != Interner::npos);
+      [&](std::size_t k) {
+        if (id_flags_[syllable_ids_[k]] & kWrittenLower) return true;
+        const std::string_view f = folded(k);
+        return owner_.is_stop_word(f) || (evidence && evidence->lower.find(f) != Interner::npos);
       },
-      [&](std::string_view lone) {
-        if (evidence && evidence->names.find(folded(lone)) != Interner::npos) return true;
+      [&](std::size_t k) {
+        if (evidence && evidence->names.find(folded(k)) != Interner::npos) return true;
         // A spelling the user's alias table lists is a name.
-        return alias_keys_ && !owner_.alias_table_.empty() && owner_.alias_table_.count(alias_keys_->key(lone)) != 0;
+        return alias_keys_ && !owner_.alias_table_.empty() &&
+               owner_.alias_table_.count(alias_keys_->key(words[k].surface)) != 0;
       },
       *names);
 }
@@ -649,14 +657,18 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
   out.syllable_flags.clear();
   out.folds.clear();
   out.fold_ends.clear();
-  if (words_) {
+  {
     spans_.clear();
     folds_ready_ = false;
     segmenter_.segment(out.text, spans_);
-    word_begins(out.text);
-    out.begins.assign(begins_.begin(), begins_.end());
-    // The syllables as words_and_names finds them, kept for every later analysis of this text.
-    std::vector<WordToken> syl;
+    if (words_) {
+      word_begins(out.text);
+      out.begins.assign(begins_.begin(), begins_.end());
+    }
+    // The syllables as words_and_names finds them, kept for every later analysis of this text
+    // (with or without a word model: the evidence step and the count read them instead of
+    // segmenting, classifying gaps and folding again).
+    std::vector<WordToken>& syl = evidence_words_;
     syllable_tokens(out.text, syl);
     fold_syllables(syl);
     const std::size_t n = spans_.size();
@@ -722,16 +734,23 @@ void Analyzer::Worker::gather_name_evidence(std::string_view raw, bool utf8, Nam
 }
 
 void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence) {
-  std::vector<WordToken> words;
-  std::vector<NameSpan> spans;
-  words_and_names(text, words, &spans);
+  std::vector<WordToken>& words = evidence_words_;  // kept between documents
+  std::vector<NameSpan>& spans = evidence_names_;
+  words_and_names(text, words, &spans);  // numbers the syllables (number_syllables) in both modes
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (words[i].capitalized) continue;
     scratch_term_.clear();
-    if (words_)
+    // A one-syllable word (every token without a word model) is its syllable, folded and numbered
+    // already: added once a document (the set's order is of first sight either way).
+    const std::size_t k = words_ ? ranges_[i].first : i;
+    if (!words_ || ranges_[i].second - k == 1) {
+      std::uint8_t& flags = id_flags_[syllable_ids_[k]];
+      if (flags & kInLower) continue;
+      flags |= kInLower;
+      fold_syllable(k, scratch_term_);
+    } else {
       folded_word(i, words[i].surface, scratch_term_);
-    else
-      fold_memo(words[i].surface, scratch_term_);
+    }
     evidence.lower.intern(scratch_term_);
   }
   if (words_ && own_starts_ready_) {
@@ -740,7 +759,7 @@ void Analyzer::Worker::evidence_of(std::string_view text, NameEvidence& evidence
     NameStarts doc;
     doc.tally(
         words, all_caps_, [&](std::size_t i) { return title_word(words[i].surface); },
-        [&](std::string_view s, std::string& out) { fold_memo(s, out); });
+        [&](std::size_t i, std::string_view first, std::string& out) { fold_first_syllable(i, first, out); });
     evidence.starts.merge(doc, /*as_document=*/true);
   }
   for (const NameSpan& nm : spans) {

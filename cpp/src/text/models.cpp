@@ -206,9 +206,17 @@ bool doc_is_utf8(const RawDocuments& docs, std::size_t i) { return !docs.utf8.em
 
 }  // namespace
 
-NameEvidence NameEvidence::merge(const std::vector<NameEvidence>& parts) {
+NameEvidence NameEvidence::merge(std::vector<NameEvidence> parts) {
+  // The first part's sets are taken as they are: interning them into empty sets would give the
+  // same strings in the same order and the same tallies, string by string (serial work).
   NameEvidence all;
-  for (const NameEvidence& p : parts) {
+  if (!parts.empty()) {
+    all.lower = std::move(parts.front().lower);
+    all.names = std::move(parts.front().names);
+    all.starts = std::move(parts.front().starts);
+  }
+  for (std::size_t k = 1; k < parts.size(); ++k) {
+    const NameEvidence& p = parts[k];
     for (std::uint32_t id = 0; id < p.lower.size(); ++id) all.lower.intern(p.lower.str(id));
     for (std::uint32_t id = 0; id < p.names.size(); ++id) all.names.intern(p.names.str(id));
     all.starts.merge(p.starts);
@@ -271,7 +279,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
     }
   });
   FusedLearning out;
-  out.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge(evidence_parts));
+  out.name_evidence = std::make_shared<NameEvidence>(NameEvidence::merge(std::move(evidence_parts)));
   evidence_parts.clear();
   // The kept preparations by document index, for the count pass (moved there after step 2).
   const auto hand_over = [&] {

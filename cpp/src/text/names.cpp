@@ -42,46 +42,9 @@ Gap classify_gap(std::string_view gap, bool* sentence_break) {
 
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
                 const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out) {
-  out.clear();
-  const std::size_t n = tokens.size();
-  for (std::size_t i = 0; i < n;) {
-    if (!tokens[i].capitalized) {
-      ++i;
-      continue;
-    }
-    std::size_t end = i + 1;
-    bool hyphenated = false;
-    while (end < n) {
-      const WordToken& t = tokens[end];
-      if (t.gap == Gap::hyphen) {  // a transliteration goes on in lower case: "Ắt-ta-pư"
-        hyphenated = true;
-        ++end;
-      } else if (t.gap == Gap::space && t.capitalized && !t.sentence_start) {
-        ++end;
-      } else {
-        break;
-      }
-    }
-    std::size_t begin = i;
-    if (tokens[i].sentence_start && !hyphenated) {
-      if (end - begin == 1) {  // a lone capital opening a sentence: a name only if known as one
-        if (!is_known(tokens[i].surface)) {
-          i = end;
-          continue;
-        }
-      } else if (is_common(tokens[i].surface)) {
-        ++begin;
-      }
-    }
-    // One syllable that is also a common word ("Ban", "Khu", "Sở" of an organisation's name, "Hai"
-    // opening a sentence) is not a name by itself; "Lào", "Attapư", "UBND" are.
-    if (end - begin == 1 && !hyphenated && is_common(tokens[begin].surface)) {
-      i = end;
-      continue;
-    }
-    if (end > begin) out.push_back({begin, end});
-    i = end;
-  }
+  find_names_at(
+      tokens, [&](std::size_t i) { return is_common(tokens[i].surface); },
+      [&](std::size_t i) { return is_known(tokens[i].surface); }, out);
 }
 
 bool never_a_name(std::string_view syllable) {
@@ -95,51 +58,6 @@ bool never_a_name(std::string_view syllable) {
   std::string lower;
   for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable, i)));
   return set.count(lower) != 0;
-}
-
-void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
-                     const std::function<bool(std::size_t)>& is_title,
-                     const std::function<bool(std::size_t)>& is_common,
-                     const std::function<bool(std::size_t)>& is_known, std::vector<NameSpan>& out) {
-  out.clear();
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const WordToken& w = words[i];
-    if (!w.capitalized || all_caps[i] || is_title(i)) continue;
-    const bool one_syllable = w.surface.find_first_of(" -") == std::string_view::npos;
-    if (one_syllable) {
-      if (never_a_name(w.surface)) continue;
-      if (w.sentence_start && !is_known(i)) continue;
-      if (is_common(i)) continue;
-    }
-    // A Lao or Khmer full name is written as transliterated parts, each hyphenated, one after
-    // the other ("Xổm-phon Khăm-mạ-ni"): one name, not two.
-    std::size_t end = i + 1;
-    auto hyphenated = [&](std::size_t k) { return words[k].surface.find('-') != std::string_view::npos; };
-    while (hyphenated(end - 1) && end < words.size() && hyphenated(end) && words[end].capitalized &&
-           words[end].gap == Gap::space && !words[end].sentence_start && !all_caps[end] && !is_title(end))
-      ++end;
-    out.push_back({i, end});
-    i = end - 1;
-  }
-}
-
-void NameStarts::tally(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
-                       const std::function<bool(std::size_t)>& is_title,
-                       const std::function<void(std::string_view, std::string&)>& fold) {
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const WordToken& w = words[i];
-    if (!w.capitalized || all_caps[i] || is_title(i)) continue;
-    const std::size_t cut = w.surface.find_first_of(" -");
-    const bool alone = cut == std::string_view::npos;
-    // A lone syllable opening a sentence may be capitalised for that alone: no evidence either way.
-    if (alone && w.sentence_start) continue;
-    scratch_.clear();
-    fold(w.surface.substr(0, cut), scratch_);
-    bool added = false;
-    const std::uint32_t id = ids_.intern(scratch_, &added);
-    if (added) uses_.emplace_back();
-    ++(alone ? uses_[id].alone : uses_[id].first);
-  }
 }
 
 void NameStarts::merge(const NameStarts& other, bool as_document) {

@@ -37,8 +37,9 @@ struct NameEvidence {
   NameStarts starts;  // while learning: the tally clipped is made from
 
   // The corpus evidence from the parts' (one per thread, merged in part order, models.cpp): a
-  // syllable the corpus writes in lower case is not a one-syllable name.
-  static NameEvidence merge(const std::vector<NameEvidence>& parts);
+  // syllable the corpus writes in lower case is not a one-syllable name. The first part's sets are
+  // moved, not copied (pass the parts with std::move; all of the work with one thread).
+  static NameEvidence merge(std::vector<NameEvidence> parts);
 };
 
 // Lines a corpus repeats (learned by fit_text_models, models.hpp), shared read-only.
@@ -83,11 +84,11 @@ struct DocStats {
 struct PreparedDocument {
   std::string text;                  // decoded, NFC, cleaned
   std::vector<std::uint8_t> begins;  // per syllable of `text`: 1 where a word begins (empty: no word model)
-  // With a word model, each syllable as names and units start from it (nothing learned changes
-  // these): where it is (bytes after the previous syllable's end, length), how it follows the
-  // previous one (Gap, sentence start), whether capitalised or a link, and its folded form: the
-  // syllable as written (a flag) or the next of `folds` (ends in fold_ends). Empty without a word
-  // model or when a syllable or a gap is 64 KiB or longer: then found again from `text`.
+  // Each syllable as names and units start from it (nothing learned changes these): where it is
+  // (bytes after the previous syllable's end, length), how it follows the previous one (Gap,
+  // sentence start), whether capitalised or a link, and its folded form: the syllable as written (a
+  // flag) or the next of `folds` (ends in fold_ends). Kept with or without a word model; empty when
+  // a syllable or a gap is 64 KiB or longer: then found again from `text`.
   std::vector<std::pair<std::uint16_t, std::uint16_t>> syllable_spans;
   std::vector<std::uint8_t> syllable_flags;
   std::string folds;
@@ -216,6 +217,9 @@ class Analyzer {
     // string sets of group_words and find_names_in_words: each syllable is hashed once, and a set
     // over the document's syllables is a flag per id (the table is cleared by a stamp, not freed).
     void number_syllables(const std::vector<WordToken>& syllables);
+    // Word mode: appends the folded form of `first`, word i's surface up to its first space or hyphen
+    // (NameStarts::tally), from its folded syllables.
+    void fold_first_syllable(std::size_t i, std::string_view first, std::string& out);
     bool title_of(const std::vector<WordToken>& words, std::size_t i);  // title_word of word i, asked once
     bool title_word(std::string_view surface);  // is_title_word of a word as written (remembered)
     bool title_word_uncached(std::string_view surface);
@@ -281,6 +285,8 @@ class Analyzer {
     std::vector<std::uint32_t> name_ids_;  // resolved id of each remembered name unit
     std::vector<WordToken> direct_words_;  // direct_term_ids' buffers, kept between documents
     std::vector<NameSpan> direct_names_;
+    std::vector<WordToken> evidence_words_;  // evidence_of's and prepare_document's buffers
+    std::vector<NameSpan> evidence_names_;
     std::string name_surface_;
     TokenMemo memo_raw_;  // raw token -> folded form (fold_memo)
     std::string memo_folded_;

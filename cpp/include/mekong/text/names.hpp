@@ -60,6 +60,53 @@ struct NameSpan {
 // opening a sentence is a name all the same (one the corpus uses mid-sentence).
 void find_names(const std::vector<WordToken>& tokens, const std::function<bool(std::string_view)>& is_common,
                 const std::function<bool(std::string_view)>& is_known, std::vector<NameSpan>& out);
+// The same, with the questions asked by token index (`is_common(i)`, `is_known(i)`), so a caller
+// answers from what it knows of token i (its folded syllable's id) and no std::function is called
+// per token. find_names is this with the surfaces passed on.
+template <class IsCommon, class IsKnown>
+void find_names_at(const std::vector<WordToken>& tokens, IsCommon&& is_common, IsKnown&& is_known,
+                   std::vector<NameSpan>& out) {
+  out.clear();
+  const std::size_t n = tokens.size();
+  for (std::size_t i = 0; i < n;) {
+    if (!tokens[i].capitalized) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i + 1;
+    bool hyphenated = false;
+    while (end < n) {
+      const WordToken& t = tokens[end];
+      if (t.gap == Gap::hyphen) {  // a transliteration goes on in lower case: "Ắt-ta-pư"
+        hyphenated = true;
+        ++end;
+      } else if (t.gap == Gap::space && t.capitalized && !t.sentence_start) {
+        ++end;
+      } else {
+        break;
+      }
+    }
+    std::size_t begin = i;
+    if (tokens[i].sentence_start && !hyphenated) {
+      if (end - begin == 1) {  // a lone capital opening a sentence: a name only if known as one
+        if (!is_known(i)) {
+          i = end;
+          continue;
+        }
+      } else if (is_common(i)) {
+        ++begin;
+      }
+    }
+    // One syllable that is also a common word ("Ban", "Khu", "Sở" of an organisation's name, "Hai"
+    // opening a sentence) is not a name by itself; "Lào", "Attapư", "UBND" are.
+    if (end - begin == 1 && !hyphenated && is_common(begin)) {
+      i = end;
+      continue;
+    }
+    if (end > begin) out.push_back({begin, end});
+    i = end;
+  }
+}
 
 // Names among words (the word segmenter's output; each token one word). A name is one word whose
 // syllables are all capitalised (after a hyphen a transliteration may go on in lower case:
@@ -70,10 +117,32 @@ void find_names(const std::vector<WordToken>& tokens, const std::function<bool(s
 // after the other, each hyphenated ("Xổm-phon Khăm-mạ-ni"), are one name of several words.
 // `all_caps[i]` is read only for capitalised words. `is_common(i)` and `is_known(i)` are asked only of
 // one-syllable words (by index, so the caller can answer from what it knows of word i).
-void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
-                     const std::function<bool(std::size_t)>& is_title,
-                     const std::function<bool(std::size_t)>& is_common,
-                     const std::function<bool(std::size_t)>& is_known, std::vector<NameSpan>& out);
+// The three questions are callables (templates: inlined, no std::function call per word).
+bool never_a_name(std::string_view syllable);
+template <class IsTitle, class IsCommon, class IsKnown>
+void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps, IsTitle&& is_title,
+                     IsCommon&& is_common, IsKnown&& is_known, std::vector<NameSpan>& out) {
+  out.clear();
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const WordToken& w = words[i];
+    if (!w.capitalized || all_caps[i] || is_title(i)) continue;
+    const bool one_syllable = w.surface.find_first_of(" -") == std::string_view::npos;
+    if (one_syllable) {
+      if (never_a_name(w.surface)) continue;
+      if (w.sentence_start && !is_known(i)) continue;
+      if (is_common(i)) continue;
+    }
+    // A Lao or Khmer full name is written as transliterated parts, each hyphenated, one after
+    // the other ("Xổm-phon Khăm-mạ-ni"): one name, not two.
+    std::size_t end = i + 1;
+    auto hyphenated = [&](std::size_t k) { return words[k].surface.find('-') != std::string_view::npos; };
+    while (hyphenated(end - 1) && end < words.size() && hyphenated(end) && words[end].capitalized &&
+           words[end].gap == Gap::space && !words[end].sentence_start && !all_caps[end] && !is_title(end))
+      ++end;
+    out.push_back({i, end});
+    i = end - 1;
+  }
+}
 
 // Short forms of longer names. News writes the first syllable of a name alone where it stands for
 // the name or a part of it ("tiếng Việt", "Việt - Lào" for Việt Nam; "miền Trung", "miền Tây"
@@ -86,11 +155,28 @@ void find_word_names(const std::vector<WordToken>& words, const std::vector<std:
 // repeated inside one article is one piece of evidence.
 class NameStarts {
  public:
-  // Counts the capitalised words of one text (`fold(surface, out)` appends a syllable's folded form).
-  // Words in capitals only and titles (`is_title(i)`) are left out: they are not names.
-  void tally(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps,
-             const std::function<bool(std::size_t)>& is_title,
-             const std::function<void(std::string_view, std::string&)>& fold);
+  // Counts the capitalised words of one text. `fold_first(i, first, out)` appends the folded form
+  // of `first`, word i's surface up to its first space or hyphen (a caller that has word i's
+  // syllables folded already answers from them). Words in capitals only and titles (`is_title(i)`)
+  // are left out: they are not names. Callables, not std::function: asked once per capitalised word.
+  template <class IsTitle, class FoldFirst>
+  void tally(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps, IsTitle&& is_title,
+             FoldFirst&& fold_first) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const WordToken& w = words[i];
+      if (!w.capitalized || all_caps[i] || is_title(i)) continue;
+      const std::size_t cut = w.surface.find_first_of(" -");
+      const bool alone = cut == std::string_view::npos;
+      // A lone syllable opening a sentence may be capitalised for that alone: no evidence either way.
+      if (alone && w.sentence_start) continue;
+      scratch_.clear();
+      fold_first(i, w.surface.substr(0, cut), scratch_);
+      bool added = false;
+      const std::uint32_t id = ids_.intern(scratch_, &added);
+      if (added) uses_.emplace_back();
+      ++(alone ? uses_[id].alone : uses_[id].first);
+    }
+  }
   // Adds the counts of `other` (as_document: 1 for each kind of use it has, whatever its count).
   void merge(const NameStarts& other, bool as_document = false);
   bool clipped(std::string_view folded) const;
