@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
     for (std::string_view d : docs.bytes) {
       worker.prepare_document(d, false, doc);
       raw += d.size();
-      const std::size_t syl =
-          doc.syllable_spans.size() * 4 + doc.syllable_flags.size() + doc.folds.size() + doc.fold_ends.size() * 4;
+      const std::size_t syl = doc.syllable_spans.size() * 4 + doc.syllable_flags.size() + doc.fold_ids.size() * 2 +
+                              doc.folds.size() + doc.fold_ends.size() * 4;
       kept += doc.text.size() + doc.begins.size() + syl + sizeof(PreparedDocument);
       text += doc.text.size();
       syllables += syl;

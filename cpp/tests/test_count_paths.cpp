@@ -468,6 +468,44 @@ TEST(CountPaths, PreparedDocumentWithoutWordsEqualsRawAnalysis) {
   EXPECT_EQ(c.alias_observations(), d.alias_observations());
 }
 
+// A preparation keeps each syllable's folded-form id in 16 bits: a document of more than 65,536
+// distinct folded syllables keeps none (its syllables are found again from the text), one just
+// under keeps them; both give the raw bytes' evidence, terms and ids.
+TEST(CountPaths, PreparedSyllableIdsUpTo65536DistinctForms) {
+  AnalyzerConfig cfg;
+  cfg.aliases = true;
+  const Analyzer analyzer(cfg);
+  auto a = analyzer.worker();
+  auto b = analyzer.worker();
+  Interner vocab;
+  const TermResolver resolve{[](void* v, std::string_view t) { return static_cast<Interner*>(v)->intern(t); }, &vocab};
+  for (std::size_t distinct : {std::size_t{65534}, std::size_t{65535}}) {
+    std::string text;
+    for (std::size_t i = 0; i < distinct; ++i) {  // four letters each, some capitalised
+      std::size_t x = i;
+      std::string w;
+      for (int l = 0; l < 4; ++l, x /= 26) w.push_back(static_cast<char>('a' + x % 26));
+      if (i % 7 == 0) w[0] = static_cast<char>(w[0] - 32);
+      text += w;
+      text += i % 11 == 10 ? ". " : " ";
+    }
+    text += "Lào và lào.";  // two forms more, one folded from two spellings
+    PreparedDocument doc;
+    a.prepare_document(text, true, doc);
+    EXPECT_EQ(doc.syllable_flags.empty(), distinct + 2 > 65536) << distinct;  // "lào" and "và" are two more
+    NameEvidence e1, e2;
+    a.gather_name_evidence(doc, e1);
+    b.gather_name_evidence(text, true, e2);
+    EXPECT_EQ(interned(e1.lower), interned(e2.lower)) << distinct;
+    EXPECT_EQ(interned(e1.names), interned(e2.names)) << distinct;
+    std::vector<std::uint32_t> i1, i2;
+    a.term_ids(doc, resolve, i1);
+    b.term_ids(text, true, resolve, i2);
+    EXPECT_EQ(i1, i2) << distinct;
+    EXPECT_GT(i1.size(), distinct);
+  }
+}
+
 namespace {
 
 // The words-off name finding as it was before the syllables were numbered: a string set of the

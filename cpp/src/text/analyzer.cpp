@@ -1,5 +1,6 @@
 #include "mekong/text/analyzer.hpp"
 
+#include <cstring>
 #include <stdexcept>
 #include <type_traits>
 
@@ -126,17 +127,6 @@ void Analyzer::Worker::folded_word(std::size_t i, std::string_view surface, std:
   }
 }
 
-void Analyzer::Worker::fold_syllables(const std::vector<WordToken>& syllables) {
-  syllable_folds_.clear();
-  syllable_fold_ends_.clear();
-  syllable_fold_ends_.reserve(syllables.size());
-  for (const WordToken& t : syllables) {
-    fold_memo(t.surface, syllable_folds_);
-    syllable_fold_ends_.push_back(syllable_folds_.size());
-  }
-  folds_ready_ = true;
-}
-
 void Analyzer::Worker::fold_memo(std::string_view token, std::string& out) {
   constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million forms
   bool ascii = true;
@@ -261,34 +251,43 @@ void Analyzer::Worker::number_syllables(const std::vector<WordToken>& syl) {
   const std::size_t mask = capacity - 1;
   syllable_ids_.resize(n);
   id_flags_.clear();
-  id_first_.clear();
-  const char* folds = syllable_folds_.data();
+  id_folds_.clear();
+  id_fold_ends_.clear();
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0, len = syllable_fold_ends_[k] - b;
+    fold_scratch_.clear();
+    fold_memo(syl[k].surface, fold_scratch_);
+    const char* fold = fold_scratch_.data();
+    const std::size_t len = fold_scratch_.size();
     std::uint32_t id = 0;
-    for (std::size_t i = hash_bytes(folds + b, len) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = hash_bytes(fold, len) & mask;; i = (i + 1) & mask) {
       const std::uint64_t slot = id_table_[i];
       if ((slot & ~std::uint64_t{0xFFFFFFFFu}) != stamp) {
-        id = static_cast<std::uint32_t>(id_first_.size());
+        id = static_cast<std::uint32_t>(id_fold_ends_.size());
         id_table_[i] = stamp | id;
-        id_first_.push_back(static_cast<std::uint32_t>(k));
+        id_folds_.append(fold, len);
+        id_fold_ends_.push_back(id_folds_.size());
         id_flags_.push_back(0);
         break;
       }
       id = static_cast<std::uint32_t>(slot);
-      const std::size_t f = id_first_[id];
-      const std::size_t fb = f ? syllable_fold_ends_[f - 1] : 0;
-      if (syllable_fold_ends_[f] - fb == len && equal_bytes(folds + fb, folds + b, len)) break;
+      const std::size_t kb = id ? id_fold_ends_[id - 1] : 0;
+      if (id_fold_ends_[id] - kb == len && equal_bytes(id_folds_.data() + kb, fold, len)) break;
     }
     syllable_ids_[k] = id;
     if (!syl[k].capitalized) id_flags_[id] |= kWrittenLower;
   }
+  // The forms by id, as views into id_folds_ (made now: the buffer no longer moves).
+  id_view_.resize(id_fold_ends_.size());
+  for (std::size_t j = 0; j < id_view_.size(); ++j) {
+    const std::size_t b = j ? id_fold_ends_[j - 1] : 0;
+    id_view_[j] = std::string_view(id_folds_.data() + b, id_fold_ends_[j] - b);
+  }
+  folds_ready_ = true;
 }
 
 void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>& words) {
   // `words` holds one token per syllable; regroup them into the segmenter's words.
-  word_begins(text);
-  number_syllables(words);
+  word_begins(text);                           // the syllables are numbered (words_and_names)
   std::vector<WordToken>& syl = syl_scratch_;  // buffers kept between documents
   syl.swap(words);
   words.clear();
@@ -566,6 +565,8 @@ void Analyzer::Worker::syllable_tokens(std::string_view text, std::vector<WordTo
 
 namespace {
 // PreparedDocument::syllable_flags bits.
+// kFoldAsWritten: the syllable is its folded form's first in the document, and that form is the
+// syllable as written (most are: lower case already), so the preparation does not keep it again.
 constexpr std::uint8_t kGapMask = 3, kSentenceStart = 4, kCapitalized = 8, kLink = 16, kFoldAsWritten = 32;
 }  // namespace
 
@@ -575,8 +576,12 @@ bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordT
   const std::size_t n = d.syllable_flags.size();
   spans_.resize(n);
   words.assign(n, WordToken{});
-  syllable_fold_ends_.resize(n);
-  syllable_folds_.clear();
+  syllable_ids_.resize(n);
+  // The document's folded forms, each once, and their ids: number_syllables's work, done when the
+  // document was prepared. Ids are in order of first sight, so the syllable where an id is first
+  // seen brings its form: itself as written (a flag) or the next of the preparation's folds.
+  id_flags_.assign(n, 0);  // at most one id a syllable; cut to the ids' count below
+  id_view_.clear();
   std::size_t end = 0, stored = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint8_t f = d.syllable_flags[k];
@@ -587,15 +592,20 @@ bool Analyzer::Worker::preset_syllables(std::string_view text, std::vector<WordT
     words[k].gap = static_cast<Gap>(f & kGapMask);
     words[k].sentence_start = (f & kSentenceStart) != 0;
     words[k].capitalized = (f & kCapitalized) != 0;
-    if (f & kFoldAsWritten) {
-      syllable_folds_.append(words[k].surface);
-    } else {
-      const std::size_t b = stored ? d.fold_ends[stored - 1] : 0;
-      syllable_folds_.append(d.folds, b, d.fold_ends[stored] - b);
-      ++stored;
+    const std::uint32_t id = d.fold_ids[k];
+    if (id == id_view_.size()) {  // the form's first syllable: the form is read in place, not copied
+      if (f & kFoldAsWritten) {
+        id_view_.push_back(words[k].surface);
+      } else {
+        const std::size_t b = stored ? d.fold_ends[stored - 1] : 0;
+        id_view_.emplace_back(d.folds.data() + b, d.fold_ends[stored] - b);
+        ++stored;
+      }
     }
-    syllable_fold_ends_[k] = syllable_folds_.size();
+    syllable_ids_[k] = id;
+    if (!(f & kCapitalized)) id_flags_[id] |= kWrittenLower;
   }
+  id_flags_.resize(id_view_.size());
   folds_ready_ = true;
   return true;
 }
@@ -610,9 +620,9 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
     folds_ready_ = false;
     segmenter_.segment(text, spans_);
     syllable_tokens(text, words);
-    // Each syllable folded once here: grouping, names and word terms read it by index, where each
-    // used to look it up in the fold memo again (three or four times a syllable).
-    if (words_) fold_syllables(words);
+    // Each syllable folded and numbered once here: grouping, names and word terms read it by index,
+    // where each used to look it up in the fold memo again (three or four times a syllable).
+    if (words_) number_syllables(words);
   }
   if (words_) {
     group_words(text, words);
@@ -626,12 +636,8 @@ void Analyzer::Worker::words_and_names(std::string_view text, std::vector<WordTo
   // Each token is a syllable: folded once (or read from the preparation) and numbered, so "the
   // text writes it in lower case" is a flag of its folded form's id (number_syllables).
   const NameEvidence* evidence = owner_.config_.name_evidence.get();
-  if (!folds_ready_) fold_syllables(words);
-  number_syllables(words);
-  const auto folded = [&](std::size_t k) {
-    const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
-    return std::string_view(syllable_folds_.data() + b, syllable_fold_ends_[k] - b);
-  };
+  if (!folds_ready_) number_syllables(words);
+  const auto folded = [&](std::size_t k) { return id_fold(syllable_ids_[k]); };
   find_names_at(
       words,
       [&](std::size_t k) {
@@ -655,6 +661,7 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
   out.begins.clear();
   out.syllable_spans.clear();
   out.syllable_flags.clear();
+  out.fold_ids.clear();
   out.folds.clear();
   out.fold_ends.clear();
   {
@@ -670,37 +677,46 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
     // segmenting, classifying gaps and folding again).
     std::vector<WordToken>& syl = evidence_words_;
     syllable_tokens(out.text, syl);
-    fold_syllables(syl);
+    number_syllables(syl);
     const std::size_t n = spans_.size();
-    out.syllable_spans.resize(n);
-    out.syllable_flags.resize(n);
-    bool fits = true;
+    bool fits = id_fold_ends_.size() <= 65536 && id_folds_.size() < (std::size_t{1} << 32);
+    std::uint32_t next_new = 0;
+    if (fits) {
+      out.syllable_spans.resize(n);
+      out.syllable_flags.resize(n);
+      out.fold_ids.resize(n);
+    }
     std::size_t end = 0;
     for (std::size_t k = 0; k < n && fits; ++k) {
       const std::size_t gap = spans_[k].begin - end, len = spans_[k].length;
       fits = gap < 65536 && len < 65536;
       out.syllable_spans[k] = {static_cast<std::uint16_t>(gap), static_cast<std::uint16_t>(len)};
       end = spans_[k].begin + len;
-      const std::size_t fb = k ? syllable_fold_ends_[k - 1] : 0;
-      const std::string_view fold(syllable_folds_.data() + fb, syllable_fold_ends_[k] - fb);
-      const bool as_written = fold == syl[k].surface;  // most syllables: lower case already
+      const std::uint32_t id = syllable_ids_[k];
+      bool as_written = false;
+      if (id == next_new) {  // the form's first syllable: the form is kept unless it is the syllable itself
+        ++next_new;
+        as_written = id_fold(id) == syl[k].surface;
+        if (!as_written) {
+          out.folds.append(id_fold(id));
+          out.fold_ends.push_back(static_cast<std::uint32_t>(out.folds.size()));
+        }
+      }
       out.syllable_flags[k] = static_cast<std::uint8_t>(
           static_cast<std::uint8_t>(syl[k].gap) | (syl[k].sentence_start ? kSentenceStart : 0) |
           (syl[k].capitalized ? kCapitalized : 0) | (spans_[k].link ? kLink : 0) | (as_written ? kFoldAsWritten : 0));
-      if (!as_written) {
-        out.folds.append(fold);
-        fits = fits && out.folds.size() < (std::size_t{1} << 32);
-        out.fold_ends.push_back(static_cast<std::uint32_t>(out.folds.size()));
-      }
+      out.fold_ids[k] = static_cast<std::uint16_t>(id);
     }
-    if (!fits) {  // a syllable or gap of 64 KiB or more (hostile text): scanned again each time
+    if (fits) {
+      out.folds.shrink_to_fit();  // grown by appending: kept (and budgeted) at its size
+      out.fold_ends.shrink_to_fit();
+    } else {  // a syllable or gap of 64 KiB or more, or too many distinct forms (hostile text): scanned again each time
       out.syllable_spans.clear();
       out.syllable_flags.clear();
+      out.fold_ids.clear();
       out.folds.clear();
       out.fold_ends.clear();
     }
-    out.folds.shrink_to_fit();  // grown by appending: kept (and budgeted) at its size
-    out.fold_ends.shrink_to_fit();
   }
   return out.stats;
 }

@@ -86,17 +86,21 @@ struct PreparedDocument {
   std::vector<std::uint8_t> begins;  // per syllable of `text`: 1 where a word begins (empty: no word model)
   // Each syllable as names and units start from it (nothing learned changes these): where it is
   // (bytes after the previous syllable's end, length), how it follows the previous one (Gap,
-  // sentence start), whether capitalised or a link, and its folded form: the syllable as written (a
-  // flag) or the next of `folds` (ends in fold_ends). Kept with or without a word model; empty when
-  // a syllable or a gap is 64 KiB or longer: then found again from `text`.
+  // sentence start), whether capitalised or a link, and the id of its folded form in the document
+  // (ids dense, in order of first sight). Each id's form is given once, by its first syllable: that
+  // syllable as written (a flag: most are lower case already) or the next of `folds` (ends in
+  // fold_ends).
+  // Kept with or without a word model; empty when a syllable or a gap is 64 KiB or longer, or the
+  // document has more than 65,536 distinct folded syllables: then found again from `text`.
   std::vector<std::pair<std::uint16_t, std::uint16_t>> syllable_spans;
   std::vector<std::uint8_t> syllable_flags;
+  std::vector<std::uint16_t> fold_ids;
   std::string folds;
   std::vector<std::uint32_t> fold_ends;
   DocStats stats;
   std::size_t bytes() const {
     return sizeof(PreparedDocument) + text.capacity() + begins.capacity() + syllable_spans.capacity() * 4 +
-           syllable_flags.capacity() + folds.capacity() + fold_ends.capacity() * 4;
+           syllable_flags.capacity() + fold_ids.capacity() * 2 + folds.capacity() + fold_ends.capacity() * 4;
   }
 };
 
@@ -200,22 +204,20 @@ class Analyzer {
     void units(std::string_view text, std::vector<PhraseModel::Segment>& segments,
                std::vector<std::string>* name_surfaces);
     void fold_memo(std::string_view token, std::string& out);
-    // The folded form of each syllable of spans_ (words_and_names, word mode), read by index.
-    void fold_syllables(const std::vector<WordToken>& syllables);
-    void fold_syllable(std::size_t k, std::string& out) const {
-      const std::size_t b = k ? syllable_fold_ends_[k - 1] : 0;
-      out.append(syllable_folds_, b, syllable_fold_ends_[k] - b);
-    }
+    // The folded form of the document's syllable id `id` (number_syllables), and of syllable k of spans_.
+    std::string_view id_fold(std::uint32_t id) const { return id_view_[id]; }
+    void fold_syllable(std::size_t k, std::string& out) const { out.append(id_fold(syllable_ids_[k])); }
     // Word mode, after group_words: the folded form of word i (its surface folded), from its
     // folded syllables.
     void folded_word(std::size_t i, std::string_view surface, std::string& out) const;
     // Word mode: syllable tokens regrouped into words (ranges_ and all_caps_ describe each).
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
-    // Word mode: gives each distinct folded syllable of the document (syllable_folds_) a dense id
-    // (syllable_ids_, per syllable of spans_) and clears the per-id flags. Replaces the per-document
-    // string sets of group_words and find_names_in_words: each syllable is hashed once, and a set
-    // over the document's syllables is a flag per id (the table is cleared by a stamp, not freed).
+    // Folds each syllable of spans_ (`syllables`, their WordTokens) and gives each distinct folded
+    // form of the document a dense id in order of first sight (syllable_ids_ per syllable, id_folds_
+    // per id), with its flags cleared but kWrittenLower. The per-document sets of name finding are
+    // flags per id: each syllable is hashed once (the table is cleared by a stamp, not freed), and
+    // each folded form is kept once. A preparation keeps the ids and forms (preset_syllables).
     void number_syllables(const std::vector<WordToken>& syllables);
     // Word mode: appends the folded form of `first`, word i's surface up to its first space or hyphen
     // (NameStarts::tally), from its folded syllables.
@@ -249,21 +251,23 @@ class Analyzer {
     std::vector<std::pair<std::size_t, std::size_t>> ranges_;  // word -> its tokens in spans_
     std::vector<std::uint8_t> all_caps_;       // read only for capitalised words (find_word_names, NameStarts)
     std::vector<std::uint32_t> syllable_ids_;  // number_syllables: id of each syllable's folded form
-    std::vector<std::uint8_t> id_flags_;       // per id: kWrittenLower, kLowerWord, kMidName
-    std::vector<std::uint32_t> id_first_;      // per id: a syllable (index) of that folded form
-    std::vector<std::uint64_t> id_table_;      // open addressing: stamp << 32 | id
-    std::uint32_t id_stamp_ = 0;               // the document's stamp in id_table_
-    std::vector<std::int8_t> title_cache_;     // per word of the document: title_word (-1: not asked)
-    std::vector<WordToken> syl_scratch_;       // group_words' buffers, kept between documents
+    std::vector<std::uint8_t> id_flags_;       // per id: kWrittenLower, kLowerWord, kMidName, kInLower
+    std::string id_folds_;                     // number_syllables: the folded form of each id (ends in id_fold_ends_)
+    std::vector<std::size_t> id_fold_ends_;
+    // Per id: its folded form, in id_folds_ or, for a prepared document, in its text or its folds.
+    std::vector<std::string_view> id_view_;
+    std::string fold_scratch_;
+    std::vector<std::uint64_t> id_table_;   // open addressing: stamp << 32 | id
+    std::uint32_t id_stamp_ = 0;            // the document's stamp in id_table_
+    std::vector<std::int8_t> title_cache_;  // per word of the document: title_word (-1: not asked)
+    std::vector<WordToken> syl_scratch_;    // group_words' buffers, kept between documents
     std::vector<std::pair<std::size_t, std::size_t>> ranges_scratch_, merged_scratch_;
     std::vector<std::uint8_t> split_scratch_;
     std::deque<std::string> word_surfaces_;
     const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
-    std::string syllable_folds_;  // fold_syllables: the folded syllables of spans_
-    std::vector<std::size_t> syllable_fold_ends_;
-    bool folds_ready_ = false;  // they describe spans_ (cleared with it)
+    bool folds_ready_ = false;  // syllable_ids_ and id_folds_ describe spans_ (cleared with it)
     TermBuffer tokens_;         // analyze()'s tokens before stop words and n-grams
     TermBuffer terms_;          // term_ids()' terms on the rich path
     std::vector<std::string_view> kept_;
