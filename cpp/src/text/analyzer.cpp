@@ -234,54 +234,54 @@ constexpr std::uint8_t kInLower = 8;       // evidence_of: already added to the 
 }  // namespace
 
 void Analyzer::Worker::number_syllables(const std::vector<WordToken>& syl) {
+  // Each spelling is folded once for the worker's life (forms_raw_ -> form_of_raw_), and each folded
+  // form has one id for the worker's life (forms_); the document's dense ids are handed out by a
+  // stamp per form, so a syllable costs one lookup of its spelling and no hashing of its form.
+  constexpr std::size_t kMaxEntries = 1u << 20;  // a fixed buffer: start afresh past a million spellings
+  if (form_of_raw_.size() >= kMaxEntries || forms_.size() >= kMaxEntries) {
+    forms_raw_ = TokenMemo();
+    form_of_raw_.clear();
+    forms_ = Interner();
+    form_stamp_.clear();
+    form_id_.clear();
+  }
+  if (++form_doc_stamp_ == 0) {  // the stamp wrapped: every form is forgotten explicitly once
+    std::fill(form_stamp_.begin(), form_stamp_.end(), 0);
+    form_doc_stamp_ = 1;
+  }
+  const std::uint32_t stamp = form_doc_stamp_;
   const std::size_t n = syl.size();
-  std::size_t capacity = 64;
-  while (capacity < 2 * n) capacity <<= 1;
-  if (id_table_.size() < capacity) {
-    id_table_.assign(capacity, 0);
-    id_stamp_ = 0;
-  }
-  if (++id_stamp_ == 0) {  // the stamp wrapped: every slot is forgotten explicitly once
-    std::fill(id_table_.begin(), id_table_.end(), 0);
-    id_stamp_ = 1;
-  }
-  // Only the first `capacity` slots are used (a small document's probes stay in a small range); a
-  // slot of an earlier stamp is empty for this document.
-  const std::uint64_t stamp = std::uint64_t{id_stamp_} << 32;
-  const std::size_t mask = capacity - 1;
   syllable_ids_.resize(n);
   id_flags_.clear();
-  id_folds_.clear();
-  id_fold_ends_.clear();
+  id_form_.clear();
   for (std::size_t k = 0; k < n; ++k) {
-    fold_scratch_.clear();
-    fold_memo(syl[k].surface, fold_scratch_);
-    const char* fold = fold_scratch_.data();
-    const std::size_t len = fold_scratch_.size();
-    std::uint32_t id = 0;
-    for (std::size_t i = hash_bytes(fold, len) & mask;; i = (i + 1) & mask) {
-      const std::uint64_t slot = id_table_[i];
-      if ((slot & ~std::uint64_t{0xFFFFFFFFu}) != stamp) {
-        id = static_cast<std::uint32_t>(id_fold_ends_.size());
-        id_table_[i] = stamp | id;
-        id_folds_.append(fold, len);
-        id_fold_ends_.push_back(id_folds_.size());
-        id_flags_.push_back(0);
-        break;
+    bool added = false;
+    const std::uint32_t slot = forms_raw_.intern(syl[k].surface, &added);
+    if (added) {
+      fold_scratch_.clear();
+      owner_.normalizer_.fold_token(syl[k].surface, fold_scratch_);
+      bool new_form = false;
+      const std::uint32_t g = forms_.intern(fold_scratch_, &new_form);
+      if (new_form) {
+        form_stamp_.push_back(0);
+        form_id_.push_back(0);
       }
-      id = static_cast<std::uint32_t>(slot);
-      const std::size_t kb = id ? id_fold_ends_[id - 1] : 0;
-      if (id_fold_ends_[id] - kb == len && equal_bytes(id_folds_.data() + kb, fold, len)) break;
+      form_of_raw_.push_back(g);
     }
+    const std::uint32_t g = form_of_raw_[slot];
+    if (form_stamp_[g] != stamp) {  // the form's first syllable in this document: the next id
+      form_stamp_[g] = stamp;
+      form_id_[g] = static_cast<std::uint32_t>(id_form_.size());
+      id_form_.push_back(g);
+      id_flags_.push_back(0);
+    }
+    const std::uint32_t id = form_id_[g];
     syllable_ids_[k] = id;
     if (!syl[k].capitalized) id_flags_[id] |= kWrittenLower;
   }
-  // The forms by id, as views into id_folds_ (made now: the buffer no longer moves).
-  id_view_.resize(id_fold_ends_.size());
-  for (std::size_t j = 0; j < id_view_.size(); ++j) {
-    const std::size_t b = j ? id_fold_ends_[j - 1] : 0;
-    id_view_[j] = std::string_view(id_folds_.data() + b, id_fold_ends_[j] - b);
-  }
+  // The forms by id, as views into forms_ (made now: it takes no new form until the next document).
+  id_view_.resize(id_form_.size());
+  for (std::size_t j = 0; j < id_view_.size(); ++j) id_view_[j] = forms_.str(id_form_[j]);
   folds_ready_ = true;
 }
 
@@ -679,7 +679,7 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
     syllable_tokens(out.text, syl);
     number_syllables(syl);
     const std::size_t n = spans_.size();
-    bool fits = id_fold_ends_.size() <= 65536 && id_folds_.size() < (std::size_t{1} << 32);
+    bool fits = id_view_.size() <= 65536;
     std::uint32_t next_new = 0;
     if (fits) {
       out.syllable_spans.resize(n);
@@ -699,6 +699,7 @@ DocStats Analyzer::Worker::prepare_document(std::string_view raw, bool utf8, Pre
         as_written = id_fold(id) == syl[k].surface;
         if (!as_written) {
           out.folds.append(id_fold(id));
+          fits = fits && out.folds.size() < (std::size_t{1} << 32);
           out.fold_ends.push_back(static_cast<std::uint32_t>(out.folds.size()));
         }
       }

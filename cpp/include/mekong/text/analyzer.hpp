@@ -214,10 +214,10 @@ class Analyzer {
     void group_words(std::string_view text, std::vector<WordToken>& words);
     void find_names_in_words(const std::vector<WordToken>& words, std::vector<NameSpan>& names);
     // Folds each syllable of spans_ (`syllables`, their WordTokens) and gives each distinct folded
-    // form of the document a dense id in order of first sight (syllable_ids_ per syllable, id_folds_
+    // form of the document a dense id in order of first sight (syllable_ids_ per syllable, id_view_
     // per id), with its flags cleared but kWrittenLower. The per-document sets of name finding are
-    // flags per id: each syllable is hashed once (the table is cleared by a stamp, not freed), and
-    // each folded form is kept once. A preparation keeps the ids and forms (preset_syllables).
+    // flags per id: each syllable is looked up once, by its spelling, and each folded form is kept
+    // once. A preparation keeps the ids and forms (preset_syllables).
     void number_syllables(const std::vector<WordToken>& syllables);
     // Word mode: appends the folded form of `first`, word i's surface up to its first space or hyphen
     // (NameStarts::tally), from its folded syllables.
@@ -252,13 +252,17 @@ class Analyzer {
     std::vector<std::uint8_t> all_caps_;       // read only for capitalised words (find_word_names, NameStarts)
     std::vector<std::uint32_t> syllable_ids_;  // number_syllables: id of each syllable's folded form
     std::vector<std::uint8_t> id_flags_;       // per id: kWrittenLower, kLowerWord, kMidName, kInLower
-    std::string id_folds_;                     // number_syllables: the folded form of each id (ends in id_fold_ends_)
-    std::vector<std::size_t> id_fold_ends_;
-    // Per id: its folded form, in id_folds_ or, for a prepared document, in its text or its folds.
+    // number_syllables: each spelling's folded form (forms_raw_ -> form_of_raw_, an id in forms_),
+    // and per form the document it was last seen in (form_stamp_) and its id there (form_id_).
+    TokenMemo forms_raw_;
+    std::vector<std::uint32_t> form_of_raw_;
+    Interner forms_;
+    std::vector<std::uint32_t> form_stamp_, form_id_;
+    std::uint32_t form_doc_stamp_ = 0;
+    std::vector<std::uint32_t> id_form_;  // per id of the document: its form in forms_
+    // Per id: its folded form, in forms_ or, for a prepared document, in its text or its folds.
     std::vector<std::string_view> id_view_;
     std::string fold_scratch_;
-    std::vector<std::uint64_t> id_table_;   // open addressing: stamp << 32 | id
-    std::uint32_t id_stamp_ = 0;            // the document's stamp in id_table_
     std::vector<std::int8_t> title_cache_;  // per word of the document: title_word (-1: not asked)
     std::vector<WordToken> syl_scratch_;    // group_words' buffers, kept between documents
     std::vector<std::pair<std::size_t, std::size_t>> ranges_scratch_, merged_scratch_;
@@ -267,7 +271,7 @@ class Analyzer {
     const std::atomic<bool>* cancel_ = nullptr;
     std::string decoded_, composed_, cleaned_;
     std::vector<Token> spans_;
-    bool folds_ready_ = false;  // syllable_ids_ and id_folds_ describe spans_ (cleared with it)
+    bool folds_ready_ = false;  // syllable_ids_ and id_view_ describe spans_ (cleared with it)
     TermBuffer tokens_;         // analyze()'s tokens before stop words and n-grams
     TermBuffer terms_;          // term_ids()' terms on the rich path
     std::vector<std::string_view> kept_;
