@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
     cfg.aliases = has("aliases");
     const Analyzer analyzer(cfg);  // outlives its worker
     auto worker = analyzer.worker();
-    std::size_t raw = 0, kept = 0, text = 0, syllables = 0;
+    std::size_t raw = 0, kept = 0, text = 0, syllables = 0, budgeted = 0;
     PreparedDocument doc;
     for (std::string_view d : docs.bytes) {
       worker.prepare_document(d, false, doc);
@@ -135,12 +135,14 @@ int main(int argc, char** argv) {
                               doc.folds.size() + doc.fold_ends.size() * 4;
       kept += doc.text.size() + doc.begins.size() + syl + sizeof(PreparedDocument);
       text += doc.text.size();
+      budgeted += PreparedDocument(doc).bytes();  // a copy: capacities as a kept preparation's
       syllables += syl;
     }
     std::printf(
         "prepared: input %zu bytes, kept %zu bytes (%.2fx; cleaned text %zu, syllables (places, flags, folded "
-        "forms) %zu, word flags and headers %zu)\n",
-        raw, kept, double(kept) / double(raw), text, syllables, kept - text - syllables);
+        "forms) %zu, word flags and headers %zu); counted against the budget %zu bytes (%.2fx)\n",
+        raw, kept, double(kept) / double(raw), text, syllables, kept - text - syllables, budgeted,
+        double(budgeted) / double(raw));
     return 0;
   }
   for (int rep = 0; rep < repeats; ++rep) {

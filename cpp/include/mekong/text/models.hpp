@@ -91,7 +91,7 @@ FusedLearning learn_names_and_phrases(const RawDocuments& docs, const AnalyzerCo
                                       const std::vector<std::uint8_t>* as_is = nullptr);
 
 // The default budget for kept preparations: 256 MiB (they hold the cleaned text, its word flags
-// and its syllables' places and folded forms: about 4x the input's bytes; documents past the
+// and its syllables' places and folded forms' numbers: about 2.6x the input's bytes; documents past the
 // budget are prepared again); MEKONG_PREPARED_CACHE_MB overrides it (0: nothing kept, every
 // document prepared twice).
 inline constexpr std::size_t kPreparedCacheBytes = std::size_t{256} << 20;
