@@ -7,6 +7,10 @@
 //   as scikit-learn defines them. Every document keeps its row; the vocabulary is sorted and
 //   valid UTF-8; n_jobs 1 and 3 give the same matrix; count_corpus_fixed against the learned
 //   vocabulary gives the same matrix again; each document's replaced count is the decoder's.
+//   When every document is UTF-8 a Python str could hold (lone surrogates allowed, as
+//   "surrogatepass" writes them), the same documents stored as a str stores them (1, 2 or 4 bytes
+//   a code point: RawDocuments::units, the code-unit scan and the encoded paths) count the same.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -30,6 +34,31 @@ std::vector<Row> rows_of(const mekong::Csr<std::int64_t>& m, const std::vector<s
     }
   }
   return out;
+}
+
+// The code points of `s` when it is UTF-8 with surrogates allowed (what encoding a str with
+// "surrogatepass" gives); false otherwise.
+bool str_code_points(std::string_view s, std::u32string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int len = b < 0x80                   ? 1
+                    : (b >= 0xC2 && b <= 0xDF) ? 2
+                    : (b >= 0xE0 && b <= 0xEF) ? 3
+                    : (b >= 0xF0 && b <= 0xF4) ? 4
+                                               : 0;
+    if (!len || i + len > s.size()) return false;
+    char32_t c = len == 1 ? b : b & (0x7F >> len);
+    for (int k = 1; k < len; ++k) {
+      const auto x = static_cast<unsigned char>(s[i + k]);
+      if ((x & 0xC0) != 0x80) return false;
+      c = c << 6 | (x & 0x3F);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF))) return false;  // overlong, too large
+    out.push_back(c);
+    i += len;
+  }
+  return true;
 }
 
 bool same(const mekong::Csr<std::int64_t>& a, const mekong::Csr<std::int64_t>& b) {
@@ -140,6 +169,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const mekong::CorpusCounts threaded = mekong::count_corpus(docs, *analyzer, cc3);
   FUZZ_CHECK(same(threaded.counts.matrix, r.matrix) && threaded.counts.vocabulary == r.vocabulary,
              "n_jobs=3 differs from n_jobs=1");
+
+  // The same documents as strs hold them, when they can be strs.
+  {
+    std::vector<std::u32string> cps(parts.size());
+    std::vector<std::vector<std::uint8_t>> w1(parts.size());
+    std::vector<std::u16string> w2(parts.size());
+    bool strs = true;
+    for (std::size_t i = 0; i < parts.size() && strs; ++i) strs = docs.utf8[i] && str_code_points(parts[i], cps[i]);
+    if (strs) {
+      mekong::RawDocuments units;
+      units.utf8.assign(parts.size(), 1);
+      units.bytes.assign(parts.size(), std::string_view());
+      units.units.resize(parts.size());
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        char32_t top = 0;
+        for (char32_t c : cps[i]) top = std::max(top, c);
+        if (top < 0x100) {
+          w1[i].assign(cps[i].begin(), cps[i].end());
+          units.units[i] = {w1[i].data(), w1[i].size(), 1};
+        } else if (top < 0x10000) {
+          w2[i].assign(cps[i].begin(), cps[i].end());
+          units.units[i] = {w2[i].data(), w2[i].size(), 2};
+        } else {
+          units.units[i] = {cps[i].data(), cps[i].size(), 4};
+        }
+      }
+      for (int n_jobs : {1, 2}) {
+        mekong::CountConfig cu = cc;
+        cu.n_jobs = n_jobs;
+        const mekong::CorpusCounts from_units = mekong::count_corpus(units, *analyzer, cu);
+        FUZZ_CHECK(same(from_units.counts.matrix, r.matrix) && from_units.counts.vocabulary == r.vocabulary,
+                   "the documents as strs (n_jobs=%d) count differently from their bytes", n_jobs);
+        for (std::size_t i = 0; i < parts.size(); ++i)
+          FUZZ_CHECK(from_units.stats[i].replaced == got.stats[i].replaced &&
+                         from_units.stats[i].first_invalid == got.stats[i].first_invalid,
+                     "document %zu as a str: replaced %zu, from bytes %zu", i, from_units.stats[i].replaced,
+                     got.stats[i].replaced);
+      }
+    }
+  }
 
   mekong::Interner vocab;
   for (const std::string& t : r.vocabulary) vocab.intern(t);

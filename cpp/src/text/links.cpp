@@ -43,10 +43,13 @@ struct Units {
   std::size_t size() const { return n; }
   char32_t operator[](std::size_t i) const { return p[i]; }
   std::size_t find(std::string_view pattern, std::size_t from) const {  // patterns of at most 4 ASCII bytes
-    for (std::size_t i = from; i + pattern.size() <= n; ++i) {
-      std::size_t k = 0;
-      while (k < pattern.size() && p[i + k] == static_cast<unsigned char>(pattern[k])) ++k;
-      if (k == pattern.size()) return i;
+    const std::size_t m = pattern.size();
+    const char32_t first = static_cast<unsigned char>(pattern[0]);
+    for (std::size_t i = from; i + m <= n; ++i) {
+      if (p[i] != first) continue;  // the tight loop: one compare a code unit
+      std::size_t k = 1;
+      while (k < m && p[i + k] == static_cast<unsigned char>(pattern[k])) ++k;
+      if (k == m) return i;
     }
     return std::string_view::npos;
   }
