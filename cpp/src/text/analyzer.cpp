@@ -1002,8 +1002,12 @@ namespace {
 // (ICU's word breaks). `links` are the document's links at code point positions (find_links of
 // the code units; empty when links are split like text), dropped or kept whole as the segmenter
 // does. Otherwise a token is a run of word characters (kToken), as in Segmenter::scan.
+//
+// With `trigger` set (and no links given) the scan stops, returning false with *trigger set, at
+// the first '@', "://", "www." or "WWW." (what find_links starts from, all separators here): the
+// caller then finds the links and scans again. Most documents hold none, so most are read once.
 template <class Unit, class OnToken>
-bool scan_units(const Unit* p, std::size_t n, const SegmentConfig& cfg, const std::vector<Span>& links,
+bool scan_units(const Unit* p, std::size_t n, const SegmentConfig& cfg, const std::vector<Span>& links, bool* trigger,
                 OnToken&& on_token) {
   const std::uint8_t* const cls = chars::tables().cls;
   CancelPoll poll;
@@ -1034,6 +1038,15 @@ bool scan_units(const Unit* p, std::size_t n, const SegmentConfig& cfg, const st
     std::uint8_t e = class_of(i);
     if (bad) return false;
     if (!(e & chars::kToken)) {
+      if (trigger) {
+        const char32_t c = p[i];
+        if (c == '@' || (c == ':' && i + 2 < n && p[i + 1] == '/' && p[i + 2] == '/') ||
+            (c == '.' && i >= 3 && p[i - 1] == p[i - 2] && p[i - 2] == p[i - 3] &&
+             (p[i - 1] == 'w' || p[i - 1] == 'W'))) {
+          *trigger = true;
+          return false;
+        }
+      }
       ++i;
       continue;
     }
@@ -1065,13 +1078,31 @@ bool Analyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolv
   const int slot_of_width = doc.width == 1 ? 0 : doc.width == 2 ? 1 : 2;
   TokenMemo& memo = units_raw_[slot_of_width];
   std::vector<std::uint32_t>& memo_ids = units_ids_[slot_of_width];
-  if (segmenter_.config().urls != LinkPolicy::split)
-    find_links(doc, unit_links_);
-  else
-    unit_links_.clear();
+  // Tokens are collected first and resolved after the scan has succeeded: a scan that stops at
+  // a link trigger or gives up must leave no term resolved (a dropped address's local part would
+  // otherwise reach the vocabulary).
+  const bool links = segmenter_.config().urls != LinkPolicy::split;
   auto run = [&](const auto* p) {
     using Unit = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
-    return scan_units(p, doc.length, segmenter_.config(), unit_links_, [&](std::size_t b, std::size_t e) {
+    // A token and a separator at least per two code units: room for all, kept between documents
+    // and written through a pointer (a push per token showed in the profile).
+    if (unit_spans_.size() < doc.length / 2 + 1) unit_spans_.resize(doc.length / 2 + 1);
+    std::pair<std::size_t, std::size_t>* const spans = unit_spans_.data();
+    std::size_t n_spans = 0;
+    auto collect = [&](std::size_t b, std::size_t e) { spans[n_spans++] = {b, e}; };
+    unit_links_.clear();
+    bool trigger = false;
+    if (!scan_units(p, doc.length, segmenter_.config(), unit_links_, links ? &trigger : nullptr, collect)) {
+      if (!trigger) return false;
+      n_spans = 0;
+      find_links(doc, unit_links_);
+      if (!scan_units(p, doc.length, segmenter_.config(), unit_links_, nullptr, collect)) return false;
+    }
+    ids.resize(n_spans);  // at most one id a token, written through a pointer
+    std::uint32_t* const out = ids.data();
+    std::size_t k = 0;
+    for (std::size_t t = 0; t < n_spans; ++t) {
+      const auto [b, e] = spans[t];
       const std::string_view key(reinterpret_cast<const char*>(p + b), (e - b) * sizeof(Unit));
       std::uint32_t slot = memo.find(key);  // the hot path: a token seen before
       if (slot == Interner::npos) {
@@ -1083,8 +1114,10 @@ bool Analyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolv
         memo_ids.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
       }
       const std::uint32_t id = memo_ids[slot];
-      if (id != Interner::npos) ids.push_back(id);
-    });
+      if (id != Interner::npos) out[k++] = id;
+    }
+    ids.resize(k);
+    return true;
   };
   bool done;
   if (doc.width == 1)

@@ -287,11 +287,12 @@ class Analyzer {
     std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
     TokenMemo units_raw_[3];          // term_ids of code units: token's units -> slot, a memo per width
     std::vector<std::uint32_t> units_ids_[3];
-    std::string units_token_;              // a new token's UTF-8
-    std::vector<Span> unit_links_;         // the document's links, at code point positions
-    TokenMemo name_ids_raw_;               // direct_term_ids: name unit -> slot in name_ids_
-    std::vector<std::uint32_t> name_ids_;  // resolved id of each remembered name unit
-    std::vector<WordToken> direct_words_;  // direct_term_ids' buffers, kept between documents
+    std::string units_token_;                                      // a new token's UTF-8
+    std::vector<Span> unit_links_;                                 // the document's links, at code point positions
+    std::vector<std::pair<std::size_t, std::size_t>> unit_spans_;  // its tokens, in code units
+    TokenMemo name_ids_raw_;                                       // direct_term_ids: name unit -> slot in name_ids_
+    std::vector<std::uint32_t> name_ids_;                          // resolved id of each remembered name unit
+    std::vector<WordToken> direct_words_;                          // direct_term_ids' buffers, kept between documents
     std::vector<NameSpan> direct_names_;
     std::vector<WordToken> evidence_words_;  // evidence_of's and prepare_document's buffers
     std::vector<NameSpan> evidence_names_;
