@@ -134,15 +134,18 @@ def settings():
         yield setting, vectorize(options)
 
 
-def mean_average_precision(X, events, rerank=None, dates=None, method="top_k"):
+def mean_average_precision(X, events, rerank=None, dates=None, method="top_k", names=None):
     """MAP of same-story retrieval: every article with a same-event partner is a query, ranked
-    over the k = min(n - 1, 100) it is given."""
+    over the k = min(n - 1, 100) it is given. ``names``: the vectorizer's get_feature_names_out(),
+    handed to story_neighbours as stories() gets them (its bridge="auto" reads the name columns)."""
     n = X.shape[0]
     k = min(n - 1, 100)
     if method == "top_k":
         idx, _ = mekong.top_k_similar(X, k=k, rerank=rerank)
     else:  # same-story retrieval (dates when known), re-ranked unless rerank=None is asked
-        idx, _ = story_neighbours(X, k=k, dates=dates, rerank="neighbours" if rerank == "default" else rerank)
+        idx, _ = story_neighbours(
+            X, k=k, dates=dates, rerank="neighbours" if rerank == "default" else rerank, feature_names=names
+        )
         idx = np.ma.filled(idx, -1)
     return _map(idx, events)
 
@@ -263,10 +266,10 @@ def quality():
             plain = mean_average_precision(X, events, None)
             reranked = mean_average_precision(X, events, "neighbours")
             expanded = mean_average_precision(X, events, "expansion")
-            retrieval = mean_average_precision(X, events, "default", dates=dates, method="story")
-            retrieval_nd = mean_average_precision(X, events, "default", method="story")
-            retrieval_nr = mean_average_precision(X, events, None, dates=dates, method="story")
-            retrieval_ndnr = mean_average_precision(X, events, None, method="story")
+            retrieval = mean_average_precision(X, events, "default", dates=dates, method="story", names=names)
+            retrieval_nd = mean_average_precision(X, events, "default", method="story", names=names)
+            retrieval_nr = mean_average_precision(X, events, None, dates=dates, method="story", names=names)
+            retrieval_ndnr = mean_average_precision(X, events, None, method="story", names=names)
             if setting == "TfidfVectorizer()":
                 MISSES.extend(misses(name, X, events, texts))
             searches = tuple(
@@ -279,7 +282,7 @@ def quality():
             nodates = mekong.evaluate_stories(events, group())
             nodates0 = mekong.evaluate_stories(events, group(expand=None))
             textd = mekong.evaluate_stories(events, group(dates=found))
-            retrieval_td = mean_average_precision(X, events, "default", dates=found, method="story")
+            retrieval_td = mean_average_precision(X, events, "default", dates=found, method="story", names=names)
             # Mixed collections: some articles dated, the others not (scraped pages whose header is gone).
             text_half = mekong.evaluate_stories(events, group(dates=partly_dated(found)))
             meta_two3 = mekong.evaluate_stories(events, group(dates=partly_dated(dates, 3)))

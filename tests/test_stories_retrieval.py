@@ -1,5 +1,5 @@
 """Same-story retrieval (mekong.stories.story_neighbours): against a slow dense reference of the same
-ranking (expansion, neighbour re-ranking, the window), against top_k_similar(rerank="expansion"),
+ranking (expansion, neighbour re-ranking, the window's decay), against top_k_similar(rerank="expansion"),
 padding, bad input, and the labelled check where plain cosine ranks same-topic articles of another
 season first."""
 
@@ -17,6 +17,7 @@ from mekong.stories import (
     EXPAND_NEIGHBOURS,
     STORY_CANDIDATE_FACTOR,
     STORY_CANDIDATES_MIN,
+    WINDOW_DECAY_POWER,
     story_neighbours,
 )
 
@@ -63,7 +64,11 @@ def ref_story_neighbours(X, k, days=None, window=None, m=EXPAND_NEIGHBOURS, rera
     out_i, out_s = np.full((n, kk), -1), np.full((n, kk), np.nan)
     for i in range(n):
         listed = [(int(j), s) for j, s in zip(index[i], score[i]) if j >= 0]
-        row = [(j, s) for j, s in listed if near(i, j)] + [(j, s) for j, s in listed if not near(i, j)]
+        # A document further than the window keeps (window / gap) ** WINDOW_DECAY_POWER of its score.
+        decayed = [
+            (j, s if near(i, j) else s * (window / abs(days[i] - days[j])) ** WINDOW_DECAY_POWER) for j, s in listed
+        ]
+        row = sorted(decayed, key=lambda t: -t[1])  # stable: ties keep the list's order
         for q, (j, s) in enumerate(row[:kk]):
             out_i[i, q], out_s[i, q] = j, s
     return out_i, out_s

@@ -24,7 +24,7 @@ from . import __version__, _progress
 from .corpus import _scan, display_name
 from .datasets import sample_path
 from .feature_extraction import CountVectorizer
-from .stories import stories, story_neighbours
+from .stories import entity_columns, stories, story_neighbours
 from .weighting import TfidfTransformer
 
 
@@ -262,6 +262,9 @@ def run(args):
     # keeps a story within days (same-topic events of other days apart); --window sets another span.
     has_dates = any(d is not None for d in dates)
     window = args.window if args.window is not None else "auto"
+    # The name columns (one per name whatever its spelling) let a dated article in another writing
+    # (an English edition) join the story its names and days tell; `names` are the readable ones.
+    name_columns = entity_columns(cv.get_feature_names_out())
     groups = stories(
         tfidf,
         threshold=args.threshold,
@@ -271,6 +274,7 @@ def run(args):
         window=window,
         ids=ids,
         sources=[m.get("source") for m in meta],
+        bridge=name_columns,
     )
     in_story = int((groups.labels >= 0).sum())
     print(
@@ -290,7 +294,13 @@ def run(args):
     # expansion, neighbour re-ranking, and the date window when there are dates), not the plain
     # cosine's best, which is often a same-topic article of another week.
     index, score = story_neighbours(
-        tfidf, k=1, dates=dates if has_dates else None, window=window if has_dates else None, n_jobs=args.n_jobs
+        tfidf,
+        k=1,
+        dates=dates if has_dates else None,
+        window=window if has_dates else None,
+        n_jobs=args.n_jobs,
+        feature_names=names,
+        bridge=name_columns,
     )
     has = ~np.ma.getmaskarray(index)[:, 0] if index.shape[1] else np.zeros(n_docs, dtype=bool)
     say("\nNearest neighbour of each article (same-story retrieval, mekong.story_neighbours):")
