@@ -59,9 +59,13 @@ from mekong.dates import text_dates
 from mekong.stories import (
     AUTO_THRESHOLD_FLOOR,
     EXPAND_NEIGHBOURS,
+    bridge_neighbours,
+    bridge_writings,
+    entity_columns,
     expand_rows,
     name_conflicts,
     neighbour_lists,
+    plain_writing,
     rerank_neighbours,
     story_neighbours,
 )
@@ -407,7 +411,34 @@ def timing(n):
     t6, c2 = time.perf_counter(), time.process_time()
     name_conflicts(X, ri, rs, names)
     t7, c3 = time.perf_counter(), time.process_time()
+    # The bridge (bridge="auto" with dates and name columns; the call above has neither): a tenth of
+    # the articles moved onto the even columns, whose names are plain ASCII (another writing), the
+    # odd ones accented, every tenth a name column; dates over a year; half the articles in stories
+    # of about two, so that the bridged ones have stories and lone articles to join.
+    rng = np.random.default_rng(1)
+    other = rng.random(n) < 0.1
+    r = np.repeat(np.arange(n), np.diff(X.indptr))
+    cols = X.indices.copy()
+    cols[other[r]] -= cols[other[r]] % 2
+    Xb = sp.csr_matrix((X.data, (r, cols)), shape=X.shape)
+    Xb.sum_duplicates()
+    terms = [f"name:n{c}" if c % 10 == 0 else (f"w{c}" if c % 2 == 0 else f"từ{c}") for c in range(X.shape[1])]
+    days = [str(np.datetime64("2026-01-01") + int(v)) for v in rng.integers(0, 365, n)]
+    grouped = np.where(rng.random(n) < 0.5, rng.integers(0, n // 4, n), -1)
+    t8, c8 = time.perf_counter(), time.process_time()
+    mask = entity_columns(terms)
+    writing = plain_writing(Xb, terms, mask)
+    bridged = bridge_writings(Xb, grouped, mask, writing, dates=days, window=6.0)
+    t9, c9 = time.perf_counter(), time.process_time()
+    bridge_neighbours(Xb, ri, rs, mask, writing, dates=days, window=6.0)
+    t10, c10 = time.perf_counter(), time.process_time()
     return {
+        "bridge": t9 - t8,
+        "bridge_cpu": c9 - c8,
+        "bridge_lists": t10 - t9,
+        "bridge_lists_cpu": c10 - c9,
+        "bridged": int(((bridged >= 0) & (grouped < 0)).sum()),
+        "other": int(writing.sum()),
         "n": n,
         "nnz": X.nnz,
         "top_k": t1 - t0,
@@ -460,7 +491,8 @@ def main(argv=None):
     print(
         f"{n} articles: top-k {t['top_k']:.1f} s, expansion {t['expand']:.1f} s, stories stage {t['stage']:.1f} s, "
         f"stories() {t['total']:.1f} s wall, {t['cpu']:.1f} s CPU (load {t['load'][0]:.2f} -> {t['load'][1]:.2f}); "
-        f"name rule {t['names']:.1f} s wall, {t['names_cpu']:.1f} s CPU",
+        f"name rule {t['names']:.1f} s wall, {t['names_cpu']:.1f} s CPU; bridge {t['bridge']:.1f} s wall, "
+        f"{t['bridge_cpu']:.1f} s CPU, its lists {t['bridge_lists']:.1f} s wall, {t['bridge_lists_cpu']:.1f} s CPU",
         flush=True,
     )
     if args.quick:
@@ -476,7 +508,8 @@ def main(argv=None):
         "",
         '`mekong.stories(X, dates=dates, feature_names=vectorizer.get_feature_names_out())` (threshold="auto", k=10,',
         'expand="auto": 3 neighbours, rerank="neighbours", window="auto": 6 days, entities=None: the name',
-        "rule off, as by default); ARI against the events with every",
+        'rule off, as by default; bridge="auto": with dates, an article of the other writing joins by its names,',
+        "which only the CLI options' name columns allow); ARI against the events with every",
         "article in no event a singleton",
         "(`mekong.evaluate_stories`). `benchmarks/events-holdout` was written as a check and not looked at",
         "while the grouping changed (query expansion, its gates); the other corpora were. The date window",
@@ -504,7 +537,8 @@ def main(argv=None):
         "the average precision of the partners in that ranking is averaged over the queries.",
         "`story_neighbours(X, k, dates=dates)` is same-story retrieval with its defaults",
         "(`mekong.stories.story_neighbours`: query expansion within the 6-day window, neighbour re-ranking",
-        '(`rerank="neighbours"`), then the documents within the window ranked before the others); the same',
+        '(`rerank="neighbours"`), then the documents further than the window decayed by (6 / gap)^4, and with',
+        "the CLI options' name columns the other writing's articles bridged by their names); the same",
         'without dates, each also with `rerank=None`; and `top_k_similar` plain, with `rerank="neighbours"`',
         'and with `rerank="expansion"`.',
         "",
@@ -630,7 +664,13 @@ def main(argv=None):
         'work left, the CPU time is the method\'s. The name rule (`entities="auto"`, off by default; the '
         "synthetic matrix has no feature names, so the call above runs without it), timed on its own over "
         f"the same lists with every tenth column standing for a name column and every pair judged (no dates): "
-        f"{t['names']:.1f} s of wall time, {t['names_cpu']:.1f} s of CPU.",
+        f'{t["names"]:.1f} s of wall time, {t["names_cpu"]:.1f} s of CPU. The bridge (`bridge="auto"`, which needs '
+        "dates and name columns, so the call above runs without it), timed on its own over the same matrix with "
+        f"a tenth of the articles moved onto plain-ASCII columns ({t['other']:,} read as the other writing), every "
+        "tenth column a name, dates over a year and half the articles in stories of about two: "
+        f"`plain_writing` and `bridge_writings` {t['bridge']:.1f} s of wall time, {t['bridge_cpu']:.1f} s of CPU "
+        f"({t['bridged']:,} articles joined); `bridge_neighbours` over the top-10 lists {t['bridge_lists']:.1f} s, "
+        f"{t['bridge_lists_cpu']:.1f} s of CPU.",
         "",
     ]
     Path(args.report).write_text("\n".join(lines), encoding="utf-8")
