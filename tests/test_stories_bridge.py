@@ -356,3 +356,28 @@ def test_story_neighbours_ranks_the_english_edition_with_its_versions():
         assert sc[5, q] == pytest.approx(N[5] @ N[j]) and sc[5, q] >= BRIDGE_NAME_COSINE
     off_i, off_s = story_neighbours(X, k=5, dates=dates, feature_names=names, bridge=None, masked=False)
     assert not np.allclose(np.sort(off_s[5, :3]), np.sort(sc[5, :3]))
+
+
+def test_cli_joins_the_english_edition_by_names_and_the_texts_dates(tmp_path):
+    """The CLI hands stories() its readable names and the name columns as the bridge's mask; the
+    dates come from the texts (each lead names its day with a year)."""
+    import csv
+    import subprocess
+    import sys
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    docs = STORM + RICE + [ENGLISH_STORM]
+    for i, text in enumerate(docs):
+        # The texts' own dates: a full date in each lead (the English one has its own).
+        lead = "" if i == 5 else f"Ngày {DATES[i][8:10]}/{DATES[i][5:7]}/2026. "
+        head, body = text.split("\n", 1)
+        (folder / f"a{i}.txt").write_text(f"{head}\n{lead}{body}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = subprocess.run(
+        [sys.executable, "-m", "mekong", str(folder), "-o", str(out), "-q"], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    with open(out / "stories.csv", encoding="utf-8") as fh:
+        groups = sorted(sorted(m.strip() for m in row["members"].split("|")) for row in csv.DictReader(fh))
+    assert groups == [["a0", "a1", "a2", "a5"], ["a3", "a4"]]
