@@ -582,17 +582,16 @@ def bridge_writings(
     t = day[asked[rows]]
     fits = np.isfinite(lo[grp]) & (np.fmax(hi[grp], t) - np.fmin(lo[grp], t) <= window)
     rows, grp = rows[fits], grp[fits]
-    # The name cosine of every (asked document, member) pair of those groups, summed per group.
-    reps = size[grp]
-    pr = np.repeat(np.arange(len(rows)), reps)
-    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-    pm = member[np.repeat(bounds[grp], reps) + offset]
-    pi = asked[rows[pr]]
+    # The name cosines to a group's members summed: the asked row's dot product with the sum of
+    # the members' unit name rows (one row per group however large the story).
+    sums = sp.csr_matrix((np.ones(len(member)), (group_of_main[by_group], member)), shape=(len(keys), n)) @ N
+    sums = sp.csr_matrix(sums)
     total = np.zeros(len(rows))
     chunk = 1 << 16
-    for a in range(0, len(pr), chunk):
-        dots = np.asarray(N[pi[a : a + chunk]].multiply(N[pm[a : a + chunk]]).sum(axis=1)).ravel()
-        np.add.at(total, pr[a : a + chunk], dots)
+    for a in range(0, len(rows), chunk):
+        r, g = asked[rows[a : a + chunk]], grp[a : a + chunk]
+        total[a : a + chunk] = np.asarray(N[r].multiply(sums[g]).sum(axis=1)).ravel()
+    reps = size[grp]
     avg = total / np.maximum(reps, 1)
     ok = avg >= min_cosine
     rows, grp, avg = rows[ok], grp[ok], avg[ok]
