@@ -277,16 +277,23 @@ def test_stories_bridge_bad_input(kwargs, message):
 
 
 def test_window_decay_hand_worked():
-    day = np.array([0.0, 7.0, 1.0, np.nan, 12.0])
-    index = np.array([[1, 2, 3, 4], [0, 2, 3, 4], [0, 1, 3, 4], [0, 1, 2, 4], [0, 1, 2, 3]])
-    score = np.array([[0.9, 0.5, 0.4, 0.8]] * 5)
+    day = np.array([0.0, 7.0, 1.0, np.nan, 12.0, 30.0])
+    index = np.array(
+        [[1, 2, 3, 4, 5], [0, 2, 3, 4, 5], [0, 1, 3, 4, 5], [0, 1, 2, 4, 5], [0, 1, 2, 3, 5], [0, 1, 2, 3, 4]]
+    )
+    score = np.array([[0.9, 0.5, 0.4, 0.8, 0.7]] * 6)
     got_i, got_s = _window_decay(index, score, day, 6.0)
     assert WINDOW_DECAY_POWER == 4
-    # Row 0: 1 is 7 days away (0.9 * (6/7)^4 = 0.486), 2 in window, 3 undated, 4 is 12 days (0.8 / 16).
-    assert got_i[0].tolist() == [2, 1, 3, 4]
-    np.testing.assert_allclose(got_s[0], [0.5, 0.9 * (6 / 7) ** 4, 0.4, 0.8 * 0.5**4])
+    # Row 0: 1 is 7 days away (0.9 * (6/7)^4 = 0.486), 2 in window, 3 undated, 4 is 12 days (0.8 / 16),
+    # 5 is 30 days away, beyond twice the window: last, with its own score.
+    assert got_i[0].tolist() == [2, 1, 3, 4, 5]
+    np.testing.assert_allclose(got_s[0], [0.5, 0.9 * (6 / 7) ** 4, 0.4, 0.8 * 0.5**4, 0.7])
+    # Row 2 (day 1): 0 and 1 are within 6 days, 3 undated, 4 is 11 days away (0.8 * (6/11)^4 = 0.071),
+    # 5 is 29 days away.
+    assert got_i[2].tolist() == [0, 1, 3, 4, 5]
+    np.testing.assert_allclose(got_s[2], [0.9, 0.5, 0.4, 0.8 * (6 / 11) ** 4, 0.7])
     # Row 3 is undated: nothing decays; the row is ranked by its scores as they are.
-    assert got_i[3].tolist() == [0, 4, 1, 2] and got_s[3].tolist() == [0.9, 0.8, 0.5, 0.4]
+    assert got_i[3].tolist() == [0, 4, 5, 1, 2] and got_s[3].tolist() == [0.9, 0.8, 0.7, 0.5, 0.4]
     # Without dates nothing moves.
     np.testing.assert_array_equal(_window_decay(index, score, None, None)[0], index)
 

@@ -64,11 +64,18 @@ def ref_story_neighbours(X, k, days=None, window=None, m=EXPAND_NEIGHBOURS, rera
     out_i, out_s = np.full((n, kk), -1), np.full((n, kk), np.nan)
     for i in range(n):
         listed = [(int(j), s) for j, s in zip(index[i], score[i]) if j >= 0]
-        # A document further than the window keeps (window / gap) ** WINDOW_DECAY_POWER of its score.
-        decayed = [
-            (j, s if near(i, j) else s * (window / abs(days[i] - days[j])) ** WINDOW_DECAY_POWER) for j, s in listed
+
+        # Up to twice the window, a document further than the window keeps (window / gap) **
+        # WINDOW_DECAY_POWER of its score; further still, it comes after those, by its own score.
+        def beyond(j, i=i):
+            return not near(i, j) and abs(days[i] - days[j]) > 2 * window
+
+        close = [
+            (j, s if near(i, j) else s * (window / abs(days[i] - days[j])) ** WINDOW_DECAY_POWER)
+            for j, s in listed
+            if not beyond(j)
         ]
-        row = sorted(decayed, key=lambda t: -t[1])  # stable: ties keep the list's order
+        row = sorted(close, key=lambda t: -t[1]) + [(j, s) for j, s in listed if beyond(j)]  # stable
         for q, (j, s) in enumerate(row[:kk]):
             out_i[i, q], out_s[i, q] = j, s
     return out_i, out_s

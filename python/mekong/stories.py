@@ -787,28 +787,34 @@ STORY_CANDIDATES_MIN = 10
 #: driver charged, the support money paid) is still the likeliest version of the story once the
 #: in-window versions are listed, while the topic's other events (weeks or months away) fall to
 #: nothing: with the 6-day window, 7 days keep 0.54 of the score (about the re-ranking's "no
-#: agreement"), 8 days 0.32, two weeks 0.03. Ranked strictly after every in-window document, such
-#: a follow-up fell behind unrelated undated articles. Powers 1-3 lowered ``events-holdout4``'s MAP
+#: agreement"), 8 days 0.32, 12 days 0.06. Ranked strictly after every in-window document, such
+#: a follow-up fell behind unrelated undated articles. Beyond twice the window the documents come
+#: after, by their own scores (a decay there would order another month's articles by their day
+#: alone). Powers 1-3 lowered ``events-holdout4``'s MAP
 #: (its fuel-price rise and the cut two weeks later), 4 and 6 lowered no set (``benchmarks/STORIES.md``).
 WINDOW_DECAY_POWER = 4
 
 
 def _window_decay(index, score, day, window, power=WINDOW_DECAY_POWER):
-    """Each row's list re-ranked by score x (window / gap) ** power for candidates further than
-    ``window`` days from the row (both dates known); the others keep their score. Ties keep the
-    list's order; pads stay last. Returns the decayed scores."""
+    """Each row's list re-ranked: candidates within ``2 * window`` days of the row (or with an
+    unknown date on either side) first, by score x (window / gap) ** power for those further than
+    ``window`` (the others keep their score), then the candidates further than twice the window,
+    by their own score (another event on the topic: the decay would rank them by their day alone).
+    Ties keep the list's order; pads stay last. Returns the scores the rows are ranked by."""
     index = np.asarray(index, dtype=np.int64)
     score = np.asarray(score, dtype=np.float64)
     if day is None or window is None or index.size == 0:
         return index, score
     other = day[np.where(index >= 0, index, 0)]
     gap = np.abs(day[:, None] - other)
-    far = (index >= 0) & np.isfinite(day)[:, None] & np.isfinite(other) & (gap > window)
-    factor = np.where(far, (window / np.where(far, gap, 1.0)) ** power, 1.0)
-    decayed = score * factor
-    key = np.where(index >= 0, np.nan_to_num(decayed, nan=-np.inf), np.inf)
-    order = np.argsort(np.where(index >= 0, -key, np.inf), axis=1, kind="stable")
-    return np.take_along_axis(index, order, 1), np.take_along_axis(decayed, order, 1)
+    dated = (index >= 0) & np.isfinite(day)[:, None] & np.isfinite(other)
+    decays = dated & (gap > window) & (gap <= 2 * window)
+    beyond = dated & (gap > 2 * window)
+    ranked = score * np.where(decays, (window / np.where(decays, gap, 1.0)) ** power, 1.0)
+    key = np.nan_to_num(ranked, nan=-np.inf)
+    tier = np.where(index < 0, 2, beyond.astype(np.int64))
+    order = np.lexsort((-key, tier), axis=1)
+    return np.take_along_axis(index, order, 1), np.take_along_axis(ranked, order, 1)
 
 
 def _in_window_first(index, score, day, window):
@@ -859,9 +865,10 @@ def story_neighbours(
        two neighbourhoods differ (a same-topic article, surrounded by the versions of its own
        event). Each list is re-ranked over the candidates it holds.
     3. *A story is days, not years* (``window``): with ``dates``, a document further than the
-       window from the row keeps ``(window / gap) ** WINDOW_DECAY_POWER`` of its score (documents
-       within the window, or with an unknown date, keep all of it), and the list is ranked by the
-       result. A follow-up a week later (the driver charged, the support money paid) still ranks
+       window from the row, but not twice as far, keeps ``(window / gap) ** WINDOW_DECAY_POWER``
+       of its score (documents within the window, or with an unknown date, keep all of it), and
+       the list is ranked by the result; documents further than twice the window come after
+       them, by their own score (another event on the topic, ranked by similarity, not by day). A follow-up a week later (the driver charged, the support money paid) still ranks
        above unrelated articles, while the topic's other events, weeks or months away, fall to the
        end. The far ones are demoted, not dropped: a list still holds ``k`` documents when the
        row's story has fewer in-window versions. With the texts' dates and the CLI's options, MAP
@@ -920,8 +927,9 @@ def story_neighbours(
     indices : (masked) ndarray of int64, shape (n, min(k, n - 1))
     scores : (masked) ndarray of float64, the same shape, best first: cosines of the expanded rows
         (plain cosines with ``expand=None``), re-ranked scores with ``rerank="neighbours"``; with
-        dates, the far documents' scores decayed (rule 3); a bridged pair's score is the cosine of
-        its name columns.
+        dates, the scores of documents between one and two windows away decayed (rule 3; those
+        further away follow with their own scores); a bridged pair's score is the cosine of its
+        name columns.
 
     Examples
     --------
