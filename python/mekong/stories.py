@@ -785,8 +785,8 @@ STORY_CANDIDATES_MIN = 10
 #: Same-story retrieval with dates: a document further than the window from the row keeps
 #: ``(window / gap) ** WINDOW_DECAY_POWER`` of its score. A follow-up a week after the event (the
 #: driver charged, the support money paid) is still the likeliest version of the story once the
-#: in-window versions are listed, while the topic's other events (weeks or months away) fall to
-#: nothing: with the 6-day window, 7 days keep 0.54 of the score (about the re-ranking's "no
+#: in-window versions are listed, while the topic's other events (weeks or months away) fall
+#: behind: with the 6-day window, 7 days keep 0.54 of the score (about the re-ranking's "no
 #: agreement"), 8 days 0.32, 12 days 0.06. Ranked strictly after every in-window document, such
 #: a follow-up fell behind unrelated undated articles. Beyond twice the window the documents come
 #: after, by their own scores (a decay there would order another month's articles by their day
