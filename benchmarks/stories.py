@@ -21,7 +21,11 @@ Quality, on every labelled corpus found:
     made, without being read, and measured once before and once after they landed;
   - benchmarks/events-holdout6/ (41 articles, 14 events, a third of the articles with no date in
     text or metadata): written while the round-8 grouping changes were being made, without being
-    read, and measured once before and once after they landed.
+    read, and measured once before and once after they landed;
+  - benchmarks/events-holdout7/ (43 articles, 14 events of 2-5 articles, a third undated, English
+    editions, a wire reprint, a site clock showing the scrape day): written while the round-9
+    bridge and retrieval decay were being made, without being read, and measured once before and
+    once after they landed.
 Each corpus three ways: with its metadata dates, with the dates mekong.dates.text_dates reads from
 the articles' texts (the metadata dates removed: what `./run.sh FOLDER` on a folder without
 metadata uses), and without dates; and how many articles the texts date, and how close to the
@@ -108,7 +112,14 @@ def corpora():
     if (holdout / "metadata.csv").is_file():
         texts, meta = mekong.read_corpus(holdout / "articles", metadata=holdout / "metadata.csv")
         yield "benchmarks/events-holdout", texts, _events(meta["event"]), list(meta["date"]), list(meta["source"])
-    for name in ("events-holdout2", "events-holdout3", "events-holdout4", "events-holdout5", "events-holdout6"):
+    for name in (
+        "events-holdout2",
+        "events-holdout3",
+        "events-holdout4",
+        "events-holdout5",
+        "events-holdout6",
+        "events-holdout7",
+    ):
         folder = ROOT / "benchmarks" / name
         if (folder / "metadata.csv").is_file():
             texts, meta = mekong.read_corpus(folder / "articles", metadata=folder / "metadata.csv")
