@@ -458,20 +458,23 @@ def train(ex, epochs=8, min_count=2, seed=1):
     return Wa, Ta
 
 
-def evaluate(ex, W, T):
+def _spans(begins):
+    """The words of a sentence as (start, end) syllable spans, from its word-begin flags."""
+    out, st = set(), 0
+    for i in range(1, len(begins) + 1):
+        if i == len(begins) or begins[i]:
+            out.add((st, i))
+            st = i
+    return out
+
+
+def evaluate(ex, W, T, decode=None):
+    """Word F1, false and missed words over ``ex``; ``decode(fs, allowed, W, T)`` gives the
+    word-begin flags (the B/I Viterbi by default)."""
+    decode = decode or viterbi
     tp = fp = fn = 0
     for fs, gold, allowed, _ in ex:
-        pred = viterbi(fs, allowed, W, T)
-
-        def sp(b):
-            out, st = set(), 0
-            for i in range(1, len(b) + 1):
-                if i == len(b) or b[i]:
-                    out.add((st, i))
-                    st = i
-            return out
-
-        g, p = sp(gold), sp(pred)
+        g, p = _spans(gold), _spans(decode(fs, allowed, W, T))
         tp += len(g & p)
         fp += len(p - g)
         fn += len(g - p)
@@ -582,25 +585,7 @@ def train4(ex, epochs=8, min_count=2, seed=1):
 
 
 def evaluate4(ex, W, T):
-    tp = fp = fn = 0
-    for fs, gold, allowed, _ in ex:
-        pt = viterbi4(fs, allowed, W, T)
-        pred = [t in (0, 3) for t in pt]
-
-        def sp(b):
-            out, st = set(), 0
-            for i in range(1, len(b) + 1):
-                if i == len(b) or b[i]:
-                    out.add((st, i))
-                    st = i
-            return out
-
-        g, p = sp(gold), sp(pred)
-        tp += len(g & p)
-        fp += len(p - g)
-        fn += len(g - p)
-    Pr, R = tp / (tp + fp), tp / (tp + fn)
-    return 2 * Pr * R / (Pr + R), fp, fn
+    return evaluate(ex, W, T, lambda fs, allowed, W, T: [t in (0, 3) for t in viterbi4(fs, allowed, W, T)])
 
 
 # ---- second-order tag transitions (o2): B/I tags, a weight per tag pair and per tag triple ----
@@ -670,24 +655,7 @@ def train2(ex, epochs=8, min_count=2, seed=1):
 
 
 def evaluate2(ex, W, T):
-    tp = fp = fn = 0
-    for fs, gold, allowed, _ in ex:
-        pred = viterbi2(fs, allowed, W, T)
-
-        def sp(b):
-            out, st = set(), 0
-            for i in range(1, len(b) + 1):
-                if i == len(b) or b[i]:
-                    out.add((st, i))
-                    st = i
-            return out
-
-        g, p = sp(gold), sp(pred)
-        tp += len(g & p)
-        fp += len(p - g)
-        fn += len(g - p)
-    Pr, R = tp / (tp + fp), tp / (tp + fn)
-    return 2 * Pr * R / (Pr + R), fp, fn
+    return evaluate(ex, W, T, viterbi2)
 
 
 def run(spec, seeds):

@@ -134,6 +134,8 @@ def main(argv=None):
         help="with --dev-only: train with N shuffle seeds (the shipped one, then 1 .. N-1) and report the spread",
     )
     args = ap.parse_args(argv)
+    if args.seeds < 1:
+        ap.error(f"--seeds must be at least 1; got {args.seeds}")
     vtb = Path(args.vtb)
     train_s = read_conllu(vtb / "vi_vtb-ud-train.conllu")
     dev_s = read_conllu(vtb / "vi_vtb-ud-dev.conllu")

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 import mekong
 from mekong.stories import (
+    BRIDGE_MIN_SHARED_NAMES,
     BRIDGE_NAME_COSINE,
     PLAIN_WRITING_SHARE,
     WINDOW_DECAY_POWER,
@@ -80,7 +81,7 @@ def test_plain_writing_bad_input():
 # --- bridge_writings against a pair-by-pair reference --------------------------------------------
 
 
-def ref_bridge_writings(X, labels, names, plain, days, window, bar):
+def ref_bridge_writings(X, labels, names, plain, days, window, bar, shared=1):
     """Every group of the main writing tried for every lone dated document of the other writing,
     with dense cosines: the obviously-correct version of bridge_writings."""
     D = X.toarray()[:, names]
@@ -104,7 +105,8 @@ def ref_bridge_writings(X, labels, names, plain, days, window, bar):
                 if not known or max(known + [days[i]]) - min(known + [days[i]]) > window:
                     continue
                 avg = float(np.mean([U[i] @ U[m] for m in mem]))
-                if avg >= bar and (best is None or (avg, -min(mem)) > best[0]):
+                common = sum(1 for c in range(D.shape[1]) if D[i, c] != 0 and any(D[m, c] != 0 for m in mem))
+                if avg >= bar and common >= shared and (best is None or (avg, -min(mem)) > best[0]):
                     best = ((avg, -min(mem)), key)
             if best is None:
                 continue
@@ -137,10 +139,11 @@ def random_case(seed, n=30, d=24):
 
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("bar", [0.1, BRIDGE_NAME_COSINE, 0.5])
-def test_bridge_writings_equal_the_reference(seed, bar):
+@pytest.mark.parametrize("shared", [1, BRIDGE_MIN_SHARED_NAMES, 3])
+def test_bridge_writings_equal_the_reference(seed, bar, shared):
     X, labels, names, plain, days, dates = random_case(seed)
-    got = bridge_writings(X, labels, names, plain, dates=dates, window=6.0, min_cosine=bar)
-    np.testing.assert_array_equal(got, ref_bridge_writings(X, labels, names, plain, days, 6.0, bar))
+    got = bridge_writings(X, labels, names, plain, dates=dates, window=6.0, min_cosine=bar, min_shared_names=shared)
+    np.testing.assert_array_equal(got, ref_bridge_writings(X, labels, names, plain, days, 6.0, bar, shared))
 
 
 def test_bridge_writings_reference_joins_some():
@@ -172,13 +175,21 @@ def test_bridge_writings_hand_worked():
     plain = np.array([False, False, False, True, True])
     labels = np.array([0, 0, -1, -1, -1])
     dates = ["2026-09-18", "2026-09-18", "2026-09-19", "2026-09-19", "2026-09-19"]
-    got = bridge_writings(X, labels, names, plain, dates=dates, window=6.0)
+    got = bridge_writings(X, labels, names, plain, dates=dates, window=6.0, min_shared_names=1)
     assert got.tolist() == [0, 0, 1, 0, 1]
     # Ten days after the story: document 3 stays alone; 4 still joins 2 (one day apart).
     late = dates[:3] + ["2026-09-28", "2026-09-19"]
-    assert bridge_writings(X, labels, names, plain, dates=late, window=6.0).tolist() == [0, 0, 1, -1, 1]
+    assert bridge_writings(X, labels, names, plain, dates=late, window=6.0, min_shared_names=1).tolist() == [
+        0,
+        0,
+        1,
+        -1,
+        1,
+    ]
     # Undated, the bridged document cannot join: the dates must vouch too.
-    assert bridge_writings(X, labels, names, plain, dates=dates[:3] + [None, None], window=6.0).tolist() == [
+    assert bridge_writings(
+        X, labels, names, plain, dates=dates[:3] + [None, None], window=6.0, min_shared_names=1
+    ).tolist() == [
         0,
         0,
         -1,
@@ -186,7 +197,9 @@ def test_bridge_writings_hand_worked():
         -1,
     ]
     # A group with no known date cannot vouch either.
-    assert bridge_writings(X, labels, names, plain, dates=[None, None, None] + dates[3:], window=6.0).tolist() == [
+    assert bridge_writings(
+        X, labels, names, plain, dates=[None, None, None] + dates[3:], window=6.0, min_shared_names=1
+    ).tolist() == [
         0,
         0,
         -1,
@@ -331,7 +344,7 @@ def test_bridge_neighbours_hand_worked():
     dates = ["2026-09-18", "2026-09-18", "2026-09-19", "2026-09-19"]
     index = np.array([[1, 2, 3], [2, 0, 3], [1, 0, 3], [2, 0, 1]])  # best first, as story_neighbours gives
     score = np.array([[0.6, 0.3, 0.01], [0.8, 0.6, 0.02], [0.8, 0.3, 0.0], [0.05, 0.02, 0.01]])
-    got_i, got_s = bridge_neighbours(X, index, score, names, plain, dates=dates, window=6.0)
+    got_i, got_s = bridge_neighbours(X, index, score, names, plain, dates=dates, window=6.0, min_shared_names=1)
     r = 1 / np.sqrt(2)
     assert got_i[3].tolist() == [0, 1, 2]  # its bridged partners first, best name cosine first
     np.testing.assert_allclose(got_s[3], [1.0, r, 0.05])
@@ -342,7 +355,7 @@ def test_bridge_neighbours_hand_worked():
     assert got_i[2].tolist() == [1, 0, 3] and got_s[2].tolist() == [0.8, 0.3, 0.0]  # no shared name: unchanged
     # The English document ten days later is bridged with no one.
     late = dates[:3] + ["2026-09-29"]
-    same_i, same_s = bridge_neighbours(X, index, score, names, plain, dates=late, window=6.0)
+    same_i, same_s = bridge_neighbours(X, index, score, names, plain, dates=late, window=6.0, min_shared_names=1)
     np.testing.assert_array_equal(same_i, index)
 
 
@@ -388,3 +401,34 @@ def test_cli_joins_the_english_edition_by_names_and_the_texts_dates(tmp_path):
     with open(out / "stories.csv", encoding="utf-8") as fh:
         groups = sorted(sorted(m.strip() for m in row["members"].split("|")) for row in csv.DictReader(fh))
     assert groups == [["a0", "a1", "a2", "a5"], ["a3", "a4"]]
+
+
+def test_regression_one_common_name_alone_does_not_bridge():
+    """Name rows are unit vectors: an English article whose only name is "Vietnam" scored 1.0 with
+    any article of the same days whose only name is "Việt Nam", and joined it."""
+    X = sp.csr_matrix(
+        np.array(
+            [
+                [1.0, 0, 0, 1, 0],  # Vietnamese, names only column 0 ("Việt Nam")
+                [1.0, 1, 1, 0, 1],  # Vietnamese, columns 0-2
+                [1.0, 0, 0, 0, 0],  # English, names only column 0
+                [1.0, 1, 0, 0, 0],  # English, columns 0 and 1: shares two with document 1
+            ]
+        )
+    )
+    names = np.array([True, True, True, False, False])
+    plain = np.array([False, False, True, True])
+    dates = ["2026-09-18"] * 4
+    labels = np.array([-1, -1, -1, -1])
+    assert bridge_writings(X, labels, names, plain, dates=dates, window=6.0, min_shared_names=1).tolist() == [
+        0,
+        1,
+        0,
+        1,
+    ]
+    assert bridge_writings(X, labels, names, plain, dates=dates, window=6.0).tolist() == [-1, 0, -1, 0]
+    index = np.array([[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]])
+    score = np.full((4, 3), 0.01)
+    got_i, _ = bridge_neighbours(X, index, score, names, plain, dates=dates, window=6.0)
+    assert got_i[2].tolist() == [0, 1, 3]  # no partner shares two names: its list as it was
+    assert got_i[3][0] == 1  # document 1 shares two names with it

@@ -91,6 +91,14 @@ def test_regression_train_words_reproduces_the_shipped_model_bit_for_bit():
     assert tw.train(sentences, lexicon).to_bytes() == shipped_bytes
 
 
+@pytest.mark.parametrize("seeds", ["0", "-2"])
+def test_train_words_refuses_fewer_than_one_seed(seeds, capsys):
+    # --seeds 0 used to train nothing and exit without a word.
+    with pytest.raises(SystemExit) as e:
+        _train_words_script().main(["--dev-only", "--seeds", seeds])
+    assert e.value.code == 2 and "--seeds must be at least 1" in capsys.readouterr().err
+
+
 # ---- a slow, obviously correct reference of the decoder ----------------------------------------
 
 M64 = (1 << 64) - 1

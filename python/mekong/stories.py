@@ -64,6 +64,10 @@ BRIDGE_NAME_COSINE = 0.25
 #: ``bridge``: candidates per bridged document, its nearest documents of the main writing by the
 #: name columns, before the window and the stories are read.
 BRIDGE_CANDIDATES = 50
+#: ``bridge``: name columns a bridged pair must share. Name rows are unit vectors, so two documents
+#: whose only name is the same one ("Việt Nam" / "Vietnam") score 1.0 however common that name is;
+#: the versions of one event share the event's places and people, not one name.
+BRIDGE_MIN_SHARED_NAMES = 2
 
 #: ``search="auto"`` finds neighbours exactly up to this many documents, by pruned rows above it.
 EXACT_SEARCH_LIMIT = 20_000
@@ -501,7 +505,16 @@ def _name_candidates(N, asked, main, k):
 
 
 def bridge_writings(
-    X, labels, names, plain, *, dates, window, min_cosine=BRIDGE_NAME_COSINE, candidates=BRIDGE_CANDIDATES
+    X,
+    labels,
+    names,
+    plain,
+    *,
+    dates,
+    window,
+    min_cosine=BRIDGE_NAME_COSINE,
+    candidates=BRIDGE_CANDIDATES,
+    min_shared_names=BRIDGE_MIN_SHARED_NAMES,
 ):
     """Join documents of the collection's other writing to the story their names tell.
 
@@ -510,8 +523,10 @@ def bridge_writings(
     the only evidence. A document of the minority writing (``plain`` or not, whichever fewer
     documents are) that is in no story (label -1) and has a known date joins the group of the
     majority writing whose members' name cosines to it average highest, when that average reaches
-    ``min_cosine`` and the group has a known date and all its known dates and the document's lie
-    within ``window`` days: strong shared names *and* the days of one event. A group is a story or
+    ``min_cosine``, it shares at least ``min_shared_names`` name columns with the group (one
+    shared name alone scores 1.0 between two rows that write only it), and the group has a known
+    date and all its known dates and the document's lie within ``window`` days: strong shared
+    names *and* the days of one event. A group is a story or
     a lone document (the two then form a new story). Documents of the minority writing only ever
     join groups of the majority one, never each other (two English articles share the language's
     words, not an event). Ties: the group with the lower first member.
@@ -593,7 +608,7 @@ def bridge_writings(
         total[a : a + chunk] = np.asarray(N[r].multiply(sums[g]).sum(axis=1)).ravel()
     reps = size[grp]
     avg = total / np.maximum(reps, 1)
-    ok = avg >= min_cosine
+    ok = (avg >= min_cosine) & (_shared_names(N, asked[rows], sums, grp) >= min_shared_names)
     rows, grp, avg = rows[ok], grp[ok], avg[ok]
     # The best group per asked document: highest average, then the lower first member.
     order = np.lexsort((lowest[grp], -avg, rows))
@@ -611,6 +626,25 @@ def bridge_writings(
                 labels[-1 - k] = story_label[k]
             labels[i] = story_label[k]
     return _by_lowest_member(labels)
+
+
+def _shared_names(N, rows, M, cols):
+    """How many name columns row ``rows[t]`` of ``N`` shares with row ``cols[t]`` of ``M``, for each t
+    (vectorised in chunks)."""
+    import scipy.sparse as sp
+
+    out = np.zeros(len(rows), dtype=np.int64)
+    if len(rows) == 0:
+        return out
+    A = sp.csr_matrix(N, copy=True)
+    A.data = (A.data != 0).astype(np.float64)
+    B = sp.csr_matrix(M, copy=True)
+    B.data = (B.data != 0).astype(np.float64)
+    chunk = 1 << 16
+    for a in range(0, len(rows), chunk):
+        r, c = rows[a : a + chunk], cols[a : a + chunk]
+        out[a : a + chunk] = np.asarray(A[r].multiply(B[c]).sum(axis=1)).ravel().astype(np.int64)
+    return out
 
 
 def _by_lowest_member(labels):
@@ -639,7 +673,16 @@ def _bridge(bridge, feature_names, n_columns):
     return mask, list(feature_names)
 
 
-def _bridge_pairs(X, names, plain, day, window, min_cosine=BRIDGE_NAME_COSINE, candidates=BRIDGE_CANDIDATES):
+def _bridge_pairs(
+    X,
+    names,
+    plain,
+    day,
+    window,
+    min_cosine=BRIDGE_NAME_COSINE,
+    candidates=BRIDGE_CANDIDATES,
+    min_shared_names=BRIDGE_MIN_SHARED_NAMES,
+):
     """The cross-writing pairs of :func:`bridge_neighbours`: (minority document, majority document,
     name cosine) for every dated minority document and its dated majority candidates within
     ``window`` days whose name cosine reaches ``min_cosine``, best first per document."""
@@ -662,16 +705,28 @@ def _bridge_pairs(X, names, plain, day, window, min_cosine=BRIDGE_NAME_COSINE, c
     j = main[np.maximum(cand.ravel(), 0)]
     v = sim.ravel()
     keep = (cand.ravel() >= 0) & (v >= min_cosine) & (np.abs(day[j] - day[i]) <= window)
+    keep[keep] = _shared_names(N, i[keep], N, j[keep]) >= min_shared_names
     return list(zip(i[keep].tolist(), j[keep].tolist(), v[keep].tolist()))
 
 
-def bridge_neighbours(X, indices, scores, names, plain, *, dates, window, min_cosine=BRIDGE_NAME_COSINE):
+def bridge_neighbours(
+    X,
+    indices,
+    scores,
+    names,
+    plain,
+    *,
+    dates,
+    window,
+    min_cosine=BRIDGE_NAME_COSINE,
+    min_shared_names=BRIDGE_MIN_SHARED_NAMES,
+):
     """:func:`bridge_writings` for same-story retrieval: each list of :func:`story_neighbours` gains
     the documents of the other writing that name what it names, on the days of its event.
 
     A pair (i, j) is bridged when one is of the minority writing and the other of the majority one,
-    both dates are known and within ``window`` days, and the cosine of their name columns reaches
-    ``min_cosine``. In a minority document's list its bridged partners come first (best name cosine
+    both dates are known and within ``window`` days, the cosine of their name columns reaches
+    ``min_cosine`` and they share at least ``min_shared_names`` name columns. In a minority document's list its bridged partners come first (best name cosine
     first), then the rest of the list as it was; in a majority document's list, the bridged
     minority document enters with its name cosine as its score, before the first entry that scores
     less or lies outside the window. Each list keeps its length (the last entries fall off).
@@ -688,7 +743,15 @@ def bridge_neighbours(X, indices, scores, names, plain, *, dates, window, min_co
     if index.shape != score.shape or index.ndim != 2 or index.shape[0] != n or len(day) != n:
         raise ValueError(f"indices, scores and dates must describe the same {n} documents")
     width = index.shape[1]
-    pairs = _bridge_pairs(X, np.asarray(names, dtype=bool), np.asarray(plain, dtype=bool), day, window, min_cosine)
+    pairs = _bridge_pairs(
+        X,
+        np.asarray(names, dtype=bool),
+        np.asarray(plain, dtype=bool),
+        day,
+        window,
+        min_cosine,
+        min_shared_names=min_shared_names,
+    )
     if not pairs or width == 0:
         return index, score
     first = {}  # minority document -> [(j, s)], best first
@@ -925,11 +988,13 @@ def story_neighbours(
     Returns
     -------
     indices : (masked) ndarray of int64, shape (n, min(k, n - 1))
-    scores : (masked) ndarray of float64, the same shape, best first: cosines of the expanded rows
-        (plain cosines with ``expand=None``), re-ranked scores with ``rerank="neighbours"``; with
-        dates, the scores of documents between one and two windows away decayed (rule 3; those
-        further away follow with their own scores); a bridged pair's score is the cosine of its
-        name columns.
+    scores : (masked) ndarray of float64, the same shape, in the lists' order: cosines of the
+        expanded rows (plain cosines with ``expand=None``), re-ranked scores with
+        ``rerank="neighbours"``; with dates, the scores of documents between one and two windows
+        away decayed (rule 3; those further away follow with their own scores, so a list's scores
+        need not decrease); a bridged pair's score is the cosine of its name columns. Without
+        dates the scores decrease along each list; with them, read the order, not a cut on the
+        score.
 
     Examples
     --------
@@ -1307,7 +1372,8 @@ def stories(
 class StoryClusterer(BaseEstimator):
     """:func:`stories` as a scikit-learn clusterer: ``fit`` / ``fit_predict`` / ``labels_``.
 
-    Parameters are those of :func:`stories`; ``entities`` (default None: there are no feature names
+    Parameters are those of :func:`stories` except ``bridge``, which needs feature names (use
+    :func:`stories` with ``feature_names`` for it); ``entities`` (default None: there are no feature names
     to read "auto" from) is a boolean mask or column indices of the name columns
     (:func:`entity_columns`). ``fit(X, y=None, dates=None)`` sets ``labels_`` (-1 for documents in no story), ``threshold_`` (the cut used) and ``stories_`` (the
     :class:`Stories`). Grouping is transductive: ``predict(X)`` groups the documents of ``X``

@@ -1087,6 +1087,14 @@ bool Analyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolv
     // A token and a separator at least per two code units: room for all, kept between documents
     // and written through a pointer (a push per token showed in the profile).
     if (unit_spans_.size() < doc.length / 2 + 1) unit_spans_.resize(doc.length / 2 + 1);
+    // A huge document's room (16 bytes a pair) is given back when it is done, not kept for the
+    // rest of the pass; up to a million pairs stay for the next documents.
+    struct ReleaseLarge {
+      std::vector<std::pair<std::size_t, std::size_t>>& v;
+      ~ReleaseLarge() {
+        if (v.size() > (std::size_t{1} << 20)) std::vector<std::pair<std::size_t, std::size_t>>().swap(v);
+      }
+    } release_large{unit_spans_};
     std::pair<std::size_t, std::size_t>* const spans = unit_spans_.data();
     std::size_t n_spans = 0;
     auto collect = [&](std::size_t b, std::size_t e) { spans[n_spans++] = {b, e}; };
