@@ -432,3 +432,28 @@ def test_regression_one_common_name_alone_does_not_bridge():
     got_i, _ = bridge_neighbours(X, index, score, names, plain, dates=dates, window=6.0)
     assert got_i[2].tolist() == [0, 1, 3]  # no partner shares two names: its list as it was
     assert got_i[3][0] == 1  # document 1 shares two names with it
+
+
+def test_regression_candidates_from_other_weeks_do_not_crowd_out_the_partner():
+    """The candidate search took each English article's 50 nearest Vietnamese articles by names over
+    the whole collection and read the window afterwards: in a collection of many months, 60 articles
+    of other weeks naming exactly what it names filled the places, and its same-day version (naming
+    one more place) was never scored."""
+    from mekong.stories import BRIDGE_CANDIDATES
+
+    n_other = BRIDGE_CANDIDATES + 10
+    rows = [[1.0, 1, 0, 1, 0]] * n_other  # other weeks: names 0 and 1, as the English article does
+    rows.append([1.0, 1, 1, 1, 0])  # its version, same day: names 0, 1 and 2 (cosine 0.816)
+    rows.append([1.0, 1, 0, 0, 1])  # the English article
+    X = sp.csr_matrix(np.array(rows))
+    names = np.array([True, True, True, False, False])
+    plain = np.zeros(len(rows), dtype=bool)
+    plain[-1] = True
+    start = np.datetime64("2026-01-01")
+    dates = [str(start + 14 * (i + 1)) for i in range(n_other)] + [str(start), str(start)]
+    labels = np.full(len(rows), -1)
+    got = bridge_writings(X, labels, names, plain, dates=dates, window=6.0)
+    assert got[-1] >= 0 and got[-1] == got[-2]
+    index = np.tile(np.arange(3), (len(rows), 1))
+    got_i, got_s = bridge_neighbours(X, index, np.full(index.shape, 0.01), names, plain, dates=dates, window=6.0)
+    assert got_i[-1][0] == len(rows) - 2 and got_s[-1][0] == pytest.approx(2 / np.sqrt(6))

@@ -472,10 +472,36 @@ def plain_writing(X, feature_names, names=None):
 BRIDGE_PRUNED_NAMES = 8
 
 
-def _name_candidates(N, asked, main, k):
+def _name_candidates(N, asked, main, k, day=None, window=None):
     """Each asked row's ``k`` nearest ``main`` rows of the unit name rows ``N``, found over rows cut
     to their ``BRIDGE_PRUNED_NAMES`` heaviest entries and scored exactly: (positions in ``main``,
-    cosines), -1 / NaN pads, best first."""
+    cosines), -1 / NaN pads, best first. With ``day`` (float days, NaN unknown) and ``window``, only
+    the dated ``main`` rows within ``window`` days of the asked row's day are candidates: in a
+    collection of many months the names of a recurring subject would otherwise fill the ``k``
+    places with other weeks' articles (asked rows of one day share one search)."""
+    if day is None or window is None:
+        return _name_candidates_among(N, asked, main, k)
+    k = min(k, len(main))
+    cand = np.full((len(asked), k), -1, dtype=np.int64)
+    sim = np.full((len(asked), k), np.nan)
+    main_day = day[main]
+    order = np.flatnonzero(np.isfinite(main_day))
+    order = order[np.argsort(main_day[order], kind="stable")]
+    sorted_day = main_day[order]
+    asked_day = day[asked]
+    for t in np.unique(asked_day[np.isfinite(asked_day)]):
+        rows = np.flatnonzero(asked_day == t)
+        sub = order[np.searchsorted(sorted_day, t - window, "left") : np.searchsorted(sorted_day, t + window, "right")]
+        if len(sub) == 0:
+            continue
+        c, v = _name_candidates_among(N, asked[rows], main[sub], k)
+        cand[rows, : c.shape[1]] = np.where(c >= 0, sub[np.maximum(c, 0)], -1)
+        sim[rows, : c.shape[1]] = v
+    return cand, sim
+
+
+def _name_candidates_among(N, asked, main, k):
+    """:func:`_name_candidates` over all of ``main``."""
     import scipy.sparse as sp
 
     from .similarity import top_k_similar
@@ -531,10 +557,11 @@ def bridge_writings(
     join groups of the majority one, never each other (two English articles share the language's
     words, not an event). Ties: the group with the lower first member.
 
-    Work: each minority document's ``candidates`` nearest majority documents by the name columns,
-    found from each row's ``BRIDGE_PRUNED_NAMES`` heaviest names (:func:`mekong.top_k_similar`, no
+    Work: each minority document's ``candidates`` nearest dated majority documents within
+    ``window`` days by the name columns, found from each row's ``BRIDGE_PRUNED_NAMES`` heaviest names (:func:`mekong.top_k_similar`, no
     n x n matrix), then the exact name cosines to every member of their groups, in vectorised
-    chunks. 100,000 articles of which 10,000 in the other writing: 0.8 s of CPU
+    chunks. 100,000 articles of which 10,000 in the other writing: 1.9 s of CPU at load 3 (0.8 s when every candidate search
+    ran over the whole year)
     (``benchmarks/STORIES.md``).
 
     Parameters
@@ -574,7 +601,7 @@ def bridge_writings(
     main = np.flatnonzero(~minority)
     if len(asked) == 0 or len(main) == 0:
         return _by_lowest_member(labels)
-    cand, _ = _name_candidates(N, asked, main, candidates)
+    cand, _ = _name_candidates(N, asked, main, candidates, day, window)
     # The groups of the main writing: a story's members, or a lone document by itself (key -1 - j),
     # numbered 0..G-1, with their members listed group by group and their known days' span.
     key = np.where(labels[main] >= 0, labels[main], -1 - main)
@@ -700,7 +727,7 @@ def _bridge_pairs(
     main = np.flatnonzero(~minority & np.isfinite(day))
     if len(asked) == 0 or len(main) == 0:
         return []
-    cand, sim = _name_candidates(N, asked, main, candidates)
+    cand, sim = _name_candidates(N, asked, main, candidates, day, window)
     i = np.repeat(asked, cand.shape[1])
     j = main[np.maximum(cand.ravel(), 0)]
     v = sim.ravel()
