@@ -558,11 +558,10 @@ def bridge_writings(
     words, not an event). Ties: the group with the lower first member.
 
     Work: each minority document's ``candidates`` nearest dated majority documents within
-    ``window`` days by the name columns, found from each row's ``BRIDGE_PRUNED_NAMES`` heaviest names (:func:`mekong.top_k_similar`, no
-    n x n matrix), then the exact name cosines to every member of their groups, in vectorised
-    chunks. 100,000 articles of which 10,000 in the other writing: 1.9 s of CPU at load 3 (0.8 s when every candidate search
-    ran over the whole year)
-    (``benchmarks/STORIES.md``).
+    ``window`` days by the name columns, found from each row's ``BRIDGE_PRUNED_NAMES`` heaviest
+    names (:func:`mekong.top_k_similar`, one search per distinct day, no n x n matrix), then the
+    exact name cosines to every member of their groups, in vectorised chunks. 100,000 articles of
+    which 10,000 in the other writing, dates over a year: 1.9 s of CPU (``benchmarks/STORIES.md``).
 
     Parameters
     ----------
