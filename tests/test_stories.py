@@ -585,7 +585,9 @@ def test_english_function_words_are_no_word_of_vietnamese_texts():
     n = 0
     for text in _vietnamese_texts():
         n += 1
-        seen |= set(re.findall(r"\w+", text.lower())) & ENGLISH_FUNCTION_WORDS
+        # Words as written in lower case: a capitalised "Two" in a Vietnamese text is part of an
+        # English name ("AFC Champions League Two"), not a Vietnamese syllable.
+        seen |= {w for w in re.findall(r"\w+", text) if w.islower()} & ENGLISH_FUNCTION_WORDS
     assert n >= 50
     assert not seen, f"English function words found as words of Vietnamese texts: {sorted(seen)}"
 
