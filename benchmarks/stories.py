@@ -25,7 +25,11 @@ Quality, on every labelled corpus found:
   - benchmarks/events-holdout7/ (43 articles, 14 events of 2-5 articles, a third undated, English
     editions, a wire reprint, a site clock showing the scrape day): written while the round-9
     bridge and retrieval decay were being made, without being read, and measured once before and
-    once after they landed.
+    once after they landed;
+  - benchmarks/events-holdout8/ (46 articles, 15 events of 2-4 articles, a third undated, English
+    editions, a wire reprint, one article in NFD, two crashes on one road, two trials at one court):
+    written in round 10 without reading the stories stage or running it on the set, to be
+    measured once.
 Each corpus three ways: with its metadata dates, with the dates mekong.dates.text_dates reads from
 the articles' texts (the metadata dates removed: what `./run.sh FOLDER` on a folder without
 metadata uses), and without dates; and how many articles the texts date, and how close to the
@@ -119,6 +123,7 @@ def corpora():
         "events-holdout5",
         "events-holdout6",
         "events-holdout7",
+        "events-holdout8",
     ):
         folder = ROOT / "benchmarks" / name
         if (folder / "metadata.csv").is_file():
