@@ -133,6 +133,50 @@ def test_a_site_clock_in_the_header_is_not_the_publication_date():
     assert [(m.day, m.month) for m in md.find_dates("Hôm nay (05/7), mưa lớn ở Hà Nội.")] == [(5, 7)]
 
 
+# Header bars of "|" cells with the weather or the account and contact links: the full date in them is
+# the day the page was read (30/11/2026), not when the article was written (6/11/2026).
+HEADER_BARS = [
+    "Hà Nội 24°C | Thứ Hai, 30/11/2026 | Đăng nhập | Đăng ký",
+    "Thứ Hai, 30/11/2026 | TP.HCM 31℃",
+    "30/11/2026 | Liên hệ | Quảng cáo | RSS",
+    "Đà Nẵng 27 ºC | 30-11-2026 07:45 | Hotline: 0909 123 456",
+    "Monday, Nov 30, 2026 | Vientiane 82°F | Login | Sign up",
+    "| 30/11/2026 | đăng   xuất |",
+]
+
+
+@pytest.mark.parametrize("bar", HEADER_BARS)
+def test_a_header_bar_with_weather_or_account_links_is_the_sites_clock(bar):
+    assert md.find_dates(bar) == []
+    page = bar + "\nXe khách lật trên đèo\nThứ Sáu, 06/11/2026 - 09:10\nSáng 6/11, xe khách ..."
+    assert md.publication_date(page) == (D(2026, 11, 6), "stamp")
+    # Nor is it the lead's full date, nor the year of the lead's day and month.
+    lead = bar + "\nNgày 5/11/2026, tỉnh khởi công cầu mới."
+    assert md.publication_date(lead) == (D(2026, 11, 5), "full")
+    dm = bar + "\nSáng 6/11, xe khách lật trên đèo."
+    assert md.publication_date(dm, reference=D(2027, 3, 1)) == (D(2026, 11, 6), "day-month")
+    assert md.publication_date(dm, reference=D(2026, 11, 1)) == (D(2025, 11, 6), "day-month")
+
+
+# Stamp lines with "|" cells but no weather or account links: still stamps.
+PIPED_STAMPS = [
+    ("Thời sự | Thứ Ba, 12/11/2024 - 08:15 | Chia sẻ", D(2024, 11, 12)),
+    ("Thứ Hai, 12/11/2024 | 14:30 GMT+7", D(2024, 11, 12)),
+    ("12/11/2024 | 09:00", D(2024, 11, 12)),
+    ("Published: Nov 12, 2024 | 10:30", D(2024, 11, 12)),
+]
+
+
+@pytest.mark.parametrize("line, want", PIPED_STAMPS)
+def test_a_stamp_line_with_cells_but_no_weather_or_links_is_a_stamp(line, want):
+    assert md.publication_date("Tin mới\n" + line + "\nSáng 11/11, ...") == (want, "stamp")
+    # A temperature or a link word elsewhere on the page, not on the stamp's line, changes nothing.
+    page = "Hà Nội 24°C | Đăng nhập\n" + line + "\nNhiệt độ 24°C, liên hệ 1900 1234."
+    assert md.publication_date(page) == (want, "stamp")
+    # A header bar without "|" cells is no header bar: "Hà Nội 24°C" beside the stamp keeps it.
+    assert md.publication_date(line.replace("|", " ") + " Hà Nội 24°C") == (want, "stamp")
+
+
 def test_year_of_a_day_and_month_from_the_article_then_the_collection_then_the_reference():
     # The article's own full date: 30/12 lies next to 2/1/2026, so it is 2025.
     assert md.publication_date("Sáng 30/12, rét đậm. Đợt rét kéo dài đến hết ngày 2/1/2026 theo dự báo")[0] == D(

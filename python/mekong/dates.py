@@ -16,7 +16,10 @@ the articles that give a day and month but no year. The rules, in order:
    English sites' "Update: October, 05/2026 - 20:15"). The first
    stamp of the article wins (the header comes before related-article lists in the footer).
    A site's own clock ("Hôm nay: Thứ Hai, 30/11/2026", "Today: ...") is the day the page was
-   read, not a stamp, and is not read at all.
+   read, not a stamp, and is not read at all; so is a full date in a header bar, a line (of at most
+   200 characters) of "|" cells that also holds a temperature ("Hà Nội 24°C", "31℃") or account and
+   contact links ("Đăng nhập", "Đăng ký", "Liên hệ", "Hotline", "Login", "Sign up"). A stamp line
+   with "|" cells and neither ("Thời sự | Thứ Ba, 12/11/2024 - 08:15") stays a stamp.
 2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead)
    that is not a deadline or a plan: the lead of a news story names its day, while later dates are
    often deadlines and forecasts ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other
@@ -145,6 +148,16 @@ _DEADLINE = re.compile(
 # A site's own clock in its header ("Hôm nay: Thứ Hai, 30/11/2026 | Đăng nhập"): the day the page
 # was read, not when the article was written. A label with a colon, unlike a lead's "Hôm nay (5/7)".
 _SITE_CLOCK = re.compile(r"^(?:hôm\s{1,3}nay|today|bây\s{1,3}giờ|now)\s{0,3}(?:là\s{0,3})?:", re.IGNORECASE)
+# A site's header bar: "|"-separated cells with the weather ("Hà Nội 24°C") or the account and contact
+# links ("Đăng nhập", "Đăng ký", "Liên hệ", "Login", "Hotline"). A full date in such a bar is the day the
+# page was read too, whatever its label.
+_HEADER_BAR = re.compile(
+    r"[0-9]\s{0,2}(?:[°º]\s{0,2}[CF]|℃|℉)|\bđăng\s{1,3}(?:nhập|ký|kí|xuất)\b|\bliên\s{1,3}hệ\b|\bhotline\b|"
+    r"\blog\s{0,1}(?:in|out)\b|\bsign\s{0,1}(?:in|up)\b|\bregister\b|\bcontact\b",
+    re.IGNORECASE,
+)
+#: Longest header bar: a line longer than this is body text, whatever words it holds.
+_HEADER_LINE = 200
 #: Longest stamp line: a sentence longer than this is body text even with a clock time in it.
 _STAMP_LINE = 100
 
@@ -186,9 +199,16 @@ def _line_around(text, start, end):
     return a, (len(text) if b < 0 else b)
 
 
-def _is_site_clock(text, start, end):
+def _is_site_clock(text, start, end, full=False):
+    """A site's clock: a labelled "Hôm nay: ..." line, or (``full``: a date with its year) a header
+    bar of "|" cells with a temperature or account/contact links."""
     a, b = _line_around(text, start, end)
-    return b - a <= _STAMP_LINE and _SITE_CLOCK.match(text[a:start].strip()) is not None
+    if b - a <= _STAMP_LINE and _SITE_CLOCK.match(text[a:start].strip()) is not None:
+        return True
+    if not full or b - a > _HEADER_LINE:
+        return False
+    line = text[a:b]
+    return "|" in line and _HEADER_BAR.search(line) is not None
 
 
 def _is_stamp(text, start, end):
@@ -284,7 +304,7 @@ def find_dates(text, *, dayfirst=True):
                 continue
             pos = m.end()
             date, day, month = got
-            if _is_site_clock(part, m.start(), m.end()):
+            if _is_site_clock(part, m.start(), m.end(), full=date is not None):
                 continue
             if date is None:
                 kind = "day-month"
