@@ -217,6 +217,17 @@ def test_year_of_a_day_and_month_from_a_dated_article_of_the_same_days():
     assert md.text_dates(both)[0][5] == D(2025, 8, 19)
 
 
+def test_a_leap_day_without_a_leap_year_near_the_median_gives_no_date():
+    # Regression: with dated articles in the collection, "Sáng 29/2" and a median in 2026 (2025, 2026
+    # and 2027 have no 29 February) raised AttributeError instead of leaving the article undated.
+    texts = ["Thứ Hai, 12/1/2026 08:00\nTin A", "Sáng 29/2, ...", "Sáng 28/2, ..."]
+    dates, how = md.text_dates(texts, reference=D(2026, 3, 1))
+    assert dates == [D(2026, 1, 12), None, D(2026, 2, 28)]
+    assert how == ["stamp", None, "day-month"]
+    # Near a leap year's median it is that year's.
+    assert md.text_dates(["Thứ Hai, 12/1/2028 08:00\nTin A", texts[1]], reference=D(2028, 3, 1))[0][1] == D(2028, 2, 29)
+
+
 def test_bad_input_types():
     with pytest.raises(TypeError, match="must be str"):
         md.find_dates(b"12/11/2024")

@@ -399,7 +399,8 @@ def _resolve(partial, mentions, corpus_anchor, reference, dated=()):
         # The median's year unless only another year has a dated article this close.
         y = corpus_anchor.year
         median_year = _closest(partial.day, partial.month, corpus_anchor)
-        if _near_dated(partial.day, partial.month, dated, (median_year.year,)) is None:
+        # (None for 29/2 when none of the three years is a leap year: no year near the median.)
+        if median_year is not None and _near_dated(partial.day, partial.month, dated, (median_year.year,)) is None:
             near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
             if near is not None:
                 return near
