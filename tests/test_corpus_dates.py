@@ -133,6 +133,50 @@ def test_a_site_clock_in_the_header_is_not_the_publication_date():
     assert [(m.day, m.month) for m in md.find_dates("Hôm nay (05/7), mưa lớn ở Hà Nội.")] == [(5, 7)]
 
 
+# Header bars of "|" cells with the weather or the account and contact links: the full date in them is
+# the day the page was read (30/11/2026), not when the article was written (6/11/2026).
+HEADER_BARS = [
+    "Hà Nội 24°C | Thứ Hai, 30/11/2026 | Đăng nhập | Đăng ký",
+    "Thứ Hai, 30/11/2026 | TP.HCM 31℃",
+    "30/11/2026 | Liên hệ | Quảng cáo | RSS",
+    "Đà Nẵng 27 ºC | 30-11-2026 07:45 | Hotline: 0909 123 456",
+    "Monday, Nov 30, 2026 | Vientiane 82°F | Login | Sign up",
+    "| 30/11/2026 | đăng   xuất |",
+]
+
+
+@pytest.mark.parametrize("bar", HEADER_BARS)
+def test_a_header_bar_with_weather_or_account_links_is_the_sites_clock(bar):
+    assert md.find_dates(bar) == []
+    page = bar + "\nXe khách lật trên đèo\nThứ Sáu, 06/11/2026 - 09:10\nSáng 6/11, xe khách ..."
+    assert md.publication_date(page) == (D(2026, 11, 6), "stamp")
+    # Nor is it the lead's full date, nor the year of the lead's day and month.
+    lead = bar + "\nNgày 5/11/2026, tỉnh khởi công cầu mới."
+    assert md.publication_date(lead) == (D(2026, 11, 5), "full")
+    dm = bar + "\nSáng 6/11, xe khách lật trên đèo."
+    assert md.publication_date(dm, reference=D(2027, 3, 1)) == (D(2026, 11, 6), "day-month")
+    assert md.publication_date(dm, reference=D(2026, 11, 1)) == (D(2025, 11, 6), "day-month")
+
+
+# Stamp lines with "|" cells but no weather or account links: still stamps.
+PIPED_STAMPS = [
+    ("Thời sự | Thứ Ba, 12/11/2024 - 08:15 | Chia sẻ", D(2024, 11, 12)),
+    ("Thứ Hai, 12/11/2024 | 14:30 GMT+7", D(2024, 11, 12)),
+    ("12/11/2024 | 09:00", D(2024, 11, 12)),
+    ("Published: Nov 12, 2024 | 10:30", D(2024, 11, 12)),
+]
+
+
+@pytest.mark.parametrize("line, want", PIPED_STAMPS)
+def test_a_stamp_line_with_cells_but_no_weather_or_links_is_a_stamp(line, want):
+    assert md.publication_date("Tin mới\n" + line + "\nSáng 11/11, ...") == (want, "stamp")
+    # A temperature or a link word elsewhere on the page, not on the stamp's line, changes nothing.
+    page = "Hà Nội 24°C | Đăng nhập\n" + line + "\nNhiệt độ 24°C, liên hệ 1900 1234."
+    assert md.publication_date(page) == (want, "stamp")
+    # A header bar without "|" cells is no header bar: "Hà Nội 24°C" beside the stamp keeps it.
+    assert md.publication_date(line.replace("|", " ") + " Hà Nội 24°C") == (want, "stamp")
+
+
 def test_year_of_a_day_and_month_from_the_article_then_the_collection_then_the_reference():
     # The article's own full date: 30/12 lies next to 2/1/2026, so it is 2025.
     assert md.publication_date("Sáng 30/12, rét đậm. Đợt rét kéo dài đến hết ngày 2/1/2026 theo dự báo")[0] == D(
@@ -171,6 +215,78 @@ def test_year_of_a_day_and_month_from_a_dated_article_of_the_same_days():
     # Nor does one in another year when the median's year has a dated article that close too.
     both = texts[:3] + ["Thứ Hai, 18/8/2025 08:00\nTin D", "Sáng 20/8, ... ngày 20/8/2026", texts[4]]
     assert md.text_dates(both)[0][5] == D(2025, 8, 19)
+
+
+def _nearest_year_not_after(day, month, median, reference, days):
+    """Independent of the module: every year from 1970 to 2100, those within a year and a half of the
+    median and not more than ``days`` after the reference, the nearest the median."""
+    found = []
+    for y in range(1970, 2101):
+        try:
+            d = D(y, month, day)
+        except ValueError:
+            continue
+        if abs((d - median).days) <= 548 and (d - reference).days <= days:
+            found.append(d)
+    return min(found, key=lambda d: abs((d - median).days), default=None)
+
+
+def test_year_of_a_day_and_month_from_the_median_is_not_after_the_reading_day():
+    # A collection of late December (median 22/12/2026) read on 24/12/2026: "Sáng 5/1" is the January
+    # just past, not the next (12 days in the future of the day it is read).
+    late = ["Thứ Hai, 21/12/2026 08:00\nTin A", "Thứ Ba, 22/12/2026 08:00\nTin B", "Thứ Tư, 23/12/2026 08:00\nTin C"]
+    texts = late + ["Sáng 5/1, rét đậm", "Sáng 20/12, bão", "Sáng 25/12, lễ hội"]
+    dates, how = md.text_dates(texts, reference=D(2026, 12, 24))
+    assert dates[3:] == [D(2026, 1, 5), D(2026, 12, 20), D(2026, 12, 25)]
+    assert how[3:] == ["day-month"] * 3
+    # Read on 10/1/2027 the next January is past too, and nearest the median; as before the rule.
+    assert md.text_dates(texts, reference=D(2027, 1, 10))[0][3] == D(2027, 1, 5)
+    # FUTURE_DAYS after the reading day still counts, one more does not.
+    assert md.FUTURE_DAYS == 2
+    assert md.text_dates(texts, reference=D(2027, 1, 3))[0][3] == D(2027, 1, 5)
+    assert md.text_dates(texts, reference=D(2027, 1, 2))[0][3] == D(2026, 1, 5)
+    # 28/12 six days after a reading day of 22/12 is the year before's, though the next is nearer.
+    assert md.text_dates(late + ["Sáng 28/12, tin"], reference=D(2026, 12, 22))[0][3] == D(2025, 12, 28)
+    # 25/12 there is next to the stamp of 23/12/2026: the dated article's year (NEAR_DAYS) still wins.
+    assert md.text_dates(texts, reference=D(2026, 12, 22))[0][5] == D(2026, 12, 25)
+    # No year qualifies (a reading day long before the collection): the year nearest the median.
+    assert md.text_dates(texts, reference=D(2020, 1, 1))[0][3:] == [D(2027, 1, 5), D(2026, 12, 20), D(2026, 12, 25)]
+    # The same against an independent search over every year, for days across the year (none within
+    # NEAR_DAYS of the stamps) and reading days.
+    for reference in (D(2026, 12, 22), D(2026, 12, 24), D(2027, 1, 2), D(2027, 1, 3), D(2027, 2, 1), D(2026, 6, 1)):
+        for day, month in ((5, 1), (2, 1), (15, 12), (28, 12), (30, 6), (1, 3), (28, 2)):
+            got = md.text_dates(late + [f"Sáng {day}/{month}, tin"], reference=reference)[0][3]
+            want = _nearest_year_not_after(day, month, D(2026, 12, 22), reference, md.FUTURE_DAYS)
+            if want is None:
+                want = _nearest_year_not_after(day, month, D(2026, 12, 22), D(2100, 12, 31), 0)
+            assert got == want, (day, month, reference)
+
+
+def test_the_reading_day_bound_leaves_the_other_rules_alone():
+    late = ["Thứ Hai, 21/12/2026 08:00\nTin A", "Thứ Ba, 22/12/2026 08:00\nTin B", "Thứ Tư, 23/12/2026 08:00\nTin C"]
+    ref = D(2026, 12, 24)
+    # The article's own full date gives the year, even in the future of the reading day.
+    assert md.text_dates(late + ["Sáng 5/1, rét. Đợt rét kéo dài đến hết ngày 8/1/2027"], reference=ref)[0][3] == D(
+        2027, 1, 5
+    )
+    # Another article's date within NEAR_DAYS gives it when the bounded median's year has none that close.
+    near = late + ["Sáng 6/1, ... khai mạc ngày 6/1/2027 theo kế hoạch", "Sáng 5/1, hội chợ"]
+    assert md.text_dates(near, reference=ref)[0][3:] == [D(2027, 1, 6), D(2027, 1, 5)]
+    # No year in the collection: the most recent such day on or before the reference, as before.
+    assert md.text_dates(["Sáng 5/1, rét", "Sáng 25/12, lễ hội"], reference=ref)[0] == [D(2026, 1, 5), D(2025, 12, 25)]
+    # A datetime reference is read as its day.
+    assert md.text_dates(late + ["Sáng 5/1, rét"], reference=dt.datetime(2026, 12, 24, 23, 59))[0][3] == D(2026, 1, 5)
+
+
+def test_a_leap_day_without_a_leap_year_near_the_median_gives_no_date():
+    # Regression: with dated articles in the collection, "Sáng 29/2" and a median in 2026 (2025, 2026
+    # and 2027 have no 29 February) raised AttributeError instead of leaving the article undated.
+    texts = ["Thứ Hai, 12/1/2026 08:00\nTin A", "Sáng 29/2, ...", "Sáng 28/2, ..."]
+    dates, how = md.text_dates(texts, reference=D(2026, 3, 1))
+    assert dates == [D(2026, 1, 12), None, D(2026, 2, 28)]
+    assert how == ["stamp", None, "day-month"]
+    # Near a leap year's median it is that year's.
+    assert md.text_dates(["Thứ Hai, 12/1/2028 08:00\nTin A", texts[1]], reference=D(2028, 3, 1))[0][1] == D(2028, 2, 29)
 
 
 def test_bad_input_types():

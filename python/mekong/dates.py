@@ -16,7 +16,10 @@ the articles that give a day and month but no year. The rules, in order:
    English sites' "Update: October, 05/2026 - 20:15"). The first
    stamp of the article wins (the header comes before related-article lists in the footer).
    A site's own clock ("Hôm nay: Thứ Hai, 30/11/2026", "Today: ...") is the day the page was
-   read, not a stamp, and is not read at all.
+   read, not a stamp, and is not read at all; so is a full date in a header bar, a line (of at most
+   200 characters) of "|" cells that also holds a temperature ("Hà Nội 24°C", "31℃") or account and
+   contact links ("Đăng nhập", "Đăng ký", "Liên hệ", "Hotline", "Login", "Sign up"). A stamp line
+   with "|" cells and neither ("Thời sự | Thứ Ba, 12/11/2024 - 08:15") stays a stamp.
 2. else the first date in the article's first ``HEAD_CHARS`` characters (the headline and lead)
    that is not a deadline or a plan: the lead of a news story names its day, while later dates are
    often deadlines and forecasts ("hoàn thành trước 30/6/2027", "rét đến hết ngày 2/1") or other
@@ -30,8 +33,12 @@ the articles that give a day and month but no year. The rules, in order:
    puts it closest to the first), else from the collection: the year that puts it within
    ``NEAR_DAYS`` (2) of another article's date (the other versions of its event, dated by a stamp,
    a full date or a day and month whose year their own text gives), else the year closest to the
-   median of the dates found in the other articles; else from ``reference`` (the most recent such
-   day on or before it; by default today). Without any year in the whole collection, two articles'
+   median of the dates found in the other articles (of the median's year and the years before and
+   after it, among those that do not put the day more than ``FUTURE_DAYS`` (2) after
+   ``reference``, the day the collection is read: a collection of late December read on 24
+   December puts "sáng 5/1" in the January just past, not the next; the closest of the three when
+   every one does); else from ``reference`` (the most recent such day on or before it; by default
+   today). Without any year in the whole collection, two articles'
    days are then right relative to each other unless they lie on both sides of ``reference``'s day
    a year earlier, or more than a year apart.
 3. else none: the article gets no date, and the time window does not constrain it (the stories
@@ -145,6 +152,16 @@ _DEADLINE = re.compile(
 # A site's own clock in its header ("Hôm nay: Thứ Hai, 30/11/2026 | Đăng nhập"): the day the page
 # was read, not when the article was written. A label with a colon, unlike a lead's "Hôm nay (5/7)".
 _SITE_CLOCK = re.compile(r"^(?:hôm\s{1,3}nay|today|bây\s{1,3}giờ|now)\s{0,3}(?:là\s{0,3})?:", re.IGNORECASE)
+# A site's header bar: "|"-separated cells with the weather ("Hà Nội 24°C") or the account and contact
+# links ("Đăng nhập", "Đăng ký", "Liên hệ", "Login", "Hotline"). A full date in such a bar is the day the
+# page was read too, whatever its label.
+_HEADER_BAR = re.compile(
+    r"[0-9]\s{0,2}(?:[°º]\s{0,2}[CF]|℃|℉)|\bđăng\s{1,3}(?:nhập|ký|kí|xuất)\b|\bliên\s{1,3}hệ\b|\bhotline\b|"
+    r"\blog\s{0,1}(?:in|out)\b|\bsign\s{0,1}(?:in|up)\b|\bregister\b|\bcontact\b",
+    re.IGNORECASE,
+)
+#: Longest header bar: a line longer than this is body text, whatever words it holds.
+_HEADER_LINE = 200
 #: Longest stamp line: a sentence longer than this is body text even with a clock time in it.
 _STAMP_LINE = 100
 
@@ -186,9 +203,16 @@ def _line_around(text, start, end):
     return a, (len(text) if b < 0 else b)
 
 
-def _is_site_clock(text, start, end):
+def _is_site_clock(text, start, end, full=False):
+    """A site's clock: a labelled "Hôm nay: ..." line, or (``full``: a date with its year) a header
+    bar of "|" cells with a temperature or account/contact links."""
     a, b = _line_around(text, start, end)
-    return b - a <= _STAMP_LINE and _SITE_CLOCK.match(text[a:start].strip()) is not None
+    if b - a <= _STAMP_LINE and _SITE_CLOCK.match(text[a:start].strip()) is not None:
+        return True
+    if not full or b - a > _HEADER_LINE:
+        return False
+    line = text[a:b]
+    return "|" in line and _HEADER_BAR.search(line) is not None
 
 
 def _is_stamp(text, start, end):
@@ -284,7 +308,7 @@ def find_dates(text, *, dayfirst=True):
                 continue
             pos = m.end()
             date, day, month = got
-            if _is_site_clock(part, m.start(), m.end()):
+            if _is_site_clock(part, m.start(), m.end(), full=date is not None):
                 continue
             if date is None:
                 kind = "day-month"
@@ -303,6 +327,24 @@ def _closest(day, month, anchor):
         if d is not None and (best is None or abs((d - anchor).days) < abs((best - anchor).days)):
             best = d
     return best
+
+
+#: A day and month dated from the collection's median is not put more than this many days after the
+#: reading day (``reference``): an article is not written in the future of the day it is read.
+FUTURE_DAYS = 2
+
+
+def _closest_not_after(day, month, anchor, bound):
+    """The date of ``day``/``month`` nearest to ``anchor`` among the year before, of and after it
+    that are not more than ``FUTURE_DAYS`` after ``bound``; :func:`_closest` when none is."""
+    best = None
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        d = _valid(y, month, day)
+        if d is None or (d - bound).days > FUTURE_DAYS:
+            continue
+        if best is None or abs((d - anchor).days) < abs((best - anchor).days):
+            best = d
+    return best if best is not None else _closest(day, month, anchor)
 
 
 def _latest_on_or_before(day, month, reference):
@@ -373,22 +415,26 @@ def _resolve(partial, mentions, corpus_anchor, reference, dated=()):
     own = [m.date for m in mentions if m.date is not None]
     if own:
         return _closest(partial.day, partial.month, own[0])
-    if dated and corpus_anchor is not None:
+    ref = reference if reference is not None else _dt.date.today()
+    if isinstance(ref, _dt.datetime):
+        ref = ref.date()
+    if corpus_anchor is None:
+        return _latest_on_or_before(partial.day, partial.month, ref)
+    # The median's year: the nearest to the median, but not one that puts the day in the future of
+    # the reading day (a collection of late December read on 3 January: "sáng 2/1" is this January,
+    # not next year's).
+    median_year = _closest_not_after(partial.day, partial.month, corpus_anchor, ref)
+    # (None for 29/2 when none of the three years is a leap year: no year near the median.)
+    if dated and median_year is not None:
         # A collection spanning the turn of a year: the dated articles of the same days (other
         # versions of its event) say which year it is, where the median alone put some a year off.
         # The median's year unless only another year has a dated article this close.
         y = corpus_anchor.year
-        median_year = _closest(partial.day, partial.month, corpus_anchor)
         if _near_dated(partial.day, partial.month, dated, (median_year.year,)) is None:
             near = _near_dated(partial.day, partial.month, dated, (y - 1, y, y + 1))
             if near is not None:
                 return near
-    if corpus_anchor is not None:
-        return _closest(partial.day, partial.month, corpus_anchor)
-    ref = reference if reference is not None else _dt.date.today()
-    if isinstance(ref, _dt.datetime):
-        ref = ref.date()
-    return _latest_on_or_before(partial.day, partial.month, ref)
+    return median_year
 
 
 def text_dates(texts, *, reference=None, dayfirst=True):
@@ -396,8 +442,11 @@ def text_dates(texts, *, reference=None, dayfirst=True):
 
     A day and month without a year ("sáng 8/5") takes its year from the article's own full dates,
     else from the collection: the year that puts it within ``NEAR_DAYS`` of another article's date,
-    else the year that puts it nearest the median of the full dates found in the other articles;
-    else the most recent such day on or before ``reference`` (a date; by default today).
+    else the year that puts it nearest the median of the full dates found in the other articles
+    but not more than ``FUTURE_DAYS`` after ``reference`` (when one of the median's year and the
+    years either side does not);
+    else the most recent such day on or before ``reference`` (a date, the day the collection is
+    read; by default today).
 
     Returns ``(dates, how)``: two lists with one entry per text, ``datetime.date`` or None, and
     "stamp", "full", "day-month" or None (see the module docstring).
