@@ -17,6 +17,7 @@
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
+#include "strip_markup_reference.hpp"
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -44,6 +45,68 @@ TEST(CountPaths, StripMarkupRunCopyMatchesTheBracketPath) {
     strip_markup("[ " + line, &share_slow);
     EXPECT_EQ(share_fast, 0.0) << line;  // no link: no link letters
     EXPECT_EQ(share_slow, 0.0) << line;
+  }
+}
+
+TEST(CountPaths, StripMarkupLinkPathEqualsTheByteByByteLoop) {
+  // Lines with "[" (links, images, stray brackets): the run copy and the link letters counted per
+  // run against the byte-by-byte loop it replaced (strip_markup_reference.hpp), text and share,
+  // composed or not, with NFD marks, nesting, unmatched brackets and runs inside link text.
+  const std::vector<std::string> pieces = {"[",
+                                           "]",
+                                           "(",
+                                           ")",
+                                           "!",
+                                           "![",
+                                           "](",
+                                           "[Kon Tum](https://a.vn/kt)",
+                                           "![ảnh](https://a.vn/x.jpg)",
+                                           "[[Video] Lễ ký](u)",
+                                           "Thủ tướng Phạm Minh Chính",
+                                           "Lào",
+                                           "a\xCC\x81",
+                                           "\xCC\x81",
+                                           "Ê\xCC\xA3",
+                                           " ",
+                                           "  ",
+                                           "<b>",
+                                           "</b>",
+                                           "<!--c-->",
+                                           "&amp;",
+                                           "&#769;",
+                                           "&bogus;",
+                                           "&",
+                                           "<",
+                                           "1.5",
+                                           "2024",
+                                           "https://a.vn/x",
+                                           "ban@example.vn",
+                                           "www.a.vn",
+                                           "\xE2\x80\x9C",
+                                           "\xF0\x9F\x98\x80",
+                                           "ສະບາຍດີ",
+                                           ", "};
+  std::mt19937 rng(13);
+  for (int round = 0; round < 6000; ++round) {
+    std::string line;
+    const int n = static_cast<int>(rng() % 24);
+    for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+    for (const bool nfc : {false, true}) {
+      double share = -1, share_ref = -1;
+      const std::string got = strip_markup(line, &share, nfc);
+      ASSERT_EQ(got, mekong_reference::strip_markup(line, &share_ref, nfc)) << line;
+      ASSERT_EQ(share, share_ref) << line;
+      ASSERT_EQ(strip_markup(line, nullptr, nfc), got) << line;  // no share asked: the same text
+    }
+  }
+  // A long line of link text, and a link whose text runs to the end of the line unclosed.
+  std::string long_link = "[";
+  for (int k = 0; k < 5000; ++k) long_link += "Thủ tướng Lào ";
+  const std::string closed = long_link + "](https://a.vn/x) sau";
+  for (const std::string& line : {long_link, closed, "Xem " + closed + " " + long_link}) {
+    double share = -1, share_ref = -1;
+    ASSERT_EQ(strip_markup(line, &share), mekong_reference::strip_markup(line, &share_ref));
+    ASSERT_EQ(share, share_ref);
   }
 }
 
