@@ -17,8 +17,11 @@
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
+#include "strip_markup_reference.hpp"
 
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/unorm2.h>
 
 using namespace mekong;
@@ -44,6 +47,150 @@ TEST(CountPaths, StripMarkupRunCopyMatchesTheBracketPath) {
     strip_markup("[ " + line, &share_slow);
     EXPECT_EQ(share_fast, 0.0) << line;  // no link: no link letters
     EXPECT_EQ(share_slow, 0.0) << line;
+  }
+}
+
+TEST(CountPaths, TitleWordsOpenWithATitleSyllable) {
+  // title_word answers a word whose first syllable opens no title (may_open_title_word) without
+  // folding the rest: sound only if is_title_word is false of every such word. Checked on every
+  // word of one to three syllables, and on longer random ones, made of the syllables of the titles,
+  // office bodies and modifiers (names.cpp's lists) and of names.
+  const std::vector<std::string> pool = {
+      "an",   "anh",   "ban",   "biểu",   "bà",     "bác",  "báo",   "bí",     "bộ",    "chánh", "chí",   "chính",
+      "chúa", "chỉ",   "chị",   "chủ",    "công",   "cục",  "cựu",   "giám",   "giáo",  "hiến",  "hiệu",  "hoàng",
+      "huy",  "huyện", "hòa",   "hđnd",   "hội",    "khu",  "ký",    "kỹ",     "linh",  "luật",  "lãnh",  "lĩnh",
+      "lệnh", "mặt",   "mục",   "nghị",   "nguyên", "ngài", "ngôn",  "người",  "nhiệm", "nhà",   "nước",  "nữ",
+      "phát", "phòng", "phó",   "phố",    "phụ",    "phủ",  "quyền", "quân",   "quốc",  "sĩ",    "sư",    "sở",
+      "sứ",   "sự",    "thiếu", "thành",  "thái",   "thân", "thư",   "thượng", "thạc",  "thị",   "thống", "thủ",
+      "thứ",  "tiến",  "trung", "trưởng", "trận",   "tá",   "tư",    "tướng",  "tỉnh",  "tịch",  "tọa",   "tổng",
+      "tử",   "ubnd",  "viên",  "viện",   "vua",    "văn",  "vương", "vụ",     "xã",    "án",    "ông",   "úy",
+      "đoàn", "đại",   "đảng",  "đế",     "đốc",    "đồng", "ủy",    "nguyễn", "phạm",  "minh",  "chính", "lào",
+      "việt", "nam",   "kon",   "tum",    "xay",    "nhạ",  "phon",  "thanh",  "hà",    "ðông"};
+  std::size_t titles = 0, ruled_out = 0;
+  auto check = [&](const std::vector<std::size_t>& at) {
+    std::string canonical;
+    for (std::size_t k = 0; k < at.size(); ++k) canonical += (k ? "_" : "") + pool[at[k]];
+    const bool opens = may_open_title_word(pool[at[0]]);
+    if (is_title_word(canonical)) {
+      ++titles;
+      ASSERT_TRUE(opens) << canonical;
+    }
+    ruled_out += !opens;
+  };
+  const std::size_t n = pool.size();
+  for (std::size_t a = 0; a < n; ++a) {
+    check({a});
+    for (std::size_t b = 0; b < n; ++b) {
+      check({a, b});
+      for (std::size_t c = 0; c < n; ++c) check({a, b, c});
+    }
+  }
+  std::mt19937 rng(14);
+  for (int round = 0; round < 100000; ++round) {
+    std::vector<std::size_t> at(4 + rng() % 10);
+    for (std::size_t& k : at) k = rng() % n;
+    check(at);
+  }
+  EXPECT_GT(titles, 1000u);      // the titles are there to find
+  EXPECT_GT(ruled_out, 10000u);  // and the shortcut rules words out
+  // From surfaces, as title_word reads them: capitals, NFD, spaces and hyphens; the canonical
+  // first syllable ruled out means the whole word, folded and joined, is no title.
+  const Normalizer canonical(NormalizeConfig{true, ToneStyle::traditional});
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  auto spell = [&](const std::string& syllable, unsigned how) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(syllable);
+    if (how & 1) u = u.tempSubString(0, 1).toUpper() + u.tempSubString(1);  // "Thủ"
+    if (how & 2) u.toUpper();                                               // "UBND"
+    if (how & 4) u = nfd->normalize(u, status);                             // decomposed marks
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+  };
+  std::size_t surface_titles = 0;
+  for (int round = 0; round < 30000; ++round) {
+    std::string surface, folded_first, whole;
+    const std::size_t len = 1 + rng() % 4;
+    for (std::size_t k = 0; k < len; ++k) {
+      if (k) surface += (rng() % 4 == 0) ? "-" : " ";
+      surface += spell(pool[rng() % n], rng() % 8);
+    }
+    for (std::size_t p = 0; p <= surface.size();) {
+      std::size_t q = surface.find_first_of(" -", p);
+      if (q == std::string::npos) q = surface.size();
+      if (p) whole.push_back('_');
+      canonical.fold_token(std::string_view(surface).substr(p, q - p), whole);
+      if (!p) folded_first = whole;
+      p = q + 1;
+    }
+    const bool title = is_title_word(whole);
+    surface_titles += title;
+    if (title) ASSERT_TRUE(may_open_title_word(folded_first.substr(0, folded_first.find('_')))) << surface;
+  }
+  ASSERT_TRUE(U_SUCCESS(status));
+  EXPECT_GT(surface_titles, 100u);
+}
+
+TEST(CountPaths, StripMarkupLinkPathEqualsTheByteByByteLoop) {
+  // Lines with "[" (links, images, stray brackets): the run copy and the link letters counted per
+  // run against the byte-by-byte loop it replaced (strip_markup_reference.hpp), text and share,
+  // composed or not, with NFD marks, nesting, unmatched brackets and runs inside link text.
+  const std::vector<std::string> pieces = {"[",
+                                           "]",
+                                           "(",
+                                           ")",
+                                           "!",
+                                           "![",
+                                           "](",
+                                           "[Kon Tum](https://a.vn/kt)",
+                                           "![ảnh](https://a.vn/x.jpg)",
+                                           "[[Video] Lễ ký](u)",
+                                           "Thủ tướng Phạm Minh Chính",
+                                           "Lào",
+                                           "a\xCC\x81",
+                                           "\xCC\x81",
+                                           "Ê\xCC\xA3",
+                                           " ",
+                                           "  ",
+                                           "<b>",
+                                           "</b>",
+                                           "<!--c-->",
+                                           "&amp;",
+                                           "&#769;",
+                                           "&bogus;",
+                                           "&",
+                                           "<",
+                                           "1.5",
+                                           "2024",
+                                           "https://a.vn/x",
+                                           "ban@example.vn",
+                                           "www.a.vn",
+                                           "\xE2\x80\x9C",
+                                           "\xF0\x9F\x98\x80",
+                                           "ສະບາຍດີ",
+                                           ", "};
+  std::mt19937 rng(13);
+  for (int round = 0; round < 6000; ++round) {
+    std::string line;
+    const int n = static_cast<int>(rng() % 24);
+    for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+    for (const bool nfc : {false, true}) {
+      double share = -1, share_ref = -1;
+      const std::string got = strip_markup(line, &share, nfc);
+      ASSERT_EQ(got, mekong_reference::strip_markup(line, &share_ref, nfc)) << line;
+      ASSERT_EQ(share, share_ref) << line;
+      ASSERT_EQ(strip_markup(line, nullptr, nfc), got) << line;  // no share asked: the same text
+    }
+  }
+  // A long line of link text, and a link whose text runs to the end of the line unclosed.
+  std::string long_link = "[";
+  for (int k = 0; k < 5000; ++k) long_link += "Thủ tướng Lào ";
+  const std::string closed = long_link + "](https://a.vn/x) sau";
+  for (const std::string& line : {long_link, closed, "Xem " + closed + " " + long_link}) {
+    double share = -1, share_ref = -1;
+    ASSERT_EQ(strip_markup(line, &share), mekong_reference::strip_markup(line, &share_ref));
+    ASSERT_EQ(share, share_ref);
   }
 }
 

@@ -539,7 +539,13 @@ bool Analyzer::Worker::title_word(std::string_view sv) {
 bool Analyzer::Worker::title_word_uncached(std::string_view sv) {
   const Normalizer& canonical = words_->model().canonical();
   title_scratch_.clear();
-  for (std::size_t p = 0; p <= sv.size();) {
+  // The first syllable first: most capitalised words are names, whose first syllable opens no title
+  // (may_open_title_word), and are answered without folding the others.
+  std::size_t first_end = sv.find_first_of(" -");
+  if (first_end == std::string_view::npos) first_end = sv.size();
+  canonical.fold_token(sv.substr(0, first_end), title_scratch_);
+  if (!may_open_title_word(std::string_view(title_scratch_).substr(0, title_scratch_.find('_')))) return false;
+  for (std::size_t p = first_end + 1; p <= sv.size();) {
     std::size_t q = sv.find_first_of(" -", p);
     if (q == std::string_view::npos) q = sv.size();
     if (p) title_scratch_.push_back('_');

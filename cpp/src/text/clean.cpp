@@ -50,6 +50,19 @@ constexpr std::array<bool, 256> kMarkupBytes = [] {
   return t;
 }();
 
+// strip_markup's bracket path: the bytes its matching pass pairs, and those its main loop acts on
+// (everything else is copied as it is, in runs).
+constexpr std::array<bool, 256> kBracketBytes = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'[', ']', '(', ')'}) t[c] = true;
+  return t;
+}();
+constexpr std::array<bool, 256> kLinkPathBytes = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'!', '[', '<', '&'}) t[c] = true;
+  return t;
+}();
+
 // Whether the link cue or markup start at line[i] (a byte of kMarkupBytes) is one: "@", "<", "&"
 // and "[" always count; ":" when "//" follows; "." when "www" or "WWW" precedes.
 inline bool markup_at(const char* p, std::size_t n, std::size_t i) {
@@ -364,6 +377,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
     for (std::size_t i = 0; i < n; ++i) {
       poll.at(i);
       const char c = line[i];
+      if (!kBracketBytes[static_cast<unsigned char>(c)]) continue;  // one test for most bytes
       if (c == '[')
         squares.push_back(i);
       else if (c == '(')
@@ -389,6 +403,25 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
       i = std::max(i, open_links.back().second + 1);
       open_links.pop_back();
       continue;
+    }
+    {
+      // A run of bytes none of the cases below acts on, up to the end of the innermost link's text:
+      // copied whole (as the byte-by-byte path would, one byte at a time). Letters inside a link
+      // are counted only when the share is asked for (it is their only use).
+      const std::size_t limit = open_links.empty() ? n : open_links.back().first;
+      std::size_t j = i;
+      while (j < limit && !kLinkPathBytes[static_cast<unsigned char>(line[j])]) ++j;
+      if (j > i) {
+        if (link_share && !open_links.empty())
+          for (std::size_t k = i; k < j; ++k)
+            if ((static_cast<unsigned char>(line[k]) & 0xC0) != 0x80) {
+              std::size_t at = k;
+              link_letters += (chars::classify(utf8::next(line.data(), at)) & (chars::kLetter | chars::kNumber)) != 0;
+            }
+        out.append(line.data() + i, j - i);
+        i = j;
+        continue;
+      }
     }
     const char c = line[i];
     if (c == '!' && i + 1 < n && line[i + 1] == '[') {  // an image: dropped whole

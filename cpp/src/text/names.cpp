@@ -1,7 +1,9 @@
 #include "mekong/text/names.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
 #include <unordered_set>
 #include <vector>
 
@@ -181,12 +183,26 @@ const std::unordered_set<std::string_view>& titles() {
 
 // Words put before a title that make another title: "Phó Chủ tịch", "Quyền Giám đốc",
 // "Nguyên Bộ trưởng". Never a title alone ("Nguyên" is also a given name).
+constexpr std::string_view kTitleModifiers[] = {"phó", "quyền", "nguyên", "cựu", "tổng", "đồng", "phụ_tá"};
+
 bool title_modifier(std::string_view piece) {
-  return piece == "phó" || piece == "quyền" || piece == "nguyên" || piece == "cựu" || piece == "tổng" ||
-         piece == "đồng" || piece == "phụ_tá";
+  return std::find(std::begin(kTitleModifiers), std::end(kTitleModifiers), piece) != std::end(kTitleModifiers);
 }
 
 }  // namespace
+
+bool may_open_title_word(std::string_view first_syllable) {
+  // is_title_word is true only of a listed title (whose first syllable is that title's) or of a
+  // sequence that starts with a listed title or with a one-syllable modifier: the first syllables of
+  // both lists are all the syllables a title word can start with.
+  static const std::unordered_set<std::string_view> set = [] {
+    std::unordered_set<std::string_view> s;
+    for (const std::string_view t : titles()) s.insert(t.substr(0, t.find('_')));
+    for (const std::string_view m : kTitleModifiers) s.insert(m.substr(0, m.find('_')));
+    return s;
+  }();
+  return set.count(first_syllable) != 0;
+}
 
 bool is_title_word(std::string_view canonical) {
   const auto& set = titles();

@@ -203,6 +203,10 @@ bool never_a_name(std::string_view syllable);
 // ("phó_tổng", "phó_bí_thư_tỉnh_ủy", "quyền_bộ_trưởng"). A modifier alone is not a title unless
 // listed ("phó", "tổng" are; "nguyên", a given name too, is not).
 bool is_title_word(std::string_view canonical);
+// Whether a title word (canonical form) can start with this syllable (canonical, no "_"): false
+// means is_title_word is false of every word whose first syllable it is, so a word can be ruled out
+// from its first syllable alone.
+bool may_open_title_word(std::string_view first_syllable);
 // Whether a word (canonical form) is a body an office is held in, written after a title ("tỉnh_ủy", "ubnd").
 bool is_office_body(std::string_view canonical);
 
