@@ -298,16 +298,36 @@ std::vector<std::string> CleanConfig::default_end_markers() {
 }
 
 // The end of strip_markup: bare URLs and e-mail addresses removed, NFC again, the share of letters
-// inside link text.
+// inside link text. `ascii_joins`: every place where `out` stops following the line (markup removed
+// or replaced) is followed in `out` by an ASCII byte or by its end, and all inserted text is ASCII.
+//
+// Why that makes composing again unneeded for a line already composed (C = Normalizer::compose, so
+// C(line) == line): C is NFC of the stream-safe form, and both cut at an ASCII character (NFC has a
+// boundary before every ASCII character, and the stream-safe count restarts at one), so C(x + y) ==
+// C(x) + C(y) when y starts with ASCII. (A) If C(x + y) == x + y with y starting with ASCII, then
+// C(x) == x and C(y) == y: C(x) + C(y) == x + y, and were C(x) longer or shorter than x, the
+// difference w would satisfy |NFD(w)| == the CGJs C adds, on one side, and |NFD(w)| + those of the
+// other side == 0 on the other (NFD(C(x)) is NFD(x) plus the added CGJs, and NFD's length is the sum
+// over the parts), so w is empty. (B) C(x) == x and C(y) == y with y empty or starting with ASCII give
+// C(x + y) == x + y. Each piece of the line kept in `out` starts at the line's start or at an ASCII
+// byte (checked) and ends at the line's end or at an ASCII byte (markup starts with "<", "&", "[",
+// "!" or "]"), so by (A) it is composed; ASCII insertions are; by (B) so is their concatenation; a
+// bare link cut where `out` has ASCII bytes on both sides (checked below) leaves, by (A) and (B), a
+// composed text again. The case a combining mark, a Hangul vowel or any non-ASCII character follows
+// removed markup ("[a](u)" + U+0301, "a<b>" + U+0301) fails the check and is composed as before.
 static std::string finish_markup(std::string out, std::string_view line, bool nfc, std::size_t link_letters,
-                                 double* link_share) {
+                                 double* link_share, bool ascii_joins = false) {
   // Bare URLs and e-mail addresses.
   std::vector<Span> links;
   find_links(out, links);
   if (!links.empty()) {
+    const auto ascii_or_end = [&](std::size_t p) {
+      return p == 0 || p >= out.size() || static_cast<unsigned char>(out[p]) < 0x80;
+    };
     std::string kept;
     std::size_t at = 0;
     for (const Span& sp : links) {
+      if (!ascii_or_end(sp.begin) || !ascii_or_end(sp.end)) ascii_joins = false;
       kept.append(out, at, sp.begin - at);
       at = sp.end;
     }
@@ -316,8 +336,10 @@ static std::string finish_markup(std::string out, std::string_view line, bool nf
   }
   // Removed markup or a decoded entity can put a mark right after a letter it composes with
   // ("a&#769;", "[a](u)" + U+0301): compose again, so that cleaned text is NFC as promised.
-  // Not needed when nothing was removed or decoded from a line already in NFC (most prose lines).
-  if (!(nfc && links.empty() && std::string_view(out) == line)) {
+  // Not needed when nothing was removed or decoded from a line already in NFC (most prose lines),
+  // nor when every join is at ASCII (see above).
+  const bool composed = nfc && (ascii_joins || (links.empty() && std::string_view(out) == line));
+  if (!composed) {
     static const Normalizer normalizer;
     std::string composed;
     const std::string_view normal = normalizer.compose(out, composed);
@@ -337,6 +359,22 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
   std::string out;
   out.reserve(n);
   std::size_t link_letters = 0;
+  // Whether every place where `out` stops following the line is followed by ASCII (finish_markup):
+  // checked where the line is read on after markup, and on every decoded entity's text.
+  bool ascii_joins = true;
+  const auto resume_at = [&](std::size_t p) {
+    if (p < n && static_cast<unsigned char>(line[p]) >= 0x80) ascii_joins = false;
+  };
+  const auto entity_at = [&](std::size_t i) {
+    const std::size_t before = out.size();
+    const std::size_t used = decode_entity(line, i, out);
+    if (used) {
+      for (std::size_t k = before; k < out.size(); ++k)
+        if (static_cast<unsigned char>(out[k]) >= 0x80) ascii_joins = false;
+      resume_at(i + used);
+    }
+    return used;
+  };
   if (line.find('[') == std::string_view::npos) {
     // No link or image can start without "[": copy the runs between "<" and "&" whole, which is most
     // lines (prose), instead of byte by byte.
@@ -354,10 +392,11 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
         if (len != 0) {
           out.push_back(' ');
           i += len;
+          resume_at(i);
           continue;
         }
       } else {
-        const std::size_t used = decode_entity(line, i, out);
+        const std::size_t used = entity_at(i);
         if (used) {
           i += used;
           continue;
@@ -366,7 +405,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
       out.push_back(line[i]);
       ++i;
     }
-    return finish_markup(std::move(out), line, nfc, 0, link_share);
+    return finish_markup(std::move(out), line, nfc, 0, link_share, ascii_joins);
   }
   // Matching brackets, found in one pass with a stack: no rescans, no recursion, whatever the
   // nesting (pages do nest: "![[Video] ...](url)").
@@ -402,6 +441,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
     if (!open_links.empty() && i >= open_links.back().first) {  // end of a link's text: skip "](url)"
       i = std::max(i, open_links.back().second + 1);
       open_links.pop_back();
+      resume_at(i);
       continue;
     }
     {
@@ -428,6 +468,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
       const std::size_t end = link_end(i + 1);
       if (end != none) {
         i = end + 1;
+        resume_at(i);
         continue;
       }
     }
@@ -436,6 +477,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
       if (end != none) {
         open_links.emplace_back(match[i], end);
         ++i;
+        resume_at(i);
         continue;
       }
     }
@@ -444,11 +486,12 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
       if (len != 0) {  // an HTML tag
         out.push_back(' ');
         i += len;
+        resume_at(i);
         continue;
       }
     }
     if (c == '&') {
-      const std::size_t used = decode_entity(line, i, out);
+      const std::size_t used = entity_at(i);
       if (used) {
         i += used;
         continue;
@@ -461,7 +504,7 @@ std::string strip_markup(std::string_view line, double* link_share, bool nfc) {
     out.push_back(c);
     ++i;
   }
-  return finish_markup(std::move(out), line, nfc, link_letters, link_share);
+  return finish_markup(std::move(out), line, nfc, link_letters, link_share, ascii_joins);
 }
 
 namespace {

@@ -64,7 +64,9 @@ class Cleaner {
 // The markup step alone on one line: images removed, links to their text, tags removed, entities
 // decoded, bare links removed. `link_share` receives the share of the line's letters that were
 // link text (a line that is only a link is navigation-shaped). `nfc`: the line is already NFC
-// (the Cleaner's and RepeatedLines' input is), so a line nothing was removed from is not composed again.
+// (the Cleaner's and RepeatedLines' input is, as Normalizer::compose gives it), so the result is not
+// composed again when nothing was removed, nor when every join left by removed markup is followed by
+// ASCII; with `nfc` and a line that is not composed, the result is unspecified.
 std::string strip_markup(std::string_view line, double* link_share = nullptr, bool nfc = false);
 
 // The form under which a line is compared across documents: markup stripped, lower-cased, only
