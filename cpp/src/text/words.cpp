@@ -609,7 +609,7 @@ constexpr std::size_t kMaxMemo = 1u << 20;  // a fixed memo: start afresh past a
 
 void WordSegmenter::bound_memo() {
   if (memo_.size() < kMaxMemo) return;
-  memo_raw_ = Interner();
+  memo_raw_ = SyllableMemoKeys();
   memo_.clear();
   memo_shapes_.clear();
 }

@@ -416,10 +416,14 @@ class WordSegmenter {
   void give_memo();                                       // to the pool, when small enough
 
 
+  // The raw-token memo is read once per syllable: a syllable's UTF-8 is at most 8 bytes nearly always,
+  // so exact codes (one integer compare, no read of the arena) make the lookup cheaper than tagged keys.
+  using SyllableMemoKeys = BasicInterner<CodedKeys>;
+
   std::shared_ptr<const WordModel> model_;
   std::unordered_set<std::uint64_t> dictionary_;  // keys of user words
   std::size_t dictionary_max_ = 0;
-  Interner memo_raw_;  // raw token -> index into memo_
+  SyllableMemoKeys memo_raw_;  // raw token -> index into memo_ (exact codes: a syllable fits 8 bytes)
   std::vector<words::Syllable> memo_;
   std::string scratch_;
   // The current stretch.
@@ -454,7 +458,7 @@ class WordSegmenter {
   bool pooled_ = true;  // false while the model is still being trained (its weights change)
   struct PooledMemo {
     std::weak_ptr<const WordModel> model;
-    Interner raw;
+    SyllableMemoKeys raw;
     std::vector<words::Syllable> syllables;
     std::vector<ShapeWeights> shapes;
   };
