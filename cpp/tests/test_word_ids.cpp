@@ -204,3 +204,52 @@ TEST(WordIds, SegmenterIdsNameEqualTokensAlike) {
   }
   EXPECT_GT(id_of.size(), 100u);
 }
+
+TEST(WordIds, SegmenterIdsAreDroppedWhenTheMemoStartsAfreshMidway) {
+  // Past 2^20 forms the memo starts afresh between stretches and gives ids anew: a call whose
+  // memo started afresh midway hands out no ids (its earlier ones are stale), the generation
+  // says so, and the next call's ids name tokens consistently again.
+  WordSegmenter seg(toy_model());
+  Segmenter tokenizer;
+  auto five_letters = [](std::size_t i) {
+    std::string f;
+    for (std::size_t k = 0; k < 5; ++k, i /= 26) f.push_back(static_cast<char>('a' + i % 26));
+    return f;
+  };
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> begins;
+  std::vector<std::uint32_t> ids;
+  const std::size_t per_doc = 50000;
+  std::size_t next = 0, emptied = 0;
+  std::uint64_t generation = seg.memo_generation();
+  for (int d = 0; d < 23; ++d) {
+    std::string doc;
+    for (std::size_t k = 0; k < per_doc; ++k, ++next) doc += five_letters(next) + (k % 100 == 99 ? ". " : " ");
+    tokens.clear();
+    tokenizer.segment(doc, tokens);
+    seg.segment(doc, tokens, begins, nullptr, ids);
+    if (seg.memo_generation() != generation) {
+      EXPECT_TRUE(ids.empty()) << "doc " << d;
+      emptied += ids.empty();
+      generation = seg.memo_generation();
+    } else {
+      ASSERT_EQ(ids.size(), tokens.size()) << "doc " << d;
+    }
+  }
+  EXPECT_EQ(emptied, 1u);
+  // After the fresh start: equal tokens, equal ids; different tokens, different ids.
+  std::string doc;
+  for (std::size_t k = 0; k < 2000; ++k) doc += five_letters(k % 700) + " ";
+  tokens.clear();
+  tokenizer.segment(doc, tokens);
+  seg.segment(doc, tokens, begins, nullptr, ids);
+  ASSERT_EQ(ids.size(), tokens.size());
+  std::map<std::uint32_t, std::string> token_of;
+  std::set<std::uint32_t> distinct;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string tok = doc.substr(tokens[i].begin, tokens[i].length);
+    EXPECT_EQ(token_of.emplace(ids[i], tok).first->second, tok);
+    distinct.insert(ids[i]);
+  }
+  EXPECT_EQ(distinct.size(), 700u);
+}
