@@ -1,5 +1,6 @@
 #include "mekong/text/analyzer.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -87,11 +88,12 @@ Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owne
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {
+  syllable_memo_ids_.clear();
   if (words_ && preset_ && preset_->begins.size() == spans_.size()) {
     begins_ = preset_->begins;  // segmented when the document was prepared
   } else if (words_) {
     // The flag given for counting, else the one installed for this thread (learning passes, single texts).
-    words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel());
+    words_->segment(text, spans_, begins_, cancel_ ? cancel_ : current_cancel(), syllable_memo_ids_);
   } else {
     begins_.assign(spans_.size(), 1);
   }
@@ -962,18 +964,37 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   std::size_t n = 0;
   if (words_) {
     word_begins(text);
+    // The segmenter has looked every syllable up in its memo already: a one-syllable word (most
+    // words) finds its slot by that id, with no second hash of its text.
+    const bool by_id = syllable_memo_ids_.size() == spans_.size();
+    if (by_id && words_->memo_generation() != word_slot_generation_) {
+      word_slot_of_syllable_.clear();  // the segmenter's memo started afresh: its ids were given anew
+      word_slot_generation_ = words_->memo_generation();
+    }
     for (std::size_t b = 0; b < spans_.size();) {
       std::size_t e = b + 1;
       while (e < spans_.size() && !begins_[e]) ++e;
-      // The memo's key is the word as written, spaces included.
-      const std::string_view tok =
-          text.substr(spans_[b].begin, spans_[e - 1].begin + spans_[e - 1].length - spans_[b].begin);
-      std::uint32_t slot = ids_raw_.find(tok);
+      std::uint32_t* by_syllable = nullptr;
+      if (by_id && e == b + 1) {
+        const std::uint32_t sid = syllable_memo_ids_[b];
+        if (sid >= word_slot_of_syllable_.size())
+          word_slot_of_syllable_.resize(std::max<std::size_t>(sid + 1, 2 * word_slot_of_syllable_.size()),
+                                        Interner::npos);
+        by_syllable = &word_slot_of_syllable_[sid];
+      }
+      std::uint32_t slot = by_syllable ? *by_syllable : Interner::npos;
       if (slot == Interner::npos) {
-        slot = ids_raw_.intern(tok);
-        scratch_term_.clear();
-        word_term(text, b, e, scratch_term_);
-        ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
+        // The memo's key is the word as written, spaces included.
+        const std::string_view tok =
+            text.substr(spans_[b].begin, spans_[e - 1].begin + spans_[e - 1].length - spans_[b].begin);
+        slot = ids_raw_.find(tok);
+        if (slot == Interner::npos) {
+          slot = ids_raw_.intern(tok);
+          scratch_term_.clear();
+          word_term(text, b, e, scratch_term_);
+          ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
+        }
+        if (by_syllable) *by_syllable = slot;
       }
       const std::uint32_t id = ids_[slot];
       if (id != Interner::npos) out[n++] = id;
@@ -1149,6 +1170,7 @@ void Analyzer::Worker::reset_id_memo_if_full() {
   if (ids_.size() >= kMaxEntries) {
     ids_raw_ = TokenMemo();
     ids_.clear();
+    word_slot_of_syllable_.clear();  // slots into ids_
   }
   if (name_ids_.size() >= kMaxEntries) {
     name_ids_raw_ = TokenMemo();

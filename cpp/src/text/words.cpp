@@ -609,7 +609,8 @@ constexpr std::size_t kMaxMemo = 1u << 20;  // a fixed memo: start afresh past a
 
 void WordSegmenter::bound_memo() {
   if (memo_.size() < kMaxMemo) return;
-  memo_raw_ = Interner();
+  memo_raw_ = SyllableMemoKeys();
+  ++memo_generation_;
   memo_.clear();
   memo_shapes_.clear();
 }
@@ -904,6 +905,23 @@ void WordSegmenter::decode(std::size_t n, std::uint8_t* begins) {
 }
 
 void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
+                            const std::atomic<bool>* cancel, std::vector<std::uint32_t>& ids) {
+  ids.clear();
+  ids.reserve(tokens.size());
+  ids_out_ = &ids;
+  bound_memo();  // a fresh start due now happens before the first id, not midway
+  const std::uint64_t generation = memo_generation_;
+  try {
+    segment(text, tokens, begins, cancel);
+  } catch (...) {
+    ids_out_ = nullptr;
+    throw;
+  }
+  ids_out_ = nullptr;
+  if (memo_generation_ != generation) ids.clear();  // the memo started afresh midway: earlier ids are stale
+}
+
+void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
                             const std::atomic<bool>* cancel) {
   begins.assign(tokens.size(), 1);
   std::size_t start = 0;
@@ -944,6 +962,7 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
     }
     const std::uint32_t id = syllable_id(text.substr(t.begin, t.length));
     ids_.push_back(id);
+    if (ids_out_) ids_out_->push_back(id);
     joinable_.push_back(memo_[id].joinable && !t.link);
     if (reference_) {  // the reference path reads copies
       sy_.push_back(memo_[id]);

@@ -285,7 +285,14 @@ class Analyzer {
     std::vector<std::uint8_t> title_is_;
     TokenMemo ids_raw_;               // raw token -> slot in ids_ (term_ids' memo)
     std::vector<std::uint32_t> ids_;  // resolved id of each remembered raw token
-    TokenMemo units_raw_[3];          // term_ids of code units: token's units -> slot, a memo per width
+    // word_begins: each token of spans_'s syllable id in words_'s memo (empty when the flags came
+    // from a preparation). A one-syllable word's slot in ids_ is remembered by that id
+    // (word_slot_of_syllable_, npos: not yet), so term_ids need not hash the word's text again; the
+    // ids are of memo generation word_slot_generation_.
+    std::vector<std::uint32_t> syllable_memo_ids_;
+    std::vector<std::uint32_t> word_slot_of_syllable_;
+    std::uint64_t word_slot_generation_ = 0;
+    TokenMemo units_raw_[3];  // term_ids of code units: token's units -> slot, a memo per width
     std::vector<std::uint32_t> units_ids_[3];
     std::string units_token_;                                      // a new token's UTF-8
     std::vector<Span> unit_links_;                                 // the document's links, at code point positions

@@ -379,6 +379,14 @@ class WordSegmenter {
   // (1) or continues the previous token's word (0). Polls `cancel` on long texts.
   void segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
                const std::atomic<bool>* cancel = nullptr);
+  // The same, and each token's syllable id (its index in the memo: equal ids, equal raw tokens) in
+  // `ids`, so that a caller can remember what it derives from a token by id instead of hashing its
+  // text again. Ids are valid while memo_generation() is unchanged; when it changed during the call
+  // (the memo started afresh), the earlier ids of the call are stale and `ids` is left empty.
+  void segment(std::string_view text, const std::vector<Token>& tokens, std::vector<std::uint8_t>& begins,
+               const std::atomic<bool>* cancel, std::vector<std::uint32_t>& ids);
+  // Bumped each time the memo starts afresh (bound_memo), after which ids are given anew.
+  std::uint64_t memo_generation() const { return memo_generation_; }
 
   // Whether the gap text between two tokens keeps them in one stretch (white space only, or one
   // hyphen with no space).
@@ -416,11 +424,17 @@ class WordSegmenter {
   void give_memo();                                       // to the pool, when small enough
 
 
+  // The raw-token memo is read once per syllable: a syllable's UTF-8 is at most 8 bytes nearly always,
+  // so exact codes (one integer compare, no read of the arena) make the lookup cheaper than tagged keys.
+  using SyllableMemoKeys = BasicInterner<CodedKeys>;
+
   std::shared_ptr<const WordModel> model_;
   std::unordered_set<std::uint64_t> dictionary_;  // keys of user words
   std::size_t dictionary_max_ = 0;
-  Interner memo_raw_;  // raw token -> index into memo_
+  SyllableMemoKeys memo_raw_;  // raw token -> index into memo_ (exact codes: a syllable fits 8 bytes)
   std::vector<words::Syllable> memo_;
+  std::uint64_t memo_generation_ = 0;
+  std::vector<std::uint32_t>* ids_out_ = nullptr;  // segment()'s per-token ids, when asked for
   std::string scratch_;
   // The current stretch.
   std::vector<words::Syllable> sy_;
@@ -454,7 +468,7 @@ class WordSegmenter {
   bool pooled_ = true;  // false while the model is still being trained (its weights change)
   struct PooledMemo {
     std::weak_ptr<const WordModel> model;
-    Interner raw;
+    SyllableMemoKeys raw;
     std::vector<words::Syllable> syllables;
     std::vector<ShapeWeights> shapes;
   };

@@ -1,0 +1,255 @@
+// Counting with words against the path that builds every term as a string: term_ids finds a
+// one-syllable word's slot by the segmenter's syllable id instead of hashing the word's text, which
+// must give the same words, counts and vocabulary as folding and joining each word's syllables.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mekong/pipeline.hpp"
+#include "mekong/text/analyzer.hpp"
+#include "mekong/text/segment.hpp"
+#include "mekong/text/words.hpp"
+
+using namespace mekong;
+
+namespace {
+
+std::shared_ptr<const WordModel> shipped_words() {
+  std::string path = __FILE__;
+  path = path.substr(0, path.rfind("cpp/tests/")) + "python/mekong/models/words.bin";
+  if (!std::ifstream(path)) return nullptr;
+  return WordModel::load(path);
+}
+
+std::shared_ptr<const WordModel> toy_model() {
+  std::vector<std::vector<std::string>> sentences;
+  for (int i = 0; i < 20; ++i) {
+    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào"});
+    sentences.push_back({"kinh tế", "và", "hợp tác"});
+    sentences.push_back({"Trung Quốc", "hợp tác", "với", "Kon Tum"});
+  }
+  return WordModel::train(sentences, {"hợp tác", "kinh tế"}, {});
+}
+
+// Documents over known syllables in NFC and NFD, capitals, hyphenated names, numbers the segmenter
+// glues, unknown syllables (some longer than 8 bytes, so the memo compares them in its arena), and
+// gaps of one space, two spaces, a tab, a no-break space or punctuation.
+std::vector<std::string> random_documents(std::mt19937& rng, int n_docs) {
+  const std::vector<std::string> syl = {"các",
+                                        "của",
+                                        "và",
+                                        "là",
+                                        "người",
+                                        "tỉnh",
+                                        "kinh",
+                                        "tế",
+                                        "hợp",
+                                        "tác",
+                                        "với",
+                                        "mưa",
+                                        "lũ",
+                                        "đường",
+                                        "năm",
+                                        "hoà",
+                                        "hòa",
+                                        "thủy",
+                                        "Kinh",
+                                        "TẾ",
+                                        "Hợp",
+                                        "nghiêng",
+                                        "Lào",
+                                        "Quốc",
+                                        "Trung",
+                                        "Kon",
+                                        "Tum",
+                                        "ha\xCC\x80",
+                                        "no\xCC\xA3\xCC\x82i",
+                                        "Ắt-ta-pư",
+                                        "Xa-va-na-khệt",
+                                        "3.500",
+                                        "14/9",
+                                        "10",
+                                        "2024",
+                                        "COVID-19",
+                                        "e\xCC\x81",
+                                        "đđ"};
+  const std::vector<std::string> gaps = {" ", " ", " ", " ", " ", "  ", "\t", "\xC2\xA0", ", ", ". ", "-", " - "};
+  std::vector<std::string> docs;
+  for (int d = 0; d < n_docs; ++d) {
+    std::string doc;
+    const int n = static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) {
+      if (i) doc += gaps[rng() % gaps.size()];
+      const unsigned r = rng() % 10;
+      if (r < 8) {
+        doc += syl[rng() % syl.size()];
+      } else {  // an unknown syllable, from 1 to 14 letters
+        const int len = 1 + static_cast<int>(rng() % 14);
+        for (int k = 0; k < len; ++k) doc += static_cast<char>((rng() % 3 == 0 ? 'A' : 'a') + rng() % 6);
+      }
+    }
+    docs.push_back(doc);
+  }
+  return docs;
+}
+
+// The reference: each document's terms as strings (Worker::tokens, which folds and joins every
+// word's syllables), stop words dropped, counted by hand; columns in sorted order.
+CountResult count_by_strings(const Analyzer& analyzer, const std::vector<std::string>& docs) {
+  auto worker = analyzer.worker();
+  std::vector<std::map<std::string, std::int64_t>> rows(docs.size());
+  std::set<std::string> vocabulary;
+  TermBuffer terms;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    worker.tokens(docs[d], terms, true);
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      const std::string term(terms[t]);
+      if (analyzer.is_stop_word(term)) continue;
+      ++rows[d][term];
+      vocabulary.insert(term);
+    }
+  }
+  CountResult out;
+  out.vocabulary.assign(vocabulary.begin(), vocabulary.end());
+  std::map<std::string, std::int64_t> column;
+  for (const std::string& v : out.vocabulary) column.emplace(v, static_cast<std::int64_t>(column.size()));
+  out.matrix.rows = docs.size();
+  out.matrix.cols = out.vocabulary.size();
+  for (const auto& row : rows) {
+    for (const auto& [term, count] : row) {  // sorted terms: sorted columns
+      out.matrix.indices.push_back(column.at(term));
+      out.matrix.data.push_back(count);
+    }
+    out.matrix.indptr.push_back(static_cast<std::int64_t>(out.matrix.indices.size()));
+  }
+  return out;
+}
+
+void expect_same(const CountResult& got, const CountResult& want, const std::string& what) {
+  ASSERT_EQ(got.vocabulary, want.vocabulary) << what;
+  EXPECT_EQ(got.matrix.rows, want.matrix.rows) << what;
+  ASSERT_EQ(got.matrix.indptr.size(), want.matrix.indptr.size()) << what;
+  for (std::size_t i = 0; i < want.matrix.indptr.size(); ++i)
+    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indptr[i]), want.matrix.indptr[i]) << what << " row " << i;
+  ASSERT_EQ(got.matrix.indices.size(), want.matrix.indices.size()) << what;
+  for (std::size_t i = 0; i < want.matrix.indices.size(); ++i) {
+    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indices[i]), want.matrix.indices[i]) << what << " at " << i;
+    ASSERT_EQ(got.matrix.data[i], want.matrix.data[i]) << what << " at " << i;
+  }
+}
+
+}  // namespace
+
+TEST(WordIds, CountingWithWordsEqualsTheTermsAsStrings) {
+  std::mt19937 rng(13);
+  const auto shipped = shipped_words();
+  const auto toy = toy_model();
+  int compared = 0;
+  for (int round = 0; round < 24; ++round) {
+    const auto model = shipped && round % 3 != 2 ? shipped : toy;
+    const std::vector<std::string> docs = random_documents(rng, 1 + static_cast<int>(rng() % 80));
+    RawDocuments raw;
+    for (const auto& d : docs) raw.bytes.emplace_back(d);
+    AnalyzerConfig cfg;
+    cfg.words = model;
+    if (round % 2) cfg.stop_words = {"các", "của", "là", "kinh tế"};
+    if (round % 4 == 1) cfg.user_dictionary = {{"mưa", "lũ"}};
+    const Analyzer analyzer(cfg);
+    CountResult want;
+    try {
+      want = count_by_strings(analyzer, docs);
+    } catch (...) {
+      continue;
+    }
+    if (want.vocabulary.empty()) continue;
+    for (int n_jobs : {1, 2, 3}) {
+      CountConfig cc;
+      cc.n_jobs = n_jobs;
+      // Twice: the second count's segmenters take the first's pooled memos, ids already given.
+      for (int again = 0; again < 2; ++again)
+        expect_same(count_corpus(raw, analyzer, cc).counts, want,
+                    "round " + std::to_string(round) + " n_jobs " + std::to_string(n_jobs));
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 60);
+}
+
+TEST(WordIds, SegmenterIdsNameEqualTokensAlike) {
+  // The ids segment() hands out: equal ids for equal raw tokens and different ids for different
+  // ones, across documents of one segmenter.
+  std::mt19937 rng(17);
+  WordSegmenter seg(toy_model());
+  Segmenter tokenizer;
+  std::map<std::string, std::uint32_t> id_of;
+  std::map<std::uint32_t, std::string> token_of;
+  for (int d = 0; d < 200; ++d) {
+    const std::string doc = random_documents(rng, 1)[0];
+    std::vector<Token> tokens;
+    tokenizer.segment(doc, tokens);
+    std::vector<std::uint8_t> begins;
+    std::vector<std::uint32_t> ids;
+    seg.segment(doc, tokens, begins, nullptr, ids);
+    ASSERT_EQ(ids.size(), tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const std::string tok = doc.substr(tokens[i].begin, tokens[i].length);
+      EXPECT_EQ(id_of.emplace(tok, ids[i]).first->second, ids[i]) << tok;
+      EXPECT_EQ(token_of.emplace(ids[i], tok).first->second, tok) << ids[i];
+    }
+  }
+  EXPECT_GT(id_of.size(), 100u);
+}
+
+TEST(WordIds, SegmenterIdsAreDroppedWhenTheMemoStartsAfreshMidway) {
+  // Past 2^20 forms the memo starts afresh between stretches and gives ids anew: a call whose
+  // memo started afresh midway hands out no ids (its earlier ones are stale), the generation
+  // says so, and the next call's ids name tokens consistently again.
+  WordSegmenter seg(toy_model());
+  Segmenter tokenizer;
+  auto five_letters = [](std::size_t i) {
+    std::string f;
+    for (std::size_t k = 0; k < 5; ++k, i /= 26) f.push_back(static_cast<char>('a' + i % 26));
+    return f;
+  };
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> begins;
+  std::vector<std::uint32_t> ids;
+  const std::size_t per_doc = 50000;
+  std::size_t next = 0, emptied = 0;
+  std::uint64_t generation = seg.memo_generation();
+  for (int d = 0; d < 23; ++d) {
+    std::string doc;
+    for (std::size_t k = 0; k < per_doc; ++k, ++next) doc += five_letters(next) + (k % 100 == 99 ? ". " : " ");
+    tokens.clear();
+    tokenizer.segment(doc, tokens);
+    seg.segment(doc, tokens, begins, nullptr, ids);
+    if (seg.memo_generation() != generation) {
+      EXPECT_TRUE(ids.empty()) << "doc " << d;
+      emptied += ids.empty();
+      generation = seg.memo_generation();
+    } else {
+      ASSERT_EQ(ids.size(), tokens.size()) << "doc " << d;
+    }
+  }
+  EXPECT_EQ(emptied, 1u);
+  // After the fresh start: equal tokens, equal ids; different tokens, different ids.
+  std::string doc;
+  for (std::size_t k = 0; k < 2000; ++k) doc += five_letters(k % 700) + " ";
+  tokens.clear();
+  tokenizer.segment(doc, tokens);
+  seg.segment(doc, tokens, begins, nullptr, ids);
+  ASSERT_EQ(ids.size(), tokens.size());
+  std::map<std::uint32_t, std::string> token_of;
+  std::set<std::uint32_t> distinct;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string tok = doc.substr(tokens[i].begin, tokens[i].length);
+    EXPECT_EQ(token_of.emplace(ids[i], tok).first->second, tok);
+    distinct.insert(ids[i]);
+  }
+  EXPECT_EQ(distinct.size(), 700u);
+}
