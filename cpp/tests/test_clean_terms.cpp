@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "mekong/pipeline.hpp"
 #include "mekong/text/clean.hpp"
@@ -535,6 +539,37 @@ TEST(Clean, EntityLineBreakStaysInsideItsLine) {
   const std::string out = cleaned("99&#xD;tin&#10;mới&#x85;x", c);
   EXPECT_EQ(out, "99 tin mới x");
   EXPECT_EQ(out.find_first_of("\r\n"), std::string::npos);
+}
+
+// Every control character written as an entity, decimal or hex, is a space, as ICU classes it
+// (Cc, Zl, Zp); any other code point of the same ranges is itself. Only &#xD; and &#10; were
+// checked before, so a narrower range of controls passed every test.
+TEST(Clean, EveryControlEntityIsASpace) {
+  std::vector<char32_t> cps;
+  for (char32_t cp = 1; cp < 0x100; ++cp) cps.push_back(cp);
+  for (char32_t cp : {0x2027, 0x2028, 0x2029, 0x202A, 0xFEFF}) cps.push_back(cp);
+  for (char32_t cp : cps) {
+    const auto type = u_charType(static_cast<UChar32>(cp));
+    const bool control = type == U_CONTROL_CHAR || type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR;
+    std::string expected = "x";
+    if (control) {
+      expected += ' ';
+    } else {
+      UChar32 c = static_cast<UChar32>(cp);
+      char buf[4];
+      int32_t len = 0;
+      UBool error = false;
+      U8_APPEND(buf, len, 4, c, error);
+      expected.append(buf, static_cast<std::size_t>(len));
+    }
+    expected += "y";
+    char dec[32], hex[32];
+    std::snprintf(dec, sizeof dec, "x&#%u;y", static_cast<unsigned>(cp));
+    std::snprintf(hex, sizeof hex, "x&#x%X;y", static_cast<unsigned>(cp));
+    EXPECT_EQ(strip_markup(dec), expected) << dec;
+    EXPECT_EQ(strip_markup(hex), expected) << hex;
+  }
+  EXPECT_EQ(strip_markup("x&#0;y"), "x&#0;y");  // not a character: kept as written
 }
 
 // Found by fuzz_clean: "a&#769;" decoded to "a" + U+0301, so cleaned text was not NFC.
