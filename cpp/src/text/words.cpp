@@ -264,6 +264,15 @@ void KeySet::insert(std::uint64_t k) {
   }
 }
 
+void KeySet::seal() {
+  // The filter does not care for order: the keys as they lie in the table, not sorted as keys() gives them.
+  std::vector<std::uint64_t> k;
+  k.reserve(n_);
+  for (std::uint64_t slot : slots_)
+    if (slot) k.push_back(slot);
+  filter_.build(k);
+}
+
 std::vector<std::uint64_t> KeySet::keys() const {
   std::vector<std::uint64_t> out;
   for (std::uint64_t k : slots_)

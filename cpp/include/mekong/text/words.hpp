@@ -199,7 +199,7 @@ class KeySet {
   }
   void prefetch_filter(std::uint64_t k) const { filter_.prefetch(k); }
   // Builds the filter; call once the set is complete (insert() after it drops the filter).
-  void seal() { filter_.build(keys()); }
+  void seal();
   bool count(std::uint64_t k) const {
     if (slots_.empty() || k == 0 || !filter_.maybe(k)) return false;
     for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
