@@ -63,6 +63,9 @@ inline std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
+// fnv1a() as the model file's checksum computes it (faster on long inputs; the same result).
+std::uint64_t fnv1a_checksum(std::string_view s);
+
 inline std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
