@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -531,7 +532,23 @@ std::shared_ptr<const WordModel> WordModel::load(const std::string& path) {
   if (it != cache.end()) return it->second;
   std::ifstream f(path, std::ios::binary);
   if (!f) throw std::invalid_argument("word model " + path + ": cannot be opened");
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // A regular file is read in one call into a buffer of its size (a character at a time cost more
+  // than parsing the model); anything else (a pipe, a device) is read as a stream to its end.
+  std::error_code ec;
+  const bool regular = std::filesystem::is_regular_file(path, ec);
+  const std::uintmax_t size = regular ? std::filesystem::file_size(path, ec) : 0;
+  std::string bytes;
+  if (regular && !ec) {
+    bytes.resize(static_cast<std::size_t>(size));
+    f.read(bytes.data(), static_cast<std::streamsize>(size));
+    bytes.resize(static_cast<std::size_t>(f.gcount()));  // a file cut meanwhile reads short: "truncated"
+  } else {
+    try {
+      bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure&) {  // a directory: the stream's read throws
+      throw std::invalid_argument("word model " + path + ": cannot be read");
+    }
+  }
   if (f.bad()) throw std::invalid_argument("word model " + path + ": cannot be read");
   auto m = from_bytes(bytes, path);
   cache.emplace(path, m);
