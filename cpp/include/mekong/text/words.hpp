@@ -63,6 +63,9 @@ inline std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
+// fnv1a() as the model file's checksum computes it (faster on long inputs; the same result).
+std::uint64_t fnv1a_checksum(std::string_view s);
+
 inline std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
@@ -199,7 +202,7 @@ class KeySet {
   }
   void prefetch_filter(std::uint64_t k) const { filter_.prefetch(k); }
   // Builds the filter; call once the set is complete (insert() after it drops the filter).
-  void seal() { filter_.build(keys()); }
+  void seal();
   bool count(std::uint64_t k) const {
     if (slots_.empty() || k == 0 || !filter_.maybe(k)) return false;
     for (std::size_t i = k & mask_;; i = (i + 1) & mask_) {
