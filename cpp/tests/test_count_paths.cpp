@@ -17,6 +17,7 @@
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
+#include "word_models.hpp"
 #include "strip_markup_reference.hpp"
 
 #include <unicode/normalizer2.h>
@@ -557,15 +558,7 @@ std::vector<std::string> random_articles(std::mt19937& rng, int n_docs) {
   return docs;
 }
 
-std::shared_ptr<const WordModel> toy_words() {
-  std::vector<std::vector<std::string>> sentences;
-  for (int i = 0; i < 20; ++i) {
-    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào"});
-    sentences.push_back({"kinh tế", "và", "hợp tác"});
-    sentences.push_back({"Trung Quốc", "hợp tác", "với", "Kon Tum"});
-  }
-  return WordModel::train(sentences, {"hợp tác", "kinh tế"}, {});
-}
+using mekong_test::toy_words;
 
 void expect_same_models(const TextModels& a, const TextModels& b, const std::string& what) {
   EXPECT_EQ(interned(a.name_evidence->lower), interned(b.name_evidence->lower)) << what;

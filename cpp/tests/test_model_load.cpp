@@ -15,15 +15,13 @@
 #include <vector>
 
 #include "mekong/text/words.hpp"
+#include "word_models.hpp"
 
 using namespace mekong;
 
 namespace {
 
-std::string shipped_path() {
-  std::string path = __FILE__;
-  return path.substr(0, path.rfind("cpp/tests/")) + "python/mekong/models/words.bin";
-}
+using mekong_test::shipped_model_path;
 
 std::string read_slowly(const std::string& path) {  // a character at a time
   std::ifstream f(path, std::ios::binary);
@@ -138,13 +136,13 @@ TEST(ModelLoad, ChecksumIsFnv1aAtEveryLength) {
     r = words::mix(r + n);
     s.push_back(static_cast<char>(r & 0xff));
   }
-  const std::string shipped = read_slowly(shipped_path());
+  const std::string shipped = read_slowly(shipped_model_path());
   if (shipped.empty()) GTEST_SKIP() << "python/mekong/models/words.bin not found";
   EXPECT_EQ(words::fnv1a_checksum(shipped), words::fnv1a(shipped));
 }
 
 TEST(ModelLoad, ShippedModelEqualsTheReferenceParse) {
-  const std::string path = shipped_path();
+  const std::string path = shipped_model_path();
   const std::string bytes = read_slowly(path);
   if (bytes.empty()) GTEST_SKIP() << "python/mekong/models/words.bin not found";
   const Reference r = parse_reference(bytes);
@@ -194,7 +192,7 @@ TEST(ModelLoad, KeySetAnswersLikeAStdSetAfterSeal) {
 }
 
 TEST(ModelLoad, CorruptFilesGiveClearErrorsNamingTheFile) {
-  const std::string bytes = read_slowly(shipped_path());
+  const std::string bytes = read_slowly(shipped_model_path());
   if (bytes.empty()) GTEST_SKIP() << "python/mekong/models/words.bin not found";
   const std::string path = (std::filesystem::temp_directory_path() / "mekong_model_load_corrupt.bin").string();
   auto expect = [&](const std::string& b, const std::string& what) {

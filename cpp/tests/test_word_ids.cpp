@@ -14,27 +14,14 @@
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/segment.hpp"
 #include "mekong/text/words.hpp"
+#include "word_models.hpp"
 
 using namespace mekong;
 
 namespace {
 
-std::shared_ptr<const WordModel> shipped_words() {
-  std::string path = __FILE__;
-  path = path.substr(0, path.rfind("cpp/tests/")) + "python/mekong/models/words.bin";
-  if (!std::ifstream(path)) return nullptr;
-  return WordModel::load(path);
-}
-
-std::shared_ptr<const WordModel> toy_model() {
-  std::vector<std::vector<std::string>> sentences;
-  for (int i = 0; i < 20; ++i) {
-    sentences.push_back({"hợp tác", "kinh tế", "với", "Lào"});
-    sentences.push_back({"kinh tế", "và", "hợp tác"});
-    sentences.push_back({"Trung Quốc", "hợp tác", "với", "Kon Tum"});
-  }
-  return WordModel::train(sentences, {"hợp tác", "kinh tế"}, {});
-}
+using mekong_test::shipped_model;
+using mekong_test::toy_words;
 
 // Documents over known syllables in NFC and NFD, capitals, hyphenated names, numbers the segmenter
 // glues, unknown syllables (some longer than 8 bytes, so the memo compares them in its arena), and
@@ -147,8 +134,8 @@ void expect_same(const CountResult& got, const CountResult& want, const std::str
 
 TEST(WordIds, CountingWithWordsEqualsTheTermsAsStrings) {
   std::mt19937 rng(13);
-  const auto shipped = shipped_words();
-  const auto toy = toy_model();
+  const auto shipped = shipped_model();
+  const auto toy = toy_words();
   int compared = 0;
   for (int round = 0; round < 24; ++round) {
     const auto model = shipped && round % 3 != 2 ? shipped : toy;
@@ -184,7 +171,7 @@ TEST(WordIds, SegmenterIdsNameEqualTokensAlike) {
   // The ids segment() hands out: equal ids for equal raw tokens and different ids for different
   // ones, across documents of one segmenter.
   std::mt19937 rng(17);
-  WordSegmenter seg(toy_model());
+  WordSegmenter seg(toy_words());
   Segmenter tokenizer;
   std::map<std::string, std::uint32_t> id_of;
   std::map<std::uint32_t, std::string> token_of;
@@ -209,7 +196,7 @@ TEST(WordIds, SegmenterIdsAreDroppedWhenTheMemoStartsAfreshMidway) {
   // Past 2^20 forms the memo starts afresh between stretches and gives ids anew: a call whose
   // memo started afresh midway hands out no ids (its earlier ones are stale), the generation
   // says so, and the next call's ids name tokens consistently again.
-  WordSegmenter seg(toy_model());
+  WordSegmenter seg(toy_words());
   Segmenter tokenizer;
   auto five_letters = [](std::size_t i) {
     std::string f;

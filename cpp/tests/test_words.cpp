@@ -14,6 +14,7 @@
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/names.hpp"
 #include "mekong/text/words.hpp"
+#include "word_models.hpp"
 
 using namespace mekong;
 
@@ -164,13 +165,7 @@ TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {
 
 namespace {
 
-// The shipped model, found from this file's path (skips when the tree is not there).
-std::shared_ptr<const WordModel> shipped_model() {
-  std::string path = __FILE__;
-  path = path.substr(0, path.rfind("cpp/tests/")) + "python/mekong/models/words.bin";
-  if (!std::ifstream(path)) return nullptr;
-  return WordModel::load(path);
-}
+using mekong_test::shipped_model;
 
 // Texts over real syllables, unknown ones, NFD spellings, numbers, codes, hyphenated Lao names and
 // marks between them; some very long stretches.
