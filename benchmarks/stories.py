@@ -33,7 +33,9 @@ Quality, on every labelled corpus found:
 Each corpus three ways: with its metadata dates, with the dates mekong.dates.text_dates reads from
 the articles' texts (the metadata dates removed: what `./run.sh FOLDER` on a folder without
 metadata uses), and without dates; and how many articles the texts date, and how close to the
-metadata date.
+metadata date. A day and month in a collection without any year is read against a fixed reading
+day (REFERENCE, 2026-12-01), so the figures do not move with the day of the run; `--reference today`
+reads them as a user's call would.
 For each also the MAP of SearchIndex (cosine) plain and with rerank="neighbours", each article's
 text and title as queries, and the worst queries of same-story retrieval without dates.
 For each: the adjusted Rand index of mekong.stories with its defaults against the events (articles
