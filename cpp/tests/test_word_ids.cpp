@@ -240,3 +240,56 @@ TEST(WordIds, SegmenterIdsAreDroppedWhenTheMemoStartsAfreshMidway) {
   }
   EXPECT_EQ(distinct.size(), 700u);
 }
+
+TEST(WordIds, CountingWithWordsEqualsTheTermsAsStringsAcrossMemoFreshStarts) {
+  // The worker remembers a one-syllable word's slot by the segmenter's syllable id; when the
+  // segmenter's memo starts afresh it gives ids anew, so the worker must forget those slots. With a
+  // small memo bound (the analyzer's word_memo_bound) the memo starts afresh several times within
+  // one worker's count (each time in a document, whose ids are then dropped; the next document's
+  // ids are the new generation's, the old ones' slots stale): the counts must stay those of the
+  // terms as strings.
+  std::mt19937 rng(29);
+  const auto shipped = shipped_model();
+  const auto toy = toy_words();
+  constexpr std::size_t kBound = 200;
+  for (int round = 0; round < 6; ++round) {
+    const auto model = shipped && round % 2 == 0 ? shipped : toy;
+    const std::vector<std::string> docs = random_documents(rng, 120);
+    RawDocuments raw;
+    for (const auto& d : docs) raw.bytes.emplace_back(d);
+    AnalyzerConfig cfg;
+    cfg.words = model;
+    if (round % 3 == 1) cfg.stop_words = {"các", "của", "là", "kinh tế"};
+    if (round % 3 == 2) cfg.user_dictionary = {{"mưa", "lũ"}};
+    const Analyzer analyzer(cfg, kBound);
+    const CountResult want = count_by_strings(analyzer, docs);
+    ASSERT_FALSE(want.vocabulary.empty());
+    {
+      // The same documents through a segmenter of the same bound, as one worker sees them: its
+      // memo starts afresh more than once, in documents with later documents after them.
+      WordSegmenter seg(model, &cfg.user_dictionary, kBound);
+      Segmenter tokenizer(cfg.segment);
+      auto worker = analyzer.worker();
+      std::vector<Token> tokens;
+      std::vector<std::uint8_t> begins;
+      std::vector<std::uint32_t> ids;
+      std::size_t fresh = 0;
+      for (std::size_t d = 0; d + 1 < docs.size(); ++d) {
+        const std::string text(worker.composed(docs[d], true));
+        tokens.clear();
+        tokenizer.segment(text, tokens);
+        const std::uint64_t generation = seg.memo_generation();
+        seg.segment(text, tokens, begins, nullptr, ids);
+        fresh += seg.memo_generation() - generation;
+      }
+      EXPECT_GE(fresh, 3u) << "round " << round;
+    }
+    for (int n_jobs : {1, 2}) {
+      CountConfig cc;
+      cc.n_jobs = n_jobs;
+      for (int again = 0; again < 2; ++again)  // the second count's segmenters take pooled memos
+        expect_same(count_corpus(raw, analyzer, cc).counts, want,
+                    "round " + std::to_string(round) + " n_jobs " + std::to_string(n_jobs));
+    }
+  }
+}

@@ -43,7 +43,8 @@ bool starts_upper(std::string_view s) {
 
 }  // namespace
 
-Analyzer::Analyzer(AnalyzerConfig config) : config_(std::move(config)), normalizer_(config_.normalize) {
+Analyzer::Analyzer(AnalyzerConfig config, std::size_t word_memo_bound)
+    : config_(std::move(config)), normalizer_(config_.normalize), word_memo_bound_(word_memo_bound) {
   if (config_.ngram_range.first < 1 || config_.ngram_range.second < config_.ngram_range.first)
     throw std::invalid_argument("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
   if (!is_utf8(config_.encoding)) {
@@ -84,7 +85,8 @@ std::string Analyzer::normalize_term(std::string_view term) const {
 Analyzer::Worker::Worker(const Analyzer& owner) : owner_(owner), segmenter_(owner.config_.segment) {
   if (owner.config_.aliases) alias_keys_ = std::make_unique<AliasKeys>();
   if (owner.config_.words)
-    words_ = std::make_unique<WordSegmenter>(owner.config_.words, &owner.config_.user_dictionary);
+    words_ =
+        std::make_unique<WordSegmenter>(owner.config_.words, &owner.config_.user_dictionary, owner.word_memo_bound_);
 }
 
 void Analyzer::Worker::word_begins(std::string_view text) {

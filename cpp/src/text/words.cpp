@@ -558,8 +558,8 @@ std::shared_ptr<const WordModel> WordModel::load(const std::string& path) {
 // ---- segmentation ----
 
 WordSegmenter::WordSegmenter(std::shared_ptr<const WordModel> model,
-                             const std::vector<std::vector<std::string>>* dictionary)
-    : model_(std::move(model)) {
+                             const std::vector<std::vector<std::string>>* dictionary, std::size_t memo_bound)
+    : model_(std::move(model)), memo_bound_(std::max<std::size_t>(memo_bound, 1)) {
   if (!model_) throw std::invalid_argument("WordSegmenter needs a model");
   if (dictionary) {
     std::vector<std::uint64_t> h;
@@ -653,10 +653,8 @@ int WordSegmenter::gap_kind(std::string_view gap) {
   return 0;
 }
 
-constexpr std::size_t kMaxMemo = 1u << 20;  // a fixed memo: start afresh past a million forms
-
 void WordSegmenter::bound_memo() {
-  if (memo_.size() < kMaxMemo) return;
+  if (memo_.size() < memo_bound_) return;  // a fixed memo: start afresh past memo_bound_ forms
   memo_raw_ = SyllableMemoKeys();
   ++memo_generation_;
   memo_.clear();

@@ -119,7 +119,9 @@ using AliasObservations = std::map<std::string, std::map<std::string, std::size_
 class Analyzer {
  public:
   // Throws std::invalid_argument for an impossible configuration (ngram range, encoding).
-  explicit Analyzer(AnalyzerConfig config);
+  // `word_memo_bound`: the forms each worker's word segmenter memoizes before starting afresh
+  // (WordSegmenter's memo_bound); a smaller bound than the default is for tests of the fresh starts.
+  explicit Analyzer(AnalyzerConfig config, std::size_t word_memo_bound = WordSegmenter::kMaxMemoForms);
 
   const AnalyzerConfig& config() const { return config_; }
 
@@ -331,6 +333,7 @@ class Analyzer {
   std::unique_ptr<Cleaner> cleaner_;
   std::unordered_map<std::string, std::string> alias_table_;  // key -> key
   bool rich_ = false;
+  std::size_t word_memo_bound_ = WordSegmenter::kMaxMemoForms;
 };
 
 }  // namespace mekong

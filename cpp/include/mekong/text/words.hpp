@@ -368,8 +368,12 @@ class WordSegmenter {
   // taken by the next segmenter of the same model, so repeated calls (one analyzer worker each) do not
   // look every syllable up again. The memo depends on the model only, never on the dictionary; the
   // pool is bounded (kPooledMemos memos of at most kPooledForms forms; larger ones are dropped).
+  // `memo_bound`: the memo starts afresh (bound_memo) once it holds this many forms; the default
+  // is kMaxMemoForms, a smaller bound is for tests of the fresh starts.
+  static constexpr std::size_t kMaxMemoForms = std::size_t{1} << 20;
   explicit WordSegmenter(std::shared_ptr<const WordModel> model,
-                         const std::vector<std::vector<std::string>>* dictionary = nullptr);
+                         const std::vector<std::vector<std::string>>* dictionary = nullptr,
+                         std::size_t memo_bound = kMaxMemoForms);
   ~WordSegmenter();
   WordSegmenter(const WordSegmenter&) = delete;
   WordSegmenter& operator=(const WordSegmenter&) = delete;
@@ -437,6 +441,7 @@ class WordSegmenter {
   SyllableMemoKeys memo_raw_;  // raw token -> index into memo_ (exact codes: a syllable fits 8 bytes)
   std::vector<words::Syllable> memo_;
   std::uint64_t memo_generation_ = 0;
+  std::size_t memo_bound_ = kMaxMemoForms;
   std::vector<std::uint32_t>* ids_out_ = nullptr;  // segment()'s per-token ids, when asked for
   std::string scratch_;
   // The current stretch.
