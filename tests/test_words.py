@@ -455,6 +455,30 @@ def test_word_tokenize_joins_syllables_with_one_space_whatever_white_space_the_t
     assert mekong.word_tokenize("Xay-nhạ-phon, 10.000 đồng...") == ["Xay-nhạ-phon", ",", "10.000", "đồng", "..."]
 
 
+def test_word_tokenize_keeps_urls_and_email_addresses_whole():
+    # As underthesea's word_tokenize does: a link is one token as written, never shredded into
+    # one-letter "punctuation" tokens (the characters a dropped link leaves between the words).
+    text = "Xem https://vnexpress.net/hop-tac-viet-lao.html nhé, thư gửi ban.bien-tap@bao.vn hoặc www.abc.com."
+    assert mekong.word_tokenize(text) == [
+        "Xem",
+        "https://vnexpress.net/hop-tac-viet-lao.html",
+        "nhé",
+        ",",
+        "thư",
+        "gửi",
+        "ban.bien-tap@bao.vn",
+        "hoặc",
+        "www.abc.com",
+        ".",
+    ]
+    assert mekong.word_tokenize([text, "xem www.abc.com"])[1] == ["xem", "www.abc.com"]
+    assert mekong.word_tokenize("trang www.abc.com", format="text") == "trang www.abc.com"
+    # Nothing lost or repeated: the tokens are the text's non-space characters, in order.
+    assert "".join(mekong.word_tokenize(text)) == "".join(text.split())
+    # The vectorizers still leave links out by default.
+    assert mekong.tokenize(text) == mekong.tokenize("Xem nhé, thư gửi hoặc.")
+
+
 def test_word_tokenize_names_the_item_that_is_not_a_str():
     for bad, name in [(b"a", "bytes"), (3, "int"), (None, "NoneType")]:
         for texts in (["hợp tác", bad], ("hợp tác", bad), iter(["hợp tác", bad])):

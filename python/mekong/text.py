@@ -64,8 +64,8 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
 
     Each word is returned as written (NFC), its syllables separated by one space ("hợp tác",
     "Lê Ngọc Tuấn") or by the hyphen written between them ("Xay-nhạ-phon"); each punctuation mark
-    is its own token (a run of one mark, such as "...", is one token). Nothing is lower-cased or
-    re-accented. Words are found by the segmenter in the C++ core: an averaged-perceptron model
+    is its own token (a run of one mark, such as "...", is one token); a URL or an e-mail address is
+    one token, as written (underthesea's too). Nothing is lower-cased or re-accented. Words are found by the segmenter in the C++ core: an averaged-perceptron model
     over syllable n-grams, shapes and a lexicon, decoded with Viterbi, trained on UD_Vietnamese-VTB
     (see the README). Numbers, codes, foreign-script and unknown lower-case syllables never join.
 
@@ -91,7 +91,9 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
     """
     if format not in (None, "text"):
         raise ValueError(f"format must be None or 'text'; got {format!r}")
-    analyzer = make_analyzer(words=True if model is None else model, user_dictionary=user_dictionary)
+    # Links kept whole: dropped (the vectorizers' default), their characters would be left between
+    # the words and come out as one-letter "punctuation" tokens.
+    analyzer = make_analyzer(words=True if model is None else model, user_dictionary=user_dictionary, urls="keep")
     if isinstance(text, str):
         out = analyzer.written_words(text)
         return " ".join(w.replace(" ", "_") for w in out) if format == "text" else out
