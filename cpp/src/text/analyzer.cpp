@@ -1007,9 +1007,13 @@ DocStats Analyzer::Worker::term_ids(std::string_view raw, bool utf8, const TermR
   }
   for (const Token& t : spans_) {
     const std::string_view tok = text.substr(t.begin, t.length);
-    std::uint32_t slot = ids_raw_.find(tok);  // the hot path: a token seen before
-    if (slot == Interner::npos) {
-      slot = ids_raw_.intern(tok);
+    // The hot path: a token seen before. The probe is inlined and its hash also places a new
+    // token (find, then intern, hashed a new token twice and cost a call a token). Looking a
+    // document's tokens up as a batch with their slots prefetched gained nothing more (PROFILE.md,
+    // round 15): the memo of a few MB of text stays in L2.
+    bool added = false;
+    const std::uint32_t slot = ids_raw_.intern(tok, TokenMemo::hashed(tok), &added);
+    if (added) {
       scratch_term_.clear();
       owner_.normalizer_.fold_token(tok, scratch_term_);
       ids_.push_back(owner_.is_stop_word(scratch_term_) ? Interner::npos : resolve(scratch_term_));
@@ -1141,9 +1145,10 @@ bool Analyzer::Worker::term_ids(const CodeUnits& doc, const TermResolver& resolv
     for (std::size_t t = 0; t < n_spans; ++t) {
       const auto [b, e] = spans[t];
       const std::string_view key(reinterpret_cast<const char*>(p + b), (e - b) * sizeof(Unit));
-      std::uint32_t slot = memo.find(key);  // the hot path: a token seen before
-      if (slot == Interner::npos) {
-        slot = memo.intern(key);
+      // The hot path: a token seen before (inlined probe; the hash also places a new token).
+      bool added = false;
+      const std::uint32_t slot = memo.intern(key, TokenMemo::hashed(key), &added);
+      if (added) {
         units_token_.clear();
         append_utf8(CodeUnits{p + b, e - b, static_cast<int>(sizeof(Unit))}, units_token_);
         scratch_term_.clear();
