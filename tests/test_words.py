@@ -548,6 +548,40 @@ def test_regression_lao_full_name_in_hyphenated_parts_is_one_name():
     assert cv.aliases_["name:xomphonkhammani"] == {"Xổm-phon Khăm-mạ-ni": 2}
 
 
+def test_regression_a_place_then_a_person_are_two_names():
+    # "Phó Chủ tịch UBND tỉnh Quảng Trị Hoàng Nam": the segmenter makes one capitalised word of the
+    # province and the official after it; a family name opening the last two to four syllables,
+    # after two or more that do not open with one, starts a second name.
+    text = (
+        "Phó Chủ tịch UBND tỉnh Quảng Trị Hoàng Nam làm việc với Đại sứ Việt Nam Nguyễn Bá Hùng. "
+        "Thủ tướng Thái Lan Trần Văn Minh phát biểu."
+    )
+    names = mekong.extract_names(text)
+    for name in ("Quảng Trị", "Hoàng Nam", "Việt Nam", "Nguyễn Bá Hùng", "Trần Văn Minh"):
+        assert name in names, names
+    for run_on in ("Quảng Trị Hoàng Nam", "Việt Nam Nguyễn Bá Hùng", "Thái Lan Trần Văn Minh"):
+        assert run_on not in names, names
+    # One person, not two: a full name that opens with a family name ("Trần Lê Hoàng Anh", "Nguyễn
+    # Văn Hoàng Nam"), and a city written after the office it is ("Thành phố Hồ Chí Minh").
+    names = mekong.extract_names("Ông Trần Lê Hoàng Anh gặp ông Nguyễn Văn Hoàng Nam tại Đà Nẵng.")
+    assert "Trần Lê Hoàng Anh" in names and "Nguyễn Văn Hoàng Nam" in names, names
+    assert "Hoàng Anh" not in names and "Hoàng Nam" not in names, names
+    # The main job's columns follow: the province and the person are two name columns.
+    cv = mekong.CountVectorizer(aliases=True).fit(
+        ["Chủ tịch UBND tỉnh Quảng Trị Hoàng Nam tiếp đoàn.", "Tỉnh Quảng Trị và ông Hoàng Nam."]
+    )
+    assert "name:quangtri" in cv.vocabulary_ and "name:hoangnam" in cv.vocabulary_, sorted(cv.vocabulary_)
+    assert "name:quangtrihoangnam" not in cv.vocabulary_
+
+
+def test_a_name_after_a_capitalised_title_is_known_on_its_own():
+    # "Tỉnh Quảng Trị" opening a sentence is the title word and the name: the name counts as written
+    # alone, so a later run of the province and an unknown name is cut after it.
+    text = "Tỉnh Quảng Trị có nhiều dự án. Lãnh đạo Quảng Trị Santiphap Phomvihane dự lễ."
+    names = mekong.extract_names(text)
+    assert "Santiphap Phomvihane" in names and names.count("Quảng Trị") == 2, names
+
+
 def test_a_country_stays_a_name_beside_a_common_word_with_its_syllable():
     names = mekong.extract_names("Mỹ và Lào ký thỏa thuận. Công ty Mỹ bán mỹ phẩm tại Lào.")
     assert names.count("Mỹ") == 2

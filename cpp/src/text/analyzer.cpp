@@ -323,14 +323,6 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   Interner standalone;
   std::vector<std::size_t> standalone_count;
   std::string key;
-  for (const auto& [b, e] : ranges)
-    if (capitalized(b, e)) {
-      key_of(b, e, key);
-      bool added = false;
-      const std::uint32_t id = standalone.intern(key, &added);
-      if (added) standalone_count.push_back(0);
-      ++standalone_count[id];
-    }
   // Syllables the document (or the corpus) writes in lower case: a capital on one of them that
   // opens a sentence, or a title before a name, is not part of the name ("Tỉnh Attapư", "Phó Tỉnh").
   // Asked of syllable k by its folded form's id (number_syllables).
@@ -340,8 +332,23 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
-    return written_lower(b) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
+    return written_lower(b) || never_a_name(syl[b].surface) || owner_.is_stop_word(key) ||
+           (evidence && evidence->lower.find(key) != Interner::npos);
   };
+  // The capitalised words of the document, as names of their own; a word that opens with a title
+  // or a capitalised common syllable ("Tỉnh Quảng Trị", "Ông Hoàng Nam") counts as the rest too.
+  auto tally = [&](std::size_t b, std::size_t e) {
+    key_of(b, e, key);
+    bool added = false;
+    const std::uint32_t id = standalone.intern(key, &added);
+    if (added) standalone_count.push_back(0);
+    ++standalone_count[id];
+  };
+  for (const auto& [b, e] : ranges)
+    if (capitalized(b, e)) {
+      tally(b, e);
+      if (e - b >= 3 && syl[b + 1].gap != Gap::hyphen && leading_common(b)) tally(b + 1, e);
+    }
   // Whether [b, e) is written as a name of its own elsewhere (`self` occurrences of it are this one).
   auto known_name = [&](std::size_t b, std::size_t e, std::size_t self = 0) {
     key_of(b, e, key);
@@ -378,6 +385,16 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
           if (words_->in_lexicon(prefix)) cut = b + p;
         }
       }
+      // A person's full name after a place's ("Quảng Trị Hoàng Nam", "Việt Nam Nguyễn Phú Trọng"): a
+      // family name opening the last two to four syllables, after two or more that do not open with
+      // one ("Trần Lê Hoàng Anh" is one person) and are not an office or title ("Thành Phố Hồ Chí
+      // Minh" stays the city's name).
+      if (!cut && e - b >= 4 && !is_family_name(syl[b].surface))
+        for (std::size_t p = 2; p + 2 <= e - b && !cut; ++p)
+          if (e - (b + p) <= 4 && syl[b + p].gap == Gap::space && is_family_name(syl[b + p].surface)) {
+            key_of(b, b + p, key);
+            if (!is_office_body(key) && !is_title_word(key)) cut = b + p;
+          }
     }
     if (cut) {
       ranges_.emplace_back(b, cut);

@@ -62,6 +62,16 @@ bool never_a_name(std::string_view syllable) {
   return set.count(lower) != 0;
 }
 
+bool is_family_name(std::string_view syllable) {
+  // The commonest Vietnamese family names (together most of the population), ethnic minorities'
+  // (Lò, Cầm, Quàng, Vi, Nông) included: the first syllable of a person's full name.
+  static const std::unordered_set<std::string_view> set = {
+      "Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Huỳnh", "Phan",  "Vũ",     "Võ",    "Đặng", "Bùi",   "Đỗ",
+      "Hồ",     "Ngô",  "Dương", "Lý",   "Đinh",  "Đào",   "Trịnh", "Trương", "Lương", "Lâm",  "Đoàn",  "Vương",
+      "Tô",     "Chu",  "Kiều",  "Lưu",  "Quách", "Triệu", "Hứa",   "Tạ",     "Lò",    "Cầm",  "Quàng", "Nông"};
+  return set.count(syllable) != 0;
+}
+
 void NameStarts::merge(const NameStarts& other, bool as_document) {
   for (std::uint32_t k = 0; k < other.ids_.size(); ++k) {
     bool added = false;

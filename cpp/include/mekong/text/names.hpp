@@ -119,6 +119,10 @@ void find_names_at(const std::vector<WordToken>& tokens, IsCommon&& is_common, I
 // one-syllable words (by index, so the caller can answer from what it knows of word i).
 // The three questions are callables (templates: inlined, no std::function call per word).
 bool never_a_name(std::string_view syllable);
+// Whether a syllable as written (NFC, capitalised: "Nguyễn", "Hoàng") is one of the common Vietnamese
+// family names. A capitalised run that goes on with one after a place's name ("Quảng Trị Hoàng Nam")
+// holds two names.
+bool is_family_name(std::string_view syllable);
 template <class IsTitle, class IsCommon, class IsKnown>
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps, IsTitle&& is_title,
                      IsCommon&& is_common, IsKnown&& is_known, std::vector<NameSpan>& out) {
