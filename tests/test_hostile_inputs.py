@@ -326,6 +326,13 @@ LINEAR = {
         lambda n: " ".join(["Kon", "Tum", "hợp", "tác"] * (n // 8)),
         lambda d: mekong.extract_names(d),
     ),
+    # One capitalised word of n syllables (the segmenter joins a capitalised run): its prefixes were
+    # keyed one by one to find a name to cut after, n^2 (38 s for 500 KB).
+    "capitalised-run-extract_names": (lambda n: "Quảng Trị " * (n // 8), lambda d: mekong.extract_names(d)),
+    "capitalised-run-aliases": (
+        lambda n: ["Hoàng Nam " * (n // 8), "Quảng Trị"],
+        lambda d: mekong.CountVectorizer(aliases=True).fit(d),
+    ),
     "syllables-MinHash": (lambda n: [" ".join(SYLLABLES * (n // 8))], lambda d: mekong.MinHash().fit_transform(d)),
 }
 

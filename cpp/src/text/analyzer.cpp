@@ -370,7 +370,10 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
     std::size_t cut = 0;
     if (e - b >= 2 && capitalized(b, e)) {
-      for (std::size_t p = e - b - 1; p >= 1 && !cut; --p) {
+      // Prefixes of at most kMaxNamePrefix syllables: each is keyed afresh, so a capitalised word
+      // of n syllables (a hostile "Quảng Trị Quảng Trị ...") would otherwise cost n^2.
+      constexpr std::size_t kMaxNamePrefix = 12;
+      for (std::size_t p = std::min(e - b - 1, kMaxNamePrefix); p >= 1 && !cut; --p) {
         if (syl[b + p].gap == Gap::hyphen) {
           // "Việt Nam-Lào", "Bờ Y-Phu Cưa": a capital after the hyphen starts another name when
           // what comes before is a name of two or more syllables, or one the text knows.
