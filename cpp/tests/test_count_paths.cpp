@@ -17,6 +17,7 @@
 #include "mekong/text/names.hpp"
 #include "mekong/text/normalize.hpp"
 #include "mekong/text/words.hpp"
+#include "count_reference.hpp"
 #include "word_models.hpp"
 #include "strip_markup_reference.hpp"
 
@@ -1123,15 +1124,7 @@ TEST(CountPaths, TermIdsEqualAnalyzedTerms) {
   EXPECT_GT(compared, 200);
 }
 
-namespace {
-// The code points of a UTF-8 string (lone surrogates as "surrogatepass" wrote them come back as
-// themselves), for the widths a Python str stores.
-std::u32string code_points(const std::string& s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) out.push_back(utf8::next(s.data(), i));
-  return out;
-}
-}  // namespace
+using mekong_test::code_points;
 
 // Documents read from a str's own storage (RawDocuments::units: one, two or four bytes a code
 // point, encoded by the reader one document at a time) count exactly as their UTF-8 bytes, for
@@ -1155,31 +1148,8 @@ TEST(CountPaths, CountFromCodeUnitsEqualsCountFromUtf8) {
     RawDocuments bytes;
     bytes.utf8.assign(texts.size(), 1);
     for (const auto& t : texts) bytes.bytes.emplace_back(t);
-    // Each text in the narrowest width that holds it, as CPython stores a str.
-    std::vector<std::u32string> cps;
-    std::vector<std::vector<std::uint8_t>> w1;
-    std::vector<std::u16string> w2;
-    cps.reserve(texts.size());
-    w1.reserve(texts.size());
-    w2.reserve(texts.size());
-    RawDocuments units;
-    units.utf8.assign(texts.size(), 1);
-    units.units.resize(texts.size());
-    for (std::size_t i = 0; i < texts.size(); ++i) {
-      cps.push_back(code_points(texts[i]));
-      char32_t top = 0;
-      for (char32_t c : cps.back()) top = std::max(top, c);
-      units.bytes.emplace_back();
-      if (top < 0x100) {
-        w1.emplace_back(cps.back().begin(), cps.back().end());
-        units.units[i] = {w1.back().data(), w1.back().size(), 1};
-      } else if (top < 0x10000) {
-        w2.emplace_back(cps.back().begin(), cps.back().end());
-        units.units[i] = {w2.back().data(), w2.back().size(), 2};
-      } else {
-        units.units[i] = {cps.back().data(), cps.back().size(), 4};
-      }
-    }
+    const mekong_test::StrDocuments strs(texts);  // each text in the narrowest width, as CPython stores a str
+    const RawDocuments& units = strs.units;
     AnalyzerConfig cfg;
     cfg.clean = round % 3 == 1;
     cfg.names = round % 4 == 2;

@@ -11,10 +11,15 @@
 
 #include "mekong/pipeline.hpp"
 #include "mekong/text/analyzer.hpp"
+#include "count_reference.hpp"
 
 using namespace mekong;
 
 namespace {
+
+using mekong_test::count_by_strings;
+using mekong_test::expect_same;
+using mekong_test::StrDocuments;
 
 // A long-tailed vocabulary: Latin and Vietnamese letters (1-3 bytes each in UTF-8), 1-14 letters
 // a token, so keys of both CodedKeys forms (at most 8 bytes, stored whole; longer, confirmed in
@@ -85,64 +90,6 @@ std::vector<std::string> random_corpus(std::mt19937& rng, const std::vector<std:
   return docs;
 }
 
-std::u32string code_points(const std::string& s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const int len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    char32_t c = len == 1 ? b : b & (0x7F >> len);
-    for (int k = 1; k < len; ++k) c = c << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(c);
-    i += len;
-  }
-  return out;
-}
-
-// The reference: each document's tokens as strings (Worker::tokens), stop words dropped, counted
-// with a map; columns in sorted order.
-CountResult count_by_strings(const Analyzer& analyzer, const std::vector<std::string>& docs) {
-  auto worker = analyzer.worker();
-  std::vector<std::map<std::string, std::int64_t>> rows(docs.size());
-  std::set<std::string> vocabulary;
-  TermBuffer terms;
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    worker.tokens(docs[d], terms, true);
-    for (std::size_t t = 0; t < terms.size(); ++t) {
-      const std::string term(terms[t]);
-      if (analyzer.is_stop_word(term)) continue;
-      ++rows[d][term];
-      vocabulary.insert(term);
-    }
-  }
-  CountResult out;
-  out.vocabulary.assign(vocabulary.begin(), vocabulary.end());
-  std::map<std::string, std::int64_t> column;
-  for (const std::string& v : out.vocabulary) column.emplace(v, static_cast<std::int64_t>(column.size()));
-  out.matrix.rows = docs.size();
-  out.matrix.cols = out.vocabulary.size();
-  for (const auto& row : rows) {
-    for (const auto& [term, count] : row) {
-      out.matrix.indices.push_back(column.at(term));
-      out.matrix.data.push_back(count);
-    }
-    out.matrix.indptr.push_back(static_cast<std::int64_t>(out.matrix.indices.size()));
-  }
-  return out;
-}
-
-void expect_same(const CountResult& got, const CountResult& want, const std::string& what) {
-  ASSERT_EQ(got.vocabulary, want.vocabulary) << what;
-  EXPECT_EQ(got.matrix.rows, want.matrix.rows) << what;
-  ASSERT_EQ(got.matrix.indptr.size(), want.matrix.indptr.size()) << what;
-  for (std::size_t i = 0; i < want.matrix.indptr.size(); ++i)
-    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indptr[i]), want.matrix.indptr[i]) << what << " row " << i;
-  ASSERT_EQ(got.matrix.indices.size(), want.matrix.indices.size()) << what;
-  for (std::size_t i = 0; i < want.matrix.indices.size(); ++i) {
-    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indices[i]), want.matrix.indices[i]) << what << " at " << i;
-    ASSERT_EQ(got.matrix.data[i], want.matrix.data[i]) << what << " at " << i;
-  }
-}
-
 }  // namespace
 
 // The plain count (bytes, and strs read from their own storage in their narrowest width) against
@@ -156,30 +103,8 @@ TEST(PlainMemo, PlainCountEqualsTokensCountedAsStrings) {
     RawDocuments bytes;
     bytes.utf8.assign(docs.size(), 1);
     for (const auto& d : docs) bytes.bytes.emplace_back(d);
-    std::vector<std::u32string> cps;
-    std::vector<std::vector<std::uint8_t>> w1;
-    std::vector<std::u16string> w2;
-    cps.reserve(docs.size());
-    w1.reserve(docs.size());
-    w2.reserve(docs.size());
-    RawDocuments units;
-    units.utf8.assign(docs.size(), 1);
-    units.units.resize(docs.size());
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      cps.push_back(code_points(docs[i]));
-      char32_t top = 0;
-      for (char32_t c : cps.back()) top = std::max(top, c);
-      units.bytes.emplace_back();
-      if (top < 0x100) {
-        w1.emplace_back(cps.back().begin(), cps.back().end());
-        units.units[i] = {w1.back().data(), w1.back().size(), 1};
-      } else if (top < 0x10000) {
-        w2.emplace_back(cps.back().begin(), cps.back().end());
-        units.units[i] = {w2.back().data(), w2.back().size(), 2};
-      } else {
-        units.units[i] = {cps.back().data(), cps.back().size(), 4};
-      }
-    }
+    const StrDocuments strs(docs);
+    const RawDocuments& units = strs.units;
     AnalyzerConfig cfg;
     if (round % 2) cfg.stop_words = {vocab[0], vocab[1], vocab[vocab.size() / 2], "là"};
     if (round % 4 == 3) cfg.segment.urls = LinkPolicy::keep;

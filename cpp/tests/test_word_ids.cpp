@@ -14,12 +14,15 @@
 #include "mekong/text/analyzer.hpp"
 #include "mekong/text/segment.hpp"
 #include "mekong/text/words.hpp"
+#include "count_reference.hpp"
 #include "word_models.hpp"
 
 using namespace mekong;
 
 namespace {
 
+using mekong_test::count_by_strings;
+using mekong_test::expect_same;
 using mekong_test::shipped_model;
 using mekong_test::toy_words;
 
@@ -83,51 +86,6 @@ std::vector<std::string> random_documents(std::mt19937& rng, int n_docs) {
     docs.push_back(doc);
   }
   return docs;
-}
-
-// The reference: each document's terms as strings (Worker::tokens, which folds and joins every
-// word's syllables), stop words dropped, counted by hand; columns in sorted order.
-CountResult count_by_strings(const Analyzer& analyzer, const std::vector<std::string>& docs) {
-  auto worker = analyzer.worker();
-  std::vector<std::map<std::string, std::int64_t>> rows(docs.size());
-  std::set<std::string> vocabulary;
-  TermBuffer terms;
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    worker.tokens(docs[d], terms, true);
-    for (std::size_t t = 0; t < terms.size(); ++t) {
-      const std::string term(terms[t]);
-      if (analyzer.is_stop_word(term)) continue;
-      ++rows[d][term];
-      vocabulary.insert(term);
-    }
-  }
-  CountResult out;
-  out.vocabulary.assign(vocabulary.begin(), vocabulary.end());
-  std::map<std::string, std::int64_t> column;
-  for (const std::string& v : out.vocabulary) column.emplace(v, static_cast<std::int64_t>(column.size()));
-  out.matrix.rows = docs.size();
-  out.matrix.cols = out.vocabulary.size();
-  for (const auto& row : rows) {
-    for (const auto& [term, count] : row) {  // sorted terms: sorted columns
-      out.matrix.indices.push_back(column.at(term));
-      out.matrix.data.push_back(count);
-    }
-    out.matrix.indptr.push_back(static_cast<std::int64_t>(out.matrix.indices.size()));
-  }
-  return out;
-}
-
-void expect_same(const CountResult& got, const CountResult& want, const std::string& what) {
-  ASSERT_EQ(got.vocabulary, want.vocabulary) << what;
-  EXPECT_EQ(got.matrix.rows, want.matrix.rows) << what;
-  ASSERT_EQ(got.matrix.indptr.size(), want.matrix.indptr.size()) << what;
-  for (std::size_t i = 0; i < want.matrix.indptr.size(); ++i)
-    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indptr[i]), want.matrix.indptr[i]) << what << " row " << i;
-  ASSERT_EQ(got.matrix.indices.size(), want.matrix.indices.size()) << what;
-  for (std::size_t i = 0; i < want.matrix.indices.size(); ++i) {
-    ASSERT_EQ(static_cast<std::int64_t>(got.matrix.indices[i]), want.matrix.indices[i]) << what << " at " << i;
-    ASSERT_EQ(got.matrix.data[i], want.matrix.data[i]) << what << " at " << i;
-  }
 }
 
 }  // namespace
