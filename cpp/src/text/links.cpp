@@ -15,6 +15,12 @@ namespace {
 // What a text holds of the patterns links start from.
 enum Trigger : unsigned { kScheme = 1, kWww = 2, kWwwUpper = 4, kAt = 8 };
 
+// The non-ASCII characters that end a URL: no-break space, « and », and the General Punctuation
+// and CJK Symbols and Punctuation blocks (spaces, dashes, quotes, the ellipsis).
+inline bool wide_stop_code(char32_t c) {
+  return c == 0xA0 || c == 0xAB || c == 0xBB || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F);
+}
+
 struct Bytes {
   std::string_view t;
   std::size_t size() const { return t.size(); }
@@ -26,12 +32,17 @@ struct Bytes {
            (t.find("WWW.") != std::string_view::npos ? kWwwUpper : 0u) |
            (t.find('@') != std::string_view::npos ? kAt : 0u);
   }
-  // Non-ASCII spaces: U+00A0, U+2000..U+200B, U+3000, as their UTF-8 starts at i.
-  bool wide_space(std::size_t i) const {
+  // U+00A0, U+00AB, U+00BB and the General Punctuation (U+2000..U+206F) and CJK Symbols and
+  // Punctuation (U+3000..U+303F) blocks, as their UTF-8 starts at i: wide_stop_code's set.
+  bool wide_stop(std::size_t i) const {
     const char32_t c = (*this)[i];
-    if (c == 0xC2 && i + 1 < size() && (*this)[i + 1] == 0xA0) return true;
-    if (c == 0xE2 && i + 2 < size() && (*this)[i + 1] == 0x80 && (*this)[i + 2] <= 0x8B) return true;
-    if (c == 0xE3 && i + 2 < size() && (*this)[i + 1] == 0x80 && (*this)[i + 2] == 0x80) return true;
+    if (c == 0xC2 && i + 1 < size()) {
+      const char32_t d = (*this)[i + 1];
+      return d == 0xA0 || d == 0xAB || d == 0xBB;
+    }
+    if (c == 0xE2 && i + 2 < size())  // E2 80 xx: U+2000..U+203F; E2 81 80..AF: U+2040..U+206F
+      return (*this)[i + 1] == 0x80 || ((*this)[i + 1] == 0x81 && (*this)[i + 2] <= 0xAF);
+    if (c == 0xE3 && i + 1 < size()) return (*this)[i + 1] == 0x80;
     return false;
   }
 };
@@ -68,10 +79,7 @@ struct Units {
     }
     return out;
   }
-  bool wide_space(std::size_t i) const {
-    const char32_t c = p[i];
-    return c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x3000;
-  }
+  bool wide_stop(std::size_t i) const { return wide_stop_code(p[i]); }
 };
 
 inline bool ascii_alnum(char32_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -79,13 +87,15 @@ inline bool ascii_alnum(char32_t c) { return (c >= '0' && c <= '9') || ((c | 0x2
 // c is one of `set` (ASCII only; never NUL, which strchr would find at the end).
 inline bool one_of(const char* set, char32_t c) { return c != 0 && c < 0x80 && std::strchr(set, static_cast<int>(c)); }
 
-// Bytes that end a URL: ASCII space and controls, and characters never left unescaped in one.
+// Bytes that end a URL: ASCII space and controls, characters never left unescaped in one, and
+// the non-ASCII spaces and punctuation text writes right after a link (quotes, dashes, an ellipsis:
+// "xem “https://x.vn/a” nhé", "https://x.vn/a—rồi"), which a URL holds only percent-encoded.
 template <class Text>
 bool url_stop(const Text& t, std::size_t i) {
   const char32_t c = t[i];
   if (c <= 0x20 || c == 0x7F) return true;
   if (one_of("<>\"'`{}|\\^", c)) return true;
-  return c >= 0x80 && t.wide_space(i);
+  return c >= 0x80 && t.wide_stop(i);
 }
 
 // End of a URL whose body starts at `i`.
