@@ -332,8 +332,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     fold_syllable(b, key);
     if (is_title_word(key)) return true;
     if (!syl[b].sentence_start) return false;
-    return written_lower(b) || never_a_name(syl[b].surface) || owner_.is_stop_word(key) ||
-           (evidence && evidence->lower.find(key) != Interner::npos);
+    return written_lower(b) || owner_.is_stop_word(key) || (evidence && evidence->lower.find(key) != Interner::npos);
   };
   // The capitalised words of the document, as names of their own; a word that opens with a title
   // or a capitalised common syllable ("Tỉnh Quảng Trị", "Ông Hoàng Nam") counts as the rest too.
@@ -388,13 +387,21 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
           if (words_->in_lexicon(prefix)) cut = b + p;
         }
       }
-      // A person's full name after a place's ("Quảng Trị Hoàng Nam", "Việt Nam Nguyễn Phú Trọng"): a
-      // family name opening the last two to four syllables, after two or more that do not open with
-      // one ("Trần Lê Hoàng Anh" is one person) and are not an office or title ("Thành Phố Hồ Chí
-      // Minh" stays the city's name).
-      if (!cut && e - b >= 4 && !is_family_name(syl[b].surface))
-        for (std::size_t p = 2; p + 2 <= e - b && !cut; ++p)
-          if (e - (b + p) <= 4 && syl[b + p].gap == Gap::space && is_family_name(syl[b + p].surface)) {
+      // An official's full name after the place they serve ("UBND tỉnh Quảng Trị Hoàng Nam", "TP Hồ
+      // Chí Minh Phan Văn Mãi"): after the noun of an administrative unit, a family name opening the
+      // last two to four syllables, after two or more that are not an office or title, starts a
+      // second name. Only there: elsewhere such a word is a person's own four-syllable name ("Mai
+      // Thị Hoàng Yến", "Cao Văn Hoàng Long").
+      bool after_unit_noun = false;
+      if (!cut && e - b >= 4 && b > 0 && syl[b].gap == Gap::space) {
+        key.clear();
+        fold_syllable(b - 1, key);
+        after_unit_noun = is_unit_noun(key);
+      }
+      if (after_unit_noun)
+        for (std::size_t p = std::max<std::size_t>(2, e - b - std::min<std::size_t>(e - b, 4)); p + 2 <= e - b && !cut;
+             ++p)
+          if (syl[b + p].gap == Gap::space && is_family_name(syl[b + p].surface)) {
             key_of(b, b + p, key);
             if (!is_office_body(key) && !is_title_word(key)) cut = b + p;
           }

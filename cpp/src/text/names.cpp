@@ -63,13 +63,22 @@ bool never_a_name(std::string_view syllable) {
 }
 
 bool is_family_name(std::string_view syllable) {
-  // The commonest Vietnamese family names (together most of the population), ethnic minorities'
-  // (Lò, Cầm, Quàng, Vi, Nông) included: the first syllable of a person's full name.
+  // The commonest Vietnamese family names (together nearly all of the population), ethnic
+  // minorities' (Lò, Cầm, Quàng, Vi, Nông) included: the first syllable of a person's full name.
   static const std::unordered_set<std::string_view> set = {
-      "Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Huỳnh", "Phan",  "Vũ",     "Võ",    "Đặng", "Bùi",   "Đỗ",
-      "Hồ",     "Ngô",  "Dương", "Lý",   "Đinh",  "Đào",   "Trịnh", "Trương", "Lương", "Lâm",  "Đoàn",  "Vương",
-      "Tô",     "Chu",  "Kiều",  "Lưu",  "Quách", "Triệu", "Hứa",   "Tạ",     "Lò",    "Cầm",  "Quàng", "Nông"};
+      "Nguyễn", "Trần",  "Lê",   "Phạm",  "Hoàng", "Huỳnh", "Phan",  "Vũ",    "Võ",     "Đặng",  "Bùi",
+      "Đỗ",     "Hồ",    "Ngô",  "Dương", "Lý",    "Đinh",  "Đào",   "Trịnh", "Trương", "Lương", "Lâm",
+      "Đoàn",   "Vương", "Tô",   "Chu",   "Kiều",  "Lưu",   "Quách", "Triệu", "Hứa",    "Tạ",    "Mai",
+      "Hà",     "Cao",   "Thái", "Lại",   "Châu",  "Phùng", "Thạch", "Tôn",   "Doãn",   "Mạc",   "Lục",
+      "Nghiêm", "Giáp",  "Lò",   "Cầm",   "Quàng", "Vi",    "Nông"};
   return set.count(syllable) != 0;
+}
+
+bool is_unit_noun(std::string_view folded) {
+  // tỉnh, huyện, xã, phường, quận, thôn; thành phố, TP, thị trấn and thủ đô by their last syllable.
+  static const std::unordered_set<std::string_view> set = {"tỉnh", "huyện", "xã", "phường", "quận",
+                                                           "thôn", "phố",   "tp", "trấn",   "đô"};
+  return set.count(folded) != 0;
 }
 
 void NameStarts::merge(const NameStarts& other, bool as_document) {

@@ -120,9 +120,13 @@ void find_names_at(const std::vector<WordToken>& tokens, IsCommon&& is_common, I
 // The three questions are callables (templates: inlined, no std::function call per word).
 bool never_a_name(std::string_view syllable);
 // Whether a syllable as written (NFC, capitalised: "Nguyễn", "Hoàng") is one of the common Vietnamese
-// family names. A capitalised run that goes on with one after a place's name ("Quảng Trị Hoàng Nam")
-// holds two names.
+// family names. After the noun of an administrative unit, a capitalised run that goes on with one
+// after a place's name ("tỉnh Quảng Trị Hoàng Nam") holds two names.
 bool is_family_name(std::string_view syllable);
+// Whether a folded syllable is the noun (or the last syllable of the noun) of an administrative
+// unit written before its name: "tỉnh", "huyện", "xã", "phường", "quận", "thôn", "phố" (thành phố),
+// "tp", "trấn" (thị trấn), "đô" (thủ đô).
+bool is_unit_noun(std::string_view folded);
 template <class IsTitle, class IsCommon, class IsKnown>
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps, IsTitle&& is_title,
                      IsCommon&& is_common, IsKnown&& is_known, std::vector<NameSpan>& out) {
