@@ -370,3 +370,32 @@ TEST(Robustness, CancelPolledInsideWeighting) {
   tfidf_weight(X, idf.data(), false, Norm::l2, out.data(), 1);  // no flag: runs to the end
   EXPECT_NEAR(out[n - 1], 0.5, 1e-12);
 }
+
+// A URL ends before a no-break space, « or », or any character of ICU's General Punctuation and
+// CJK Symbols and Punctuation blocks (quotes, dashes, the ellipsis written right after a link),
+// and runs on through every other character; the same in UTF-8 bytes and in a str's code points.
+TEST(Robustness, LinksEndBeforeNonAsciiSpacesAndPunctuation) {
+  int stops = 0;
+  for (UChar32 c = 0x80; c < 0x3100; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const UBlockCode block = ublock_getCode(c);
+    const bool stop = c == 0xA0 || c == 0xAB || c == 0xBB || block == UBLOCK_GENERAL_PUNCTUATION ||
+                      block == UBLOCK_CJK_SYMBOLS_AND_PUNCTUATION;
+    stops += stop;
+    std::string text = "xem https://x.vn/a";
+    utf8::append(text, static_cast<char32_t>(c));
+    text += "b c";
+    std::vector<Span> spans;
+    find_links(text, spans);
+    ASSERT_EQ(spans.size(), 1u) << std::hex << c;
+    EXPECT_EQ(spans[0].begin, 4u) << std::hex << c;
+    EXPECT_EQ(spans[0].end, stop ? 18u : text.size() - 2) << std::hex << c;
+    std::u32string cps = U"xem https://x.vn/a";
+    cps.push_back(static_cast<char32_t>(c));
+    cps += U"b c";
+    find_links(CodeUnits{cps.data(), cps.size(), 4}, spans);
+    ASSERT_EQ(spans.size(), 1u) << std::hex << c;
+    EXPECT_EQ(spans[0].end, stop ? 18u : cps.size() - 2) << std::hex << c;
+  }
+  EXPECT_EQ(stops, 3 + 112 + 64);
+}
