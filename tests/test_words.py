@@ -498,6 +498,10 @@ def test_word_tokenize_keeps_urls_and_email_addresses_whole():
         "rồi",
     ]
     assert mekong.tokenize("http://a.vn/x—rồi đi") == ["rồi", "đi"]
+    # An address's local part is ASCII: one that would start inside a word is no address, and no
+    # syllable is cut ("Nguyễn.Văn@bao.vn" gave "Vă" and "n@bao.vn").
+    assert mekong.word_tokenize("gửi Nguyễn.Văn@bao.vn") == ["gửi", "Nguyễn", ".", "Văn", "@", "bao", ".", "vn"]
+    assert mekong.tokenize("gửi Nguyễn.Văn@bao.vn", words=False) == ["gửi", "nguyễn", "văn", "bao", "vn"]
     assert mekong.word_tokenize("https://vi.wikipedia.org/wiki/Việt_Nam.") == [
         "https://vi.wikipedia.org/wiki/Việt_Nam",
         ".",

@@ -13,6 +13,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "count_reference.hpp"
 #include "stream_safe_reference.hpp"
 #include "mekong/error.hpp"
 #include "mekong/matrix/weight.hpp"
@@ -398,4 +399,46 @@ TEST(Robustness, LinksEndBeforeNonAsciiSpacesAndPunctuation) {
     EXPECT_EQ(spans[0].end, stop ? 18u : cps.size() - 2) << std::hex << c;
   }
   EXPECT_EQ(stops, 3 + 112 + 64);
+}
+
+// An e-mail address's local part takes ASCII only: one that would start inside a word written with
+// other letters ("Nguyễn.Văn@bao.vn" would give "n@bao.vn" and the syllable "Vă") is no address, and
+// the text stays words; after a space, a quote or a dash the address is found as before. The same
+// in UTF-8 bytes and in code points.
+TEST(Robustness, EmailLocalPartNeverStartsInsideAWord) {
+  using mekong_test::code_points;
+  struct Case {
+    const char* text;
+    std::size_t begin_cp, end_cp;  // the address in code points; begin == end: no link
+  };
+  const Case cases[] = {
+      {"gửi Nguyễn.Văn@bao.vn nhé", 0, 0},
+      {"gửi Đức@bao.vn", 0, 0},
+      {"gửi thư@bao.vn", 0, 0},
+      {"gửi a\u0301b@bao.vn", 0, 0},  // a combining mark before the local part
+      {"gửi ban.bien-tap@bao.vn nhé", 4, 23},
+      {"gửi “ban@bao.vn” nhé", 5, 15},
+      {"gửi —ban@bao.vn", 5, 15},
+      {"ban@bao.vn", 0, 10},
+  };
+  for (const Case& c : cases) {
+    const std::string text = c.text;
+    const std::u32string cps = code_points(text);
+    std::vector<Span> spans;
+    find_links(CodeUnits{cps.data(), cps.size(), 4}, spans);
+    if (c.begin_cp == c.end_cp) {
+      EXPECT_TRUE(spans.empty()) << c.text;
+    } else {
+      ASSERT_EQ(spans.size(), 1u) << c.text;
+      EXPECT_EQ(spans[0].begin, c.begin_cp) << c.text;
+      EXPECT_EQ(spans[0].end, c.end_cp) << c.text;
+    }
+    std::vector<Span> bytes;
+    find_links(text, bytes);
+    ASSERT_EQ(bytes.size(), spans.size()) << c.text;
+    for (std::size_t k = 0; k < spans.size(); ++k) {  // the same spans, at byte positions
+      EXPECT_EQ(code_points(text.substr(0, bytes[k].begin)).size(), spans[k].begin) << c.text;
+      EXPECT_EQ(code_points(text.substr(0, bytes[k].end)).size(), spans[k].end) << c.text;
+    }
+  }
 }

@@ -32,6 +32,11 @@ struct Bytes {
            (t.find("WWW.") != std::string_view::npos ? kWwwUpper : 0u) |
            (t.find('@') != std::string_view::npos ? kAt : 0u);
   }
+  // The first byte of the character whose UTF-8 holds byte i.
+  std::size_t char_start(std::size_t i) const {
+    while (i > 0 && ((*this)[i] & 0xC0) == 0x80) --i;
+    return i;
+  }
   // U+00A0, U+00AB, U+00BB and the General Punctuation (U+2000..U+206F) and CJK Symbols and
   // Punctuation (U+3000..U+303F) blocks, as their UTF-8 starts at i: wide_stop_code's set.
   bool wide_stop(std::size_t i) const {
@@ -79,6 +84,7 @@ struct Units {
     }
     return out;
   }
+  std::size_t char_start(std::size_t i) const { return i; }
   bool wide_stop(std::size_t i) const { return wide_stop_code(p[i]); }
 };
 
@@ -162,6 +168,9 @@ void find_emails(const Text& t, std::vector<Span>& out) {
     while (b > 0 && local_char(t[b - 1])) --b;
     while (b < at && t[b] == '.') ++b;
     if (b == at) continue;
+    // A local part that starts inside a word ("Nguyễn.Văn@bao.vn" would be "n@bao.vn", cutting
+    // "Văn" in two): not an address; the text is read as words.
+    if (b > 0 && t[b - 1] >= 0x80 && !t.wide_stop(t.char_start(b - 1))) continue;
     std::size_t e = at + 1;
     while (e < t.size() && (ascii_alnum(t[e]) || t[e] == '.' || t[e] == '-')) ++e;
     while (e > at + 1 && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
