@@ -64,8 +64,9 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
 
     Each word is returned as written (NFC), its syllables separated by one space ("hợp tác",
     "Lê Ngọc Tuấn") or by the hyphen written between them ("Xay-nhạ-phon"); each punctuation mark
-    is its own token (a run of one mark, such as "...", is one token); a URL or an e-mail address is
-    one token, as written (underthesea's too). Nothing is lower-cased or re-accented. Words are
+    is its own token (a run of one mark, such as "...", is one token); a link (``scheme://...``,
+    ``www....`` or an e-mail address) is one token, as written (underthesea's too; a bare domain
+    such as "vnexpress.net" is read as words). Nothing is lower-cased or re-accented. Words are
     found by the segmenter in the C++ core: an averaged-perceptron model
     over syllable n-grams, shapes and a lexicon, decoded with Viterbi, trained on UD_Vietnamese-VTB
     (see the README). Numbers, codes, foreign-script and unknown lower-case syllables never join.

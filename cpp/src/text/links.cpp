@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "mekong/text/utf8.hpp"
 #include "mekong/util/parallel.hpp"
 
 namespace mekong {
@@ -37,19 +38,8 @@ struct Bytes {
     while (i > 0 && ((*this)[i] & 0xC0) == 0x80) --i;
     return i;
   }
-  // U+00A0, U+00AB, U+00BB and the General Punctuation (U+2000..U+206F) and CJK Symbols and
-  // Punctuation (U+3000..U+303F) blocks, as their UTF-8 starts at i: wide_stop_code's set.
-  bool wide_stop(std::size_t i) const {
-    const char32_t c = (*this)[i];
-    if (c == 0xC2 && i + 1 < size()) {
-      const char32_t d = (*this)[i + 1];
-      return d == 0xA0 || d == 0xAB || d == 0xBB;
-    }
-    if (c == 0xE2 && i + 2 < size())  // E2 80 xx: U+2000..U+203F; E2 81 80..AF: U+2040..U+206F
-      return (*this)[i + 1] == 0x80 || ((*this)[i + 1] == 0x81 && (*this)[i + 2] <= 0xAF);
-    if (c == 0xE3 && i + 1 < size()) return (*this)[i + 1] == 0x80;
-    return false;
-  }
+  // Whether the character whose UTF-8 starts at i is one of wide_stop_code's (bounds-checked decode).
+  bool wide_stop(std::size_t i) const { return wide_stop_code(utf8::next(t, i)); }
 };
 
 template <class Unit>
