@@ -203,6 +203,11 @@ def shape_of(tok, known):
     return CODE
 
 
+# An abbreviation with a dot inside ("TP.HCM", "Tp.HCM", "T.Ư"): letters without tone marks.
+ABBREVIATION_LEFT = re.compile(r"[A-ZĐĂÂÊÔƠƯ]{1,4}|[A-ZĐĂÂÊÔƠƯ][a-zđăâêôơư]")
+ABBREVIATION_RIGHT = re.compile(r"[A-ZĐĂÂÊÔƠƯ]{1,4}")
+
+
 def reference_words(model, text):
     """Words of `text` (tokens: runs of \\w; stretches: tokens apart by spaces or one hyphen)."""
     toks = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
@@ -219,7 +224,9 @@ def reference_words(model, text):
         if i:
             pb, pe = toks[i - 1]
             gap = text[pe:b]
-            glued = len(gap) == 1 and gap in ".,/-:" and text[pb:pe].isdigit() and tok.isdigit()
+            glued = (len(gap) == 1 and gap in ".,/-:" and text[pb:pe].isdigit() and tok.isdigit()) or (
+                gap == "." and ABBREVIATION_LEFT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok)
+            )
             kind = 0 if glued or (gap and set(gap) <= {" "}) else 1 if gap == "-" else -1
             if kind < 0:
                 flush()
@@ -631,6 +638,34 @@ def test_a_name_after_a_capitalised_title_is_known_on_its_own():
     text = "Tỉnh Quảng Trị có nhiều dự án của tỉnh. Lãnh đạo Quảng Trị Santiphap Phomvihane dự lễ."
     names = mekong.extract_names(text)
     assert "Santiphap Phomvihane" in names and names.count("Quảng Trị") == 2, names
+
+
+def test_a_sentence_opening_honorific_is_not_merged_into_the_one_syllable_name_after_it():
+    # The segmenter writes "Ông" and "Nam" as two words; the name is "Nam" when the text writes
+    # "ông" in lower case elsewhere, as a news article does, and so is a title's ("Phó").
+    for text, name in [
+        ("Ông Nam cho biết. Theo ông, dự án chậm.", "Nam"),
+        ("Bà Lan nói thêm. Theo bà, giá tăng.", "Lan"),
+        ("Họp xong, Phó Nam nói.", "Nam"),
+    ]:
+        assert mekong.extract_names(text) == [name], text
+    # One letter alone is no name; inside a name it stays.
+    assert mekong.extract_names("Họp tại Q.1 với ông B và ông Nguyễn Văn A.") == ["Nguyễn Văn A"]
+    # After a name the one-syllable word still ends it ("Tập Cận" + "Bình").
+    assert "Tập Cận Bình" in mekong.extract_names("Ông Tập Cận Bình cho biết. Theo ông, dự án chậm.")
+
+
+def test_abbreviations_with_a_dot_inside_are_one_word_and_one_term():
+    text = "UBND TP.HCM và Tp.HCM họp với BCH T.Ư; TP. HCM và Hà Nội.Ông Nam nói."
+    assert mekong.word_tokenize(text) == [
+        "UBND", "TP.HCM", "và", "Tp.HCM", "họp", "với", "BCH", "T.Ư", ";", "TP", ".", "HCM", "và", "Hà Nội", ".",
+        "Ông", "Nam", "nói", ".",
+    ]  # fmt: skip
+    cv = mekong.CountVectorizer().fit([text])
+    assert {"tp.hcm", "t.ư", "tp", "hcm"} <= set(cv.vocabulary_)
+    assert cv.transform([text])[0, cv.vocabulary_["tp.hcm"]] == 2
+    # Syllables, scikit-learn's tokens: the dot splits as in r"(?u)\b\w+\b".
+    assert "tp.hcm" not in mekong.CountVectorizer(words=False).fit([text]).vocabulary_
 
 
 def test_a_country_stays_a_name_beside_a_common_word_with_its_syllable():

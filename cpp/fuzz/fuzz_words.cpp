@@ -105,9 +105,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view gap = text.substr(gap_begin, tokens[i].begin - gap_begin);
     const std::string_view left = text.substr(tokens[i - 1].begin, tokens[i - 1].length);
     const std::string_view right = text.substr(tokens[i].begin, tokens[i].length);
-    if (mekong::WordSegmenter::number_glue(left, gap, right))
+    if (mekong::WordSegmenter::glued(left, gap, right))
       FUZZ_CHECK(
-          begins[i] == 0, "number '%s' split at token %zu",
+          begins[i] == 0, "glued tokens '%s' split at token %zu",
           fuzz::hex(text.substr(tokens[i - 1].begin, tokens[i].begin + tokens[i].length - tokens[i - 1].begin)).c_str(),
           i);
     else if (mekong::WordSegmenter::gap_kind(gap) < 0)

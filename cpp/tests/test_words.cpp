@@ -64,6 +64,25 @@ TEST(Words, NumbersCodesAndUnknownSyllablesNeverJoin) {
   EXPECT_EQ(terms(a, "kinh A320 tế"), (std::vector<std::string>{"kinh", "a320", "tế"}));
 }
 
+TEST(Words, AbbreviationsWithADotInsideAreOneWord) {
+  // Whatever the model knows ("xyzzy" and "HCM" are unknown to it): a dot between short capitals, or
+  // between a capitalised abbreviation and capitals, glues them; a sentence run on without a space,
+  // a space after the dot, tone marks (an all-capitals heading) or long runs do not.
+  const Analyzer a = word_analyzer(toy_model());
+  EXPECT_EQ(terms(a, "hợp TP.HCM tác"), (std::vector<std::string>{"hợp", "tp.hcm", "tác"}));
+  EXPECT_EQ(terms(a, "Tp.HCM và T.Ư và U.S.A"), (std::vector<std::string>{"tp.hcm", "và", "t.ư", "và", "u.s.a"}));
+  EXPECT_EQ(terms(a, "Đ.ƠN ĐỨC.ANH"), (std::vector<std::string>{"đ.ơn", "đức", "anh"}));
+  EXPECT_EQ(terms(a, "TP. HCM, tp.hcm, Tp.Hcm, Lào.Hợp, ASEAN.EU, TP.HCMCX, TP.HCMC"),
+            (std::vector<std::string>{"tp", "hcm", "tp", "hcm", "tp", "hcm", "lào", "hợp", "asean", "eu", "tp", "hcmcx",
+                                      "tp.hcmc"}));
+  EXPECT_EQ(terms(a, "TP..HCM, TP.1, 1.TP, Nam.UBND, Năm.HCM, Tpa.HCM"),
+            (std::vector<std::string>{"tp", "hcm", "tp", "1", "1", "tp", "nam", "ubnd", "năm", "hcm", "tpa", "hcm"}));
+  // Glued tokens are one word for glued() itself, the function the fuzzer checks against.
+  EXPECT_TRUE(WordSegmenter::glued("T", ".", "\u01AF"));
+  EXPECT_FALSE(WordSegmenter::glued("T", ".", "\u01B0"));  // ư, lower case
+  EXPECT_FALSE(WordSegmenter::glued("TP", "\u3002", "HCM"));
+}
+
 TEST(Words, UserDictionaryIsForced) {
   const Analyzer a = word_analyzer(toy_model(), {{"với", "lào"}});
   EXPECT_EQ(terms(a, "hợp tác với Lào"), (std::vector<std::string>{"hợp_tác", "với_lào"}));
@@ -159,8 +178,10 @@ TEST(Names, RegressionTitlesMadeOfSeveralTitlesAreTitles) {
 }
 
 TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {
-  for (const char* w : {"Ngày", "NGÀY", "Đồn", "Theo", "Tháng", "Xã"}) EXPECT_TRUE(never_a_name(w)) << w;
-  for (const char* w : {"Lào", "Mỹ", "Attapư", "Nguyên", "Trường"}) EXPECT_FALSE(never_a_name(w)) << w;
+  for (const char* w : {"Ngày", "NGÀY", "Đồn", "Theo", "Tháng", "Xã", "Q", "B", "Ư", "Đ"})
+    EXPECT_TRUE(never_a_name(w)) << w;
+  for (const char* w : {"Lào", "Mỹ", "Attapư", "Nguyên", "Trường", "Ba", "Y-Phu", "Ý", "Á"})
+    EXPECT_FALSE(never_a_name(w)) << w;
 }
 
 namespace {

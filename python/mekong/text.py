@@ -69,7 +69,9 @@ def word_tokenize(text, format: str | None = None, *, user_dictionary=None, mode
     such as "vnexpress.net" is read as words). Nothing is lower-cased or re-accented. Words are
     found by the segmenter in the C++ core: an averaged-perceptron model
     over syllable n-grams, shapes and a lexicon, decoded with Viterbi, trained on UD_Vietnamese-VTB
-    (see the README). Numbers, codes, foreign-script and unknown lower-case syllables never join.
+    (see the README). Numbers, codes, foreign-script and unknown lower-case syllables never join;
+    a number with one mark inside ("10.000") and an abbreviation with a dot inside ("TP.HCM",
+    "T.Ư") are one word.
 
     Parameters
     ----------

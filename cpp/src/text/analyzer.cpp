@@ -417,7 +417,10 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
   }
   // A one-syllable capitalised word right after a name ("Tập Cận" + "Bình") is the end of that
-  // name unless the text knows it as a name of its own or writes it in lower case.
+  // name unless the text knows it as a name of its own or writes it in lower case. What comes
+  // before must be a name: not a title or a sentence-opening common word, written by the
+  // segmenter as a word of its own ("Ông" + "Nam" of "Ông Nam cho biết", where the text writes
+  // "ông" elsewhere), which leading_common splits off when the two come as one word.
   std::vector<std::pair<std::size_t, std::size_t>>& merged = merged_scratch_;
   merged.clear();
   bool last_split = false;
@@ -428,7 +431,9 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     last_split = split[ri];
     if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space &&
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
-        merged.back().second == b && !known_name(b, e, 1)) {
+        merged.back().second == b &&
+        !(merged.back().second - merged.back().first == 1 && leading_common(merged.back().first)) &&
+        !known_name(b, e, 1)) {
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');

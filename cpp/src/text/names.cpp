@@ -57,6 +57,11 @@ bool never_a_name(std::string_view syllable) {
       "trạm", "phường", "xã",  "huyện", "tỉnh",  "thôn", "bản",   "ấp",    "làng", "đội",   "ban", "sở",  "bộ",  "cục",
       "vụ",   "viện",   "khu", "phòng", "theo",  "tại",  "trong", "ngoài", "sau",  "trước", "khi", "đến", "từ",  "với",
       "của",  "cho",    "về",  "và",    "nhưng", "còn",  "đây",   "đó",    "này",  "ông",   "bà"};
+  // One letter without a tone mark alone ("Q" of "Q.1", "B" of "ông B", "khóa I") names nothing
+  // another text could share; inside a name it stays ("Nguyễn Văn A", "Bờ Y"), and "Ý" (Italy) and
+  // "Á" (Asia) are names.
+  std::size_t first = 0;
+  if (chars::toneless_letter(utf8::next(syllable, first)) && first == syllable.size()) return true;
   std::string lower;
   for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable, i)));
   return set.count(lower) != 0;

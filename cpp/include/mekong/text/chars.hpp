@@ -34,4 +34,31 @@ inline std::uint8_t classify(char32_t c) { return c < 0x10000 ? tables().cls[c] 
 // Unicode simple lower-case mapping (one code point to one), as u_tolower.
 inline char32_t lower(char32_t c) { return c < 0x10000 ? tables().lower[c] : lower_astral(c); }
 
+// A Latin letter without a tone mark, as abbreviations are written (the first letters of syllables:
+// "TP" thành phố, "Ư" ương, "Đ"): 2 for a capital, 1 for a lower-case letter, 0 for anything else.
+inline int toneless_letter(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return 2;
+  if (c >= 'a' && c <= 'z') return 1;
+  switch (c) {
+    case U'Đ':
+    case U'Ă':
+    case U'Â':
+    case U'Ê':
+    case U'Ô':
+    case U'Ơ':
+    case U'Ư':
+      return 2;
+    case U'đ':
+    case U'ă':
+    case U'â':
+    case U'ê':
+    case U'ô':
+    case U'ơ':
+    case U'ư':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace mekong::chars

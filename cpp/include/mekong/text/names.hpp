@@ -202,7 +202,8 @@ class NameStarts {
 
 // Whether a one-syllable word (NFC, any case) is of the closed class that is never a name alone:
 // calendar words ("Ngày", "Tháng"), nouns of the units before a name ("Đồn", "Xã", "Tỉnh") and
-// prepositions ("Theo", "Tại"), capitalised only because they open a sentence or a heading.
+// prepositions ("Theo", "Tại"), capitalised only because they open a sentence or a heading; and a
+// single letter without a tone mark ("Q" of "Q.1"; "Ý", Italy, is a name).
 bool never_a_name(std::string_view syllable);
 
 // Whether a word (canonical form: lower case, syllables joined by "_") is a title or office: one of a

@@ -1,10 +1,13 @@
 // Stage "words": Vietnamese words from syllables. Runs after segmentation on stretches of Latin-script
 // syllables that only white space or a single hyphen separate ("hợp tác", "Xay-nhạ-phon"); anything
-// else (punctuation, a line break, another script) ends a stretch and a word, with one exception:
-// a number written with marks. Two tokens of ASCII digits only, with exactly one of . , / - : and
-// nothing else between them ("10.000", "1.234", "5/10/2025", "23-3", "7:30"), are one word: the
-// second continues the first and the stretch goes on (number_glue()). So "1.234" is one word while
-// "1. 234", "1..234" and "a.234" are two.
+// else (punctuation, a line break, another script) ends a stretch and a word, with two exceptions
+// (glued()): a number written with marks and an abbreviation with a dot inside. Two tokens of ASCII
+// digits only, with exactly one of . , / - : and nothing else between them ("10.000", "1.234",
+// "5/10/2025", "23-3", "7:30"), are one word: the second continues the first and the stretch goes
+// on. So "1.234" is one word while "1. 234", "1..234" and "a.234" are two. Likewise one dot between
+// 1-4 capitals without tone marks (or a capital and a lower-case letter: "Tp") and 1-4 such
+// capitals ("TP.HCM", "Tp.HCM", "T.Ư", "U.S.A"; VTB writes "TP.HCM" as one word), while
+// "Hà Nội.Ông", "Nam.UBND" and "TP. HCM" are two.
 //
 // The model tags each syllable B (begins a word) or I (continues the previous one). Its score for B
 // at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
@@ -20,7 +23,7 @@
 // averaged structured perceptron (train()); features seen at fewer than TrainConfig::min_count
 // training positions are left out.
 //
-// Hard constraints: the first syllable of a stretch begins a word; a number glued to the previous one
+// Hard constraints: the first syllable of a stretch begins a word; a token glued to the previous one
 // (above) continues its word; otherwise a syllable that is a number, holds
 // digits or symbols, is not in Latin script, is a link, or is a lower-case syllable the model has never
 // seen stands alone (unknown tokens never join by accident); a user dictionary word is forced by
@@ -398,9 +401,12 @@ class WordSegmenter {
   // Whether the gap text between two tokens keeps them in one stretch (white space only, or one
   // hyphen with no space).
   static int gap_kind(std::string_view gap);  // 0 space, 1 hyphen, -1 breaks
-  // Whether two tokens of ASCII digits with exactly one of . , / - : between them are one number
-  // ("10.000", "5/10/2000", "23-3"): then they are one word, whatever the model says.
+  // Whether two tokens are one word whatever the model says: ASCII digits with exactly one of
+  // . , / - : between them, one number ("10.000", "5/10/2000", "23-3": number_glue, the rule training
+  // uses too); or an abbreviation with one dot inside ("TP.HCM", "T.Ư"; the header's first paragraph
+  // says which), a rule of decoding only.
   static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
+  static bool glued(std::string_view left, std::string_view gap, std::string_view right);
 
   // The emission score of B at position i of a stretch on the reference path (reads sy_).
   float score(std::size_t i) const;
@@ -447,7 +453,7 @@ class WordSegmenter {
   // The current stretch.
   std::vector<words::Syllable> sy_;
   std::vector<std::uint8_t> gap_;      // gap before each syllable: 0 space, 1 hyphen
-  std::vector<std::uint8_t> glue_;     // 1: a number glued to the previous one ("10.000", "5/10")
+  std::vector<std::uint8_t> glue_;     // 1: glued to the previous token ("10.000", "5/10", "TP.HCM")
   std::vector<std::uint16_t> lex_;     // lexicon flag mask at each syllable
   std::vector<std::uint8_t> allowed_;  // bit 0: may be B, bit 1: may be I
   std::vector<std::uint8_t> back_;
