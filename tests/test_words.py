@@ -664,6 +664,11 @@ def test_abbreviations_with_a_dot_inside_are_one_word_and_one_term():
     cv = mekong.CountVectorizer().fit([text])
     assert {"tp.hcm", "t.ư", "tp", "hcm"} <= set(cv.vocabulary_)
     assert cv.transform([text])[0, cv.vocabulary_["tp.hcm"]] == 2
+    # An abbreviation, however capitalised, is a term and never a name: both spellings are one column.
+    assert mekong.extract_names("Họp tại Tp.HCM và TP.HCM hôm qua.") == []
+    cv = mekong.CountVectorizer(aliases=True, clean=True).fit(["Họp tại Tp.HCM hôm qua.", "TP.HCM đẹp."])
+    assert "tp.hcm" in cv.vocabulary_ and not any(t.startswith("name:") for t in cv.vocabulary_)
+    assert cv.transform(["Tp.HCM, TP.HCM"]).sum() == 2
     # Syllables, scikit-learn's tokens: the dot splits as in r"(?u)\b\w+\b".
     assert "tp.hcm" not in mekong.CountVectorizer(words=False).fit([text]).vocabulary_
 

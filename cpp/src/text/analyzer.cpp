@@ -467,13 +467,23 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
         if (!(cls & chars::kUpper)) caps = false;
       }
     }
+    // A word the segmenter glued across a mark (Gap::other inside: "TP.HCM", "Tp.HCM", "10.000") is
+    // an abbreviation or a number, never a name, however it is capitalised.
+    bool glued = false;
+    for (std::size_t k = b + 1; k < e; ++k) glued |= syl[k].gap == Gap::other;
     if (e - b > 1) {
-      // The syllables joined by one space or hyphen: the text itself where it is written so (the
-      // common case: a view, no copy), else a copy kept in word_surfaces_.
+      // The syllables joined by one space or hyphen, or by the one mark that glued them: the text
+      // itself where it is written so (the common case: a view, no copy), else a copy kept in
+      // word_surfaces_.
+      auto joint = [&](std::size_t k) {
+        if (syl[k].gap == Gap::hyphen) return '-';
+        const char mark = syl[k].surface.data()[-1];  // a glued gap is one ASCII mark (WordSegmenter::glued)
+        return syl[k].gap == Gap::other && !(mark & 0x80) ? mark : ' ';
+      };
       bool as_written = true;
       for (std::size_t k = b + 1; k < e && as_written; ++k) {
         const char* prev_end = syl[k - 1].surface.data() + syl[k - 1].surface.size();
-        as_written = syl[k].surface.data() == prev_end + 1 && *prev_end == (syl[k].gap == Gap::hyphen ? '-' : ' ');
+        as_written = syl[k].surface.data() == prev_end + 1 && *prev_end == joint(k);
       }
       if (as_written) {
         w.surface = std::string_view(syl[b].surface.data(),
@@ -481,7 +491,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       } else {
         std::string surface(syl[b].surface);
         for (std::size_t k = b + 1; k < e; ++k) {
-          surface.push_back(syl[k].gap == Gap::hyphen ? '-' : ' ');
+          surface.push_back(joint(k));
           surface.append(syl[k].surface);
         }
         word_surfaces_.push_back(std::move(surface));
@@ -489,7 +499,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       }
     }
     words.push_back(w);
-    all_caps_.push_back(caps && letters >= 2);
+    all_caps_.push_back((caps && letters >= 2) || (glued && w.capitalized));
   }
 }
 
