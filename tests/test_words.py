@@ -224,15 +224,19 @@ def reference_words(model, text):
         if i:
             pb, pe = toks[i - 1]
             gap = text[pe:b]
-            glued = (len(gap) == 1 and gap in ".,/-:" and text[pb:pe].isdigit() and tok.isdigit()) or (
-                gap == "." and ABBREVIATION_LEFT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok)
+            glued = (
+                1
+                if len(gap) == 1 and gap in ".,/-:" and text[pb:pe].isdigit() and tok.isdigit()
+                else 2
+                if gap == "." and ABBREVIATION_LEFT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok)
+                else 0
             )
             kind = 0 if glued or (gap and set(gap) <= {" "}) else 1 if gap == "-" else -1
             if kind < 0:
                 flush()
             stretch.append((tok, max(kind, 0), glued))
         else:
-            stretch.append((tok, 0, False))
+            stretch.append((tok, 0, 0))
     flush()
     return out
 
@@ -289,6 +293,12 @@ def decode(model, stretch):
     for i in range(1, n):
         if gaps[i] == 1 and NUMBER not in (shapes[i - 1], shapes[i]) and FOREIGN not in (shapes[i - 1], shapes[i]):
             allowed[i] = 2
+    for i in range(1, n):  # a glued abbreviation is a word of its own
+        if stretch[i][2] == 2:
+            if not stretch[i - 1][2]:
+                allowed[i - 1] = 1
+            if i + 1 < n and not stretch[i + 1][2]:
+                allowed[i + 1] = 1
 
     def emit(i):
         mask = sum(1 << k for k, (st, ln) in enumerate(LEX_FLAGS) if lex(i + st, ln))
@@ -664,6 +674,14 @@ def test_abbreviations_with_a_dot_inside_are_one_word_and_one_term():
     cv = mekong.CountVectorizer().fit([text])
     assert {"tp.hcm", "t.ư", "tp", "hcm"} <= set(cv.vocabulary_)
     assert cv.transform([text])[0, cv.vocabulary_["tp.hcm"]] == 2
+    # A word of its own: no neighbour joins it, and a user dictionary match does not cut it.
+    assert mekong.word_tokenize("Đoàn T.Ư về Hà Nội.")[:2] == ["Đoàn", "T.Ư"]
+    assert mekong.word_tokenize("Anh Nguyễn V.A (45 tuổi) bị bắt.")[:3] == ["Anh", "Nguyễn", "V.A"]
+    assert mekong.word_tokenize("Chủ tịch UBND TP.HCM Mãi nói.")[2:4] == ["TP.HCM", "Mãi"]
+    assert mekong.word_tokenize("TP.HCM phát triển", user_dictionary=["HCM phát"])[0] == "TP.HCM"
+    # Nor does a name go on from it or cut it.
+    names = mekong.extract_names("Chủ tịch UBND TP.HCM Mãi cho biết. Đội U chơi hay. Đội U.S.A thắng.")
+    assert "Mãi" in names and not any("." in n or n == "S" for n in names), names
     # An abbreviation, however capitalised, is a term and never a name: both spellings are one column.
     assert mekong.extract_names("Họp tại Tp.HCM và TP.HCM hôm qua.") == []
     cv = mekong.CountVectorizer(aliases=True, clean=True).fit(["Họp tại Tp.HCM hôm qua.", "TP.HCM đẹp."])

@@ -3,15 +3,15 @@
 //   tagged: one flag per token, the first token begins a word, a token after a gap that is not
 //   white space or a single hyphen begins one (punctuation, a line break, touching tokens end a
 //   stretch), except that two ASCII-digit tokens with exactly one of . , / - : between them are one
-//   number and always one word ("10.000", "5/10/2025"). Tagging the text line by line gives the flags of tagging it
-//   whole (a line break ends every stretch); a fresh segmenter and a second call give the same flags. With a user
-//   dictionary the same holds. The analyzer in word mode gives valid UTF-8 terms, the same on the
-//   count stage's path (count_corpus) as on analyze(), for any n_jobs (the input's lines as documents).
-//   written_words (word_tokenize) keeps every character of the text that is not white space once,
-//   in order, and gives the same words for the NFD spelling of the text.
-//   Model files: the model's own bytes with bytes changed where the input says must either load
-//   (and then write back the same bytes) or be refused with std::invalid_argument; so must the
-//   raw input read as a model file.
+//   number and always one word ("10.000", "5/10/2025"), and so is an abbreviation with a dot inside
+//   ("TP.HCM": WordSegmenter::glued), with or without a user dictionary. Tagging the text line by line gives the flags
+//   of tagging it whole (a line break ends every stretch); a fresh segmenter and a second call give the same flags.
+//   With a user dictionary the same holds. The analyzer in word mode gives valid UTF-8 terms, the same on the count
+//   stage's path (count_corpus) as on analyze(), for any n_jobs (the input's lines as documents). written_words
+//   (word_tokenize) keeps every character of the text that is not white space once, in order, and gives the same words
+//   for the NFD spelling of the text. Model files: the model's own bytes with bytes changed where the input says must
+//   either load (and then write back the same bytes) or be refused with std::invalid_argument; so must the raw input
+//   read as a model file.
 #include <unicode/normalizer2.h>
 
 #include <map>

@@ -373,6 +373,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       // of n syllables (a hostile "Quảng Trị Quảng Trị ...") would otherwise cost n^2.
       constexpr std::size_t kMaxNamePrefix = 12;
       for (std::size_t p = std::min(e - b - 1, kMaxNamePrefix); p >= 1 && !cut; --p) {
+        if (syl[b + p].gap == Gap::other) continue;  // never inside a glued abbreviation ("U.S.A")
         if (syl[b + p].gap == Gap::hyphen) {
           // "Việt Nam-Lào", "Bờ Y-Phu Cưa": a capital after the hyphen starts another name when
           // what comes before is a name of two or more syllables, or one the text knows.
@@ -421,6 +422,12 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
   // before must be a name: not a title or a sentence-opening common word, written by the
   // segmenter as a word of its own ("Ông" + "Nam" of "Ông Nam cho biết", where the text writes
   // "ông" elsewhere), which leading_common splits off when the two come as one word.
+  // A word glued across a mark ("TP.HCM") is an abbreviation or a number: no name goes on from it.
+  auto glued_inside = [&](std::size_t b, std::size_t e) {
+    for (std::size_t k = b + 1; k < e; ++k)
+      if (syl[k].gap == Gap::other) return true;
+    return false;
+  };
   std::vector<std::pair<std::size_t, std::size_t>>& merged = merged_scratch_;
   merged.clear();
   bool last_split = false;
@@ -433,7 +440,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
         merged.back().second == b &&
         !(merged.back().second - merged.back().first == 1 && leading_common(merged.back().first)) &&
-        !known_name(b, e, 1)) {
+        !glued_inside(merged.back().first, merged.back().second) && !known_name(b, e, 1)) {
       bool caps = true;
       for (std::size_t k = merged.back().first; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
@@ -469,8 +476,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     }
     // A word the segmenter glued across a mark (Gap::other inside: "TP.HCM", "Tp.HCM", "10.000") is
     // an abbreviation or a number, never a name, however it is capitalised.
-    bool glued = false;
-    for (std::size_t k = b + 1; k < e; ++k) glued |= syl[k].gap == Gap::other;
+    const bool glued = glued_inside(b, e);
     if (e - b > 1) {
       // The syllables joined by one space or hyphen, or by the one mark that glued them: the text
       // itself where it is written so (the common case: a view, no copy), else a copy kept in

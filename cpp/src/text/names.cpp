@@ -61,7 +61,7 @@ bool never_a_name(std::string_view syllable) {
   // another text could share; inside a name it stays ("Nguyễn Văn A", "Bờ Y"), and "Ý" (Italy) and
   // "Á" (Asia) are names.
   std::size_t first = 0;
-  if (chars::toneless_letter(utf8::next(syllable, first)) && first == syllable.size()) return true;
+  if (!syllable.empty() && chars::toneless_letter(utf8::next(syllable, first)) && first == syllable.size()) return true;
   std::string lower;
   for (std::size_t i = 0; i < syllable.size();) utf8::append(lower, chars::lower(utf8::next(syllable, i)));
   return set.count(lower) != 0;

@@ -660,11 +660,14 @@ bool WordSegmenter::number_glue(std::string_view left, std::string_view gap, std
   return true;
 }
 
-bool WordSegmenter::glued(std::string_view left, std::string_view gap, std::string_view right) {
+bool WordSegmenter::abbreviation_glue(std::string_view left, std::string_view gap, std::string_view right) {
   // An abbreviation with a dot inside ("TP.HCM", "Tp.HCM", "T.Ư", "U.S.A"): capitals after the dot, so
   // a sentence run on without a space ("Hà Nội.Ông", "Nam.UBND", "ASEAN.Hội nghị") stays two.
-  if (gap.size() == 1 && gap[0] == '.' && abbreviation_part(left, true) && abbreviation_part(right, false)) return true;
-  return number_glue(left, gap, right);
+  return gap.size() == 1 && gap[0] == '.' && abbreviation_part(left, true) && abbreviation_part(right, false);
+}
+
+bool WordSegmenter::glued(std::string_view left, std::string_view gap, std::string_view right) {
+  return number_glue(left, gap, right) || abbreviation_glue(left, gap, right);
 }
 
 int WordSegmenter::gap_kind(std::string_view gap) {
@@ -758,6 +761,17 @@ void WordSegmenter::prepare_stretch(std::size_t n) {
   constrain(n);
 }
 
+void WordSegmenter::own_word_abbreviations(std::size_t n) {
+  // An abbreviation glued across its dot is a word of its own: the model never joins a neighbour to
+  // it ("Nguyễn" + "V.A", "T.Ư" + "Đảng"), as a number never joins one.
+  if (glue_.size() != n) return;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (glue_[i] != 2) continue;
+    if (!glue_[i - 1]) allowed_[i - 1] = 1;
+    if (i + 1 < n && !glue_[i + 1]) allowed_[i + 1] = 1;
+  }
+}
+
 void WordSegmenter::constrain(std::size_t n) {
   allowed_.assign(n, 3);
   allowed_[0] = 1;
@@ -775,6 +789,7 @@ void WordSegmenter::constrain(std::size_t n) {
     if (gap_[i] == 1 && brief_[i - 1].shape != kNumber && brief_[i].shape != kNumber &&
         brief_[i - 1].shape != kForeign && brief_[i].shape != kForeign)
       allowed_[i] = 2;
+  own_word_abbreviations(n);
   if (dictionary_max_ == 0) return;
   std::uint64_t h[64];
   const std::size_t longest = std::min<std::size_t>(dictionary_max_, 64);
@@ -787,7 +802,9 @@ void WordSegmenter::constrain(std::size_t n) {
         break;
       }
     }
-    if (!matched) {
+    // A match that would cut a glued pair ("HCM phát" of "TP.HCM phát") is not taken: glued tokens
+    // are one word whatever else says.
+    if (!matched || (glue_.size() == n && ((k > 0 && glue_[k]) || (k + matched < n && glue_[k + matched])))) {
       ++k;
       continue;
     }
@@ -855,6 +872,7 @@ void WordSegmenter::decode_fast(std::size_t n, std::uint8_t* begins) {
       if (gap_[i] == 1 && sa != kNumber && sb != kNumber && sa != kForeign && sb != kForeign) a = 2;
       allowed_[i] = a;
     }
+    own_word_abbreviations(n);
   }
   // Every key of the stretch first: the lexicon's (fill_lexstart's, from the memo in place) and
   // score()'s, so the table lines are prefetched a few positions before they are read and the misses
@@ -1023,7 +1041,12 @@ void WordSegmenter::segment(std::string_view text, const std::vector<Token>& tok
       const std::string_view gap = text.substr(p.begin + p.length, t.begin - (p.begin + p.length));
       // One space, by far the most common gap, keeps the stretch and glues nothing.
       const bool space = gap.size() == 1 && gap[0] == ' ';
-      const bool glue = !space && glued(text.substr(p.begin, p.length), gap, text.substr(t.begin, t.length));
+      // 1: a number's glue, 2: an abbreviation's (a word of its own: own_word_abbreviations).
+      std::uint8_t glue = 0;
+      if (!space) {
+        const std::string_view left = text.substr(p.begin, p.length), right = text.substr(t.begin, t.length);
+        glue = number_glue(left, gap, right) ? 1 : abbreviation_glue(left, gap, right) ? 2 : 0;
+      }
       const int g = space || glue ? 0 : gap_kind(gap);
       if (g < 0) {
         flush(i);

@@ -24,7 +24,8 @@
 // training positions are left out.
 //
 // Hard constraints: the first syllable of a stretch begins a word; a token glued to the previous one
-// (above) continues its word; otherwise a syllable that is a number, holds
+// (above) continues its word, and a glued abbreviation is a word of its own (no neighbour joins it,
+// nor does a user dictionary match cut it); otherwise a syllable that is a number, holds
 // digits or symbols, is not in Latin script, is a link, or is a lower-case syllable the model has never
 // seen stands alone (unknown tokens never join by accident); a user dictionary word is forced by
 // longest match.
@@ -406,6 +407,7 @@ class WordSegmenter {
   // uses too); or an abbreviation with one dot inside ("TP.HCM", "T.Ư"; the header's first paragraph
   // says which), a rule of decoding only.
   static bool number_glue(std::string_view left, std::string_view gap, std::string_view right);
+  static bool abbreviation_glue(std::string_view left, std::string_view gap, std::string_view right);
   static bool glued(std::string_view left, std::string_view gap, std::string_view right);
 
   // The emission score of B at position i of a stretch on the reference path (reads sy_).
@@ -430,6 +432,7 @@ class WordSegmenter {
   friend class WordModel;
   void prepare_stretch(std::size_t n);                    // lexicon flags and constraints of sy_[0..n)
   void decode_fast(std::size_t n, std::uint8_t* begins);  // lexicon, scores and Viterbi in one pass
+  void own_word_abbreviations(std::size_t n);             // allowed_: a glued abbreviation joins no neighbour
   void constrain(std::size_t n);                          // allowed_ from brief_, glue_, gap_ and the user dictionary
   std::uint32_t syllable_id(std::string_view token);      // index into memo_, computed once per form
   void bound_memo();                                      // starts afresh past a fixed number of forms
@@ -453,7 +456,7 @@ class WordSegmenter {
   // The current stretch.
   std::vector<words::Syllable> sy_;
   std::vector<std::uint8_t> gap_;      // gap before each syllable: 0 space, 1 hyphen
-  std::vector<std::uint8_t> glue_;     // 1: glued to the previous token ("10.000", "5/10", "TP.HCM")
+  std::vector<std::uint8_t> glue_;     // glued to the previous token: 1 a number ("10.000", "5/10"), 2 "TP.HCM"
   std::vector<std::uint16_t> lex_;     // lexicon flag mask at each syllable
   std::vector<std::uint8_t> allowed_;  // bit 0: may be B, bit 1: may be I
   std::vector<std::uint8_t> back_;
