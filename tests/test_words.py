@@ -691,6 +691,31 @@ def test_abbreviations_with_a_dot_inside_are_one_word_and_one_term():
     assert "tp.hcm" not in mekong.CountVectorizer(words=False).fit([text]).vocabulary_
 
 
+def test_a_country_before_a_foreign_name_is_a_name_of_its_own():
+    # The segmenter writes "Lào Khăm-phăn", "Campuchia Hun Manet", "Pháp Jean-Noël Barrot" as one
+    # word; the country of one syllable or token is cut off when what follows is foreign (a
+    # transliteration, or a syllable the model has never seen).
+    cases = {
+        "Đại sứ Lào Khăm-phăn Phôm-ma-thắt thăm Hà Nội.": ["Lào", "Khăm-phăn Phôm-ma-thắt", "Hà Nội"],
+        "Thủ tướng Campuchia Hun Manet phát biểu.": ["Campuchia", "Hun Manet"],
+        "Ngoại trưởng Pháp Jean-Noël Barrot thăm Đức.": ["Pháp", "Jean-Noël Barrot", "Đức"],
+    }
+    for text, names in cases.items():
+        assert mekong.extract_names(text) == names, text
+    # A Vietnamese place that opens with a country's syllable stays whole.
+    names = mekong.extract_names("Người dân phường Mỹ Phước Tây, tỉnh Lào Cai và huyện Ý Yên.")
+    assert names == ["Mỹ Phước Tây", "Lào Cai", "Ý Yên"], names
+
+
+def test_abbreviated_titles_and_a_family_name_written_apart():
+    # "HLV", "GS", "PGS.TS", "NSND" stand before names as the titles they abbreviate do; a family
+    # name the segmenter left alone ("Ngô" + "Bảo Châu") begins the full name after it.
+    names = mekong.extract_names("HLV Kim Sang-sik, PGS.TS Nguyễn Văn An, GS Ngô Bảo Châu và NSND Trà My dự lễ.")
+    assert names == ["Kim Sang-sik", "Nguyễn Văn An", "Ngô Bảo Châu", "Trà My"], names
+    names = mekong.extract_names("Du khách đến Hồ Gươm, Lâm Đồng và Cao Bằng.")
+    assert names == ["Hồ Gươm", "Lâm Đồng", "Cao Bằng"], names
+
+
 def test_a_country_stays_a_name_beside_a_common_word_with_its_syllable():
     names = mekong.extract_names("Mỹ và Lào ký thỏa thuận. Công ty Mỹ bán mỹ phẩm tại Lào.")
     assert names.count("Mỹ") == 2

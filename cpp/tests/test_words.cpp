@@ -168,13 +168,19 @@ TEST(Words, LongTextPollsTheCancelFlag) {
 
 TEST(Names, RegressionTitlesMadeOfSeveralTitlesAreTitles) {
   // "Phó Tổng" came out of the segmenter as one word and was listed as a name.
-  for (const char* t : {"phó_tổng", "phó_chủ_tịch", "tổng_giám_đốc", "quyền_bộ_trưởng", "nguyên_thủ_tướng",
-                        "phó_bí_thư_tỉnh_ủy", "chủ_tịch_ubnd_tỉnh", "phó_thủ_tướng", "tổng_thư_ký", "chủ_tịch"})
+  for (const char* t :
+       {"phó_tổng", "phó_chủ_tịch", "tổng_giám_đốc", "quyền_bộ_trưởng", "nguyên_thủ_tướng", "phó_bí_thư_tỉnh_ủy",
+        "chủ_tịch_ubnd_tỉnh", "phó_thủ_tướng", "tổng_thư_ký", "chủ_tịch", "hlv", "pgs.ts", "nsnd"})
     EXPECT_TRUE(is_title_word(t)) << t;
   // A modifier alone, or before what is not a title, is not a title: "Nguyên" and "Đồng" begin names.
   for (const char* t : {"nguyên", "đồng_nai", "nguyên_hồng", "tổng_cục", "lê_ngọc_tuấn", "bà_rịa", "tỉnh_ủy",
                         "trung_quốc", "chủ_tịch_hồ"})
     EXPECT_FALSE(is_title_word(t)) << t;
+}
+
+TEST(Names, CountriesOfOneSyllableOrToken) {
+  for (const char* w : {"lào", "campuchia", "mỹ", "nga", "pháp"}) EXPECT_TRUE(is_country(w)) << w;
+  for (const char* w : {"trung_quốc", "hà", "lào_cai", "Lào", "việt"}) EXPECT_FALSE(is_country(w)) << w;
 }
 
 TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {

@@ -372,6 +372,20 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       // Prefixes of at most kMaxNamePrefix syllables: each is keyed afresh, so a capitalised word
       // of n syllables (a hostile "Quảng Trị Quảng Trị ...") would otherwise cost n^2.
       constexpr std::size_t kMaxNamePrefix = 12;
+      // A country of one syllable or token before a foreign name of two or more syllables, a
+      // transliteration (a hyphen) or holding a syllable the model has never seen: "Lào
+      // Khăm-phăn Phôm-ma-thắt", "Campuchia Hun Manet", "Pháp Jean-Noël Barrot" (first: the
+      // hyphen rule below would cut inside the name); not "Mỹ Phước Tây", a ward's name.
+      if (e - b >= 3 && syl[b + 1].gap == Gap::space) {
+        key.clear();
+        fold_syllable(b, key);
+        if (is_country(key)) {
+          bool foreign = false;
+          for (std::size_t k = b + 1; k < e && !foreign; ++k)
+            foreign = syl[k].gap == Gap::hyphen || !words_->known_syllable(syl[k].surface);
+          if (foreign) cut = b + 1;
+        }
+      }
       for (std::size_t p = std::min(e - b - 1, kMaxNamePrefix); p >= 1 && !cut; --p) {
         if (syl[b + p].gap == Gap::other) continue;  // never inside a glued abbreviation ("U.S.A")
         if (syl[b + p].gap == Gap::hyphen) {
@@ -436,6 +450,21 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     const auto [b, e] = r;
     const bool prev_split = last_split;
     last_split = split[ri];
+    // A family name the segmenter left alone before the rest of a full name ("Ngô" + "Bảo Châu")
+    // begins that name: at most four syllables in all. Not opening a sentence, where the syllable
+    // may be the common word ("Đoàn Việt Nam thăm Lào": the delegation).
+    if (!merged.empty() && !split[ri] && !prev_split && e - b >= 2 && e - b <= 3 && syl[b].gap == Gap::space &&
+        !syl[b].sentence_start && merged.back().second == b && merged.back().second - merged.back().first == 1 &&
+        !syl[merged.back().first].sentence_start && is_family_name(syl[merged.back().first].surface) &&
+        capitalized(b, e) && !glued_inside(b, e)) {
+      bool caps = true;
+      for (std::size_t k = b; k < e; ++k)
+        for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');
+      if (!caps) {
+        merged.back().second = e;
+        continue;
+      }
+    }
     if (!merged.empty() && !split[ri] && !prev_split && e - b == 1 && syl[b].gap == Gap::space &&
         !syl[b].sentence_start && syl[b].capitalized && capitalized(merged.back().first, merged.back().second) &&
         merged.back().second == b &&

@@ -86,6 +86,17 @@ bool is_unit_noun(std::string_view folded) {
   return set.count(folded) != 0;
 }
 
+bool is_country(std::string_view folded) {
+  // Countries written as one syllable or one foreign token, the ones news puts before a person's
+  // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"); two-syllable ones ("Trung
+  // Quốc", "Thái Lan") are the lexicon's words.
+  static const std::unordered_set<std::string_view> set = {
+      "lào",  "campuchia", "mỹ",      "nga",       "pháp",     "đức",       "anh",         "nhật",
+      "úc",   "ý",         "myanmar", "singapore", "malaysia", "indonesia", "philippines", "brunei",
+      "cuba", "israel",    "iran",    "ukraine",   "canada",   "brazil",    "mexico",      "venezuela"};
+  return set.count(folded) != 0;
+}
+
 void NameStarts::merge(const NameStarts& other, bool as_document) {
   for (std::uint32_t k = 0; k < other.ids_.size(); ++k) {
     bool added = false;
@@ -114,94 +125,21 @@ namespace {
 // Offices, ranks and forms of address that news capitalises before a name. A closed class: the
 // words that stand in front of a name, never a name themselves.
 const std::unordered_set<std::string_view>& titles() {
-  static const std::unordered_set<std::string_view> set = {"phó",
-                                                           "chủ_tịch",
-                                                           "bí_thư",
-                                                           "tổng_bí_thư",
-                                                           "tỉnh_trưởng",
-                                                           "thủ_tướng",
-                                                           "bộ_trưởng",
-                                                           "thứ_trưởng",
-                                                           "giám_đốc",
-                                                           "tổng_thống",
-                                                           "chủ_nhiệm",
-                                                           "trưởng_ban",
-                                                           "trưởng_đoàn",
-                                                           "đại_sứ",
-                                                           "lãnh_sự",
-                                                           "đại_tướng",
-                                                           "thượng_tướng",
-                                                           "trung_tướng",
-                                                           "thiếu_tướng",
-                                                           "đại_tá",
-                                                           "thượng_tá",
-                                                           "trung_tá",
-                                                           "thiếu_tá",
-                                                           "đại_úy",
-                                                           "thượng_úy",
-                                                           "trung_úy",
-                                                           "thiếu_úy",
-                                                           "chánh_văn_phòng",
-                                                           "chánh_án",
-                                                           "viện_trưởng",
-                                                           "quốc_vương",
-                                                           "nhà_vua",
-                                                           "vua",
-                                                           "hoàng_thân",
-                                                           "hoàng_tử",
-                                                           "công_chúa",
-                                                           "nữ_hoàng",
-                                                           "hoàng_đế",
-                                                           "thái_tử",
-                                                           "thủ_hiến",
-                                                           "thị_trưởng",
-                                                           "huyện_trưởng",
-                                                           "chủ_tịch_nước",
-                                                           "thư_ký",
-                                                           "giáo_sư",
-                                                           "tiến_sĩ",
-                                                           "thạc_sĩ",
-                                                           "bác_sĩ",
-                                                           "kỹ_sư",
-                                                           "luật_sư",
-                                                           "nhà_báo",
-                                                           "đồng_chí",
-                                                           "ông",
-                                                           "bà",
-                                                           "anh",
-                                                           "chị",
-                                                           "ngài",
-                                                           "trưởng",
-                                                           "tổng",
-                                                           "ủy_viên",
-                                                           "thành_viên",
-                                                           "đại_biểu",
-                                                           "cục_trưởng",
-                                                           "vụ_trưởng",
-                                                           "sở_trưởng",
-                                                           "trưởng_phòng",
-                                                           "tư_lệnh",
-                                                           "chính_ủy",
-                                                           "thống_đốc",
-                                                           "hiệu_trưởng",
-                                                           "chỉ_huy_trưởng",
-                                                           "chủ_tọa",
-                                                           "nghị_sĩ",
-                                                           "phát_ngôn_viên",
-                                                           "người_phát_ngôn",
-                                                           "thủ_lĩnh",
-                                                           "linh_mục",
-                                                           "giám_mục",
-                                                           "hòa_thượng",
-                                                           "thượng_tọa",
-                                                           "chủ_tịch_ubnd",
-                                                           "chủ_tịch_hđnd",
-                                                           "bí_thư_tỉnh_ủy",
-                                                           "bí_thư_thành_ủy",
-                                                           "bí_thư_huyện_ủy",
-                                                           "bí_thư_đảng_ủy",
-                                                           "chủ_tịch_ubnd_tỉnh",
-                                                           "chủ_tịch_hđnd_tỉnh"};
+  static const std::unordered_set<std::string_view> set = {
+      "phó", "chủ_tịch", "bí_thư", "tổng_bí_thư", "tỉnh_trưởng", "thủ_tướng", "bộ_trưởng", "thứ_trưởng", "giám_đốc",
+      "tổng_thống", "chủ_nhiệm", "trưởng_ban", "trưởng_đoàn", "đại_sứ", "lãnh_sự", "đại_tướng", "thượng_tướng",
+      "trung_tướng", "thiếu_tướng", "đại_tá", "thượng_tá", "trung_tá", "thiếu_tá", "đại_úy", "thượng_úy", "trung_úy",
+      "thiếu_úy", "chánh_văn_phòng", "chánh_án", "viện_trưởng", "quốc_vương", "nhà_vua", "vua", "hoàng_thân",
+      "hoàng_tử", "công_chúa", "nữ_hoàng", "hoàng_đế", "thái_tử", "thủ_hiến", "thị_trưởng", "huyện_trưởng",
+      "chủ_tịch_nước", "thư_ký", "giáo_sư", "tiến_sĩ", "thạc_sĩ", "bác_sĩ", "kỹ_sư", "luật_sư", "nhà_báo", "đồng_chí",
+      "ông", "bà", "anh", "chị", "ngài", "trưởng", "tổng", "ủy_viên", "thành_viên", "đại_biểu", "cục_trưởng",
+      "vụ_trưởng", "sở_trưởng", "trưởng_phòng", "tư_lệnh", "chính_ủy", "thống_đốc", "hiệu_trưởng", "chỉ_huy_trưởng",
+      "chủ_tọa", "nghị_sĩ", "phát_ngôn_viên", "người_phát_ngôn", "thủ_lĩnh", "linh_mục", "giám_mục", "hòa_thượng",
+      "thượng_tọa", "chủ_tịch_ubnd", "chủ_tịch_hđnd", "bí_thư_tỉnh_ủy", "bí_thư_thành_ủy", "bí_thư_huyện_ủy",
+      "bí_thư_đảng_ủy", "chủ_tịch_ubnd_tỉnh", "chủ_tịch_hđnd_tỉnh",
+      // Abbreviated, written before names as the
+      // words are: "HLV Kim Sang-sik", "PGS.TS".
+      "hlv", "gs", "pgs", "ts", "ths", "tskh", "bs", "nsnd", "nsưt", "đbqh", "gs.ts", "pgs.ts", "ths.bs", "ts.bs"};
   return set;
 }
 

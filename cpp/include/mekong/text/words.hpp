@@ -426,6 +426,8 @@ class WordSegmenter {
   const WordModel& model() const { return *model_; }
   // Whether the tokens (NFC syllables, two to four) form a word of the model's lexicon.
   bool in_lexicon(const std::vector<std::string_view>& syllables);
+  // Whether the model has seen the syllable (NFC, any case) in training or in its lexicon.
+  bool known_syllable(std::string_view token) { return model_->known(syllable(token, false).hash); }
   words::Syllable syllable(std::string_view token, bool link);
 
  private:
