@@ -228,7 +228,8 @@ def reference_words(model, text):
                 1
                 if len(gap) == 1 and gap in ".,/-:" and text[pb:pe].isdigit() and tok.isdigit()
                 else 2
-                if gap == "." and ABBREVIATION_LEFT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok)
+                if (gap == "." and ABBREVIATION_LEFT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok))
+                or (gap == "&" and ABBREVIATION_RIGHT.fullmatch(text[pb:pe]) and ABBREVIATION_RIGHT.fullmatch(tok))
                 else 0
             )
             kind = 0 if glued or (gap and set(gap) <= {" "}) else 1 if gap == "-" else -1
@@ -674,6 +675,7 @@ def test_abbreviations_with_a_dot_inside_are_one_word_and_one_term():
     cv = mekong.CountVectorizer().fit([text])
     assert {"tp.hcm", "t.ư", "tp", "hcm"} <= set(cv.vocabulary_)
     assert cv.transform([text])[0, cv.vocabulary_["tp.hcm"]] == 2
+    assert mekong.word_tokenize("Sở NN&PTNT tỉnh")[1] == "NN&PTNT"
     # A word of its own: no neighbour joins it, and a user dictionary match does not cut it.
     assert mekong.word_tokenize("Đoàn T.Ư về Hà Nội.")[:2] == ["Đoàn", "T.Ư"]
     assert mekong.word_tokenize("Anh Nguyễn V.A (45 tuổi) bị bắt.")[:3] == ["Anh", "Nguyễn", "V.A"]

@@ -72,6 +72,8 @@ TEST(Words, AbbreviationsWithADotInsideAreOneWord) {
   EXPECT_EQ(terms(a, "hợp TP.HCM tác"), (std::vector<std::string>{"hợp", "tp.hcm", "tác"}));
   EXPECT_EQ(terms(a, "Tp.HCM và T.Ư và U.S.A"), (std::vector<std::string>{"tp.hcm", "và", "t.ư", "và", "u.s.a"}));
   EXPECT_EQ(terms(a, "Đ.ƠN ĐỨC.ANH"), (std::vector<std::string>{"đ.ơn", "đức", "anh"}));
+  EXPECT_EQ(terms(a, "NN&PTNT, AT&T, Tp&HCM, TP & HCM"),
+            (std::vector<std::string>{"nn&ptnt", "at&t", "tp", "hcm", "tp", "hcm"}));
   EXPECT_EQ(terms(a, "TP. HCM, tp.hcm, Tp.Hcm, Lào.Hợp, ASEAN.EU, TP.HCMCX, TP.HCMC"),
             (std::vector<std::string>{"tp", "hcm", "tp", "hcm", "tp", "hcm", "lào", "hợp", "asean", "eu", "tp", "hcmcx",
                                       "tp.hcmc"}));

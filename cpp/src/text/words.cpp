@@ -663,7 +663,9 @@ bool WordSegmenter::number_glue(std::string_view left, std::string_view gap, std
 bool WordSegmenter::abbreviation_glue(std::string_view left, std::string_view gap, std::string_view right) {
   // An abbreviation with a dot inside ("TP.HCM", "Tp.HCM", "T.Ư", "U.S.A"): capitals after the dot, so
   // a sentence run on without a space ("Hà Nội.Ông", "Nam.UBND", "ASEAN.Hội nghị") stays two.
-  return gap.size() == 1 && gap[0] == '.' && abbreviation_part(left, true) && abbreviation_part(right, false);
+  // Or an ampersand between capitals only ("NN&PTNT", "AT&T", "H&M"), as underthesea reads them.
+  if (gap.size() != 1 || (gap[0] != '.' && gap[0] != '&')) return false;
+  return abbreviation_part(left, gap[0] == '.') && abbreviation_part(right, false);
 }
 
 bool WordSegmenter::glued(std::string_view left, std::string_view gap, std::string_view right) {

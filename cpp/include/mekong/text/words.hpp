@@ -7,7 +7,8 @@
 // on. So "1.234" is one word while "1. 234", "1..234" and "a.234" are two. Likewise one dot between
 // 1-4 capitals without tone marks (or a capital and a lower-case letter: "Tp") and 1-4 such
 // capitals ("TP.HCM", "Tp.HCM", "T.Ư", "U.S.A"; VTB writes "TP.HCM" as one word), while
-// "Hà Nội.Ông", "Nam.UBND" and "TP. HCM" are two.
+// "Hà Nội.Ông", "Nam.UBND" and "TP. HCM" are two; and an ampersand between such capitals only
+// ("NN&PTNT", "AT&T").
 //
 // The model tags each syllable B (begins a word) or I (continues the previous one). Its score for B
 // at syllable i is a sum of weights of features of the window i-2..i+1: syllable unigrams, bigrams
