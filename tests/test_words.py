@@ -701,6 +701,7 @@ def test_a_country_before_a_foreign_name_is_a_name_of_its_own():
         "Đại sứ Lào Khăm-phăn Phôm-ma-thắt thăm Hà Nội.": ["Lào", "Khăm-phăn Phôm-ma-thắt", "Hà Nội"],
         "Thủ tướng Campuchia Hun Manet phát biểu.": ["Campuchia", "Hun Manet"],
         "Ngoại trưởng Pháp Jean-Noël Barrot thăm Đức.": ["Pháp", "Jean-Noël Barrot", "Đức"],
+        "Tỉnh trưởng Attapư Lệt Xay-nhạ-phon tiếp đoàn.": ["Attapư", "Lệt Xay-nhạ-phon"],
     }
     for text, names in cases.items():
         assert mekong.extract_names(text) == names, text
@@ -714,6 +715,9 @@ def test_abbreviated_titles_and_a_family_name_written_apart():
     # name the segmenter left alone ("Ngô" + "Bảo Châu") begins the full name after it.
     names = mekong.extract_names("HLV Kim Sang-sik, PGS.TS Nguyễn Văn An, GS Ngô Bảo Châu và NSND Trà My dự lễ.")
     assert names == ["Kim Sang-sik", "Nguyễn Văn An", "Ngô Bảo Châu", "Trà My"], names
+    # A place then a full name of the commonest shape (family name, "Văn" or "Thị", given name).
+    names = mekong.extract_names("Bí thư Tỉnh ủy Kon Tum Dương Văn Trang và bà Mai Thị Hoàng Yến dự.")
+    assert names == ["Kon Tum", "Dương Văn Trang", "Mai Thị Hoàng Yến"], names
     names = mekong.extract_names("Du khách đến Hồ Gươm, Lâm Đồng và Cao Bằng.")
     assert names == ["Hồ Gươm", "Lâm Đồng", "Cao Bằng"], names
 

@@ -420,6 +420,20 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
             key_of(b, b + p, key);
             if (!is_office_body(key) && !is_title_word(key)) cut = b + p;
           }
+      // Anywhere, a full name in the commonest shape, family name + "Văn" or "Thị" + given name, as
+      // the last three of five or more syllables ("Bí thư Tỉnh ủy Kon Tum Dương Văn Trang"): no
+      // person's name has two syllables before that shape ("Ngô Lê Văn" is three in all).
+      if (!cut && e - b >= 5) {
+        const std::size_t p = e - b - 3;
+        if (syl[b + p].gap == Gap::space && syl[b + p + 1].gap == Gap::space && is_family_name(syl[b + p].surface)) {
+          key.clear();
+          fold_syllable(b + p + 1, key);
+          if (key == "văn" || key == "thị") {
+            key_of(b, b + p, key);
+            if (!is_office_body(key) && !is_title_word(key)) cut = b + p;
+          }
+        }
+      }
     }
     if (cut) {
       ranges_.emplace_back(b, cut);

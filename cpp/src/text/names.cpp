@@ -89,11 +89,20 @@ bool is_unit_noun(std::string_view folded) {
 bool is_country(std::string_view folded) {
   // Countries written as one syllable or one foreign token, the ones news puts before a person's
   // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"); two-syllable ones ("Trung
-  // Quốc", "Thái Lan") are the lexicon's words.
+  // Quốc", "Thái Lan") are the lexicon's words. With them the provinces of Laos and Cambodia whose
+  // name is one token in some spelling, which news puts before their officials' names ("Attapư
+  // Lệt Xay-nhạ-phon").
   static const std::unordered_set<std::string_view> set = {
-      "lào",  "campuchia", "mỹ",      "nga",       "pháp",     "đức",       "anh",         "nhật",
-      "úc",   "ý",         "myanmar", "singapore", "malaysia", "indonesia", "philippines", "brunei",
-      "cuba", "israel",    "iran",    "ukraine",   "canada",   "brazil",    "mexico",      "venezuela"};
+      "attapư",      "attapu",     "attapeu",     "sekong",      "salavan",     "saravane",   "savannakhet",
+      "champasak",   "champassak", "khammouane",  "bolikhamxay", "bolikhamsai", "houaphanh",  "xiengkhouang",
+      "oudomxay",    "phongsaly",  "luangnamtha", "bokeo",       "sainyabuli",  "xaisomboun", "vientiane",
+      "ratanakiri",  "mondulkiri", "kratie",      "takeo",       "kampot",      "kandal",     "battambang",
+      "siemreap",    "preyveng",   "stungtreng",  "kampongcham", "tbongkhmum",
+
+      "lào",         "campuchia",  "mỹ",          "nga",         "pháp",        "đức",        "anh",
+      "nhật",        "úc",         "ý",           "myanmar",     "singapore",   "malaysia",   "indonesia",
+      "philippines", "brunei",     "cuba",        "israel",      "iran",        "ukraine",    "canada",
+      "brazil",      "mexico",     "venezuela"};
   return set.count(folded) != 0;
 }
 
