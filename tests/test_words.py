@@ -705,9 +705,14 @@ def test_a_country_before_a_foreign_name_is_a_name_of_its_own():
     }
     for text, names in cases.items():
         assert mekong.extract_names(text) == names, text
-    # A Vietnamese place that opens with a country's syllable stays whole.
+    # A Vietnamese place that opens with a country's syllable stays whole, and so does a route
+    # (a capital after the hyphen: the hyphen rule cuts it there).
     names = mekong.extract_names("Người dân phường Mỹ Phước Tây, tỉnh Lào Cai và huyện Ý Yên.")
     assert names == ["Mỹ Phước Tây", "Lào Cai", "Ý Yên"], names
+    names = mekong.extract_names("Cao tốc Mỹ Tho-Cần Thơ và Đức Phổ-Quảng Ngãi thông xe.")
+    assert names == ["Mỹ Tho", "Cần Thơ", "Đức Phổ", "Quảng Ngãi"], names
+    # The country cut off is not merged back into a capitalised title before it.
+    assert mekong.extract_names("Thủ Tướng Lào Sonexay Siphandone hội đàm.") == ["Lào", "Sonexay Siphandone"]
 
 
 def test_abbreviated_titles_and_a_family_name_written_apart():
@@ -718,6 +723,9 @@ def test_abbreviated_titles_and_a_family_name_written_apart():
     # A place then a full name of the commonest shape (family name, "Văn" or "Thị", given name).
     names = mekong.extract_names("Bí thư Tỉnh ủy Kon Tum Dương Văn Trang và bà Mai Thị Hoàng Yến dự.")
     assert names == ["Kon Tum", "Dương Văn Trang", "Mai Thị Hoàng Yến"], names
+    # Not where the text writes the syllable in lower case: "Đoàn" is then the delegation.
+    names = mekong.extract_names("Tại buổi lễ, Đoàn Trung Ương trao quà. Cả đoàn vui.")
+    assert "Đoàn Trung Ương" not in names, names
     names = mekong.extract_names("Du khách đến Hồ Gươm, Lâm Đồng và Cao Bằng.")
     assert names == ["Hồ Gươm", "Lâm Đồng", "Cao Bằng"], names
 

@@ -368,22 +368,28 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       was_split = true;
     }
     std::size_t cut = 0;
+    bool country_cut = false;
     if (e - b >= 2 && capitalized(b, e)) {
       // Prefixes of at most kMaxNamePrefix syllables: each is keyed afresh, so a capitalised word
       // of n syllables (a hostile "Quảng Trị Quảng Trị ...") would otherwise cost n^2.
       constexpr std::size_t kMaxNamePrefix = 12;
-      // A country of one syllable or token before a foreign name of two or more syllables, a
-      // transliteration (a hyphen) or holding a syllable the model has never seen: "Lào
-      // Khăm-phăn Phôm-ma-thắt", "Campuchia Hun Manet", "Pháp Jean-Noël Barrot" (first: the
-      // hyphen rule below would cut inside the name); not "Mỹ Phước Tây", a ward's name.
+      // A country of one syllable or token before a foreign name of two or more syllables, one
+      // holding a syllable the model has never seen or a transliteration (a hyphen before a
+      // lower-case syllable): "Lào Khăm-phăn Phôm-ma-thắt", "Campuchia Hun Manet", "Pháp
+      // Jean-Noël Barrot" (first: the hyphen rule below would cut inside the name). Not when the
+      // country's syllable opens a word with the next ("Nhật Bản Shigeru Ishiba": the lexicon's
+      // prefix rule cuts after "Nhật Bản") or a place ("Mỹ Phước Tây"; "Mỹ Tho-Cần Thơ", a
+      // route: a capital after the hyphen).
       if (e - b >= 3 && syl[b + 1].gap == Gap::space) {
         key.clear();
         fold_syllable(b, key);
-        if (is_country(key)) {
+        if (is_country(key) && !known_name(b, b + 2) &&
+            !words_->in_lexicon(std::vector<std::string_view>{syl[b].surface, syl[b + 1].surface})) {
           bool foreign = false;
           for (std::size_t k = b + 1; k < e && !foreign; ++k)
-            foreign = syl[k].gap == Gap::hyphen || !words_->known_syllable(syl[k].surface);
+            foreign = (syl[k].gap == Gap::hyphen && !syl[k].capitalized) || !words_->known_syllable(syl[k].surface);
           if (foreign) cut = b + 1;
+          country_cut = foreign;
         }
       }
       for (std::size_t p = std::min(e - b - 1, kMaxNamePrefix); p >= 1 && !cut; --p) {
@@ -438,7 +444,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     if (cut) {
       ranges_.emplace_back(b, cut);
       ranges_.emplace_back(cut, e);
-      split.push_back(was_split);
+      split.push_back(was_split || country_cut);  // a country cut off stays a name of its own
       split.push_back(0);
     } else {
       ranges_.emplace_back(b, e);
@@ -465,12 +471,13 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
     const bool prev_split = last_split;
     last_split = split[ri];
     // A family name the segmenter left alone before the rest of a full name ("Ngô" + "Bảo Châu")
-    // begins that name: at most four syllables in all. Not opening a sentence, where the syllable
-    // may be the common word ("Đoàn Việt Nam thăm Lào": the delegation).
+    // begins that name (four syllables at most, before the one-syllable rule below). Not opening
+    // a sentence, nor where the text writes the syllable in lower case: there it may be the
+    // common word ("Đoàn Việt Nam thăm Lào", "Đoàn Công Tác": the delegation).
     if (!merged.empty() && !split[ri] && !prev_split && e - b >= 2 && e - b <= 3 && syl[b].gap == Gap::space &&
         !syl[b].sentence_start && merged.back().second == b && merged.back().second - merged.back().first == 1 &&
         !syl[merged.back().first].sentence_start && is_family_name(syl[merged.back().first].surface) &&
-        capitalized(b, e) && !glued_inside(b, e)) {
+        !written_lower(merged.back().first) && capitalized(b, e) && !glued_inside(b, e)) {
       bool caps = true;
       for (std::size_t k = b; k < e; ++k)
         for (char c : syl[k].surface) caps &= !(c >= 'a' && c <= 'z');

@@ -89,20 +89,19 @@ bool is_unit_noun(std::string_view folded) {
 bool is_country(std::string_view folded) {
   // Countries written as one syllable or one foreign token, the ones news puts before a person's
   // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"); two-syllable ones ("Trung
-  // Quốc", "Thái Lan") are the lexicon's words. With them the provinces of Laos and Cambodia whose
+  // Quốc", "Thái Lan") are cut by the lexicon's prefix rule, when the text writes the name after
+  // them alone. With them the provinces of Laos and Cambodia whose
   // name is one token in some spelling, which news puts before their officials' names ("Attapư
   // Lệt Xay-nhạ-phon").
   static const std::unordered_set<std::string_view> set = {
-      "attapư",      "attapu",     "attapeu",     "sekong",      "salavan",     "saravane",   "savannakhet",
-      "champasak",   "champassak", "khammouane",  "bolikhamxay", "bolikhamsai", "houaphanh",  "xiengkhouang",
-      "oudomxay",    "phongsaly",  "luangnamtha", "bokeo",       "sainyabuli",  "xaisomboun", "vientiane",
-      "ratanakiri",  "mondulkiri", "kratie",      "takeo",       "kampot",      "kandal",     "battambang",
-      "siemreap",    "preyveng",   "stungtreng",  "kampongcham", "tbongkhmum",
+      "attapư", "attapu", "attapeu", "sekong", "salavan", "saravane", "savannakhet", "champasak", "champassak",
+      "khammouane", "bolikhamxay", "bolikhamsai", "houaphanh", "xiengkhouang", "oudomxay", "phongsaly", "luangnamtha",
+      "bokeo", "sainyabuli", "xaisomboun", "vientiane", "ratanakiri", "mondulkiri", "kratie", "takeo", "kampot",
+      "kandal", "battambang", "siemreap", "preyveng", "stungtreng", "kampongcham", "tbongkhmum",
 
-      "lào",         "campuchia",  "mỹ",          "nga",         "pháp",        "đức",        "anh",
-      "nhật",        "úc",         "ý",           "myanmar",     "singapore",   "malaysia",   "indonesia",
-      "philippines", "brunei",     "cuba",        "israel",      "iran",        "ukraine",    "canada",
-      "brazil",      "mexico",     "venezuela"};
+      // Not "nhật" (mostly "Nhật Bản", which the lexicon lacks) nor "anh" (also "brother").
+      "lào", "campuchia", "mỹ", "nga", "pháp", "đức", "úc", "ý", "myanmar", "singapore", "malaysia", "indonesia",
+      "philippines", "brunei", "cuba", "israel", "iran", "ukraine", "canada", "brazil", "mexico", "venezuela"};
   return set.count(folded) != 0;
 }
 
@@ -148,7 +147,7 @@ const std::unordered_set<std::string_view>& titles() {
       "bí_thư_đảng_ủy", "chủ_tịch_ubnd_tỉnh", "chủ_tịch_hđnd_tỉnh",
       // Abbreviated, written before names as the
       // words are: "HLV Kim Sang-sik", "PGS.TS".
-      "hlv", "gs", "pgs", "ts", "ths", "tskh", "bs", "nsnd", "nsưt", "đbqh", "gs.ts", "pgs.ts", "ths.bs", "ts.bs"};
+      "hlv", "gs", "pgs", "ts", "ths", "tskh", "bs", "nsnd", "nsưt", "đbqh", "gs.ts", "pgs.ts", "ts.bs"};
   return set;
 }
 
