@@ -702,6 +702,13 @@ def test_a_country_before_a_foreign_name_is_a_name_of_its_own():
         "Thủ tướng Campuchia Hun Manet phát biểu.": ["Campuchia", "Hun Manet"],
         "Ngoại trưởng Pháp Jean-Noël Barrot thăm Đức.": ["Pháp", "Jean-Noël Barrot", "Đức"],
         "Tỉnh trưởng Attapư Lệt Xay-nhạ-phon tiếp đoàn.": ["Attapư", "Lệt Xay-nhạ-phon"],
+        "Ngoại trưởng Thái Lan Maris Sangiampongsa và Thủ tướng Trung Quốc Lý Cường.": [
+            "Thái Lan",
+            "Maris Sangiampongsa",
+            "Trung Quốc",
+            "Lý Cường",
+        ],
+        "Thủ tướng Nhật Bản Shigeru Ishiba thăm Ấn Độ Dương.": ["Nhật Bản", "Shigeru Ishiba", "Ấn Độ Dương"],
     }
     for text, names in cases.items():
         assert mekong.extract_names(text) == names, text

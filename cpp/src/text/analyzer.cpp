@@ -380,7 +380,17 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       // country's syllable opens a word with the next ("Nhật Bản Shigeru Ishiba": the lexicon's
       // prefix rule cuts after "Nhật Bản") or a place ("Mỹ Phước Tây"; "Mỹ Tho-Cần Thơ", a
       // route: a capital after the hyphen).
-      if (e - b >= 3 && syl[b + 1].gap == Gap::space) {
+      // A country of two syllables ("Thái Lan", "Trung Quốc", "Nhật Bản", which the lexicon
+      // lacks) is cut off any name of two or more syllables after it ("Trung Quốc Lý Cường": the
+      // names after it are often Sino-Vietnamese, known syllables); "Ấn Độ Dương" stays whole.
+      if (e - b >= 4 && syl[b + 1].gap == Gap::space && syl[b + 2].gap == Gap::space) {
+        key_of(b, b + 2, key);
+        if (is_country(key)) {
+          cut = b + 2;
+          country_cut = true;
+        }
+      }
+      if (!cut && e - b >= 3 && syl[b + 1].gap == Gap::space) {
         key.clear();
         fold_syllable(b, key);
         if (is_country(key) && !known_name(b, b + 2) &&

@@ -88,9 +88,8 @@ bool is_unit_noun(std::string_view folded) {
 
 bool is_country(std::string_view folded) {
   // Countries written as one syllable or one foreign token, the ones news puts before a person's
-  // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"); two-syllable ones ("Trung
-  // Quốc", "Thái Lan") are cut by the lexicon's prefix rule, when the text writes the name after
-  // them alone. With them the provinces of Laos and Cambodia whose
+  // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"), and those of two
+  // syllables ("Thái Lan", "Trung Quốc"). With them the provinces of Laos and Cambodia whose
   // name is one token in some spelling, which news puts before their officials' names ("Attapư
   // Lệt Xay-nhạ-phon").
   static const std::unordered_set<std::string_view> set = {
@@ -99,7 +98,9 @@ bool is_country(std::string_view folded) {
       "bokeo", "sainyabuli", "xaisomboun", "vientiane", "ratanakiri", "mondulkiri", "kratie", "takeo", "kampot",
       "kandal", "battambang", "siemreap", "preyveng", "stungtreng", "kampongcham", "tbongkhmum",
 
-      // Not "nhật" (mostly "Nhật Bản", which the lexicon lacks) nor "anh" (also "brother").
+      // Two syllables, folded and joined by "_" as words are.
+      "thái_lan", "trung_quốc", "nhật_bản", "hàn_quốc", "triều_tiên", "ấn_độ", "hoa_kỳ", "anh_quốc", "đài_loan",
+      // Not "nhật" (mostly "Nhật Bản") nor "anh" (also "brother") alone.
       "lào", "campuchia", "mỹ", "nga", "pháp", "đức", "úc", "ý", "myanmar", "singapore", "malaysia", "indonesia",
       "philippines", "brunei", "cuba", "israel", "iran", "ukraine", "canada", "brazil", "mexico", "venezuela"};
   return set.count(folded) != 0;

@@ -128,7 +128,8 @@ bool is_family_name(std::string_view syllable);
 // "tp", "trấn" (thị trấn), "đô" (thủ đô).
 bool is_unit_noun(std::string_view folded);
 // Whether a folded word is a country written as one syllable or one foreign token ("lào", "mỹ",
-// "campuchia"), or a province of Laos or Cambodia written as one token ("attapư", "sekong"):
+// "campuchia") or as two syllables ("thái_lan", "trung_quốc"), or a province of Laos or Cambodia
+// written as one token ("attapư", "sekong"):
 // written before a foreign person's name, it is a name of its own ("Lào Khăm-phăn Phôm-ma-thắt",
 // "Attapư Lệt Xay-nhạ-phon" are two names each).
 bool is_country(std::string_view folded);
