@@ -373,16 +373,10 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       // Prefixes of at most kMaxNamePrefix syllables: each is keyed afresh, so a capitalised word
       // of n syllables (a hostile "Quảng Trị Quảng Trị ...") would otherwise cost n^2.
       constexpr std::size_t kMaxNamePrefix = 12;
-      // A country of one syllable or token before a foreign name of two or more syllables, one
-      // holding a syllable the model has never seen or a transliteration (a hyphen before a
-      // lower-case syllable): "Lào Khăm-phăn Phôm-ma-thắt", "Campuchia Hun Manet", "Pháp
-      // Jean-Noël Barrot" (first: the hyphen rule below would cut inside the name). Not when the
-      // country's syllable opens a word with the next ("Nhật Bản Shigeru Ishiba": the lexicon's
-      // prefix rule cuts after "Nhật Bản") or a place ("Mỹ Phước Tây"; "Mỹ Tho-Cần Thơ", a
-      // route: a capital after the hyphen).
-      // A country of two syllables ("Thái Lan", "Trung Quốc", "Nhật Bản", which the lexicon
-      // lacks) is cut off any name of two or more syllables after it ("Trung Quốc Lý Cường": the
-      // names after it are often Sino-Vietnamese, known syllables); "Ấn Độ Dương" stays whole.
+      // Countries first (the hyphen rule below would cut inside "Jean-Noël"). A country of two
+      // syllables ("Thái Lan", "Trung Quốc", "Nhật Bản", which the lexicon lacks) is cut off any
+      // name of two or more syllables after it ("Trung Quốc Lý Cường": the names after it are
+      // often Sino-Vietnamese, known syllables); "Ấn Độ Dương" stays whole.
       if (e - b >= 4 && syl[b + 1].gap == Gap::space && syl[b + 2].gap == Gap::space) {
         key_of(b, b + 2, key);
         if (is_country(key)) {
@@ -390,6 +384,12 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
           country_cut = true;
         }
       }
+      // A country of one syllable or token before a foreign name of two or more syllables, one
+      // holding a syllable the model has never seen or a transliteration (a hyphen before a
+      // lower-case syllable): "Lào Khăm-phăn Phôm-ma-thắt", "Campuchia Hun Manet", "Pháp
+      // Jean-Noël Barrot". Not when the country's syllable opens a lexicon word or a name the
+      // text knows with the next, nor before a place ("Mỹ Phước Tây": known syllables; "Mỹ
+      // Tho-Cần Thơ", a route: a capital after the hyphen).
       if (!cut && e - b >= 3 && syl[b + 1].gap == Gap::space) {
         key.clear();
         fold_syllable(b, key);
