@@ -708,7 +708,15 @@ def main(argv=None):
         f"{t['bridge_lists_cpu']:.1f} s of CPU.",
         "",
     ]
-    Path(args.report).write_text("\n".join(lines), encoding="utf-8")
+    # The measured part is written afresh; the hand-written notes after it (each section's heading
+    # says "(hand notes)") are kept as they are.
+    report = Path(args.report)
+    if report.is_file():
+        old = report.read_text(encoding="utf-8").splitlines()
+        notes = next((i for i, line in enumerate(old) if line.startswith("## ") and "(hand notes)" in line), None)
+        if notes is not None:
+            lines += old[notes:] + [""]
+    report.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.report}")
     return 0
 
