@@ -180,10 +180,10 @@ TEST(Names, RegressionTitlesMadeOfSeveralTitlesAreTitles) {
     EXPECT_FALSE(is_title_word(t)) << t;
 }
 
-TEST(Names, CountriesOfOneSyllableOrToken) {
+TEST(Names, ForeignPlacesBeforeForeignNames) {
   for (const char* w : {"lào", "campuchia", "mỹ", "nga", "pháp", "attapư", "sekong", "thái_lan"})
-    EXPECT_TRUE(is_country(w)) << w;
-  for (const char* w : {"nhật", "hà", "lào_cai", "Lào", "việt"}) EXPECT_FALSE(is_country(w)) << w;
+    EXPECT_TRUE(is_foreign_place(w)) << w;
+  for (const char* w : {"nhật", "hà", "lào_cai", "Lào", "việt"}) EXPECT_FALSE(is_foreign_place(w)) << w;
 }
 
 TEST(Names, RegressionCalendarWordsAndUnitNounsAreNeverNames) {

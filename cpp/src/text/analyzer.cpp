@@ -379,7 +379,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       // often Sino-Vietnamese, known syllables); "Ấn Độ Dương" stays whole.
       if (e - b >= 4 && syl[b + 1].gap == Gap::space && syl[b + 2].gap == Gap::space) {
         key_of(b, b + 2, key);
-        if (is_country(key)) {
+        if (is_foreign_place(key)) {
           cut = b + 2;
           country_cut = true;
         }
@@ -393,7 +393,7 @@ void Analyzer::Worker::group_words(std::string_view text, std::vector<WordToken>
       if (!cut && e - b >= 3 && syl[b + 1].gap == Gap::space) {
         key.clear();
         fold_syllable(b, key);
-        if (is_country(key) && !known_name(b, b + 2) &&
+        if (is_foreign_place(key) && !known_name(b, b + 2) &&
             !words_->in_lexicon(std::vector<std::string_view>{syl[b].surface, syl[b + 1].surface})) {
           bool foreign = false;
           for (std::size_t k = b + 1; k < e && !foreign; ++k)

@@ -86,7 +86,7 @@ bool is_unit_noun(std::string_view folded) {
   return set.count(folded) != 0;
 }
 
-bool is_country(std::string_view folded) {
+bool is_foreign_place(std::string_view folded) {
   // Countries written as one syllable or one foreign token, the ones news puts before a person's
   // name ("Lào Khăm-phăn", "Campuchia Hun Manet", "Nga Vladimir Putin"), and those of two
   // syllables ("Thái Lan", "Trung Quốc"). With them the provinces of Laos and Cambodia whose
@@ -97,10 +97,9 @@ bool is_country(std::string_view folded) {
       "khammouane", "bolikhamxay", "bolikhamsai", "houaphanh", "xiengkhouang", "oudomxay", "phongsaly", "luangnamtha",
       "bokeo", "sainyabuli", "xaisomboun", "vientiane", "ratanakiri", "mondulkiri", "kratie", "takeo", "kampot",
       "kandal", "battambang", "siemreap", "preyveng", "stungtreng", "kampongcham", "tbongkhmum",
-
-      // Two syllables, folded and joined by "_" as words are.
+      // Countries of two syllables, folded and joined by "_" as words are.
       "thái_lan", "trung_quốc", "nhật_bản", "hàn_quốc", "triều_tiên", "ấn_độ", "hoa_kỳ", "anh_quốc", "đài_loan",
-      // Not "nhật" (mostly "Nhật Bản") nor "anh" (also "brother") alone.
+      // Countries of one syllable or token; not "nhật" (mostly "Nhật Bản") nor "anh" (also "brother").
       "lào", "campuchia", "mỹ", "nga", "pháp", "đức", "úc", "ý", "myanmar", "singapore", "malaysia", "indonesia",
       "philippines", "brunei", "cuba", "israel", "iran", "ukraine", "canada", "brazil", "mexico", "venezuela"};
   return set.count(folded) != 0;
@@ -146,8 +145,7 @@ const std::unordered_set<std::string_view>& titles() {
       "chủ_tọa", "nghị_sĩ", "phát_ngôn_viên", "người_phát_ngôn", "thủ_lĩnh", "linh_mục", "giám_mục", "hòa_thượng",
       "thượng_tọa", "chủ_tịch_ubnd", "chủ_tịch_hđnd", "bí_thư_tỉnh_ủy", "bí_thư_thành_ủy", "bí_thư_huyện_ủy",
       "bí_thư_đảng_ủy", "chủ_tịch_ubnd_tỉnh", "chủ_tịch_hđnd_tỉnh",
-      // Abbreviated, written before names as the
-      // words are: "HLV Kim Sang-sik", "PGS.TS".
+      // Abbreviated, before names as the words are: "HLV Kim Sang-sik", "PGS.TS".
       "hlv", "gs", "pgs", "ts", "ths", "tskh", "bs", "nsnd", "nsưt", "đbqh", "gs.ts", "pgs.ts", "ts.bs"};
   return set;
 }

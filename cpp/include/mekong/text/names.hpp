@@ -127,12 +127,11 @@ bool is_family_name(std::string_view syllable);
 // unit written before its name: "tỉnh", "huyện", "xã", "phường", "quận", "thôn", "phố" (thành phố),
 // "tp", "trấn" (thị trấn), "đô" (thủ đô).
 bool is_unit_noun(std::string_view folded);
-// Whether a folded word is a country written as one syllable or one foreign token ("lào", "mỹ",
-// "campuchia") or as two syllables ("thái_lan", "trung_quốc"), or a province of Laos or Cambodia
-// written as one token ("attapư", "sekong"):
-// written before a foreign person's name, it is a name of its own ("Lào Khăm-phăn Phôm-ma-thắt",
-// "Attapư Lệt Xay-nhạ-phon" are two names each).
-bool is_country(std::string_view folded);
+// Whether a folded word is a foreign place that news writes before a foreign person's name, a name
+// of its own there ("Lào Khăm-phăn Phôm-ma-thắt", "Attapư Lệt Xay-nhạ-phon" are two names each): a
+// country of one syllable or token ("lào", "mỹ", "campuchia") or of two syllables ("thái_lan",
+// "trung_quốc"), or a province of Laos or Cambodia written as one token ("attapư", "sekong").
+bool is_foreign_place(std::string_view folded);
 template <class IsTitle, class IsCommon, class IsKnown>
 void find_word_names(const std::vector<WordToken>& words, const std::vector<std::uint8_t>& all_caps, IsTitle&& is_title,
                      IsCommon&& is_common, IsKnown&& is_known, std::vector<NameSpan>& out) {
